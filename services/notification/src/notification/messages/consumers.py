@@ -1,0 +1,109 @@
+"""What the notification service does with each event it hears: a message per journey step."""
+
+from __future__ import annotations
+
+from skillcert.events import (
+    AccountRegistered,
+    ApplicationApproved,
+    ApplicationRejected,
+    ApplicationSubmitted,
+    CandidateScheduled,
+    CertificateIssued,
+    OrderPaid,
+    ResultDetermined,
+    SmsCodeIssued,
+)
+from skillcert.service import context_of
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notification.config import NotificationSettings
+from notification.messages.service import MessageService
+from notification.plans.repository import PlanTitleRepository
+
+
+def _service(session: AsyncSession) -> MessageService:
+    settings = context_of(session).settings
+    assert isinstance(settings, NotificationSettings)
+    return MessageService(session, sms_signature=settings.sms_signature)
+
+
+async def on_sms_code_issued(session: AsyncSession, event: SmsCodeIssued) -> None:
+    minutes = max(1, round((event.expires_at - event.occurred_at).total_seconds() / 60))
+    await _service(session).send_code(event.phone, event.code, minutes)
+
+
+async def on_account_registered(session: AsyncSession, event: AccountRegistered) -> None:
+    service = _service(session)
+    await service.remember_contact(event.account_id, event.name, event.phone)
+    await service.notify(
+        event.account_id, "account_registered", {"name": event.name}, event.event_id, sms=False
+    )
+
+
+async def on_application_submitted(session: AsyncSession, event: ApplicationSubmitted) -> None:
+    title = await PlanTitleRepository(session).title(event.plan_id)
+    await _service(session).notify(
+        event.candidate_id, "application_submitted", {"plan_title": title}, event.event_id
+    )
+
+
+async def on_application_approved(session: AsyncSession, event: ApplicationApproved) -> None:
+    title = await PlanTitleRepository(session).title(event.plan_id)
+    await _service(session).notify(
+        event.candidate_id, "application_approved", {"plan_title": title}, event.event_id
+    )
+
+
+async def on_application_rejected(session: AsyncSession, event: ApplicationRejected) -> None:
+    title = await PlanTitleRepository(session).title(event.plan_id)
+    reasons = "；".join(r.text for r in event.reasons)
+    await _service(session).notify(
+        event.candidate_id,
+        "application_rejected",
+        {"plan_title": title, "reasons": reasons},
+        event.event_id,
+    )
+
+
+async def on_order_paid(session: AsyncSession, event: OrderPaid) -> None:
+    await _service(session).notify(
+        event.candidate_id,
+        "order_paid",
+        {"amount_yuan": f"{event.amount_fen / 100:.2f}"},
+        event.event_id,
+        sms=False,
+    )
+
+
+async def on_candidate_scheduled(session: AsyncSession, event: CandidateScheduled) -> None:
+    await _service(session).notify(
+        event.candidate_id,
+        "candidate_scheduled",
+        {
+            "ticket_number": event.ticket_number,
+            "site_name": event.site_name,
+            "room_name": event.room_name,
+            "seat_number": event.seat_number,
+            "exam_starts_at": event.exam_starts_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        },
+        event.event_id,
+    )
+
+
+async def on_result_determined(session: AsyncSession, event: ResultDetermined) -> None:
+    await _service(session).notify(
+        event.candidate_id,
+        "result_determined",
+        {"result_text": "合格" if event.result == "pass" else "不合格"},
+        event.event_id,
+        sms=False,
+    )
+
+
+async def on_certificate_issued(session: AsyncSession, event: CertificateIssued) -> None:
+    await _service(session).notify(
+        event.candidate_id,
+        "certificate_issued",
+        {"certificate_number": event.certificate_number},
+        event.event_id,
+    )

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from sqlalchemy import DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from notification.base import Base
+
+
+class Contact(Base):
+    """Read model of an account's contact data, kept from identity.account.registered."""
+
+    __tablename__ = "contacts"
+
+    account_id: Mapped[UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+
+class MessageTemplate(Base):
+    """A message template (消息模板): templates are data, editable without a release."""
+
+    __tablename__ = "message_templates"
+
+    code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    inbox_text: Mapped[str] = mapped_column(Text)
+    sms_text: Mapped[str | None] = mapped_column(Text)
+
+
+class InboxMessage(Base):
+    """An in-app message in a user's inbox (站内信, the bell)."""
+
+    __tablename__ = "inbox_items"
+    __table_args__ = (
+        UniqueConstraint("source_event_id", "recipient_id"),
+        Index("ix_inbox_items_recipient_created", "recipient_id", "created_at"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    recipient_id: Mapped[UUID]
+    template_code: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    source_event_id: Mapped[UUID]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SmsDelivery(Base):
+    """One SMS to send; the sender job retries failures with back-off."""
+
+    __tablename__ = "sms_deliveries"
+    __table_args__ = (Index("ix_sms_deliveries_pending", "status", "next_attempt_at"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    template_code: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+
+class InboxItem(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    template_code: str
+    title: str
+    body: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class UnreadCount(BaseModel):
+    unread: int
+
+
+class DevSms(BaseModel):
+    """An SMS as the dev outbox shows it (development profile only)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    phone: str
+    body: str
+    template_code: str
+    status: str
+    created_at: datetime

@@ -1,0 +1,166 @@
+"""Notification operations: in-app messages (the bell) and SMS from templates."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Protocol
+from uuid import UUID
+
+from skillcert.errors import NotFound
+from skillcert.pii import mask_phone
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from notification.messages.models import Contact, InboxMessage, MessageTemplate, SmsDelivery
+from notification.messages.repository import MessageRepository
+from notification.messages.rules import DEFAULT_TEMPLATES, SmsStatus, fill, retry_delay
+
+log = logging.getLogger("notification")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SmsGateway(Protocol):
+    async def send(self, phone: str, text: str) -> None: ...
+
+
+class DevSmsGateway:
+    """Development SMS channel: nothing leaves the machine; the dev outbox shows the message."""
+
+    async def send(self, phone: str, text: str) -> None:
+        log.info("dev SMS to %s: %s", mask_phone(phone), text)
+
+
+class MessageService:
+    def __init__(self, session: AsyncSession, sms_signature: str = "") -> None:
+        self.session = session
+        self.repo = MessageRepository(session)
+        self.sms_signature = sms_signature
+
+    async def remember_contact(self, account_id: UUID, name: str, phone: str | None) -> None:
+        contact = await self.repo.contact(account_id)
+        if contact is None:
+            self.session.add(Contact(account_id=account_id, name=name, phone=phone))
+        else:
+            contact.name, contact.phone = name, phone
+        await self.session.flush()
+
+    async def notify(
+        self,
+        recipient_id: UUID,
+        template_code: str,
+        params: Mapping[str, object],
+        source_event_id: UUID,
+        *,
+        sms: bool = True,
+    ) -> InboxMessage:
+        template = await self.repo.template(template_code)
+        if template is None:
+            raise NotFound(f"message template {template_code} is missing")
+        item = InboxMessage(
+            recipient_id=recipient_id,
+            template_code=template_code,
+            title=template.title,
+            body=fill(template.inbox_text, params),
+            source_event_id=source_event_id,
+            created_at=now(),
+        )
+        self.session.add(item)
+        if sms and template.sms_text:
+            contact = await self.repo.contact(recipient_id)
+            if contact is not None and contact.phone:
+                self._queue_sms(contact.phone, fill(template.sms_text, params), template_code)
+        await self.session.flush()
+        return item
+
+    async def send_code(self, phone: str, code: str, minutes: int) -> None:
+        template = await self.repo.template("sms_code")
+        if template is None or not template.sms_text:
+            raise NotFound("message template sms_code is missing")
+        self._queue_sms(
+            phone, fill(template.sms_text, {"code": code, "minutes": minutes}), "sms_code"
+        )
+        await self.session.flush()
+
+    def _queue_sms(self, phone: str, text: str, template_code: str) -> None:
+        at = now()
+        self.session.add(
+            SmsDelivery(
+                phone=phone,
+                body=f"{self.sms_signature}{text}",
+                template_code=template_code,
+                status=SmsStatus.PENDING,
+                attempts=0,
+                created_at=at,
+                next_attempt_at=at,
+            )
+        )
+
+    async def inbox(
+        self, recipient_id: UUID, after: tuple[datetime, UUID] | None, limit: int
+    ) -> list[InboxMessage]:
+        return await self.repo.inbox_page(recipient_id, after, limit)
+
+    async def unread(self, recipient_id: UUID) -> int:
+        return await self.repo.unread_count(recipient_id)
+
+    async def mark_read(self, recipient_id: UUID, item_id: UUID) -> None:
+        if not await self.repo.mark_read(recipient_id, item_id, now()):
+            raise NotFound("消息不存在")
+
+    async def dev_outbox(self, phone: str) -> list[SmsDelivery]:
+        return await self.repo.sms_for_phone(phone)
+
+
+async def seed_templates(session: AsyncSession) -> None:
+    """Insert the default templates that are missing; edited ones are left alone."""
+    for code, (title, inbox_text, sms_text) in DEFAULT_TEMPLATES.items():
+        if await session.get(MessageTemplate, code) is None:
+            session.add(
+                MessageTemplate(code=code, title=title, inbox_text=inbox_text, sms_text=sms_text)
+            )
+    await session.flush()
+
+
+async def deliver_due_sms(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    gateway: SmsGateway,
+    max_attempts: int,
+    batch: int = 50,
+) -> int:
+    """Send one batch of due SMS; failures are retried with back-off, then marked failed."""
+    async with sessionmaker() as session:
+        due = await MessageRepository(session).due_sms(now(), batch)
+        for sms in due:
+            try:
+                await gateway.send(sms.phone, sms.body)
+            except Exception as exc:
+                sms.attempts += 1
+                sms.last_error = repr(exc)[:500]
+                if sms.attempts >= max_attempts:
+                    sms.status = SmsStatus.FAILED
+                    log.error("SMS to %s failed for good: %r", mask_phone(sms.phone), exc)
+                else:
+                    sms.next_attempt_at = now() + retry_delay(sms.attempts)
+            else:
+                sms.attempts += 1
+                sms.status = SmsStatus.SENT
+                sms.sent_at = now()
+        await session.commit()
+        return len(due)
+
+
+async def sms_sender_loop(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    gateway: SmsGateway,
+    max_attempts: int,
+    interval_s: float,
+) -> None:
+    while True:
+        sent = await deliver_due_sms(sessionmaker, gateway, max_attempts)
+        if not sent:
+            await asyncio.sleep(interval_s)

@@ -1,0 +1,4 @@
+from notification.main import Base
+from skillcert.migrations import run_env
+
+run_env(Base.metadata)

@@ -1,0 +1,8 @@
+from skillcert.events import ExamPlanPublished
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notification.plans.repository import PlanTitleRepository
+
+
+async def on_plan_published(session: AsyncSession, event: ExamPlanPublished) -> None:
+    await PlanTitleRepository(session).remember(event.plan_id, event.title)

@@ -1,0 +1,32 @@
+"""Every event the notification service listens to, and its handler: the one list."""
+
+from skillcert.events import (
+    AccountRegistered,
+    ApplicationApproved,
+    ApplicationRejected,
+    ApplicationSubmitted,
+    CandidateScheduled,
+    CertificateIssued,
+    Event,
+    ExamPlanPublished,
+    OrderPaid,
+    ResultDetermined,
+    SmsCodeIssued,
+)
+from skillcert.inbox import EventHandler
+
+from notification.messages import consumers as messages
+from notification.plans import consumers as plans
+
+HANDLERS: dict[type[Event], EventHandler] = {
+    SmsCodeIssued: messages.on_sms_code_issued,
+    AccountRegistered: messages.on_account_registered,
+    ExamPlanPublished: plans.on_plan_published,
+    ApplicationSubmitted: messages.on_application_submitted,
+    ApplicationApproved: messages.on_application_approved,
+    ApplicationRejected: messages.on_application_rejected,
+    OrderPaid: messages.on_order_paid,
+    CandidateScheduled: messages.on_candidate_scheduled,
+    ResultDetermined: messages.on_result_determined,
+    CertificateIssued: messages.on_certificate_issued,
+}

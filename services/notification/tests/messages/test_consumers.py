@@ -1,0 +1,175 @@
+"""Consumers against the real database and broker: idempotent, retried, dead-lettered."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+from notification.messages.models import InboxMessage, MessageTemplate, SmsDelivery
+from skillcert.auth import Role
+from skillcert.events import (
+    AccountRegistered,
+    ApplicationApproved,
+    ApplicationRejected,
+    RejectionReason,
+    SmsCodeIssued,
+)
+from skillcert.testing import ServiceHarness, eventually
+from sqlalchemy import delete, func, select
+
+
+def approved(candidate_id=None) -> ApplicationApproved:
+    return ApplicationApproved(
+        application_id=uuid4(),
+        candidate_id=candidate_id or uuid4(),
+        plan_id=uuid4(),
+        revision=1,
+        candidate_name="张三",
+        id_number="110101199003074514",
+        decided_at=datetime.now(UTC),
+    )
+
+
+async def count(harness: ServiceHarness, model: type) -> int:
+    async with harness.ctx.sessionmaker() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+class TestSmsCodeIssued:
+    async def test_queues_the_code_and_the_sender_marks_it_sent(self, harness: ServiceHarness):
+        event = SmsCodeIssued(
+            phone="13800138000",
+            code="482913",
+            purpose="register",
+            expires_at=datetime.now(UTC) + timedelta(minutes=5),
+        )
+        await harness.publish(event)
+
+        async def sent():
+            async with harness.ctx.sessionmaker() as session:
+                sms = (await session.execute(select(SmsDelivery))).scalars().first()
+            return sms if sms is not None and sms.status == "sent" else None
+
+        sms = await eventually(sent)
+        assert "482913" in sms.body
+        assert "5分钟" in sms.body
+
+
+class TestApplicationApproved:
+    async def test_same_message_twice_creates_one_inbox_item(self, harness: ServiceHarness):
+        event = approved()
+        await harness.deliver(event)
+        await harness.deliver(event)
+        assert await count(harness, InboxMessage) == 1
+
+    async def test_sms_goes_to_the_registered_phone(self, harness: ServiceHarness):
+        account_id = uuid4()
+        await harness.deliver(
+            AccountRegistered(
+                account_id=account_id, phone="13912345678", name="李四", role="candidate"
+            )
+        )
+        await harness.deliver(approved(account_id))
+        async with harness.ctx.sessionmaker() as session:
+            phones = (await session.execute(select(SmsDelivery.phone))).scalars().all()
+        assert phones == ["13912345678"]
+
+    async def test_failing_handler_is_retried_then_dead_lettered_and_replay_works(
+        self, harness: ServiceHarness
+    ):
+        # Without its template the handler fails every time.
+        async with harness.ctx.sessionmaker() as session:
+            await session.execute(
+                delete(MessageTemplate).where(MessageTemplate.code == "application_rejected")
+            )
+            await session.commit()
+        event = ApplicationRejected(
+            application_id=uuid4(),
+            candidate_id=uuid4(),
+            plan_id=uuid4(),
+            revision=1,
+            reasons=[RejectionReason(code="photo", text="照片不符合要求")],
+            decided_at=datetime.now(UTC),
+        )
+        await harness.publish(event)
+
+        async def parked():
+            letters = await harness.ctx.bus.dead_letters("notification")
+            return [d for d in letters if d.message_id == str(event.event_id)]
+
+        letters = await eventually(parked, timeout_s=15)
+        assert letters[0].attempts == 3  # first try + two retries (100 ms, 200 ms)
+        assert "message template" in letters[0].error
+        assert await count(harness, InboxMessage) == 0
+
+        from notification.messages.service import seed_templates
+
+        async with harness.ctx.sessionmaker() as session:
+            await seed_templates(session)
+            await session.commit()
+        assert await harness.ctx.bus.replay_dead_letters("notification") >= 1
+
+        async def delivered():
+            return await count(harness, InboxMessage)
+
+        assert await eventually(delivered) == 1
+        assert await harness.ctx.bus.dead_letters("notification") == []
+
+
+class TestInboxRouter:
+    async def test_candidate_sees_only_own_messages_newest_first_paginated(
+        self, harness: ServiceHarness
+    ):
+        me = uuid4()
+        for _ in range(3):
+            await harness.deliver(approved(me))
+        await harness.deliver(approved())
+        client = harness.client
+        headers = harness.headers(Role.CANDIDATE, account_id=me)
+        first = (await client.get("/api/v1/notification/inbox?limit=2", headers=headers)).json()
+        assert len(first["items"]) == 2 and first["next_cursor"]
+        second = (
+            await client.get(
+                f"/api/v1/notification/inbox?limit=2&cursor={first['next_cursor']}",
+                headers=headers,
+            )
+        ).json()
+        assert len(second["items"]) == 1 and second["next_cursor"] is None
+        ids = {i["id"] for i in first["items"] + second["items"]}
+        assert len(ids) == 3
+
+        unread = await client.get("/api/v1/notification/inbox/unread-count", headers=headers)
+        assert unread.json() == {"unread": 3}
+        item = first["items"][0]["id"]
+        assert (
+            await client.post(f"/api/v1/notification/inbox/{item}/read", headers=headers)
+        ).status_code == 204
+        unread = await client.get("/api/v1/notification/inbox/unread-count", headers=headers)
+        assert unread.json() == {"unread": 2}
+
+    async def test_without_token_is_401_problem(self, harness: ServiceHarness):
+        response = await harness.client.get("/api/v1/notification/inbox")
+        assert response.status_code == 401
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+    async def test_bad_cursor_is_422_with_field(self, harness: ServiceHarness):
+        response = await harness.client.get(
+            "/api/v1/notification/inbox?cursor=%%%",
+            headers=harness.headers(Role.CANDIDATE),
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "cursor"
+
+    async def test_marking_someone_elses_message_is_404(self, harness: ServiceHarness):
+        owner = uuid4()
+        await harness.deliver(approved(owner))
+        async with harness.ctx.sessionmaker() as session:
+            item_id = (await session.execute(select(InboxMessage.id))).scalar_one()
+        response = await harness.client.post(
+            f"/api/v1/notification/inbox/{item_id}/read",
+            headers=harness.headers(Role.CANDIDATE),
+        )
+        assert response.status_code == 404
+
+    async def test_dev_outbox_rejects_malformed_phone(self, harness: ServiceHarness):
+        response = await harness.client.get("/api/v1/notification/dev/sms?phone=123")
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "query.phone"

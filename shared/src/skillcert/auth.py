@@ -1,0 +1,225 @@
+"""Identity: the gateway issues short-lived JWTs (ES256) and publishes its keys as a JWKS; every
+service verifies tokens itself and enforces role and ownership."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Any
+from uuid import UUID, uuid4
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+from skillcert.errors import Forbidden, Unauthorized
+
+
+class Role(StrEnum):
+    CANDIDATE = "candidate"  # 考生
+    REVIEWER = "reviewer"  # 审核员
+    ORG_ADMIN = "org_admin"  # 培训评价组织
+    INSTITUTION_ADMIN = "institution_admin"  # 试点院校/考核站点
+    INSTITUTION_HEAD = "institution_head"  # 考核站点负责人
+    PROVINCE_ADMIN = "province_admin"  # 省级教育行政部门
+    OPS = "ops"
+
+
+class Principal(BaseModel):
+    """Who is calling: the account, its role and the organisation it acts for (staff only)."""
+
+    account_id: UUID
+    role: Role
+    name: str = ""
+    org_id: str | None = None
+
+    def is_staff_of(self, org_id: str | None) -> bool:
+        return self.role is not Role.CANDIDATE and org_id is not None and self.org_id == org_id
+
+
+class SigningKey:
+    """The gateway's private key and the `kid` it is published under."""
+
+    def __init__(self, private_key: ec.EllipticCurvePrivateKey, kid: str) -> None:
+        self.private_key = private_key
+        self.kid = kid
+
+    @classmethod
+    def generate(cls) -> SigningKey:
+        return cls(ec.generate_private_key(ec.SECP256R1()), kid=uuid4().hex[:16])
+
+    @classmethod
+    def from_pem(cls, pem: bytes, kid: str) -> SigningKey:
+        key = serialization.load_pem_private_key(pem, password=None)
+        if not isinstance(key, ec.EllipticCurvePrivateKey):
+            raise ValueError("the JWT signing key must be an EC P-256 key")
+        return cls(key, kid)
+
+    def to_pem(self) -> bytes:
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    def public_jwk(self) -> dict[str, Any]:
+        jwk: dict[str, Any] = json.loads(
+            jwt.algorithms.ECAlgorithm.to_jwk(self.private_key.public_key())
+        )
+        jwk.update(kid=self.kid, use="sig", alg="ES256")
+        return jwk
+
+
+class TokenIssuer:
+    def __init__(
+        self,
+        key: SigningKey,
+        issuer: str,
+        audience: str,
+        ttl: timedelta = timedelta(minutes=15),
+    ) -> None:
+        self.key = key
+        self.issuer = issuer
+        self.audience = audience
+        self.ttl = ttl
+
+    def issue(self, principal: Principal) -> str:
+        now = datetime.now(UTC)
+        claims = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": str(principal.account_id),
+            "role": principal.role.value,
+            "name": principal.name,
+            "org": principal.org_id,
+            "iat": now,
+            "exp": now + self.ttl,
+            "jti": uuid4().hex,
+        }
+        return jwt.encode(
+            claims, self.key.private_key, algorithm="ES256", headers={"kid": self.key.kid}
+        )
+
+    def jwks(self) -> dict[str, Any]:
+        return {"keys": [self.key.public_jwk()]}
+
+
+JwksSource = Callable[[], Coroutine[Any, Any, dict[str, Any]]]
+
+
+def jwks_from_url(url: str, timeout_s: float = 5.0) -> JwksSource:
+    async def fetch() -> dict[str, Any]:
+        async with httpx.AsyncClient(timeout=timeout_s) as client:
+            response = await client.get(url)
+            response.raise_for_status()
+            data: dict[str, Any] = response.json()
+            return data
+
+    return fetch
+
+
+def jwks_static(jwks: dict[str, Any]) -> JwksSource:
+    async def fetch() -> dict[str, Any]:
+        return jwks
+
+    return fetch
+
+
+class TokenVerifier:
+    """Verifies gateway tokens with the published keys, refetching them on an unknown `kid`
+    (key rotation) at most every `min_refresh_s` seconds."""
+
+    def __init__(
+        self, source: JwksSource, issuer: str, audience: str, min_refresh_s: float = 30.0
+    ) -> None:
+        self.source = source
+        self.issuer = issuer
+        self.audience = audience
+        self.min_refresh_s = min_refresh_s
+        self._keys: dict[str, Any] = {}
+        self._fetched_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def _key_for(self, kid: str) -> Any:
+        if kid in self._keys:
+            return self._keys[kid]
+        async with self._lock:
+            if kid not in self._keys and time.monotonic() - self._fetched_at > self.min_refresh_s:
+                try:
+                    jwks = await self.source()
+                except Exception as exc:
+                    raise Unauthorized("暂时无法验证登录凭证") from exc
+                self._fetched_at = time.monotonic()
+                self._keys = {k["kid"]: jwt.PyJWK(k).key for k in jwks.get("keys", [])}
+        if kid not in self._keys:
+            raise Unauthorized("登录凭证无效")
+        return self._keys[kid]
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+            key = await self._key_for(str(header.get("kid", "")))
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=["ES256"],
+                issuer=self.issuer,
+                audience=self.audience,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+            return Principal(
+                account_id=UUID(claims["sub"]),
+                role=Role(claims["role"]),
+                name=claims.get("name") or "",
+                org_id=claims.get("org"),
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("登录已过期，请重新登录") from exc
+        except (jwt.PyJWTError, ValueError, KeyError) as exc:
+            raise Unauthorized("登录凭证无效") from exc
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _verifier(request: Request) -> TokenVerifier:
+    verifier: TokenVerifier = request.app.state.ctx.verifier
+    return verifier
+
+
+async def authenticate(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    cached: Principal | None = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    if credentials is None:
+        raise Unauthorized("请先登录", headers={"WWW-Authenticate": "Bearer"})
+    principal = await _verifier(request).verify(credentials.credentials)
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
+    """Dependency factory: the caller must hold one of `roles`."""
+
+    allowed = frozenset(roles)
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in allowed:
+            raise Forbidden("当前账号无权执行此操作")
+        return principal
+
+    return check

@@ -1,0 +1,21 @@
+from skillcert.bus.base import (
+    DeadLetter,
+    Handler,
+    Message,
+    MessageBus,
+    PermanentFailure,
+    RetryPolicy,
+    Subscription,
+    topic_matches,
+)
+
+__all__ = [
+    "DeadLetter",
+    "Handler",
+    "Message",
+    "MessageBus",
+    "PermanentFailure",
+    "RetryPolicy",
+    "Subscription",
+    "topic_matches",
+]

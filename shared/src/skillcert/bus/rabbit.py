@@ -1,0 +1,287 @@
+"""RabbitMQ through aio-pika: one topic exchange, a durable queue per consuming service, manual
+acks, retries through per-delay TTL queues, then a `.dead` queue that ops can replay."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import aio_pika
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractExchange,
+    AbstractIncomingMessage,
+    AbstractRobustConnection,
+)
+
+from skillcert.bus.base import DeadLetter, Message, PermanentFailure, RetryPolicy, Subscription
+
+log = logging.getLogger("skillcert.bus")
+
+ATTEMPT_HEADER = "x-attempt"
+ERROR_HEADER = "x-last-error"
+ROUTING_KEY_HEADER = "x-routing-key"
+DEAD_AT_HEADER = "x-dead-at"
+
+
+def _str_headers(raw: dict[str, Any] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in (raw or {}).items():
+        out[key] = value.decode() if isinstance(value, bytes) else str(value)
+    return out
+
+
+class RabbitBus:
+    def __init__(
+        self,
+        url: str,
+        exchange: str = "skillcert.events",
+        retry: RetryPolicy | None = None,
+        publish_timeout_s: float = 10.0,
+    ) -> None:
+        self.url = url
+        self.exchange_name = exchange
+        self.retry = retry or RetryPolicy()
+        self.publish_timeout_s = publish_timeout_s
+        self._connection: AbstractRobustConnection | None = None
+        self._publish_channel: AbstractChannel | None = None
+        self._exchange: AbstractExchange | None = None
+        self._consumer_channels: list[AbstractChannel] = []
+        self._lock = asyncio.Lock()
+
+    def queue_name(self, service: str) -> str:
+        return f"{self.exchange_name}.{service}"
+
+    async def connect(self) -> None:
+        async with self._lock:
+            if self._connection is not None:
+                return
+            self._connection = await aio_pika.connect_robust(self.url, timeout=10)
+            self._publish_channel = await self._connection.channel(publisher_confirms=True)
+            self._exchange = await self._publish_channel.declare_exchange(
+                self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
+            )
+
+    async def close(self) -> None:
+        for channel in self._consumer_channels:
+            if not channel.is_closed:
+                await channel.close()
+        self._consumer_channels.clear()
+        if self._connection is not None:
+            await self._connection.close()
+        self._connection = None
+        self._publish_channel = None
+        self._exchange = None
+
+    async def ping(self) -> bool:
+        return (
+            self._connection is not None
+            and not self._connection.is_closed
+            and self._publish_channel is not None
+            and not self._publish_channel.is_closed
+        )
+
+    def _require_exchange(self) -> AbstractExchange:
+        if self._exchange is None:
+            raise RuntimeError("bus is not connected")
+        return self._exchange
+
+    async def publish(self, messages: Sequence[Message]) -> list[bool]:
+        exchange = self._require_exchange()
+
+        async def one(message: Message) -> bool:
+            try:
+                await exchange.publish(
+                    aio_pika.Message(
+                        body=message.body,
+                        message_id=message.message_id,
+                        type=message.routing_key,
+                        headers=dict(message.headers),
+                        content_type="application/json",
+                        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                        timestamp=datetime.now(UTC),
+                    ),
+                    routing_key=message.routing_key,
+                    timeout=self.publish_timeout_s,
+                )
+            except Exception as exc:  # broker down or nack: the outbox keeps the row
+                log.warning("publish failed for %s: %r", message.message_id, exc)
+                return False
+            return True
+
+        return list(await asyncio.gather(*(one(m) for m in messages)))
+
+    async def _declare_topology(
+        self, channel: AbstractChannel, service: str, routing_keys: Sequence[str]
+    ) -> aio_pika.abc.AbstractQueue:
+        exchange = await channel.declare_exchange(
+            self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        name = self.queue_name(service)
+        queue = await channel.declare_queue(name, durable=True)
+        for key in routing_keys:
+            await queue.bind(exchange, key)
+        for delay in sorted(set(self.retry.delays_ms)):
+            await channel.declare_queue(
+                f"{name}.retry.{delay}",
+                durable=True,
+                arguments={
+                    "x-message-ttl": delay,
+                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-routing-key": name,
+                },
+            )
+        await channel.declare_queue(f"{name}.dead", durable=True)
+        return queue
+
+    async def declare(self, service: str, routing_keys: Sequence[str]) -> None:
+        if self._connection is None:
+            raise RuntimeError("bus is not connected")
+        channel = await self._connection.channel()
+        try:
+            await self._declare_topology(channel, service, routing_keys)
+        finally:
+            await channel.close()
+
+    async def subscribe(self, subscription: Subscription) -> None:
+        if self._connection is None:
+            raise RuntimeError("bus is not connected")
+        channel = await self._connection.channel(publisher_confirms=True)
+        await channel.set_qos(prefetch_count=subscription.concurrency)
+        self._consumer_channels.append(channel)
+        queue = await self._declare_topology(
+            channel, subscription.service, subscription.routing_keys
+        )
+        name = queue.name
+
+        async def on_message(incoming: AbstractIncomingMessage) -> None:
+            headers = _str_headers(incoming.headers)
+            attempt = int(headers.get(ATTEMPT_HEADER, "1"))
+            routing_key = headers.get(ROUTING_KEY_HEADER) or incoming.type or incoming.routing_key
+            message = Message(
+                message_id=incoming.message_id or "",
+                routing_key=routing_key or "",
+                body=incoming.body,
+                headers=headers,
+                attempt=attempt,
+            )
+            try:
+                await subscription.handler(message)
+            except Exception as exc:
+                delay = (
+                    None if isinstance(exc, PermanentFailure) else self.retry.delay_after(attempt)
+                )
+                target = f"{name}.dead" if delay is None else f"{name}.retry.{delay}"
+                extra = {
+                    ATTEMPT_HEADER: str(attempt if delay is None else attempt + 1),
+                    ERROR_HEADER: repr(exc)[:1000],
+                    ROUTING_KEY_HEADER: message.routing_key,
+                }
+                if delay is None:
+                    extra[DEAD_AT_HEADER] = datetime.now(UTC).isoformat()
+                    log.error(
+                        "dead-lettered %s (%s) after %d attempts: %r",
+                        message.message_id,
+                        message.routing_key,
+                        attempt,
+                        exc,
+                    )
+                else:
+                    log.warning(
+                        "retrying %s in %d ms (attempt %d): %r",
+                        message.message_id,
+                        delay,
+                        attempt,
+                        exc,
+                    )
+                try:
+                    await channel.default_exchange.publish(
+                        aio_pika.Message(
+                            body=incoming.body,
+                            message_id=incoming.message_id,
+                            type=message.routing_key,
+                            headers={**headers, **extra},
+                            content_type=incoming.content_type,
+                            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                        ),
+                        routing_key=target,
+                        timeout=self.publish_timeout_s,
+                    )
+                except Exception:
+                    # Could not park it: give it back to the queue rather than lose it.
+                    await incoming.nack(requeue=True)
+                    return
+                await incoming.ack()
+            else:
+                await incoming.ack()
+
+        await queue.consume(on_message, no_ack=False)
+
+    async def dead_letters(self, service: str, limit: int = 100) -> list[DeadLetter]:
+        if self._connection is None:
+            raise RuntimeError("bus is not connected")
+        channel = await self._connection.channel()
+        letters: list[DeadLetter] = []
+        try:
+            queue = await channel.declare_queue(f"{self.queue_name(service)}.dead", durable=True)
+            for _ in range(limit):
+                incoming = await queue.get(no_ack=False, fail=False)
+                if incoming is None:
+                    break
+                headers = _str_headers(incoming.headers)
+                dead_at = headers.get(DEAD_AT_HEADER)
+                letters.append(
+                    DeadLetter(
+                        message_id=incoming.message_id or "",
+                        routing_key=headers.get(ROUTING_KEY_HEADER, incoming.type or ""),
+                        attempts=int(headers.get(ATTEMPT_HEADER, "1")),
+                        error=headers.get(ERROR_HEADER, ""),
+                        body=incoming.body,
+                        dead_at=datetime.fromisoformat(dead_at) if dead_at else None,
+                    )
+                )
+        finally:
+            # Closing the channel returns every un-acked message to the dead-letter queue.
+            await channel.close()
+        return letters
+
+    async def replay_dead_letters(
+        self, service: str, message_ids: Sequence[str] | None = None
+    ) -> int:
+        if self._connection is None:
+            raise RuntimeError("bus is not connected")
+        wanted = set(message_ids) if message_ids is not None else None
+        name = self.queue_name(service)
+        channel = await self._connection.channel(publisher_confirms=True)
+        replayed = 0
+        try:
+            queue = await channel.declare_queue(f"{name}.dead", durable=True)
+            while True:
+                incoming = await queue.get(no_ack=False, fail=False)
+                if incoming is None:
+                    break
+                if wanted is not None and incoming.message_id not in wanted:
+                    continue  # left un-acked: returns to the queue when the channel closes
+                headers = _str_headers(incoming.headers)
+                headers[ATTEMPT_HEADER] = "1"
+                headers.pop(DEAD_AT_HEADER, None)
+                await channel.default_exchange.publish(
+                    aio_pika.Message(
+                        body=incoming.body,
+                        message_id=incoming.message_id,
+                        type=incoming.type,
+                        headers=dict(headers),
+                        content_type=incoming.content_type,
+                        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                    ),
+                    routing_key=name,
+                    timeout=self.publish_timeout_s,
+                )
+                await incoming.ack()
+                replayed += 1
+        finally:
+            await channel.close()
+        return replayed

@@ -1,0 +1,323 @@
+"""Versioned event contracts: `<service>.<entity>.<verb>.v1`, past tense, one class per event.
+
+Every event carries the envelope fields (event id, occurred_at, correlation id); the rest is the
+business payload. `parse_event` is the one place bodies are turned back into typed events.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal, TypeAlias
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Event(BaseModel):
+    """Envelope fields shared by every event."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    type: str
+    event_id: UUID = Field(default_factory=uuid4)
+    occurred_at: datetime = Field(default_factory=utcnow)
+    correlation_id: str | None = None
+
+
+# --- identity (gateway) --------------------------------------------------------------------
+
+
+class SmsCodeIssued(Event):
+    """An SMS verification code (短信验证码) to deliver; the notification service sends it."""
+
+    type: Literal["identity.sms_code.issued.v1"] = "identity.sms_code.issued.v1"
+    phone: str
+    code: str
+    purpose: Literal["register", "login", "reset_password"]
+    expires_at: datetime
+
+
+class AccountRegistered(Event):
+    type: Literal["identity.account.registered.v1"] = "identity.account.registered.v1"
+    account_id: UUID
+    phone: str | None
+    name: str
+    role: str
+    org_id: str | None = None
+
+
+# --- exam (exam-scheduling) ----------------------------------------------------------------
+
+
+class PlanSubject(BaseModel):
+    """A subject (科目) of a plan: 机考 (computer-based) or 实操 (practical)."""
+
+    code: str
+    name: str
+    method: Literal["computer", "practical", "written"]
+    full_score: Decimal = Decimal("100")
+    pass_score: Decimal = Decimal("60")
+
+
+class PlanCondition(BaseModel):
+    """One eligibility condition (申报条件) of a plan and the materials it requires."""
+
+    code: str
+    title: str
+    prior_level: int | None = None
+    min_years_after_prior: int | None = None
+    related_occupations: list[str] = Field(default_factory=list)
+    required_materials: list[str] = Field(default_factory=list)
+
+
+class ExamPlanPublished(Event):
+    """An exam plan (考试计划) opened for registration."""
+
+    type: Literal["exam.plan.published.v1"] = "exam.plan.published.v1"
+    plan_id: UUID
+    org_id: str
+    org_name: str
+    title: str
+    occupation_code: str
+    occupation_name: str
+    level: int = Field(ge=1, le=5)
+    level_name: str
+    registration_opens_at: datetime
+    registration_closes_at: datetime
+    exam_starts_at: datetime
+    exam_ends_at: datetime
+    fee_fen: int = Field(ge=0)
+    requires_mail_in: bool = False
+    subjects: list[PlanSubject]
+    conditions: list[PlanCondition] = Field(default_factory=list)
+
+
+class CandidateScheduled(Event):
+    """A paid candidate got a room, seat and admission ticket (准考证) number."""
+
+    type: Literal["exam.candidate.scheduled.v1"] = "exam.candidate.scheduled.v1"
+    application_id: UUID
+    candidate_id: UUID
+    plan_id: UUID
+    candidate_name: str
+    id_number: str
+    ticket_number: str
+    institution_id: str
+    institution_name: str
+    site_name: str
+    room_name: str
+    seat_number: int
+    exam_starts_at: datetime
+
+
+# --- registration ---------------------------------------------------------------------------
+
+
+class SubmittedDocument(BaseModel):
+    kind: str
+    object_key: str
+    content_type: str
+    size: int
+
+
+class _ApplicationFiled(Event):
+    application_id: UUID
+    candidate_id: UUID
+    plan_id: UUID
+    org_id: str
+    revision: int
+    candidate_name: str
+    id_type: str
+    id_number: str
+    phone: str | None
+    birth_date: date | None = None
+    condition_code: str | None
+    years_worked: int | None = None
+    documents: list[SubmittedDocument]
+    submitted_at: datetime
+
+
+class ApplicationSubmitted(_ApplicationFiled):
+    """An application (报名) submitted for review for the first time."""
+
+    type: Literal["registration.application.submitted.v1"] = "registration.application.submitted.v1"
+
+
+class ApplicationResubmitted(_ApplicationFiled):
+    """An application edited after submission or after rejection: review starts again."""
+
+    type: Literal["registration.application.resubmitted.v1"] = (
+        "registration.application.resubmitted.v1"
+    )
+
+
+class ApplicationWithdrawn(Event):
+    type: Literal["registration.application.withdrawn.v1"] = "registration.application.withdrawn.v1"
+    application_id: UUID
+    candidate_id: UUID
+    plan_id: UUID
+    reason: str | None = None
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+class RejectionReason(BaseModel):
+    code: str
+    text: str
+
+
+class ApplicationApproved(Event):
+    """Eligibility review passed (审核通过): the candidate may pay."""
+
+    type: Literal["review.application.approved.v1"] = "review.application.approved.v1"
+    application_id: UUID
+    candidate_id: UUID
+    plan_id: UUID
+    revision: int
+    candidate_name: str
+    id_number: str
+    decided_at: datetime
+
+
+class ApplicationRejected(Event):
+    """Eligibility review failed (审核不通过) with reasons; the candidate may edit and resubmit."""
+
+    type: Literal["review.application.rejected.v1"] = "review.application.rejected.v1"
+    application_id: UUID
+    candidate_id: UUID
+    plan_id: UUID
+    revision: int
+    reasons: list[RejectionReason]
+    decided_at: datetime
+
+
+# --- payment --------------------------------------------------------------------------------
+
+
+class OrderPaid(Event):
+    type: Literal["payment.order.paid.v1"] = "payment.order.paid.v1"
+    order_id: UUID
+    application_id: UUID
+    candidate_id: UUID
+    plan_id: UUID
+    amount_fen: int
+    provider_transaction_id: str
+    paid_at: datetime
+
+
+class OrderRefunded(Event):
+    type: Literal["payment.order.refunded.v1"] = "payment.order.refunded.v1"
+    order_id: UUID
+    application_id: UUID
+    candidate_id: UUID
+    plan_id: UUID
+    amount_fen: int
+    refunded_at: datetime
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+
+class SubjectScore(BaseModel):
+    subject_code: str
+    score: Decimal
+    passed: bool
+
+
+class ResultDetermined(Event):
+    """The certificate result (证书结果) of a candidate for a plan, after the scores are locked."""
+
+    type: Literal["scoring.result.determined.v1"] = "scoring.result.determined.v1"
+    application_id: UUID
+    candidate_id: UUID
+    plan_id: UUID
+    ticket_number: str
+    candidate_name: str
+    id_number: str
+    institution_id: str
+    institution_name: str
+    result: Literal["pass", "fail"]
+    subject_scores: list[SubjectScore]
+    determined_at: datetime
+
+
+# --- certificate ----------------------------------------------------------------------------
+
+
+class CertificateIssued(Event):
+    type: Literal["certificate.issued.v1"] = "certificate.issued.v1"
+    certificate_id: UUID
+    certificate_number: str
+    application_id: UUID
+    candidate_id: UUID
+    plan_id: UUID
+    issued_at: datetime
+
+
+class CertificateRevoked(Event):
+    type: Literal["certificate.revoked.v1"] = "certificate.revoked.v1"
+    certificate_id: UUID
+    certificate_number: str
+    candidate_id: UUID
+    reason: str
+    revoked_at: datetime
+
+
+AnyEvent: TypeAlias = Annotated[
+    SmsCodeIssued
+    | AccountRegistered
+    | ExamPlanPublished
+    | CandidateScheduled
+    | ApplicationSubmitted
+    | ApplicationResubmitted
+    | ApplicationWithdrawn
+    | ApplicationApproved
+    | ApplicationRejected
+    | OrderPaid
+    | OrderRefunded
+    | ResultDetermined
+    | CertificateIssued
+    | CertificateRevoked,
+    Field(discriminator="type"),
+]
+
+_adapter: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
+
+
+def parse_event(body: bytes | str) -> Event:
+    """Turn a message body back into its typed event; raises pydantic.ValidationError."""
+    return _adapter.validate_json(body)
+
+
+def event_type_of(cls: type[Event]) -> str:
+    """The routing key of an event class (its `type` literal)."""
+    default = cls.model_fields["type"].default
+    assert isinstance(default, str)
+    return default
+
+
+ALL_EVENT_TYPES: tuple[str, ...] = tuple(
+    event_type_of(cls)
+    for cls in (
+        SmsCodeIssued,
+        AccountRegistered,
+        ExamPlanPublished,
+        CandidateScheduled,
+        ApplicationSubmitted,
+        ApplicationResubmitted,
+        ApplicationWithdrawn,
+        ApplicationApproved,
+        ApplicationRejected,
+        OrderPaid,
+        OrderRefunded,
+        ResultDetermined,
+        CertificateIssued,
+        CertificateRevoked,
+    )
+)

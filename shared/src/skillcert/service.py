@@ -1,0 +1,222 @@
+"""Service defaults: one call wires every service the same way — settings, database, outbox
+relay, bus subscriptions, object storage, token verification, telemetry, errors, health."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from skillcert.auth import TokenVerifier, jwks_from_url
+from skillcert.bus.base import MessageBus, RetryPolicy
+from skillcert.bus.embedded import EmbeddedBus
+from skillcert.bus.rabbit import RabbitBus
+from skillcert.db import create_engine, create_sessionmaker
+from skillcert.errors import install_error_handlers
+from skillcert.events import Event
+from skillcert.http import CorrelationIdMiddleware, health_router
+from skillcert.inbox import EventConsumer, EventHandler
+from skillcert.migrations import upgrade_async
+from skillcert.outbox import WAKE_KEY, OutboxRelay
+from skillcert.settings import BusKind, ServiceSettings, StorageKind
+from skillcert.storage import LocalObjectStore, ObjectStore, S3ObjectStore
+from skillcert.telemetry import (
+    configure_logging,
+    configure_tracing,
+    instrument_app,
+    instrument_engine,
+)
+
+log = logging.getLogger("skillcert.service")
+
+Hook = Callable[["ServiceContext"], Awaitable[None]]
+CTX_KEY = "skillcert.service_context"
+
+
+@dataclass
+class ServiceSpec:
+    """What makes a service itself; everything else is the same for all eight."""
+
+    name: str
+    title: str
+    settings: ServiceSettings
+    metadata: MetaData
+    migrations: Path
+    routers: Sequence[APIRouter]
+    handlers: Mapping[type[Event], EventHandler] = field(default_factory=dict)
+    on_startup: Sequence[Hook] = ()
+    background: Sequence[Hook] = ()
+    migrate_on_start: bool = True
+
+
+@dataclass
+class SharedInfra:
+    """Pieces one process shares between services (embedded mode)."""
+
+    bus: MessageBus | None = None
+    storage: ObjectStore | None = None
+    verifier: TokenVerifier | None = None
+
+
+@dataclass
+class ServiceContext:
+    spec: ServiceSpec
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    bus: MessageBus
+    storage: ObjectStore
+    verifier: TokenVerifier
+    relay: OutboxRelay
+    consumer: EventConsumer
+    extras: dict[str, Any] = field(default_factory=dict)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+def build_bus(settings: ServiceSettings) -> MessageBus:
+    retry = RetryPolicy(tuple(settings.retry_delays_ms))
+    if settings.bus is BusKind.EMBEDDED:
+        return EmbeddedBus(retry=retry)
+    return RabbitBus(settings.amqp_url, settings.exchange, retry)
+
+
+def build_storage(settings: ServiceSettings) -> ObjectStore:
+    if settings.storage is StorageKind.LOCAL:
+        return LocalObjectStore(
+            settings.local_storage_dir,
+            settings.local_storage_base_url,
+            secret=(settings.s3_secret_key or secrets.token_hex(16)).encode(),
+        )
+    return S3ObjectStore(
+        settings.s3_endpoint,
+        settings.s3_access_key,
+        settings.s3_secret_key,
+        settings.s3_bucket,
+        secure=settings.s3_secure,
+        region=settings.s3_region,
+        public_endpoint=settings.s3_public_endpoint,
+    )
+
+
+async def _connect_with_retry(bus: MessageBus, attempts: int = 30) -> None:
+    for attempt in range(1, attempts + 1):
+        try:
+            await bus.connect()
+            return
+        except Exception as exc:
+            if attempt == attempts:
+                raise
+            log.warning("broker not reachable (%r), retrying", exc)
+            await asyncio.sleep(1)
+
+
+def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> FastAPI:
+    settings = spec.settings
+    shared = shared or SharedInfra()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_tracing(f"skillcert-{spec.name}", settings.otlp_endpoint)
+        if spec.migrate_on_start:
+            await upgrade_async(settings.database_url, spec.migrations)
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        instrument_engine(engine)
+        sessionmaker = create_sessionmaker(engine)
+        owns_bus = shared.bus is None
+        bus = shared.bus or build_bus(settings)
+        if owns_bus:
+            await _connect_with_retry(bus)
+        storage = shared.storage or build_storage(settings)
+        if shared.storage is None:
+            await storage.ensure_bucket()
+        verifier = shared.verifier or TokenVerifier(
+            jwks_from_url(settings.jwks_url), settings.jwt_issuer, settings.jwt_audience
+        )
+        relay = OutboxRelay(sessionmaker, bus, poll_interval_s=settings.outbox_poll_interval_s)
+        sessionmaker.configure(info={WAKE_KEY: relay.wake})
+        consumer = EventConsumer(spec.name, sessionmaker, spec.handlers)
+        ctx = ServiceContext(
+            spec=spec,
+            settings=settings,
+            engine=engine,
+            sessionmaker=sessionmaker,
+            bus=bus,
+            storage=storage,
+            verifier=verifier,
+            relay=relay,
+            consumer=consumer,
+        )
+        sessionmaker.configure(info={WAKE_KEY: relay.wake, CTX_KEY: ctx})
+        app.state.ctx = ctx
+        for hook in spec.on_startup:
+            await hook(ctx)
+        relay.start()
+        if consumer.routing_keys:
+            await bus.subscribe(consumer.subscription(concurrency=settings.prefetch))
+        for job in spec.background:
+            ctx.tasks.append(asyncio.create_task(_supervised(job, ctx), name=f"{spec.name}-job"))
+        log.info("%s started", spec.name)
+        try:
+            yield
+        finally:
+            for task in ctx.tasks:
+                task.cancel()
+            for task in ctx.tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await relay.stop()
+            if owns_bus:
+                await bus.close()
+            await engine.dispose()
+
+    app = FastAPI(
+        title=f"skillcert {spec.title}",
+        version="1.0.0",
+        lifespan=lifespan,
+        openapi_url=f"/api/v1/{spec.name}/openapi.json",
+        docs_url=f"/api/v1/{spec.name}/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.add_middleware(CorrelationIdMiddleware)
+    app.include_router(health_router())
+    for router in spec.routers:
+        app.include_router(router)
+    instrument_app(app)
+    return app
+
+
+def context_of(session: AsyncSession) -> ServiceContext:
+    """The service context a framework-opened session belongs to (consumers, jobs)."""
+    ctx: ServiceContext = session.info[CTX_KEY]
+    return ctx
+
+
+async def _supervised(job: Hook, ctx: ServiceContext) -> None:
+    """Background jobs loop forever; a crash is logged and the job restarted after a pause."""
+    while True:
+        try:
+            await job(ctx)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background job %s failed; restarting", getattr(job, "__name__", job))
+        await asyncio.sleep(1)
+
+
+def run(spec_factory: Callable[[], ServiceSpec], host: str = "127.0.0.1", port: int = 8000) -> None:
+    import uvicorn
+
+    spec = spec_factory()
+    configure_logging(spec.name, spec.settings.log_level, spec.settings.log_json)
+    uvicorn.run(create_service_app(spec), host=host, port=port, log_config=None)

@@ -1,0 +1,297 @@
+"""Object storage: S3 (MinIO in the distribution) through the `minio` client, and a local-file
+store with the same interface for embedded mode. Clients upload and download with presigned
+URLs; services check what arrived before accepting it."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import io
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Protocol
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from minio import Minio
+from minio.error import S3Error
+
+from skillcert.errors import AppError, Forbidden, NotFound
+
+
+@dataclass(frozen=True)
+class PresignedUpload:
+    """How the client uploads: `method` to `url` with exactly these `headers`."""
+
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    expires_in_s: int = 600
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    content_type: str | None
+
+
+class ObjectStore(Protocol):
+    async def ensure_bucket(self) -> None: ...
+
+    async def presign_upload(
+        self, key: str, content_type: str, expires: timedelta = timedelta(minutes=10)
+    ) -> PresignedUpload: ...
+
+    async def presign_download(
+        self, key: str, expires: timedelta = timedelta(minutes=5)
+    ) -> str: ...
+
+    async def stat(self, key: str) -> ObjectInfo | None: ...
+
+    async def get(self, key: str, max_bytes: int | None = None) -> bytes: ...
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None: ...
+
+    async def delete(self, key: str) -> None: ...
+
+    async def ping(self) -> bool: ...
+
+
+class TooLarge(AppError):
+    status_code = 413
+    slug = "too-large"
+    title = "文件过大"
+
+
+class S3ObjectStore:
+    """S3 through the minio client. Presigned URLs are signed for the public endpoint (what the
+    browser reaches) while the service talks to the internal one."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        access_key: str,
+        secret_key: str,
+        bucket: str,
+        *,
+        secure: bool = False,
+        region: str = "us-east-1",
+        public_endpoint: str | None = None,
+    ) -> None:
+        self.bucket = bucket
+        self.client = Minio(
+            endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region
+        )
+        # The region is given, so presigning never calls the (possibly unreachable) endpoint.
+        self.signer = Minio(
+            public_endpoint or endpoint,
+            access_key=access_key,
+            secret_key=secret_key,
+            secure=secure,
+            region=region,
+        )
+
+    async def ensure_bucket(self) -> None:
+        def run() -> None:
+            if not self.client.bucket_exists(self.bucket):
+                try:
+                    self.client.make_bucket(self.bucket)
+                except S3Error as exc:
+                    if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                        raise
+
+        await asyncio.to_thread(run)
+
+    async def presign_upload(
+        self, key: str, content_type: str, expires: timedelta = timedelta(minutes=10)
+    ) -> PresignedUpload:
+        url = await asyncio.to_thread(self.signer.presigned_put_object, self.bucket, key, expires)
+        return PresignedUpload(
+            method="PUT",
+            url=url,
+            headers={"Content-Type": content_type},
+            expires_in_s=int(expires.total_seconds()),
+        )
+
+    async def presign_download(self, key: str, expires: timedelta = timedelta(minutes=5)) -> str:
+        return await asyncio.to_thread(self.signer.presigned_get_object, self.bucket, key, expires)
+
+    async def stat(self, key: str) -> ObjectInfo | None:
+        def run() -> ObjectInfo | None:
+            try:
+                info = self.client.stat_object(self.bucket, key)
+            except S3Error as exc:
+                if exc.code in ("NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"):
+                    return None
+                raise
+            return ObjectInfo(key=key, size=int(info.size or 0), content_type=info.content_type)
+
+        return await asyncio.to_thread(run)
+
+    async def get(self, key: str, max_bytes: int | None = None) -> bytes:
+        def run() -> bytes:
+            try:
+                response = self.client.get_object(self.bucket, key)
+            except S3Error as exc:
+                if exc.code in ("NoSuchKey", "NoSuchObject"):
+                    raise NotFound("文件不存在") from exc
+                raise
+            try:
+                data: bytes = response.read(max_bytes + 1 if max_bytes is not None else None)
+            finally:
+                response.close()
+                response.release_conn()
+            if max_bytes is not None and len(data) > max_bytes:
+                raise TooLarge(f"文件超过 {max_bytes} 字节")
+            return data
+
+        return await asyncio.to_thread(run)
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        await asyncio.to_thread(
+            self.client.put_object,
+            self.bucket,
+            key,
+            io.BytesIO(data),
+            len(data),
+            content_type=content_type,
+        )
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self.client.remove_object, self.bucket, key)
+
+    async def ping(self) -> bool:
+        try:
+            return await asyncio.to_thread(self.client.bucket_exists, self.bucket)
+        except Exception:
+            return False
+
+
+class LocalObjectStore:
+    """Files on disk for embedded mode. Presigned URLs carry an HMAC of (method, key, expiry);
+    `local_objects_router` serves them and refuses forged or expired links as S3 does."""
+
+    def __init__(
+        self, root: str | Path, base_url: str, secret: bytes, max_upload_bytes: int = 20_000_000
+    ) -> None:
+        self.root = Path(root)
+        self.base_url = base_url.rstrip("/")
+        self.secret = secret
+        self.max_upload_bytes = max_upload_bytes
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise Forbidden("invalid object key")
+        return path
+
+    def sign(self, method: str, key: str, expires_at: int, content_type: str = "") -> str:
+        message = f"{method}\n{key}\n{expires_at}\n{content_type}".encode()
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
+
+    def _url(self, method: str, key: str, expires: timedelta, content_type: str = "") -> str:
+        expires_at = int(time.time() + expires.total_seconds())
+        query = urlencode(
+            {"expires": expires_at, "signature": self.sign(method, key, expires_at, content_type)}
+        )
+        return f"{self.base_url}/{quote(key)}?{query}"
+
+    def check(
+        self, method: str, key: str, expires_at: int, signature: str, content_type: str = ""
+    ) -> None:
+        expected = self.sign(method, key, expires_at, content_type)
+        if not hmac.compare_digest(expected, signature):
+            raise Forbidden("签名无效")
+        if expires_at < time.time():
+            raise Forbidden("链接已过期")
+
+    async def ensure_bucket(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    async def presign_upload(
+        self, key: str, content_type: str, expires: timedelta = timedelta(minutes=10)
+    ) -> PresignedUpload:
+        return PresignedUpload(
+            method="PUT",
+            url=self._url("PUT", key, expires, content_type),
+            headers={"Content-Type": content_type},
+            expires_in_s=int(expires.total_seconds()),
+        )
+
+    async def presign_download(self, key: str, expires: timedelta = timedelta(minutes=5)) -> str:
+        return self._url("GET", key, expires)
+
+    async def stat(self, key: str) -> ObjectInfo | None:
+        path = self._path(key)
+        if not path.is_file():
+            return None
+        meta = path.with_name(path.name + ".content-type")
+        content_type = meta.read_text() if meta.is_file() else None
+        return ObjectInfo(key=key, size=path.stat().st_size, content_type=content_type)
+
+    async def get(self, key: str, max_bytes: int | None = None) -> bytes:
+        path = self._path(key)
+        if not path.is_file():
+            raise NotFound("文件不存在")
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            raise TooLarge(f"文件超过 {max_bytes} 字节")
+        return await asyncio.to_thread(path.read_bytes)
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        path = self._path(key)
+
+        def run() -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".part")
+            tmp.write_bytes(data)
+            tmp.replace(path)
+            path.with_name(path.name + ".content-type").write_text(content_type)
+
+        await asyncio.to_thread(run)
+
+    async def delete(self, key: str) -> None:
+        path = self._path(key)
+        path.unlink(missing_ok=True)
+        path.with_name(path.name + ".content-type").unlink(missing_ok=True)
+
+    async def ping(self) -> bool:
+        return self.root.is_dir()
+
+
+def local_objects_router(store: LocalObjectStore, prefix: str = "/_objects") -> APIRouter:
+    router = APIRouter(prefix=prefix, include_in_schema=False)
+
+    @router.put("/{key:path}")
+    async def upload(
+        key: str,
+        request: Request,
+        expires: Annotated[int, Query()],
+        signature: Annotated[str, Query()],
+        content_type: Annotated[str, Header()] = "",
+    ) -> Response:
+        store.check("PUT", key, expires, signature, content_type)
+        data = bytearray()
+        async for chunk in request.stream():
+            data.extend(chunk)
+            if len(data) > store.max_upload_bytes:
+                raise TooLarge("文件过大")
+        await store.put(key, bytes(data), content_type)
+        return Response(status_code=200)
+
+    @router.get("/{key:path}")
+    async def download(
+        key: str, expires: Annotated[int, Query()], signature: Annotated[str, Query()]
+    ) -> Response:
+        store.check("GET", key, expires, signature)
+        info = await store.stat(key)
+        if info is None:
+            raise NotFound("文件不存在")
+        return Response(
+            await store.get(key), media_type=info.content_type or "application/octet-stream"
+        )
+
+    return router
