@@ -64,6 +64,7 @@ class TransactionalRoute(APIRoute):
                 scope = await _principal_scope(request) if key else ""
                 body_hash = hashlib.sha256(await request.body()).hexdigest() if key else ""
                 if key:
+                    await _serialise_same_key(session, scope, key)
                     replay = await _stored_response(session, scope, key, request, body_hash)
                     if replay is not None:
                         return replay
@@ -92,6 +93,16 @@ class TransactionalRoute(APIRoute):
                 return response
 
         return handler
+
+
+async def _serialise_same_key(session: AsyncSession, scope: str, key: str) -> None:
+    """Concurrent retries of one request wait for the first to finish (then replay its result)
+    instead of racing it into a unique-constraint error. SQLite has one writer anyway."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+            {"k": f"idempotency:{scope}:{key}"},
+        )
 
 
 async def _stored_response(

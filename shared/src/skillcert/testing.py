@@ -16,7 +16,7 @@ from uuid import UUID
 import asyncpg
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from skillcert.auth import Principal, Role, SigningKey, TokenIssuer, TokenVerifier, jwks_static
 from skillcert.bus.base import Message
@@ -32,6 +32,9 @@ AMQP_URL = os.environ.get("SKILLCERT_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5
 S3_ENDPOINT = os.environ.get("SKILLCERT_TEST_S3_ENDPOINT", "127.0.0.1:8333")
 S3_ACCESS_KEY = os.environ.get("SKILLCERT_TEST_S3_ACCESS_KEY", "skillcert")
 S3_SECRET_KEY = os.environ.get("SKILLCERT_TEST_S3_SECRET_KEY", "skillcert-secret")
+# One bucket for every test session: each bucket costs the S3 server volumes of its own, and
+# object keys already carry unique ids.
+S3_BUCKET = os.environ.get("SKILLCERT_TEST_S3_BUCKET", "skillcert-test")
 
 TEST_ISSUER = "skillcert-gateway"
 TEST_AUDIENCE = "skillcert"
@@ -136,7 +139,7 @@ class ServiceHarness:
                 "s3_endpoint": S3_ENDPOINT,
                 "s3_access_key": S3_ACCESS_KEY,
                 "s3_secret_key": S3_SECRET_KEY,
-                "s3_bucket": unique("test").replace("_", "-"),
+                "s3_bucket": S3_BUCKET,
                 "outbox_poll_interval_s": 0.1,
                 "log_json": False,
                 **self.settings_overrides,
@@ -157,15 +160,19 @@ class ServiceHarness:
         await drop_database(self.database_name)
 
     async def reset(self) -> None:
-        """Empty every table (but the migration version) between tests."""
+        """Empty every table (but the migration version) between tests.
+
+        DELETE rather than TRUNCATE: the relay and consumers of the previous test may still
+        hold row locks, and TRUNCATE's table lock would deadlock with them."""
+        from skillcert.messaging import messaging_metadata
+
         tables = [
-            t.name for t in [*self.spec.metadata.sorted_tables] if t.name != "alembic_version"
+            *reversed(self.spec.metadata.sorted_tables),
+            *reversed(messaging_metadata.sorted_tables),
         ]
-        names = ", ".join(
-            f'"{n}"' for n in [*tables, "outbox_messages", "inbox_messages", "idempotency_keys"]
-        )
         async with self.ctx.engine.begin() as conn:
-            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            for table in tables:
+                await conn.execute(table.delete())
 
     def headers(
         self, role: Role, org_id: str | None = None, account_id: UUID | None = None

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The whole test run: lint, types, each service's tests on the real servers, then the journey
+# across processes and in embedded mode. Every step runs; the run fails if any step failed.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+deploy/dev/infra.sh || exit 1
+export SKILLCERT_TEST_S3_ENDPOINT="127.0.0.1:${SKILLCERT_TEST_S3_PORT:-18333}"
+export SKILLCERT_TEST_S3_ACCESS_KEY=skillcert SKILLCERT_TEST_S3_SECRET_KEY=skillcert-secret
+
+failed=()
+step() {
+  local name=$1
+  shift
+  echo "=== $name"
+  local started=$SECONDS
+  if "$@"; then
+    echo "--- $name ok ($((SECONDS - started)) s)"
+  else
+    echo "--- $name FAILED ($((SECONDS - started)) s)"
+    failed+=("$name")
+  fi
+}
+
+step "ruff lint" uv run --frozen ruff check .
+step "ruff format" uv run --frozen ruff format --check .
+step "mypy" uv run --frozen mypy -p skillcert -p gateway -p registration -p review \
+  -p exam_scheduling -p payment -p scoring -p certificate -p notification
+step "tests: shared" uv run --frozen pytest shared/tests tests/infra -q -p no:cacheprovider
+for service in services/*/; do
+  name=$(basename "$service")
+  step "tests: $name" uv run --frozen pytest "$service" -q -p no:cacheprovider
+done
+step "journey" uv run --frozen pytest tests/journey -q -p no:cacheprovider
+
+if ((${#failed[@]})); then
+  echo "FAILED steps: ${failed[*]}"
+  exit 1
+fi
+echo "all steps passed"

@@ -1,0 +1,141 @@
+"""Both buses on the same contract: confirmed publish, retries then dead letters, replay, and
+(embedded) nothing lost across a restart."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from skillcert.bus.base import (
+    Message,
+    MessageBus,
+    PermanentFailure,
+    RetryPolicy,
+    Subscription,
+    topic_matches,
+)
+from skillcert.bus.embedded import EmbeddedBus
+from skillcert.bus.rabbit import RabbitBus
+from skillcert.testing import AMQP_URL, eventually, unique
+
+
+@pytest.fixture(params=["rabbitmq", "embedded"])
+async def bus(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[MessageBus]:
+    retry = RetryPolicy((50, 100))
+    bus: MessageBus
+    if request.param == "rabbitmq":
+        bus = RabbitBus(AMQP_URL, f"{unique('bus')}.events", retry)
+    else:
+        bus = EmbeddedBus(tmp_path / "bus.db", retry, poll_interval_s=0.05)
+    await bus.connect()
+    yield bus
+    await bus.close()
+
+
+def message(key: str = "sample.thing.happened.v1") -> Message:
+    return Message(message_id=uuid4().hex, routing_key=key, body=b'{"x": 1}', headers={"a": "b"})
+
+
+class TestTopicMatching:
+    @pytest.mark.parametrize(
+        ("pattern", "key", "expected"),
+        [
+            ("a.b.c", "a.b.c", True),
+            ("a.*.c", "a.b.c", True),
+            ("a.#", "a.b.c", True),
+            ("#", "a", True),
+            ("a.*", "a.b.c", False),
+            ("a.b", "a.b.c", False),
+        ],
+    )
+    def test_amqp_rules(self, pattern: str, key: str, expected: bool):
+        assert topic_matches(pattern, key) is expected
+
+
+class TestDelivery:
+    async def test_published_message_reaches_the_bound_queue_with_headers(self, bus: MessageBus):
+        got: list[Message] = []
+
+        async def handler(m: Message) -> None:
+            got.append(m)
+
+        await bus.subscribe(Subscription("svc", ("sample.#",), handler))
+        sent = message()
+        assert await bus.publish([sent, message("other.thing.happened.v1")]) == [True, True]
+        await eventually(lambda: asyncio.sleep(0, got))
+        await asyncio.sleep(0.2)
+        assert [m.message_id for m in got] == [sent.message_id]
+        assert got[0].headers["a"] == "b" and got[0].body == sent.body
+
+    async def test_failing_handler_retries_then_dead_letters_then_replays(self, bus: MessageBus):
+        attempts: list[int] = []
+        healthy = False
+
+        async def handler(m: Message) -> None:
+            attempts.append(m.attempt)
+            if not healthy:
+                raise RuntimeError("still broken")
+
+        await bus.subscribe(Subscription("svc", ("sample.#",), handler))
+        sent = message()
+        await bus.publish([sent])
+        letters = await eventually(lambda: bus.dead_letters("svc"))
+        assert attempts == [1, 2, 3]
+        assert letters[0].message_id == sent.message_id
+        assert "still broken" in letters[0].error
+
+        healthy = True
+        assert await bus.replay_dead_letters("svc") == 1
+        await eventually(lambda: asyncio.sleep(0, len(attempts) == 4))
+        assert await bus.dead_letters("svc") == []
+
+    async def test_permanent_failure_is_dead_lettered_without_retries(self, bus: MessageBus):
+        attempts: list[int] = []
+
+        async def handler(m: Message) -> None:
+            attempts.append(m.attempt)
+            raise PermanentFailure("cannot decode")
+
+        await bus.subscribe(Subscription("svc", ("sample.#",), handler))
+        await bus.publish([message()])
+        await eventually(lambda: bus.dead_letters("svc"))
+        assert attempts == [1]
+
+    async def test_listing_dead_letters_does_not_consume_them(self, bus: MessageBus):
+        async def handler(m: Message) -> None:
+            raise PermanentFailure("no")
+
+        await bus.subscribe(Subscription("svc", ("sample.#",), handler))
+        await bus.publish([message(), message()])
+        await eventually(lambda: _two(bus))
+        assert len(await bus.dead_letters("svc")) == 2
+
+
+async def _two(bus: MessageBus) -> bool:
+    return len(await bus.dead_letters("svc")) == 2
+
+
+class TestEmbeddedDurability:
+    async def test_message_published_before_a_restart_is_delivered_after_it(self, tmp_path: Path):
+        first = EmbeddedBus(tmp_path / "bus.db", poll_interval_s=0.05)
+        await first.connect()
+        await first.declare("svc", ("sample.#",))
+        sent = message()
+        await first.publish([sent])
+        await first.close()
+
+        second = EmbeddedBus(tmp_path / "bus.db", poll_interval_s=0.05)
+        await second.connect()
+        got: list[str] = []
+
+        async def handler(m: Message) -> None:
+            got.append(m.message_id)
+
+        await second.subscribe(Subscription("svc", ("sample.#",), handler))
+        try:
+            await eventually(lambda: asyncio.sleep(0, got))
+        finally:
+            await second.close()
+        assert got == [sent.message_id]

@@ -1,0 +1,89 @@
+"""Object storage against the real S3 server (which checks signatures and expiry) and the local
+store behind the same interface."""
+
+import asyncio
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from skillcert.errors import install_error_handlers
+from skillcert.storage import LocalObjectStore, S3ObjectStore, local_objects_router
+from skillcert.testing import S3_ACCESS_KEY, S3_BUCKET, S3_ENDPOINT, S3_SECRET_KEY, unique
+
+
+@pytest.fixture
+async def s3() -> S3ObjectStore:
+    store = S3ObjectStore(S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET)
+    await store.ensure_bucket()
+    return store
+
+
+PREFIX = unique("storage-test")
+
+
+def forge(url: str) -> str:
+    head, _, signature = url.rpartition("X-Amz-Signature=")
+    flipped = ("0" if signature[0] != "0" else "1") + signature[1:]
+    return head + "X-Amz-Signature=" + flipped
+
+
+class TestS3Presigned:
+    async def test_upload_then_download_through_presigned_urls(self, s3: S3ObjectStore):
+        upload = await s3.presign_upload(f"{PREFIX}/photo.jpg", "image/jpeg")
+        async with httpx.AsyncClient() as client:
+            put = await client.put(upload.url, content=b"jpeg-bytes", headers=upload.headers)
+            assert put.status_code == 200
+            info = await s3.stat(f"{PREFIX}/photo.jpg")
+            assert info is not None and info.size == 10
+            got = await client.get(await s3.presign_download(f"{PREFIX}/photo.jpg"))
+        assert got.content == b"jpeg-bytes"
+
+    async def test_forged_signature_is_refused(self, s3: S3ObjectStore):
+        upload = await s3.presign_upload(f"{PREFIX}/forged.jpg", "image/jpeg")
+        async with httpx.AsyncClient() as client:
+            put = await client.put(forge(upload.url), content=b"x", headers=upload.headers)
+        assert put.status_code == 403
+        assert await s3.stat(f"{PREFIX}/forged.jpg") is None
+
+    async def test_expired_link_is_refused(self, s3: S3ObjectStore):
+        await s3.put(f"{PREFIX}/old.txt", b"old", "text/plain")
+        url = await s3.presign_download(f"{PREFIX}/old.txt", expires=timedelta(seconds=1))
+        await asyncio.sleep(2.5)
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(url)).status_code == 403
+
+    async def test_stat_of_missing_object_is_none(self, s3: S3ObjectStore):
+        assert await s3.stat("nope") is None
+
+
+class TestLocalStore:
+    @pytest.fixture
+    def local(self, tmp_path: Path) -> tuple[LocalObjectStore, httpx.AsyncClient]:
+        store = LocalObjectStore(tmp_path, "http://testserver/_objects", secrets.token_bytes(16))
+        app = FastAPI()
+        install_error_handlers(app)
+        app.include_router(local_objects_router(store))
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+        return store, client
+
+    async def test_round_trip_and_refusals(self, local: tuple[LocalObjectStore, httpx.AsyncClient]):
+        store, client = local
+        await store.ensure_bucket()
+        upload = await store.presign_upload("x/doc.pdf", "application/pdf")
+        assert (await client.put(upload.url, content=b"%PDF", headers=upload.headers)).is_success
+        assert await store.get("x/doc.pdf") == b"%PDF"
+        url = await store.presign_download("x/doc.pdf")
+        assert (await client.get(url)).content == b"%PDF"
+        tampered = url.replace("signature=", "signature=0")
+        assert (await client.get(tampered)).status_code == 403
+        wrong_type = await client.put(
+            upload.url, content=b"x", headers={"Content-Type": "text/html"}
+        )
+        assert wrong_type.status_code == 403
+        expired = await store.presign_download("x/doc.pdf", expires=timedelta(seconds=-1))
+        assert (await client.get(expired)).status_code == 403
+        await client.aclose()
