@@ -87,3 +87,42 @@ class TestLocalStore:
         expired = await store.presign_download("x/doc.pdf", expires=timedelta(seconds=-1))
         assert (await client.get(expired)).status_code == 403
         await client.aclose()
+
+
+async def post_form(client: httpx.AsyncClient, upload, data: bytes, content_type: str):  # type: ignore[no-untyped-def]
+    fields = {**upload.fields, "Content-Type": content_type}
+    return await client.post(upload.url, data=fields, files={"file": ("f", data, content_type)})
+
+
+class TestPostPolicy:
+    """With a size limit the upload is a POST policy: the server enforces size and type."""
+
+    async def test_s3_refuses_too_large_and_wrong_type(self, s3: S3ObjectStore):
+        key = f"{PREFIX}/policy.jpg"
+        upload = await s3.presign_upload(key, "image/jpeg", max_bytes=100)
+        assert upload.method == "POST"
+        async with httpx.AsyncClient() as client:
+            too_big = await post_form(client, upload, b"x" * 101, "image/jpeg")
+            assert too_big.status_code == 400
+            wrong_type = await post_form(client, upload, b"x" * 10, "text/html")
+            assert wrong_type.status_code == 403
+            assert await s3.stat(key) is None
+            ok = await post_form(client, upload, b"x" * 100, "image/jpeg")
+            assert ok.status_code in (200, 204)
+        info = await s3.stat(key)
+        assert info is not None and info.size == 100 and info.content_type == "image/jpeg"
+
+    async def test_local_store_enforces_the_same(self, tmp_path: Path):
+        store = LocalObjectStore(tmp_path, "http://testserver/_objects", secrets.token_bytes(16))
+        app = FastAPI()
+        install_error_handlers(app)
+        app.include_router(local_objects_router(store))
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://t"
+        ) as client:
+            upload = await store.presign_upload("p/photo.jpg", "image/jpeg", max_bytes=100)
+            assert (await post_form(client, upload, b"x" * 101, "image/jpeg")).status_code == 413
+            assert (await post_form(client, upload, b"x" * 10, "text/html")).status_code == 403
+            assert await store.stat("p/photo.jpg") is None
+            assert (await post_form(client, upload, b"x" * 50, "image/jpeg")).status_code == 204
+        assert await store.get("p/photo.jpg") == b"x" * 50

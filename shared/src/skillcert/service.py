@@ -127,7 +127,7 @@ def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_tracing(f"skillcert-{spec.name}", settings.otlp_endpoint)
-        if spec.migrate_on_start:
+        if spec.migrate_on_start and settings.migrate_on_start:
             await upgrade_async(settings.database_url, spec.migrations)
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         instrument_engine(engine)

@@ -46,6 +46,9 @@ class ServiceSettings(BaseSettings):
         description="SQLAlchemy async URL: postgresql+asyncpg://... or sqlite+aiosqlite:///file",
     )
     database_pool_size: int = 10
+    migrate_on_start: bool = Field(
+        default=True, description="run Alembic upgrade at start (compose runs a migrate step)"
+    )
     bus: BusKind = BusKind.RABBITMQ
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
     exchange: str = Field(default="skillcert.events", description="the one topic exchange")

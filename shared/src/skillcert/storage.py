@@ -10,13 +10,14 @@ import hmac
 import io
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Protocol
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from minio import Minio
+from minio.datatypes import PostPolicy
 from minio.error import S3Error
 
 from skillcert.errors import AppError, Forbidden, NotFound
@@ -24,11 +25,17 @@ from skillcert.errors import AppError, Forbidden, NotFound
 
 @dataclass(frozen=True)
 class PresignedUpload:
-    """How the client uploads: `method` to `url` with exactly these `headers`."""
+    """How the client uploads.
+
+    PUT: send the bytes to `url` with exactly these `headers`.
+    POST (when a size limit is given): a multipart form to `url` with these `fields` first and
+    the file last as field `file`; the storage server itself refuses a wrong size or type.
+    """
 
     method: str
     url: str
     headers: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
     expires_in_s: int = 600
 
 
@@ -43,7 +50,11 @@ class ObjectStore(Protocol):
     async def ensure_bucket(self) -> None: ...
 
     async def presign_upload(
-        self, key: str, content_type: str, expires: timedelta = timedelta(minutes=10)
+        self,
+        key: str,
+        content_type: str,
+        expires: timedelta = timedelta(minutes=10),
+        max_bytes: int | None = None,
     ) -> PresignedUpload: ...
 
     async def presign_download(
@@ -87,6 +98,7 @@ class S3ObjectStore:
             endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region
         )
         # The region is given, so presigning never calls the (possibly unreachable) endpoint.
+        self.signer_base_url = f"{'https' if secure else 'http'}://{public_endpoint or endpoint}"
         self.signer = Minio(
             public_endpoint or endpoint,
             access_key=access_key,
@@ -107,8 +119,24 @@ class S3ObjectStore:
         await asyncio.to_thread(run)
 
     async def presign_upload(
-        self, key: str, content_type: str, expires: timedelta = timedelta(minutes=10)
+        self,
+        key: str,
+        content_type: str,
+        expires: timedelta = timedelta(minutes=10),
+        max_bytes: int | None = None,
     ) -> PresignedUpload:
+        if max_bytes is not None:
+            policy = PostPolicy(self.bucket, datetime.now(UTC) + expires)
+            policy.add_equals_condition("key", key)
+            policy.add_equals_condition("Content-Type", content_type)
+            policy.add_content_length_range_condition(1, max_bytes)
+            form = await asyncio.to_thread(self.signer.presigned_post_policy, policy)
+            return PresignedUpload(
+                method="POST",
+                url=f"{self.signer_base_url}/{self.bucket}",
+                fields={**form, "key": key, "Content-Type": content_type},
+                expires_in_s=int(expires.total_seconds()),
+            )
         url = await asyncio.to_thread(self.signer.presigned_put_object, self.bucket, key, expires)
         return PresignedUpload(
             method="PUT",
@@ -213,8 +241,25 @@ class LocalObjectStore:
         self.root.mkdir(parents=True, exist_ok=True)
 
     async def presign_upload(
-        self, key: str, content_type: str, expires: timedelta = timedelta(minutes=10)
+        self,
+        key: str,
+        content_type: str,
+        expires: timedelta = timedelta(minutes=10),
+        max_bytes: int | None = None,
     ) -> PresignedUpload:
+        if max_bytes is not None:
+            expires_at = int(time.time() + expires.total_seconds())
+            return PresignedUpload(
+                method="POST",
+                url=f"{self.base_url}/{quote(key)}",
+                fields={
+                    "Content-Type": content_type,
+                    "max_bytes": str(max_bytes),
+                    "expires": str(expires_at),
+                    "signature": self.sign("POST", key, expires_at, f"{content_type}|{max_bytes}"),
+                },
+                expires_in_s=int(expires.total_seconds()),
+            )
         return PresignedUpload(
             method="PUT",
             url=self._url("PUT", key, expires, content_type),
@@ -281,6 +326,27 @@ def local_objects_router(store: LocalObjectStore, prefix: str = "/_objects") -> 
                 raise TooLarge("文件过大")
         await store.put(key, bytes(data), content_type)
         return Response(status_code=200)
+
+    @router.post("/{key:path}", status_code=204)
+    async def upload_form(key: str, request: Request) -> Response:
+        # Same contract as an S3 POST policy: size and type are the server's to enforce.
+        form = await request.form(max_part_size=store.max_upload_bytes)
+        try:
+            content_type = str(form["Content-Type"])
+            max_bytes = int(str(form["max_bytes"]))
+            expires = int(str(form["expires"]))
+            signature = str(form["signature"])
+            upload = form["file"]
+        except (KeyError, ValueError) as exc:
+            raise Forbidden("表单字段不完整") from exc
+        store.check("POST", key, expires, signature, f"{content_type}|{max_bytes}")
+        if isinstance(upload, str):
+            raise Forbidden("缺少文件")
+        data = await upload.read()
+        if not 1 <= len(data) <= max_bytes:
+            raise TooLarge(f"文件大小应在 1 到 {max_bytes} 字节之间")
+        await store.put(key, data, content_type)
+        return Response(status_code=204)
 
     @router.get("/{key:path}")
     async def download(

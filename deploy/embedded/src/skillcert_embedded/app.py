@@ -1,0 +1,129 @@
+"""Embedded mode: all eight services in one process on SQLite, the in-process bus and local
+files, behind the gateway on one port. Same code as the distribution; only the wiring differs."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from skillcert.auth import SigningKey, TokenVerifier, jwks_static
+from skillcert.bus.base import RetryPolicy
+from skillcert.bus.embedded import EmbeddedBus
+from skillcert.service import SharedInfra
+from skillcert.storage import LocalObjectStore, local_objects_router
+
+#: service name → (python module, env prefix)
+SERVICES: dict[str, tuple[str, str]] = {
+    "registration": ("registration", "REGISTRATION_"),
+    "review": ("review", "REVIEW_"),
+    "exam-scheduling": ("exam_scheduling", "EXAM_SCHEDULING_"),
+    "payment": ("payment", "PAYMENT_"),
+    "scoring": ("scoring", "SCORING_"),
+    "certificate": ("certificate", "CERTIFICATE_"),
+    "notification": ("notification", "NOTIFICATION_"),
+}
+
+
+@dataclass
+class EmbeddedConfig:
+    data_dir: Path = Path("var/embedded")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    demo_password: str | None = None
+    retry_delays_ms: tuple[int, ...] = (1000, 5000, 30000)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+def _secret(path: Path, make: bytes) -> bytes:
+    """A value generated once and kept in the data folder, so restarts keep sessions valid."""
+    if path.exists():
+        return path.read_bytes()
+    path.write_bytes(make)
+    path.chmod(0o600)
+    return make
+
+
+def _configure_environment(config: EmbeddedConfig, key: SigningKey, storage_secret: str) -> None:
+    data = config.data_dir.resolve()
+    env = {
+        "SKILLCERT_PROFILE": "dev",
+        "SKILLCERT_BUS": "embedded",
+        "SKILLCERT_STORAGE": "local",
+        "SKILLCERT_LOCAL_STORAGE_DIR": str(data / "objects"),
+        "SKILLCERT_LOCAL_STORAGE_BASE_URL": f"{config.base_url}/_objects",
+        "SKILLCERT_S3_SECRET_KEY": storage_secret,
+        "SKILLCERT_PUBLIC_BASE_URL": config.base_url,
+        "SKILLCERT_JWKS_URL": f"{config.base_url}/.well-known/jwks.json",
+        "SKILLCERT_LOG_JSON": "false",
+        "GATEWAY_JWT_PRIVATE_KEY_PEM": key.to_pem().decode(),
+        "GATEWAY_JWT_KEY_ID": key.kid,
+        "GATEWAY_UPSTREAMS": json.dumps({s: f"http://{s}.embedded" for s in SERVICES}),
+        "GATEWAY_DATABASE_URL": f"sqlite+aiosqlite:///{data / 'gateway.db'}",
+    }
+    if config.demo_password:
+        env["GATEWAY_DEMO_PASSWORD"] = config.demo_password
+    for service, (_, prefix) in SERVICES.items():
+        env[f"{prefix}DATABASE_URL"] = f"sqlite+aiosqlite:///{data / (service + '.db')}"
+    os.environ.update(env)
+
+
+def create_embedded_app(config: EmbeddedConfig | None = None) -> FastAPI:
+    config = config or EmbeddedConfig()
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    key_pem = _secret(config.data_dir / "jwt-signing-key.pem", SigningKey.generate().to_pem())
+    key = SigningKey.from_pem(key_pem, kid="embedded")
+    storage_secret = _secret(
+        config.data_dir / "storage-secret", secrets.token_hex(32).encode()
+    ).decode()
+    _configure_environment(config, key, storage_secret)
+
+    bus = EmbeddedBus(
+        config.data_dir / "bus.db", RetryPolicy(config.retry_delays_ms), poll_interval_s=0.2
+    )
+    storage = LocalObjectStore(
+        config.data_dir / "objects", f"{config.base_url}/_objects", storage_secret.encode()
+    )
+    verifier = TokenVerifier(
+        jwks_static({"keys": [key.public_jwk()]}), "skillcert-gateway", "skillcert"
+    )
+    shared = SharedInfra(bus=bus, storage=storage, verifier=verifier)
+
+    service_apps: dict[str, FastAPI] = {}
+    for service, (module, _) in SERVICES.items():
+        main = importlib.import_module(f"{module}.main")
+        service_apps[service] = main.create_app(shared)
+    gateway_main = importlib.import_module("gateway.main")
+    gateway = gateway_main.create_app(
+        shared,
+        upstream_transports={s: httpx.ASGITransport(app=a) for s, a in service_apps.items()},
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await bus.connect()
+        await storage.ensure_bucket()
+        async with AsyncExitStack() as stack:
+            for app in [*service_apps.values(), gateway]:
+                await stack.enter_async_context(app.router.lifespan_context(app))
+            yield
+        await bus.close()
+
+    app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.include_router(local_objects_router(storage))
+    app.mount("/", gateway)
+    app.state.bus = bus
+    app.state.service_apps = service_apps
+    app.state.gateway = gateway
+    return app
