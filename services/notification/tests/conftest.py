@@ -1,6 +1,7 @@
 from collections.abc import AsyncIterator
 
 import pytest
+
 from notification.main import build_spec
 from skillcert.testing import ServiceHarness
 

@@ -1,5 +1,6 @@
-from skillcert.db import new_metadata
 from sqlalchemy.orm import DeclarativeBase
+
+from skillcert.db import new_metadata
 
 
 class Base(DeclarativeBase):

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from skillcert.db import transaction
-from skillcert.service import ServiceContext, ServiceSpec, SharedInfra, create_service_app
 
 from notification.base import Base
 from notification.config import NotificationSettings
@@ -15,6 +13,8 @@ from notification.messages.router import router as messages_router
 from notification.messages.service import DevSmsGateway, seed_templates, sms_sender_loop
 from notification.plans import models as _plans_models  # noqa: F401
 from notification.subscriptions import HANDLERS
+from skillcert.db import transaction
+from skillcert.service import ServiceContext, ServiceSpec, SharedInfra, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

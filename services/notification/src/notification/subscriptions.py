@@ -1,5 +1,7 @@
 """Every event the notification service listens to, and its handler: the one list."""
 
+from notification.messages import consumers as messages
+from notification.plans import consumers as plans
 from skillcert.events import (
     AccountRegistered,
     ApplicationApproved,
@@ -14,9 +16,6 @@ from skillcert.events import (
     SmsCodeIssued,
 )
 from skillcert.inbox import EventHandler
-
-from notification.messages import consumers as messages
-from notification.plans import consumers as plans
 
 HANDLERS: dict[type[Event], EventHandler] = {
     SmsCodeIssued: messages.on_sms_code_issued,

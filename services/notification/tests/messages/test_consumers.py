@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+from sqlalchemy import delete, func, select
+
 from notification.messages.models import InboxMessage, MessageTemplate, SmsDelivery
 from skillcert.auth import Role
 from skillcert.events import (
@@ -13,7 +15,6 @@ from skillcert.events import (
     SmsCodeIssued,
 )
 from skillcert.testing import ServiceHarness, eventually
-from sqlalchemy import delete, func, select
 
 
 def approved(candidate_id=None) -> ApplicationApproved:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notification.config import NotificationSettings
+from notification.messages.service import MessageService
+from notification.plans.repository import PlanTitleRepository
 from skillcert.events import (
     AccountRegistered,
     ApplicationApproved,
@@ -14,11 +19,6 @@ from skillcert.events import (
     SmsCodeIssued,
 )
 from skillcert.service import context_of
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from notification.config import NotificationSettings
-from notification.messages.service import MessageService
-from notification.plans.repository import PlanTitleRepository
 
 
 def _service(session: AsyncSession) -> MessageService:

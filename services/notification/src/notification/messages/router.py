@@ -5,13 +5,13 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Query, Request
+
+from notification.messages.schemas import DevSms, InboxItem, UnreadCount
+from notification.messages.service import MessageService
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import NotFound, problem_responses
 from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
 from skillcert.settings import Profile
-
-from notification.messages.schemas import DevSms, InboxItem, UnreadCount
-from notification.messages.service import MessageService
 
 router = service_router("/api/v1/notification", tags=["notification"])
 

@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from typing import Protocol
 from uuid import UUID
 
-from skillcert.errors import NotFound
-from skillcert.pii import mask_phone
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notification.messages.models import Contact, InboxMessage, MessageTemplate, SmsDelivery
 from notification.messages.repository import MessageRepository
 from notification.messages.rules import DEFAULT_TEMPLATES, SmsStatus, fill, retry_delay
+from skillcert.errors import NotFound
+from skillcert.pii import mask_phone
 
 log = logging.getLogger("notification")
 

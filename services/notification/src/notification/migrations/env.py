@@ -1,4 +1,5 @@
-from notification.main import Base
+import notification.main  # noqa: F401  (registers every model on Base.metadata)
+from notification.base import Base
 from skillcert.migrations import run_env
 
 run_env(Base.metadata)

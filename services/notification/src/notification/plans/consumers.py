@@ -1,7 +1,7 @@
-from skillcert.events import ExamPlanPublished
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notification.plans.repository import PlanTitleRepository
+from skillcert.events import ExamPlanPublished
 
 
 async def on_plan_published(session: AsyncSession, event: ExamPlanPublished) -> None:

@@ -1,0 +1,11 @@
+from pydantic_settings import SettingsConfigDict
+
+from skillcert.settings import ServiceSettings
+
+
+class ScoringSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SCORING_", extra="ignore")
+
+    service_name: str = "scoring"
+    database_url: str = "sqlite+aiosqlite:///var/scoring.db"
+    max_upload_bytes: int = 5 * 1024 * 1024

@@ -1,0 +1,34 @@
+"""The scoring service: subject scores, publicity (公示), corrections, lock, certificate results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from scoring.base import Base
+from scoring.config import ScoringSettings
+from scoring.plans import models as _plans_models  # noqa: F401  (register tables)
+from scoring.roster import models as _roster_models  # noqa: F401
+from scoring.scores import models as _scores_models  # noqa: F401
+from scoring.scores.router import router as scores_router
+from scoring.subscriptions import HANDLERS
+from skillcert.service import ServiceSpec, SharedInfra, create_service_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build_spec(settings: ScoringSettings | None = None) -> ServiceSpec:
+    return ServiceSpec(
+        name="scoring",
+        title="scoring",
+        settings=settings or ScoringSettings(),
+        metadata=Base.metadata,
+        migrations=MIGRATIONS,
+        routers=[scores_router],
+        handlers=HANDLERS,
+    )
+
+
+def create_app(shared: SharedInfra | None = None) -> FastAPI:
+    return create_service_app(build_spec(), shared)

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scoring.scores.models import CertificateResult, Score, ScoreChange, ScoreSheet
+from scoring.scores.rules import SheetStatus
+
+
+class ScoreRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def sheet(self, plan_id: UUID) -> ScoreSheet | None:
+        return await self.session.get(ScoreSheet, plan_id)
+
+    async def sheets(self, plan_ids: set[UUID]) -> dict[UUID, ScoreSheet]:
+        if not plan_ids:
+            return {}
+        rows = await self.session.execute(
+            select(ScoreSheet).where(ScoreSheet.plan_id.in_(plan_ids))
+        )
+        return {s.plan_id: s for s in rows.scalars()}
+
+    async def sheet_for_update(self, plan_id: UUID, now: datetime) -> ScoreSheet:
+        """The plan's sheet, created open if new, row-locked for the rest of the transaction so
+        an import and a lock of the same plan cannot interleave."""
+        dialect = self.session.get_bind().dialect.name
+        insert_fn: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert_fn(ScoreSheet)
+            .values(plan_id=plan_id, status=SheetStatus.OPEN, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["plan_id"])
+        )
+        sheet = (
+            await self.session.execute(
+                select(ScoreSheet)
+                .where(ScoreSheet.plan_id == plan_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        ).scalar_one()
+        return sheet
+
+    async def scores_of_subject(
+        self, plan_id: UUID, subject_code: str, application_ids: Iterable[UUID]
+    ) -> dict[UUID, Score]:
+        ids = set(application_ids)
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(Score).where(
+                Score.plan_id == plan_id,
+                Score.subject_code == subject_code,
+                Score.application_id.in_(ids),
+            )
+        )
+        return {s.application_id: s for s in rows.scalars()}
+
+    async def score(self, plan_id: UUID, application_id: UUID, subject_code: str) -> Score | None:
+        return (await self.scores_of_subject(plan_id, subject_code, [application_id])).get(
+            application_id
+        )
+
+    async def scores_by_application(
+        self, plan_id: UUID, application_ids: Iterable[UUID] | None = None
+    ) -> dict[UUID, dict[str, Decimal]]:
+        """{application_id: {subject_code: score}} for the plan (or the given applications)."""
+        query = select(Score.application_id, Score.subject_code, Score.score).where(
+            Score.plan_id == plan_id
+        )
+        if application_ids is not None:
+            ids = set(application_ids)
+            if not ids:
+                return {}
+            query = query.where(Score.application_id.in_(ids))
+        out: dict[UUID, dict[str, Decimal]] = {}
+        for application_id, subject_code, score in await self.session.execute(query):
+            out.setdefault(application_id, {})[subject_code] = score
+        return out
+
+    def add(self, *rows: Score | ScoreChange | CertificateResult) -> None:
+        self.session.add_all(rows)
+
+    async def changes(self, plan_id: UUID) -> list[ScoreChange]:
+        rows = await self.session.execute(
+            select(ScoreChange)
+            .where(ScoreChange.plan_id == plan_id)
+            .order_by(ScoreChange.changed_at, ScoreChange.id)
+        )
+        return list(rows.scalars())
+
+    async def results(
+        self, plan_id: UUID, application_ids: Iterable[UUID]
+    ) -> dict[UUID, CertificateResult]:
+        ids = set(application_ids)
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(CertificateResult).where(
+                CertificateResult.plan_id == plan_id, CertificateResult.application_id.in_(ids)
+            )
+        )
+        return {r.application_id: r for r in rows.scalars()}
+
+    async def results_of_candidate(self, candidate_id: UUID) -> dict[UUID, CertificateResult]:
+        rows = await self.session.execute(
+            select(CertificateResult).where(CertificateResult.candidate_id == candidate_id)
+        )
+        return {r.application_id: r for r in rows.scalars()}

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, File, Path, Query, Request, UploadFile
+
+from scoring.config import ScoringSettings
+from scoring.scores.rules import ImportRow
+from scoring.scores.schemas import (
+    CandidateScoresOut,
+    CorrectionIn,
+    ImportSummary,
+    LockSummary,
+    MyResultOut,
+    PublicityIn,
+    ScoreChangeOut,
+    ScoreImportIn,
+    ScoreSheetOut,
+)
+from scoring.scores.service import ScoringService
+from skillcert.auth import Principal, Role, require_roles
+from skillcert.errors import FieldError, InvalidInput, problem_responses
+from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+
+router = service_router("/api/v1/scoring", tags=["scoring"])
+
+OrgAdmin = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
+Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
+SubjectCodePath = Annotated[str, Path(min_length=1, max_length=50)]
+
+WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
+READ_ERRORS = problem_responses(401, 403, 404, 422)
+
+
+@router.get("/plans/{plan_id}", response_model=ScoreSheetOut, responses=READ_ERRORS)
+async def get_sheet(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> ScoreSheetOut:
+    """A plan's scoring state (成绩登记 / 成绩公示 / 永久锁定), its subjects and roster size."""
+    return await ScoringService(session).sheet(principal, plan_id)
+
+
+@router.post(
+    "/plans/{plan_id}/subjects/{subject_code}/scores",
+    response_model=ImportSummary,
+    responses=WRITE_ERRORS,
+)
+async def import_scores(
+    plan_id: UUID,
+    subject_code: SubjectCodePath,
+    body: ScoreImportIn,
+    principal: OrgAdmin,
+    session: DbSession,
+) -> ImportSummary:
+    """Import one subject's scores (按科目导入成绩); all rows or none."""
+    rows = [
+        ImportRow(locator=f"scores.{i}", ticket_number=r.ticket_number, score=r.score)
+        for i, r in enumerate(body.scores)
+    ]
+    return await ScoringService(session).import_scores(principal, plan_id, subject_code, rows)
+
+
+@router.post(
+    "/plans/{plan_id}/subjects/{subject_code}/scores/import",
+    response_model=ImportSummary,
+    responses=WRITE_ERRORS,
+)
+async def import_scores_workbook(
+    request: Request,
+    plan_id: UUID,
+    subject_code: SubjectCodePath,
+    principal: OrgAdmin,
+    session: DbSession,
+    file: Annotated[UploadFile, File(description="Excel .xlsx with columns 准考证号, 成绩")],
+) -> ImportSummary:
+    """Import one subject's scores from an Excel sheet; same rules as the JSON import."""
+    settings = request.app.state.ctx.settings
+    assert isinstance(settings, ScoringSettings)
+    data = await file.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        message = f"文件不能超过 {settings.max_upload_bytes // (1024 * 1024)} MB"
+        raise InvalidInput(message, errors=[FieldError(field="file", message=message)])
+    return await ScoringService(session).import_workbook(principal, plan_id, subject_code, data)
+
+
+@router.post("/plans/{plan_id}/publicity", response_model=ScoreSheetOut, responses=WRITE_ERRORS)
+async def start_publicity(
+    plan_id: UUID, body: PublicityIn, principal: OrgAdmin, session: DbSession
+) -> ScoreSheetOut:
+    """Start the publicity period (成绩公示): candidates see their scores; changes only by
+    correction."""
+    return await ScoringService(session).start_publicity(principal, plan_id, body.ends_at)
+
+
+@router.post(
+    "/plans/{plan_id}/corrections",
+    response_model=ScoreChangeOut,
+    status_code=201,
+    responses=WRITE_ERRORS,
+)
+async def correct_score(
+    plan_id: UUID, body: CorrectionIn, principal: OrgAdmin, session: DbSession
+) -> ScoreChangeOut:
+    """Correct one score (成绩更正) with a reason; allowed until the lock."""
+    change = await ScoringService(session).correct(principal, plan_id, body)
+    return ScoreChangeOut.model_validate(change)
+
+
+@router.get(
+    "/plans/{plan_id}/corrections", response_model=list[ScoreChangeOut], responses=READ_ERRORS
+)
+async def list_changes(
+    plan_id: UUID, principal: OrgAdmin, session: DbSession
+) -> list[ScoreChangeOut]:
+    """The audit trail of changed scores (corrections and re-imports), oldest first."""
+    changes = await ScoringService(session).changes(principal, plan_id)
+    return [ScoreChangeOut.model_validate(c) for c in changes]
+
+
+@router.post("/plans/{plan_id}/lock", response_model=LockSummary, responses=WRITE_ERRORS)
+async def lock_scores(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> LockSummary:
+    """Lock the scores for good (永久锁定) and determine every candidate's result."""
+    return await ScoringService(session).lock(principal, plan_id)
+
+
+@router.get(
+    "/plans/{plan_id}/scores", response_model=Page[CandidateScoresOut], responses=READ_ERRORS
+)
+async def list_scores(
+    plan_id: UUID,
+    principal: OrgAdmin,
+    session: DbSession,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[CandidateScoresOut]:
+    """Rostered candidates with their subject scores, by ticket number; ID numbers masked."""
+    after_raw = decode_cursor(cursor)
+    after = str(after_raw.get("t")) if after_raw else None
+    rows = await ScoringService(session).list_scores(principal, plan_id, after, limit + 1)
+    next_cursor = encode_cursor({"t": rows[limit - 1].ticket_number}) if len(rows) > limit else None
+    return Page(items=rows[:limit], next_cursor=next_cursor)
+
+
+@router.get("/results/mine", response_model=list[MyResultOut], responses=READ_ERRORS)
+async def my_results(principal: Candidate, session: DbSession) -> list[MyResultOut]:
+    """The candidate's own scores and certificate results (考证结果), one entry per plan."""
+    return await ScoringService(session).my_results(principal)

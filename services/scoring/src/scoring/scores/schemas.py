@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from scoring.scores.rules import MAX_IMPORT_ROWS, ResultKind, SheetStatus
+
+TicketNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+SubjectCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+
+
+class ScoreRowIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_number: TicketNumber
+    score: Decimal
+
+
+class ScoreImportIn(BaseModel):
+    """One subject's scores (科目成绩) keyed by admission ticket number (准考证号)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scores: list[ScoreRowIn] = Field(min_length=1, max_length=MAX_IMPORT_ROWS)
+
+
+class ImportSummary(BaseModel):
+    imported: int = Field(description="new scores")
+    updated: int = Field(description="existing scores replaced by a different value")
+    unchanged: int = Field(description="rows equal to the score already recorded")
+
+
+class PublicityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ends_at: datetime = Field(description="end of the publicity period, with time zone")
+
+
+class CorrectionIn(BaseModel):
+    """A score correction (成绩更正) with its reason; it is audited."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_number: TicketNumber
+    subject_code: SubjectCode
+    score: Decimal
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)]
+
+
+class SubjectOut(BaseModel):
+    code: str
+    name: str
+    method: str
+    full_score: float
+    pass_score: float
+
+
+class ScoreSheetOut(BaseModel):
+    """A plan's scoring state: 成绩登记 (open), 成绩公示 (publicity) or 永久锁定 (locked)."""
+
+    plan_id: UUID
+    title: str
+    status: SheetStatus
+    publicity_starts_at: datetime | None
+    publicity_ends_at: datetime | None
+    locked_at: datetime | None
+    subjects: list[SubjectOut]
+    rostered: int
+
+
+class CandidateScoresOut(BaseModel):
+    """A rostered candidate's scores in an organisation's list; the ID number is masked."""
+
+    application_id: UUID
+    ticket_number: str
+    candidate_name: str
+    id_number: str
+    institution_id: str
+    institution_name: str
+    scores: dict[str, float]
+    result: ResultKind | None
+
+
+class ScoreChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    ticket_number: str
+    subject_code: str
+    old_score: float | None
+    new_score: float
+    source: Literal["import", "correction"]
+    reason: str | None
+    changed_by: UUID
+    changed_by_name: str
+    changed_at: datetime
+
+
+class LockSummary(BaseModel):
+    plan_id: UUID
+    status: SheetStatus
+    locked_at: datetime
+    passed: int
+    failed: int
+
+
+class MySubjectScore(BaseModel):
+    subject_code: str
+    subject_name: str
+    score: float | None
+    pass_score: float
+    passed: bool | None
+
+
+class MyResultOut(BaseModel):
+    """A candidate's own scores and certificate result (考证结果) for one plan."""
+
+    plan_id: UUID
+    plan_title: str
+    ticket_number: str
+    status: SheetStatus
+    scores: list[MySubjectScore] = Field(
+        description="empty until the publicity period (公示) starts"
+    )
+    result: ResultKind | None
+    determined_at: datetime | None

@@ -1,0 +1,440 @@
+"""Scoring operations: subject score import (成绩登记), publicity (成绩公示), corrections
+(成绩更正) with audit, the permanent lock (永久锁定) and certificate results (考证结果)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scoring.plans.models import PlanSubjectRule, ScoringPlan
+from scoring.plans.repository import PlanRepository
+from scoring.roster.models import RosterEntry
+from scoring.roster.repository import RosterRepository
+from scoring.scores.models import CertificateResult, Score, ScoreChange, ScoreSheet
+from scoring.scores.repository import ScoreRepository
+from scoring.scores.rules import (
+    ImportRow,
+    ResultKind,
+    SheetAction,
+    SheetStatus,
+    determine,
+    next_status,
+    publicity_over,
+    refusal,
+    score_problem,
+)
+from scoring.scores.schemas import (
+    CandidateScoresOut,
+    CorrectionIn,
+    ImportSummary,
+    LockSummary,
+    MyResultOut,
+    MySubjectScore,
+    ScoreSheetOut,
+    SubjectOut,
+)
+from scoring.scores.xlsx import parse_score_workbook
+from skillcert.auth import Principal
+from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
+from skillcert.events import ResultDetermined
+from skillcert.outbox import record
+from skillcert.pii import mask_id_number
+
+log = logging.getLogger("scoring")
+
+SUBJECT_PATH_FIELD = "path.subject_code"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def result_kind(result: CertificateResult | None) -> ResultKind | None:
+    if result is None:
+        return None
+    return "pass" if result.result == "pass" else "fail"
+
+
+class ScoringService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.plans = PlanRepository(session)
+        self.roster = RosterRepository(session)
+        self.repo = ScoreRepository(session)
+
+    # --- guards ---------------------------------------------------------------------------
+
+    async def _plan_of(self, principal: Principal, plan_id: UUID) -> ScoringPlan:
+        """The plan, if the caller is staff of its organisation; otherwise it does not exist
+        for them (no hint that another organisation's plan is there)."""
+        plan = await self.plans.get(plan_id)
+        if plan is None or not principal.is_staff_of(plan.org_id):
+            raise NotFound("考试计划不存在")
+        return plan
+
+    async def _sheet_for(self, plan_id: UUID, action: SheetAction, at: datetime) -> ScoreSheet:
+        sheet = await self.repo.sheet_for_update(plan_id, at)
+        if next_status(SheetStatus(sheet.status), action) is None:
+            raise Conflict(refusal(SheetStatus(sheet.status)))
+        return sheet
+
+    @staticmethod
+    def _subject(
+        subjects: list[PlanSubjectRule], code: str, field: str
+    ) -> tuple[PlanSubjectRule | None, FieldError | None]:
+        for subject in subjects:
+            if subject.code == code:
+                return subject, None
+        return None, FieldError(field=field, message="该考试计划没有此科目", code="unknown_subject")
+
+    # --- import ---------------------------------------------------------------------------
+
+    async def import_scores(
+        self, principal: Principal, plan_id: UUID, subject_code: str, rows: list[ImportRow]
+    ) -> ImportSummary:
+        """All or nothing: one bad row and no score of the batch is written."""
+        await self._plan_of(principal, plan_id)
+        at = now()
+        sheet = await self._sheet_for(plan_id, SheetAction.IMPORT, at)
+        subject, subject_error = self._subject(
+            await self.plans.subjects(plan_id), subject_code, SUBJECT_PATH_FIELD
+        )
+        if subject is None:
+            assert subject_error is not None
+            raise InvalidInput("该考试计划没有此科目，未导入任何成绩", errors=[subject_error])
+        roster = await self.roster.by_tickets(plan_id, (r.ticket_number for r in rows))
+        errors: list[FieldError] = []
+        first_seen: dict[str, str] = {}
+        for row in rows:
+            field = f"{row.locator}.ticket_number"
+            if row.ticket_number in first_seen:
+                errors.append(
+                    FieldError(
+                        field=field,
+                        message=f"准考证号重复（与 {first_seen[row.ticket_number]} 相同）",
+                        code="duplicate",
+                    )
+                )
+            elif row.ticket_number not in roster:
+                errors.append(
+                    FieldError(
+                        field=field,
+                        message="准考证号不在本考试计划的考生名单中",
+                        code="unknown_ticket",
+                    )
+                )
+            first_seen.setdefault(row.ticket_number, row.locator)
+            if problem := score_problem(row.score, subject.full_score):
+                errors.append(FieldError(field=f"{row.locator}.score", message=problem))
+        if errors:
+            raise InvalidInput(f"共 {len(errors)} 处错误，未导入任何成绩", errors=errors)
+
+        existing = await self.repo.scores_of_subject(
+            plan_id, subject.code, (e.application_id for e in roster.values())
+        )
+        imported = updated = unchanged = 0
+        for row in rows:
+            entry = roster[row.ticket_number]
+            current = existing.get(entry.application_id)
+            if current is None:
+                self.repo.add(
+                    Score(
+                        plan_id=plan_id,
+                        application_id=entry.application_id,
+                        subject_code=subject.code,
+                        score=row.score,
+                        recorded_by=principal.account_id,
+                        recorded_at=at,
+                    )
+                )
+                imported += 1
+            elif current.score == row.score:
+                unchanged += 1
+            else:
+                self._change(principal, entry, current, row.score, "import", None, at)
+                updated += 1
+        sheet.updated_at = at
+        await self.session.flush()
+        return ImportSummary(imported=imported, updated=updated, unchanged=unchanged)
+
+    async def import_workbook(
+        self, principal: Principal, plan_id: UUID, subject_code: str, data: bytes
+    ) -> ImportSummary:
+        await self._plan_of(principal, plan_id)
+        # openpyxl is synchronous and a full sheet takes a moment: keep the event loop free.
+        rows = await asyncio.to_thread(parse_score_workbook, data)
+        return await self.import_scores(principal, plan_id, subject_code, rows)
+
+    def _change(
+        self,
+        principal: Principal,
+        entry: RosterEntry,
+        current: Score,
+        new_score: Decimal,
+        source: str,
+        reason: str | None,
+        at: datetime,
+    ) -> ScoreChange:
+        change = ScoreChange(
+            plan_id=entry.plan_id,
+            application_id=entry.application_id,
+            ticket_number=entry.ticket_number,
+            subject_code=current.subject_code,
+            old_score=current.score,
+            new_score=new_score,
+            source=source,
+            reason=reason,
+            changed_by=principal.account_id,
+            changed_by_name=principal.name,
+            changed_at=at,
+        )
+        self.repo.add(change)
+        current.score = new_score
+        current.recorded_by = principal.account_id
+        current.recorded_at = at
+        return change
+
+    # --- publicity and corrections --------------------------------------------------------
+
+    async def start_publicity(
+        self, principal: Principal, plan_id: UUID, ends_at: datetime
+    ) -> ScoreSheetOut:
+        plan = await self._plan_of(principal, plan_id)
+        at = now()
+        sheet = await self._sheet_for(plan_id, SheetAction.START_PUBLICITY, at)
+        if ends_at.tzinfo is None:
+            message = "时间应包含时区，例如 2026-03-01T18:00:00+08:00"
+            raise InvalidInput(message, errors=[FieldError(field="ends_at", message=message)])
+        if ends_at <= at:
+            message = "公示结束时间应晚于当前时间"
+            raise InvalidInput(message, errors=[FieldError(field="ends_at", message=message)])
+        sheet.status = SheetStatus.PUBLICITY
+        sheet.publicity_starts_at = at
+        sheet.publicity_ends_at = ends_at
+        sheet.publicity_started_by = principal.account_id
+        sheet.updated_at = at
+        await self.session.flush()
+        return await self._sheet_out(plan, sheet)
+
+    async def correct(self, principal: Principal, plan_id: UUID, body: CorrectionIn) -> ScoreChange:
+        """A correction (成绩更正), allowed until the lock; old, new, who, when and why are kept."""
+        await self._plan_of(principal, plan_id)
+        at = now()
+        sheet = await self._sheet_for(plan_id, SheetAction.CORRECT, at)
+        subject, subject_error = self._subject(
+            await self.plans.subjects(plan_id), body.subject_code, "subject_code"
+        )
+        entry = await self.roster.by_ticket(plan_id, body.ticket_number)
+        errors = [subject_error] if subject_error else []
+        if entry is None:
+            errors.append(
+                FieldError(
+                    field="ticket_number",
+                    message="准考证号不在本考试计划的考生名单中",
+                    code="unknown_ticket",
+                )
+            )
+        if subject is not None and (problem := score_problem(body.score, subject.full_score)):
+            errors.append(FieldError(field="score", message=problem))
+        if errors:
+            raise InvalidInput("成绩更正有误，未作修改", errors=errors)
+        assert entry is not None and subject is not None
+        current = await self.repo.score(plan_id, entry.application_id, subject.code)
+        if current is not None and current.score == body.score:
+            message = "新成绩与原成绩相同"
+            raise InvalidInput(message, errors=[FieldError(field="score", message=message)])
+        if current is None:
+            # A correction may also record a score that was never imported (e.g. a lost sheet).
+            current = Score(
+                plan_id=plan_id,
+                application_id=entry.application_id,
+                subject_code=subject.code,
+                score=body.score,
+                recorded_by=principal.account_id,
+                recorded_at=at,
+            )
+            change = ScoreChange(
+                plan_id=plan_id,
+                application_id=entry.application_id,
+                ticket_number=entry.ticket_number,
+                subject_code=subject.code,
+                old_score=None,
+                new_score=body.score,
+                source="correction",
+                reason=body.reason,
+                changed_by=principal.account_id,
+                changed_by_name=principal.name,
+                changed_at=at,
+            )
+            self.repo.add(current, change)
+        else:
+            change = self._change(
+                principal, entry, current, body.score, "correction", body.reason, at
+            )
+        sheet.updated_at = at
+        await self.session.flush()
+        return change
+
+    async def changes(self, principal: Principal, plan_id: UUID) -> list[ScoreChange]:
+        await self._plan_of(principal, plan_id)
+        return await self.repo.changes(plan_id)
+
+    # --- lock and results -----------------------------------------------------------------
+
+    async def lock(self, principal: Principal, plan_id: UUID) -> LockSummary:
+        """Permanent lock (永久锁定): determines and announces each rostered candidate's result."""
+        await self._plan_of(principal, plan_id)
+        at = now()
+        sheet = await self._sheet_for(plan_id, SheetAction.LOCK, at)
+        if sheet.status == SheetStatus.PUBLICITY and not publicity_over(
+            sheet.publicity_ends_at, at
+        ):
+            assert sheet.publicity_ends_at is not None
+            until = sheet.publicity_ends_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            raise RuleViolation(f"成绩公示期至 {until}，公示期结束后才能锁定")
+        rules = [(s.code, s.pass_score) for s in await self.plans.subjects(plan_id)]
+        entries = await self.roster.of_plan(plan_id)
+        scores = await self.repo.scores_by_application(plan_id)
+        passed = failed = 0
+        for entry in entries:
+            result, subject_scores = determine(rules, scores.get(entry.application_id, {}))
+            self.repo.add(
+                CertificateResult(
+                    plan_id=plan_id,
+                    application_id=entry.application_id,
+                    candidate_id=entry.candidate_id,
+                    ticket_number=entry.ticket_number,
+                    result=result,
+                    subject_scores=[s.model_dump(mode="json") for s in subject_scores],
+                    determined_at=at,
+                )
+            )
+            await record(
+                self.session,
+                ResultDetermined(
+                    application_id=entry.application_id,
+                    candidate_id=entry.candidate_id,
+                    plan_id=plan_id,
+                    ticket_number=entry.ticket_number,
+                    candidate_name=entry.candidate_name,
+                    id_number=entry.id_number,
+                    institution_id=entry.institution_id,
+                    institution_name=entry.institution_name,
+                    result=result,
+                    subject_scores=subject_scores,
+                    determined_at=at,
+                ),
+            )
+            if result == "pass":
+                passed += 1
+            else:
+                failed += 1
+        sheet.status = SheetStatus.LOCKED
+        sheet.locked_at = at
+        sheet.locked_by = principal.account_id
+        sheet.updated_at = at
+        await self.session.flush()
+        log.info("plan %s scores locked: %d passed, %d failed", plan_id, passed, failed)
+        return LockSummary(
+            plan_id=plan_id, status=SheetStatus.LOCKED, locked_at=at, passed=passed, failed=failed
+        )
+
+    # --- reads ----------------------------------------------------------------------------
+
+    async def sheet(self, principal: Principal, plan_id: UUID) -> ScoreSheetOut:
+        plan = await self._plan_of(principal, plan_id)
+        return await self._sheet_out(plan, await self.repo.sheet(plan_id))
+
+    async def _sheet_out(self, plan: ScoringPlan, sheet: ScoreSheet | None) -> ScoreSheetOut:
+        subjects = await self.plans.subjects(plan.plan_id)
+        return ScoreSheetOut(
+            plan_id=plan.plan_id,
+            title=plan.title,
+            status=SheetStatus(sheet.status) if sheet else SheetStatus.OPEN,
+            publicity_starts_at=sheet.publicity_starts_at if sheet else None,
+            publicity_ends_at=sheet.publicity_ends_at if sheet else None,
+            locked_at=sheet.locked_at if sheet else None,
+            subjects=[
+                SubjectOut(
+                    code=s.code,
+                    name=s.name,
+                    method=s.method,
+                    full_score=float(s.full_score),
+                    pass_score=float(s.pass_score),
+                )
+                for s in subjects
+            ],
+            rostered=await self.roster.count(plan.plan_id),
+        )
+
+    async def list_scores(
+        self, principal: Principal, plan_id: UUID, after_ticket: str | None, limit: int
+    ) -> list[CandidateScoresOut]:
+        """The organisation's list: one row per rostered candidate, ID numbers masked."""
+        await self._plan_of(principal, plan_id)
+        entries = await self.roster.page(plan_id, after_ticket, limit)
+        ids = [e.application_id for e in entries]
+        scores = await self.repo.scores_by_application(plan_id, ids)
+        results = await self.repo.results(plan_id, ids)
+        return [
+            CandidateScoresOut(
+                application_id=e.application_id,
+                ticket_number=e.ticket_number,
+                candidate_name=e.candidate_name,
+                id_number=mask_id_number(e.id_number) or "",
+                institution_id=e.institution_id,
+                institution_name=e.institution_name,
+                scores={k: float(v) for k, v in scores.get(e.application_id, {}).items()},
+                result=result_kind(results.get(e.application_id)),
+            )
+            for e in entries
+        ]
+
+    async def my_results(self, principal: Principal) -> list[MyResultOut]:
+        """A candidate's own plans: scores once publicity starts (公示期开始后可查看), the
+        result once locked."""
+        entries = await self.roster.of_candidate(principal.account_id)
+        plan_ids = {e.plan_id for e in entries}
+        plans = await self.plans.many(plan_ids)
+        subjects = await self.plans.subjects_of(plan_ids)
+        sheets = await self.repo.sheets(plan_ids)
+        results = await self.repo.results_of_candidate(principal.account_id)
+        out: list[MyResultOut] = []
+        for entry in entries:
+            sheet = sheets.get(entry.plan_id)
+            status = SheetStatus(sheet.status) if sheet else SheetStatus.OPEN
+            visible: list[MySubjectScore] = []
+            if status is not SheetStatus.OPEN:
+                mine = (
+                    await self.repo.scores_by_application(entry.plan_id, [entry.application_id])
+                ).get(entry.application_id, {})
+                for subject in subjects.get(entry.plan_id, []):
+                    score = mine.get(subject.code)
+                    visible.append(
+                        MySubjectScore(
+                            subject_code=subject.code,
+                            subject_name=subject.name,
+                            score=float(score) if score is not None else None,
+                            pass_score=float(subject.pass_score),
+                            passed=score >= subject.pass_score if score is not None else None,
+                        )
+                    )
+            result = results.get(entry.application_id)
+            plan = plans.get(entry.plan_id)
+            out.append(
+                MyResultOut(
+                    plan_id=entry.plan_id,
+                    plan_title=plan.title if plan else "考试计划",
+                    ticket_number=entry.ticket_number,
+                    status=status,
+                    scores=visible,
+                    result=result_kind(result),
+                    determined_at=result.determined_at if result else None,
+                )
+            )
+        return out

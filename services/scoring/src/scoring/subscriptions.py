@@ -1,0 +1,11 @@
+"""Every event the scoring service listens to, and its handler: the one list."""
+
+from scoring.plans import consumers as plans
+from scoring.roster import consumers as roster
+from skillcert.events import CandidateScheduled, Event, ExamPlanPublished
+from skillcert.inbox import EventHandler
+
+HANDLERS: dict[type[Event], EventHandler] = {
+    ExamPlanPublished: plans.on_plan_published,
+    CandidateScheduled: roster.on_candidate_scheduled,
+}
