@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from review.cases.models import AuditEntry, CaseDecision, CaseFinding, CaseRevision, ReviewCase
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, row: ReviewCase | CaseRevision | CaseFinding | CaseDecision | AuditEntry) -> None:
+        self.session.add(row)
+
+    async def by_application(
+        self, application_id: UUID, *, lock: bool = False
+    ) -> ReviewCase | None:
+        query = select(ReviewCase).where(ReviewCase.application_id == application_id)
+        if lock:
+            # Claims, decisions and new revisions of one case are serialised on its row.
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def get(self, case_id: UUID, *, lock: bool = False) -> ReviewCase | None:
+        query = select(ReviewCase).where(ReviewCase.id == case_id)
+        if lock:
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def queue(
+        self,
+        org_id: str,
+        status: str,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> list[ReviewCase]:
+        """Cases of one organisation in one status, oldest submission first."""
+        query = select(ReviewCase).where(ReviewCase.org_id == org_id, ReviewCase.status == status)
+        if after is not None:
+            submitted_at, case_id = after
+            query = query.where(
+                (ReviewCase.submitted_at > submitted_at)
+                | ((ReviewCase.submitted_at == submitted_at) & (ReviewCase.id > case_id))
+            )
+        query = query.order_by(ReviewCase.submitted_at, ReviewCase.id).limit(limit)
+        return list((await self.session.execute(query)).scalars())
+
+    async def revision(self, case_id: UUID, revision: int) -> CaseRevision | None:
+        query = select(CaseRevision).where(
+            CaseRevision.case_id == case_id, CaseRevision.revision == revision
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def revisions(self, case_id: UUID) -> list[CaseRevision]:
+        query = (
+            select(CaseRevision)
+            .where(CaseRevision.case_id == case_id)
+            .order_by(CaseRevision.revision.desc())
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def findings(self, case_ids: Sequence[UUID]) -> list[CaseFinding]:
+        """Every revision's findings of the given cases."""
+        if not case_ids:
+            return []
+        query = (
+            select(CaseFinding)
+            .where(CaseFinding.case_id.in_(case_ids))
+            .order_by(CaseFinding.revision, CaseFinding.position)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def current_findings(self, case_ids: Sequence[UUID]) -> list[CaseFinding]:
+        """The findings of each case's revision under review (for the queue summary)."""
+        if not case_ids:
+            return []
+        query = (
+            select(CaseFinding)
+            .join(
+                ReviewCase,
+                (ReviewCase.id == CaseFinding.case_id)
+                & (ReviewCase.revision == CaseFinding.revision),
+            )
+            .where(CaseFinding.case_id.in_(case_ids))
+            .order_by(CaseFinding.position)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def decisions(self, case_id: UUID) -> list[CaseDecision]:
+        query = (
+            select(CaseDecision)
+            .where(CaseDecision.case_id == case_id)
+            .order_by(CaseDecision.decided_at)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def audit(self, case_id: UUID) -> list[AuditEntry]:
+        query = select(AuditEntry).where(AuditEntry.case_id == case_id).order_by(AuditEntry.seq)
+        return list((await self.session.execute(query)).scalars())

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Body, Depends, Query, Request
+
+from review.cases.rules import CaseStatus
+from review.cases.schemas import (
+    ApproveRequest,
+    AuditEntryView,
+    CaseDetail,
+    ClaimResult,
+    DecisionResult,
+    QueueItem,
+    RejectRequest,
+)
+from review.cases.service import CaseService
+from review.config import ReviewSettings
+from skillcert.auth import Principal, Role, require_roles
+from skillcert.errors import FieldError, InvalidInput, problem_responses
+from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+
+router = service_router("/api/v1/review", tags=["review"])
+
+# Reviewers decide; the organisation's admins may look over their shoulder.
+Reviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER))]
+ReviewStaff = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.ORG_ADMIN))]
+
+
+def _service(request: Request, session: DbSession) -> CaseService:
+    settings = request.app.state.ctx.settings
+    assert isinstance(settings, ReviewSettings)
+    return CaseService(session, settings)
+
+
+Service = Annotated[CaseService, Depends(_service)]
+
+
+def _after(cursor: str | None) -> tuple[datetime, UUID] | None:
+    raw = decode_cursor(cursor)
+    if raw is None:
+        return None
+    try:
+        return datetime.fromisoformat(raw["s"]), UUID(raw["i"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(
+            "分页游标无效", errors=[FieldError(field="cursor", message="分页游标无效")]
+        ) from exc
+
+
+@router.get("/queue", response_model=Page[QueueItem], responses=problem_responses(401, 403, 422))
+async def review_queue(
+    principal: ReviewStaff,
+    service: Service,
+    status: CaseStatus = CaseStatus.PENDING,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[QueueItem]:
+    """The review queue (审核队列) of the caller's organisation, oldest submission first."""
+    items = await service.queue(principal, status, _after(cursor), limit + 1)
+    next_cursor = None
+    if len(items) > limit:
+        last = items[limit - 1]
+        next_cursor = encode_cursor({"s": last.submitted_at.isoformat(), "i": str(last.case_id)})
+    return Page(items=items[:limit], next_cursor=next_cursor)
+
+
+@router.get(
+    "/cases/by-application/{application_id}",
+    response_model=CaseDetail,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def case_by_application(
+    application_id: UUID, principal: ReviewStaff, service: Service, request: Request
+) -> CaseDetail:
+    case_id = await service.case_id_of(principal, application_id)
+    return await service.detail(principal, case_id, request.app.state.ctx.storage)
+
+
+@router.get(
+    "/cases/{case_id}",
+    response_model=CaseDetail,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_case(
+    case_id: UUID, principal: ReviewStaff, service: Service, request: Request
+) -> CaseDetail:
+    """A case with findings, history, document download links and the audit trail."""
+    return await service.detail(principal, case_id, request.app.state.ctx.storage)
+
+
+@router.get(
+    "/cases/{case_id}/audit",
+    response_model=list[AuditEntryView],
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def case_audit(
+    case_id: UUID, principal: ReviewStaff, service: Service
+) -> list[AuditEntryView]:
+    return await service.audit(principal, case_id)
+
+
+@router.post(
+    "/cases/{case_id}/claim",
+    response_model=ClaimResult,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def claim_case(case_id: UUID, principal: Reviewer, service: Service) -> ClaimResult:
+    """Claim (领取) a case for the lease time; claiming it again extends the lease."""
+    return await service.claim(principal, case_id)
+
+
+@router.post(
+    "/cases/{case_id}/approve",
+    response_model=DecisionResult,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def approve_case(
+    case_id: UUID,
+    principal: Reviewer,
+    service: Service,
+    body: Annotated[ApproveRequest | None, Body()] = None,
+) -> DecisionResult:
+    """Approve (审核通过); only by the reviewer holding the claim."""
+    return await service.approve(principal, case_id, body or ApproveRequest())
+
+
+@router.post(
+    "/cases/{case_id}/reject",
+    response_model=DecisionResult,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def reject_case(
+    case_id: UUID, principal: Reviewer, service: Service, body: RejectRequest
+) -> DecisionResult:
+    """Reject (审核不通过) with at least one reason; only by the reviewer holding the claim."""
+    return await service.reject(principal, case_id, body)

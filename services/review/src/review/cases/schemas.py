@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from review.cases.rules import CaseStatus, RejectionCode
+
+# --- requests -------------------------------------------------------------------------------
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ApproveRequest(_Body):
+    comment: str | None = Field(default=None, max_length=500, description="审核意见（内部）")
+
+
+class ReasonIn(_Body):
+    code: RejectionCode
+    text: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        validate_default=True,
+        description="the text the candidate reads; the standard text of `code` when omitted",
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _other_needs_text(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("code") is RejectionCode.OTHER:
+            raise ValueError("选择“其他原因”时须填写具体原因")
+        return value
+
+
+class RejectRequest(_Body):
+    reasons: list[ReasonIn] = Field(min_length=1, max_length=10, description="驳回原因，至少一条")
+    comment: str | None = Field(default=None, max_length=500, description="审核意见（内部）")
+
+
+# --- responses ------------------------------------------------------------------------------
+
+
+class ClaimView(BaseModel):
+    reviewer_id: UUID
+    reviewer_name: str
+    expires_at: datetime
+
+
+class FindingsSummaryView(BaseModel):
+    passed: int
+    failed: int
+    skipped: int
+    failed_codes: list[str]
+
+
+class FindingView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    outcome: str
+    message: str
+    details: dict[str, Any]
+
+
+class QueueItem(BaseModel):
+    """A case in the review queue; the ID number is masked."""
+
+    case_id: UUID
+    application_id: UUID
+    plan_id: UUID
+    plan_title: str | None
+    status: CaseStatus
+    revision: int
+    candidate_name: str
+    id_number_masked: str
+    condition_code: str | None
+    submitted_at: datetime
+    due_at: datetime
+    overdue: bool
+    claim: ClaimView | None
+    findings: FindingsSummaryView
+
+
+class DocumentView(BaseModel):
+    kind: str
+    label: str
+    content_type: str
+    size: int
+    download_url: str
+
+
+class ReasonView(BaseModel):
+    code: str
+    text: str
+
+
+class DecisionView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    revision: int
+    outcome: str
+    reasons: list[ReasonView]
+    comment: str | None
+    reviewer_id: UUID
+    reviewer_name: str
+    decided_at: datetime
+
+
+class RevisionView(BaseModel):
+    revision: int
+    source_event_type: str
+    submitted_at: datetime
+    received_at: datetime
+    outcome: str
+    condition_code: str | None
+    years_worked: int | None
+    document_kinds: list[str]
+    findings: list[FindingView]
+    decision: DecisionView | None
+
+
+class AuditEntryView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    actor_kind: str
+    actor_id: UUID | None
+    actor_name: str | None
+    action: str
+    revision: int
+    from_status: str | None
+    to_status: str | None
+    details: dict[str, Any]
+
+
+class CaseDetail(BaseModel):
+    """A case as its reviewer sees it: the full ID number (to compare with the ID photos),
+    pre-check findings, documents with short-lived download links, history and audit."""
+
+    case_id: UUID
+    application_id: UUID
+    candidate_id: UUID
+    plan_id: UUID
+    plan_title: str | None
+    org_id: str
+    status: CaseStatus
+    revision: int
+    candidate_name: str
+    id_type: str
+    id_number: str
+    phone: str | None
+    birth_date: date | None
+    condition_code: str | None
+    condition_title: str | None
+    years_worked: int | None
+    submitted_at: datetime
+    due_at: datetime
+    overdue: bool
+    decided_at: datetime | None
+    claim: ClaimView | None
+    findings: list[FindingView]
+    findings_summary: FindingsSummaryView
+    documents: list[DocumentView]
+    history: list[RevisionView]
+    audit: list[AuditEntryView]
+
+
+class ClaimResult(BaseModel):
+    case_id: UUID
+    reviewer_id: UUID
+    reviewer_name: str
+    expires_at: datetime
+    extended: bool
+
+
+class DecisionResult(BaseModel):
+    case_id: UUID
+    application_id: UUID
+    status: CaseStatus
+    decision: DecisionView

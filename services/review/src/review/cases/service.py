@@ -1,0 +1,564 @@
+"""Review operations (审核): opening and reopening cases from registration's events with their
+automatic pre-checks, the queue, claims, decisions and the audit trail."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from review.cases import rules
+from review.cases.models import AuditEntry, CaseDecision, CaseFinding, CaseRevision, ReviewCase
+from review.cases.repository import CaseRepository
+from review.cases.rules import (
+    ActorKind,
+    AuditAction,
+    CaseAction,
+    CaseStatus,
+    RevisionOutcome,
+    Submission,
+)
+from review.cases.schemas import (
+    ApproveRequest,
+    AuditEntryView,
+    CaseDetail,
+    ClaimResult,
+    ClaimView,
+    DecisionResult,
+    DecisionView,
+    DocumentView,
+    FindingsSummaryView,
+    FindingView,
+    QueueItem,
+    ReasonView,
+    RejectRequest,
+    RevisionView,
+)
+from review.config import ReviewSettings
+from review.plans.models import ReviewPlan
+from review.plans.repository import PlanRepository
+from skillcert.auth import Principal
+from skillcert.errors import Conflict, NotFound
+from skillcert.events import (
+    ApplicationApproved,
+    ApplicationRejected,
+    ApplicationResubmitted,
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    PlanCondition,
+    RejectionReason,
+    SubmittedDocument,
+)
+from skillcert.outbox import record
+from skillcert.pii import mask_id_number
+from skillcert.storage import ObjectStore
+
+log = logging.getLogger("review.cases")
+
+Filed = ApplicationSubmitted | ApplicationResubmitted
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _conditions(plan: ReviewPlan | None) -> list[PlanCondition] | None:
+    if plan is None:
+        return None
+    return [PlanCondition.model_validate(c) for c in plan.conditions]
+
+
+def _summary(findings: list[CaseFinding]) -> FindingsSummaryView:
+    summary = rules.summarize([(f.code, f.outcome) for f in findings])
+    return FindingsSummaryView(
+        passed=summary.passed,
+        failed=summary.failed,
+        skipped=summary.skipped,
+        failed_codes=summary.failed_codes,
+    )
+
+
+def _claim_view(case: ReviewCase, now: datetime) -> ClaimView | None:
+    if case.claimed_by is None or not rules.lease_active(case.claim_expires_at, now):
+        return None
+    assert case.claim_expires_at is not None
+    return ClaimView(
+        reviewer_id=case.claimed_by,
+        reviewer_name=case.claimed_by_name or "",
+        expires_at=case.claim_expires_at,
+    )
+
+
+def _decision_view(decision: CaseDecision) -> DecisionView:
+    return DecisionView(
+        revision=decision.revision,
+        outcome=decision.outcome,
+        reasons=[ReasonView(**r) for r in decision.reasons],
+        comment=decision.comment,
+        reviewer_id=decision.reviewer_id,
+        reviewer_name=decision.reviewer_name,
+        decided_at=decision.decided_at,
+    )
+
+
+class CaseService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        settings: ReviewSettings,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.session = session
+        self.settings = settings
+        self.now = now
+        self.repo = CaseRepository(session)
+        self.plans = PlanRepository(session)
+
+    # --- from registration's events ---------------------------------------------------------
+
+    async def receive(self, event: Filed) -> ReviewCase | None:
+        """Open the case of a first submission, or reopen it with a newer revision: findings
+        of the revision are stored, the history is kept, an older revision is ignored."""
+        case = await self.repo.by_application(event.application_id, lock=True)
+        if case is not None and rules.is_stale(event.revision, case.revision):
+            log.info(
+                "revision %s of application %s ignored: revision %s already seen",
+                event.revision,
+                event.application_id,
+                case.revision,
+            )
+            return None
+        from_status: str | None = None
+        action = AuditAction.OPENED
+        if case is not None:
+            target = rules.next_status(CaseStatus(case.status), CaseAction.RESUBMIT)
+            if target is None:
+                log.warning(
+                    "revision %s of %s application %s ignored",
+                    event.revision,
+                    case.status,
+                    event.application_id,
+                )
+                return None
+            previous = await self.repo.revision(case.id, case.revision)
+            if previous is not None and previous.outcome == RevisionOutcome.PENDING:
+                previous.outcome = RevisionOutcome.SUPERSEDED
+            from_status, action = case.status, AuditAction.RESUBMITTED
+            case.status = target
+
+        now = self.now()
+        plan = await self.plans.get(event.plan_id)
+        findings = rules.run_prechecks(
+            Submission(
+                id_type=event.id_type,
+                id_number=event.id_number,
+                birth_date=event.birth_date,
+                condition_code=event.condition_code,
+                years_worked=event.years_worked,
+                documents=event.documents,
+            ),
+            _conditions(plan),
+            today=event.submitted_at.astimezone(rules.CHINA_TZ).date(),
+        )
+        if case is None:
+            case = ReviewCase(
+                id=uuid4(),
+                application_id=event.application_id,
+                status=CaseStatus.PENDING,
+                created_at=now,
+            )
+            self.repo.add(case)
+        self._take_revision(case, event, plan, now)
+        # Without ORM relationships the unit of work does not order parent before children.
+        await self.session.flush()
+        self.repo.add(
+            CaseRevision(
+                case_id=case.id,
+                revision=event.revision,
+                source_event_type=event.type,
+                source_event_id=event.event_id,
+                submitted_at=event.submitted_at,
+                received_at=now,
+                condition_code=event.condition_code,
+                years_worked=event.years_worked,
+                snapshot=event.model_dump(
+                    mode="json",
+                    include={
+                        "candidate_name",
+                        "id_type",
+                        "id_number",
+                        "phone",
+                        "birth_date",
+                        "condition_code",
+                        "years_worked",
+                        "documents",
+                    },
+                ),
+                outcome=RevisionOutcome.PENDING,
+            )
+        )
+        for position, finding in enumerate(findings):
+            self.repo.add(
+                CaseFinding(
+                    case_id=case.id,
+                    revision=event.revision,
+                    position=position,
+                    code=finding.code,
+                    outcome=finding.outcome,
+                    message=finding.message,
+                    details=finding.details,
+                )
+            )
+        failed = [f.code.value for f in findings if f.outcome == rules.CheckOutcome.FAILED]
+        self._audit(
+            case,
+            action,
+            ActorKind.CANDIDATE,
+            actor_id=event.candidate_id,
+            actor_name=event.candidate_name,
+            from_status=from_status,
+            to_status=case.status,
+            details={"event_id": str(event.event_id), "failed_checks": failed},
+        )
+        await self.session.flush()
+        return case
+
+    def _take_revision(
+        self, case: ReviewCase, event: Filed, plan: ReviewPlan | None, now: datetime
+    ) -> None:
+        case.candidate_id = event.candidate_id
+        case.plan_id = event.plan_id
+        case.org_id = plan.org_id if plan is not None else event.org_id
+        case.revision = event.revision
+        case.candidate_name = event.candidate_name
+        case.id_type = event.id_type
+        case.id_number = event.id_number
+        case.phone = event.phone
+        case.birth_date = event.birth_date
+        case.condition_code = event.condition_code
+        case.years_worked = event.years_worked
+        case.documents = [d.model_dump(mode="json") for d in event.documents]
+        case.submitted_at = event.submitted_at
+        case.due_at = rules.due_at(event.submitted_at, self.settings.review_working_days)
+        # A reviewer who claimed the old revision has not seen this one.
+        case.claimed_by = case.claimed_by_name = case.claim_expires_at = None
+        case.decided_at = None
+        case.updated_at = now
+
+    async def withdraw(self, event: ApplicationWithdrawn) -> None:
+        case = await self.repo.by_application(event.application_id, lock=True)
+        if case is None:
+            log.warning("withdrawal of unknown application %s ignored", event.application_id)
+            return
+        target = rules.next_status(CaseStatus(case.status), CaseAction.WITHDRAW)
+        if target is None:
+            return
+        current = await self.repo.revision(case.id, case.revision)
+        if current is not None and current.outcome == RevisionOutcome.PENDING:
+            current.outcome = RevisionOutcome.WITHDRAWN
+        from_status = case.status
+        case.status = target
+        case.claimed_by = case.claimed_by_name = case.claim_expires_at = None
+        case.updated_at = self.now()
+        self._audit(
+            case,
+            AuditAction.WITHDRAWN,
+            ActorKind.CANDIDATE,
+            actor_id=event.candidate_id,
+            actor_name=case.candidate_name,
+            from_status=from_status,
+            to_status=case.status,
+            details={"event_id": str(event.event_id), "reason": event.reason},
+        )
+        await self.session.flush()
+
+    # --- reviewer operations ----------------------------------------------------------------
+
+    async def _visible(
+        self, principal: Principal, case_id: UUID, *, lock: bool = False
+    ) -> ReviewCase:
+        case = await self.repo.get(case_id, lock=lock)
+        # Another organisation's case is answered exactly like a missing one.
+        if case is None or not principal.is_staff_of(case.org_id):
+            raise NotFound("审核案件不存在")
+        return case
+
+    async def queue(
+        self,
+        principal: Principal,
+        status: CaseStatus,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> list[QueueItem]:
+        if principal.org_id is None:
+            return []
+        cases = await self.repo.queue(principal.org_id, status, after, limit)
+        titles = await self.plans.titles(c.plan_id for c in cases)
+        by_case: dict[UUID, list[CaseFinding]] = defaultdict(list)
+        for finding in await self.repo.current_findings([c.id for c in cases]):
+            by_case[finding.case_id].append(finding)
+        now = self.now()
+        return [
+            QueueItem(
+                case_id=c.id,
+                application_id=c.application_id,
+                plan_id=c.plan_id,
+                plan_title=titles.get(c.plan_id),
+                status=CaseStatus(c.status),
+                revision=c.revision,
+                candidate_name=c.candidate_name,
+                id_number_masked=mask_id_number(c.id_number) or "",
+                condition_code=c.condition_code,
+                submitted_at=c.submitted_at,
+                due_at=c.due_at,
+                overdue=c.status == CaseStatus.PENDING and c.due_at < now,
+                claim=_claim_view(c, now),
+                findings=_summary(by_case[c.id]),
+            )
+            for c in cases
+        ]
+
+    async def case_id_of(self, principal: Principal, application_id: UUID) -> UUID:
+        case = await self.repo.by_application(application_id)
+        if case is None or not principal.is_staff_of(case.org_id):
+            raise NotFound("审核案件不存在")
+        return case.id
+
+    async def detail(self, principal: Principal, case_id: UUID, storage: ObjectStore) -> CaseDetail:
+        case = await self._visible(principal, case_id)
+        plan = await self.plans.get(case.plan_id)
+        condition = rules.find_condition(_conditions(plan) or [], case.condition_code)
+        findings_by_revision: dict[int, list[CaseFinding]] = defaultdict(list)
+        for finding in await self.repo.findings([case.id]):
+            findings_by_revision[finding.revision].append(finding)
+        decisions = {d.revision: d for d in await self.repo.decisions(case.id)}
+        expires = timedelta(minutes=self.settings.download_link_minutes)
+        documents = []
+        for raw in case.documents:
+            doc = SubmittedDocument.model_validate(raw)
+            documents.append(
+                DocumentView(
+                    kind=doc.kind,
+                    label=rules.material_label(doc.kind),
+                    content_type=doc.content_type,
+                    size=doc.size,
+                    download_url=await storage.presign_download(doc.object_key, expires),
+                )
+            )
+        history = [
+            RevisionView(
+                revision=r.revision,
+                source_event_type=r.source_event_type,
+                submitted_at=r.submitted_at,
+                received_at=r.received_at,
+                outcome=r.outcome,
+                condition_code=r.condition_code,
+                years_worked=r.years_worked,
+                document_kinds=[d["kind"] for d in r.snapshot.get("documents", [])],
+                findings=[FindingView.model_validate(f) for f in findings_by_revision[r.revision]],
+                decision=_decision_view(decisions[r.revision]) if r.revision in decisions else None,
+            )
+            for r in await self.repo.revisions(case.id)
+        ]
+        current = findings_by_revision[case.revision]
+        now = self.now()
+        return CaseDetail(
+            case_id=case.id,
+            application_id=case.application_id,
+            candidate_id=case.candidate_id,
+            plan_id=case.plan_id,
+            plan_title=plan.title if plan is not None else None,
+            org_id=case.org_id,
+            status=CaseStatus(case.status),
+            revision=case.revision,
+            candidate_name=case.candidate_name,
+            id_type=case.id_type,
+            id_number=case.id_number,
+            phone=case.phone,
+            birth_date=case.birth_date,
+            condition_code=case.condition_code,
+            condition_title=condition.title if condition is not None else None,
+            years_worked=case.years_worked,
+            submitted_at=case.submitted_at,
+            due_at=case.due_at,
+            overdue=case.status == CaseStatus.PENDING and case.due_at < now,
+            decided_at=case.decided_at,
+            claim=_claim_view(case, now),
+            findings=[FindingView.model_validate(f) for f in current],
+            findings_summary=_summary(current),
+            documents=documents,
+            history=history,
+            audit=[AuditEntryView.model_validate(a) for a in await self.repo.audit(case.id)],
+        )
+
+    async def audit(self, principal: Principal, case_id: UUID) -> list[AuditEntryView]:
+        case = await self._visible(principal, case_id)
+        return [AuditEntryView.model_validate(a) for a in await self.repo.audit(case.id)]
+
+    async def claim(self, principal: Principal, case_id: UUID) -> ClaimResult:
+        """Claim (领取) a pending case for the lease time; the holder may extend it."""
+        case = await self._visible(principal, case_id, lock=True)
+        if case.status != CaseStatus.PENDING:
+            raise Conflict("该报名不在待审核状态，无法领取")
+        now = self.now()
+        held = rules.lease_active(case.claim_expires_at, now)
+        if held and case.claimed_by != principal.account_id:
+            raise Conflict(f"该报名已被审核员{case.claimed_by_name or ''}领取，请稍后再试")
+        extended = held and case.claimed_by == principal.account_id
+        case.claimed_by = principal.account_id
+        case.claimed_by_name = principal.name or "审核员"
+        case.claim_expires_at = now + timedelta(minutes=self.settings.claim_lease_minutes)
+        case.updated_at = now
+        self._audit(
+            case,
+            AuditAction.CLAIM_EXTENDED if extended else AuditAction.CLAIMED,
+            ActorKind.REVIEWER,
+            actor_id=principal.account_id,
+            actor_name=case.claimed_by_name,
+            details={"expires_at": case.claim_expires_at.isoformat()},
+        )
+        await self.session.flush()
+        return ClaimResult(
+            case_id=case.id,
+            reviewer_id=principal.account_id,
+            reviewer_name=case.claimed_by_name,
+            expires_at=case.claim_expires_at,
+            extended=extended,
+        )
+
+    async def approve(
+        self, principal: Principal, case_id: UUID, request: ApproveRequest
+    ) -> DecisionResult:
+        """Approve (审核通过) the revision under review: the candidate may now pay."""
+        case, decision = await self._decide(principal, case_id, CaseAction.APPROVE, [], request)
+        await record(
+            self.session,
+            ApplicationApproved(
+                application_id=case.application_id,
+                candidate_id=case.candidate_id,
+                plan_id=case.plan_id,
+                revision=case.revision,
+                candidate_name=case.candidate_name,
+                id_number=case.id_number,
+                decided_at=decision.decided_at,
+            ),
+        )
+        return DecisionResult(
+            case_id=case.id,
+            application_id=case.application_id,
+            status=CaseStatus(case.status),
+            decision=_decision_view(decision),
+        )
+
+    async def reject(
+        self, principal: Principal, case_id: UUID, request: RejectRequest
+    ) -> DecisionResult:
+        """Reject (审核不通过) with reasons the candidate reads; they may edit and resubmit."""
+        reasons = [
+            {"code": r.code.value, "text": rules.rejection_text(r.code, r.text)}
+            for r in request.reasons
+        ]
+        case, decision = await self._decide(principal, case_id, CaseAction.REJECT, reasons, request)
+        await record(
+            self.session,
+            ApplicationRejected(
+                application_id=case.application_id,
+                candidate_id=case.candidate_id,
+                plan_id=case.plan_id,
+                revision=case.revision,
+                reasons=[RejectionReason(**r) for r in reasons],
+                decided_at=decision.decided_at,
+            ),
+        )
+        return DecisionResult(
+            case_id=case.id,
+            application_id=case.application_id,
+            status=CaseStatus(case.status),
+            decision=_decision_view(decision),
+        )
+
+    async def _decide(
+        self,
+        principal: Principal,
+        case_id: UUID,
+        action: CaseAction,
+        reasons: list[dict[str, str]],
+        request: ApproveRequest | RejectRequest,
+    ) -> tuple[ReviewCase, CaseDecision]:
+        case = await self._visible(principal, case_id, lock=True)
+        target = rules.next_status(CaseStatus(case.status), action)
+        if target is None:
+            raise Conflict("该报名不是待审核状态，不能作出审核决定")
+        now = self.now()
+        if case.claimed_by != principal.account_id or not rules.lease_active(
+            case.claim_expires_at, now
+        ):
+            raise Conflict("请先领取该报名（领取可能已过期），再作出审核决定")
+        from_status = case.status
+        case.status = target
+        case.decided_at = now
+        case.claimed_by = case.claimed_by_name = case.claim_expires_at = None
+        case.updated_at = now
+        revision = await self.repo.revision(case.id, case.revision)
+        if revision is not None:
+            revision.outcome = (
+                RevisionOutcome.APPROVED
+                if target is CaseStatus.APPROVED
+                else RevisionOutcome.REJECTED
+            )
+        reviewer_name = principal.name or "审核员"
+        decision = CaseDecision(
+            case_id=case.id,
+            revision=case.revision,
+            outcome=target.value,
+            reasons=reasons,
+            comment=request.comment,
+            reviewer_id=principal.account_id,
+            reviewer_name=reviewer_name,
+            decided_at=now,
+        )
+        self.repo.add(decision)
+        self._audit(
+            case,
+            AuditAction.APPROVED if target is CaseStatus.APPROVED else AuditAction.REJECTED,
+            ActorKind.REVIEWER,
+            actor_id=principal.account_id,
+            actor_name=reviewer_name,
+            from_status=from_status,
+            to_status=case.status,
+            details={"reasons": reasons, "comment": request.comment},
+        )
+        await self.session.flush()
+        return case, decision
+
+    def _audit(
+        self,
+        case: ReviewCase,
+        action: AuditAction,
+        actor_kind: ActorKind,
+        *,
+        actor_id: UUID | None,
+        actor_name: str | None,
+        from_status: str | None = None,
+        to_status: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        self.repo.add(
+            AuditEntry(
+                case_id=case.id,
+                at=self.now(),
+                actor_kind=actor_kind,
+                actor_id=actor_id,
+                actor_name=actor_name,
+                action=action,
+                revision=case.revision,
+                from_status=from_status,
+                to_status=to_status,
+                details=details or {},
+            )
+        )

@@ -1,0 +1,34 @@
+"""The review service: the review queue (审核), automatic pre-checks, reviewer decisions with
+reasons and the audit trail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from review.base import Base
+from review.cases import models as _cases_models  # noqa: F401  (register tables)
+from review.cases.router import router as cases_router
+from review.config import ReviewSettings
+from review.plans import models as _plans_models  # noqa: F401
+from review.subscriptions import HANDLERS
+from skillcert.service import ServiceSpec, SharedInfra, create_service_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build_spec(settings: ReviewSettings | None = None) -> ServiceSpec:
+    return ServiceSpec(
+        name="review",
+        title="review",
+        settings=settings or ReviewSettings(),
+        metadata=Base.metadata,
+        migrations=MIGRATIONS,
+        routers=[cases_router],
+        handlers=HANDLERS,
+    )
+
+
+def create_app(shared: SharedInfra | None = None) -> FastAPI:
+    return create_service_app(build_spec(), shared)

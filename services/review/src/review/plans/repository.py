@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from review.plans.models import ReviewPlan
+
+
+class PlanRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, plan_id: UUID) -> ReviewPlan | None:
+        return await self.session.get(ReviewPlan, plan_id)
+
+    async def titles(self, plan_ids: Iterable[UUID]) -> dict[UUID, str]:
+        ids = set(plan_ids)
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(ReviewPlan.plan_id, ReviewPlan.title).where(ReviewPlan.plan_id.in_(ids))
+        )
+        return dict(rows.tuples().all())
+
+    def add(self, plan: ReviewPlan) -> None:
+        self.session.add(plan)

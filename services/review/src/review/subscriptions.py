@@ -1,0 +1,19 @@
+"""Every event the review service listens to, and its handler: the one list."""
+
+from review.cases import consumers as cases
+from review.plans import consumers as plans
+from skillcert.events import (
+    ApplicationResubmitted,
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+    Event,
+    ExamPlanPublished,
+)
+from skillcert.inbox import EventHandler
+
+HANDLERS: dict[type[Event], EventHandler] = {
+    ExamPlanPublished: plans.on_plan_published,
+    ApplicationSubmitted: cases.on_application_submitted,
+    ApplicationResubmitted: cases.on_application_resubmitted,
+    ApplicationWithdrawn: cases.on_application_withdrawn,
+}

@@ -1,0 +1,235 @@
+"""Registration's events against the real database and broker: one case per application,
+idempotent, history kept, stale revisions ignored."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from review.cases.models import AuditEntry, CaseFinding, CaseRevision, ReviewCase
+from review.cases.rules import CheckCode, CheckOutcome
+from skillcert.auth import Role
+from skillcert.events import ApplicationResubmitted, ApplicationWithdrawn
+from skillcert.testing import ServiceHarness, eventually
+
+from ..factories import (
+    BAD_ID,
+    ORG,
+    case_of,
+    count,
+    documents,
+    filed,
+    plan_published,
+    resubmitted,
+)
+
+
+async def findings_of(harness: ServiceHarness, case_id, revision: int) -> dict[str, str]:
+    async with harness.ctx.sessionmaker() as session:
+        rows = (
+            await session.execute(
+                select(CaseFinding).where(
+                    CaseFinding.case_id == case_id, CaseFinding.revision == revision
+                )
+            )
+        ).scalars()
+        return {f.code: f.outcome for f in rows}
+
+
+async def revisions_of(harness: ServiceHarness, case_id) -> dict[int, str]:
+    async with harness.ctx.sessionmaker() as session:
+        rows = (
+            await session.execute(select(CaseRevision).where(CaseRevision.case_id == case_id))
+        ).scalars()
+        return {r.revision: r.outcome for r in rows}
+
+
+async def reject(harness: ServiceHarness, case_id) -> None:
+    headers = harness.headers(Role.REVIEWER, org_id=ORG)
+    base = f"/api/v1/review/cases/{case_id}"
+    assert (await harness.client.post(f"{base}/claim", headers=headers)).status_code == 200
+    response = await harness.client.post(
+        f"{base}/reject", headers=headers, json={"reasons": [{"code": "photo_invalid"}]}
+    )
+    assert response.status_code == 200, response.text
+
+
+class TestApplicationSubmitted:
+    async def test_opens_a_pending_case_with_findings(self, harness: ServiceHarness):
+        plan = plan_published()
+        await harness.deliver(plan)
+        event = filed(
+            plan.plan_id,
+            id_number=BAD_ID,
+            documents=documents("id_front", "id_back", "photo", "application_form"),
+        )
+        await harness.deliver(event)
+
+        case = await case_of(harness, event.application_id)
+        assert (case.status, case.revision, case.org_id) == ("pending", 1, ORG)
+        assert case.due_at > event.submitted_at
+        found = await findings_of(harness, case.id, 1)
+        assert found[CheckCode.MATERIALS] == CheckOutcome.FAILED
+        assert found[CheckCode.ID_NUMBER] == CheckOutcome.FAILED
+        assert found[CheckCode.YEARS_WORKED] == CheckOutcome.PASSED
+        async with harness.ctx.sessionmaker() as session:
+            audit = (await session.execute(select(AuditEntry))).scalars().one()
+        assert (audit.action, audit.actor_kind, audit.to_status) == (
+            "opened",
+            "candidate",
+            "pending",
+        )
+        assert set(audit.details["failed_checks"]) == {"materials_complete", "id_checksum"}
+
+    async def test_same_event_twice_opens_one_case(self, harness: ServiceHarness):
+        plan = plan_published()
+        await harness.deliver(plan)
+        event = filed(plan.plan_id)
+        await harness.deliver(event)
+        await harness.deliver(event)
+        assert await count(harness, ReviewCase) == 1
+        assert await count(harness, CaseRevision) == 1
+        assert await count(harness, AuditEntry) == 1
+        assert await count(harness, CaseFinding) == 6
+
+    async def test_before_the_plan_is_known_the_org_comes_from_the_event(
+        self, harness: ServiceHarness
+    ):
+        event = filed(plan_published().plan_id)
+        await harness.deliver(event)
+        case = await case_of(harness, event.application_id)
+        assert case.org_id == ORG
+        assert (await findings_of(harness, case.id, 1))[CheckCode.MATERIALS] == "skipped"
+
+    async def test_arrives_through_the_broker(self, harness: ServiceHarness):
+        plan = plan_published()
+        event = filed(plan.plan_id)
+        await harness.publish(plan)
+        await harness.publish(event)
+
+        async def opened():
+            async with harness.ctx.sessionmaker() as session:
+                query = select(ReviewCase).where(ReviewCase.application_id == event.application_id)
+                return (await session.execute(query)).scalar_one_or_none()
+
+        assert (await eventually(opened)).status == "pending"
+
+
+class TestApplicationResubmitted:
+    async def test_rejected_case_returns_to_the_queue_with_its_history(
+        self, harness: ServiceHarness
+    ):
+        plan = plan_published()
+        await harness.deliver(plan)
+        first = filed(plan.plan_id, documents=documents("id_front"))
+        await harness.deliver(first)
+        case = await case_of(harness, first.application_id)
+        await reject(harness, case.id)
+
+        await harness.deliver(resubmitted(first, documents=documents()))
+
+        reopened = await case_of(harness, first.application_id)
+        assert (reopened.status, reopened.revision) == ("pending", 2)
+        assert reopened.decided_at is None and reopened.claimed_by is None
+        assert await revisions_of(harness, case.id) == {1: "rejected", 2: "pending"}
+        assert (await findings_of(harness, case.id, 1))[CheckCode.MATERIALS] == "failed"
+        assert (await findings_of(harness, case.id, 2))[CheckCode.MATERIALS] == "passed"
+        async with harness.ctx.sessionmaker() as session:
+            actions = (
+                await session.execute(select(AuditEntry.action).order_by(AuditEntry.seq))
+            ).scalars()
+            assert list(actions) == ["opened", "claimed", "rejected", "resubmitted"]
+
+    async def test_same_resubmission_twice_has_one_effect(self, harness: ServiceHarness):
+        first = filed(plan_published().plan_id)
+        await harness.deliver(first)
+        again = resubmitted(first)
+        await harness.deliver(again)
+        await harness.deliver(again)
+        assert await count(harness, CaseRevision) == 2
+        assert await count(harness, AuditEntry) == 2
+
+    async def test_older_revision_than_the_seen_one_is_ignored(self, harness: ServiceHarness):
+        first = filed(plan_published().plan_id)
+        second = resubmitted(first, years_worked=6)
+        await harness.deliver(second)  # the resubmission overtook the first submission
+        await harness.deliver(first)
+        case = await case_of(harness, first.application_id)
+        assert (case.revision, case.years_worked) == (2, 6)
+        assert await revisions_of(harness, case.id) == {2: "pending"}
+
+    async def test_edit_while_pending_supersedes_and_releases_the_claim(
+        self, harness: ServiceHarness
+    ):
+        first = filed(plan_published().plan_id)
+        await harness.deliver(first)
+        case = await case_of(harness, first.application_id)
+        headers = harness.headers(Role.REVIEWER, org_id=ORG)
+        claim = await harness.client.post(f"/api/v1/review/cases/{case.id}/claim", headers=headers)
+        assert claim.status_code == 200
+
+        later = datetime.now(UTC) + timedelta(minutes=1)
+        await harness.deliver(resubmitted(first, submitted_at=later))
+
+        case = await case_of(harness, first.application_id)
+        assert (case.status, case.revision, case.claimed_by) == ("pending", 2, None)
+        assert case.submitted_at == later
+        assert await revisions_of(harness, case.id) == {1: "superseded", 2: "pending"}
+
+    async def test_first_event_may_be_a_resubmission(self, harness: ServiceHarness):
+        event = filed(plan_published().plan_id, cls=ApplicationResubmitted, revision=3)
+        await harness.deliver(event)
+        case = await case_of(harness, event.application_id)
+        assert (case.status, case.revision) == ("pending", 3)
+
+
+class TestApplicationWithdrawn:
+    async def test_closes_the_case_once(self, harness: ServiceHarness):
+        first = filed(plan_published().plan_id)
+        await harness.deliver(first)
+        withdrawn = ApplicationWithdrawn(
+            application_id=first.application_id,
+            candidate_id=first.candidate_id,
+            plan_id=first.plan_id,
+            reason="个人原因",
+        )
+        await harness.deliver(withdrawn)
+        await harness.deliver(withdrawn)
+
+        case = await case_of(harness, first.application_id)
+        assert case.status == "withdrawn"
+        assert await revisions_of(harness, case.id) == {1: "withdrawn"}
+        async with harness.ctx.sessionmaker() as session:
+            entries = (await session.execute(select(AuditEntry).order_by(AuditEntry.seq))).scalars()
+            last = list(entries)[-1]
+        assert (last.action, last.from_status, last.to_status) == (
+            "withdrawn",
+            "pending",
+            "withdrawn",
+        )
+        assert last.details["reason"] == "个人原因"
+        assert await count(harness, AuditEntry) == 2
+
+    async def test_a_withdrawn_case_stays_closed(self, harness: ServiceHarness):
+        first = filed(plan_published().plan_id)
+        await harness.deliver(first)
+        await harness.deliver(
+            ApplicationWithdrawn(
+                application_id=first.application_id,
+                candidate_id=first.candidate_id,
+                plan_id=first.plan_id,
+            )
+        )
+        await harness.deliver(resubmitted(first))
+        case = await case_of(harness, first.application_id)
+        assert (case.status, case.revision) == ("withdrawn", 1)
+
+    async def test_unknown_application_is_ignored(self, harness: ServiceHarness):
+        first = filed(plan_published().plan_id)
+        await harness.deliver(
+            ApplicationWithdrawn(
+                application_id=first.application_id,
+                candidate_id=first.candidate_id,
+                plan_id=first.plan_id,
+            )
+        )
+        assert await count(harness, ReviewCase) == 0
