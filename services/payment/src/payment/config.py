@@ -1,0 +1,101 @@
+"""Payment settings (env prefix PAYMENT_).
+
+Provider credentials, all or none (real merchant, ``provider_simulator=false``):
+
+* ``PAYMENT_MCHID``: merchant id (商户号)
+* ``PAYMENT_APPID``: the app id the Native orders are placed for
+* ``PAYMENT_MERCHANT_PRIVATE_KEY_PEM``: merchant API private key (apiclient_key.pem)
+* ``PAYMENT_MERCHANT_SERIAL``: serial number of the merchant API certificate
+* ``PAYMENT_PLATFORM_PUBLIC_KEYS``: JSON object ``{"<Wechatpay-Serial>": "<PEM>"}``; a PEM may be
+  a WeChat Pay public key (``PUB_KEY_ID_...``) or a platform certificate
+* ``PAYMENT_API_V3_KEY``: the 32-character APIv3 key
+
+With ``PAYMENT_PROVIDER_SIMULATOR=true`` (dev/test default) the service generates throw-away keys
+at start-up and talks to its in-process simulator instead; the prod profile refuses that.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from payment.provider import DEFAULT_BASE_URL
+from skillcert.settings import Profile, ServiceSettings
+
+
+class PaymentSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="PAYMENT_", extra="ignore")
+
+    service_name: str = "payment"
+    database_url: str = "sqlite+aiosqlite:///var/payment.db"
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="where the provider reaches us (the gateway); the webhook URL is built on it",
+    )
+    order_ttl: timedelta = Field(default=timedelta(minutes=30), gt=timedelta(minutes=1))
+    provider_simulator: bool = True
+    simulator_callback_in_process: bool = Field(
+        default=False,
+        description="deliver simulator callbacks to this app over ASGI instead of over HTTP to "
+        "public_base_url (tests, where no gateway listens)",
+    )
+    provider_base_url: str = DEFAULT_BASE_URL
+    provider_timeout_s: float = 10.0
+    mchid: str = "1900000109"
+    appid: str = "wxd678efh567hg6787"
+    merchant_private_key_pem: SecretStr | None = None
+    merchant_serial: str | None = None
+    platform_public_keys: dict[str, str] = Field(default_factory=dict)
+    api_v3_key: SecretStr | None = None
+    expiry_interval_s: float = 30.0
+    active_query_window: timedelta = Field(
+        default=timedelta(minutes=5),
+        description="pending orders this close to expiry are queried at the provider",
+    )
+    active_query_interval: timedelta = timedelta(minutes=1)
+
+    @property
+    def notify_url(self) -> str:
+        return self.public_base_url.rstrip("/") + "/api/v1/payment/webhooks/wechatpay"
+
+    @property
+    def has_merchant_keys(self) -> bool:
+        return any(
+            (
+                self.merchant_private_key_pem,
+                self.merchant_serial,
+                self.platform_public_keys,
+                self.api_v3_key,
+            )
+        )
+
+    @model_validator(mode="after")
+    def _provider_is_consistent(self) -> PaymentSettings:
+        if self.provider_simulator:
+            # Fake money must never be accepted as real: no simulator where payments count.
+            if self.profile is Profile.PROD:
+                raise ValueError("provider_simulator cannot be enabled in the prod profile")
+            if self.has_merchant_keys:
+                raise ValueError(
+                    "the simulator signs with generated dev keys: unset the merchant keys or "
+                    "set provider_simulator=false"
+                )
+            return self
+        missing = [
+            name
+            for name, value in (
+                ("merchant_private_key_pem", self.merchant_private_key_pem),
+                ("merchant_serial", self.merchant_serial),
+                ("platform_public_keys", self.platform_public_keys),
+                ("api_v3_key", self.api_v3_key),
+            )
+            if not value
+        ]
+        if missing:
+            raise ValueError(f"the real provider needs {', '.join(missing)}")
+        assert self.api_v3_key is not None
+        if len(self.api_v3_key.get_secret_value().encode()) != 32:
+            raise ValueError("api_v3_key must be 32 bytes")
+        return self

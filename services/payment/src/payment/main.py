@@ -1,0 +1,61 @@
+"""The payment service: exam-fee orders paid by WeChat Pay Native QR codes, signed webhooks,
+expiry with lost-webhook recovery; the provider simulator in dev/test."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+
+from payment.applications import models as _applications_models  # noqa: F401  (register tables)
+from payment.base import Base
+from payment.config import PaymentSettings
+from payment.orders import models as _orders_models  # noqa: F401
+from payment.orders.jobs import expiry_loop
+from payment.orders.router import router as orders_router
+from payment.orders.webhook import router as webhook_router
+from payment.plans import models as _plans_models  # noqa: F401
+from payment.simulator.router import simulator_router
+from payment.subscriptions import HANDLERS
+from payment.wechat import EXTRAS_KEY, build_wechatpay, wechatpay_of
+from skillcert.service import ServiceContext, ServiceSpec, SharedInfra, create_service_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+async def _start_provider(ctx: ServiceContext) -> None:
+    settings = ctx.settings
+    assert isinstance(settings, PaymentSettings)
+    # Dev keys are RSA generation: off the event loop.
+    ctx.extras[EXTRAS_KEY] = await asyncio.to_thread(build_wechatpay, settings)
+
+
+async def _close_provider_on_shutdown(ctx: ServiceContext) -> None:
+    # Background jobs are the only hook cancelled at shutdown: this one just waits for it.
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await wechatpay_of(ctx).aclose()
+
+
+def build_spec(settings: PaymentSettings | None = None) -> ServiceSpec:
+    settings = settings or PaymentSettings()
+    routers: list[APIRouter] = [orders_router, webhook_router]
+    if settings.provider_simulator:
+        routers.append(simulator_router())
+    return ServiceSpec(
+        name="payment",
+        title="payment",
+        settings=settings,
+        metadata=Base.metadata,
+        migrations=MIGRATIONS,
+        routers=routers,
+        handlers=HANDLERS,
+        on_startup=[_start_provider],
+        background=[expiry_loop, _close_provider_on_shutdown],
+    )
+
+
+def create_app(shared: SharedInfra | None = None) -> FastAPI:
+    return create_service_app(build_spec(), shared)

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Request, Response
+
+from payment.config import PaymentSettings
+from payment.orders import qr
+from payment.orders.models import Order
+from payment.orders.rules import OrderStatus, is_payable
+from payment.orders.schemas import CreateOrder, OrderOut
+from payment.orders.service import OrderService, now
+from payment.wechat import wechatpay_of
+from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
+from skillcert.errors import problem_responses
+from skillcert.http import DbSession, service_router
+from skillcert.service import ServiceContext
+
+PREFIX = "/api/v1/payment"
+router = service_router(PREFIX, tags=["payment"])
+
+Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
+
+
+def _service(request: Request, session: DbSession) -> OrderService:
+    ctx: ServiceContext = request.app.state.ctx
+    settings = ctx.settings
+    assert isinstance(settings, PaymentSettings)
+    return OrderService(session, wechatpay_of(ctx), settings.order_ttl)
+
+
+Service = Annotated[OrderService, Depends(_service)]
+
+
+def _out(order: Order) -> OrderOut:
+    payable = order.code_url is not None and is_payable(order.status, order.expires_at, now())
+    base = f"{PREFIX}/orders/{order.id}"
+    return OrderOut(
+        order_id=order.id,
+        application_id=order.application_id,
+        plan_id=order.plan_id,
+        out_trade_no=order.out_trade_no,
+        description=order.description,
+        amount_fen=order.amount_fen,
+        currency="CNY",
+        status=OrderStatus(order.status),
+        code_url=order.code_url if payable else None,
+        qr_svg=qr.svg(order.code_url) if payable and order.code_url else None,
+        qr_svg_url=f"{base}/qr.svg",
+        qr_png_url=f"{base}/qr.png",
+        created_at=order.created_at,
+        expires_at=order.expires_at,
+        paid_at=order.paid_at,
+    )
+
+
+@router.post(
+    "/orders",
+    status_code=201,
+    response_model=OrderOut,
+    responses={200: {"model": OrderOut}, **problem_responses(401, 403, 404, 409, 422, 502, 503)},
+)
+async def create_order(
+    body: CreateOrder, principal: Candidate, service: Service, response: Response
+) -> OrderOut:
+    """Order the exam fee of one's own approved application (待缴费 → 扫码支付).
+
+    201 with a new order; 200 with the same order while the application's order is still
+    payable (one QR code at a time); 409 once paid. Idempotency-Key is honoured.
+    """
+    result = await service.create(principal, body.application_id, now())
+    if not result.created:
+        response.status_code = 200
+    return _out(result.order)
+
+
+@router.get(
+    "/orders/{order_id}", response_model=OrderOut, responses=problem_responses(401, 404, 422)
+)
+async def get_order(order_id: UUID, principal: CurrentPrincipal, service: Service) -> OrderOut:
+    """One's own order; the frontend polls it until it is paid."""
+    return _out(await service.get_own(principal, order_id))
+
+
+@router.get(
+    "/orders/{order_id}/qr.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}, **problem_responses(401, 404, 409)},
+)
+async def order_qr_svg(order_id: UUID, principal: CurrentPrincipal, service: Service) -> Response:
+    order = await service.payable_own(principal, order_id, now())
+    assert order.code_url is not None
+    return Response(qr.svg(order.code_url), media_type="image/svg+xml")
+
+
+@router.get(
+    "/orders/{order_id}/qr.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, **problem_responses(401, 404, 409)},
+)
+async def order_qr_png(order_id: UUID, principal: CurrentPrincipal, service: Service) -> Response:
+    order = await service.payable_own(principal, order_id, now())
+    assert order.code_url is not None
+    return Response(qr.png(order.code_url), media_type="image/png")

@@ -1,0 +1,102 @@
+"""Order rules: the state machine, order numbers, and what a provider transaction must match.
+No I/O."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from payment.provider import BEIJING, Transaction
+from skillcert.errors import Conflict
+
+CURRENCY = "CNY"
+DESCRIPTION_PREFIX = "职业技能等级认定考试费-"
+MAX_DESCRIPTION = 127  # the provider's limit
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"  # 待缴费: QR code shown, waiting for the payer
+    PAID = "paid"  # 已缴费
+    EXPIRED = "expired"  # 已过期: not paid within the TTL, closed at the provider
+    CLOSED = "closed"  # 已关闭: closed before expiry (e.g. replaced, withdrawn)
+    REFUNDING = "refunding"  # 退款中
+    REFUNDED = "refunded"  # 已退款
+
+
+# The one table of allowed transitions. A payment for an expired or closed order is still
+# honoured (money is never lost) and flagged for refund review.
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.PENDING: frozenset({OrderStatus.PAID, OrderStatus.EXPIRED, OrderStatus.CLOSED}),
+    OrderStatus.EXPIRED: frozenset({OrderStatus.PAID}),
+    OrderStatus.CLOSED: frozenset({OrderStatus.PAID}),
+    OrderStatus.PAID: frozenset({OrderStatus.REFUNDING}),
+    # A refund the provider closes or rejects leaves the order paid.
+    OrderStatus.REFUNDING: frozenset({OrderStatus.REFUNDED, OrderStatus.PAID}),
+    OrderStatus.REFUNDED: frozenset(),
+}
+
+# Statuses in which money has arrived.
+SETTLED = frozenset({OrderStatus.PAID, OrderStatus.REFUNDING, OrderStatus.REFUNDED})
+
+
+class RefundReview(StrEnum):
+    """Why a paid order needs a person to look at it (refund handling is a later feature)."""
+
+    LATE = "late"  # paid after it had expired or been closed
+    DUPLICATE = "duplicate"  # the application was already paid through another order
+
+
+def can_transition(current: str, target: OrderStatus) -> bool:
+    return target in TRANSITIONS[OrderStatus(current)]
+
+
+def ensure_transition(current: str, target: OrderStatus) -> None:
+    if not can_transition(current, target):
+        raise Conflict(f"订单状态为{OrderStatus(current).value}，不能变更为{target.value}")
+
+
+def new_out_trade_no(now: datetime) -> str:
+    """商户订单号: SC + date + 22 hex = 32 characters, the provider's maximum; the date prefix
+    makes bill lines readable during reconciliation (bills are per Beijing day)."""
+    return f"SC{now.astimezone(BEIJING):%Y%m%d}{uuid.uuid4().hex[:22].upper()}"
+
+
+def order_description(plan_title: str) -> str:
+    return (DESCRIPTION_PREFIX + plan_title)[:MAX_DESCRIPTION]
+
+
+def is_payable(status: str, expires_at: datetime, now: datetime) -> bool:
+    return status == OrderStatus.PENDING and expires_at > now
+
+
+def due_for_active_query(
+    expires_at: datetime,
+    last_queried_at: datetime | None,
+    now: datetime,
+    window: timedelta,
+    interval: timedelta,
+) -> bool:
+    """Near expiry a lost webhook would otherwise only be noticed at expiry: ask early."""
+    if expires_at <= now or expires_at > now + window:
+        return False
+    return last_queried_at is None or last_queried_at <= now - interval
+
+
+def transaction_mismatches(
+    txn: Transaction, *, appid: str, mchid: str, amount_fen: int
+) -> list[str]:
+    """What in a provider transaction does not match our order; empty when it all matches."""
+    problems: list[str] = []
+    if txn.mchid != mchid:
+        problems.append(f"mchid {txn.mchid!r}")
+    if txn.appid is not None and txn.appid != appid:
+        problems.append(f"appid {txn.appid!r}")
+    if txn.amount is None:
+        problems.append("no amount")
+    else:
+        if txn.amount.total != amount_fen:
+            problems.append(f"amount {txn.amount.total} != {amount_fen}")
+        if (txn.amount.currency or CURRENCY) != CURRENCY:
+            problems.append(f"currency {txn.amount.currency!r}")
+    return problems

@@ -1,0 +1,84 @@
+"""The provider's payment notification (支付结果通知).
+
+Not a skillcert API: the provider is the caller, so errors are answered in the provider's
+format ({"code": "FAIL", "message": ...}, any non-2xx makes it retry), never problem+json, and
+the route owns its transaction instead of using TransactionalRoute (no Idempotency-Key; the
+order's own state makes repeats harmless).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from payment.config import PaymentSettings
+from payment.orders.service import OrderService, TransactionMismatch, now
+from payment.provider import (
+    DecryptError,
+    EventType,
+    NotificationEnvelope,
+    SignatureError,
+    TradeState,
+    decrypt_transaction,
+)
+from payment.wechat import wechatpay_of
+from skillcert.db import transaction
+from skillcert.errors import NotFound
+from skillcert.service import ServiceContext
+
+log = logging.getLogger("payment.webhook")
+
+router = APIRouter(prefix="/api/v1/payment/webhooks", tags=["payment-webhooks"])
+
+
+def _fail(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"code": "FAIL", "message": message}, status_code=status)
+
+
+@router.post("/wechatpay", status_code=204, responses={400: {}, 401: {}, 404: {}, 500: {}})
+async def wechatpay_notification(request: Request) -> Response:
+    """Verify over the raw bytes, decrypt, check against the order, settle it once."""
+    ctx: ServiceContext = request.app.state.ctx
+    channel = wechatpay_of(ctx)
+    raw = await request.body()
+    try:
+        channel.verifier.verify(request.headers, raw)
+    except SignatureError as exc:
+        log.warning("rejected notification: %s", exc)
+        return _fail(401, exc.reason)
+    try:
+        envelope = NotificationEnvelope.model_validate_json(raw)
+    except ValidationError:
+        log.warning("rejected notification: not a notification envelope")
+        return _fail(400, "malformed notification")
+    if envelope.event_type != EventType.TRANSACTION_SUCCESS:
+        # Refund notifications only come for refunds we request, which we do not yet.
+        log.warning("notification %s of unhandled type %s", envelope.id, envelope.event_type)
+        return _fail(400, f"unhandled event type {envelope.event_type}")
+    try:
+        txn = decrypt_transaction(envelope.resource, channel.api_v3_key)
+    except DecryptError as exc:
+        log.warning("notification %s cannot be decrypted: %s", envelope.id, exc)
+        return _fail(400, "resource cannot be decrypted")
+    if txn.trade_state is not TradeState.SUCCESS:
+        log.warning("notification %s reports trade state %s", envelope.id, txn.trade_state)
+        return _fail(400, f"unexpected trade state {txn.trade_state}")
+    settings = ctx.settings
+    assert isinstance(settings, PaymentSettings)
+    try:
+        async with transaction(ctx.sessionmaker) as session:
+            service = OrderService(session, channel, settings.order_ttl)
+            await service.settle_notification(txn, now())
+    except NotFound:
+        log.warning("notification %s for unknown order %s", envelope.id, txn.out_trade_no)
+        return _fail(404, "unknown out_trade_no")
+    except TransactionMismatch as exc:
+        log.error("notification %s does not match its order: %s", envelope.id, exc)
+        return _fail(400, "transaction does not match the order")
+    except Exception:
+        log.exception("notification %s could not be processed", envelope.id)
+        return _fail(500, "internal error")
+    return Response(status_code=204)

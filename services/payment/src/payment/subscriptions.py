@@ -1,0 +1,12 @@
+"""Every event the payment service listens to, and its handler: the one list."""
+
+from payment.applications import consumers as applications
+from payment.plans import consumers as plans
+from skillcert.events import ApplicationApproved, ApplicationWithdrawn, Event, ExamPlanPublished
+from skillcert.inbox import EventHandler
+
+HANDLERS: dict[type[Event], EventHandler] = {
+    ExamPlanPublished: plans.on_plan_published,
+    ApplicationApproved: applications.on_application_approved,
+    ApplicationWithdrawn: applications.on_application_withdrawn,
+}
