@@ -25,7 +25,7 @@ def main() -> None:
     try:
         config = alembic_config(url, migrations)
         command.upgrade(config, "head")
-        existing = [p for p in (migrations / "versions").glob("[0-9]*.py")]
+        existing = list((migrations / "versions").glob("[0-9]*.py"))
         rev_id = f"{len(existing) + 1:04d}"
         command.revision(config, message=message, autogenerate=True, rev_id=rev_id)
     finally:

@@ -1,0 +1,52 @@
+"""Seat allocation rules: the allocation state machine, seat choice, ticket numbers. No I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+from enum import StrEnum
+
+# Exam years are counted on Beijing time: a 2027-01-01 00:30 (+08:00) exam belongs to 2027.
+CHINA_TIME = timezone(timedelta(hours=8))
+
+
+class AllocationStatus(StrEnum):
+    WAITING = "waiting"  # 待排考: paid, no free seat yet
+    SCHEDULED = "scheduled"  # 已排考: room, seat and admission ticket number assigned
+
+
+class AllocationAction(StrEnum):
+    QUEUE = "queue"  # payment arrived, no seat free
+    SEAT = "seat"  # a seat was assigned
+
+
+# The one table of allowed transitions: (from, action) -> to; None is "no allocation yet".
+TRANSITIONS: dict[tuple[AllocationStatus | None, AllocationAction], AllocationStatus] = {
+    (None, AllocationAction.QUEUE): AllocationStatus.WAITING,
+    (AllocationStatus.WAITING, AllocationAction.SEAT): AllocationStatus.SCHEDULED,
+}
+
+
+def next_status(current: str | None, action: AllocationAction) -> AllocationStatus:
+    to = TRANSITIONS.get((AllocationStatus(current) if current else None, action))
+    if to is None:
+        raise ValueError(f"allocation cannot {action} from {current}")
+    return to
+
+
+def first_free_seat(capacity: int, taken: Iterable[int]) -> int | None:
+    """Seats are numbered 1..capacity; the lowest free one is given out first."""
+    used = set(taken)
+    return next((seat for seat in range(1, capacity + 1) if seat not in used), None)
+
+
+def ticket_number(
+    exam_starts_at: datetime, plan_serial: int, site_position: int, room_number: int, seat: int
+) -> str:
+    """Admission ticket number (准考证号), 16 digits, readable left to right:
+    exam year (4) + plan serial (4) + site index in the plan (3) + room number in the site (2)
+    + seat (3), e.g. 2026 0007 001 02 015 -> "2026000700102015". Unique because the plan serial
+    is unique and (site, room, seat) is unique within a plan; a serial past 9999 only makes the
+    number longer, as every other part has a fixed width."""
+    year = exam_starts_at.astimezone(CHINA_TIME).year
+    return f"{year:04d}{plan_serial:04d}{site_position:03d}{room_number:02d}{seat:03d}"

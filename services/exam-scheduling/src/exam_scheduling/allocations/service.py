@@ -1,0 +1,207 @@
+"""Seat allocation (排考) and admission tickets (准考证)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from exam_scheduling.allocations.models import ApprovedCandidate, SeatAllocation
+from exam_scheduling.allocations.repository import AllocationRepository, Placement, PlanRoom
+from exam_scheduling.allocations.rules import (
+    AllocationAction,
+    first_free_seat,
+    next_status,
+    ticket_number,
+)
+from exam_scheduling.allocations.schemas import RosterEntry, ScheduleResult, Ticket
+from exam_scheduling.plans.models import ExamPlan
+from exam_scheduling.plans.repository import PlanRepository
+from exam_scheduling.plans.rules import owns, visible
+from skillcert import events
+from skillcert.auth import Principal
+from skillcert.bus.base import PermanentFailure
+from skillcert.errors import Forbidden, NotFound
+from skillcert.outbox import record
+from skillcert.pii import mask_id_number
+
+log = logging.getLogger("exam_scheduling.allocations")
+
+
+class CandidateNotYetApproved(RuntimeError):
+    """Payment arrived before the approval reached us; raising lets the bus retry later."""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AllocationService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.repo = AllocationRepository(session)
+        self.plans = PlanRepository(session)
+
+    async def remember_candidate(self, event: events.ApplicationApproved) -> None:
+        candidate = await self.repo.candidate(event.application_id)
+        if candidate is None:
+            self.repo.add(
+                ApprovedCandidate(
+                    application_id=event.application_id,
+                    candidate_id=event.candidate_id,
+                    plan_id=event.plan_id,
+                    candidate_name=event.candidate_name,
+                    id_number=event.id_number,
+                    revision=event.revision,
+                    approved_at=event.decided_at,
+                )
+            )
+        elif event.revision >= candidate.revision:
+            # A later approval (after an edit) carries the corrected name or ID number;
+            # an older one arriving late must not undo it.
+            candidate.candidate_name = event.candidate_name
+            candidate.id_number = event.id_number
+            candidate.revision = event.revision
+            candidate.approved_at = event.decided_at
+        await self.session.flush()
+
+    async def allocate(self, event: events.OrderPaid) -> SeatAllocation:
+        """Give a paid candidate the first free seat of the plan, or queue them as waiting."""
+        candidate = await self.repo.candidate(event.application_id)
+        if candidate is None:
+            raise CandidateNotYetApproved(
+                f"application {event.application_id} paid before its approval arrived"
+            )
+        plan = await self.plans.get(event.plan_id, lock=True)
+        if plan is None:
+            raise PermanentFailure(f"order {event.order_id} is for unknown plan {event.plan_id}")
+        # Under the plan lock a second payment of the same application sees the first one.
+        existing = await self.repo.allocation_for(event.application_id)
+        if existing is not None:
+            log.info("application %s already allocated; payment ignored", event.application_id)
+            return existing
+        allocation = SeatAllocation(
+            application_id=event.application_id,
+            candidate_id=candidate.candidate_id,
+            plan_id=plan.id,
+            order_id=event.order_id,
+            status=next_status(None, AllocationAction.QUEUE),
+            created_at=now(),
+        )
+        self.repo.add(allocation)
+        rooms = await self.repo.plan_rooms(plan.id)
+        taken = await self.repo.taken_seats(plan.id)
+        await self._seat(plan, candidate, allocation, rooms, taken)
+        await self.session.flush()
+        return allocation
+
+    async def schedule_waiting(self, principal: Principal, plan_id: UUID) -> ScheduleResult:
+        """Seat the plan's waiting candidates, first paid first, after rooms or sites were added."""
+        plan = await self._owned(principal, plan_id, lock=True)
+        rooms = await self.repo.plan_rooms(plan.id)
+        taken = await self.repo.taken_seats(plan.id)
+        waiting = await self.repo.waiting(plan.id)
+        scheduled = 0
+        for allocation in waiting:
+            candidate = await self.repo.candidate(allocation.application_id)
+            if candidate is None or not await self._seat(plan, candidate, allocation, rooms, taken):
+                break
+            scheduled += 1
+        await self.session.flush()
+        return ScheduleResult(scheduled=scheduled, waiting=len(waiting) - scheduled)
+
+    async def roster(self, principal: Principal, plan_id: UUID) -> list[RosterEntry]:
+        plan = await self._owned(principal, plan_id)
+        return [
+            RosterEntry(
+                application_id=p.allocation.application_id,
+                candidate_id=p.allocation.candidate_id,
+                candidate_name=p.candidate.candidate_name,
+                id_number=mask_id_number(p.candidate.id_number) or "",
+                status=p.allocation.status,
+                ticket_number=p.allocation.ticket_number,
+                institution_name=p.site.institution_name if p.site else None,
+                site_name=p.site.name if p.site else None,
+                room_name=p.room.name if p.room else None,
+                seat_number=p.allocation.seat_number,
+            )
+            for p in await self.repo.roster(plan.id)
+        ]
+
+    async def tickets(self, candidate_id: UUID) -> list[Ticket]:
+        return [_ticket(p) for p in await self.repo.tickets_of(candidate_id)]
+
+    async def _seat(
+        self,
+        plan: ExamPlan,
+        candidate: ApprovedCandidate,
+        allocation: SeatAllocation,
+        rooms: list[PlanRoom],
+        taken: dict[UUID, set[int]],
+    ) -> bool:
+        """Put `allocation` on the first free seat (by site, room); False when all are full.
+        `taken` is updated so a batch can seat several candidates in one pass."""
+        for option in rooms:
+            used = taken.setdefault(option.room.id, set())
+            seat = first_free_seat(option.room.capacity, used)
+            if seat is None:
+                continue
+            used.add(seat)
+            allocation.status = next_status(allocation.status, AllocationAction.SEAT)
+            allocation.room_id = option.room.id
+            allocation.seat_number = seat
+            allocation.ticket_number = ticket_number(
+                plan.exam_starts_at, plan.serial, option.site_position, option.room.number, seat
+            )
+            allocation.scheduled_at = now()
+            await record(
+                self.session,
+                events.CandidateScheduled(
+                    application_id=allocation.application_id,
+                    candidate_id=allocation.candidate_id,
+                    plan_id=plan.id,
+                    candidate_name=candidate.candidate_name,
+                    id_number=candidate.id_number,
+                    ticket_number=allocation.ticket_number,
+                    institution_id=option.site.institution_id,
+                    institution_name=option.site.institution_name,
+                    site_name=option.site.name,
+                    room_name=option.room.name,
+                    seat_number=seat,
+                    exam_starts_at=plan.exam_starts_at,
+                ),
+            )
+            return True
+        log.warning("plan %s has no free seat; application waits", plan.id)
+        return False
+
+    async def _owned(self, principal: Principal, plan_id: UUID, lock: bool = False) -> ExamPlan:
+        plan = await self.plans.get(plan_id, lock=lock)
+        if plan is None or not visible(principal, plan.org_id, plan.status):
+            raise NotFound("考试计划不存在")
+        if not owns(principal, plan.org_id):
+            raise Forbidden("只能查看本组织考试计划的考场编排")
+        return plan
+
+
+def _ticket(p: Placement) -> Ticket:
+    assert p.site is not None and p.room is not None and p.allocation.ticket_number
+    return Ticket(
+        ticket_number=p.allocation.ticket_number,
+        application_id=p.allocation.application_id,
+        plan_id=p.plan.id,
+        plan_title=p.plan.title,
+        occupation_name=p.plan.occupation_name,
+        level_name=p.plan.level_name,
+        candidate_name=p.candidate.candidate_name,
+        id_number=mask_id_number(p.candidate.id_number) or "",
+        institution_name=p.site.institution_name,
+        site_name=p.site.name,
+        site_address=p.site.address,
+        room_name=p.room.name,
+        seat_number=p.allocation.seat_number or 0,
+        exam_starts_at=p.plan.exam_starts_at,
+        exam_ends_at=p.plan.exam_ends_at,
+    )

@@ -1,0 +1,48 @@
+"""The exam-scheduling service: occupations and levels, exam plans, sites and rooms, seat
+allocation and admission tickets (准考证)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from exam_scheduling.allocations import models as _allocations_models  # noqa: F401  (tables)
+from exam_scheduling.allocations.router import router as allocations_router
+from exam_scheduling.base import Base
+from exam_scheduling.catalogue import models as _catalogue_models  # noqa: F401
+from exam_scheduling.catalogue.router import router as catalogue_router
+from exam_scheduling.catalogue.service import seed_catalogue
+from exam_scheduling.config import ExamSchedulingSettings
+from exam_scheduling.plans import models as _plans_models  # noqa: F401
+from exam_scheduling.plans.router import router as plans_router
+from exam_scheduling.sites import models as _sites_models  # noqa: F401
+from exam_scheduling.sites.router import router as sites_router
+from exam_scheduling.subscriptions import HANDLERS
+from skillcert.db import transaction
+from skillcert.service import ServiceContext, ServiceSpec, SharedInfra, create_service_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+async def seed(ctx: ServiceContext) -> None:
+    """Startup hook: the seeded occupations and levels exist in every installation."""
+    async with transaction(ctx.sessionmaker) as session:
+        await seed_catalogue(session)
+
+
+def build_spec(settings: ExamSchedulingSettings | None = None) -> ServiceSpec:
+    return ServiceSpec(
+        name="exam-scheduling",
+        title="exam-scheduling",
+        settings=settings or ExamSchedulingSettings(),
+        metadata=Base.metadata,
+        migrations=MIGRATIONS,
+        routers=[catalogue_router, plans_router, sites_router, allocations_router],
+        handlers=HANDLERS,
+        on_startup=[seed],
+    )
+
+
+def create_app(shared: SharedInfra | None = None) -> FastAPI:
+    return create_service_app(build_spec(), shared)

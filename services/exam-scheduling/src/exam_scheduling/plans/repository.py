@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from exam_scheduling.plans.models import Counter, ExamPlan, PlanSite
+from exam_scheduling.plans.rules import PlanStatus
+from exam_scheduling.sites.models import Site
+
+PLAN_SERIAL = "plan_serial"
+
+
+class PlanRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, row: ExamPlan | PlanSite) -> None:
+        self.session.add(row)
+
+    async def next_serial(self) -> int:
+        """The next plan serial; the row lock on the counter serialises concurrent creates."""
+        dialect = self.session.get_bind().dialect.name
+        insert_fn: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert_fn(Counter).values(name=PLAN_SERIAL, value=0).on_conflict_do_nothing()
+        )
+        result = await self.session.execute(
+            update(Counter)
+            .where(Counter.name == PLAN_SERIAL)
+            .values(value=Counter.value + 1)
+            .returning(Counter.value)
+        )
+        return int(result.scalar_one())
+
+    async def get(self, plan_id: UUID, *, lock: bool = False) -> ExamPlan | None:
+        query = select(ExamPlan).where(ExamPlan.id == plan_id)
+        if lock:
+            # Serialises publishing, site attachment and seat allocation of one plan.
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def page(
+        self,
+        *,
+        org_id: str | None,
+        published_only: bool,
+        occupation_code: str | None,
+        level: int | None,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> list[ExamPlan]:
+        """Newest first. Staff see their organisation's plans (published or not) and every
+        published plan; everyone else only published plans."""
+        query = select(ExamPlan)
+        if published_only or org_id is None:
+            query = query.where(ExamPlan.status == PlanStatus.PUBLISHED)
+        else:
+            query = query.where(
+                (ExamPlan.status == PlanStatus.PUBLISHED) | (ExamPlan.org_id == org_id)
+            )
+        if occupation_code is not None:
+            query = query.where(ExamPlan.occupation_code == occupation_code)
+        if level is not None:
+            query = query.where(ExamPlan.level == level)
+        if after is not None:
+            created_at, plan_id = after
+            query = query.where(
+                (ExamPlan.created_at < created_at)
+                | ((ExamPlan.created_at == created_at) & (ExamPlan.id < plan_id))
+            )
+        query = query.order_by(ExamPlan.created_at.desc(), ExamPlan.id.desc()).limit(limit)
+        return list((await self.session.execute(query)).scalars())
+
+    async def sites_of(self, plan_ids: list[UUID]) -> list[tuple[PlanSite, Site]]:
+        if not plan_ids:
+            return []
+        query = (
+            select(PlanSite, Site)
+            .join(Site, Site.id == PlanSite.site_id)
+            .where(PlanSite.plan_id.in_(plan_ids))
+            .order_by(PlanSite.plan_id, PlanSite.position)
+        )
+        return [(ps, site) for ps, site in (await self.session.execute(query)).tuples()]
+
+    async def last_site_position(self, plan_id: UUID) -> int:
+        query = select(func.coalesce(func.max(PlanSite.position), 0)).where(
+            PlanSite.plan_id == plan_id
+        )
+        return int((await self.session.execute(query)).scalar_one())

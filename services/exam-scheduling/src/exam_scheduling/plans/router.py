@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Query, Request
+
+from exam_scheduling.config import ExamSchedulingSettings
+from exam_scheduling.fields import Code
+from exam_scheduling.plans.schemas import AttachSites, PlanCreate, PlanOut
+from exam_scheduling.plans.service import PlanService
+from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
+from skillcert.errors import problem_responses
+from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+
+router = service_router("/api/v1/exam-scheduling", tags=["exam-scheduling: plans"])
+
+OrgAdmin = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
+
+
+@router.post(
+    "/plans", status_code=201, response_model=PlanOut, responses=problem_responses(401, 403, 422)
+)
+async def create_plan(
+    data: PlanCreate, principal: OrgAdmin, session: DbSession, request: Request
+) -> PlanOut:
+    """Create an exam plan (考试计划) as a draft of the caller's organisation."""
+    settings: ExamSchedulingSettings = request.app.state.ctx.settings
+    org_id = principal.org_id or ""
+    org_name = settings.org_names.get(org_id, org_id)
+    return await PlanService(session).create(principal, data, org_name)
+
+
+@router.get("/plans", response_model=Page[PlanOut], responses=problem_responses(401, 422))
+async def list_plans(
+    principal: CurrentPrincipal,
+    session: DbSession,
+    occupation_code: Code | None = None,
+    level: Annotated[int | None, Query(ge=1, le=5)] = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[PlanOut]:
+    """Plans newest first: published ones, plus the caller's organisation's drafts."""
+    raw = decode_cursor(cursor)
+    after = (datetime.fromisoformat(raw["c"]), UUID(raw["i"])) if raw else None
+    plans = await PlanService(session).page(principal, occupation_code, level, after, limit + 1)
+    next_cursor = None
+    if len(plans) > limit:
+        last = plans[limit - 1]
+        next_cursor = encode_cursor({"c": last.created_at.isoformat(), "i": str(last.id)})
+    return Page(items=plans[:limit], next_cursor=next_cursor)
+
+
+@router.get("/plans/{plan_id}", response_model=PlanOut, responses=problem_responses(401, 404))
+async def get_plan(plan_id: UUID, principal: CurrentPrincipal, session: DbSession) -> PlanOut:
+    return await PlanService(session).get(principal, plan_id)
+
+
+@router.post(
+    "/plans/{plan_id}/sites",
+    response_model=PlanOut,
+    responses=problem_responses(400, 401, 403, 404, 422),
+)
+async def attach_sites(
+    plan_id: UUID, data: AttachSites, principal: OrgAdmin, session: DbSession
+) -> PlanOut:
+    """Attach test sites (考点) to a plan; already attached ones are left as they are."""
+    return await PlanService(session).attach_sites(principal, plan_id, data)
+
+
+@router.post(
+    "/plans/{plan_id}/publish",
+    response_model=PlanOut,
+    responses=problem_responses(401, 403, 404, 409),
+)
+async def publish_plan(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> PlanOut:
+    """Publish a draft plan (发布): registration opens in its window."""
+    return await PlanService(session).publish(principal, plan_id)

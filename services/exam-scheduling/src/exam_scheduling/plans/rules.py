@@ -1,0 +1,82 @@
+"""Exam plan rules: the plan state machine, window ordering and subject checks. No I/O."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from skillcert.auth import Principal, Role
+from skillcert.errors import FieldError
+
+if TYPE_CHECKING:
+    from exam_scheduling.plans.schemas import PlanCreate
+
+# A site's index takes three digits of the admission ticket number.
+MAX_SITES_PER_PLAN = 999
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"  # 草稿: visible to its organisation only
+    PUBLISHED = "published"  # 已发布: open for registration in its window
+
+
+class PlanAction(StrEnum):
+    PUBLISH = "publish"
+
+
+# The one table of allowed plan transitions: (from, action) -> to.
+TRANSITIONS: dict[tuple[PlanStatus, PlanAction], PlanStatus] = {
+    (PlanStatus.DRAFT, PlanAction.PUBLISH): PlanStatus.PUBLISHED,
+}
+
+
+def next_status(current: str, action: PlanAction) -> PlanStatus | None:
+    """The status after `action`, or None when the state machine does not allow it."""
+    return TRANSITIONS.get((PlanStatus(current), action))
+
+
+def plan_problems(data: PlanCreate) -> list[FieldError]:
+    """Field errors pydantic cannot see: window order, unique codes, pass within full score."""
+    problems: list[FieldError] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append(FieldError(field=field, message=message, code="rule"))
+
+    if data.registration_closes_at <= data.registration_opens_at:
+        problem("registration_closes_at", "报名截止时间须晚于报名开始时间")
+    if data.exam_starts_at < data.registration_closes_at:
+        problem("exam_starts_at", "考试开始时间不得早于报名截止时间")
+    if data.exam_ends_at <= data.exam_starts_at:
+        problem("exam_ends_at", "考试结束时间须晚于考试开始时间")
+    seen: set[str] = set()
+    for i, subject in enumerate(data.subjects):
+        if subject.code in seen:
+            problem(f"subjects.{i}.code", "科目代码重复")
+        seen.add(subject.code)
+        for name in ("full_score", "pass_score"):
+            if _decimals(getattr(subject, name)) > 2:
+                problem(f"subjects.{i}.{name}", "分数最多保留两位小数")
+        if subject.pass_score > subject.full_score:
+            problem(f"subjects.{i}.pass_score", "合格分数不得高于满分")
+    seen = set()
+    for i, condition in enumerate(data.conditions):
+        if condition.code in seen:
+            problem(f"conditions.{i}.code", "申报条件代码重复")
+        seen.add(condition.code)
+    return problems
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def owns(principal: Principal, org_id: str) -> bool:
+    """Staff of the certifying organisation that created the plan."""
+    return principal.role is Role.ORG_ADMIN and principal.org_id == org_id
+
+
+def visible(principal: Principal, org_id: str, status: str) -> bool:
+    """Drafts are the organisation's own business; a published plan is visible to anyone."""
+    return status == PlanStatus.PUBLISHED or owns(principal, org_id)

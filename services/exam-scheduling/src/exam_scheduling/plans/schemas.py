@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from exam_scheduling.fields import Code, Text50, Text100, Text200
+
+
+def _aware_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("时间须包含时区，例如 2026-05-01T09:00:00+08:00")
+    return value.astimezone(UTC)
+
+
+AwareTime = Annotated[datetime, AfterValidator(_aware_utc)]
+SubjectMethod = Literal["computer", "practical", "written"]
+
+
+class SubjectIn(BaseModel):
+    """A subject (科目): computer = 机考, practical = 实操, written = 笔试."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    name: Text100
+    method: SubjectMethod
+    full_score: Decimal = Field(default=Decimal("100"), gt=0, le=1000)
+    pass_score: Decimal = Field(default=Decimal("60"), ge=0, le=1000)
+
+
+class ConditionIn(BaseModel):
+    """An eligibility condition (申报条件), e.g. level 2 then 5 years in the occupation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code
+    title: Text200
+    prior_level: int | None = Field(default=None, ge=1, le=5)
+    min_years_after_prior: int | None = Field(default=None, ge=0, le=50)
+    related_occupations: list[Text100] = Field(default_factory=list, max_length=100)
+    required_materials: list[Text50] = Field(default_factory=list, max_length=30)
+
+
+class PlanCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Text200
+    occupation_code: Code
+    level: int = Field(ge=1, le=5)
+    registration_opens_at: AwareTime
+    registration_closes_at: AwareTime
+    exam_starts_at: AwareTime
+    exam_ends_at: AwareTime
+    fee_fen: int = Field(ge=0, le=100_000_000)
+    requires_mail_in: bool = False
+    subjects: list[SubjectIn] = Field(min_length=1, max_length=20)
+    conditions: list[ConditionIn] = Field(default_factory=list, max_length=20)
+
+
+class AttachSites(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    site_ids: list[UUID] = Field(min_length=1, max_length=100)
+
+
+class SubjectOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    method: SubjectMethod
+    full_score: Decimal
+    pass_score: Decimal
+
+    @field_validator("full_score", "pass_score")
+    @classmethod
+    def _two_places(cls, value: Decimal) -> Decimal:
+        # Scores are stored as NUMERIC(6,2); answer "60.00" whether or not the row was reloaded.
+        return value.quantize(Decimal("0.01"))
+
+
+class ConditionOut(BaseModel):
+    code: str
+    title: str
+    prior_level: int | None = None
+    min_years_after_prior: int | None = None
+    related_occupations: list[str] = []
+    required_materials: list[str] = []
+
+
+class PlanSiteOut(BaseModel):
+    site_id: UUID
+    position: int
+    name: str
+    address: str
+    institution_id: str
+    institution_name: str
+
+
+class PlanOut(BaseModel):
+    """An exam plan (考试计划) as its organisation and candidates see it."""
+
+    id: UUID
+    serial: int
+    org_id: str
+    org_name: str
+    title: str
+    occupation_code: str
+    occupation_name: str
+    level: int
+    level_name: str
+    registration_opens_at: datetime
+    registration_closes_at: datetime
+    exam_starts_at: datetime
+    exam_ends_at: datetime
+    fee_fen: int
+    requires_mail_in: bool
+    status: str
+    subjects: list[SubjectOut]
+    conditions: list[ConditionOut]
+    sites: list[PlanSiteOut]
+    created_at: datetime
+    published_at: datetime | None

@@ -1,0 +1,229 @@
+"""Exam plans (考试计划): creation with windows and subjects, sites, publication."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from exam_scheduling.catalogue.repository import CatalogueRepository
+from exam_scheduling.plans.models import ExamPlan, PlanSite, PlanSubject
+from exam_scheduling.plans.repository import PlanRepository
+from exam_scheduling.plans.rules import (
+    MAX_SITES_PER_PLAN,
+    PlanAction,
+    PlanStatus,
+    next_status,
+    owns,
+    plan_problems,
+    visible,
+)
+from exam_scheduling.plans.schemas import (
+    AttachSites,
+    ConditionOut,
+    PlanCreate,
+    PlanOut,
+    PlanSiteOut,
+    SubjectOut,
+)
+from exam_scheduling.sites.models import Site
+from exam_scheduling.sites.repository import SiteRepository
+from skillcert import events
+from skillcert.auth import Principal
+from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
+from skillcert.outbox import record
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class PlanService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.repo = PlanRepository(session)
+
+    async def create(self, principal: Principal, data: PlanCreate, org_name: str) -> PlanOut:
+        if principal.org_id is None:
+            raise Forbidden("当前账号未关联培训评价组织")
+        problems = plan_problems(data)
+        catalogue = CatalogueRepository(self.session)
+        occupation = await catalogue.occupation(data.occupation_code)
+        if occupation is None:
+            problems.append(
+                FieldError(field="occupation_code", message="职业不存在", code="unknown")
+            )
+        level = await catalogue.level(data.level)
+        if level is None:
+            problems.append(FieldError(field="level", message="等级不存在", code="unknown"))
+        if problems or occupation is None or level is None:
+            raise InvalidInput("考试计划信息有误", errors=problems)
+        plan = ExamPlan(
+            serial=await self.repo.next_serial(),
+            org_id=principal.org_id,
+            org_name=org_name,
+            title=data.title,
+            occupation_code=occupation.code,
+            occupation_name=occupation.name,
+            level=level.level,
+            level_name=level.name,
+            registration_opens_at=data.registration_opens_at,
+            registration_closes_at=data.registration_closes_at,
+            exam_starts_at=data.exam_starts_at,
+            exam_ends_at=data.exam_ends_at,
+            fee_fen=data.fee_fen,
+            requires_mail_in=data.requires_mail_in,
+            conditions=[c.model_dump() for c in data.conditions],
+            status=PlanStatus.DRAFT,
+            created_at=now(),
+            subjects=[
+                PlanSubject(
+                    code=s.code,
+                    position=i,
+                    name=s.name,
+                    method=s.method,
+                    full_score=s.full_score,
+                    pass_score=s.pass_score,
+                )
+                for i, s in enumerate(data.subjects, start=1)
+            ],
+        )
+        self.repo.add(plan)
+        await self.session.flush()
+        return await self._out(plan)
+
+    async def get(self, principal: Principal, plan_id: UUID) -> PlanOut:
+        return await self._out(await self._visible(principal, plan_id))
+
+    async def page(
+        self,
+        principal: Principal,
+        occupation_code: str | None,
+        level: int | None,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> list[PlanOut]:
+        plans = await self.repo.page(
+            org_id=principal.org_id,
+            published_only=not owns(principal, principal.org_id or ""),
+            occupation_code=occupation_code,
+            level=level,
+            after=after,
+            limit=limit,
+        )
+        return await self._outs(plans)
+
+    async def attach_sites(self, principal: Principal, plan_id: UUID, data: AttachSites) -> PlanOut:
+        plan = await self._owned(principal, plan_id, lock=True)
+        wanted = list(dict.fromkeys(data.site_ids))  # keep order, drop repeats
+        known = await SiteRepository(self.session).existing_ids(wanted)
+        missing = [
+            FieldError(field=f"site_ids.{data.site_ids.index(s)}", message="考点不存在")
+            for s in wanted
+            if s not in known
+        ]
+        if missing:
+            raise InvalidInput("考点不存在", errors=missing)
+        attached = {ps.site_id for ps, _ in await self.repo.sites_of([plan.id])}
+        position = await self.repo.last_site_position(plan.id)
+        new = [s for s in wanted if s not in attached]
+        if position + len(new) > MAX_SITES_PER_PLAN:
+            raise RuleViolation(f"每个考试计划最多 {MAX_SITES_PER_PLAN} 个考点")
+        for site_id in new:
+            position += 1
+            self.repo.add(PlanSite(plan_id=plan.id, site_id=site_id, position=position))
+        await self.session.flush()
+        return await self._out(plan)
+
+    async def publish(self, principal: Principal, plan_id: UUID) -> PlanOut:
+        plan = await self._owned(principal, plan_id, lock=True)
+        status = next_status(plan.status, PlanAction.PUBLISH)
+        if status is None:
+            raise Conflict("考试计划已发布，不能重复发布")
+        plan.status = status
+        plan.published_at = now()
+        await self.session.flush()
+        await record(self.session, published_event(plan))
+        return await self._out(plan)
+
+    async def _visible(self, principal: Principal, plan_id: UUID, lock: bool = False) -> ExamPlan:
+        plan = await self.repo.get(plan_id, lock=lock)
+        if plan is None or not visible(principal, plan.org_id, plan.status):
+            raise NotFound("考试计划不存在")
+        return plan
+
+    async def _owned(self, principal: Principal, plan_id: UUID, lock: bool = False) -> ExamPlan:
+        plan = await self._visible(principal, plan_id, lock=lock)
+        if not owns(principal, plan.org_id):
+            raise Forbidden("只能管理本组织的考试计划")
+        return plan
+
+    async def _out(self, plan: ExamPlan) -> PlanOut:
+        return (await self._outs([plan]))[0]
+
+    async def _outs(self, plans: list[ExamPlan]) -> list[PlanOut]:
+        sites: dict[UUID, list[tuple[PlanSite, Site]]] = {}
+        for plan_site, site in await self.repo.sites_of([p.id for p in plans]):
+            sites.setdefault(plan_site.plan_id, []).append((plan_site, site))
+        return [plan_out(p, sites.get(p.id, [])) for p in plans]
+
+
+def plan_out(plan: ExamPlan, sites: list[tuple[PlanSite, Site]]) -> PlanOut:
+    return PlanOut(
+        id=plan.id,
+        serial=plan.serial,
+        org_id=plan.org_id,
+        org_name=plan.org_name,
+        title=plan.title,
+        occupation_code=plan.occupation_code,
+        occupation_name=plan.occupation_name,
+        level=plan.level,
+        level_name=plan.level_name,
+        registration_opens_at=plan.registration_opens_at,
+        registration_closes_at=plan.registration_closes_at,
+        exam_starts_at=plan.exam_starts_at,
+        exam_ends_at=plan.exam_ends_at,
+        fee_fen=plan.fee_fen,
+        requires_mail_in=plan.requires_mail_in,
+        status=plan.status,
+        subjects=[SubjectOut.model_validate(s) for s in plan.subjects],
+        conditions=[ConditionOut.model_validate(c) for c in plan.conditions],
+        sites=[
+            PlanSiteOut(
+                site_id=site.id,
+                position=ps.position,
+                name=site.name,
+                address=site.address,
+                institution_id=site.institution_id,
+                institution_name=site.institution_name,
+            )
+            for ps, site in sites
+        ],
+        created_at=plan.created_at,
+        published_at=plan.published_at,
+    )
+
+
+def published_event(plan: ExamPlan) -> events.ExamPlanPublished:
+    return events.ExamPlanPublished(
+        plan_id=plan.id,
+        org_id=plan.org_id,
+        org_name=plan.org_name,
+        title=plan.title,
+        occupation_code=plan.occupation_code,
+        occupation_name=plan.occupation_name,
+        level=plan.level,
+        level_name=plan.level_name,
+        registration_opens_at=plan.registration_opens_at,
+        registration_closes_at=plan.registration_closes_at,
+        exam_starts_at=plan.exam_starts_at,
+        exam_ends_at=plan.exam_ends_at,
+        fee_fen=plan.fee_fen,
+        requires_mail_in=plan.requires_mail_in,
+        subjects=[
+            events.PlanSubject.model_validate(SubjectOut.model_validate(s).model_dump())
+            for s in plan.subjects
+        ],
+        conditions=[events.PlanCondition.model_validate(c) for c in plan.conditions],
+    )

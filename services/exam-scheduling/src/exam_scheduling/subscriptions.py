@@ -1,0 +1,10 @@
+"""Every event the exam-scheduling service listens to, and its handler: the one list."""
+
+from exam_scheduling.allocations import consumers as allocations
+from skillcert.events import ApplicationApproved, Event, OrderPaid
+from skillcert.inbox import EventHandler
+
+HANDLERS: dict[type[Event], EventHandler] = {
+    ApplicationApproved: allocations.on_application_approved,
+    OrderPaid: allocations.on_order_paid,
+}
