@@ -1,0 +1,56 @@
+"""How an application follows the journey other services report: review decisions, payment,
+scheduling, results and certificates. Each handler runs once per message (the inbox)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registration.applications.models import Application
+from registration.applications.rules import Action
+from registration.applications.service import ApplicationService
+from skillcert.events import (
+    ApplicationApproved,
+    ApplicationRejected,
+    CandidateScheduled,
+    CertificateIssued,
+    OrderPaid,
+    ResultDetermined,
+)
+
+
+async def on_application_approved(session: AsyncSession, event: ApplicationApproved) -> None:
+    await ApplicationService(session).review_approved(event.application_id, event.revision)
+
+
+async def on_application_rejected(session: AsyncSession, event: ApplicationRejected) -> None:
+    await ApplicationService(session).review_rejected(event)
+
+
+async def on_order_paid(session: AsyncSession, event: OrderPaid) -> None:
+    await ApplicationService(session).advance(event.application_id, Action.PAY)
+
+
+async def on_candidate_scheduled(session: AsyncSession, event: CandidateScheduled) -> None:
+    def set_ticket(application: Application) -> None:
+        application.ticket_number = event.ticket_number
+
+    await ApplicationService(session).advance(
+        event.application_id, Action.SCHEDULE, set_ticket, note=f"准考证号 {event.ticket_number}"
+    )
+
+
+async def on_result_determined(session: AsyncSession, event: ResultDetermined) -> None:
+    action = Action.PASS if event.result == "pass" else Action.FAIL
+    await ApplicationService(session).advance(event.application_id, action)
+
+
+async def on_certificate_issued(session: AsyncSession, event: CertificateIssued) -> None:
+    def set_number(application: Application) -> None:
+        application.certificate_number = event.certificate_number
+
+    await ApplicationService(session).advance(
+        event.application_id,
+        Action.CERTIFY,
+        set_number,
+        note=f"证书编号 {event.certificate_number}",
+    )

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registration.base import Base
+
+
+class Application(Base):
+    """A candidate's application (报名) for one exam plan, filled in four steps:
+    基础信息, 身份选择, 报名信息, 申报条件 + 证件材料."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        # One active application per candidate and plan; a withdrawn one frees the place.
+        Index(
+            "uq_applications_active_candidate_plan",
+            "candidate_id",
+            "plan_id",
+            unique=True,
+            postgresql_where=text("status <> 'withdrawn'"),
+            sqlite_where=text("status <> 'withdrawn'"),
+        ),
+        Index("ix_applications_candidate_created", "candidate_id", "created_at"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    candidate_id: Mapped[UUID]
+    plan_id: Mapped[UUID] = mapped_column(ForeignKey("exam_plans.plan_id"))
+    org_id: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(20))
+    # Bumped on every (re)submission; review decisions name the revision they judged.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    edited_since_submit: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # step 1 基础信息
+    name: Mapped[str | None] = mapped_column(String(50))
+    gender: Mapped[str | None] = mapped_column(String(10))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    ethnic_group: Mapped[str | None] = mapped_column(String(20))
+    education: Mapped[str | None] = mapped_column(String(30))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str | None] = mapped_column(String(6))
+    # step 2 身份选择
+    identity: Mapped[str | None] = mapped_column(String(20))
+    # step 3 报名信息
+    id_type: Mapped[str | None] = mapped_column(String(30))
+    id_number: Mapped[str | None] = mapped_column(String(30))
+    work_unit: Mapped[str | None] = mapped_column(String(200))
+    years_worked: Mapped[int | None] = mapped_column(Integer)
+    # step 4 申报条件
+    condition_code: Mapped[str | None] = mapped_column(String(50))
+
+    rejection_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    ticket_number: Mapped[str | None] = mapped_column(String(50))
+    certificate_number: Mapped[str | None] = mapped_column(String(50))
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StatusChange(Base):
+    """One entry of an application's status history (状态记录)."""
+
+    __tablename__ = "application_status_changes"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    application_id: Mapped[UUID] = mapped_column(ForeignKey("applications.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    revision: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(String(500))
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Body, Depends, Query
+
+from registration.applications.models import Application
+from registration.applications.rules import STATUS_LABELS, ApplicationStatus
+from registration.applications.schemas import (
+    ApplicationOut,
+    ApplicationSummary,
+    BasicInfoIn,
+    BasicInfoOut,
+    ConditionIn,
+    CreateApplicationIn,
+    DocumentOut,
+    IdentityIn,
+    ReasonOut,
+    RegistrationInfoIn,
+    RegistrationInfoOut,
+    StatusChangeOut,
+    StepsOut,
+    WithdrawIn,
+)
+from registration.applications.service import ApplicationService, ApplicationView, steps_done
+from registration.documents.rules import DocumentStatus
+from registration.plans.models import ExamPlan
+from registration.plans.rules import required_materials
+from skillcert.auth import Principal, Role, require_roles
+from skillcert.errors import FieldError, InvalidInput, problem_responses
+from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+from skillcert.pii import mask_id_number, mask_phone
+
+router = service_router("/api/v1/registration", tags=["registration: applications"])
+
+Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
+
+_EDIT_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
+
+
+def application_out(view: ApplicationView) -> ApplicationOut:
+    a, plan = view.application, view.plan
+    accepted = {d.kind for d in view.documents if d.status == DocumentStatus.ACCEPTED}
+    materials = required_materials(plan.conditions, a.condition_code)
+    basic = None
+    if a.name is not None:
+        assert a.gender and a.birth_date and a.ethnic_group and a.education and a.mobile
+        basic = BasicInfoOut(
+            name=a.name,
+            gender=a.gender,
+            birth_date=a.birth_date,
+            ethnic_group=a.ethnic_group,
+            education=a.education,
+            mobile=a.mobile,
+            email=a.email,
+            postal_code=a.postal_code,
+        )
+    registration = None
+    if a.id_number is not None and a.id_type is not None:
+        registration = RegistrationInfoOut(
+            id_type=a.id_type,
+            id_number=a.id_number,
+            work_unit=a.work_unit,
+            years_worked=a.years_worked,
+        )
+    return ApplicationOut(
+        id=a.id,
+        plan_id=a.plan_id,
+        plan_title=plan.title,
+        org_id=a.org_id,
+        status=a.status,
+        status_label=STATUS_LABELS[ApplicationStatus(a.status)],
+        revision=a.revision,
+        edited_since_submit=a.edited_since_submit,
+        basic_info=basic,
+        identity=a.identity,
+        registration_info=registration,
+        condition_code=a.condition_code,
+        required_materials=materials,
+        steps=StepsOut(
+            **steps_done(a, plan), materials=all(kind in accepted for kind in materials)
+        ),
+        documents=[DocumentOut.model_validate(d) for d in view.documents],
+        rejection_reasons=[ReasonOut.model_validate(r) for r in a.rejection_reasons],
+        status_history=[StatusChangeOut.model_validate(h) for h in view.history],
+        ticket_number=a.ticket_number,
+        certificate_number=a.certificate_number,
+        created_at=a.created_at,
+        updated_at=a.updated_at,
+        submitted_at=a.submitted_at,
+    )
+
+
+def application_summary(a: Application, plan: ExamPlan | None) -> ApplicationSummary:
+    return ApplicationSummary(
+        id=a.id,
+        plan_id=a.plan_id,
+        plan_title=plan.title if plan is not None else "",
+        status=a.status,
+        status_label=STATUS_LABELS[ApplicationStatus(a.status)],
+        revision=a.revision,
+        name=a.name,
+        id_number=mask_id_number(a.id_number),
+        mobile=mask_phone(a.mobile),
+        created_at=a.created_at,
+        submitted_at=a.submitted_at,
+    )
+
+
+def _after(cursor: str | None) -> tuple[datetime, UUID] | None:
+    raw = decode_cursor(cursor)
+    if raw is None:
+        return None
+    try:
+        return datetime.fromisoformat(raw["c"]), UUID(raw["i"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(
+            "分页游标无效", errors=[FieldError(field="cursor", message="分页游标无效")]
+        ) from exc
+
+
+async def _view(service: ApplicationService, application: Application) -> ApplicationOut:
+    return application_out(await service.view_of(application))
+
+
+@router.post(
+    "/applications",
+    status_code=201,
+    response_model=ApplicationOut,
+    responses=problem_responses(400, 401, 403, 404, 409, 422),
+)
+async def create_application(
+    body: CreateApplicationIn, principal: Candidate, session: DbSession
+) -> ApplicationOut:
+    """Start an application (报名) for an open plan; one active application per plan."""
+    service = ApplicationService(session)
+    application = await service.create(principal.account_id, body.plan_id)
+    return await _view(service, application)
+
+
+@router.get(
+    "/applications",
+    response_model=Page[ApplicationSummary],
+    responses=problem_responses(401, 403, 422),
+)
+async def list_my_applications(
+    principal: Candidate,
+    session: DbSession,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[ApplicationSummary]:
+    """The caller's applications, newest first; ID numbers and phones masked."""
+    applications, plans = await ApplicationService(session).mine(
+        principal.account_id, _after(cursor), limit + 1
+    )
+    next_cursor = None
+    if len(applications) > limit:
+        last = applications[limit - 1]
+        next_cursor = encode_cursor({"c": last.created_at.isoformat(), "i": str(last.id)})
+    return Page(
+        items=[application_summary(a, plans.get(a.plan_id)) for a in applications[:limit]],
+        next_cursor=next_cursor,
+    )
+
+
+@router.get(
+    "/applications/{application_id}",
+    response_model=ApplicationOut,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_application(
+    application_id: UUID, principal: Candidate, session: DbSession
+) -> ApplicationOut:
+    """One of the caller's applications with documents, status history and rejection reasons."""
+    return application_out(
+        await ApplicationService(session).view(principal.account_id, application_id)
+    )
+
+
+@router.put(
+    "/applications/{application_id}/basic-info",
+    response_model=ApplicationOut,
+    responses=_EDIT_ERRORS,
+)
+async def save_basic_info(
+    application_id: UUID, body: BasicInfoIn, principal: Candidate, session: DbSession
+) -> ApplicationOut:
+    """Step 1 基础信息."""
+    service = ApplicationService(session)
+    application = await service.save_basic_info(principal.account_id, application_id, body)
+    return await _view(service, application)
+
+
+@router.put(
+    "/applications/{application_id}/identity",
+    response_model=ApplicationOut,
+    responses=_EDIT_ERRORS,
+)
+async def save_identity(
+    application_id: UUID, body: IdentityIn, principal: Candidate, session: DbSession
+) -> ApplicationOut:
+    """Step 2 身份选择."""
+    service = ApplicationService(session)
+    application = await service.save_identity(principal.account_id, application_id, body)
+    return await _view(service, application)
+
+
+@router.put(
+    "/applications/{application_id}/registration-info",
+    response_model=ApplicationOut,
+    responses=_EDIT_ERRORS,
+)
+async def save_registration_info(
+    application_id: UUID, body: RegistrationInfoIn, principal: Candidate, session: DbSession
+) -> ApplicationOut:
+    """Step 3 报名信息: ID type and number (resident IDs checked), unit, years worked."""
+    service = ApplicationService(session)
+    application = await service.save_registration_info(principal.account_id, application_id, body)
+    return await _view(service, application)
+
+
+@router.put(
+    "/applications/{application_id}/condition",
+    response_model=ApplicationOut,
+    responses=_EDIT_ERRORS,
+)
+async def save_condition(
+    application_id: UUID, body: ConditionIn, principal: Candidate, session: DbSession
+) -> ApplicationOut:
+    """Step 4 申报条件: decides which materials are required."""
+    service = ApplicationService(session)
+    application = await service.save_condition(principal.account_id, application_id, body)
+    return await _view(service, application)
+
+
+@router.post(
+    "/applications/{application_id}/submit",
+    response_model=ApplicationOut,
+    responses=_EDIT_ERRORS,
+)
+async def submit_application(
+    application_id: UUID, principal: Candidate, session: DbSession
+) -> ApplicationOut:
+    """Submit for review (审核中); again after rejection or after editing while under review."""
+    service = ApplicationService(session)
+    application = await service.submit(principal.account_id, application_id)
+    return await _view(service, application)
+
+
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response_model=ApplicationOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def withdraw_application(
+    application_id: UUID,
+    principal: Candidate,
+    session: DbSession,
+    body: Annotated[WithdrawIn | None, Body()] = None,
+) -> ApplicationOut:
+    """Withdraw (撤回) the application; the candidate may then apply to the plan again."""
+    service = ApplicationService(session)
+    application = await service.withdraw(
+        principal.account_id, application_id, body.reason if body else None
+    )
+    return await _view(service, application)

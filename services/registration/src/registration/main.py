@@ -1,0 +1,37 @@
+"""The registration service: candidates' applications (报名) and their materials, over a read
+model of the exam plans open for registration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from registration.applications import models as _applications_models  # noqa: F401  (tables)
+from registration.applications.router import router as applications_router
+from registration.base import Base
+from registration.config import RegistrationSettings
+from registration.documents import models as _documents_models  # noqa: F401
+from registration.documents.router import router as documents_router
+from registration.plans import models as _plans_models  # noqa: F401
+from registration.plans.router import router as plans_router
+from registration.subscriptions import HANDLERS
+from skillcert.service import ServiceSpec, SharedInfra, create_service_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build_spec(settings: RegistrationSettings | None = None) -> ServiceSpec:
+    return ServiceSpec(
+        name="registration",
+        title="registration",
+        settings=settings or RegistrationSettings(),
+        metadata=Base.metadata,
+        migrations=MIGRATIONS,
+        routers=[plans_router, applications_router, documents_router],
+        handlers=HANDLERS,
+    )
+
+
+def create_app(shared: SharedInfra | None = None) -> FastAPI:
+    return create_service_app(build_spec(), shared)

@@ -1,0 +1,57 @@
+"""The open-plan read model (可报名的考试计划): kept from exam-scheduling's events, listed to
+candidates choosing what to apply for."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registration.plans.models import ExamPlan
+from registration.plans.repository import PlanRepository
+from registration.plans.rules import aware
+from skillcert.events import ExamPlanPublished
+
+
+class PlanService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.repo = PlanRepository(session)
+
+    async def remember(self, event: ExamPlanPublished) -> None:
+        """Upsert the plan; a republication older than what we hold is ignored."""
+        values = {
+            "org_id": event.org_id,
+            "org_name": event.org_name,
+            "title": event.title,
+            "occupation_code": event.occupation_code,
+            "occupation_name": event.occupation_name,
+            "level": event.level,
+            "level_name": event.level_name,
+            "registration_opens_at": event.registration_opens_at,
+            "registration_closes_at": event.registration_closes_at,
+            "exam_starts_at": event.exam_starts_at,
+            "exam_ends_at": event.exam_ends_at,
+            "fee_fen": event.fee_fen,
+            "requires_mail_in": event.requires_mail_in,
+            "subjects": [s.model_dump(mode="json") for s in event.subjects],
+            "conditions": [c.model_dump(mode="json") for c in event.conditions],
+            "published_at": event.occurred_at,
+        }
+        plan = await self.repo.get(event.plan_id)
+        if plan is None:
+            self.repo.add(ExamPlan(plan_id=event.plan_id, **values))
+        elif aware(plan.published_at) <= event.occurred_at:
+            for name, value in values.items():
+                setattr(plan, name, value)
+        await self.session.flush()
+
+    async def open_plans(
+        self,
+        occupation_code: str | None,
+        level: int | None,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> list[ExamPlan]:
+        return await self.repo.open_page(datetime.now(UTC), occupation_code, level, after, limit)

@@ -1,0 +1,25 @@
+"""Every event the registration service listens to, and its handler: the one list."""
+
+from registration.applications import consumers as applications
+from registration.plans import consumers as plans
+from skillcert.events import (
+    ApplicationApproved,
+    ApplicationRejected,
+    CandidateScheduled,
+    CertificateIssued,
+    Event,
+    ExamPlanPublished,
+    OrderPaid,
+    ResultDetermined,
+)
+from skillcert.inbox import EventHandler
+
+HANDLERS: dict[type[Event], EventHandler] = {
+    ExamPlanPublished: plans.on_plan_published,
+    ApplicationApproved: applications.on_application_approved,
+    ApplicationRejected: applications.on_application_rejected,
+    OrderPaid: applications.on_order_paid,
+    CandidateScheduled: applications.on_candidate_scheduled,
+    ResultDetermined: applications.on_result_determined,
+    CertificateIssued: applications.on_certificate_issued,
+}

@@ -1,0 +1,71 @@
+from datetime import UTC, datetime, timedelta
+
+from skillcert.auth import Role
+from skillcert.testing import ServiceHarness
+from tests.conftest import API, Kit
+
+
+class TestListOpenPlans:
+    async def test_lists_only_plans_in_their_registration_window(self, kit: Kit):
+        now = datetime.now(UTC)
+        open_plan = await kit.open_plan()
+        await kit.open_plan(
+            registration_opens_at=now - timedelta(days=10),
+            registration_closes_at=now - timedelta(days=1),
+        )
+        await kit.open_plan(
+            registration_opens_at=now + timedelta(days=1),
+            registration_closes_at=now + timedelta(days=9),
+        )
+        response = await kit.client.get(f"{API}/plans", headers=kit.candidate())
+        assert response.status_code == 200
+        items = response.json()["items"]
+        assert [i["plan_id"] for i in items] == [str(open_plan.plan_id)]
+        assert items[0]["fee_fen"] == 38000
+        assert items[0]["conditions"][0]["required_materials"] == ["photo", "application_form"]
+        assert items[0]["subjects"][1]["method"] == "practical"
+
+    async def test_filters_by_occupation_and_level(self, kit: Kit):
+        wanted = await kit.open_plan(occupation_code="4-01-05-03", level=2)
+        await kit.open_plan(occupation_code="4-01-05-03", level=1)
+        await kit.open_plan(level=2)
+        response = await kit.client.get(
+            f"{API}/plans?occupation_code=4-01-05-03&level=2", headers=kit.candidate()
+        )
+        assert [i["plan_id"] for i in response.json()["items"]] == [str(wanted.plan_id)]
+
+    async def test_pages_with_a_cursor(self, kit: Kit):
+        now = datetime.now(UTC)
+        created = [
+            await kit.open_plan(registration_closes_at=now + timedelta(days=d)) for d in (3, 1, 2)
+        ]
+        headers = kit.candidate()
+        first = (await kit.client.get(f"{API}/plans?limit=2", headers=headers)).json()
+        assert first["next_cursor"]
+        second = (
+            await kit.client.get(
+                f"{API}/plans?limit=2&cursor={first['next_cursor']}", headers=headers
+            )
+        ).json()
+        assert second["next_cursor"] is None
+        order = [i["plan_id"] for i in first["items"] + second["items"]]
+        assert order == [str(created[i].plan_id) for i in (1, 2, 0)]  # closing soonest first
+
+    async def test_bad_level_is_422_with_field(self, harness: ServiceHarness):
+        response = await harness.client.get(
+            f"{API}/plans?level=9", headers=harness.headers(Role.CANDIDATE)
+        )
+        assert response.status_code == 422
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["errors"][0]["field"] == "query.level"
+
+    async def test_bad_cursor_is_422_with_field(self, harness: ServiceHarness):
+        response = await harness.client.get(
+            f"{API}/plans?cursor=eyJ4IjoxfQ", headers=harness.headers(Role.CANDIDATE)
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "cursor"
+
+    async def test_without_token_is_401(self, harness: ServiceHarness):
+        response = await harness.client.get(f"{API}/plans")
+        assert response.status_code == 401
