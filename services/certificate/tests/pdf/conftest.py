@@ -5,8 +5,9 @@ import math
 from datetime import date
 
 import pytest
-from certificate.pdf import CertificateContent, render_certificate
 from PIL import Image, ImageDraw
+
+from certificate.pdf import CertificateContent, render_certificate
 
 
 def _stamp_png(size: int = 240) -> bytes:

@@ -3,14 +3,15 @@ from __future__ import annotations
 import dataclasses
 import io
 
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
+
 from certificate.pdf import (
     HEAD_SIGNATURE_FIELD,
     ORG_SIGNATURE_FIELD,
     CertificateContent,
     render_certificate,
 )
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.fields import enumerate_sig_fields
 
 
 def _page_text_ops(pdf: bytes) -> bytes:

@@ -5,6 +5,11 @@ import io
 import time
 
 import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.general import SigningError
+
 from certificate.pdf import (
     HEAD_SIGNATURE_FIELD,
     ORG_SIGNATURE_FIELD,
@@ -14,10 +19,6 @@ from certificate.pdf import (
     sign_pdf,
     verify_pdf,
 )
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.general import SigningError
 
 HEAD_CN = "王站长"
 ORG_CN = "北京市某某职业技能培训评价有限公司"

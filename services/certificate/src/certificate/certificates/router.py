@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Query, Request
+
+from certificate.certificates.rules import Status
+from certificate.certificates.schemas import (
+    BatchSignBody,
+    BatchSignResult,
+    CertificateView,
+    MyCertificate,
+    ReasonBody,
+    Verification,
+)
+from certificate.certificates.service import CertificateService, Record
+from certificate.config import CertificateSettings
+from skillcert.auth import Principal, Role, require_roles
+from skillcert.errors import FieldError, InvalidInput, problem_responses
+from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+from skillcert.pii import mask_id_number
+
+router = service_router("/api/v1/certificate", tags=["certificate"])
+
+Signer = Annotated[Principal, Depends(require_roles(Role.INSTITUTION_HEAD, Role.ORG_ADMIN))]
+OrgAdmin = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
+Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
+
+
+def _service(request: Request, session: DbSession) -> CertificateService:
+    ctx = request.app.state.ctx
+    settings = ctx.settings
+    assert isinstance(settings, CertificateSettings)
+    return CertificateService(session, settings, ctx.storage)
+
+
+Certificates = Annotated[CertificateService, Depends(_service)]
+
+
+def _view(rec: Record) -> CertificateView:
+    return CertificateView.of(rec.certificate, rec.plan)
+
+
+def _after(cursor: str | None) -> tuple[datetime, UUID] | None:
+    raw = decode_cursor(cursor)
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw["c"]), UUID(raw["i"])
+    except (KeyError, TypeError, ValueError) as exc:
+        message = "分页游标无效"
+        raise InvalidInput(message, errors=[FieldError(field="cursor", message=message)]) from exc
+
+
+@router.get(
+    "/certificates",
+    response_model=Page[CertificateView],
+    responses=problem_responses(401, 403, 422),
+)
+async def list_certificates(
+    principal: Signer,
+    certificates: Certificates,
+    status: Status | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[CertificateView]:
+    """证书发放管理: the head sees their institution's records, the organisation those of its
+    plans; newest first, ID numbers masked."""
+    records = await certificates.list_for(principal, status, _after(cursor), limit + 1)
+    next_cursor = None
+    if len(records) > limit:
+        last = records[limit - 1].certificate
+        next_cursor = encode_cursor({"c": last.created_at.isoformat(), "i": str(last.id)})
+    return Page(items=[_view(r) for r in records[:limit]], next_cursor=next_cursor)
+
+
+@router.get(
+    "/certificates/mine", response_model=list[MyCertificate], responses=problem_responses(401, 403)
+)
+async def my_certificates(principal: Candidate, certificates: Certificates) -> list[MyCertificate]:
+    """我的证书: the candidate's own certificates; issued ones with a short-lived PDF link."""
+    return [
+        MyCertificate(
+            id=cert.id,
+            status=cert.status,
+            number=cert.number,
+            holder_name=cert.holder_name,
+            id_number=mask_id_number(cert.id_number) or "",
+            occupation_name=cert.occupation_name,
+            level_name=cert.level_name,
+            org_name=cert.org_name,
+            institution_name=cert.institution_name,
+            issued_at=cert.issued_at,
+            revoked_at=cert.revoked_at,
+            download_url=url,
+        )
+        for cert, url in await certificates.mine(principal.account_id)
+    ]
+
+
+@router.post(
+    "/certificates/batch-sign",
+    response_model=BatchSignResult,
+    responses=problem_responses(401, 403, 422),
+)
+async def batch_sign(
+    body: BatchSignBody, principal: Signer, certificates: Certificates
+) -> BatchSignResult:
+    """批量确认签发: every id is signed on its own; the outcome is reported per id."""
+    items = await certificates.batch_sign(principal, body.ids)
+    signed = sum(1 for i in items if i.ok)
+    return BatchSignResult(signed=signed, failed=len(items) - signed, items=items)
+
+
+@router.post(
+    "/certificates/{certificate_id}/sign",
+    response_model=CertificateView,
+    responses=problem_responses(401, 403, 404, 409),
+)
+async def sign_certificate(
+    certificate_id: UUID, principal: Signer, certificates: Certificates
+) -> CertificateView:
+    """确认签发. The head of the institution signs first; the organisation's signature then
+    numbers the certificate and stores the digitally signed PDF. Irreversible."""
+    return _view(await certificates.sign(principal, certificate_id))
+
+
+@router.post(
+    "/certificates/{certificate_id}/reject",
+    response_model=CertificateView,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def reject_certificate(
+    certificate_id: UUID, body: ReasonBody, principal: Signer, certificates: Certificates
+) -> CertificateView:
+    """拒绝签发 with a reason (the head before signing, the organisation before issuing)."""
+    return _view(await certificates.reject(principal, certificate_id, body.reason))
+
+
+@router.post(
+    "/certificates/{certificate_id}/revoke",
+    response_model=CertificateView,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def revoke_certificate(
+    certificate_id: UUID, body: ReasonBody, principal: OrgAdmin, certificates: Certificates
+) -> CertificateView:
+    """撤销 an issued certificate (organisation only)."""
+    return _view(await certificates.revoke(principal, certificate_id, body.reason))
+
+
+@router.get("/verify", response_model=Verification, responses=problem_responses(404, 422))
+async def verify_certificate(
+    certificates: Certificates,
+    number: Annotated[str, Query(min_length=6, max_length=40, pattern=r"^\s*[0-9A-Za-z]+\s*$")],
+    id_number: Annotated[
+        str, Query(pattern=r"^\s*(\d{17}[\dXx]|\d{15}|[0-9A-Za-z()（）-]{6,20})\s*$")
+    ],
+) -> Verification:
+    """证书查验, public: certificate number plus the holder's full ID number."""
+    return await certificates.verify(number, id_number)

@@ -1,0 +1,110 @@
+"""Certificate issuance rules (证书发放): the state machine, numbering, masking. No I/O."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from skillcert.auth import Role
+
+# Issue dates and the year in the number are Beijing dates: a certificate signed at 00:30 on
+# 1 January in China belongs to the new year even though it is still 31 December in UTC.
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+class Status(StrEnum):
+    PENDING_HEAD_SIGNATURE = "pending_head_signature"  # 待考核站点签发
+    PENDING_ORG_SIGNATURE = "pending_org_signature"  # 待培训评价组织签发
+    ISSUED = "issued"  # 已签发
+    REJECTED = "rejected"  # 拒绝签发
+    REVOKED = "revoked"  # 已撤销
+
+
+class Action(StrEnum):
+    HEAD_SIGN = "head_sign"
+    ORG_SIGN = "org_sign"
+    HEAD_REJECT = "head_reject"
+    ORG_REJECT = "org_reject"
+    REVOKE = "revoke"
+
+
+# The one table of allowed transitions. The head signs first, then the organisation; a
+# signature is irreversible (seed 003: 一旦完成操作，不可撤回), so the head may only refuse
+# before signing, while the organisation may refuse until it has signed itself.
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.PENDING_HEAD_SIGNATURE, Action.HEAD_SIGN): Status.PENDING_ORG_SIGNATURE,
+    (Status.PENDING_ORG_SIGNATURE, Action.ORG_SIGN): Status.ISSUED,
+    (Status.PENDING_HEAD_SIGNATURE, Action.HEAD_REJECT): Status.REJECTED,
+    (Status.PENDING_HEAD_SIGNATURE, Action.ORG_REJECT): Status.REJECTED,
+    (Status.PENDING_ORG_SIGNATURE, Action.ORG_REJECT): Status.REJECTED,
+    (Status.ISSUED, Action.REVOKE): Status.REVOKED,
+}
+
+SIGN_ACTION: dict[Role, Action] = {
+    Role.INSTITUTION_HEAD: Action.HEAD_SIGN,
+    Role.ORG_ADMIN: Action.ORG_SIGN,
+}
+REJECT_ACTION: dict[Role, Action] = {
+    Role.INSTITUTION_HEAD: Action.HEAD_REJECT,
+    Role.ORG_ADMIN: Action.ORG_REJECT,
+}
+
+# Why an action is refused in a status, in words the signer understands.
+_REFUSALS: dict[tuple[Status, Action], str] = {
+    (Status.PENDING_HEAD_SIGNATURE, Action.ORG_SIGN): "考核站点负责人尚未签发，暂不能签发",
+    (Status.PENDING_ORG_SIGNATURE, Action.HEAD_SIGN): "考核站点负责人已签发，签发后不可撤回",
+    (Status.PENDING_ORG_SIGNATURE, Action.HEAD_REJECT): "考核站点负责人已签发，签发后不可撤回",
+}
+
+
+def next_status(current: Status, action: Action) -> Status | None:
+    return TRANSITIONS.get((current, action))
+
+
+def refusal(current: Status, action: Action) -> str:
+    specific = _REFUSALS.get((current, action))
+    if specific is not None:
+        return specific
+    return {
+        Status.ISSUED: "证书已签发，不可重复操作",
+        Status.REJECTED: "证书已被拒绝签发",
+        Status.REVOKED: "证书已撤销",
+    }.get(current, "当前状态不允许此操作")
+
+
+def china_date(at: datetime) -> date:
+    return at.astimezone(CHINA).date()
+
+
+def org_code(org_id: str) -> str:
+    """The organisation part of a number: org_id upper-cased, letters and digits only."""
+    return re.sub(r"[^0-9A-Z]", "", org_id.upper())[:12] or "ORG"
+
+
+def number_prefix(issued_on: date, org_id: str, level: int) -> str:
+    return f"{issued_on.year}{org_code(org_id)}{level}"
+
+
+def format_number(prefix: str, sequence: int) -> str:
+    """证书编号 = year (Beijing) + organisation code + level (1-5) + 8-digit sequence, the
+    sequence counting per prefix, e.g. 2026ORGDEMO300000001. Letters and digits only, so it
+    reads out over the phone and fits in a URL without escaping."""
+    return f"{prefix}{sequence:08d}"
+
+
+def normalise_number(value: str) -> str:
+    return value.strip().upper()
+
+
+def normalise_id_number(value: str) -> str:
+    # The check digit X is written in either case on forms.
+    return value.strip().upper()
+
+
+def mask_name(name: str) -> str:
+    """张三丰 -> 张**: enough to recognise one's own certificate, not to identify someone."""
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)

@@ -1,0 +1,366 @@
+"""Certificate issuance (证书发放): records from passed results, dual signing by the institution
+head and the organisation, numbering, the signed e-certificate PDF, verification, revocation."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from certificate.certificates.models import Certificate
+from certificate.certificates.repository import CertificateRepository, Cursor
+from certificate.certificates.rules import (
+    REJECT_ACTION,
+    SIGN_ACTION,
+    Action,
+    Status,
+    china_date,
+    format_number,
+    mask_name,
+    next_status,
+    normalise_id_number,
+    normalise_number,
+    number_prefix,
+    refusal,
+)
+from certificate.certificates.schemas import BatchItem, ItemError, SignatureView, Verification
+from certificate.config import CertificateSettings
+from certificate.identities.rules import IdentityKind
+from certificate.identities.service import IdentityService
+from certificate.pdf import (
+    HEAD_SIGNATURE_FIELD,
+    ORG_SIGNATURE_FIELD,
+    CertificateContent,
+    PdfVerificationError,
+    SignatureCheck,
+    SigningIdentity,
+    render_certificate,
+    sign_pdf,
+    verify_pdf,
+)
+from certificate.plans.models import PlanInfo
+from certificate.plans.repository import PlanRepository
+from certificate.stamps.service import StampService
+from skillcert.auth import Principal, Role
+from skillcert.errors import AppError, Conflict, Forbidden, NotFound
+from skillcert.events import CertificateIssued, CertificateRevoked, ResultDetermined
+from skillcert.outbox import record
+from skillcert.pii import mask_id_number
+from skillcert.storage import ObjectStore
+
+log = logging.getLogger("certificate")
+
+NOT_FOUND = "证书不存在"
+# One answer for a wrong number and a wrong ID number, so verification cannot be used to
+# find out whose ID number goes with a certificate number.
+NO_MATCH = "未查询到证书，请核对证书编号和证件号码"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Record:
+    certificate: Certificate
+    plan: PlanInfo | None
+
+
+def render_and_sign(
+    content: CertificateContent, head: SigningIdentity, org: SigningIdentity
+) -> bytes:
+    """The issued PDF: rendered, signed by the head, then by the organisation (each an
+    incremental update, so the head's signature stays valid). Blocking: run in a thread."""
+    pdf = render_certificate(content)
+    pdf = sign_pdf(pdf, head, HEAD_SIGNATURE_FIELD, "考核站点负责人确认签发")
+    return sign_pdf(pdf, org, ORG_SIGNATURE_FIELD, "培训评价组织签发")
+
+
+class CertificateService:
+    def __init__(
+        self, session: AsyncSession, settings: CertificateSettings, storage: ObjectStore
+    ) -> None:
+        self.session = session
+        self.settings = settings
+        self.storage = storage
+        self.repo = CertificateRepository(session)
+        self.plans = PlanRepository(session)
+
+    # --- records -------------------------------------------------------------------------
+
+    async def record_result(self, event: ResultDetermined) -> None:
+        """A passed candidate gets a record waiting for the head's signature; a fail none."""
+        if event.result != "pass":
+            return
+        inserted = await self.repo.add_if_absent(
+            {
+                "id": uuid4(),
+                "application_id": event.application_id,
+                "candidate_id": event.candidate_id,
+                "plan_id": event.plan_id,
+                "ticket_number": event.ticket_number,
+                "holder_name": event.candidate_name,
+                "id_number": normalise_id_number(event.id_number),
+                "institution_id": event.institution_id,
+                "institution_name": event.institution_name,
+                "status": Status.PENDING_HEAD_SIGNATURE,
+                "determined_at": event.determined_at,
+                "created_at": now(),
+            }
+        )
+        if not inserted:
+            log.info("application %s already has a certificate record", event.application_id)
+
+    async def list_for(
+        self, principal: Principal, status: Status | None, after: Cursor | None, limit: int
+    ) -> list[Record]:
+        org_id = _org_of(principal)
+        if principal.role is Role.INSTITUTION_HEAD:
+            rows = await self.repo.page_for_institution(org_id, status, after, limit)
+        else:
+            rows = await self.repo.page_for_org(org_id, status, after, limit)
+        return [Record(cert, plan) for cert, plan in rows]
+
+    async def mine(self, candidate_id: UUID) -> list[tuple[Certificate, str | None]]:
+        out: list[tuple[Certificate, str | None]] = []
+        for cert in await self.repo.for_candidate(candidate_id):
+            url = None
+            if cert.status == Status.ISSUED and cert.pdf_key:
+                url = await self.storage.presign_download(
+                    cert.pdf_key, timedelta(seconds=self.settings.download_url_ttl_s)
+                )
+            out.append((cert, url))
+        return out
+
+    # --- signing -------------------------------------------------------------------------
+
+    async def sign(self, principal: Principal, certificate_id: UUID) -> Record:
+        """签发: the head confirms first; the organisation's signature issues the certificate."""
+        rec = await self._visible(principal, certificate_id, for_update=True)
+        cert = rec.certificate
+        action = SIGN_ACTION[principal.role]
+        target = self._transition(cert, action)
+        at = now()
+        if action is Action.HEAD_SIGN:
+            cert.head_signed_by = principal.account_id
+            cert.head_signer_name = principal.name or None
+            cert.head_signed_at = at
+            cert.status = target
+        else:
+            assert rec.plan is not None
+            await self._issue(cert, rec.plan, principal, at)
+        await self.session.flush()
+        return rec
+
+    async def batch_sign(self, principal: Principal, ids: list[UUID]) -> list[BatchItem]:
+        """Each certificate on its own: one that cannot be signed does not stop the others."""
+        items: list[BatchItem] = []
+        for certificate_id in dict.fromkeys(ids):
+            try:
+                async with self.session.begin_nested():
+                    rec = await self.sign(principal, certificate_id)
+            except AppError as exc:
+                items.append(
+                    BatchItem(
+                        id=certificate_id,
+                        ok=False,
+                        error=ItemError(status=exc.status_code, title=exc.title, detail=exc.detail),
+                    )
+                )
+            else:
+                cert = rec.certificate
+                items.append(BatchItem(id=cert.id, ok=True, status=cert.status, number=cert.number))
+        return items
+
+    async def _issue(
+        self, cert: Certificate, plan: PlanInfo, principal: Principal, at: datetime
+    ) -> None:
+        issued_on = china_date(at)
+        prefix = number_prefix(issued_on, plan.org_id, plan.level)
+        number = format_number(prefix, await self.repo.next_sequence(prefix))
+        identities = IdentityService(self.session, self.settings)
+        head = await identities.leaf(
+            IdentityKind.INSTITUTION, cert.institution_id, cert.institution_name
+        )
+        org = await identities.leaf(IdentityKind.ORGANISATION, plan.org_id, plan.org_name)
+        stamp = await StampService(
+            self.session, self.storage, self.settings.stamp_max_bytes
+        ).png_for(cert.institution_id)
+        content = CertificateContent(
+            holder_name=cert.holder_name,
+            # The certificate is the holder's own document and is verified by the full ID.
+            id_number=cert.id_number,
+            occupation=plan.occupation_name,
+            level=plan.level_name,
+            certificate_no=number,
+            issue_date=issued_on,
+            organisation_name=plan.org_name,
+            institution_name=cert.institution_name,
+            verify_url=f"{self.settings.public_base_url.rstrip('/')}/verify?number={number}",
+            head_stamp_png=stamp,
+        )
+        pdf = await asyncio.to_thread(render_and_sign, content, head, org)
+        key = f"certificates/{number}.pdf"
+        await self.storage.put(key, pdf, "application/pdf")
+        cert.number = number
+        cert.occupation_name = plan.occupation_name
+        cert.level_name = plan.level_name
+        cert.org_id = plan.org_id
+        cert.org_name = plan.org_name
+        cert.pdf_key = key
+        cert.org_signed_by = principal.account_id
+        cert.org_signer_name = principal.name or None
+        cert.org_signed_at = at
+        cert.issued_at = at
+        cert.status = Status.ISSUED
+        await record(
+            self.session,
+            CertificateIssued(
+                certificate_id=cert.id,
+                certificate_number=number,
+                application_id=cert.application_id,
+                candidate_id=cert.candidate_id,
+                plan_id=cert.plan_id,
+                issued_at=at,
+            ),
+        )
+        log.info("certificate %s issued to %s", number, mask_id_number(cert.id_number))
+
+    # --- refusal and revocation ----------------------------------------------------------
+
+    async def reject(self, principal: Principal, certificate_id: UUID, reason: str) -> Record:
+        """拒绝签发 with a reason, by the head before signing or the organisation before issuing."""
+        rec = await self._visible(principal, certificate_id, for_update=True)
+        cert = rec.certificate
+        cert.status = self._transition(cert, REJECT_ACTION[principal.role])
+        cert.rejected_by = principal.account_id
+        cert.rejected_by_role = principal.role.value
+        cert.rejection_reason = reason
+        cert.rejected_at = now()
+        await self.session.flush()
+        return rec
+
+    async def revoke(self, principal: Principal, certificate_id: UUID, reason: str) -> Record:
+        """撤销 an issued certificate; verification then answers "revoked"."""
+        rec = await self._visible(principal, certificate_id, for_update=True)
+        cert = rec.certificate
+        cert.status = self._transition(cert, Action.REVOKE)
+        at = now()
+        cert.revoked_by = principal.account_id
+        cert.revocation_reason = reason
+        cert.revoked_at = at
+        assert cert.number is not None
+        await record(
+            self.session,
+            CertificateRevoked(
+                certificate_id=cert.id,
+                certificate_number=cert.number,
+                candidate_id=cert.candidate_id,
+                reason=reason,
+                revoked_at=at,
+            ),
+        )
+        await self.session.flush()
+        return rec
+
+    # --- public verification -------------------------------------------------------------
+
+    async def verify(self, number: str, id_number: str) -> Verification:
+        """证书查验 by number and full ID number; re-checks the PDF's signatures each time."""
+        cert = await self.repo.by_number(normalise_number(number))
+        if cert is None or not hmac.compare_digest(
+            normalise_id_number(cert.id_number).encode(), normalise_id_number(id_number).encode()
+        ):
+            raise NotFound(NO_MATCH)
+        assert cert.number is not None
+        issued = cert.status == Status.ISSUED
+        checks = await self._signature_checks(cert) if issued else []
+        signed_fields = {c.field_name for c in checks}
+        valid = (
+            issued
+            and signed_fields == {HEAD_SIGNATURE_FIELD, ORG_SIGNATURE_FIELD}
+            and all(c.ok for c in checks)
+        )
+        download_url = None
+        if issued and cert.pdf_key:
+            download_url = await self.storage.presign_download(
+                cert.pdf_key, timedelta(seconds=self.settings.download_url_ttl_s)
+            )
+        return Verification(
+            valid=valid,
+            status=cert.status,
+            number=cert.number,
+            holder_name=mask_name(cert.holder_name),
+            occupation=cert.occupation_name,
+            level=cert.level_name,
+            issued_at=cert.issued_at,
+            organisation=cert.org_name,
+            institution=cert.institution_name,
+            revoked_at=cert.revoked_at,
+            signatures=[
+                SignatureView(
+                    field=c.field_name,
+                    signer=c.signer_common_name,
+                    valid=c.error is None and c.intact and c.valid and not c.modified_after_signing,
+                    trusted=c.trusted,
+                )
+                for c in checks
+            ],
+            download_url=download_url,
+        )
+
+    async def _signature_checks(self, cert: Certificate) -> list[SignatureCheck]:
+        if not cert.pdf_key:
+            return []
+        try:
+            pdf = await self.storage.get(cert.pdf_key)
+        except NotFound:
+            log.error("certificate %s: PDF %s is missing from storage", cert.number, cert.pdf_key)
+            return []
+        roots = await IdentityService(self.session, self.settings).trust_roots()
+        try:
+            return await asyncio.to_thread(verify_pdf, pdf, roots)
+        except PdfVerificationError:
+            log.error("certificate %s: stored PDF is unreadable", cert.number)
+            return []
+
+    # --- helpers -------------------------------------------------------------------------
+
+    async def _visible(
+        self, principal: Principal, certificate_id: UUID, *, for_update: bool = False
+    ) -> Record:
+        """The certificate if the caller's institution or organisation owns it; staff of any
+        other one get 404, so ids of other institutions' certificates reveal nothing."""
+        org_id = _org_of(principal)
+        cert = await self.repo.get(certificate_id, for_update=for_update)
+        if cert is None:
+            raise NotFound(NOT_FOUND)
+        plan = await self.plans.get(cert.plan_id)
+        if principal.role is Role.INSTITUTION_HEAD:
+            if cert.institution_id != org_id:
+                raise NotFound(NOT_FOUND)
+        elif principal.role is Role.ORG_ADMIN:
+            if plan is None or plan.org_id != org_id:
+                raise NotFound(NOT_FOUND)
+        else:
+            raise Forbidden("当前账号无权执行此操作")
+        return Record(cert, plan)
+
+    @staticmethod
+    def _transition(cert: Certificate, action: Action) -> Status:
+        current = Status(cert.status)
+        target = next_status(current, action)
+        if target is None:
+            raise Conflict(refusal(current, action))
+        return target
+
+
+def _org_of(principal: Principal) -> str:
+    if principal.org_id is None:
+        raise Forbidden("当前账号未关联机构")
+    return principal.org_id

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from sqlalchemy import DateTime, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from certificate.base import Base
+
+
+class StoredIdentity(Base):
+    """A signing identity (签名证书): the dev CA, or the leaf of one institution / organisation.
+
+    Development and test only: the private key is stored here unencrypted so that a fresh
+    machine can issue verifiable certificates with no setup. Production keeps keys in an HSM
+    (or loads them from secret settings) and provisions the CA out of band; the service then
+    never generates identities (see identities.service).
+    """
+
+    __tablename__ = "signing_identities"
+    __table_args__ = (UniqueConstraint("kind", "owner_id"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    kind: Mapped[str] = mapped_column(String(20))
+    # The org_id the leaf signs for; "" for the CA (NULLs would not collide in the constraint).
+    owner_id: Mapped[str] = mapped_column(String(64))
+    common_name: Mapped[str] = mapped_column(String(200))
+    key_pem: Mapped[str] = mapped_column(Text)
+    # Leaf first, then its issuers: what SigningIdentity.from_pem expects.
+    cert_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

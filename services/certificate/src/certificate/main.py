@@ -1,0 +1,50 @@
+"""The certificate service: issuance records, dual signing, signed e-certificate PDFs,
+numbering, public verification and revocation (证书发放与查验)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from certificate.base import Base
+from certificate.certificates import models as _certificates_models  # noqa: F401 (tables)
+from certificate.certificates.router import router as certificates_router
+from certificate.config import CertificateSettings
+from certificate.identities import models as _identities_models  # noqa: F401
+from certificate.identities.service import IdentityService
+from certificate.plans import models as _plans_models  # noqa: F401
+from certificate.stamps import models as _stamps_models  # noqa: F401
+from certificate.stamps.router import router as stamps_router
+from certificate.subscriptions import HANDLERS
+from skillcert.db import transaction
+from skillcert.service import ServiceContext, ServiceSpec, SharedInfra, create_service_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+async def ensure_identities(ctx: ServiceContext) -> None:
+    """Dev/test: make the dev CA now rather than on the first signature (no-op in prod)."""
+    settings = ctx.settings
+    assert isinstance(settings, CertificateSettings)
+    async with transaction(ctx.sessionmaker) as session:
+        identities = IdentityService(session, settings)
+        if identities.may_generate:
+            await identities.ca()
+
+
+def build_spec(settings: CertificateSettings | None = None) -> ServiceSpec:
+    return ServiceSpec(
+        name="certificate",
+        title="certificate",
+        settings=settings or CertificateSettings(),
+        metadata=Base.metadata,
+        migrations=MIGRATIONS,
+        routers=[certificates_router, stamps_router],
+        handlers=HANDLERS,
+        on_startup=[ensure_identities],
+    )
+
+
+def create_app(shared: SharedInfra | None = None) -> FastAPI:
+    return create_service_app(build_spec(), shared)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from certificate.config import CertificateSettings
+from certificate.stamps.schemas import PresignedPut, StampConfirm, StampUploadUrl, StampView
+from certificate.stamps.service import StampService
+from skillcert.auth import Principal, Role, require_roles
+from skillcert.errors import problem_responses
+from skillcert.http import DbSession, service_router
+
+router = service_router("/api/v1/certificate", tags=["certificate"])
+
+Head = Annotated[Principal, Depends(require_roles(Role.INSTITUTION_HEAD))]
+
+
+def _service(request: Request, session: DbSession) -> StampService:
+    ctx = request.app.state.ctx
+    settings = ctx.settings
+    assert isinstance(settings, CertificateSettings)
+    return StampService(session, ctx.storage, settings.stamp_max_bytes)
+
+
+Stamps = Annotated[StampService, Depends(_service)]
+
+
+@router.post(
+    "/stamps/upload-url", response_model=StampUploadUrl, responses=problem_responses(401, 403)
+)
+async def stamp_upload_url(principal: Head, stamps: Stamps) -> StampUploadUrl:
+    """Where the head uploads the signature stamp PNG (签名章) with a PUT."""
+    key, upload = await stamps.upload_url(principal)
+    return StampUploadUrl(
+        object_key=key,
+        upload=PresignedPut(
+            method=upload.method,
+            url=upload.url,
+            headers=upload.headers,
+            expires_in_s=upload.expires_in_s,
+        ),
+    )
+
+
+@router.post("/stamps", response_model=StampView, responses=problem_responses(401, 403, 422))
+async def confirm_stamp(body: StampConfirm, principal: Head, stamps: Stamps) -> StampView:
+    """Accept the uploaded stamp after checking it (PNG, at most 1 MB); it replaces the old one."""
+    return StampView.model_validate(await stamps.confirm(principal, body.object_key))

@@ -1,0 +1,118 @@
+"""Test helpers shared by the certificate tests (a module, so tests can import it)."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+from sqlalchemy import select
+
+from certificate.certificates.models import Certificate
+from skillcert.auth import Role
+from skillcert.events import ExamPlanPublished, PlanSubject, ResultDetermined, SubjectScore
+from skillcert.testing import ServiceHarness
+
+ORG = "ORG-DEMO"
+ORG_NAME = "示例培训评价组织"
+INST = "INST-DEMO"
+INST_NAME = "示例职业技术学院"
+ID_NUMBER = "110101199003074514"
+
+API = "/api/v1/certificate"
+
+
+class World:
+    """Builds the situations the tests need through the service's own entry points."""
+
+    def __init__(self, harness: ServiceHarness) -> None:
+        self.harness = harness
+        self.client = harness.client
+        self.candidate_id = uuid4()
+
+    def head(self, institution_id: str = INST) -> dict[str, str]:
+        return self.harness.headers(Role.INSTITUTION_HEAD, org_id=institution_id)
+
+    def org(self, org_id: str = ORG) -> dict[str, str]:
+        return self.harness.headers(Role.ORG_ADMIN, org_id=org_id)
+
+    def candidate(self, account_id: UUID | None = None) -> dict[str, str]:
+        return self.harness.headers(Role.CANDIDATE, account_id=account_id or self.candidate_id)
+
+    async def plan(self, org_id: str = ORG, org_name: str = ORG_NAME) -> ExamPlanPublished:
+        now = datetime.now(UTC)
+        event = ExamPlanPublished(
+            plan_id=uuid4(),
+            org_id=org_id,
+            org_name=org_name,
+            title="2026年电子商务师一级考试计划",
+            occupation_code="4-01-02-02",
+            occupation_name="电子商务师",
+            level=1,
+            level_name="一级/高级技师",
+            registration_opens_at=now - timedelta(days=60),
+            registration_closes_at=now - timedelta(days=30),
+            exam_starts_at=now - timedelta(days=10),
+            exam_ends_at=now - timedelta(days=9),
+            fee_fen=30000,
+            subjects=[PlanSubject(code="T1", name="理论知识", method="computer")],
+        )
+        await self.harness.deliver(event)
+        return event
+
+    def result(
+        self,
+        plan: ExamPlanPublished,
+        *,
+        result: str = "pass",
+        institution_id: str = INST,
+        institution_name: str = INST_NAME,
+        candidate_id: UUID | None = None,
+        id_number: str = ID_NUMBER,
+        application_id: UUID | None = None,
+    ) -> ResultDetermined:
+        return ResultDetermined(
+            application_id=application_id or uuid4(),
+            candidate_id=candidate_id or self.candidate_id,
+            plan_id=plan.plan_id,
+            ticket_number="2026000100010001",
+            candidate_name="张三丰",
+            id_number=id_number,
+            institution_id=institution_id,
+            institution_name=institution_name,
+            result=result,  # type: ignore[arg-type]
+            subject_scores=[SubjectScore(subject_code="T1", score=Decimal("88"), passed=True)],
+            determined_at=datetime.now(UTC),
+        )
+
+    async def pending(self, plan: ExamPlanPublished | None = None, **kwargs: object) -> UUID:
+        """A certificate waiting for the head's signature; returns its id."""
+        plan = plan or await self.plan()
+        event = self.result(plan, **kwargs)  # type: ignore[arg-type]
+        await self.harness.deliver(event)
+        cert = await self.by_application(event.application_id)
+        assert cert is not None
+        return cert.id
+
+    async def by_application(self, application_id: UUID) -> Certificate | None:
+        async with self.harness.ctx.sessionmaker() as session:
+            return (
+                await session.execute(
+                    select(Certificate).where(Certificate.application_id == application_id)
+                )
+            ).scalar_one_or_none()
+
+    async def get(self, certificate_id: UUID) -> Certificate:
+        async with self.harness.ctx.sessionmaker() as session:
+            cert = await session.get(Certificate, certificate_id)
+        assert cert is not None
+        return cert
+
+    async def sign(self, certificate_id: UUID, headers: dict[str, str]):
+        return await self.client.post(f"{API}/certificates/{certificate_id}/sign", headers=headers)
+
+    async def issued(self, plan: ExamPlanPublished | None = None, **kwargs: object) -> Certificate:
+        certificate_id = await self.pending(plan, **kwargs)
+        head = kwargs.get("institution_id", INST)
+        assert (await self.sign(certificate_id, self.head(str(head)))).status_code == 200
+        response = await self.sign(certificate_id, self.org(plan.org_id if plan else ORG))
+        assert response.status_code == 200, response.text
+        return await self.get(certificate_id)

@@ -1,0 +1,64 @@
+"""Pure rules: the state machine, numbering and masking."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from certificate.certificates.rules import (
+    TRANSITIONS,
+    Action,
+    Status,
+    china_date,
+    format_number,
+    mask_name,
+    next_status,
+    number_prefix,
+    org_code,
+    refusal,
+)
+
+
+class TestTransitions:
+    def test_head_then_organisation_issues(self):
+        status = next_status(Status.PENDING_HEAD_SIGNATURE, Action.HEAD_SIGN)
+        assert status is Status.PENDING_ORG_SIGNATURE
+        assert next_status(status, Action.ORG_SIGN) is Status.ISSUED
+
+    def test_nothing_leaves_a_final_state_but_revocation_of_an_issued_one(self):
+        for (source, _action), _target in TRANSITIONS.items():
+            assert source not in (Status.REJECTED, Status.REVOKED)
+        assert [a for (s, a) in TRANSITIONS if s is Status.ISSUED] == [Action.REVOKE]
+
+    @pytest.mark.parametrize(
+        ("status", "action", "phrase"),
+        [
+            (Status.PENDING_HEAD_SIGNATURE, Action.ORG_SIGN, "尚未签发"),
+            (Status.PENDING_ORG_SIGNATURE, Action.HEAD_SIGN, "不可撤回"),
+            (Status.ISSUED, Action.ORG_SIGN, "已签发"),
+            (Status.REVOKED, Action.REVOKE, "已撤销"),
+        ],
+    )
+    def test_refusals_say_why(self, status: Status, action: Action, phrase: str):
+        assert next_status(status, action) is None
+        assert phrase in refusal(status, action)
+
+
+class TestNumbering:
+    def test_scheme_is_year_org_level_and_eight_digit_sequence(self):
+        prefix = number_prefix(date(2026, 7, 1), "ORG-DEMO", 3)
+        assert format_number(prefix, 42) == "2026ORGDEMO300000042"
+
+    def test_org_code_keeps_letters_and_digits_only(self):
+        assert org_code("org-demo_2") == "ORGDEMO2"
+        assert org_code("示例") == "ORG"
+
+    def test_the_year_is_the_beijing_year(self):
+        assert china_date(datetime(2025, 12, 31, 17, 0, tzinfo=UTC)) == date(2026, 1, 1)
+
+
+class TestMaskName:
+    @pytest.mark.parametrize(
+        ("name", "masked"), [("张三丰", "张**"), ("李四", "李*"), ("王", "王*"), ("", "")]
+    )
+    def test_keeps_the_first_character(self, name: str, masked: str):
+        assert mask_name(name) == masked

@@ -1,0 +1,102 @@
+"""The institution head's signature stamp (签名章): presigned upload, checks, use on the PDF."""
+
+import io
+
+import httpx
+import pytest
+from certificate_testkit import API, World
+from PIL import Image
+from sqlalchemy import func, select
+
+from certificate.stamps.models import Stamp
+from skillcert.auth import Role
+
+
+def png(size: int = 95) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", (size, size), (200, 20, 20, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+async def upload(world: World, data: bytes, headers: dict[str, str] | None = None) -> str:
+    response = await world.client.post(f"{API}/stamps/upload-url", headers=headers or world.head())
+    assert response.status_code == 200, response.text
+    body = response.json()
+    async with httpx.AsyncClient() as client:
+        put = await client.put(
+            body["upload"]["url"], content=data, headers=body["upload"]["headers"]
+        )
+    assert put.status_code == 200, put.text
+    return str(body["object_key"])
+
+
+async def confirm(world: World, key: str, headers: dict[str, str] | None = None):
+    return await world.client.post(
+        f"{API}/stamps", json={"object_key": key}, headers=headers or world.head()
+    )
+
+
+async def stamps(world: World) -> int:
+    async with world.harness.ctx.sessionmaker() as session:
+        return int((await session.execute(select(func.count()).select_from(Stamp))).scalar_one())
+
+
+def assert_field_error(response: httpx.Response, field: str = "object_key") -> None:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["errors"][0]["field"] == field
+
+
+class TestConfirmStamp:
+    async def test_uploaded_png_becomes_the_stamp_printed_on_certificates(self, world: World):
+        key = await upload(world, png())
+        response = await confirm(world, key)
+        assert response.status_code == 200
+        assert (response.json()["width"], response.json()["height"]) == (95, 95)
+
+        cert = await world.issued()
+        pdf = await world.harness.ctx.storage.get(f"certificates/{cert.number}.pdf")
+        assert b"/Subtype /Image" in pdf
+
+    async def test_a_new_upload_replaces_the_old_stamp(self, world: World):
+        await confirm(world, await upload(world, png(95)))
+        response = await confirm(world, await upload(world, png(120)))
+        assert response.json()["width"] == 120
+        assert await stamps(world) == 1
+
+    async def test_not_a_png_is_422(self, world: World):
+        key = await upload(world, b"\xff\xd8\xff\xe0 this is a jpeg, not a png")
+        assert_field_error(await confirm(world, key))
+        assert await stamps(world) == 0
+
+    async def test_corrupt_png_is_422(self, world: World):
+        key = await upload(world, png()[:40])
+        assert_field_error(await confirm(world, key))
+        assert await stamps(world) == 0
+
+    async def test_over_one_megabyte_is_422(self, world: World):
+        key = await upload(world, png() + b"\0" * 1_000_001)
+        response = await confirm(world, key)
+        assert_field_error(response)
+        assert "1M" in response.json()["detail"]
+        assert await stamps(world) == 0
+
+    async def test_key_of_another_institution_is_422(self, world: World):
+        key = await upload(world, png(), world.head("INST-OTHER"))
+        assert_field_error(await confirm(world, key))
+        assert await stamps(world) == 0
+
+    async def test_nothing_uploaded_is_422(self, world: World):
+        response = await confirm(world, "stamps/INST-DEMO/0123456789abcdef.png")
+        assert_field_error(response)
+        assert await stamps(world) == 0
+
+    async def test_missing_key_is_422(self, world: World):
+        response = await world.client.post(f"{API}/stamps", json={}, headers=world.head())
+        assert_field_error(response)
+
+    @pytest.mark.parametrize("role", [Role.CANDIDATE, Role.ORG_ADMIN, Role.INSTITUTION_ADMIN])
+    async def test_only_the_head_may_upload(self, world: World, role: Role):
+        headers = world.harness.headers(role, org_id="INST-DEMO")
+        response = await world.client.post(f"{API}/stamps/upload-url", headers=headers)
+        assert response.status_code == 403
