@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from registration.documents.models import Document
 from skillcert.testing import ServiceHarness
-from tests.conftest import API, Kit, jpeg_between, png_between
+from tests.conftest import API, Kit, jpeg_between, png_between, send_to_storage
 
 
 def problem(response: Any, status: int) -> dict[str, Any]:
@@ -30,7 +30,7 @@ async def draft(kit: Kit) -> tuple[dict[str, str], str]:
 
 
 class TestRequestUpload:
-    async def test_hands_out_a_presigned_put(self, kit: Kit):
+    async def test_hands_out_a_presigned_post_policy(self, kit: Kit):
         headers, application_id = await draft(kit)
         response = await kit.client.post(
             f"{API}/applications/{application_id}/documents",
@@ -39,10 +39,12 @@ class TestRequestUpload:
         )
         assert response.status_code == 201
         body = response.json()
-        assert body["upload"]["method"] == "PUT"
-        assert f"registration/{application_id}/{body['document_id']}" in body["upload"]["url"]
-        assert body["upload"]["headers"] == {"Content-Type": "image/jpeg"}
-        assert body["upload"]["expires_in_s"] == 600
+        upload = body["upload"]
+        assert upload["method"] == "POST"
+        assert upload["fields"]["key"] == f"registration/{application_id}/{body['document_id']}"
+        assert upload["fields"]["Content-Type"] == "image/jpeg"
+        assert "x-amz-signature" in upload["fields"]
+        assert upload["expires_in_s"] == 600
 
     async def test_photo_declared_as_png_or_too_big_is_422(self, kit: Kit, harness: ServiceHarness):
         headers, application_id = await draft(kit)
@@ -113,13 +115,26 @@ class TestConfirmUpload:
         assert "40KB至80KB" in body["errors"][0]["message"]
         assert await statuses(harness) == [("photo", "rejected")]
 
-    async def test_too_large_photo_is_rejected(self, kit: Kit, harness: ServiceHarness):
+    async def test_too_large_photo_is_refused_by_the_storage_server(
+        self, kit: Kit, harness: ServiceHarness
+    ):
         headers, application_id = await draft(kit)
-        response = await kit.upload(
-            headers, application_id, "photo", jpeg_between(90, 200), declared_size=60_000
+        response = await kit.client.post(
+            f"{API}/applications/{application_id}/documents",
+            json={"kind": "photo", "content_type": "image/jpeg", "size": 60_000},
+            headers=headers,
         )
-        assert problem(response, 422)["errors"][0]["code"] == "size"
-        assert await statuses(harness) == [("photo", "rejected")]
+        upload = response.json()["upload"]
+        assert upload["method"] == "POST"
+        stored = await send_to_storage(upload, jpeg_between(90, 200), "image/jpeg")
+        assert stored.status_code == 400 and "EntityTooLarge" in stored.text
+        confirm = await kit.client.post(
+            f"{API}/applications/{application_id}/documents/"
+            f"{response.json()['document_id']}/confirm",
+            headers=headers,
+        )
+        assert confirm.status_code == 400  # nothing arrived
+        assert await statuses(harness) == [("photo", "pending")]
 
     async def test_pdf_application_form_is_accepted(self, kit: Kit):
         headers, application_id = await draft(kit)

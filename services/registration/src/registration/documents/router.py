@@ -62,6 +62,7 @@ async def request_upload(
             method=upload.method,
             url=upload.url,
             headers=upload.headers,
+            fields=upload.fields,
             expires_in_s=upload.expires_in_s,
         ),
     )

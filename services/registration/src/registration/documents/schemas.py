@@ -18,9 +18,14 @@ class UploadRequestIn(BaseModel):
 
 
 class PresignedUploadOut(BaseModel):
+    """POST: a multipart form to `url` with `fields` and the file last as `file`; the storage
+    server refuses a file over the kind's size limit or of another type. PUT: the bytes to
+    `url` with `headers`."""
+
     method: str
     url: str
     headers: dict[str, str]
+    fields: dict[str, str] = {}
     expires_in_s: int
 
 

@@ -84,7 +84,11 @@ class DocumentService:
         )
         self.repo.add(document)
         await self.session.flush()
-        upload = await self.storage.presign_upload(document.object_key, content_type, expires)
+        # The size limit travels in the upload policy, so the storage server itself refuses an
+        # oversized file; what arrives is still checked on confirm.
+        upload = await self.storage.presign_upload(
+            document.object_key, content_type, expires, max_bytes=size_bounds(kind)[1]
+        )
         return document, upload
 
     async def confirm(

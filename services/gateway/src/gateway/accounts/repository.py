@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.accounts.models import Account, SmsCode
+from gateway.accounts.rules import CodeAction, CodeStatus, code_transition
+
+
+class AccountRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- accounts -------------------------------------------------------------------------
+
+    async def get(self, account_id: UUID) -> Account | None:
+        return await self.session.get(Account, account_id)
+
+    async def by_phone(self, phone: str) -> Account | None:
+        result = await self.session.execute(select(Account).where(Account.phone == phone))
+        return result.scalar_one_or_none()
+
+    async def by_username(self, username: str) -> Account | None:
+        result = await self.session.execute(select(Account).where(Account.username == username))
+        return result.scalar_one_or_none()
+
+    async def phone_taken(self, phone: str) -> bool:
+        result = await self.session.execute(select(Account.id).where(Account.phone == phone))
+        return result.first() is not None
+
+    async def head_of(self, org_id: str, role: str) -> Account | None:
+        result = await self.session.execute(
+            select(Account).where(Account.org_id == org_id, Account.role == role).limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def add(self, account: Account) -> Account:
+        self.session.add(account)
+        await self.session.flush()
+        return account
+
+    async def count_failure(
+        self, account_id: UUID, max_failures: int, lock_until: datetime
+    ) -> tuple[int, datetime | None]:
+        """One more failed login; at `max_failures` the account locks and the count restarts.
+        Returns (failures so far, locked until)."""
+        result = await self.session.execute(
+            update(Account)
+            .where(Account.id == account_id)
+            .values(failed_logins=Account.failed_logins + 1)
+            .returning(Account.failed_logins)
+        )
+        failures = int(result.scalar_one())
+        if failures < max_failures:
+            return failures, None
+        await self.session.execute(
+            update(Account)
+            .where(Account.id == account_id)
+            .values(failed_logins=0, locked_until=lock_until)
+        )
+        return failures, lock_until
+
+    # --- SMS codes ------------------------------------------------------------------------
+
+    async def lock_phone(self, phone: str) -> None:
+        """Serialise code issuing per phone so two racing requests cannot both pass the
+        cool-down (PostgreSQL; SQLite already serialises writers)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"sms:{phone}"}
+            )
+
+    async def sent_since(self, phone: str, since: datetime) -> list[datetime]:
+        result = await self.session.execute(
+            select(SmsCode.created_at).where(SmsCode.phone == phone, SmsCode.created_at > since)
+        )
+        return list(result.scalars())
+
+    async def last_sent_at(self, phone: str) -> datetime | None:
+        result = await self.session.execute(
+            select(func.max(SmsCode.created_at)).where(SmsCode.phone == phone)
+        )
+        return result.scalar_one_or_none()
+
+    async def add_code(self, code: SmsCode) -> None:
+        self.session.add(code)
+        await self.session.flush()
+
+    async def supersede_codes(self, phone: str, purpose: str) -> None:
+        sources, target = code_transition(CodeAction.SUPERSEDE)
+        await self.session.execute(
+            update(SmsCode)
+            .where(SmsCode.phone == phone, SmsCode.purpose == purpose, SmsCode.status.in_(sources))
+            .values(status=target)
+        )
+
+    async def charge_attempt(
+        self, phone: str, purpose: str, now: datetime, max_attempts: int
+    ) -> tuple[UUID, str, int] | None:
+        """Count one verification attempt against the usable code, atomically so parallel
+        guesses cannot exceed the limit. Returns (id, hash, attempts) or None."""
+        result = await self.session.execute(
+            update(SmsCode)
+            .where(
+                SmsCode.phone == phone,
+                SmsCode.purpose == purpose,
+                SmsCode.status == CodeStatus.ACTIVE,
+                SmsCode.expires_at > now,
+                SmsCode.attempts < max_attempts,
+            )
+            .values(attempts=SmsCode.attempts + 1)
+            .returning(SmsCode.id, SmsCode.code_hash, SmsCode.attempts)
+        )
+        row = result.first()
+        return (row.id, row.code_hash, int(row.attempts)) if row is not None else None
+
+    async def latest_code(self, phone: str, purpose: str) -> SmsCode | None:
+        result = await self.session.execute(
+            select(SmsCode)
+            .where(SmsCode.phone == phone, SmsCode.purpose == purpose)
+            .order_by(SmsCode.created_at.desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def move_code(self, code_id: UUID, action: CodeAction, at: datetime) -> bool:
+        """Apply `action` if the code is in a status it may start from; False otherwise."""
+        sources, target = code_transition(action)
+        values: dict[str, object] = {"status": target}
+        if action is CodeAction.CONSUME:
+            values["consumed_at"] = at
+        result = await self.session.execute(
+            update(SmsCode).where(SmsCode.id == code_id, SmsCode.status.in_(sources)).values(values)
+        )
+        return bool(getattr(result, "rowcount", 0))

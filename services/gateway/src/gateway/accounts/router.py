@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from gateway.accounts.models import Account
+from gateway.accounts.schemas import (
+    LoginRequest,
+    PasswordResetRequest,
+    RegisterRequest,
+    SmsCodeRequest,
+    SmsCodeSent,
+    StaffAccount,
+    StaffCreateRequest,
+    TokenResponse,
+)
+from gateway.accounts.service import AccountService, IdentityKit
+from gateway.ratelimits.limiter import client_ip, rate_limited
+from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
+from skillcert.errors import problem_responses
+from skillcert.http import DbSession, service_router
+from skillcert.pii import mask_phone
+
+IDENTITY_KEY = "gateway.identity"
+
+router = service_router("/api/v1/gateway", tags=["gateway"])
+# Key publishing touches no database: a plain router, no transaction.
+jwks_router = APIRouter(tags=["gateway"])
+
+Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
+
+
+def kit_of(request: Request) -> IdentityKit:
+    kit: IdentityKit = request.app.state.ctx.extras[IDENTITY_KEY]
+    return kit
+
+
+def _service(request: Request, session: DbSession) -> AccountService:
+    return AccountService(session, kit_of(request))
+
+
+Accounts = Annotated[AccountService, Depends(_service)]
+
+
+def _tokens(service: AccountService, account: Account) -> TokenResponse:
+    return TokenResponse(
+        account_id=account.id,
+        access_token=service.token_for(account),
+        expires_in=service.settings.access_token_ttl_s,
+        role=Role(account.role),
+    )
+
+
+@router.post(
+    "/sms-codes",
+    status_code=202,
+    response_model=SmsCodeSent,
+    dependencies=[Depends(rate_limited("sms-codes"))],
+    responses=problem_responses(404, 409, 422, 429),
+)
+async def send_sms_code(body: SmsCodeRequest, request: Request, accounts: Accounts) -> SmsCodeSent:
+    """Send a 6-digit SMS code (短信验证码) for sign-up, login or password reset."""
+    await accounts.issue_code(body.phone, body.purpose, client_ip(request))
+    settings = accounts.settings
+    return SmsCodeSent(
+        expires_in_s=settings.sms_code_ttl_s, resend_after_s=settings.sms_resend_after_s
+    )
+
+
+@router.post(
+    "/accounts",
+    status_code=201,
+    response_model=TokenResponse,
+    dependencies=[Depends(rate_limited("accounts"))],
+    responses=problem_responses(400, 409, 422, 429),
+)
+async def register(body: RegisterRequest, accounts: Accounts) -> TokenResponse:
+    """Candidate sign-up (考生注册) with phone, SMS code and password; signs the candidate in.
+    Honours Idempotency-Key."""
+    account = await accounts.register(body.phone, body.code, body.password, body.name)
+    return _tokens(accounts, account)
+
+
+@router.post(
+    "/sessions",
+    response_model=TokenResponse,
+    dependencies=[Depends(rate_limited("sessions"))],
+    responses=problem_responses(401, 422, 423, 429),
+)
+async def login(body: LoginRequest, accounts: Accounts) -> TokenResponse:
+    """登录 with phone (or staff username) and password, or phone and SMS code; repeated wrong
+    passwords lock the account."""
+    if body.code is not None:
+        account = await accounts.login_with_code(body.login, body.code)
+    else:
+        assert body.password is not None  # the schema requires one of the two
+        account = await accounts.login(body.login, body.password)
+    return _tokens(accounts, account)
+
+
+@router.post(
+    "/password-resets",
+    status_code=204,
+    dependencies=[Depends(rate_limited("password-resets"))],
+    responses=problem_responses(400, 404, 422, 429),
+)
+async def reset_password(body: PasswordResetRequest, accounts: Accounts) -> None:
+    """找回密码 with an SMS code sent for purpose reset_password."""
+    await accounts.reset_password(body.phone, body.code, body.new_password)
+
+
+@router.get("/me", response_model=Principal, responses=problem_responses(401))
+async def me(principal: CurrentPrincipal) -> Principal:
+    """The caller as the token names them."""
+    return principal
+
+
+@router.post(
+    "/staff",
+    status_code=201,
+    response_model=StaffAccount,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_staff(body: StaffCreateRequest, _ops: Ops, accounts: Accounts) -> StaffAccount:
+    """Create a staff account (工作人员账号); ops only."""
+    account = await accounts.create_staff(
+        username=body.username,
+        name=body.name,
+        role=body.role,
+        org_id=body.org_id,
+        phone=body.phone,
+        password=body.password,
+    )
+    return StaffAccount(
+        account_id=account.id,
+        username=body.username,
+        name=account.name,
+        role=Role(account.role),
+        org_id=account.org_id,
+        phone=mask_phone(account.phone),
+    )
+
+
+@jwks_router.get("/.well-known/jwks.json", tags=["gateway"])
+async def jwks(request: Request) -> JSONResponse:
+    """The public keys that verify gateway tokens (JWKS)."""
+    keys: dict[str, Any] = kit_of(request).issuer.jwks()
+    return JSONResponse(keys, headers={"Cache-Control": "public, max-age=300"})

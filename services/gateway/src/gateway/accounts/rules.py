@@ -1,0 +1,160 @@
+"""Account rules: password policy, SMS-code life cycle, lock-out, staff roles. No I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Literal
+
+from skillcert.auth import Role
+
+PHONE_PATTERN = r"^1[3-9]\d{9}$"
+# Starts with a letter so a username can never be mistaken for a phone number at login.
+USERNAME_PATTERN = r"^[a-z][a-z0-9._-]{2,49}$"
+CODE_PATTERN = r"^\d{6}$"
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 64
+
+SmsPurpose = Literal["register", "login", "reset_password"]
+
+
+def password_problem(password: str) -> str | None:
+    """Why a password is too weak (Chinese, shown to the candidate), or None when it is fine."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"密码至少 {PASSWORD_MIN_LENGTH} 位，且须同时包含字母和数字"
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return f"密码最多 {PASSWORD_MAX_LENGTH} 位"
+    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        return "密码须同时包含字母和数字"
+    return None
+
+
+def is_phone(login: str) -> bool:
+    return re.fullmatch(PHONE_PATTERN, login) is not None
+
+
+# --- SMS codes (短信验证码) -----------------------------------------------------------------
+
+
+class CodeStatus(StrEnum):
+    ACTIVE = "active"
+    CONSUMED = "consumed"  # used once; a replay is refused
+    EXHAUSTED = "exhausted"  # too many wrong guesses
+    SUPERSEDED = "superseded"  # a newer code went to the same phone for the same purpose
+
+
+class CodeAction(StrEnum):
+    CONSUME = "consume"
+    EXHAUST = "exhaust"
+    SUPERSEDE = "supersede"
+
+
+# The whole life cycle of a code. Expiry is not a state: it follows from `expires_at`.
+CODE_TRANSITIONS: dict[tuple[CodeStatus, CodeAction], CodeStatus] = {
+    (CodeStatus.ACTIVE, CodeAction.CONSUME): CodeStatus.CONSUMED,
+    (CodeStatus.ACTIVE, CodeAction.EXHAUST): CodeStatus.EXHAUSTED,
+    (CodeStatus.ACTIVE, CodeAction.SUPERSEDE): CodeStatus.SUPERSEDED,
+}
+
+
+def code_transition(action: CodeAction) -> tuple[frozenset[CodeStatus], CodeStatus]:
+    """The statuses `action` may start from and the status it leads to."""
+    sources = frozenset(src for (src, act) in CODE_TRANSITIONS if act is action)
+    targets = {dst for (_, act), dst in CODE_TRANSITIONS.items() if act is action}
+    (target,) = targets
+    return sources, target
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def hash_code(secret: bytes, phone: str, purpose: str, code: str) -> str:
+    """Keyed hash bound to phone and purpose: a code sent for login cannot register."""
+    message = f"{phone}:{purpose}:{code}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def code_matches(secret: bytes, phone: str, purpose: str, code: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_code(secret, phone, purpose, code), stored_hash)
+
+
+@dataclass(frozen=True)
+class CodeRefusal:
+    """Why no usable code exists for a verification, in the candidate's words."""
+
+    message: str
+
+
+def why_no_usable_code(
+    latest_status: CodeStatus | None,
+    latest_expires_at: datetime | None,
+    latest_attempts: int,
+    max_attempts: int,
+    now: datetime,
+) -> CodeRefusal:
+    if latest_status is None or latest_expires_at is None:
+        return CodeRefusal("请先获取短信验证码")
+    if latest_status is CodeStatus.CONSUMED:
+        return CodeRefusal("验证码已使用，请重新获取")
+    if latest_status is CodeStatus.EXHAUSTED or latest_attempts >= max_attempts:
+        return CodeRefusal("验证码错误次数过多，请重新获取")
+    if latest_expires_at <= now:
+        return CodeRefusal("验证码已过期，请重新获取")
+    return CodeRefusal("验证码无效，请重新获取")
+
+
+def resend_wait_s(last_sent_at: datetime | None, now: datetime, cooldown_s: int) -> int:
+    """Seconds until the phone may receive another code (0: now)."""
+    if last_sent_at is None:
+        return 0
+    return max(0, math.ceil((last_sent_at + timedelta(seconds=cooldown_s) - now).total_seconds()))
+
+
+def hourly_cap_wait_s(sent_in_last_hour: list[datetime], now: datetime, cap: int) -> int:
+    """Seconds until the phone is under its hourly cap again (0: it is now)."""
+    if len(sent_in_last_hour) < cap:
+        return 0
+    # The window frees a slot when the oldest send that keeps it full turns one hour old.
+    oldest_blocking = sorted(sent_in_last_hour)[-cap]
+    return max(1, math.ceil((oldest_blocking + timedelta(hours=1) - now).total_seconds()))
+
+
+# --- login lock-out -------------------------------------------------------------------------
+
+
+def lock_remaining_s(locked_until: datetime | None, now: datetime) -> int:
+    if locked_until is None or locked_until <= now:
+        return 0
+    return math.ceil((locked_until - now).total_seconds())
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+STAFF_ROLES: frozenset[Role] = frozenset(Role) - {Role.CANDIDATE}
+# Staff of these roles act for an organisation and must carry its org_id.
+ORG_BOUND_ROLES: frozenset[Role] = STAFF_ROLES - {Role.OPS}
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    username: str
+    name: str
+    role: Role
+    org_id: str | None
+
+
+DEMO_STAFF: tuple[DemoStaff, ...] = (
+    DemoStaff("org.admin", "示例培训评价组织管理员", Role.ORG_ADMIN, "ORG-DEMO"),
+    DemoStaff("org.reviewer", "示例培训评价组织审核员", Role.REVIEWER, "ORG-DEMO"),
+    DemoStaff("inst.admin", "示例职业技术学院管理员", Role.INSTITUTION_ADMIN, "INST-DEMO"),
+    DemoStaff("inst.head", "示例职业技术学院考核站点负责人", Role.INSTITUTION_HEAD, "INST-DEMO"),
+    DemoStaff("province.admin", "示例省级教育行政部门管理员", Role.PROVINCE_ADMIN, "PROV-GX"),
+    DemoStaff("ops", "平台运维", Role.OPS, None),
+)

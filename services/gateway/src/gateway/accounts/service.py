@@ -1,0 +1,396 @@
+"""Account operations: SMS codes (短信验证码), candidate sign-up (注册), login (登录) with
+lock-out, password reset (找回密码) and staff accounts (工作人员账号).
+
+Failed verifications must count even though the request that made them fails and its
+transaction rolls back; they are written in a short side transaction of their own. That side
+transaction always runs before the request's own session writes anything, so it never waits on
+a lock its own request holds (this matters for SQLite's single writer in embedded mode).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from gateway.accounts.models import Account, SmsCode
+from gateway.accounts.repository import AccountRepository
+from gateway.accounts.rules import (
+    DEMO_STAFF,
+    CodeAction,
+    CodeStatus,
+    SmsPurpose,
+    code_matches,
+    hash_code,
+    hourly_cap_wait_s,
+    is_phone,
+    lock_remaining_s,
+    new_code,
+    resend_wait_s,
+    why_no_usable_code,
+)
+from gateway.config import GatewaySettings
+from skillcert.auth import Principal, Role, TokenIssuer
+from skillcert.db import transaction
+from skillcert.errors import AppError, Conflict, FieldError, NotFound, RateLimited, Unauthorized
+from skillcert.events import AccountRegistered, SmsCodeIssued
+from skillcert.outbox import record
+from skillcert.pii import mask_phone
+
+log = logging.getLogger("gateway.accounts")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CodeRejected(AppError):
+    status_code = 400
+    slug = "sms-code-rejected"
+    title = "短信验证码不正确"
+
+
+class AccountLocked(AppError):
+    status_code = 423
+    slug = "account-locked"
+    title = "账号已锁定"
+
+
+class Passwords:
+    """argon2id hashing off the event loop: one hash costs tens of milliseconds of CPU."""
+
+    def __init__(self, settings: GatewaySettings) -> None:
+        self.hasher = PasswordHasher(
+            time_cost=settings.argon2_time_cost,
+            memory_cost=settings.argon2_memory_kib,
+            parallelism=settings.argon2_parallelism,
+        )
+        self._dummy_hash: str | None = None
+
+    async def hash(self, password: str) -> str:
+        return await asyncio.to_thread(self.hasher.hash, password)
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return await asyncio.to_thread(self.hasher.verify, password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    async def verify_nobody(self, password: str) -> None:
+        """Spend the time a real check takes, so response times do not reveal which logins
+        exist."""
+        if self._dummy_hash is None:
+            self._dummy_hash = await self.hash(secrets.token_hex(16))
+        await self.verify(self._dummy_hash, password)
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return self.hasher.check_needs_rehash(password_hash)
+
+
+@dataclass
+class IdentityKit:
+    """What account operations need beyond the request's session; one per process."""
+
+    settings: GatewaySettings
+    issuer: TokenIssuer
+    passwords: Passwords
+    code_secret: bytes
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+
+def principal_of(account: Account) -> Principal:
+    return Principal(
+        account_id=account.id, role=Role(account.role), name=account.name, org_id=account.org_id
+    )
+
+
+class AccountService:
+    def __init__(self, session: AsyncSession, kit: IdentityKit) -> None:
+        self.session = session
+        self.kit = kit
+        self.settings = kit.settings
+        self.repo = AccountRepository(session)
+
+    def token_for(self, account: Account) -> str:
+        return self.kit.issuer.issue(principal_of(account))
+
+    # --- SMS codes --------------------------------------------------------------------------
+
+    async def issue_code(self, phone: str, purpose: SmsPurpose, client_ip: str | None) -> None:
+        """Send a fresh code (发送验证码): cool-down and hourly cap per phone, the newest code
+        replaces older ones for the same purpose."""
+        await self.repo.lock_phone(phone)
+        taken = await self.repo.phone_taken(phone)
+        if purpose == "register" and taken:
+            raise Conflict(
+                "该手机号已注册，请直接登录",
+                errors=[FieldError(field="phone", message="该手机号已注册", code="taken")],
+            )
+        if purpose != "register" and not taken:
+            raise NotFound(
+                "该手机号尚未注册",
+                errors=[FieldError(field="phone", message="该手机号尚未注册", code="unknown")],
+            )
+        at = now()
+        wait = resend_wait_s(
+            await self.repo.last_sent_at(phone), at, self.settings.sms_resend_after_s
+        )
+        if wait:
+            raise RateLimited(
+                f"验证码发送过于频繁，请 {wait} 秒后再试", headers={"Retry-After": str(wait)}
+            )
+        recent = await self.repo.sent_since(phone, at - timedelta(hours=1))
+        wait = hourly_cap_wait_s(recent, at, self.settings.sms_hourly_cap_per_phone)
+        if wait:
+            raise RateLimited(
+                "该手机号获取验证码次数过多，请稍后再试", headers={"Retry-After": str(wait)}
+            )
+        await self.repo.supersede_codes(phone, purpose)
+        code = new_code()
+        expires_at = at + timedelta(seconds=self.settings.sms_code_ttl_s)
+        await self.repo.add_code(
+            SmsCode(
+                phone=phone,
+                purpose=purpose,
+                code_hash=hash_code(self.kit.code_secret, phone, purpose, code),
+                status=CodeStatus.ACTIVE,
+                attempts=0,
+                client_ip=client_ip,
+                created_at=at,
+                expires_at=expires_at,
+            )
+        )
+        # The notification service delivers the SMS; the code travels only in this event.
+        await record(
+            self.session,
+            SmsCodeIssued(phone=phone, code=code, purpose=purpose, expires_at=expires_at),
+        )
+        log.info("SMS code for %s issued to %s", purpose, mask_phone(phone))
+
+    async def _consume_code(self, phone: str, purpose: SmsPurpose, code: str) -> None:
+        """Check a code and use it up; a wrong guess counts even though the request fails."""
+        at = now()
+        max_attempts = self.settings.sms_code_max_attempts
+        refusal: str | None = None
+        code_id: UUID | None = None
+        async with transaction(self.kit.sessionmaker) as side:
+            side_repo = AccountRepository(side)
+            charged = await side_repo.charge_attempt(phone, purpose, at, max_attempts)
+            if charged is None:
+                latest = await side_repo.latest_code(phone, purpose)
+                refusal = why_no_usable_code(
+                    CodeStatus(latest.status) if latest else None,
+                    latest.expires_at if latest else None,
+                    latest.attempts if latest else 0,
+                    max_attempts,
+                    at,
+                ).message
+            else:
+                code_id, code_hash, attempts = charged
+                if not code_matches(self.kit.code_secret, phone, purpose, code, code_hash):
+                    remaining = max_attempts - attempts
+                    if remaining <= 0:
+                        await side_repo.move_code(code_id, CodeAction.EXHAUST, at)
+                        refusal = "验证码错误次数过多，请重新获取"
+                    else:
+                        refusal = f"验证码错误，还可尝试 {remaining} 次"
+        if (
+            code_id is not None
+            and refusal is None
+            and not await self.repo.move_code(code_id, CodeAction.CONSUME, at)
+        ):
+            refusal = "验证码已使用，请重新获取"  # a parallel request used it first
+        if refusal is not None:
+            raise CodeRejected(refusal, errors=[FieldError(field="code", message=refusal)])
+
+    # --- candidates -----------------------------------------------------------------------
+
+    async def register(self, phone: str, code: str, password: str, name: str) -> Account:
+        """Candidate sign-up (考生注册) with a verified phone."""
+        if await self.repo.phone_taken(phone):
+            raise Conflict(
+                "该手机号已注册，请直接登录",
+                errors=[FieldError(field="phone", message="该手机号已注册", code="taken")],
+            )
+        await self._consume_code(phone, "register", code)
+        at = now()
+        account = Account(
+            phone=phone,
+            name=name,
+            role=Role.CANDIDATE,
+            org_id=None,
+            password_hash=await self.kit.passwords.hash(password),
+            failed_logins=0,
+            created_at=at,
+            password_changed_at=at,
+        )
+        try:
+            await self.repo.add(account)
+        except IntegrityError as exc:  # registered in parallel with the same phone
+            raise Conflict("该手机号已注册，请直接登录") from exc
+        await record(
+            self.session,
+            AccountRegistered(
+                account_id=account.id, phone=phone, name=name, role=Role.CANDIDATE.value
+            ),
+        )
+        log.info("candidate account %s registered for %s", account.id, mask_phone(phone))
+        return account
+
+    async def reset_password(self, phone: str, code: str, new_password: str) -> None:
+        """找回密码: a verified phone sets a new password and lifts a lock-out."""
+        account = await self.repo.by_phone(phone)
+        if account is None:
+            raise NotFound(
+                "该手机号尚未注册",
+                errors=[FieldError(field="phone", message="该手机号尚未注册", code="unknown")],
+            )
+        await self._consume_code(phone, "reset_password", code)
+        account.password_hash = await self.kit.passwords.hash(new_password)
+        account.password_changed_at = now()
+        account.failed_logins = 0
+        account.locked_until = None
+        await self.session.flush()
+
+    # --- login ----------------------------------------------------------------------------
+
+    async def login(self, login: str, password: str) -> Account:
+        """登录 by phone (candidates, staff with a phone) or username (staff)."""
+        account = (
+            await self.repo.by_phone(login)
+            if is_phone(login)
+            else await self.repo.by_username(login)
+        )
+        if account is None:
+            await self.kit.passwords.verify_nobody(password)
+            raise Unauthorized("账号或密码错误")
+        at = now()
+        if wait := lock_remaining_s(account.locked_until, at):
+            raise self._locked(wait)
+        if not await self.kit.passwords.verify(account.password_hash, password):
+            lock_until = at + timedelta(seconds=self.settings.login_lockout_s)
+            async with transaction(self.kit.sessionmaker) as side:
+                failures, locked = await AccountRepository(side).count_failure(
+                    account.id, self.settings.login_max_failures, lock_until
+                )
+            if locked is not None:
+                log.warning("account %s locked after %d failed logins", account.id, failures)
+                raise self._locked(self.settings.login_lockout_s)
+            remaining = self.settings.login_max_failures - failures
+            raise Unauthorized(f"账号或密码错误，还可尝试 {remaining} 次")
+        account.failed_logins = 0
+        account.locked_until = None
+        account.last_login_at = at
+        if self.kit.passwords.needs_rehash(account.password_hash):
+            account.password_hash = await self.kit.passwords.hash(password)
+        await self.session.flush()
+        return account
+
+    async def login_with_code(self, phone: str, code: str) -> Account:
+        """登录 with an SMS code: proof of the phone, so it also lifts a password lock-out."""
+        account = await self.repo.by_phone(phone) if is_phone(phone) else None
+        if account is None:
+            raise Unauthorized("该手机号尚未注册")
+        await self._consume_code(phone, "login", code)
+        account.failed_logins = 0
+        account.locked_until = None
+        account.last_login_at = now()
+        await self.session.flush()
+        return account
+
+    @staticmethod
+    def _locked(wait_s: int) -> AccountLocked:
+        minutes = max(1, math.ceil(wait_s / 60))
+        return AccountLocked(
+            f"密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试或找回密码",
+            headers={"Retry-After": str(wait_s)},
+        )
+
+    # --- staff ----------------------------------------------------------------------------
+
+    async def create_staff(
+        self,
+        *,
+        username: str,
+        name: str,
+        role: Role,
+        org_id: str | None,
+        phone: str | None,
+        password: str,
+    ) -> Account:
+        """A staff account (工作人员账号); one institution head (考核站点负责人) per org."""
+        if await self.repo.by_username(username) is not None:
+            raise Conflict(
+                "用户名已被使用",
+                errors=[FieldError(field="username", message="用户名已被使用", code="taken")],
+            )
+        if phone is not None and await self.repo.phone_taken(phone):
+            raise Conflict(
+                "该手机号已被其他账号使用",
+                errors=[FieldError(field="phone", message="该手机号已被使用", code="taken")],
+            )
+        if (
+            role is Role.INSTITUTION_HEAD
+            and org_id is not None
+            and await self.repo.head_of(org_id, Role.INSTITUTION_HEAD) is not None
+        ):
+            raise Conflict(
+                "该考核站点已有负责人",
+                errors=[FieldError(field="org_id", message="该考核站点已有负责人", code="taken")],
+            )
+        at = now()
+        account = Account(
+            username=username,
+            phone=phone,
+            name=name,
+            role=role,
+            org_id=org_id,
+            password_hash=await self.kit.passwords.hash(password),
+            failed_logins=0,
+            created_at=at,
+            password_changed_at=at,
+        )
+        try:
+            await self.repo.add(account)
+        except IntegrityError as exc:
+            raise Conflict("用户名或手机号已被使用") from exc
+        await record(
+            self.session,
+            AccountRegistered(
+                account_id=account.id, phone=phone, name=name, role=role.value, org_id=org_id
+            ),
+        )
+        log.info("staff account %s (%s, %s) created", username, role.value, org_id)
+        return account
+
+    async def seed_demo_staff(self, password: str) -> list[str]:
+        """Create the demo staff accounts that are missing; returns the usernames created."""
+        created: list[str] = []
+        for demo in DEMO_STAFF:
+            if await self.repo.by_username(demo.username) is not None:
+                continue
+            await self.create_staff(
+                username=demo.username,
+                name=demo.name,
+                role=demo.role,
+                org_id=demo.org_id,
+                phone=None,
+                password=password,
+            )
+            created.append(demo.username)
+        return created
+
+    async def account(self, account_id: UUID) -> Account:
+        account = await self.repo.get(account_id)
+        if account is None:
+            raise NotFound("账号不存在")
+        return account

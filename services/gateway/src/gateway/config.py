@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from skillcert.settings import Profile, ServiceSettings
+
+
+class RateLimitPolicy(BaseModel):
+    """A token bucket: `capacity` requests at once, refilled at `refill_per_s` per second."""
+
+    capacity: int = Field(ge=1)
+    refill_per_s: float = Field(gt=0)
+
+
+# Upstream services behind the gateway, by the path segment that routes to them.
+DEFAULT_UPSTREAMS: dict[str, str] = {
+    "registration": "http://127.0.0.1:8101",
+    "review": "http://127.0.0.1:8102",
+    "exam-scheduling": "http://127.0.0.1:8103",
+    "payment": "http://127.0.0.1:8104",
+    "scoring": "http://127.0.0.1:8105",
+    "certificate": "http://127.0.0.1:8106",
+    "notification": "http://127.0.0.1:8107",
+}
+
+
+class GatewaySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    service_name: str = "gateway"
+    database_url: str = "sqlite+aiosqlite:///var/gateway.db"
+
+    # --- tokens ---------------------------------------------------------------------------
+    # Without a configured key (dev/test) a fresh ES256 key is generated per process: tokens
+    # from a previous run stop verifying after a restart, which is fine for development.
+    jwt_private_key_pem: SecretStr | None = None
+    jwt_key_id: str = "gateway-1"
+    access_token_ttl_s: int = Field(default=900, ge=60, le=86400)
+
+    # --- passwords (argon2id) -------------------------------------------------------------
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=1024)
+    argon2_parallelism: int = Field(default=4, ge=1)
+    login_max_failures: int = 5
+    login_lockout_s: int = 15 * 60
+
+    # --- SMS codes --------------------------------------------------------------------------
+    # Codes are stored as HMAC-SHA256 under this secret: a plain hash of 6 digits is reversed
+    # by trying all million. Without it (dev/test) a per-process secret is generated.
+    sms_code_secret: SecretStr | None = None
+    sms_code_ttl_s: int = 300
+    sms_code_max_attempts: int = 5
+    sms_resend_after_s: int = 60
+    sms_hourly_cap_per_phone: int = 5
+
+    # --- rate limits (in memory, per process, per client IP) --------------------------------
+    # One campus network shares an address, so these are loose; the tight limits are per phone
+    # (SMS cool-down, hourly cap) and per account (lock-out), kept in the database. Setting
+    # GATEWAY_RATE_LIMITS replaces the whole table; an endpoint left out is not limited.
+    rate_limits: dict[str, RateLimitPolicy] = Field(
+        default_factory=lambda: {
+            "sms-codes": RateLimitPolicy(capacity=20, refill_per_s=1 / 30),
+            "accounts": RateLimitPolicy(capacity=20, refill_per_s=1 / 30),
+            "sessions": RateLimitPolicy(capacity=30, refill_per_s=1 / 2),
+            "password-resets": RateLimitPolicy(capacity=20, refill_per_s=1 / 30),
+        }
+    )
+    # Only behind a trusted load balancer may X-Forwarded-For name the client.
+    trust_forwarded_for: bool = False
+
+    # --- demo staff accounts ----------------------------------------------------------------
+    seed_demo: bool | None = Field(
+        default=None, description="seed the demo staff accounts; default: on unless prod"
+    )
+    demo_password: SecretStr | None = None
+
+    # --- routing ----------------------------------------------------------------------------
+    upstreams: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_UPSTREAMS))
+    upstream_timeout_s: float = 30.0
+    openapi_cache_s: float = 30.0
+
+    @model_validator(mode="after")
+    def _gateway_secrets_required_in_prod(self) -> GatewaySettings:
+        if self.profile is Profile.PROD:
+            if self.jwt_private_key_pem is None:
+                raise ValueError("GATEWAY_JWT_PRIVATE_KEY_PEM is required in the prod profile")
+            if self.sms_code_secret is None:
+                raise ValueError("GATEWAY_SMS_CODE_SECRET is required in the prod profile")
+        return self
+
+    @property
+    def should_seed_demo(self) -> bool:
+        return self.seed_demo if self.seed_demo is not None else self.profile is not Profile.PROD

@@ -1,0 +1,77 @@
+"""Per client IP rate limits on the public endpoints (sms-codes, accounts, sessions, …).
+
+Buckets live in this process's memory: cheap, and good enough against one noisy client. With
+N gateway replicas a client gets up to N times the budget; the limits that must hold globally
+(SMS cool-down and hourly cap per phone, login lock-out) are kept in the database instead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request
+
+from gateway.config import GatewaySettings, RateLimitPolicy
+from gateway.ratelimits.rules import TokenBucket, retry_after_header
+from skillcert.errors import RateLimited
+
+EXTRAS_KEY = "gateway.ratelimiter"
+# Idle (full) buckets are dropped once this many exist, so memory stays bounded.
+MAX_BUCKETS = 50_000
+
+
+class RateLimiter:
+    def __init__(
+        self,
+        policies: dict[str, RateLimitPolicy],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.policies = policies
+        self.clock = clock
+        self._buckets: dict[tuple[str, str], TokenBucket] = {}
+
+    def check(self, name: str, client: str) -> None:
+        policy = self.policies.get(name)
+        if policy is None:
+            return
+        at = self.clock()
+        key = (name, client)
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            if len(self._buckets) >= MAX_BUCKETS:
+                self._prune(at)
+            bucket = self._buckets[key] = TokenBucket.full(policy.capacity, policy.refill_per_s, at)
+        wait = bucket.take(at)
+        if wait > 0:
+            raise RateLimited(
+                "请求过于频繁，请稍后再试", headers={"Retry-After": retry_after_header(wait)}
+            )
+
+    def _prune(self, at: float) -> None:
+        for key in [k for k, b in self._buckets.items() if b.is_full(at)]:
+            del self._buckets[key]
+
+    def clear(self) -> None:
+        self._buckets.clear()
+
+
+def client_ip(request: Request) -> str:
+    settings: GatewaySettings = request.app.state.ctx.settings
+    if settings.trust_forwarded_for:
+        forwarded = request.headers.get("x-forwarded-for", "")
+        first = forwarded.split(",")[0].strip()
+        if first:
+            return first
+    return request.client.host if request.client else "unknown"
+
+
+def rate_limited(name: str) -> Callable[[Request], Coroutine[Any, Any, None]]:
+    """Dependency: one token from the caller's bucket for endpoint `name`, or 429."""
+
+    async def check(request: Request) -> None:
+        limiter: RateLimiter = request.app.state.ctx.extras[EXTRAS_KEY]
+        limiter.check(name, client_ip(request))
+
+    return check

@@ -1,0 +1,46 @@
+"""Password policy and SMS-code rules (pure functions)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from gateway.accounts.rules import (
+    CodeAction,
+    CodeStatus,
+    code_matches,
+    code_transition,
+    hash_code,
+    hourly_cap_wait_s,
+    password_problem,
+)
+
+NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+
+
+class TestPasswordPolicy:
+    @pytest.mark.parametrize("password", ["Secret123", "a1b2c3d4", "长密码abc12345"])
+    def test_letters_and_digits_of_eight_or_more_pass(self, password: str):
+        assert password_problem(password) is None
+
+    @pytest.mark.parametrize("password", ["Abc123", "abcdefgh", "12345678", "x1" * 40])
+    def test_weak_passwords_are_explained(self, password: str):
+        assert password_problem(password)
+
+
+class TestSmsCodeRules:
+    def test_only_an_active_code_may_be_consumed(self):
+        assert code_transition(CodeAction.CONSUME) == (
+            frozenset({CodeStatus.ACTIVE}),
+            CodeStatus.CONSUMED,
+        )
+
+    def test_hash_binds_phone_and_purpose(self):
+        stored = hash_code(b"k", "13800138000", "register", "123456")
+        assert code_matches(b"k", "13800138000", "register", "123456", stored)
+        assert not code_matches(b"k", "13800138000", "login", "123456", stored)
+        assert not code_matches(b"other", "13800138000", "register", "123456", stored)
+
+    def test_hourly_cap_frees_when_the_blocking_send_turns_an_hour_old(self):
+        sent = [NOW - timedelta(minutes=m) for m in (55, 45, 35, 25, 15)]
+        assert hourly_cap_wait_s(sent, NOW, cap=5) == 5 * 60
+        assert hourly_cap_wait_s(sent[1:], NOW, cap=5) == 0

@@ -1,0 +1,94 @@
+from collections.abc import AsyncIterator
+from functools import partial
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, SecretStr
+
+from gateway.main import build_spec, seed_demo
+from gateway.ratelimits.limiter import EXTRAS_KEY as RATELIMITER_KEY
+from gateway.ratelimits.limiter import RateLimiter
+from gateway.routing.upstreams import EXTRAS_KEY as UPSTREAMS_KEY
+from skillcert.testing import ServiceHarness
+
+DEMO_PASSWORD = "Demo12345"
+DOWN_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+
+
+def upstream_app(service: str, order_fields: dict[str, type]) -> FastAPI:
+    """A stand-in service: echoes what reached it and publishes a small OpenAPI document."""
+    app = FastAPI(openapi_url=f"/api/v1/{service}/openapi.json")
+    order_model = type("Order", (BaseModel,), {"__annotations__": order_fields})
+
+    @app.post(f"/api/v1/{service}/orders", response_model=order_model)
+    async def create_order(limit: int = 10) -> dict[str, object]:
+        return {}
+
+    @app.api_route(
+        f"/api/v1/{service}/echo/{{rest:path}}",
+        methods=["GET", "POST", "PUT", "DELETE"],
+        include_in_schema=False,
+    )
+    async def echo(rest: str, request: Request) -> Response:
+        body = await request.body()
+        response = JSONResponse(
+            {
+                "service": service,
+                "method": request.method,
+                "raw_path": request.scope["raw_path"].decode(),
+                "query": request.scope["query_string"].decode(),
+                "body_hex": body.hex(),
+                "headers": [[k.decode(), v.decode()] for k, v in request.scope["headers"]],
+            },
+            status_code=201 if request.method == "POST" else 200,
+        )
+        response.headers.append("set-cookie", "a=1")
+        response.headers.append("set-cookie", "b=2")
+        response.headers["x-upstream"] = service
+        return response
+
+    return app
+
+
+@pytest.fixture(scope="session")
+async def harness() -> AsyncIterator[ServiceHarness]:
+    transports: dict[str, httpx.AsyncBaseTransport] = {
+        "payment": httpx.ASGITransport(app=upstream_app("payment", {"order_id": str})),
+        "registration": httpx.ASGITransport(
+            app=upstream_app("registration", {"application_id": str, "fee_fen": int})
+        ),
+    }
+    h = ServiceHarness(partial(build_spec, upstream_transports=transports))
+    key = h.tokens.issuer.key
+    # The gateway signs with the harness's key, so harness.headers(...) tokens verify too.
+    h.settings_overrides.update(
+        jwt_private_key_pem=SecretStr(key.to_pem().decode()),
+        jwt_key_id=key.kid,
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        argon2_parallelism=1,
+        demo_password=SecretStr(DEMO_PASSWORD),
+        upstreams={
+            "payment": "http://payment.test",
+            "registration": "http://registration.test",
+            "scoring": DOWN_URL,
+        },
+    )
+    async with h:
+        yield h
+
+
+@pytest.fixture(autouse=True)
+async def clean(harness: ServiceHarness) -> AsyncIterator[None]:
+    await harness.reset()
+    harness.ctx.extras[RATELIMITER_KEY] = RateLimiter(harness.ctx.settings.rate_limits)
+    harness.ctx.extras[UPSTREAMS_KEY].forget_merge()
+    yield
+
+
+@pytest.fixture
+async def staff(harness: ServiceHarness) -> None:
+    """The demo staff accounts (org.admin, org.reviewer, inst.admin, inst.head, …, ops)."""
+    await seed_demo(harness.ctx)

@@ -1,0 +1,30 @@
+"""GatewaySettings: secrets are required in prod, demo staff are seeded only outside prod."""
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from gateway.config import GatewaySettings
+from skillcert.auth import SigningKey
+
+PEM = SigningKey.generate().to_pem().decode()
+
+
+class TestGatewaySettings:
+    def test_prod_without_a_signing_key_is_refused(self):
+        with pytest.raises(ValidationError, match="GATEWAY_JWT_PRIVATE_KEY_PEM"):
+            GatewaySettings(profile="prod", s3_secret_key="s", sms_code_secret=SecretStr("k"))
+
+    def test_prod_without_an_sms_code_secret_is_refused(self):
+        with pytest.raises(ValidationError, match="GATEWAY_SMS_CODE_SECRET"):
+            GatewaySettings(profile="prod", s3_secret_key="s", jwt_private_key_pem=SecretStr(PEM))
+
+    def test_demo_staff_are_seeded_by_default_outside_prod_only(self):
+        prod = GatewaySettings(
+            profile="prod",
+            s3_secret_key="s",
+            jwt_private_key_pem=SecretStr(PEM),
+            sms_code_secret=SecretStr("k"),
+        )
+        assert not prod.should_seed_demo
+        assert GatewaySettings(profile="test").should_seed_demo
+        assert not GatewaySettings(profile="dev", seed_demo=False).should_seed_demo
