@@ -35,11 +35,18 @@ def main() -> None:
                 await task
                 return
             await asyncio.sleep(0.1)
+        assert config.demo_password is not None
         try:
-            await seed_demo(config)
+            await seed_demo(config.base_url, config.demo_password)
         except Exception:
             logging.getLogger("skillcert.demo").exception("demo data could not be created")
         print(f"\nskillcert is running on {config.base_url}  (API docs: {config.base_url}/docs)")
+        if config.demo_password_is_new:
+            print(
+                "demo staff accounts (shown once; kept in "
+                f"{config.data_dir / 'demo-password'}): org.admin, org.reviewer, inst.admin, "
+                f"inst.head, province.admin, ops — password: {config.demo_password}"
+            )
         await task
 
     asyncio.run(serve())

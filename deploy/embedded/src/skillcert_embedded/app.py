@@ -39,6 +39,8 @@ class EmbeddedConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     demo_password: str | None = None
+    #: set when this start created the demo password (so it is printed once)
+    demo_password_is_new: bool = False
     retry_delays_ms: tuple[int, ...] = (1000, 5000, 30000)
 
     @property
@@ -87,6 +89,12 @@ def create_embedded_app(config: EmbeddedConfig | None = None) -> FastAPI:
     storage_secret = _secret(
         config.data_dir / "storage-secret", secrets.token_hex(32).encode()
     ).decode()
+    if config.demo_password is None:
+        password_file = config.data_dir / "demo-password"
+        config.demo_password_is_new = not password_file.exists()
+        config.demo_password = _secret(
+            password_file, f"Demo-{secrets.token_urlsafe(9)}".encode()
+        ).decode()
     _configure_environment(config, key, storage_secret)
 
     bus = EmbeddedBus(

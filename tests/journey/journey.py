@@ -1,0 +1,408 @@
+"""The certification journey, driven over HTTP through the gateway only: the same steps for the
+distribution (one process per service) and embedded mode."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+from PIL import Image
+from stdnum.cn import ric
+
+from skillcert_embedded.demo import STAFF, create_open_plan, login
+
+T = TypeVar("T")
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T | None]], what: str, timeout_s: float = 30.0
+) -> T:
+    deadline = time.monotonic() + timeout_s
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = await probe()
+        if last:
+            return last
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"journey step not reached in {timeout_s}s: {what} (last: {last!r})")
+
+
+def resident_id(birth: str = "19850612", gender_digit: int = 3) -> str:
+    """A resident ID number with a valid GB 11643 check digit (odd sequence digit = male)."""
+    body = f"110101{birth}01{gender_digit}"
+    return body + ric.calc_check_digit(body + "0")  # it expects a placeholder check digit
+
+
+def id_photo(target_kb: tuple[int, int] = (45, 75)) -> bytes:
+    """A white-background JPEG in the 40–80 KB the photo rule asks for."""
+    rng = random.Random(7)
+    image = Image.new("RGB", (358, 441), (255, 255, 255))
+    pixels = image.load()
+    assert pixels is not None
+    for x in range(100, 260):  # a noisy "head" in the middle so the file has some size
+        for y in range(80, 380):
+            shade = rng.randint(0, 255)
+            pixels[x, y] = (shade, shade // 2, 255 - shade)
+    for quality in range(95, 20, -5):
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=quality)
+        data = buffer.getvalue()
+        if target_kb[0] * 1024 <= len(data) <= target_kb[1] * 1024:
+            return data
+    raise AssertionError("could not make a photo of the right size")
+
+
+async def upload(
+    client: httpx.AsyncClient, target: dict[str, Any], data: bytes, ctype: str
+) -> None:
+    # Presigned links point at the object store, not the gateway: absolute URLs.
+    async with httpx.AsyncClient(timeout=30) as raw:
+        if target["method"] == "POST":
+            response = await raw.post(
+                target["url"],
+                data=target.get("fields") or {},
+                files={"file": ("photo.jpg", data, ctype)},
+            )
+        else:
+            response = await raw.put(target["url"], content=data, headers=target.get("headers"))
+    assert response.is_success, (response.status_code, response.text)
+
+
+def ok(response: httpx.Response, *statuses: int) -> Any:
+    expected = statuses or (200, 201, 202, 204)
+    assert response.status_code in expected, (
+        response.request.method,
+        str(response.request.url),
+        response.status_code,
+        response.text[:2000],
+    )
+    return response.json() if response.content else None
+
+
+@dataclass
+class Journey:
+    client: httpx.AsyncClient
+    staff_password: str
+    phone: str = field(default_factory=lambda: f"139{random.randint(10_000_000, 99_999_999)}")
+    id_number: str = field(default_factory=resident_id)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+    #: called between steps, e.g. to stop and start the broker in the middle of the journey
+    between: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
+
+    async def _hook(self, name: str) -> None:
+        if name in self.between:
+            await self.between[name]()
+
+    async def staff(self) -> None:
+        for role, username in STAFF.items():
+            self.headers[role] = await login(self.client, username, self.staff_password)
+
+    async def organisation_opens_a_plan(self) -> None:
+        plan = await create_open_plan(
+            self.client, self.headers["org_admin"], title=f"旅程测试计划 {self.phone}"
+        )
+        self.state["plan_id"] = plan["id"]
+
+    async def candidate_registers(self) -> None:
+        ok(
+            await self.client.post(
+                "/api/v1/gateway/sms-codes", json={"phone": self.phone, "purpose": "register"}
+            ),
+            202,
+        )
+
+        async def code() -> str | None:
+            response = await self.client.get(
+                "/api/v1/notification/dev/sms", params={"phone": self.phone}
+            )
+            messages = ok(response, 200)
+            for message in messages:
+                digits = "".join(c for c in message["body"] if c.isdigit())
+                if message["template_code"] == "sms_code" and len(digits) >= 6:
+                    return digits[:6]
+            return None
+
+        sms_code = await eventually(code, "SMS code in the notification dev outbox")
+        account = ok(
+            await self.client.post(
+                "/api/v1/gateway/accounts",
+                json={
+                    "phone": self.phone,
+                    "code": sms_code,
+                    "password": "Candidate2026",
+                    "name": "王小明",
+                },
+                headers={"Idempotency-Key": f"register-{self.phone}"},
+            ),
+            201,
+        )
+        self.headers["candidate"] = {"Authorization": f"Bearer {account['access_token']}"}
+        self.state["candidate_id"] = account.get("account_id")
+
+    async def candidate_applies(self) -> None:
+        me = self.headers["candidate"]
+        plan_id = self.state["plan_id"]
+
+        async def plan_open() -> bool:
+            page = ok(await self.client.get("/api/v1/registration/plans", headers=me), 200)
+            return any(p["plan_id"] == plan_id for p in page["items"])
+
+        await eventually(plan_open, "plan visible to candidates")
+        application = ok(
+            await self.client.post(
+                "/api/v1/registration/applications",
+                json={"plan_id": plan_id},
+                headers={**me, "Idempotency-Key": f"apply-{self.phone}"},
+            ),
+            201,
+        )
+        app_id = application["id"]
+        self.state["application_id"] = app_id
+        base = f"/api/v1/registration/applications/{app_id}"
+        ok(
+            await self.client.put(
+                f"{base}/basic-info",
+                json={
+                    "name": "王小明",
+                    "gender": "male",
+                    "birth_date": "1985-06-12",
+                    "ethnic_group": "汉族",
+                    "education": "本科",
+                    "mobile": self.phone,
+                    "email": "wang@example.com",
+                    "postal_code": "530000",
+                },
+                headers=me,
+            )
+        )
+        ok(await self.client.put(f"{base}/identity", json={"identity": "employee"}, headers=me))
+        ok(
+            await self.client.put(
+                f"{base}/registration-info",
+                json={
+                    "id_type": "resident_id",
+                    "id_number": self.id_number,
+                    "work_unit": "南宁示例电子商务有限公司",
+                    "years_worked": 9,
+                },
+                headers=me,
+            )
+        )
+        ok(
+            await self.client.put(
+                f"{base}/condition", json={"condition_code": "L2_PLUS_4Y"}, headers=me
+            )
+        )
+        photo = id_photo()
+        document = ok(
+            await self.client.post(
+                f"{base}/documents",
+                json={"kind": "photo", "content_type": "image/jpeg", "size": len(photo)},
+                headers=me,
+            ),
+            201,
+        )
+        await upload(self.client, document["upload"], photo, "image/jpeg")
+        ok(
+            await self.client.post(
+                f"{base}/documents/{document['document_id']}/confirm", headers=me
+            ),
+            200,
+        )
+        submitted = ok(await self.client.post(f"{base}/submit", headers=me), 200)
+        assert submitted["status"] == "submitted"
+
+    async def reviewer_approves(self) -> None:
+        reviewer = self.headers["reviewer"]
+        app_id = self.state["application_id"]
+
+        async def case() -> dict[str, Any] | None:
+            response = await self.client.get(
+                f"/api/v1/review/cases/by-application/{app_id}", headers=reviewer
+            )
+            return response.json() if response.status_code == 200 else None
+
+        found = await eventually(case, "review case created from the submission")
+        self.state["case_findings"] = found.get("findings")
+        case_id = found["case_id"] if "case_id" in found else found["id"]
+        ok(await self.client.post(f"/api/v1/review/cases/{case_id}/claim", headers=reviewer))
+        await self._hook("before_approve")
+        ok(
+            await self.client.post(
+                f"/api/v1/review/cases/{case_id}/approve",
+                json={"comment": "材料齐全"},
+                headers=reviewer,
+            )
+        )
+        await self._hook("after_approve")
+
+    async def _application(self) -> dict[str, Any]:
+        response = await self.client.get(
+            f"/api/v1/registration/applications/{self.state['application_id']}",
+            headers=self.headers["candidate"],
+        )
+        result: dict[str, Any] = ok(response, 200)
+        return result
+
+    async def wait_status(self, *statuses: str, timeout_s: float = 30.0) -> dict[str, Any]:
+        async def reached() -> dict[str, Any] | None:
+            application = await self._application()
+            return application if application["status"] in statuses else None
+
+        return await eventually(reached, f"application status {statuses}", timeout_s)
+
+    async def candidate_pays(self) -> None:
+        await self.wait_status("approved", timeout_s=60)
+        me = self.headers["candidate"]
+
+        async def order() -> dict[str, Any] | None:
+            response = await self.client.post(
+                "/api/v1/payment/orders",
+                json={"application_id": self.state["application_id"]},
+                headers={**me, "Idempotency-Key": f"order-{self.phone}"},
+            )
+            return response.json() if response.status_code in (200, 201) else None
+
+        created = await eventually(order, "payment order created")
+        assert created["amount_fen"] == 30000 and created["code_url"]
+        self.state["order_id"] = created["order_id"]
+        ok(
+            await self.client.post(
+                "/api/v1/payment/simulator/simulator/scan-and-pay",
+                json={"out_trade_no": created["out_trade_no"]},
+            )
+        )
+
+        async def paid() -> bool:
+            response = await self.client.get(
+                f"/api/v1/payment/orders/{created['order_id']}", headers=me
+            )
+            return ok(response, 200)["status"] == "paid"
+
+        await eventually(paid, "order marked paid by the signed webhook")
+
+    async def exam_is_scheduled(self) -> None:
+        me = self.headers["candidate"]
+
+        async def ticket() -> dict[str, Any] | None:
+            tickets = ok(
+                await self.client.get("/api/v1/exam-scheduling/tickets/mine", headers=me), 200
+            )
+            return tickets[0] if tickets else None
+
+        found = await eventually(ticket, "admission ticket allocated", timeout_s=60)
+        assert found["seat_number"] == 1 or found["seat_number"] >= 1
+        self.state["ticket_number"] = found["ticket_number"]
+        await self.wait_status("scheduled")
+
+    async def organisation_imports_scores(self) -> None:
+        org = self.headers["org_admin"]
+        plan_id = self.state["plan_id"]
+
+        async def rostered() -> bool:
+            response = await self.client.get(f"/api/v1/scoring/plans/{plan_id}", headers=org)
+            return response.status_code == 200 and response.json()["rostered"] >= 1
+
+        await eventually(rostered, "candidate on the scoring roster")
+        for subject, score in (("T01", 86), ("P01", 78)):
+            ok(
+                await self.client.post(
+                    f"/api/v1/scoring/plans/{plan_id}/subjects/{subject}/scores",
+                    json={
+                        "scores": [{"ticket_number": self.state["ticket_number"], "score": score}]
+                    },
+                    headers=org,
+                ),
+                200,
+            )
+        locked = ok(await self.client.post(f"/api/v1/scoring/plans/{plan_id}/lock", headers=org))
+        assert locked["passed"] == 1
+
+    async def both_sign(self) -> None:
+        head = self.headers["institution_head"]
+        org = self.headers["org_admin"]
+        app_id = self.state["application_id"]
+
+        async def record() -> dict[str, Any] | None:
+            page = ok(
+                await self.client.get(
+                    "/api/v1/certificate/certificates",
+                    params={"status": "pending_head_signature"},
+                    headers=head,
+                ),
+                200,
+            )
+            return next((c for c in page["items"] if c["application_id"] == app_id), None)
+
+        pending = await eventually(record, "certificate awaiting the head's signature")
+        cert_id = pending["id"]
+        signed = ok(
+            await self.client.post(f"/api/v1/certificate/certificates/{cert_id}/sign", headers=head)
+        )
+        assert signed["status"] == "pending_org_signature"
+        issued = ok(
+            await self.client.post(f"/api/v1/certificate/certificates/{cert_id}/sign", headers=org)
+        )
+        assert issued["status"] == "issued" and issued["number"]
+        self.state["certificate_number"] = issued["number"]
+
+    async def anyone_verifies(self) -> dict[str, Any]:
+        number = self.state["certificate_number"]
+        verification = ok(
+            await self.client.get(
+                "/api/v1/certificate/verify",
+                params={"number": number, "id_number": self.id_number},
+            ),
+            200,
+        )
+        assert verification["valid"] is True
+        assert len(verification["signatures"]) == 2
+        assert all(s["valid"] and s["trusted"] for s in verification["signatures"])
+        wrong = await self.client.get(
+            "/api/v1/certificate/verify",
+            params={"number": number, "id_number": resident_id("19900101", 5)},
+        )
+        assert wrong.status_code == 404
+        async with httpx.AsyncClient(timeout=30) as raw:
+            pdf = await raw.get(verification["download_url"])
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        return verification
+
+    async def candidate_was_told_each_step(self) -> list[str]:
+        await self.wait_status("certified")
+        me = self.headers["candidate"]
+        expected = {
+            "application_submitted",
+            "application_approved",
+            "order_paid",
+            "candidate_scheduled",
+            "result_determined",
+            "certificate_issued",
+        }
+
+        async def inbox() -> list[str] | None:
+            page = ok(await self.client.get("/api/v1/notification/inbox?limit=50", headers=me), 200)
+            codes = [item["template_code"] for item in page["items"]]
+            return codes if expected <= set(codes) else None
+
+        return await eventually(inbox, "an inbox message for every step")
+
+    async def run(self) -> None:
+        await self.staff()
+        await self.organisation_opens_a_plan()
+        await self.candidate_registers()
+        await self.candidate_applies()
+        await self.reviewer_approves()
+        await self.candidate_pays()
+        await self.exam_is_scheduled()
+        await self.organisation_imports_scores()
+        await self.both_sign()
+        await self.anyone_verifies()
+        await self.candidate_was_told_each_step()
