@@ -50,13 +50,17 @@ class Stack:
     demo_password: str | None = None
     log_dir: Path = ROOT / "var" / "stack-logs"
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: explicit ports per service (tests pick free ones); the rest follow the defaults
+    ports: dict[str, int] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
-        return f"http://127.0.0.1:{self.gateway_port}"
+        return f"http://127.0.0.1:{self.port('gateway')}"
 
     def port(self, service: str) -> int:
+        if service in self.ports:
+            return self.ports[service]
         if service == "gateway":
             return self.gateway_port
         return self.service_port_base + SERVICES[service][2]
