@@ -144,6 +144,14 @@ _MESSAGES: dict[str, str] = {
     "extra_forbidden": "不允许的字段",
     "url_parsing": "网址格式不正确",
     "value_error.email": "电子邮箱格式不正确",
+    "timezone_aware": "时间须带时区（如 2026-05-01T09:00:00+08:00）",
+    "timezone_naive": "时间不应带时区",
+    "decimal_max_places": "小数位数过多",
+    "decimal_max_digits": "数字位数过多",
+    "multiple_of": "数值不符合步长要求",
+    "string_not_ascii": "只能包含英文字母、数字和符号",
+    "missing_argument": "此项为必填项",
+    "url_scheme": "网址协议不正确",
 }
 
 

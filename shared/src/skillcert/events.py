@@ -64,8 +64,22 @@ class PlanSubject(BaseModel):
     pass_score: Decimal = Decimal("60")
 
 
+#: The material codes (申报材料) a condition may require and registration accepts as uploads.
+MATERIAL_KINDS: dict[str, str] = {
+    "photo": "白底证件照（JPG，40–80KB）",
+    "id_front": "身份证人像面",
+    "id_back": "身份证国徽面",
+    "application_form": "签字的申报表",
+    "prior_certificate": "原职业技能等级证书",
+    "work_pledge": "工作年限承诺书",
+    "diploma": "学历证书",
+    "education_pledge": "学历承诺书",
+}
+
+
 class PlanCondition(BaseModel):
-    """One eligibility condition (申报条件) of a plan and the materials it requires."""
+    """One eligibility condition (申报条件) of a plan and the materials it requires, named
+    with the codes of `MATERIAL_KINDS`."""
 
     code: str
     title: str
@@ -97,6 +111,15 @@ class ExamPlanPublished(Event):
     conditions: list[PlanCondition] = Field(default_factory=list)
 
 
+class ExamPlanCancelled(Event):
+    """An exam plan was cancelled: its registrations end and paid fees are refunded."""
+
+    type: Literal["exam.plan.cancelled.v1"] = "exam.plan.cancelled.v1"
+    plan_id: UUID
+    org_id: str
+    reason: str
+
+
 class CandidateScheduled(Event):
     """A paid candidate got a room, seat and admission ticket (准考证) number."""
 
@@ -125,6 +148,27 @@ class SubmittedDocument(BaseModel):
     size: int
 
 
+class PriorCertificate(BaseModel):
+    """The candidate's previous skill certificate (原职业技能等级证书) the condition builds on."""
+
+    occupation_code: str
+    occupation_name: str | None = None
+    level: int = Field(ge=1, le=5)
+    certificate_number: str | None = None
+    issued_on: date | None = None
+
+
+class WorkPeriod(BaseModel):
+    """One entry of the work history (工作经历): from–to month, unit, post, referee."""
+
+    from_month: date
+    to_month: date | None = None  # None: still there
+    unit: str
+    post: str
+    referee: str | None = None
+    referee_phone: str | None = None
+
+
 class _ApplicationFiled(Event):
     application_id: UUID
     candidate_id: UUID
@@ -140,6 +184,10 @@ class _ApplicationFiled(Event):
     years_worked: int | None = None
     documents: list[SubmittedDocument]
     submitted_at: datetime
+    prior_certificate: PriorCertificate | None = None
+    work_history: list[WorkPeriod] = Field(default_factory=list)
+    #: months of work counted from the history (overlaps counted once)
+    total_work_months: int | None = None
 
 
 class ApplicationSubmitted(_ApplicationFiled):
@@ -154,6 +202,16 @@ class ApplicationResubmitted(_ApplicationFiled):
     type: Literal["registration.application.resubmitted.v1"] = (
         "registration.application.resubmitted.v1"
     )
+
+
+class ApplicationForfeited(Event):
+    """Approved but the paper material did not arrive by the deadline (视为自动放弃)."""
+
+    type: Literal["registration.application.forfeited.v1"] = "registration.application.forfeited.v1"
+    application_id: UUID
+    candidate_id: UUID
+    plan_id: UUID
+    reason: str
 
 
 class ApplicationWithdrawn(Event):
@@ -273,10 +331,12 @@ AnyEvent: TypeAlias = Annotated[
     SmsCodeIssued
     | AccountRegistered
     | ExamPlanPublished
+    | ExamPlanCancelled
     | CandidateScheduled
     | ApplicationSubmitted
     | ApplicationResubmitted
     | ApplicationWithdrawn
+    | ApplicationForfeited
     | ApplicationApproved
     | ApplicationRejected
     | OrderPaid
@@ -308,10 +368,12 @@ ALL_EVENT_TYPES: tuple[str, ...] = tuple(
         SmsCodeIssued,
         AccountRegistered,
         ExamPlanPublished,
+        ExamPlanCancelled,
         CandidateScheduled,
         ApplicationSubmitted,
         ApplicationResubmitted,
         ApplicationWithdrawn,
+        ApplicationForfeited,
         ApplicationApproved,
         ApplicationRejected,
         OrderPaid,

@@ -15,7 +15,11 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    SimpleSpanProcessor,
+    SpanExporter,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from skillcert import context
@@ -68,7 +72,11 @@ def configure_logging(service: str, level: str = "INFO", json_logs: bool = True)
 
 
 def configure_tracing(
-    service: str, otlp_endpoint: str | None = None, exporter: SpanExporter | None = None
+    service: str,
+    otlp_endpoint: str | None = None,
+    exporter: SpanExporter | None = None,
+    *,
+    batch: bool = True,
 ) -> None:
     """Install the global tracer provider once per process (embedded mode runs every service
     in one process, so later calls are no-ops)."""
@@ -82,7 +90,9 @@ def configure_tracing(
 
         exporter = OTLPSpanExporter(endpoint=f"{otlp_endpoint.rstrip('/')}/v1/traces")
     if exporter is not None:
-        provider.add_span_processor(BatchSpanProcessor(exporter))
+        provider.add_span_processor(
+            BatchSpanProcessor(exporter) if batch else SimpleSpanProcessor(exporter)
+        )
     trace.set_tracer_provider(provider)
 
 
