@@ -21,6 +21,10 @@ run: install
 stack: install
 	$(UV) run --frozen python deploy/dev/stack.py
 
+bench: install
+	deploy/dev/infra.sh
+	$(UV) run --frozen python deploy/bench/submissions.py
+
 lint: install
 	$(UV) run --frozen ruff check . && $(UV) run --frozen ruff format --check .
 

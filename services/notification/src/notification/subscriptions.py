@@ -5,13 +5,16 @@ from notification.plans import consumers as plans
 from skillcert.events import (
     AccountRegistered,
     ApplicationApproved,
+    ApplicationForfeited,
     ApplicationRejected,
     ApplicationSubmitted,
     CandidateScheduled,
     CertificateIssued,
+    CertificateRevoked,
     Event,
     ExamPlanPublished,
     OrderPaid,
+    OrderRefunded,
     ResultDetermined,
     SmsCodeIssued,
 )
@@ -28,4 +31,7 @@ HANDLERS: dict[type[Event], EventHandler] = {
     CandidateScheduled: messages.on_candidate_scheduled,
     ResultDetermined: messages.on_result_determined,
     CertificateIssued: messages.on_certificate_issued,
+    ApplicationForfeited: messages.on_application_forfeited,
+    OrderRefunded: messages.on_order_refunded,
+    CertificateRevoked: messages.on_certificate_revoked,
 }

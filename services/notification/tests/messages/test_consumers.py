@@ -174,3 +174,51 @@ class TestInboxRouter:
         response = await harness.client.get("/api/v1/notification/dev/sms?phone=123")
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "query.phone"
+
+
+class TestLaterSteps:
+    async def test_forfeit_refund_and_revocation_reach_the_inbox_once_each(
+        self, harness: ServiceHarness
+    ):
+        from skillcert.events import ApplicationForfeited, CertificateRevoked, OrderRefunded
+
+        me = uuid4()
+        events = [
+            ApplicationForfeited(
+                application_id=uuid4(), candidate_id=me, plan_id=uuid4(), reason="未寄送纸质材料"
+            ),
+            OrderRefunded(
+                order_id=uuid4(),
+                application_id=uuid4(),
+                candidate_id=me,
+                plan_id=uuid4(),
+                amount_fen=30000,
+                refunded_at=datetime.now(UTC),
+            ),
+            CertificateRevoked(
+                certificate_id=uuid4(),
+                certificate_number="2026ORGDEMO100000001",
+                candidate_id=me,
+                reason="信息有误",
+                revoked_at=datetime.now(UTC),
+            ),
+        ]
+        for event in events:
+            await harness.deliver(event)
+            await harness.deliver(event)
+        async with harness.ctx.sessionmaker() as session:
+            rows = (
+                await session.execute(
+                    select(InboxMessage.template_code, InboxMessage.body).order_by(
+                        InboxMessage.template_code
+                    )
+                )
+            ).all()
+        assert [r.template_code for r in rows] == [
+            "application_forfeited",
+            "certificate_revoked",
+            "order_refunded",
+        ]
+        bodies = {r.template_code: r.body for r in rows}
+        assert "300.00" in bodies["order_refunded"]
+        assert "未寄送纸质材料" in bodies["application_forfeited"]

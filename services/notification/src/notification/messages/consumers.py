@@ -10,11 +10,14 @@ from notification.plans.repository import PlanTitleRepository
 from skillcert.events import (
     AccountRegistered,
     ApplicationApproved,
+    ApplicationForfeited,
     ApplicationRejected,
     ApplicationSubmitted,
     CandidateScheduled,
     CertificateIssued,
+    CertificateRevoked,
     OrderPaid,
+    OrderRefunded,
     ResultDetermined,
     SmsCodeIssued,
 )
@@ -105,5 +108,34 @@ async def on_certificate_issued(session: AsyncSession, event: CertificateIssued)
         event.candidate_id,
         "certificate_issued",
         {"certificate_number": event.certificate_number},
+        event.event_id,
+    )
+
+
+async def on_application_forfeited(session: AsyncSession, event: ApplicationForfeited) -> None:
+    title = await PlanTitleRepository(session).title(event.plan_id)
+    await _service(session).notify(
+        event.candidate_id,
+        "application_forfeited",
+        {"plan_title": title, "reason": event.reason},
+        event.event_id,
+    )
+
+
+async def on_order_refunded(session: AsyncSession, event: OrderRefunded) -> None:
+    await _service(session).notify(
+        event.candidate_id,
+        "order_refunded",
+        {"amount_yuan": f"{event.amount_fen / 100:.2f}"},
+        event.event_id,
+        sms=False,
+    )
+
+
+async def on_certificate_revoked(session: AsyncSession, event: CertificateRevoked) -> None:
+    await _service(session).notify(
+        event.candidate_id,
+        "certificate_revoked",
+        {"certificate_number": event.certificate_number, "reason": event.reason},
         event.event_id,
     )

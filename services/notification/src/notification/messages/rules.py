@@ -41,6 +41,17 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str, str | None]] = {
         "您的准考证号为{ticket_number}，考试时间{exam_starts_at}，请登录平台下载准考证。",
     ),
     "result_determined": ("成绩结果", "您参加的考试结果为：{result_text}。", None),
+    "application_forfeited": (
+        "报名已视为自动放弃",
+        "您报名的“{plan_title}”未在截止日期前寄送纸质材料，已视为自动放弃。原因：{reason}。",
+        "您报名的“{plan_title}”未在截止日期前寄送纸质材料，已视为自动放弃。",
+    ),
+    "order_refunded": ("退费成功", "您缴纳的 {amount_yuan} 元考试费已原路退回。", None),
+    "certificate_revoked": (
+        "证书已撤销",
+        "您的证书 {certificate_number} 已被撤销，原因：{reason}。",
+        "您的职业技能等级证书{certificate_number}已被撤销。",
+    ),
     "certificate_issued": (
         "证书已签发",
         "您的电子证书已签发，证书编号 {certificate_number}，可在平台下载或查验。",
