@@ -48,6 +48,13 @@ class TestTraceContext:
 
         trace_ids = await eventually(probe)
         assert trace_ids == [TRACE_ID]
+        sql = [
+            s
+            for s in spans.get_finished_spans()
+            if format(s.context.trace_id, "032x") == TRACE_ID
+            and "INSERT INTO widgets" in str((s.attributes or {}).get("db.statement", ""))
+        ]
+        assert sql, "the SQL of the request is part of the same trace"
         assert UUID(response.json()["id"])
 
 

@@ -15,12 +15,8 @@ from typing import Any
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.dialects.sqlite.base import DATETIME as SQLiteDateTime
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext import asyncio as sa_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
 
 #: Stable constraint names so Alembic migrations are identical on PostgreSQL and SQLite.
@@ -70,7 +66,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # One writer at a time in SQLite: wait for the lock instead of failing at once.
-        engine = create_async_engine(
+        engine = sa_asyncio.create_async_engine(
             url, echo=echo, poolclass=NullPool, connect_args={"timeout": 30}
         )
         engine.dialect.colspecs = {**engine.dialect.colspecs, DateTime: _UtcSQLiteDateTime}
@@ -84,7 +80,8 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
             cursor.close()
 
         return engine
-    return create_async_engine(
+    # Looked up at call time: the OpenTelemetry instrumentation wraps the module attribute.
+    return sa_asyncio.create_async_engine(
         url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
     )
 

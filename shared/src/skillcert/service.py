@@ -34,7 +34,7 @@ from skillcert.telemetry import (
     configure_logging,
     configure_tracing,
     instrument_app,
-    instrument_engine,
+    instrument_sqlalchemy,
 )
 
 log = logging.getLogger("skillcert.service")
@@ -129,8 +129,8 @@ def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> 
         configure_tracing(f"skillcert-{spec.name}", settings.otlp_endpoint)
         if spec.migrate_on_start and settings.migrate_on_start:
             await upgrade_async(settings.database_url, spec.migrations)
+        instrument_sqlalchemy()
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-        instrument_engine(engine)
         sessionmaker = create_sessionmaker(engine)
         owns_bus = shared.bus is None
         bus = shared.bus or build_bus(settings)

@@ -20,7 +20,6 @@ from opentelemetry.sdk.trace.export import (
     SimpleSpanProcessor,
     SpanExporter,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from skillcert import context
 from skillcert.pii import scrub
@@ -100,5 +99,8 @@ def instrument_app(app: FastAPI) -> None:
     FastAPIInstrumentor.instrument_app(app, excluded_urls="livez,readyz")
 
 
-def instrument_engine(engine: AsyncEngine) -> None:
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+def instrument_sqlalchemy() -> None:
+    """Trace every engine created from now on (once per process; embedded mode has eight)."""
+    instrumentor = SQLAlchemyInstrumentor()
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument()
