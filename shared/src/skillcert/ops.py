@@ -40,7 +40,7 @@ async def _with_bus(action: str, service: str, ids: Sequence[str] | None, limit:
                             "message_id": letter.message_id,
                             "type": letter.routing_key,
                             "attempts": letter.attempts,
-                            "error": letter.error,
+                            "error": scrub(letter.error),
                             "dead_at": letter.dead_at.isoformat() if letter.dead_at else None,
                             "body": scrub(letter.body.decode(errors="replace")),
                         },

@@ -41,6 +41,7 @@ from skillcert.bus.base import (
     Subscription,
     topic_matches,
 )
+from skillcert.pii import scrub
 
 log = logging.getLogger("skillcert.bus")
 
@@ -215,7 +216,7 @@ class EmbeddedBus:
 
     async def _failed(self, row_id: int, attempt: int, exc: Exception) -> None:
         delay = None if isinstance(exc, PermanentFailure) else self.retry.delay_after(attempt)
-        values: dict[str, object] = {"last_error": repr(exc)[:1000]}
+        values: dict[str, object] = {"last_error": scrub(repr(exc))[:1000]}
         if delay is None:
             values.update(state="dead", dead_at=_now())
             log.error("dead-lettered message %d after %d attempts: %r", row_id, attempt, exc)

@@ -18,6 +18,7 @@ from aio_pika.abc import (
 )
 
 from skillcert.bus.base import DeadLetter, Message, PermanentFailure, RetryPolicy, Subscription
+from skillcert.pii import scrub
 
 log = logging.getLogger("skillcert.bus")
 
@@ -177,7 +178,7 @@ class RabbitBus:
                 target = f"{name}.dead" if delay is None else f"{name}.retry.{delay}"
                 extra = {
                     ATTEMPT_HEADER: str(attempt if delay is None else attempt + 1),
-                    ERROR_HEADER: repr(exc)[:1000],
+                    ERROR_HEADER: scrub(repr(exc))[:1000],
                     ROUTING_KEY_HEADER: message.routing_key,
                 }
                 if delay is None:
