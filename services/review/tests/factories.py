@@ -15,7 +15,9 @@ from skillcert.events import (
     ExamPlanPublished,
     PlanCondition,
     PlanSubject,
+    PriorCertificate,
     SubmittedDocument,
+    WorkPeriod,
 )
 from skillcert.messaging import outbox_table
 from skillcert.testing import ServiceHarness
@@ -25,6 +27,8 @@ OTHER_ORG = "ORG-OTHER"
 VALID_ID = "110101199003074514"
 BAD_ID = "110101199003074515"
 LEVEL1_MATERIALS = ["id_front", "id_back", "photo", "application_form", "prior_certificate"]
+OCCUPATION_CODE = "4-01-02-02"
+RELATED = ["营销员", "互联网营销师"]
 
 
 def plan_published(org_id: str = ORG, plan_id: UUID | None = None, **overrides: Any):
@@ -34,7 +38,7 @@ def plan_published(org_id: str = ORG, plan_id: UUID | None = None, **overrides: 
         "org_id": org_id,
         "org_name": "示例培训评价组织",
         "title": "2026年电子商务师一级认定",
-        "occupation_code": "4-01-02-02",
+        "occupation_code": OCCUPATION_CODE,
         "occupation_name": "电子商务师",
         "level": 1,
         "level_name": "一级/高级技师",
@@ -50,6 +54,7 @@ def plan_published(org_id: str = ORG, plan_id: UUID | None = None, **overrides: 
                 title="取得本职业二级/技师证书后，累计从事本职业工作满4年",
                 prior_level=2,
                 min_years_after_prior=4,
+                related_occupations=RELATED,
                 required_materials=LEVEL1_MATERIALS,
             )
         ],
@@ -69,6 +74,41 @@ def documents(*kinds: str) -> list[SubmittedDocument]:
         )
         for kind in kinds
     ]
+
+
+def prior(**overrides: Any) -> PriorCertificate:
+    """A level-2 certificate of the plan's own occupation, issued in May 2018."""
+    values: dict[str, Any] = {
+        "occupation_code": OCCUPATION_CODE,
+        "occupation_name": "电子商务师",
+        "level": 2,
+        "certificate_number": "S000044000001234",
+        "issued_on": date(2018, 5, 20),
+    }
+    values.update(overrides)
+    return PriorCertificate(**values)
+
+
+def period(start: str, end: str | None, unit: str = "某某电子商务有限公司") -> WorkPeriod:
+    """A work history entry from "YYYY-MM" to "YYYY-MM" (None: still there)."""
+
+    def month(value: str) -> date:
+        year, mon = value.split("-")
+        return date(int(year), int(mon), 1)
+
+    return WorkPeriod(
+        from_month=month(start),
+        to_month=month(end) if end is not None else None,
+        unit=unit,
+        post="运营主管",
+        referee="李四",
+        referee_phone="13900139000",
+    )
+
+
+# 2012-03..2016-06 (52 months) and 2016-07..2025-12 (114 months): 166 months, 91 after 2018-05.
+HISTORY = [period("2012-03", "2016-06", "甲公司"), period("2016-07", "2025-12", "乙公司")]
+HISTORY_MONTHS = 166
 
 
 def filed(
@@ -92,6 +132,9 @@ def filed(
         "years_worked": 5,
         "documents": documents(),
         "submitted_at": datetime.now(UTC),
+        "prior_certificate": prior(),
+        "work_history": HISTORY,
+        "total_work_months": HISTORY_MONTHS,
     }
     values.update(overrides)
     return cls(**values)

@@ -3,6 +3,7 @@
 from review.cases import consumers as cases
 from review.plans import consumers as plans
 from skillcert.events import (
+    ApplicationForfeited,
     ApplicationResubmitted,
     ApplicationSubmitted,
     ApplicationWithdrawn,
@@ -16,4 +17,5 @@ HANDLERS: dict[type[Event], EventHandler] = {
     ApplicationSubmitted: cases.on_application_submitted,
     ApplicationResubmitted: cases.on_application_resubmitted,
     ApplicationWithdrawn: cases.on_application_withdrawn,
+    ApplicationForfeited: cases.on_application_forfeited,
 }

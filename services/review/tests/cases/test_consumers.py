@@ -8,7 +8,7 @@ from sqlalchemy import select
 from review.cases.models import AuditEntry, CaseFinding, CaseRevision, ReviewCase
 from review.cases.rules import CheckCode, CheckOutcome
 from skillcert.auth import Role
-from skillcert.events import ApplicationResubmitted, ApplicationWithdrawn
+from skillcert.events import ApplicationForfeited, ApplicationResubmitted, ApplicationWithdrawn
 from skillcert.testing import ServiceHarness, eventually
 
 from ..factories import (
@@ -18,7 +18,9 @@ from ..factories import (
     count,
     documents,
     filed,
+    period,
     plan_published,
+    prior,
     resubmitted,
 )
 
@@ -89,7 +91,55 @@ class TestApplicationSubmitted:
         assert await count(harness, ReviewCase) == 1
         assert await count(harness, CaseRevision) == 1
         assert await count(harness, AuditEntry) == 1
-        assert await count(harness, CaseFinding) == 6
+        assert await count(harness, CaseFinding) == 13
+
+    async def test_checks_the_prior_certificate_and_work_history_it_carries(
+        self, harness: ServiceHarness
+    ):
+        plan = plan_published()
+        await harness.deliver(plan)
+        event = filed(
+            plan.plan_id,
+            prior_certificate=prior(level=3, occupation_code="2-02-10-01", occupation_name="会计"),
+            work_history=[period("2012-01", "2018-12"), period("2018-01", None)],
+            total_work_months=40,
+        )
+        await harness.deliver(event)
+
+        case = await case_of(harness, event.application_id)
+        found = await findings_of(harness, case.id, 1)
+        assert found[CheckCode.YEARS_WORKED] == CheckOutcome.FAILED
+        assert found[CheckCode.PRIOR_CERTIFICATE] == CheckOutcome.PASSED
+        assert found[CheckCode.PRIOR_LEVEL] == CheckOutcome.FAILED
+        assert found[CheckCode.PRIOR_OCCUPATION] == CheckOutcome.FAILED
+        assert found[CheckCode.PRIOR_ISSUED] == CheckOutcome.PASSED
+        assert found[CheckCode.WORK_HISTORY_OVERLAP] == CheckOutcome.FAILED
+        assert found[CheckCode.WORK_HISTORY_DATES] == CheckOutcome.PASSED
+        assert CheckCode.MAIL_IN not in found
+        assert (case.total_work_months, case.prior_certificate["level"]) == (40, 3)
+        assert len(case.work_history) == 2
+        async with harness.ctx.sessionmaker() as session:
+            audit = (await session.execute(select(AuditEntry))).scalars().one()
+            revision = (await session.execute(select(CaseRevision))).scalars().one()
+        assert set(audit.details["failed_checks"]) == {
+            "years_worked",
+            "prior_certificate_level",
+            "prior_certificate_occupation",
+            "work_history_overlap",
+        }
+        assert revision.total_work_months == 40
+        assert revision.snapshot["prior_certificate"]["occupation_name"] == "会计"
+        assert len(revision.snapshot["work_history"]) == 2
+
+    async def test_mail_in_plan_adds_the_mail_in_information(self, harness: ServiceHarness):
+        plan = plan_published(requires_mail_in=True)
+        await harness.deliver(plan)
+        event = filed(plan.plan_id)
+        await harness.deliver(event)
+        case = await case_of(harness, event.application_id)
+        found = await findings_of(harness, case.id, 1)
+        assert found[CheckCode.MAIL_IN] == CheckOutcome.INFO
+        assert CheckOutcome.FAILED not in found.values()
 
     async def test_before_the_plan_is_known_the_org_comes_from_the_event(
         self, harness: ServiceHarness
@@ -233,3 +283,124 @@ class TestApplicationWithdrawn:
             )
         )
         assert await count(harness, ReviewCase) == 0
+
+
+def forfeited(event, reason: str = "纸质材料未在报名截止前寄达") -> ApplicationForfeited:
+    return ApplicationForfeited(
+        application_id=event.application_id,
+        candidate_id=event.candidate_id,
+        plan_id=event.plan_id,
+        reason=reason,
+    )
+
+
+async def approve(harness: ServiceHarness, case_id) -> None:
+    headers = harness.headers(Role.REVIEWER, org_id=ORG)
+    base = f"/api/v1/review/cases/{case_id}"
+    assert (await harness.client.post(f"{base}/claim", headers=headers)).status_code == 200
+    assert (await harness.client.post(f"{base}/approve", headers=headers)).status_code == 200
+
+
+async def last_audit(harness: ServiceHarness) -> AuditEntry:
+    async with harness.ctx.sessionmaker() as session:
+        entries = (await session.execute(select(AuditEntry).order_by(AuditEntry.seq))).scalars()
+        return list(entries)[-1]
+
+
+class TestApplicationForfeited:
+    async def test_closes_an_approved_case_once_keeping_the_decision(self, harness: ServiceHarness):
+        plan = plan_published(requires_mail_in=True)
+        await harness.deliver(plan)
+        first = filed(plan.plan_id)
+        await harness.deliver(first)
+        case = await case_of(harness, first.application_id)
+        await approve(harness, case.id)
+        audit_before = await count(harness, AuditEntry)
+
+        event = forfeited(first)
+        await harness.deliver(event)
+        await harness.deliver(event)
+
+        closed = await case_of(harness, first.application_id)
+        assert (closed.status, closed.claimed_by) == ("forfeited", None)
+        assert closed.decided_at is not None
+        # The approval stands in the history; the case, not the revision, was forfeited.
+        assert await revisions_of(harness, case.id) == {1: "approved"}
+        assert await count(harness, AuditEntry) == audit_before + 1
+        last = await last_audit(harness)
+        assert (last.action, last.actor_kind, last.actor_id, last.actor_name) == (
+            "forfeited",
+            "system",
+            None,
+            None,
+        )
+        assert (last.from_status, last.to_status) == ("approved", "forfeited")
+        assert last.details["reason"] == "纸质材料未在报名截止前寄达"
+        assert await harness.outbox("review.application.approved.v1") != []
+        assert await harness.outbox("review.application.rejected.v1") == []
+
+    async def test_closes_a_pending_case_and_its_revision(self, harness: ServiceHarness):
+        first = filed(plan_published().plan_id)
+        await harness.deliver(first)
+        case = await case_of(harness, first.application_id)
+        headers = harness.headers(Role.REVIEWER, org_id=ORG)
+        claim = await harness.client.post(f"/api/v1/review/cases/{case.id}/claim", headers=headers)
+        assert claim.status_code == 200
+
+        await harness.deliver(forfeited(first))
+
+        closed = await case_of(harness, first.application_id)
+        assert (closed.status, closed.claimed_by, closed.claim_expires_at) == (
+            "forfeited",
+            None,
+            None,
+        )
+        assert await revisions_of(harness, case.id) == {1: "forfeited"}
+        assert (await last_audit(harness)).from_status == "pending"
+
+    async def test_a_rejected_case_stays_rejected(self, harness: ServiceHarness):
+        first = filed(plan_published().plan_id)
+        await harness.deliver(first)
+        case = await case_of(harness, first.application_id)
+        await reject(harness, case.id)
+        audit_before = await count(harness, AuditEntry)
+
+        await harness.deliver(forfeited(first))
+
+        assert (await case_of(harness, first.application_id)).status == "rejected"
+        assert await revisions_of(harness, case.id) == {1: "rejected"}
+        assert await count(harness, AuditEntry) == audit_before
+
+    async def test_a_forfeited_case_ignores_later_revisions_and_withdrawal(
+        self, harness: ServiceHarness
+    ):
+        first = filed(plan_published().plan_id)
+        await harness.deliver(first)
+        await harness.deliver(forfeited(first))
+        await harness.deliver(resubmitted(first))
+        await harness.deliver(
+            ApplicationWithdrawn(
+                application_id=first.application_id,
+                candidate_id=first.candidate_id,
+                plan_id=first.plan_id,
+            )
+        )
+        case = await case_of(harness, first.application_id)
+        assert (case.status, case.revision) == ("forfeited", 1)
+        assert await count(harness, AuditEntry) == 2
+
+    async def test_unknown_application_is_ignored(self, harness: ServiceHarness):
+        await harness.deliver(forfeited(filed(plan_published().plan_id)))
+        assert await count(harness, ReviewCase) == 0
+        assert await count(harness, AuditEntry) == 0
+
+    async def test_arrives_through_the_broker(self, harness: ServiceHarness):
+        first = filed(plan_published().plan_id)
+        await harness.deliver(first)
+        await harness.publish(forfeited(first))
+
+        async def closed():
+            case = await case_of(harness, first.application_id)
+            return case if case.status == "forfeited" else None
+
+        assert (await eventually(closed)).status == "forfeited"

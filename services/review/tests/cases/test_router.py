@@ -7,17 +7,22 @@ from sqlalchemy import update
 
 from review.cases.models import ReviewCase
 from skillcert.auth import Role
+from skillcert.events import ApplicationForfeited
 from skillcert.testing import ServiceHarness
 
 from ..factories import (
     BAD_ID,
+    HISTORY_MONTHS,
     ORG,
     OTHER_ORG,
     VALID_ID,
     case_of,
     documents,
     filed,
+    period,
     plan_published,
+    prior,
+    resubmitted,
     written,
 )
 
@@ -28,8 +33,10 @@ def reviewer(harness: ServiceHarness, org_id: str | None = ORG, account_id=None)
     return harness.headers(Role.REVIEWER, org_id=org_id, account_id=account_id)
 
 
-async def open_case(harness: ServiceHarness, org_id: str = ORG, **overrides):
-    plan = plan_published(org_id=org_id)
+async def open_case(
+    harness: ServiceHarness, org_id: str = ORG, requires_mail_in: bool = False, **overrides
+):
+    plan = plan_published(org_id=org_id, requires_mail_in=requires_mail_in)
     await harness.deliver(plan)
     event = filed(plan.plan_id, org_id=org_id, **overrides)
     await harness.deliver(event)
@@ -106,6 +113,46 @@ class TestQueue:
         assert [i["case_id"] for i in response.json()["items"]] == [str(decided)]
         assert response.json()["items"][0]["status"] == "approved"
 
+    async def test_mail_in_flag_and_information_count(self, harness: ServiceHarness):
+        mailed, _ = await open_case(harness, requires_mail_in=True)
+        await open_case(harness)
+        response = await harness.client.get(f"{API}/queue", headers=reviewer(harness))
+        items = {i["application_id"]: i for i in response.json()["items"]}
+        mail_in = items.pop(str(mailed.application_id))
+        [plain] = items.values()
+        assert mail_in["requires_mail_in"] is True
+        assert (mail_in["findings"]["info"], mail_in["findings"]["failed"]) == (1, 0)
+        assert plain["requires_mail_in"] is False and plain["findings"]["info"] == 0
+
+    async def test_summary_names_the_failed_eligibility_checks(self, harness: ServiceHarness):
+        await open_case(
+            harness,
+            prior_certificate=prior(level=3),
+            work_history=[period("2015-01", "2020-12"), period("2020-01", None)],
+        )
+        response = await harness.client.get(f"{API}/queue", headers=reviewer(harness))
+        [item] = response.json()["items"]
+        assert item["findings"]["failed_codes"] == [
+            "prior_certificate_level",
+            "work_history_overlap",
+        ]
+
+    async def test_forfeited_cases_are_listed_under_their_status(self, harness: ServiceHarness):
+        event, case_id = await open_case(harness)
+        await harness.deliver(
+            ApplicationForfeited(
+                application_id=event.application_id,
+                candidate_id=event.candidate_id,
+                plan_id=event.plan_id,
+                reason="纸质材料未在报名截止前寄达",
+            )
+        )
+        headers = reviewer(harness)
+        pending = await harness.client.get(f"{API}/queue", headers=headers)
+        assert pending.json()["items"] == []
+        response = await harness.client.get(f"{API}/queue?status=forfeited", headers=headers)
+        assert [i["case_id"] for i in response.json()["items"]] == [str(case_id)]
+
     async def test_other_organisation_sees_nothing(self, harness: ServiceHarness):
         await open_case(harness)
         response = await harness.client.get(f"{API}/queue", headers=reviewer(harness, OTHER_ORG))
@@ -148,6 +195,101 @@ class TestGetCase:
         assert [h["revision"] for h in body["history"]] == [1]
         assert body["history"][0]["document_kinds"] == ["id_front", "photo"]
         assert [a["action"] for a in body["audit"]] == ["opened"]
+
+    async def test_shows_prior_certificate_work_history_and_eligibility_findings(
+        self, harness: ServiceHarness
+    ):
+        _, case_id = await open_case(harness)
+        body = (
+            await harness.client.get(f"{API}/cases/{case_id}", headers=reviewer(harness))
+        ).json()
+        assert body["prior_certificate"] == {
+            "occupation_code": "4-01-02-02",
+            "occupation_name": "电子商务师",
+            "level": 2,
+            "certificate_number": "S000044000001234",
+            "issued_on": "2018-05-20",
+        }
+        assert [(p["from_month"], p["to_month"], p["unit"]) for p in body["work_history"]] == [
+            ("2012-03-01", "2016-06-01", "甲公司"),
+            ("2016-07-01", "2025-12-01", "乙公司"),
+        ]
+        assert body["work_history"][0]["referee_phone"] == "13900139000"
+        assert body["total_work_months"] == HISTORY_MONTHS
+        assert (body["requires_mail_in"], body["mail_in_deadline"]) == (False, None)
+        findings = {f["code"]: f for f in body["findings"]}
+        for code in (
+            "years_worked",
+            "prior_certificate",
+            "prior_certificate_level",
+            "prior_certificate_occupation",
+            "prior_certificate_issued",
+            "work_after_prior_certificate",
+            "work_history_dates",
+            "work_history_overlap",
+        ):
+            assert findings[code]["outcome"] == "passed", code
+            assert findings[code]["message"]
+        assert body["findings_summary"]["failed"] == 0
+        assert body["history"][0]["total_work_months"] == HISTORY_MONTHS
+
+    async def test_mail_in_plan_shows_the_deadline_and_the_information(
+        self, harness: ServiceHarness
+    ):
+        _, case_id = await open_case(harness, requires_mail_in=True)
+        body = (
+            await harness.client.get(f"{API}/cases/{case_id}", headers=reviewer(harness))
+        ).json()
+        assert body["requires_mail_in"] is True
+        assert body["mail_in_deadline"] is not None
+        mail_in = next(f for f in body["findings"] if f["code"] == "mail_in")
+        assert mail_in["outcome"] == "info"
+        assert "邮寄纸质材料" in mail_in["message"]
+        assert body["findings_summary"]["info"] == 1
+
+    async def test_resubmission_shows_the_previous_revision_and_its_decision(
+        self, harness: ServiceHarness
+    ):
+        headers = reviewer(harness, account_id=uuid4())
+        event, case_id = await claimed_case(harness, headers, prior_certificate=prior(level=3))
+        reject = await harness.client.post(
+            f"{API}/cases/{case_id}/reject",
+            headers=headers,
+            json={"reasons": [{"code": "not_eligible"}], "comment": "证书等级不够"},
+        )
+        assert reject.status_code == 200
+        await harness.deliver(resubmitted(event, prior_certificate=prior(level=2)))
+
+        queue = (await harness.client.get(f"{API}/queue", headers=headers)).json()["items"]
+        assert [(i["case_id"], i["revision"]) for i in queue] == [(str(case_id), 2)]
+        body = (await harness.client.get(f"{API}/cases/{case_id}", headers=headers)).json()
+        assert (body["status"], body["revision"], body["decided_at"]) == ("pending", 2, None)
+        assert body["prior_certificate"]["level"] == 2
+        assert body["findings_summary"]["failed"] == 0
+        current, previous = body["history"]
+        assert (current["revision"], current["outcome"], current["decision"]) == (
+            2,
+            "pending",
+            None,
+        )
+        assert (previous["revision"], previous["outcome"]) == (1, "rejected")
+        assert previous["decision"]["reasons"] == [
+            {"code": "not_eligible", "text": "不符合所选申报条件"}
+        ]
+        assert previous["decision"]["comment"] == "证书等级不够"
+        failed = [f["code"] for f in previous["findings"] if f["outcome"] == "failed"]
+        assert failed == ["prior_certificate_level"]
+
+    async def test_candidate_cannot_read_a_case(self, harness: ServiceHarness):
+        # Candidates learn decisions from registration; reviewer identities stay here.
+        event, case_id = await open_case(harness)
+        candidate = harness.headers(Role.CANDIDATE, account_id=event.candidate_id)
+        for path in (
+            f"{API}/cases/{case_id}",
+            f"{API}/cases/by-application/{event.application_id}",
+            f"{API}/cases/{case_id}/audit",
+        ):
+            assert_problem(await harness.client.get(path, headers=candidate), 403)
 
     async def test_by_application(self, harness: ServiceHarness):
         event, case_id = await open_case(harness)

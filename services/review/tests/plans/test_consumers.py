@@ -24,6 +24,26 @@ class TestExamPlanPublished:
         assert plan.conditions[0]["code"] == "L2_PLUS_4Y"
         assert plan.conditions[0]["min_years_after_prior"] == 4
 
+    async def test_keeps_occupation_and_mail_in_rule(self, harness: ServiceHarness):
+        event = plan_published(requires_mail_in=True)
+        await harness.deliver(event)
+        plan = await plan_row(harness, event.plan_id)
+        assert (plan.occupation_code, plan.occupation_name) == ("4-01-02-02", "电子商务师")
+        assert plan.requires_mail_in is True
+        assert plan.registration_closes_at == event.registration_closes_at
+        assert plan.conditions[0]["related_occupations"] == ["营销员", "互联网营销师"]
+
+    async def test_republication_may_lift_the_mail_in_rule(self, harness: ServiceHarness):
+        first = plan_published(requires_mail_in=True)
+        newer = plan_published(
+            plan_id=first.plan_id,
+            requires_mail_in=False,
+            occurred_at=first.occurred_at + timedelta(minutes=5),
+        )
+        await harness.deliver(first)
+        await harness.deliver(newer)
+        assert (await plan_row(harness, first.plan_id)).requires_mail_in is False
+
     async def test_same_event_twice_keeps_one_plan(self, harness: ServiceHarness):
         event = plan_published()
         await harness.deliver(event)

@@ -6,7 +6,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from review.cases.service import CaseService
 from review.config import ReviewSettings
-from skillcert.events import ApplicationResubmitted, ApplicationSubmitted, ApplicationWithdrawn
+from skillcert.events import (
+    ApplicationForfeited,
+    ApplicationResubmitted,
+    ApplicationSubmitted,
+    ApplicationWithdrawn,
+)
 from skillcert.service import context_of
 
 
@@ -26,3 +31,7 @@ async def on_application_resubmitted(session: AsyncSession, event: ApplicationRe
 
 async def on_application_withdrawn(session: AsyncSession, event: ApplicationWithdrawn) -> None:
     await _service(session).withdraw(event)
+
+
+async def on_application_forfeited(session: AsyncSession, event: ApplicationForfeited) -> None:
+    await _service(session).forfeit(event)

@@ -46,6 +46,11 @@ class ReviewCase(Base):
     condition_code: Mapped[str | None] = mapped_column(String(50))
     years_worked: Mapped[int | None] = mapped_column(Integer)
     documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # PriorCertificate / WorkPeriod dumps as submitted; null on cases opened before review kept
+    # them (shown as none).
+    prior_certificate: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    work_history: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    total_work_months: Mapped[int | None] = mapped_column(Integer)
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     claimed_by: Mapped[UUID | None]
@@ -71,6 +76,7 @@ class CaseRevision(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     condition_code: Mapped[str | None] = mapped_column(String(50))
     years_worked: Mapped[int | None] = mapped_column(Integer)
+    total_work_months: Mapped[int | None] = mapped_column(Integer)
     # The application as submitted in this revision (documents included), for the history view.
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     outcome: Mapped[str] = mapped_column(String(20))

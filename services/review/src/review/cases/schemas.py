@@ -55,10 +55,14 @@ class FindingsSummaryView(BaseModel):
     passed: int
     failed: int
     skipped: int
+    info: int = Field(description="notes for the reviewer that judge nothing, e.g. mail-in")
     failed_codes: list[str]
 
 
 class FindingView(BaseModel):
+    """One automatic pre-check: `outcome` is passed, failed, skipped (not applicable or left to
+    the reviewer) or info (nothing to judge; e.g. the paper forms are to be mailed)."""
+
     model_config = ConfigDict(from_attributes=True)
 
     code: str
@@ -82,8 +86,30 @@ class QueueItem(BaseModel):
     submitted_at: datetime
     due_at: datetime
     overdue: bool
+    requires_mail_in: bool
     claim: ClaimView | None
     findings: FindingsSummaryView
+
+
+class PriorCertificateView(BaseModel):
+    """The previous certificate (上一级别证书) the candidate declared."""
+
+    occupation_code: str
+    occupation_name: str | None = None
+    level: int
+    certificate_number: str | None = None
+    issued_on: date | None = None
+
+
+class WorkPeriodView(BaseModel):
+    """One work history entry (工作经历); `to_month` None means still there."""
+
+    from_month: date
+    to_month: date | None = None
+    unit: str
+    post: str
+    referee: str | None = None
+    referee_phone: str | None = None
 
 
 class DocumentView(BaseModel):
@@ -119,6 +145,7 @@ class RevisionView(BaseModel):
     outcome: str
     condition_code: str | None
     years_worked: int | None
+    total_work_months: int | None
     document_kinds: list[str]
     findings: list[FindingView]
     decision: DecisionView | None
@@ -140,7 +167,9 @@ class AuditEntryView(BaseModel):
 
 class CaseDetail(BaseModel):
     """A case as its reviewer sees it: the full ID number (to compare with the ID photos),
-    pre-check findings, documents with short-lived download links, history and audit."""
+    prior certificate and work history, pre-check findings, documents with short-lived download
+    links, history (each revision with its findings and decision) and audit. Staff only: the
+    candidate never reads this, so reviewer identities stay inside the organisation."""
 
     case_id: UUID
     application_id: UUID
@@ -158,6 +187,13 @@ class CaseDetail(BaseModel):
     condition_code: str | None
     condition_title: str | None
     years_worked: int | None
+    total_work_months: int | None
+    prior_certificate: PriorCertificateView | None
+    work_history: list[WorkPeriodView]
+    requires_mail_in: bool
+    mail_in_deadline: datetime | None = Field(
+        description="when the paper forms must have arrived (end of registration), if mailed"
+    )
     submitted_at: datetime
     due_at: datetime
     overdue: bool

@@ -34,10 +34,12 @@ from review.cases.schemas import (
     DocumentView,
     FindingsSummaryView,
     FindingView,
+    PriorCertificateView,
     QueueItem,
     ReasonView,
     RejectRequest,
     RevisionView,
+    WorkPeriodView,
 )
 from review.config import ReviewSettings
 from review.plans.models import ReviewPlan
@@ -46,6 +48,7 @@ from skillcert.auth import Principal
 from skillcert.errors import Conflict, NotFound
 from skillcert.events import (
     ApplicationApproved,
+    ApplicationForfeited,
     ApplicationRejected,
     ApplicationResubmitted,
     ApplicationSubmitted,
@@ -73,12 +76,31 @@ def _conditions(plan: ReviewPlan | None) -> list[PlanCondition] | None:
     return [PlanCondition.model_validate(c) for c in plan.conditions]
 
 
+def _facts(plan: ReviewPlan | None) -> rules.PlanFacts | None:
+    if plan is None:
+        return None
+    return rules.PlanFacts(
+        conditions=_conditions(plan) or [],
+        occupation_code=plan.occupation_code,
+        occupation_name=plan.occupation_name,
+        requires_mail_in=plan.requires_mail_in,
+        mail_in_deadline=plan.registration_closes_at,
+    )
+
+
+def _mail_in_deadline(plan: ReviewPlan | None) -> datetime | None:
+    if plan is None or not plan.requires_mail_in:
+        return None
+    return plan.registration_closes_at
+
+
 def _summary(findings: list[CaseFinding]) -> FindingsSummaryView:
     summary = rules.summarize([(f.code, f.outcome) for f in findings])
     return FindingsSummaryView(
         passed=summary.passed,
         failed=summary.failed,
         skipped=summary.skipped,
+        info=summary.info,
         failed_codes=summary.failed_codes,
     )
 
@@ -161,8 +183,11 @@ class CaseService:
                 condition_code=event.condition_code,
                 years_worked=event.years_worked,
                 documents=event.documents,
+                prior_certificate=event.prior_certificate,
+                work_history=event.work_history,
+                total_work_months=event.total_work_months,
             ),
-            _conditions(plan),
+            _facts(plan),
             today=event.submitted_at.astimezone(rules.CHINA_TZ).date(),
         )
         if case is None:
@@ -186,6 +211,7 @@ class CaseService:
                 received_at=now,
                 condition_code=event.condition_code,
                 years_worked=event.years_worked,
+                total_work_months=event.total_work_months,
                 snapshot=event.model_dump(
                     mode="json",
                     include={
@@ -197,6 +223,9 @@ class CaseService:
                         "condition_code",
                         "years_worked",
                         "documents",
+                        "prior_certificate",
+                        "work_history",
+                        "total_work_months",
                     },
                 ),
                 outcome=RevisionOutcome.PENDING,
@@ -243,6 +272,13 @@ class CaseService:
         case.condition_code = event.condition_code
         case.years_worked = event.years_worked
         case.documents = [d.model_dump(mode="json") for d in event.documents]
+        case.prior_certificate = (
+            event.prior_certificate.model_dump(mode="json")
+            if event.prior_certificate is not None
+            else None
+        )
+        case.work_history = [p.model_dump(mode="json") for p in event.work_history]
+        case.total_work_months = event.total_work_months
         case.submitted_at = event.submitted_at
         case.due_at = rules.due_at(event.submitted_at, self.settings.review_working_days)
         # A reviewer who claimed the old revision has not seen this one.
@@ -251,29 +287,66 @@ class CaseService:
         case.updated_at = now
 
     async def withdraw(self, event: ApplicationWithdrawn) -> None:
+        """The candidate withdrew: the case closes whatever review had concluded."""
+        await self._close(
+            event,
+            CaseAction.WITHDRAW,
+            AuditAction.WITHDRAWN,
+            RevisionOutcome.WITHDRAWN,
+            ActorKind.CANDIDATE,
+            actor_id=event.candidate_id,
+            reason=event.reason,
+        )
+
+    async def forfeit(self, event: ApplicationForfeited) -> None:
+        """Registration declared the application forfeited (视为放弃), e.g. the paper forms
+        did not arrive by the deadline: a pending or approved case closes as forfeited."""
+        await self._close(
+            event,
+            CaseAction.FORFEIT,
+            AuditAction.FORFEITED,
+            RevisionOutcome.FORFEITED,
+            ActorKind.SYSTEM,
+            actor_id=None,
+            reason=event.reason,
+        )
+
+    async def _close(
+        self,
+        event: ApplicationWithdrawn | ApplicationForfeited,
+        action: CaseAction,
+        audit_action: AuditAction,
+        outcome: RevisionOutcome,
+        actor_kind: ActorKind,
+        *,
+        actor_id: UUID | None,
+        reason: str | None,
+    ) -> None:
         case = await self.repo.by_application(event.application_id, lock=True)
         if case is None:
-            log.warning("withdrawal of unknown application %s ignored", event.application_id)
+            log.warning("%s of unknown application %s ignored", action, event.application_id)
             return
-        target = rules.next_status(CaseStatus(case.status), CaseAction.WITHDRAW)
+        target = rules.next_status(CaseStatus(case.status), action)
         if target is None:
+            log.info("%s of %s application %s ignored", action, case.status, event.application_id)
             return
+        # A decided revision keeps its decision in the history; only an undecided one closes.
         current = await self.repo.revision(case.id, case.revision)
         if current is not None and current.outcome == RevisionOutcome.PENDING:
-            current.outcome = RevisionOutcome.WITHDRAWN
+            current.outcome = outcome
         from_status = case.status
         case.status = target
         case.claimed_by = case.claimed_by_name = case.claim_expires_at = None
         case.updated_at = self.now()
         self._audit(
             case,
-            AuditAction.WITHDRAWN,
-            ActorKind.CANDIDATE,
-            actor_id=event.candidate_id,
-            actor_name=case.candidate_name,
+            audit_action,
+            actor_kind,
+            actor_id=actor_id,
+            actor_name=case.candidate_name if actor_kind is ActorKind.CANDIDATE else None,
             from_status=from_status,
             to_status=case.status,
-            details={"event_id": str(event.event_id), "reason": event.reason},
+            details={"event_id": str(event.event_id), "reason": reason},
         )
         await self.session.flush()
 
@@ -298,7 +371,7 @@ class CaseService:
         if principal.org_id is None:
             return []
         cases = await self.repo.queue(principal.org_id, status, after, limit)
-        titles = await self.plans.titles(c.plan_id for c in cases)
+        plans = await self.plans.by_ids(c.plan_id for c in cases)
         by_case: dict[UUID, list[CaseFinding]] = defaultdict(list)
         for finding in await self.repo.current_findings([c.id for c in cases]):
             by_case[finding.case_id].append(finding)
@@ -308,7 +381,7 @@ class CaseService:
                 case_id=c.id,
                 application_id=c.application_id,
                 plan_id=c.plan_id,
-                plan_title=titles.get(c.plan_id),
+                plan_title=plans[c.plan_id].title if c.plan_id in plans else None,
                 status=CaseStatus(c.status),
                 revision=c.revision,
                 candidate_name=c.candidate_name,
@@ -317,6 +390,7 @@ class CaseService:
                 submitted_at=c.submitted_at,
                 due_at=c.due_at,
                 overdue=c.status == CaseStatus.PENDING and c.due_at < now,
+                requires_mail_in=c.plan_id in plans and plans[c.plan_id].requires_mail_in,
                 claim=_claim_view(c, now),
                 findings=_summary(by_case[c.id]),
             )
@@ -359,6 +433,7 @@ class CaseService:
                 outcome=r.outcome,
                 condition_code=r.condition_code,
                 years_worked=r.years_worked,
+                total_work_months=r.total_work_months,
                 document_kinds=[d["kind"] for d in r.snapshot.get("documents", [])],
                 findings=[FindingView.model_validate(f) for f in findings_by_revision[r.revision]],
                 decision=_decision_view(decisions[r.revision]) if r.revision in decisions else None,
@@ -384,6 +459,15 @@ class CaseService:
             condition_code=case.condition_code,
             condition_title=condition.title if condition is not None else None,
             years_worked=case.years_worked,
+            total_work_months=case.total_work_months,
+            prior_certificate=(
+                PriorCertificateView.model_validate(case.prior_certificate)
+                if case.prior_certificate is not None
+                else None
+            ),
+            work_history=[WorkPeriodView.model_validate(p) for p in case.work_history or []],
+            requires_mail_in=plan is not None and plan.requires_mail_in,
+            mail_in_deadline=_mail_in_deadline(plan),
             submitted_at=case.submitted_at,
             due_at=case.due_at,
             overdue=case.status == CaseStatus.PENDING and case.due_at < now,

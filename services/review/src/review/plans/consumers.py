@@ -1,4 +1,5 @@
-"""The plan read model: exam.plan.published keeps the owner and conditions of each plan."""
+"""The plan read model: exam.plan.published keeps the owner, occupation, conditions and
+mail-in rule of each plan."""
 
 from __future__ import annotations
 
@@ -13,25 +14,25 @@ from skillcert.events import ExamPlanPublished
 log = logging.getLogger("review.plans")
 
 
+def _take(plan: ReviewPlan, event: ExamPlanPublished) -> None:
+    plan.org_id, plan.org_name, plan.title = event.org_id, event.org_name, event.title
+    plan.level = event.level
+    plan.occupation_code, plan.occupation_name = event.occupation_code, event.occupation_name
+    plan.conditions = [c.model_dump(mode="json") for c in event.conditions]
+    plan.requires_mail_in = event.requires_mail_in
+    plan.registration_closes_at = event.registration_closes_at
+    plan.published_at = event.occurred_at
+
+
 async def on_plan_published(session: AsyncSession, event: ExamPlanPublished) -> None:
     repo = PlanRepository(session)
-    conditions = [c.model_dump(mode="json") for c in event.conditions]
     plan = await repo.get(event.plan_id)
     if plan is None:
-        repo.add(
-            ReviewPlan(
-                plan_id=event.plan_id,
-                org_id=event.org_id,
-                org_name=event.org_name,
-                title=event.title,
-                level=event.level,
-                conditions=conditions,
-                published_at=event.occurred_at,
-            )
-        )
+        plan = ReviewPlan(plan_id=event.plan_id)
+        _take(plan, event)
+        repo.add(plan)
     elif event.occurred_at >= plan.published_at:
-        plan.org_id, plan.org_name, plan.title = event.org_id, event.org_name, event.title
-        plan.level, plan.conditions, plan.published_at = event.level, conditions, event.occurred_at
+        _take(plan, event)
     else:
         # A republication overtaken by a newer one must not roll the plan back.
         log.info("older publication of plan %s ignored", event.plan_id)

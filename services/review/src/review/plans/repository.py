@@ -16,14 +16,12 @@ class PlanRepository:
     async def get(self, plan_id: UUID) -> ReviewPlan | None:
         return await self.session.get(ReviewPlan, plan_id)
 
-    async def titles(self, plan_ids: Iterable[UUID]) -> dict[UUID, str]:
+    async def by_ids(self, plan_ids: Iterable[UUID]) -> dict[UUID, ReviewPlan]:
         ids = set(plan_ids)
         if not ids:
             return {}
-        rows = await self.session.execute(
-            select(ReviewPlan.plan_id, ReviewPlan.title).where(ReviewPlan.plan_id.in_(ids))
-        )
-        return dict(rows.tuples().all())
+        rows = await self.session.execute(select(ReviewPlan).where(ReviewPlan.plan_id.in_(ids)))
+        return {plan.plan_id: plan for plan in rows.scalars()}
 
     def add(self, plan: ReviewPlan) -> None:
         self.session.add(plan)
