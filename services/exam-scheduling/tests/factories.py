@@ -16,6 +16,9 @@ API = "/api/v1/exam-scheduling"
 ORG = "ORG-DEMO"
 INST = "INST-DEMO"
 ECOMMERCE = "4-01-02-02"
+SUPPLY_CHAIN = "4-02-06-05"
+INTERNET_MARKETING = "4-01-02-07"
+MARKETER = "4-01-02-01"  # 营销员
 
 OPENS = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
 
@@ -47,13 +50,24 @@ def plan_payload(**overrides: Any) -> dict[str, Any]:
                 "title": "取得本职业或相关职业二级/技师证书后，累计从事本职业或相关工作满5年",
                 "prior_level": 2,
                 "min_years_after_prior": 5,
-                "related_occupations": ["营销员", "互联网营销师"],
-                "required_materials": ["id_front", "id_back", "photo", "previous_certificate"],
+                "related_occupations": [MARKETER, INTERNET_MARKETING],
+                "required_materials": ["id_front", "id_back", "photo", "prior_certificate"],
             }
         ],
     }
     payload.update(overrides)
     return payload
+
+
+def future_windows() -> dict[str, str]:
+    """Windows around now: registration open, the exam a month ahead (cancellable)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    return {
+        "registration_opens_at": (now - timedelta(days=1)).isoformat(),
+        "registration_closes_at": (now + timedelta(days=10)).isoformat(),
+        "exam_starts_at": (now + timedelta(days=30)).isoformat(),
+        "exam_ends_at": (now + timedelta(days=30, hours=3)).isoformat(),
+    }
 
 
 def org_admin(harness: ServiceHarness, org_id: str = ORG) -> dict[str, str]:

@@ -13,6 +13,8 @@ from skillcert.testing import ServiceHarness
 from ..factories import (
     API,
     ECOMMERCE,
+    INTERNET_MARKETING,
+    MARKETER,
     ORG,
     count,
     create_plan,
@@ -201,8 +203,8 @@ class TestPublishPlan:
         [condition] = event.conditions
         assert condition.code == "L2+5Y"
         assert (condition.prior_level, condition.min_years_after_prior) == (2, 5)
-        assert condition.related_occupations == ["营销员", "互联网营销师"]
-        assert "previous_certificate" in condition.required_materials
+        assert condition.related_occupations == [MARKETER, INTERNET_MARKETING]
+        assert "prior_certificate" in condition.required_materials
 
     async def test_publishing_twice_is_409_and_one_event(self, harness: ServiceHarness):
         plan = await create_plan(harness)
@@ -280,7 +282,7 @@ class TestListPlans:
 
     async def test_filters_by_occupation_and_level(self, harness: ServiceHarness):
         await create_plan(harness)
-        await create_plan(harness, occupation_code="4-01-02-07", level=3)
+        await create_plan(harness, occupation_code=INTERNET_MARKETING, level=3, conditions=[])
         response = await harness.client.get(
             f"{API}/plans?occupation_code=4-01-02-07&level=3", headers=org_admin(harness)
         )

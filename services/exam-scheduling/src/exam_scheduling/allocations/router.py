@@ -36,7 +36,7 @@ async def plan_roster(plan_id: UUID, principal: OrgAdmin, session: DbSession) ->
 @router.post(
     "/plans/{plan_id}/allocations/schedule",
     response_model=ScheduleResult,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(400, 401, 403, 404),
 )
 async def schedule_waiting(
     plan_id: UUID, principal: OrgAdmin, session: DbSession

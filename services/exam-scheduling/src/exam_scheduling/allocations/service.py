@@ -19,11 +19,11 @@ from exam_scheduling.allocations.rules import (
 from exam_scheduling.allocations.schemas import RosterEntry, ScheduleResult, Ticket
 from exam_scheduling.plans.models import ExamPlan
 from exam_scheduling.plans.repository import PlanRepository
-from exam_scheduling.plans.rules import owns, visible
+from exam_scheduling.plans.rules import PlanStatus, owns, visible
 from skillcert import events
 from skillcert.auth import Principal
 from skillcert.bus.base import PermanentFailure
-from skillcert.errors import Forbidden, NotFound
+from skillcert.errors import Forbidden, NotFound, RuleViolation
 from skillcert.outbox import record
 from skillcert.pii import mask_id_number
 
@@ -67,8 +67,9 @@ class AllocationService:
             candidate.approved_at = event.decided_at
         await self.session.flush()
 
-    async def allocate(self, event: events.OrderPaid) -> SeatAllocation:
-        """Give a paid candidate the first free seat of the plan, or queue them as waiting."""
+    async def allocate(self, event: events.OrderPaid) -> SeatAllocation | None:
+        """Give a paid candidate the first free seat of the plan, or queue them as waiting;
+        nothing for a cancelled plan (payment refunds the fee when it hears of the cancel)."""
         candidate = await self.repo.candidate(event.application_id)
         if candidate is None:
             raise CandidateNotYetApproved(
@@ -77,6 +78,9 @@ class AllocationService:
         plan = await self.plans.get(event.plan_id, lock=True)
         if plan is None:
             raise PermanentFailure(f"order {event.order_id} is for unknown plan {event.plan_id}")
+        if plan.status == PlanStatus.CANCELLED:
+            log.info("plan %s is cancelled; payment %s not seated", plan.id, event.order_id)
+            return None
         # Under the plan lock a second payment of the same application sees the first one.
         existing = await self.repo.allocation_for(event.application_id)
         if existing is not None:
@@ -100,6 +104,8 @@ class AllocationService:
     async def schedule_waiting(self, principal: Principal, plan_id: UUID) -> ScheduleResult:
         """Seat the plan's waiting candidates, first paid first, after rooms or sites were added."""
         plan = await self._owned(principal, plan_id, lock=True)
+        if plan.status == PlanStatus.CANCELLED:
+            raise RuleViolation("考试计划已取消，不能安排考场")
         rooms = await self.repo.plan_rooms(plan.id)
         taken = await self.repo.taken_seats(plan.id)
         waiting = await self.repo.waiting(plan.id)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from exam_scheduling.catalogue.schemas import OccupationOut
+from exam_scheduling.catalogue.schemas import OccupationDetailOut, OccupationOut
 from exam_scheduling.catalogue.service import CatalogueService
+from exam_scheduling.fields import Code
+from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
 
 router = service_router("/api/v1/exam-scheduling", tags=["exam-scheduling: catalogue"])
@@ -11,3 +13,14 @@ router = service_router("/api/v1/exam-scheduling", tags=["exam-scheduling: catal
 async def list_occupations(session: DbSession) -> list[OccupationOut]:
     """The occupations (职业) and levels (等级) plans can be opened for; public."""
     return await CatalogueService(session).occupations()
+
+
+@router.get(
+    "/occupations/{code}",
+    response_model=OccupationDetailOut,
+    responses=problem_responses(404, 422),
+)
+async def get_occupation(code: Code, session: DbSession) -> OccupationDetailOut:
+    """One occupation with its levels and related occupations (相关职业, exceptions applied);
+    public, so candidates can check whether their certificate counts."""
+    return await CatalogueService(session).occupation(code)

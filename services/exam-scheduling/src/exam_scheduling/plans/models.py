@@ -57,6 +57,8 @@ class ExamPlan(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
 
     subjects: Mapped[list[PlanSubject]] = relationship(
         lazy="selectin", order_by="PlanSubject.position", cascade="all, delete-orphan"

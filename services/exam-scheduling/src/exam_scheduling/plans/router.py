@@ -8,7 +8,7 @@ from fastapi import Depends, Query, Request
 
 from exam_scheduling.config import ExamSchedulingSettings
 from exam_scheduling.fields import Code
-from exam_scheduling.plans.schemas import AttachSites, PlanCreate, PlanOut
+from exam_scheduling.plans.schemas import AttachSites, CancelPlan, PlanCreate, PlanOut
 from exam_scheduling.plans.service import PlanService
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import problem_responses
@@ -77,3 +77,16 @@ async def attach_sites(
 async def publish_plan(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> PlanOut:
     """Publish a draft plan (发布): registration opens in its window."""
     return await PlanService(session).publish(principal, plan_id)
+
+
+@router.post(
+    "/plans/{plan_id}/cancel",
+    response_model=PlanOut,
+    responses=problem_responses(400, 401, 403, 404, 409, 422),
+)
+async def cancel_plan(
+    plan_id: UUID, data: CancelPlan, principal: OrgAdmin, session: DbSession
+) -> PlanOut:
+    """Cancel a published plan before its exam starts (取消): its applications close and paid
+    fees are refunded by the services that hear of it."""
+    return await PlanService(session).cancel(principal, plan_id, data)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from skillcert.auth import Principal, Role
 from skillcert.errors import FieldError
+from skillcert.events import MATERIAL_KINDS
 
 if TYPE_CHECKING:
     from exam_scheduling.plans.schemas import PlanCreate
@@ -19,15 +21,19 @@ MAX_SITES_PER_PLAN = 999
 class PlanStatus(StrEnum):
     DRAFT = "draft"  # 草稿: visible to its organisation only
     PUBLISHED = "published"  # 已发布: open for registration in its window
+    CANCELLED = "cancelled"  # 已取消: registrations end, paid fees are refunded
 
 
 class PlanAction(StrEnum):
     PUBLISH = "publish"
+    CANCEL = "cancel"
 
 
-# The one table of allowed plan transitions: (from, action) -> to.
+# The one table of allowed plan transitions: (from, action) -> to. A draft is not cancelled:
+# nobody outside the organisation has seen it yet.
 TRANSITIONS: dict[tuple[PlanStatus, PlanAction], PlanStatus] = {
     (PlanStatus.DRAFT, PlanAction.PUBLISH): PlanStatus.PUBLISHED,
+    (PlanStatus.PUBLISHED, PlanAction.CANCEL): PlanStatus.CANCELLED,
 }
 
 
@@ -36,8 +42,10 @@ def next_status(current: str, action: PlanAction) -> PlanStatus | None:
     return TRANSITIONS.get((PlanStatus(current), action))
 
 
-def plan_problems(data: PlanCreate) -> list[FieldError]:
-    """Field errors pydantic cannot see: window order, unique codes, pass within full score."""
+def plan_problems(data: PlanCreate, known_occupations: set[str]) -> list[FieldError]:
+    """Field errors pydantic cannot see: window order, unique codes, pass within full score,
+    and the conditions: prior level below the plan's, related occupations of the catalogue
+    (`known_occupations`), materials registration accepts."""
     problems: list[FieldError] = []
 
     def problem(field: str, message: str) -> None:
@@ -61,9 +69,21 @@ def plan_problems(data: PlanCreate) -> list[FieldError]:
             problem(f"subjects.{i}.pass_score", "合格分数不得高于满分")
     seen = set()
     for i, condition in enumerate(data.conditions):
+        at = f"conditions.{i}"
         if condition.code in seen:
-            problem(f"conditions.{i}.code", "申报条件代码重复")
+            problem(f"{at}.code", "申报条件代码重复")
         seen.add(condition.code)
+        # Level 1 is the highest: a level-1 plan builds on a level-2 certificate, never on 1.
+        if condition.prior_level is not None and condition.prior_level <= data.level:
+            problem(f"{at}.prior_level", "原证书等级须低于申报等级（一级最高，数字须更大）")
+        if condition.related_from_catalogue and condition.related_occupations:
+            problem(f"{at}.related_occupations", "已选择按职业目录填写相关职业，请勿再逐个列出")
+        for j, code in enumerate(condition.related_occupations):
+            if code not in known_occupations:
+                problem(f"{at}.related_occupations.{j}", "相关职业代码不存在")
+        for j, material in enumerate(condition.required_materials):
+            if material not in MATERIAL_KINDS:
+                problem(f"{at}.required_materials.{j}", "不支持的申报材料类型")
     return problems
 
 
@@ -78,5 +98,11 @@ def owns(principal: Principal, org_id: str) -> bool:
 
 
 def visible(principal: Principal, org_id: str, status: str) -> bool:
-    """Drafts are the organisation's own business; a published plan is visible to anyone."""
-    return status == PlanStatus.PUBLISHED or owns(principal, org_id)
+    """Drafts are the organisation's own business; a published plan is visible to anyone, and
+    stays so once cancelled, so its candidates can see what happened to it."""
+    return status != PlanStatus.DRAFT or owns(principal, org_id)
+
+
+def cancellable_in_time(exam_starts_at: datetime, at: datetime) -> bool:
+    """A plan can be cancelled until its exam starts; after that the candidates have sat."""
+    return at < exam_starts_at

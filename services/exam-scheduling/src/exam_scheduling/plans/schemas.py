@@ -40,8 +40,12 @@ class ConditionIn(BaseModel):
     code: Code
     title: Text200
     prior_level: int | None = Field(default=None, ge=1, le=5)
-    min_years_after_prior: int | None = Field(default=None, ge=0, le=50)
-    related_occupations: list[Text100] = Field(default_factory=list, max_length=100)
+    min_years_after_prior: int | None = Field(default=None, ge=0, le=30)
+    # Occupation codes of the catalogue (GET /occupations/{code}).
+    related_occupations: list[Code] = Field(default_factory=list, max_length=100)
+    # Take the related occupations from the catalogue (every list, minus exceptions) instead.
+    related_from_catalogue: bool = False
+    # Codes of skillcert.events.MATERIAL_KINDS.
     required_materials: list[Text50] = Field(default_factory=list, max_length=30)
 
 
@@ -59,6 +63,12 @@ class PlanCreate(BaseModel):
     requires_mail_in: bool = False
     subjects: list[SubjectIn] = Field(min_length=1, max_length=20)
     conditions: list[ConditionIn] = Field(default_factory=list, max_length=20)
+
+
+class CancelPlan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text200
 
 
 class AttachSites(BaseModel):
@@ -89,6 +99,7 @@ class ConditionOut(BaseModel):
     prior_level: int | None = None
     min_years_after_prior: int | None = None
     related_occupations: list[str] = []
+    related_from_catalogue: bool = False
     required_materials: list[str] = []
 
 
@@ -125,3 +136,5 @@ class PlanOut(BaseModel):
     sites: list[PlanSiteOut]
     created_at: datetime
     published_at: datetime | None
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None

@@ -8,12 +8,14 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exam_scheduling.catalogue.repository import CatalogueRepository
+from exam_scheduling.catalogue.service import CatalogueService
 from exam_scheduling.plans.models import ExamPlan, PlanSite, PlanSubject
 from exam_scheduling.plans.repository import PlanRepository
 from exam_scheduling.plans.rules import (
     MAX_SITES_PER_PLAN,
     PlanAction,
     PlanStatus,
+    cancellable_in_time,
     next_status,
     owns,
     plan_problems,
@@ -21,6 +23,7 @@ from exam_scheduling.plans.rules import (
 )
 from exam_scheduling.plans.schemas import (
     AttachSites,
+    CancelPlan,
     ConditionOut,
     PlanCreate,
     PlanOut,
@@ -47,12 +50,19 @@ class PlanService:
     async def create(self, principal: Principal, data: PlanCreate, org_name: str) -> PlanOut:
         if principal.org_id is None:
             raise Forbidden("当前账号未关联培训评价组织")
-        problems = plan_problems(data)
         catalogue = CatalogueRepository(self.session)
+        known = await catalogue.existing_codes(
+            code for c in data.conditions for code in c.related_occupations
+        )
+        problems = plan_problems(data, known)
         occupation = await catalogue.occupation(data.occupation_code)
         if occupation is None:
             problems.append(
                 FieldError(field="occupation_code", message="职业不存在", code="unknown")
+            )
+        elif not occupation.certified:
+            problems.append(
+                FieldError(field="occupation_code", message="该职业暂未开放认定", code="rule")
             )
         level = await catalogue.level(data.level)
         if level is None:
@@ -74,7 +84,7 @@ class PlanService:
             exam_ends_at=data.exam_ends_at,
             fee_fen=data.fee_fen,
             requires_mail_in=data.requires_mail_in,
-            conditions=[c.model_dump() for c in data.conditions],
+            conditions=await self._conditions(data),
             status=PlanStatus.DRAFT,
             created_at=now(),
             subjects=[
@@ -147,6 +157,44 @@ class PlanService:
         await record(self.session, published_event(plan))
         return await self._out(plan)
 
+    async def cancel(self, principal: Principal, plan_id: UUID, data: CancelPlan) -> PlanOut:
+        """Cancel a published plan before its exam (取消考试计划): registration closes its
+        applications and payment refunds the paid fees when they hear of it."""
+        plan = await self.repo.get(plan_id, lock=True)
+        # Another organisation's plan is not theirs to manage: as if it did not exist.
+        if plan is None or not owns(principal, plan.org_id):
+            raise NotFound("考试计划不存在")
+        status = next_status(plan.status, PlanAction.CANCEL)
+        if status is None:
+            if plan.status == PlanStatus.CANCELLED:
+                raise Conflict("考试计划已取消")
+            raise Conflict("考试计划尚未发布，不能取消")
+        at = now()
+        if not cancellable_in_time(plan.exam_starts_at, at):
+            raise RuleViolation("考试已开始，不能取消考试计划")
+        plan.status = status
+        plan.cancelled_at = at
+        plan.cancel_reason = data.reason
+        await self.session.flush()
+        await record(
+            self.session,
+            events.ExamPlanCancelled(plan_id=plan.id, org_id=plan.org_id, reason=data.reason),
+        )
+        return await self._out(plan)
+
+    async def _conditions(self, data: PlanCreate) -> list[dict[str, object]]:
+        """The conditions as stored and published; a condition asking for the catalogue's
+        related occupations gets the concrete list now, so the plan does not change later when
+        the catalogue does."""
+        catalogue = CatalogueService(self.session)
+        conditions = []
+        for condition in data.conditions:
+            stored = condition.model_dump()
+            if condition.related_from_catalogue:
+                stored["related_occupations"] = await catalogue.related_codes(data.occupation_code)
+            conditions.append(stored)
+        return conditions
+
     async def _visible(self, principal: Principal, plan_id: UUID, lock: bool = False) -> ExamPlan:
         plan = await self.repo.get(plan_id, lock=lock)
         if plan is None or not visible(principal, plan.org_id, plan.status):
@@ -202,6 +250,8 @@ def plan_out(plan: ExamPlan, sites: list[tuple[PlanSite, Site]]) -> PlanOut:
         ],
         created_at=plan.created_at,
         published_at=plan.published_at,
+        cancelled_at=plan.cancelled_at,
+        cancel_reason=plan.cancel_reason,
     )
 
 
