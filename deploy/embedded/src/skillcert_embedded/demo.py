@@ -57,7 +57,7 @@ def plan_payload(title: str = DEMO_PLAN_TITLE) -> dict[str, Any]:
                 "title": "取得本职业或相关职业二级/技师证书后，累计从事本职业工作满4年",
                 "prior_level": 2,
                 "min_years_after_prior": 4,
-                "related_occupations": ["4-01-02-07"],
+                "related_from_catalogue": True,
                 "required_materials": ["photo"],
             }
         ],
