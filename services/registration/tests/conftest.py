@@ -33,12 +33,46 @@ def _noise_image(width: int, height: int, seed: int = 7) -> Image.Image:
     return Image.frombytes("RGB", (width, height), rnd.randbytes(width * height * 3))
 
 
+def portrait(
+    share: float,
+    size: tuple[int, int] = (358, 441),
+    background: tuple[int, int, int] = (255, 255, 255),
+) -> Image.Image:
+    """An ID-photo-like image: a plain background and a noisy "person" of `share` of the
+    width, from 15 % down to the bottom edge (shoulders touch it), clear of the border band."""
+    width, height = size
+    image = Image.new("RGB", size, background)
+    person_w = max(8, int(width * share))
+    person = _noise_image(person_w, height - int(height * 0.15))
+    image.paste(person, ((width - person_w) // 2, int(height * 0.15)))
+    return image
+
+
 @cache
-def jpeg_between(low_kb: float, high_kb: float) -> bytes:
-    """A real JPEG whose size lies in [low_kb, high_kb] KB: noise compresses predictably."""
-    for side in range(64, 800, 4):
+def jpeg_between(
+    low_kb: float,
+    high_kb: float,
+    size: tuple[int, int] = (358, 441),
+    background: tuple[int, int, int] = (255, 255, 255),
+) -> bytes:
+    """A real JPEG photo of `size` whose file size lies in [low_kb, high_kb] KB; by default a
+    white-background portrait that passes the ID-photo checks."""
+    for quality in (95, 85, 75, 60, 45, 30, 15):
+        for step in range(2, 19):
+            buffer = io.BytesIO()
+            portrait(step / 20, size, background).save(buffer, "JPEG", quality=quality)
+            data = buffer.getvalue()
+            if low_kb * 1024 <= len(data) <= high_kb * 1024:
+                return data
+    raise AssertionError("no JPEG size found")
+
+
+@cache
+def noise_jpeg(low_kb: float, high_kb: float) -> bytes:
+    """A real JPEG of ID-photo shape in the size range that is all noise: no background."""
+    for quality in range(95, 0, -5):
         buffer = io.BytesIO()
-        _noise_image(side, side).save(buffer, "JPEG", quality=75)
+        _noise_image(358, 441).save(buffer, "JPEG", quality=quality)
         data = buffer.getvalue()
         if low_kb * 1024 <= len(data) <= high_kb * 1024:
             return data
@@ -96,10 +130,63 @@ BASIC_INFO = {
     "gender": "male",
     "birth_date": BIRTH.isoformat(),
     "ethnic_group": "汉族",
+    "political_status": "群众",
     "education": "本科",
     "mobile": "13812345678",
+    "landline": "010-62345678",
     "email": "zhangsan@example.com",
     "postal_code": "100010",
+    "assessment_category": "考核鉴定",
+    "candidate_source": "社会人员",
+}
+
+WORK_HISTORY = [
+    {
+        "from_month": "2012-07",
+        "to_month": "2016-03",
+        "unit": "潍坊示例商贸有限公司",
+        "post": "网店运营",
+        "referee": "李四",
+        "referee_phone": "13912345678",
+    },
+    {
+        "from_month": "2016-03",
+        "to_month": None,
+        "unit": "示例电子商务有限公司",
+        "post": "电商运营主管",
+        "referee": "王五",
+        "referee_phone": "0536-8123456",
+    },
+]
+
+REGISTRATION_INFO: dict[str, Any] = {
+    "id_type": "resident_id",
+    "id_number": resident_id(),
+    "registering_unit": "示例电子商务有限公司",
+    "work_unit": "示例电子商务有限公司",
+    "years_worked": 6,
+    "enterprise_type": "有限责任公司",
+    "hukou": {"province": "370000", "city": "370700", "county": "370702"},
+    "residence": {
+        "province": "110000",
+        "city": "110100",
+        "county": "110108",
+        "address": "中关村大街1号",
+    },
+    "work_unit_address": {
+        "province": "110000",
+        "city": "110100",
+        "county": "110105",
+        "address": "建国路88号",
+    },
+    "work_history": WORK_HISTORY,
+}
+
+PRIOR_CERTIFICATE = {
+    "occupation_code": "4-01-02-02",
+    "level": 2,
+    "certificate_number": "Y000044000000123",
+    "issued_on": "2018-06-30",
 }
 
 
@@ -153,19 +240,14 @@ class Kit:
     async def fill(
         self, headers: dict[str, str], application_id: str, condition: str = "L1-B"
     ) -> None:
+        chosen: dict[str, Any] = {"condition_code": condition}
+        if condition == "L1-A":  # builds on a level-2 certificate
+            chosen["prior_certificate"] = PRIOR_CERTIFICATE
         steps = [
             ("basic-info", BASIC_INFO),
             ("identity", {"identity": "employee"}),
-            (
-                "registration-info",
-                {
-                    "id_type": "resident_id",
-                    "id_number": resident_id(),
-                    "work_unit": "示例电子商务有限公司",
-                    "years_worked": 6,
-                },
-            ),
-            ("condition", {"condition_code": condition}),
+            ("registration-info", REGISTRATION_INFO),
+            ("condition", chosen),
         ]
         for step, body in steps:
             response = await self.put(headers, application_id, step, body)
@@ -253,7 +335,8 @@ async def seed_application(
 
 @pytest.fixture(scope="session")
 async def harness() -> AsyncIterator[ServiceHarness]:
-    async with ServiceHarness(build_spec) as h:
+    # The tests hold the service to the seeds' full forms (see RegistrationSettings).
+    async with ServiceHarness(build_spec, settings_overrides={"require_seed_fields": True}) as h:
         yield h
 
 

@@ -8,11 +8,13 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from registration.applications import models as _applications_models  # noqa: F401  (tables)
+from registration.applications.jobs import forfeit_loop
 from registration.applications.router import router as applications_router
 from registration.base import Base
 from registration.config import RegistrationSettings
 from registration.documents import models as _documents_models  # noqa: F401
 from registration.documents.router import router as documents_router
+from registration.forms.router import router as forms_router
 from registration.plans import models as _plans_models  # noqa: F401
 from registration.plans.router import router as plans_router
 from registration.subscriptions import HANDLERS
@@ -28,8 +30,9 @@ def build_spec(settings: RegistrationSettings | None = None) -> ServiceSpec:
         settings=settings or RegistrationSettings(),
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        routers=[plans_router, applications_router, documents_router],
+        routers=[plans_router, forms_router, applications_router, documents_router],
         handlers=HANDLERS,
+        background=[forfeit_loop],
     )
 
 

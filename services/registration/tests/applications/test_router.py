@@ -9,7 +9,16 @@ from registration.applications.models import Application
 from skillcert.auth import Role
 from skillcert.events import ApplicationResubmitted, ApplicationSubmitted, ApplicationWithdrawn
 from skillcert.testing import ServiceHarness
-from tests.conftest import API, BASIC_INFO, BIRTH, Kit, jpeg_between, resident_id
+from tests.conftest import (
+    API,
+    BASIC_INFO,
+    BIRTH,
+    PRIOR_CERTIFICATE,
+    REGISTRATION_INFO,
+    Kit,
+    jpeg_between,
+    resident_id,
+)
 
 SUBMITTED = "registration.application.submitted.v1"
 RESUBMITTED = "registration.application.resubmitted.v1"
@@ -165,7 +174,7 @@ class TestSaveRegistrationInfo:
             headers,
             application_id,
             "registration-info",
-            {"id_type": "resident_id", "id_number": number.lower(), "years_worked": 6},
+            {**REGISTRATION_INFO, "id_number": number.lower()},
         )
         assert response.status_code == 200, response.text
         assert response.json()["registration_info"]["id_number"] == number
@@ -178,7 +187,7 @@ class TestSaveRegistrationInfo:
             headers,
             application_id,
             "registration-info",
-            {"id_type": "resident_id", "id_number": wrong},
+            {**REGISTRATION_INFO, "id_number": wrong},
         )
         body = problem(response, 422)
         assert fields(body) == ["id_number"]
@@ -192,7 +201,7 @@ class TestSaveRegistrationInfo:
             headers,
             application_id,
             "registration-info",
-            {"id_type": "resident_id", "id_number": resident_id(birth=other_birth)},
+            {**REGISTRATION_INFO, "id_number": resident_id(birth=other_birth)},
         )
         body = problem(response, 422)
         assert [(e["field"], e["code"]) for e in body["errors"]] == [
@@ -206,7 +215,7 @@ class TestSaveRegistrationInfo:
             headers,
             application_id,
             "registration-info",
-            {"id_type": "resident_id", "id_number": resident_id(male=False)},
+            {**REGISTRATION_INFO, "id_number": resident_id(male=False)},
         )
         assert [e["code"] for e in problem(response, 422)["errors"]] == ["gender_mismatch"]
 
@@ -216,7 +225,7 @@ class TestSaveRegistrationInfo:
             headers,
             application_id,
             "registration-info",
-            {"id_type": "resident_id", "id_number": resident_id(), "years_worked": -1},
+            {**REGISTRATION_INFO, "years_worked": -1},
         )
         assert fields(problem(response, 422)) == ["years_worked"]
 
@@ -235,7 +244,10 @@ class TestSaveCondition:
         headers = kit.candidate()
         application = await kit.new_application(headers, (await kit.open_plan()).plan_id)
         response = await kit.put(
-            headers, application["id"], "condition", {"condition_code": "L1-A"}
+            headers,
+            application["id"],
+            "condition",
+            {"condition_code": "L1-A", "prior_certificate": PRIOR_CERTIFICATE},
         )
         assert response.json()["required_materials"] == ["photo", "application_form"]
 

@@ -1,8 +1,10 @@
 """The state machine and the field rules, without I/O."""
 
+import io
 from datetime import date
 
 import pytest
+from PIL import Image
 
 from registration.applications.rules import (
     EDITABLE,
@@ -11,12 +13,18 @@ from registration.applications.rules import (
     ApplicationStatus,
     EventFit,
     IdType,
+    Period,
     fit_of,
     id_number_problem,
     identity_conflicts,
+    months_worked,
     next_status,
+    overlapping,
+    period_problems,
+    prior_level_problem,
+    too_young,
 )
-from registration.documents.rules import inspect
+from registration.documents.rules import background_of, inspect
 from tests.conftest import jpeg_between, png_between, resident_id
 
 S = ApplicationStatus
@@ -116,3 +124,112 @@ class TestInspectPhoto:
             "application/pdf"
         )
         assert not inspect("application_form", b"GIF89a" + bytes(100)).ok
+
+
+def m(text: str) -> date:
+    year, month = text.split("-")
+    return date(int(year), int(month), 1)
+
+
+TODAY = date(2026, 11, 23)
+
+
+class TestWorkHistory:
+    def test_months_are_counted_inclusively_and_a_hand_over_month_once(self):
+        periods = [Period(m("2010-01"), m("2015-06")), Period(m("2015-06"), m("2020-01"))]
+        assert months_worked(periods, TODAY) == 66 + 55
+
+    def test_still_there_counts_up_to_this_month(self):
+        assert months_worked([Period(m("2026-01"), None)], TODAY) == 11
+
+    def test_overlapping_months_are_counted_once(self):
+        periods = [Period(m("2020-01"), m("2020-12")), Period(m("2020-06"), m("2021-03"))]
+        assert months_worked(periods, TODAY) == 15
+
+    def test_a_hand_over_month_is_no_overlap(self):
+        periods = [Period(m("2010-01"), m("2015-06")), Period(m("2015-06"), None)]
+        assert overlapping(periods, TODAY) == []
+
+    def test_two_jobs_at_once_overlap_whatever_their_order(self):
+        periods = [
+            Period(m("2018-01"), None),
+            Period(m("2010-01"), m("2015-06")),
+            Period(m("2015-01"), m("2016-01")),
+        ]
+        assert overlapping(periods, TODAY) == [(1, 2)]
+
+    def test_a_month_inside_another_period_is_an_overlap(self):
+        periods = [Period(m("2010-01"), m("2015-06")), Period(m("2012-03"), m("2012-03"))]
+        assert overlapping(periods, TODAY) == [(0, 1)]
+
+    def test_future_and_reversed_months(self):
+        assert period_problems(Period(m("2027-01"), None), TODAY) == {
+            "from_month": "起始年月不能晚于当前月份"
+        }
+        assert "to_month" in period_problems(Period(m("2020-01"), m("2019-12")), TODAY)
+        assert "to_month" in period_problems(Period(m("2020-01"), m("2026-12")), TODAY)
+        assert period_problems(Period(m("2020-01"), m("2026-11")), TODAY) == {}
+
+    def test_no_work_before_sixteen(self):
+        assert too_young(m("2006-02"), date(1990, 3, 7))
+        assert not too_young(m("2006-03"), date(1990, 3, 7))
+        # 29 February + 16 years is a leap day again: the month of it counts
+        assert too_young(m("2008-01"), date(1992, 2, 29))
+        assert not too_young(m("2008-02"), date(1992, 2, 29))
+        assert not too_young(m("2000-01"), None)
+
+
+class TestPriorCertificate:
+    def test_the_level_named_or_higher(self):
+        assert prior_level_problem(2, 2) is None
+        assert prior_level_problem(1, 2) is None
+        assert prior_level_problem(3, 2) == "原证书等级须为2级及以上"
+
+
+class TestForfeit:
+    def test_approved_and_paid_forfeit_others_not(self):
+        assert next_status(S.APPROVED, Action.FORFEIT) is S.FORFEITED
+        assert next_status(S.PAID, Action.FORFEIT) is S.FORFEITED
+        for status in (S.SUBMITTED, S.SCHEDULED, S.WITHDRAWN):
+            with pytest.raises(ValueError):
+                next_status(status, Action.FORFEIT)
+
+    def test_events_after_forfeiting_are_stale(self):
+        assert fit_of(S.FORFEITED, Action.PAY) is EventFit.STALE
+        assert fit_of(S.FORFEITED, Action.SCHEDULE) is EventFit.STALE
+
+
+class TestInspectIdPhoto:
+    def test_a_blue_background_is_refused(self):
+        verdict = inspect("photo", jpeg_between(45, 75, background=(120, 180, 235)))
+        assert (verdict.code, verdict.problem) == (
+            "background",
+            "照片须为白色背景的证件照，请更换白底照片后重新上传",
+        )
+
+    def test_a_light_grey_background_is_refused(self):
+        assert inspect("photo", jpeg_between(45, 75, background=(200, 200, 200))).code == (
+            "background"
+        )
+
+    def test_a_square_or_landscape_photo_is_refused(self):
+        verdict = inspect("photo", jpeg_between(45, 75, size=(400, 400)))
+        assert verdict.code == "dimensions" and "宽高比" in (verdict.problem or "")
+
+    def test_a_thumbnail_is_refused(self):
+        verdict = inspect("photo", jpeg_between(40, 80, size=(200, 270)))
+        assert verdict.code == "dimensions" and "宽度" in (verdict.problem or "")
+
+    def test_a_sideways_phone_photo_is_judged_as_shown(self):
+        # Stored landscape with EXIF orientation 6 (rotate 90°): shown as a portrait.
+        sideways = Image.open(io.BytesIO(jpeg_between(45, 75))).rotate(90, expand=True)
+        assert sideways.width > sideways.height
+        exif = Image.Exif()
+        exif[0x0112] = 6
+        for quality in (95, 90, 85, 80, 75, 70, 60, 50):
+            buffer = io.BytesIO()
+            sideways.save(buffer, "JPEG", quality=quality, exif=exif)
+            if 40 * 1024 <= len(buffer.getvalue()) <= 80 * 1024:
+                break
+        assert inspect("photo", buffer.getvalue()).ok
+        assert background_of(sideways.rotate(-90, expand=True))[0] > 240

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from registration.documents.models import Document
 from skillcert.testing import ServiceHarness
-from tests.conftest import API, Kit, jpeg_between, png_between, send_to_storage
+from tests.conftest import API, Kit, jpeg_between, noise_jpeg, png_between, send_to_storage
 
 
 def problem(response: Any, status: int) -> dict[str, Any]:
@@ -161,3 +161,65 @@ class TestConfirmUpload:
         )
         problem(confirm, 400)
         assert await statuses(harness) == [("id_front", "pending")]
+
+
+class TestIdPhotoChecks:
+    """What arrived is a real JPEG of the right size, but not an ID photo: refused with the
+    reason, marked rejected, and the accepted photo stays."""
+
+    async def _refused(
+        self, kit: Kit, harness: ServiceHarness, data: bytes, code: str
+    ) -> dict[str, Any]:
+        headers, application_id = await draft(kit)
+        good = await kit.upload(headers, application_id, "photo", jpeg_between(45, 75))
+        assert good.status_code == 200, good.text
+        body = problem(await kit.upload(headers, application_id, "photo", data), 422)
+        assert [(e["field"], e["code"]) for e in body["errors"]] == [("file", code)]
+        assert await statuses(harness) == [("photo", "accepted"), ("photo", "rejected")]
+        detail = await kit.get(headers, application_id)
+        accepted = [d for d in detail["documents"] if d["status"] == "accepted"]
+        assert [d["id"] for d in accepted] == [good.json()["id"]]
+        assert detail["steps"]["materials"] is True
+        return body
+
+    async def test_a_non_white_background_is_refused(self, kit: Kit, harness: ServiceHarness):
+        blue = jpeg_between(45, 75, background=(120, 180, 235))
+        body = await self._refused(kit, harness, blue, "background")
+        assert body["errors"][0]["message"] == "照片须为白色背景的证件照，请更换白底照片后重新上传"
+
+    async def test_a_photo_without_any_background_is_refused(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        await self._refused(kit, harness, noise_jpeg(45, 75), "background")
+
+    async def test_a_square_photo_is_refused_for_its_aspect_ratio(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        square = jpeg_between(45, 75, size=(400, 400))
+        body = await self._refused(kit, harness, square, "dimensions")
+        assert "宽高比" in body["errors"][0]["message"]
+
+    async def test_an_oversized_photo_is_refused_and_does_not_replace_the_good_one(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        headers, application_id = await draft(kit)
+        await kit.upload(headers, application_id, "photo", jpeg_between(45, 75))
+        # Declared within the limit, but the object in storage is larger (a PUT-capable client
+        # or a re-upload to the same key): the check of what arrived refuses it.
+        large = jpeg_between(85, 100, size=(500, 650))
+        response = await kit.client.post(
+            f"{API}/applications/{application_id}/documents",
+            json={"kind": "photo", "content_type": "image/jpeg", "size": 60_000},
+            headers=headers,
+        )
+        document = response.json()
+        await harness.ctx.storage.put(
+            f"registration/{application_id}/{document['document_id']}", large, "image/jpeg"
+        )
+        confirm = await kit.client.post(
+            f"{API}/applications/{application_id}/documents/{document['document_id']}/confirm",
+            headers=headers,
+        )
+        body = problem(confirm, 422)
+        assert [(e["field"], e["code"]) for e in body["errors"]] == [("file", "size")]
+        assert await statuses(harness) == [("photo", "accepted"), ("photo", "rejected")]

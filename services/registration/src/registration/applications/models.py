@@ -26,6 +26,10 @@ class Application(Base):
             sqlite_where=text("status <> 'withdrawn'"),
         ),
         Index("ix_applications_candidate_created", "candidate_id", "created_at"),
+        # the staff list: an organisation's applications, newest first
+        Index("ix_applications_org_created", "org_id", "created_at"),
+        # the forfeit job: approved/paid applications of the plans past their mail-in deadline
+        Index("ix_applications_plan_status", "plan_id", "status"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
@@ -46,6 +50,10 @@ class Application(Base):
     mobile: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(100))
     postal_code: Mapped[str | None] = mapped_column(String(6))
+    political_status: Mapped[str | None] = mapped_column(String(30))
+    landline: Mapped[str | None] = mapped_column(String(30))
+    assessment_category: Mapped[str | None] = mapped_column(String(20))
+    candidate_source: Mapped[str | None] = mapped_column(String(20))
     # step 2 身份选择
     identity: Mapped[str | None] = mapped_column(String(20))
     # step 3 报名信息
@@ -53,8 +61,35 @@ class Application(Base):
     id_number: Mapped[str | None] = mapped_column(String(30))
     work_unit: Mapped[str | None] = mapped_column(String(200))
     years_worked: Mapped[int | None] = mapped_column(Integer)
+    registering_unit: Mapped[str | None] = mapped_column(String(200))
+    enterprise_type: Mapped[str | None] = mapped_column(String(30))
+    # GB/T 2260 codes
+    hukou_province: Mapped[str | None] = mapped_column(String(6))
+    hukou_city: Mapped[str | None] = mapped_column(String(6))
+    hukou_county: Mapped[str | None] = mapped_column(String(6))
+    residence_province: Mapped[str | None] = mapped_column(String(6))
+    residence_city: Mapped[str | None] = mapped_column(String(6))
+    residence_county: Mapped[str | None] = mapped_column(String(6))
+    residence_address: Mapped[str | None] = mapped_column(String(200))
+    work_unit_province: Mapped[str | None] = mapped_column(String(6))
+    work_unit_city: Mapped[str | None] = mapped_column(String(6))
+    work_unit_county: Mapped[str | None] = mapped_column(String(6))
+    work_unit_address: Mapped[str | None] = mapped_column(String(200))
+    # Entries as the event's WorkPeriod (ISO dates); read and written whole with the row, so
+    # submit needs no extra query for them.
+    work_history: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )
     # step 4 申报条件
     condition_code: Mapped[str | None] = mapped_column(String(50))
+    # as the event's PriorCertificate
+    prior_certificate: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    # seed 004: paper forms by post (邮寄材料), logged by the organisation's staff
+    mail_in_received_on: Mapped[date | None] = mapped_column(Date)
+    mail_in_tracking_number: Mapped[str | None] = mapped_column(String(40))
+    mail_in_recorded_by: Mapped[UUID | None]
+    mail_in_recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     rejection_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     ticket_number: Mapped[str | None] = mapped_column(String(50))

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.applications.models import Application, StatusChange
 from registration.applications.rules import ApplicationStatus
+from registration.plans.models import ExamPlan
 
 
 class ApplicationRepository:
@@ -30,6 +31,63 @@ class ApplicationRepository:
         if lock:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def with_plan(
+        self, application_id: UUID, candidate_id: UUID | None = None, *, lock: bool = False
+    ) -> tuple[Application, ExamPlan] | None:
+        """The application and its plan in one round trip (the submit path is benchmarked);
+        with `candidate_id`, only if that candidate owns it. The lock is the application's."""
+        query = (
+            select(Application, ExamPlan)
+            .join(ExamPlan, ExamPlan.plan_id == Application.plan_id)
+            .where(Application.id == application_id)
+        )
+        if candidate_id is not None:
+            query = query.where(Application.candidate_id == candidate_id)
+        if lock:
+            query = query.with_for_update(of=Application)
+        row = (await self.session.execute(query)).one_or_none()
+        return (row[0], row[1]) if row is not None else None
+
+    async def overdue_mail_in(self, at: datetime, limit: int) -> list[Application]:
+        """Approved or paid applications of mail-in plans whose deadline has passed and whose
+        paper forms were never logged; locked, skipping those another replica holds."""
+        query = (
+            select(Application)
+            .join(ExamPlan, ExamPlan.plan_id == Application.plan_id)
+            .where(
+                ExamPlan.requires_mail_in.is_(True),
+                ExamPlan.registration_closes_at <= at,
+                Application.status.in_([ApplicationStatus.APPROVED, ApplicationStatus.PAID]),
+                Application.mail_in_received_on.is_(None),
+            )
+            .order_by(Application.id)
+            .limit(limit)
+            .with_for_update(of=Application, skip_locked=True)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def page_of_org(
+        self,
+        org_id: str,
+        plan_id: UUID | None,
+        status: str | None,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> list[Application]:
+        query = select(Application).where(Application.org_id == org_id)
+        if plan_id is not None:
+            query = query.where(Application.plan_id == plan_id)
+        if status is not None:
+            query = query.where(Application.status == status)
+        if after is not None:
+            created_at, application_id = after
+            query = query.where(
+                (Application.created_at < created_at)
+                | ((Application.created_at == created_at) & (Application.id < application_id))
+            )
+        query = query.order_by(Application.created_at.desc(), Application.id.desc()).limit(limit)
+        return list((await self.session.execute(query)).scalars())
 
     async def for_update(self, application_id: UUID) -> Application | None:
         query = select(Application).where(Application.id == application_id).with_for_update()

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Body, Depends, Query
+from fastapi import Body, Depends, Query, Request
 
 from registration.applications.models import Application
 from registration.applications.rules import STATUS_LABELS, ApplicationStatus
@@ -15,19 +15,32 @@ from registration.applications.schemas import (
     BasicInfoOut,
     ConditionIn,
     CreateApplicationIn,
+    DivisionOut,
     DocumentOut,
     IdentityIn,
+    MailInIn,
+    MailInOut,
+    PriorCertificateOut,
     ReasonOut,
     RegistrationInfoIn,
     RegistrationInfoOut,
+    StaffApplicationSummary,
     StatusChangeOut,
     StepsOut,
     WithdrawIn,
+    WorkPeriodOut,
 )
-from registration.applications.service import ApplicationService, ApplicationView, steps_done
+from registration.applications.service import (
+    ApplicationService,
+    ApplicationView,
+    steps_done,
+    total_work_months,
+)
+from registration.config import RegistrationSettings
+from registration.divisions.rules import label
 from registration.documents.rules import DocumentStatus
 from registration.plans.models import ExamPlan
-from registration.plans.rules import required_materials
+from registration.plans.rules import mail_in_deadline, required_materials
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import FieldError, InvalidInput, problem_responses
 from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
@@ -36,6 +49,16 @@ from skillcert.pii import mask_id_number, mask_phone
 router = service_router("/api/v1/registration", tags=["registration: applications"])
 
 Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
+Staff = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.ORG_ADMIN))]
+
+
+def _settings(request: Request) -> RegistrationSettings:
+    settings = request.app.state.ctx.settings
+    assert isinstance(settings, RegistrationSettings)
+    return settings
+
+
+Settings = Annotated[RegistrationSettings, Depends(_settings)]
 
 _EDIT_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
 
@@ -56,6 +79,10 @@ def application_out(view: ApplicationView) -> ApplicationOut:
             mobile=a.mobile,
             email=a.email,
             postal_code=a.postal_code,
+            political_status=a.political_status,
+            landline=a.landline,
+            assessment_category=a.assessment_category,
+            candidate_source=a.candidate_source,
         )
     registration = None
     if a.id_number is not None and a.id_type is not None:
@@ -64,6 +91,17 @@ def application_out(view: ApplicationView) -> ApplicationOut:
             id_number=a.id_number,
             work_unit=a.work_unit,
             years_worked=a.years_worked,
+            registering_unit=a.registering_unit,
+            enterprise_type=a.enterprise_type,
+            hukou=_division(a.hukou_province, a.hukou_city, a.hukou_county),
+            residence=_division(
+                a.residence_province, a.residence_city, a.residence_county, a.residence_address
+            ),
+            work_unit_address=_division(
+                a.work_unit_province, a.work_unit_city, a.work_unit_county, a.work_unit_address
+            ),
+            work_history=[WorkPeriodOut.model_validate(w) for w in a.work_history],
+            total_work_months=total_work_months(a) or 0,
         )
     return ApplicationOut(
         id=a.id,
@@ -78,7 +116,20 @@ def application_out(view: ApplicationView) -> ApplicationOut:
         identity=a.identity,
         registration_info=registration,
         condition_code=a.condition_code,
+        prior_certificate=(
+            PriorCertificateOut.model_validate(a.prior_certificate) if a.prior_certificate else None
+        ),
         required_materials=materials,
+        mail_in=(
+            MailInOut(
+                required=True,
+                deadline=mail_in_deadline(plan.registration_closes_at),
+                received_on=a.mail_in_received_on,
+                tracking_number=a.mail_in_tracking_number,
+            )
+            if plan.requires_mail_in
+            else None
+        ),
         steps=StepsOut(
             **steps_done(a, plan), materials=all(kind in accepted for kind in materials)
         ),
@@ -90,6 +141,31 @@ def application_out(view: ApplicationView) -> ApplicationOut:
         created_at=a.created_at,
         updated_at=a.updated_at,
         submitted_at=a.submitted_at,
+    )
+
+
+def _division(
+    province: str | None, city: str | None, county: str | None, address: str | None = None
+) -> DivisionOut | None:
+    if province is None:
+        return None
+    return DivisionOut(
+        province=province,
+        city=city,
+        county=county,
+        address=address,
+        label=label(province, city, county),
+    )
+
+
+def staff_summary(a: Application, plan: ExamPlan | None) -> StaffApplicationSummary:
+    return StaffApplicationSummary(
+        **application_summary(a, plan).model_dump(),
+        candidate_id=a.candidate_id,
+        condition_code=a.condition_code,
+        total_work_months=total_work_months(a),
+        mail_in_required=plan.requires_mail_in if plan is not None else False,
+        mail_in_received_on=a.mail_in_received_on,
     )
 
 
@@ -185,10 +261,14 @@ async def get_application(
     responses=_EDIT_ERRORS,
 )
 async def save_basic_info(
-    application_id: UUID, body: BasicInfoIn, principal: Candidate, session: DbSession
+    application_id: UUID,
+    body: BasicInfoIn,
+    principal: Candidate,
+    session: DbSession,
+    settings: Settings,
 ) -> ApplicationOut:
-    """Step 1 基础信息."""
-    service = ApplicationService(session)
+    """Step 1 基础信息: options from GET /options; every wrong field answered at once."""
+    service = ApplicationService(session, settings)
     application = await service.save_basic_info(principal.account_id, application_id, body)
     return await _view(service, application)
 
@@ -213,10 +293,16 @@ async def save_identity(
     responses=_EDIT_ERRORS,
 )
 async def save_registration_info(
-    application_id: UUID, body: RegistrationInfoIn, principal: Candidate, session: DbSession
+    application_id: UUID,
+    body: RegistrationInfoIn,
+    principal: Candidate,
+    session: DbSession,
+    settings: Settings,
 ) -> ApplicationOut:
-    """Step 3 报名信息: ID type and number (resident IDs checked), unit, years worked."""
-    service = ApplicationService(session)
+    """Step 3 报名信息: ID (resident IDs checked against step 1), units, hukou / residence /
+    work-unit divisions (GB/T 2260, from GET /divisions), work history (months, no overlaps,
+    nothing after today; the total is computed)."""
+    service = ApplicationService(session, settings)
     application = await service.save_registration_info(principal.account_id, application_id, body)
     return await _view(service, application)
 
@@ -227,10 +313,15 @@ async def save_registration_info(
     responses=_EDIT_ERRORS,
 )
 async def save_condition(
-    application_id: UUID, body: ConditionIn, principal: Candidate, session: DbSession
+    application_id: UUID,
+    body: ConditionIn,
+    principal: Candidate,
+    session: DbSession,
+    settings: Settings,
 ) -> ApplicationOut:
-    """Step 4 申报条件: decides which materials are required."""
-    service = ApplicationService(session)
+    """Step 4 申报条件: decides which materials are required; a condition building on a lower
+    level takes the prior certificate (原证书)."""
+    service = ApplicationService(session, settings)
     application = await service.save_condition(principal.account_id, application_id, body)
     return await _view(service, application)
 
@@ -241,10 +332,10 @@ async def save_condition(
     responses=_EDIT_ERRORS,
 )
 async def submit_application(
-    application_id: UUID, principal: Candidate, session: DbSession
+    application_id: UUID, principal: Candidate, session: DbSession, settings: Settings
 ) -> ApplicationOut:
     """Submit for review (审核中); again after rejection or after editing while under review."""
-    service = ApplicationService(session)
+    service = ApplicationService(session, settings)
     application = await service.submit(principal.account_id, application_id)
     return await _view(service, application)
 
@@ -266,3 +357,49 @@ async def withdraw_application(
         principal.account_id, application_id, body.reason if body else None
     )
     return await _view(service, application)
+
+
+# --- the organisation's staff ----------------------------------------------------------------
+
+
+@router.post(
+    "/applications/{application_id}/mail-in",
+    response_model=ApplicationOut,
+    responses=problem_responses(400, 401, 403, 404, 409, 422),
+)
+async def record_mail_in(
+    application_id: UUID, body: MailInIn, principal: Staff, session: DbSession
+) -> ApplicationOut:
+    """Log the paper forms received by post (邮寄材料), for plans that require them; staff of
+    the plan's organisation only."""
+    service = ApplicationService(session)
+    application = await service.record_mail_in(principal, application_id, body)
+    return await _view(service, application)
+
+
+@router.get(
+    "/staff/applications",
+    response_model=Page[StaffApplicationSummary],
+    responses=problem_responses(401, 403, 422),
+)
+async def list_org_applications(
+    principal: Staff,
+    session: DbSession,
+    plan_id: UUID | None = None,
+    status: ApplicationStatus | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[StaffApplicationSummary]:
+    """Applications to the caller's organisation's plans, newest first; ID numbers and phones
+    masked."""
+    applications, plans = await ApplicationService(session).of_org(
+        principal, plan_id, status, _after(cursor), limit + 1
+    )
+    next_cursor = None
+    if len(applications) > limit:
+        last = applications[limit - 1]
+        next_cursor = encode_cursor({"c": last.created_at.isoformat(), "i": str(last.id)})
+    return Page(
+        items=[staff_summary(a, plans.get(a.plan_id)) for a in applications[:limit]],
+        next_cursor=next_cursor,
+    )

@@ -4,9 +4,11 @@ Pure functions only; the service applies them."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
@@ -25,6 +27,7 @@ class ApplicationStatus(StrEnum):
     RESULT_FAIL = "result_fail"
     CERTIFIED = "certified"
     WITHDRAWN = "withdrawn"
+    FORFEITED = "forfeited"  # paper material not received by the deadline (视为放弃)
 
 
 STATUS_LABELS: Final[dict[ApplicationStatus, str]] = {
@@ -38,6 +41,7 @@ STATUS_LABELS: Final[dict[ApplicationStatus, str]] = {
     ApplicationStatus.RESULT_FAIL: "不合格",
     ApplicationStatus.CERTIFIED: "已发证",
     ApplicationStatus.WITHDRAWN: "已撤回",
+    ApplicationStatus.FORFEITED: "逾期未邮寄材料（视为放弃）",
 }
 
 
@@ -51,6 +55,7 @@ class Action(StrEnum):
     FAIL = "fail"
     CERTIFY = "certify"
     WITHDRAW = "withdraw"
+    FORFEIT = "forfeit"
 
 
 S = ApplicationStatus
@@ -71,10 +76,19 @@ TRANSITIONS: Final[dict[tuple[ApplicationStatus, Action], ApplicationStatus]] = 
     (S.SUBMITTED, Action.WITHDRAW): S.WITHDRAWN,
     (S.REJECTED, Action.WITHDRAW): S.WITHDRAWN,
     (S.APPROVED, Action.WITHDRAW): S.WITHDRAWN,
+    # Seed 004: approved and paid candidates who have not mailed the paper forms by the
+    # deadline are treated as giving up (视为放弃考试资格).
+    (S.APPROVED, Action.FORFEIT): S.FORFEITED,
+    (S.PAID, Action.FORFEIT): S.FORFEITED,
 }
 
 #: The candidate may change the application only while review has not approved it (审核中仍可修改).
 EDITABLE: Final[frozenset[ApplicationStatus]] = frozenset({S.DRAFT, S.SUBMITTED, S.REJECTED})
+
+#: Staff may log the paper forms from submission on (some mail early) until the exam is over.
+MAIL_IN_RECORDABLE: Final[frozenset[ApplicationStatus]] = frozenset(
+    {S.SUBMITTED, S.REJECTED, S.APPROVED, S.PAID, S.SCHEDULED}
+)
 
 
 def can(current: ApplicationStatus, action: Action) -> bool:
@@ -113,7 +127,7 @@ def fit_of(current: ApplicationStatus, action: Action) -> EventFit:
     """Whether another service's event can move the application now."""
     if can(current, action):
         return EventFit.APPLY
-    if current is S.WITHDRAWN:
+    if current in (S.WITHDRAWN, S.FORFEITED):
         return EventFit.STALE
     sources = [src for (src, act) in TRANSITIONS if act is action]
     if sources and all(_STAGE[current] < _STAGE[src] for src in sources):
@@ -200,3 +214,125 @@ def identity_conflicts(
             )
         )
     return errors
+
+
+# --- step 1 contact details ---------------------------------------------------------------------
+
+#: A fixed-line number (固定电话): area code 0xx/0xxx, 7–8 digits, optional extension.
+LANDLINE_RE: Final = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$")
+#: Codes of the occupation catalogue (国家职业分类大典): 4-01-02-02, with a 工种 suffix at most.
+OCCUPATION_CODE_RE: Final = re.compile(r"^\d-\d{2}-\d{2}-\d{2}(-\d{2})?$")
+CERTIFICATE_NUMBER_RE: Final = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+
+#: Signing dates and months are the candidate's calendar: China has one time zone.
+CHINA: Final = ZoneInfo("Asia/Shanghai")
+#: Labour Law art. 15: no employment before 16, so no work history before then.
+MIN_WORKING_AGE: Final = 16
+MAX_WORK_PERIODS: Final = 20
+
+
+def today_cn(at: datetime | None = None) -> date:
+    return (at or datetime.now(CHINA)).astimezone(CHINA).date()
+
+
+# --- step 3 work history (工作经历) ---------------------------------------------------------------
+
+
+def month_start(value: date) -> date:
+    return value.replace(day=1)
+
+
+def _index(month: date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+@dataclass(frozen=True)
+class Period:
+    """One work period in whole months, both ends included; `to_month` None: still there."""
+
+    from_month: date
+    to_month: date | None
+
+    def end(self, current_month: date) -> date:
+        return self.to_month or current_month
+
+
+def period_problems(period: Period, today: date) -> dict[str, str]:
+    """Problems of one entry by its own field ('from_month' / 'to_month')."""
+    current = month_start(today)
+    problems: dict[str, str] = {}
+    if period.from_month > current:
+        problems["from_month"] = "起始年月不能晚于当前月份"
+    if period.to_month is not None:
+        if period.to_month < period.from_month:
+            problems["to_month"] = "截止年月不能早于起始年月"
+        elif period.to_month > current:
+            problems["to_month"] = "截止年月不能晚于申报表签字日期（当前月份）"
+    return problems
+
+
+def _overlap(a: Period, b: Period, current: date) -> bool:
+    """More than a hand-over: a job may end in the month the next one starts (counted once),
+    anything else sharing a month is two jobs at once."""
+    (first, second) = (
+        (a, b) if (a.from_month, a.end(current)) <= (b.from_month, b.end(current)) else (b, a)
+    )
+    shared_from = max(first.from_month, second.from_month)
+    shared_to = min(first.end(current), second.end(current))
+    if shared_from > shared_to:
+        return False
+    hand_over = (
+        shared_from == shared_to == first.end(current) == second.from_month
+        and first.from_month < second.from_month
+        and second.end(current) > first.end(current)
+    )
+    return not hand_over
+
+
+def overlapping(periods: list[Period], today: date) -> list[tuple[int, int]]:
+    """Pairs (earlier entry, later entry) by position that overlap; each later entry once."""
+    current = month_start(today)
+    found: list[tuple[int, int]] = []
+    for j in range(len(periods)):
+        for i in range(j):
+            if _overlap(periods[i], periods[j], current):
+                found.append((i, j))
+                break
+    return found
+
+
+def months_worked(periods: list[Period], today: date) -> int:
+    """Months covered by the history, a month shared by two entries counted once."""
+    current = month_start(today)
+    spans = sorted(
+        (_index(p.from_month), _index(min(p.end(current), current)))
+        for p in periods
+        if p.from_month <= current
+    )
+    total, reached = 0, -1
+    for start, end in spans:
+        start = max(start, reached + 1)
+        if end >= start:
+            total += end - start + 1
+            reached = end
+    return total
+
+
+def too_young(period_start: date, birth_date: date | None) -> bool:
+    if birth_date is None:
+        return False
+    try:
+        sixteenth = birth_date.replace(year=birth_date.year + MIN_WORKING_AGE)
+    except ValueError:  # born on 29 February
+        sixteenth = date(birth_date.year + MIN_WORKING_AGE, 3, 1)
+    return period_start < month_start(sixteenth)
+
+
+# --- step 4 prior certificate (原证书) -----------------------------------------------------------
+
+
+def prior_level_problem(level: int, prior_level: int) -> str | None:
+    """The certificate must be at least the level the condition names (1 is the highest)."""
+    if level <= prior_level:
+        return None
+    return f"原证书等级须为{prior_level}级及以上"

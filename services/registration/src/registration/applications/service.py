@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -17,36 +17,59 @@ from registration.applications.models import Application, StatusChange
 from registration.applications.repository import ApplicationRepository
 from registration.applications.rules import (
     EDITABLE,
+    MAIL_IN_RECORDABLE,
     Action,
     ApplicationStatus,
     EventFit,
+    Period,
     can,
     fit_of,
-    id_number_problem,
     identity_conflicts,
+    months_worked,
     next_status,
-    normalise_id_number,
+    prior_level_problem,
+    today_cn,
+    too_young,
 )
 from registration.applications.schemas import (
     BasicInfoIn,
     ConditionIn,
     IdentityIn,
+    MailInIn,
     RegistrationInfoIn,
 )
+from registration.config import RegistrationSettings
 from registration.documents.models import Document
 from registration.documents.repository import DocumentRepository
 from registration.documents.rules import kind_label
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
-from registration.plans.rules import condition_codes, required_materials, window_open
+from registration.plans.rules import (
+    aware,
+    condition_codes,
+    find_condition,
+    required_materials,
+    window_open,
+)
 from skillcert import outbox
-from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
+from skillcert.auth import Principal
+from skillcert.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+)
 from skillcert.events import (
+    ApplicationForfeited,
     ApplicationRejected,
     ApplicationResubmitted,
     ApplicationSubmitted,
     ApplicationWithdrawn,
+    PriorCertificate,
     SubmittedDocument,
+    WorkPeriod,
 )
 
 log = logging.getLogger("registration.applications")
@@ -77,16 +100,50 @@ def steps_done(application: Application, plan: ExamPlan) -> dict[str, bool]:
     }
 
 
+FORFEIT_REASON = "未在截止时间前邮寄纸质申报材料，视为放弃考试资格"
+
+
+def periods_of(work_history: list[dict[str, Any]]) -> list[Period]:
+    return [
+        Period(
+            date.fromisoformat(w["from_month"]),
+            date.fromisoformat(w["to_month"]) if w.get("to_month") else None,
+        )
+        for w in work_history
+    ]
+
+
+def total_work_months(application: Application, today: date | None = None) -> int | None:
+    """None when no history was given: "no months" and "not told" differ for review."""
+    if not application.work_history:
+        return None
+    return months_worked(periods_of(application.work_history), today or today_cn())
+
+
+def _required(field: str, message: str) -> FieldError:
+    return FieldError(field=field, message=message, code="required")
+
+
+def _too_young(application: Application, birth_date: date | None) -> list[FieldError]:
+    return [
+        FieldError(
+            field=f"work_history.{i}.from_month",
+            message="工作起始年月早于年满16周岁，请核对出生日期或工作经历",
+            code="too_young",
+        )
+        for i, period in enumerate(periods_of(application.work_history))
+        if too_young(period.from_month, birth_date)
+    ]
+
+
 async def load_editable(
     session: AsyncSession, candidate_id: UUID, application_id: UUID
 ) -> tuple[Application, ExamPlan]:
     """The candidate's own application, locked, provided it may still be changed now."""
-    application = await ApplicationRepository(session).of_candidate(
-        application_id, candidate_id, lock=True
-    )
-    if application is None:
+    found = await ApplicationRepository(session).with_plan(application_id, candidate_id, lock=True)
+    if found is None:
         raise NotFound("报名记录不存在")
-    plan = await _plan_of(session, application)
+    application, plan = found
     if application.status not in EDITABLE:
         raise Conflict("当前报名状态不允许修改")
     if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
@@ -109,11 +166,30 @@ async def _plan_of(session: AsyncSession, application: Application) -> ExamPlan:
 
 
 class ApplicationService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, settings: RegistrationSettings | None = None) -> None:
         self.session = session
         self.repo = ApplicationRepository(session)
         self.plans = PlanRepository(session)
         self.documents = DocumentRepository(session)
+        self.seed_fields_required = settings.require_seed_fields if settings else False
+        # The session's identity map holds rows weakly: the plan loaded with the application
+        # is kept here, so the answer built after the change needs no second query for it.
+        self._plans: dict[UUID, ExamPlan] = {}
+
+    async def _with_plan(
+        self, application_id: UUID, candidate_id: UUID | None = None
+    ) -> tuple[Application, ExamPlan] | None:
+        found = await self.repo.with_plan(application_id, candidate_id, lock=True)
+        if found is not None:
+            self._plans[found[1].plan_id] = found[1]
+        return found
+
+    async def _editable(
+        self, candidate_id: UUID, application_id: UUID
+    ) -> tuple[Application, ExamPlan]:
+        application, plan = await load_editable(self.session, candidate_id, application_id)
+        self._plans[plan.plan_id] = plan
+        return application, plan
 
     # --- the candidate --------------------------------------------------------------------
 
@@ -150,16 +226,31 @@ class ApplicationService:
     async def save_basic_info(
         self, candidate_id: UUID, application_id: UUID, data: BasicInfoIn
     ) -> Application:
-        application, _ = await load_editable(self.session, candidate_id, application_id)
-        conflicts = identity_conflicts(
+        application, _ = await self._editable(candidate_id, application_id)
+        errors = identity_conflicts(
             application.id_type,
             application.id_number,
             data.birth_date,
             data.gender,
             blame="basic_info",
         )
-        if conflicts:
-            raise InvalidInput("基础信息与身份证号码不一致", errors=conflicts)
+        if self.seed_fields_required:
+            if data.email is None:
+                errors.append(_required("email", "请填写电子邮箱"))
+            if data.candidate_source is None:
+                errors.append(_required("candidate_source", "请选择考生来源"))
+        if any(
+            too_young(p.from_month, data.birth_date) for p in periods_of(application.work_history)
+        ):
+            errors.append(
+                FieldError(
+                    field="birth_date",
+                    message="按此出生日期，已填工作经历早于年满16周岁，请核对",
+                    code="too_young",
+                )
+            )
+        if errors:
+            raise InvalidInput("基础信息有误，请根据提示修改", errors=errors)
         application.name = data.name
         application.gender = data.gender
         application.birth_date = data.birth_date
@@ -168,6 +259,10 @@ class ApplicationService:
         application.mobile = data.mobile
         application.email = data.email
         application.postal_code = data.postal_code
+        application.political_status = data.political_status
+        application.landline = data.landline
+        application.assessment_category = data.assessment_category
+        application.candidate_source = data.candidate_source
         mark_edited(application)
         await self.session.flush()
         return application
@@ -175,7 +270,7 @@ class ApplicationService:
     async def save_identity(
         self, candidate_id: UUID, application_id: UUID, data: IdentityIn
     ) -> Application:
-        application, _ = await load_editable(self.session, candidate_id, application_id)
+        application, _ = await self._editable(candidate_id, application_id)
         application.identity = data.identity
         mark_edited(application)
         await self.session.flush()
@@ -184,26 +279,57 @@ class ApplicationService:
     async def save_registration_info(
         self, candidate_id: UUID, application_id: UUID, data: RegistrationInfoIn
     ) -> Application:
-        application, _ = await load_editable(self.session, candidate_id, application_id)
-        id_number = normalise_id_number(data.id_type, data.id_number)
-        problem = id_number_problem(data.id_type, id_number)
-        if problem is not None:
-            raise InvalidInput(
-                problem, errors=[FieldError(field="id_number", message=problem, code="id_number")]
-            )
-        conflicts = identity_conflicts(
+        application, _ = await self._editable(candidate_id, application_id)
+        # Format, options, division chains, month order and overlaps were judged together by
+        # the schema; what needs the stored steps is judged here, again all at once.
+        errors = identity_conflicts(
             data.id_type,
-            id_number,
+            data.id_number,
             application.birth_date,
             application.gender,
             blame="id_number",
         )
-        if conflicts:
-            raise InvalidInput("身份证号码与基础信息不一致", errors=conflicts)
+        errors += [
+            FieldError(
+                field=f"work_history.{i}.from_month",
+                message="工作起始年月早于年满16周岁，请核对",
+                code="too_young",
+            )
+            for i, entry in enumerate(data.work_history)
+            if too_young(entry.from_month, application.birth_date)
+        ]
+        if self.seed_fields_required:
+            if data.registering_unit is None:
+                errors.append(_required("registering_unit", "请填写报名单位"))
+            if data.work_unit is None:
+                errors.append(_required("work_unit", "请填写所在单位"))
+            if data.residence is None:
+                errors.append(_required("residence", "请选择现居地所在省、市、区县"))
+            elif data.residence.address is None:
+                errors.append(_required("residence.address", "请填写现居地所在地址"))
+        if errors:
+            raise InvalidInput("报名信息有误，请根据提示修改", errors=errors)
         application.id_type = data.id_type
-        application.id_number = id_number
+        application.id_number = data.id_number
+        application.registering_unit = data.registering_unit
         application.work_unit = data.work_unit
         application.years_worked = data.years_worked
+        application.enterprise_type = data.enterprise_type
+        hukou, residence, unit = data.hukou, data.residence, data.work_unit_address
+        application.hukou_province = hukou.province if hukou else None
+        application.hukou_city = hukou.city if hukou else None
+        application.hukou_county = hukou.county if hukou else None
+        application.residence_province = residence.province if residence else None
+        application.residence_city = residence.city if residence else None
+        application.residence_county = residence.county if residence else None
+        application.residence_address = residence.address if residence else None
+        application.work_unit_province = unit.province if unit else None
+        application.work_unit_city = unit.city if unit else None
+        application.work_unit_county = unit.county if unit else None
+        application.work_unit_address = unit.address if unit else None
+        application.work_history = [
+            WorkPeriod(**entry.model_dump()).model_dump(mode="json") for entry in data.work_history
+        ]
         mark_edited(application)
         await self.session.flush()
         return application
@@ -211,23 +337,52 @@ class ApplicationService:
     async def save_condition(
         self, candidate_id: UUID, application_id: UUID, data: ConditionIn
     ) -> Application:
-        application, plan = await load_editable(self.session, candidate_id, application_id)
-        if data.condition_code not in condition_codes(plan.conditions):
+        application, plan = await self._editable(candidate_id, application_id)
+        condition = find_condition(plan.conditions, data.condition_code)
+        if condition is None:
             message = "所选申报条件不属于该考试计划"
             raise InvalidInput(
                 message,
                 errors=[FieldError(field="condition_code", message=message, code="unknown")],
             )
+        prior_level = condition.get("prior_level")
+        certificate = data.prior_certificate
+        errors: list[FieldError] = []
+        if prior_level is None:
+            # A condition without a lower level needs no certificate; one left over from a
+            # condition chosen earlier is dropped rather than refused.
+            certificate = None
+        elif certificate is None:
+            if self.seed_fields_required:
+                errors.append(
+                    _required("prior_certificate", "所选申报条件需填写原职业技能等级证书信息")
+                )
+        elif (problem := prior_level_problem(certificate.level, int(prior_level))) is not None:
+            errors.append(
+                FieldError(field="prior_certificate.level", message=problem, code="level")
+            )
+        if errors:
+            raise InvalidInput("申报条件信息有误，请根据提示修改", errors=errors)
         application.condition_code = data.condition_code
+        application.prior_certificate = None
+        if certificate is not None:
+            name = certificate.occupation_name
+            if name is None and certificate.occupation_code == plan.occupation_code:
+                name = plan.occupation_name
+            application.prior_certificate = PriorCertificate(
+                **certificate.model_dump(exclude={"occupation_name"}), occupation_name=name
+            ).model_dump(mode="json")
         mark_edited(application)
         await self.session.flush()
         return application
 
     async def submit(self, candidate_id: UUID, application_id: UUID) -> Application:
-        application = await self.repo.of_candidate(application_id, candidate_id, lock=True)
-        if application is None:
+        # Benchmarked path: application + plan in one query, the accepted documents in a
+        # second, then the update, the history row and the outbox row in one flush.
+        found = await self._with_plan(application_id, candidate_id)
+        if found is None:
             raise NotFound("报名记录不存在")
-        plan = await _plan_of(self.session, application)
+        application, plan = found
         status = ApplicationStatus(application.status)
         if not can(status, Action.SUBMIT):
             raise Conflict("当前报名状态不能提交")
@@ -267,6 +422,13 @@ class ApplicationService:
                 birth_date=application.birth_date,
                 condition_code=application.condition_code,
                 years_worked=application.years_worked,
+                prior_certificate=(
+                    PriorCertificate.model_validate(application.prior_certificate)
+                    if application.prior_certificate
+                    else None
+                ),
+                work_history=[WorkPeriod.model_validate(w) for w in application.work_history],
+                total_work_months=total_work_months(application),
                 documents=[
                     SubmittedDocument(
                         kind=d.kind,
@@ -314,6 +476,18 @@ class ApplicationService:
             application.gender,
             blame="id_number",
         )
+        errors += _too_young(application, application.birth_date)
+        condition = find_condition(plan.conditions, application.condition_code)
+        if (
+            self.seed_fields_required
+            and condition is not None
+            and condition.get("prior_level") is not None
+            and application.prior_certificate is None
+        ):
+            # The plan may have been republished with a level-building condition meanwhile.
+            errors.append(
+                _required("prior_certificate", "所选申报条件需填写原职业技能等级证书信息")
+            )
         errors += [
             FieldError(
                 field=f"documents.{kind}", message=f"请上传{kind_label(kind)}", code="missing"
@@ -360,10 +534,70 @@ class ApplicationService:
     async def view_of(self, application: Application) -> ApplicationView:
         return ApplicationView(
             application=application,
-            plan=await _plan_of(self.session, application),
+            plan=self._plans.get(application.plan_id) or await _plan_of(self.session, application),
             documents=await self.documents.current(application.id),
             history=await self.repo.history(application.id),
         )
+
+    # --- the organisation's staff ------------------------------------------------------------
+
+    async def record_mail_in(
+        self, staff: Principal, application_id: UUID, data: MailInIn
+    ) -> Application:
+        """Log that the paper forms (纸质申报材料) arrived; logging again corrects the entry."""
+        found = await self._with_plan(application_id)
+        # Another organisation's application is indistinguishable from none.
+        if found is None or not staff.is_staff_of(found[0].org_id):
+            raise NotFound("报名记录不存在")
+        application, plan = found
+        if not plan.requires_mail_in:
+            raise RuleViolation("该考试计划无需邮寄纸质材料")
+        if ApplicationStatus(application.status) not in MAIL_IN_RECORDABLE:
+            raise Conflict("当前报名状态不能登记邮寄材料")
+        if data.received_on < today_cn(aware(application.created_at)):
+            message = "收件日期不能早于报名日期"
+            raise InvalidInput(
+                message, errors=[FieldError(field="received_on", message=message, code="range")]
+            )
+        application.mail_in_received_on = data.received_on
+        application.mail_in_tracking_number = data.tracking_number
+        application.mail_in_recorded_by = staff.account_id
+        application.mail_in_recorded_at = now()
+        application.updated_at = now()
+        await self.session.flush()
+        return application
+
+    async def forfeit_overdue(self, at: datetime, limit: int) -> list[Application]:
+        """Approved or paid applications whose paper forms missed the deadline give up their
+        place (seed 004: 逾期未完成邮寄的，将视为放弃考试资格)."""
+        overdue = await self.repo.overdue_mail_in(at, limit)
+        for application in overdue:
+            self._move(application, Action.FORFEIT, note=FORFEIT_REASON)
+            await outbox.record(
+                self.session,
+                ApplicationForfeited(
+                    application_id=application.id,
+                    candidate_id=application.candidate_id,
+                    plan_id=application.plan_id,
+                    reason=FORFEIT_REASON,
+                ),
+            )
+        await self.session.flush()
+        return overdue
+
+    async def of_org(
+        self,
+        staff: Principal,
+        plan_id: UUID | None,
+        status: str | None,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> tuple[list[Application], dict[UUID, ExamPlan]]:
+        if staff.org_id is None:
+            raise Forbidden("当前账号未关联培训评价组织")
+        applications = await self.repo.page_of_org(staff.org_id, plan_id, status, after, limit)
+        plans = await self.plans.many({a.plan_id for a in applications})
+        return applications, plans
 
     # --- what other services report ---------------------------------------------------------
 

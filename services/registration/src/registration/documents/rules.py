@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 
 from skillcert.errors import FieldError
 
@@ -53,6 +53,23 @@ PHOTO_MAX_BYTES: Final = 80 * KB
 OTHER_MAX_BYTES: Final = 5 * KB * KB
 PHOTO_TYPES: Final = frozenset({"image/jpeg"})
 OTHER_TYPES: Final = frozenset({"image/jpeg", "image/png", "application/pdf"})
+
+# A plausible ID photo (一寸/二寸证件照, 25×35 mm ≈ 0.71, 35×49 mm ≈ 0.71; 295×413 px at
+# 300 dpi): portrait, neither a thumbnail nor a camera frame.
+PHOTO_MIN_WIDTH: Final = 260
+PHOTO_MAX_WIDTH: Final = 720
+PHOTO_MIN_RATIO: Final = 0.65  # width / height
+PHOTO_MAX_RATIO: Final = 0.85
+# The white background is judged on a band along the top and the upper halves of both sides
+# (the shoulders reach the bottom and the lower sides): 4 % of the width, at least 4 px.
+BAND_SHARE: Final = 0.04
+BAND_MIN_PX: Final = 4
+# Mean brightness (luma, 0–255) of the band at least this: white paper under studio light reads
+# ~235–255, a light-grey or light-blue backdrop ~190–215.
+BACKGROUND_MIN_BRIGHTNESS: Final = 220
+# Mean saturation (HSV, 0–255) at most this: white is ~0–10, the light-blue backdrop common in
+# ID photos 40+; JPEG noise and hair at the edge stay well below.
+BACKGROUND_MAX_SATURATION: Final = 30
 
 _MAGIC: Final[tuple[tuple[bytes, str], ...]] = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -132,4 +149,54 @@ def _inspect_photo(data: bytes) -> Verdict:
         return Verdict(sniff(data), "照片无法识别，请上传JPG格式的照片", "content_type")
     if image_format != "JPEG":
         return Verdict(sniff(data), "照片须为JPG格式", "content_type")
+    # verify() leaves the image unusable: open it again to look at the pixels.
+    try:
+        with Image.open(io.BytesIO(data)) as raw:
+            # Phones store portraits sideways with an EXIF note; judge it as it is shown.
+            shown = ImageOps.exif_transpose(raw).convert("RGB")
+    except (OSError, SyntaxError, ValueError):
+        return Verdict("image/jpeg", "照片无法识别，请上传JPG格式的照片", "content_type")
+    if (problem := _shape_problem(*shown.size)) is not None:
+        return Verdict("image/jpeg", problem, "dimensions")
+    if (problem := _background_problem(shown)) is not None:
+        return Verdict("image/jpeg", problem, "background")
     return Verdict("image/jpeg")
+
+
+def _shape_problem(width: int, height: int) -> str | None:
+    if not PHOTO_MIN_WIDTH <= width <= PHOTO_MAX_WIDTH:
+        return (
+            f"照片宽度应在{PHOTO_MIN_WIDTH}至{PHOTO_MAX_WIDTH}像素之间（当前 {width} 像素），"
+            "请上传标准证件照"
+        )
+    ratio = width / height
+    if not PHOTO_MIN_RATIO <= ratio <= PHOTO_MAX_RATIO:
+        return f"照片比例不符合证件照要求（宽高比应在0.65至0.85之间，当前 {ratio:.2f}）"
+    return None
+
+
+def background_of(image: Image.Image) -> tuple[float, float]:
+    """(mean brightness, mean saturation) of the border band, both 0–255."""
+    width, height = image.size
+    band = max(BAND_MIN_PX, round(width * BAND_SHARE))
+    regions = (
+        (0, 0, width, band),  # top
+        (0, band, band, height // 2),  # left, upper half
+        (width - band, band, width, height // 2),  # right, upper half
+    )
+    brightness = saturation = 0.0
+    pixels = 0
+    for box in regions:
+        part = image.crop(box)
+        count = part.width * part.height
+        brightness += ImageStat.Stat(part.convert("L")).mean[0] * count
+        saturation += ImageStat.Stat(part.convert("HSV")).mean[1] * count
+        pixels += count
+    return brightness / pixels, saturation / pixels
+
+
+def _background_problem(image: Image.Image) -> str | None:
+    brightness, saturation = background_of(image)
+    if brightness < BACKGROUND_MIN_BRIGHTNESS or saturation > BACKGROUND_MAX_SATURATION:
+        return "照片须为白色背景的证件照，请更换白底照片后重新上传"
+    return None

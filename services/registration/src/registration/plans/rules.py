@@ -39,3 +39,9 @@ def required_materials(conditions: Iterable[Mapping[str, Any]], code: str | None
 
 def materials_of_any_condition(conditions: Iterable[Mapping[str, Any]]) -> set[str]:
     return {m for c in conditions for m in (c.get("required_materials") or [])}
+
+
+def mail_in_deadline(registration_closes_at: datetime) -> datetime:
+    """Seed 004: the paper forms must arrive within the registration period (考试报名期限内).
+    The plan event carries no deadline of its own yet, so the period's end is the deadline."""
+    return aware(registration_closes_at)
