@@ -19,6 +19,14 @@ from skillcert_embedded.demo import STAFF, create_open_plan, login
 
 T = TypeVar("T")
 
+#: 广西南宁市兴宁区 (GB/T 2260)
+NANNING_ADDRESS = {
+    "province": "450000",
+    "city": "450100",
+    "county": "450102",
+    "address": "民族大道100号",
+}
+
 
 async def eventually(
     probe: Callable[[], Awaitable[T | None]], what: str, timeout_s: float = 30.0
@@ -178,6 +186,8 @@ class Journey:
                     "mobile": self.phone,
                     "email": "wang@example.com",
                     "postal_code": "530000",
+                    "political_status": "群众",
+                    "candidate_source": "社会人员",
                 },
                 headers=me,
             )
@@ -189,15 +199,47 @@ class Journey:
                 json={
                     "id_type": "resident_id",
                     "id_number": self.id_number,
+                    "registering_unit": "南宁示例电子商务有限公司",
                     "work_unit": "南宁示例电子商务有限公司",
-                    "years_worked": 9,
+                    "years_worked": 11,
+                    "enterprise_type": "私营企业",
+                    "hukou": {"province": "450000", "city": "450100", "county": "450102"},
+                    "residence": NANNING_ADDRESS,
+                    "work_unit_address": NANNING_ADDRESS,
+                    "work_history": [
+                        {
+                            "from_month": "2014-07",
+                            "to_month": "2017-12",
+                            "unit": "桂林示例商贸有限公司",
+                            "post": "网店运营",
+                            "referee": "李经理",
+                            "referee_phone": "13800138000",
+                        },
+                        {
+                            "from_month": "2018-01",
+                            "unit": "南宁示例电子商务有限公司",
+                            "post": "电子商务主管",
+                            "referee": "张总",
+                            "referee_phone": "13700137000",
+                        },
+                    ],
                 },
                 headers=me,
             )
         )
         ok(
             await self.client.put(
-                f"{base}/condition", json={"condition_code": "L2_PLUS_4Y"}, headers=me
+                f"{base}/condition",
+                json={
+                    "condition_code": "L2_PLUS_4Y",
+                    "prior_certificate": {
+                        "occupation_code": "4-01-02-02",
+                        "level": 2,
+                        "certificate_number": "S000045000001193000123",
+                        "issued_on": "2019-06-30",
+                    },
+                },
+                headers=me,
             )
         )
         photo = id_photo()
@@ -230,7 +272,12 @@ class Journey:
             return response.json() if response.status_code == 200 else None
 
         found = await eventually(case, "review case created from the submission")
-        self.state["case_findings"] = found.get("findings")
+        # The automatic pre-checks agree with what registration collected: nothing fails, and
+        # the eligibility rules of the plan's condition were actually evaluated.
+        outcomes = {f["code"]: f["outcome"] for f in found["findings"]}
+        assert "failed" not in outcomes.values(), outcomes
+        for code in ("prior_certificate_level", "prior_certificate_occupation", "years_worked"):
+            assert outcomes.get(code) == "passed", (code, outcomes)
         case_id = found["case_id"] if "case_id" in found else found["id"]
         ok(await self.client.post(f"/api/v1/review/cases/{case_id}/claim", headers=reviewer))
         await self._hook("before_approve")

@@ -425,7 +425,7 @@ class TestSubmitCarriesTheForm:
 
 
 class TestWithoutSeedFields:
-    """With `require_seed_fields` off (the default until every client sends the full forms),
+    """With `require_seed_fields` off (for clients still sending the first version's forms),
     the first API's calls — those of the journey test — still pass."""
 
     @pytest.fixture(autouse=True)
