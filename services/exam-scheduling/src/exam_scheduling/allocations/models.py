@@ -49,3 +49,20 @@ class SeatAllocation(Base):
     ticket_number: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     scheduled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    release_reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class ApplicationRelease(Base):
+    """An application that will not sit the exam (withdrawn, forfeited, refunded), as heard.
+    Kept apart from the allocation because it may arrive before the payment does: a payment
+    reported after it must not take a seat (payment refunds it)."""
+
+    __tablename__ = "application_releases"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    application_id: Mapped[UUID] = mapped_column(index=True)
+    # None: the whole application (withdrawn, forfeited); else only this order was refunded.
+    order_id: Mapped[UUID | None]
+    reason: Mapped[str] = mapped_column(String(20))
+    released_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -6,7 +6,11 @@ from uuid import UUID
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from exam_scheduling.allocations.models import ApprovedCandidate, SeatAllocation
+from exam_scheduling.allocations.models import (
+    ApplicationRelease,
+    ApprovedCandidate,
+    SeatAllocation,
+)
 from exam_scheduling.allocations.rules import AllocationStatus
 from exam_scheduling.plans.models import ExamPlan, PlanSite
 from exam_scheduling.sites.models import Room, Site
@@ -36,7 +40,7 @@ class AllocationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def add(self, row: ApprovedCandidate | SeatAllocation) -> None:
+    def add(self, row: ApprovedCandidate | SeatAllocation | ApplicationRelease) -> None:
         self.session.add(row)
 
     async def candidate(self, application_id: UUID) -> ApprovedCandidate | None:
@@ -45,6 +49,13 @@ class AllocationRepository:
     async def allocation_for(self, application_id: UUID) -> SeatAllocation | None:
         query = select(SeatAllocation).where(SeatAllocation.application_id == application_id)
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def released_orders(self, application_id: UUID) -> list[UUID | None]:
+        """The orders refunded for the application, None for a withdrawal or forfeit."""
+        query = select(ApplicationRelease.order_id).where(
+            ApplicationRelease.application_id == application_id
+        )
+        return list((await self.session.execute(query)).scalars())
 
     async def plan_rooms(self, plan_id: UUID) -> list[PlanRoom]:
         """Rooms of the plan's sites, ordered by site (as attached) then room number."""
@@ -98,10 +109,14 @@ class AllocationRepository:
         )
 
     async def roster(self, plan_id: UUID) -> list[Placement]:
-        """The plan's candidates by site, room and seat; those still waiting last."""
+        """The plan's candidates by site, room and seat; those still waiting last. Released ones
+        are left out: they will not sit."""
         query = (
             self._placements()
-            .where(SeatAllocation.plan_id == plan_id)
+            .where(
+                SeatAllocation.plan_id == plan_id,
+                SeatAllocation.status != AllocationStatus.RELEASED,
+            )
             .order_by(
                 PlanSite.position.nulls_last(),
                 Room.number,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
+from uuid import UUID
 
 # Exam years are counted on Beijing time: a 2027-01-01 00:30 (+08:00) exam belongs to 2027.
 CHINA_TIME = timezone(timedelta(hours=8))
@@ -13,18 +14,32 @@ CHINA_TIME = timezone(timedelta(hours=8))
 class AllocationStatus(StrEnum):
     WAITING = "waiting"  # 待排考: paid, no free seat yet
     SCHEDULED = "scheduled"  # 已排考: room, seat and admission ticket number assigned
+    RELEASED = "released"  # 已释放: withdrawn, forfeited or refunded; the seat went back
 
 
 class AllocationAction(StrEnum):
     QUEUE = "queue"  # payment arrived, no seat free
     SEAT = "seat"  # a seat was assigned
+    RELEASE = "release"  # the application will not sit: its seat or place in the queue goes
 
 
 # The one table of allowed transitions: (from, action) -> to; None is "no allocation yet".
 TRANSITIONS: dict[tuple[AllocationStatus | None, AllocationAction], AllocationStatus] = {
     (None, AllocationAction.QUEUE): AllocationStatus.WAITING,
     (AllocationStatus.WAITING, AllocationAction.SEAT): AllocationStatus.SCHEDULED,
+    (AllocationStatus.WAITING, AllocationAction.RELEASE): AllocationStatus.RELEASED,
+    (AllocationStatus.SCHEDULED, AllocationAction.RELEASE): AllocationStatus.RELEASED,
 }
+
+
+class ReleaseReason(StrEnum):
+    WITHDRAWN = "withdrawn"  # 报名撤回
+    FORFEITED = "forfeited"  # 纸质材料逾期未到，视为自动放弃
+    REFUNDED = "refunded"  # 考试费已退
+
+
+def can_release(current: str) -> bool:
+    return (AllocationStatus(current), AllocationAction.RELEASE) in TRANSITIONS
 
 
 def next_status(current: str | None, action: AllocationAction) -> AllocationStatus:
@@ -32,6 +47,13 @@ def next_status(current: str | None, action: AllocationAction) -> AllocationStat
     if to is None:
         raise ValueError(f"allocation cannot {action} from {current}")
     return to
+
+
+def blocks_payment(released_orders: Iterable[UUID | None], order_id: UUID) -> bool:
+    """Whether a payment may no longer be seated, given the releases heard for its application:
+    a withdrawal or forfeit (no order: the whole application) or a refund of this very order.
+    A refund of another order (a duplicate payment) does not stop this one."""
+    return any(released is None or released == order_id for released in released_orders)
 
 
 def first_free_seat(capacity: int, taken: Iterable[int]) -> int | None:

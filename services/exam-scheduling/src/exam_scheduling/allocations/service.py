@@ -8,10 +8,18 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from exam_scheduling.allocations.models import ApprovedCandidate, SeatAllocation
+from exam_scheduling.allocations.models import (
+    ApplicationRelease,
+    ApprovedCandidate,
+    SeatAllocation,
+)
 from exam_scheduling.allocations.repository import AllocationRepository, Placement, PlanRoom
 from exam_scheduling.allocations.rules import (
     AllocationAction,
+    AllocationStatus,
+    ReleaseReason,
+    blocks_payment,
+    can_release,
     first_free_seat,
     next_status,
     ticket_number,
@@ -81,11 +89,19 @@ class AllocationService:
         if plan.status == PlanStatus.CANCELLED:
             log.info("plan %s is cancelled; payment %s not seated", plan.id, event.order_id)
             return None
-        # Under the plan lock a second payment of the same application sees the first one.
+        # Under the plan lock a second payment of the same application sees the first one,
+        # and a payment sees a withdrawal, forfeit or refund released before it.
         existing = await self.repo.allocation_for(event.application_id)
         if existing is not None:
             log.info("application %s already allocated; payment ignored", event.application_id)
             return existing
+        if blocks_payment(await self.repo.released_orders(event.application_id), event.order_id):
+            log.info(
+                "application %s released before payment %s arrived; not seated",
+                event.application_id,
+                event.order_id,
+            )
+            return None
         allocation = SeatAllocation(
             application_id=event.application_id,
             candidate_id=candidate.candidate_id,
@@ -106,17 +122,62 @@ class AllocationService:
         plan = await self._owned(principal, plan_id, lock=True)
         if plan.status == PlanStatus.CANCELLED:
             raise RuleViolation("考试计划已取消，不能安排考场")
-        rooms = await self.repo.plan_rooms(plan.id)
-        taken = await self.repo.taken_seats(plan.id)
         waiting = await self.repo.waiting(plan.id)
-        scheduled = 0
-        for allocation in waiting:
-            candidate = await self.repo.candidate(allocation.application_id)
-            if candidate is None or not await self._seat(plan, candidate, allocation, rooms, taken):
-                break
-            scheduled += 1
+        scheduled = await self._seat_waiting(plan, waiting)
         await self.session.flush()
         return ScheduleResult(scheduled=scheduled, waiting=len(waiting) - scheduled)
+
+    async def release(
+        self,
+        *,
+        application_id: UUID,
+        plan_id: UUID,
+        reason: ReleaseReason,
+        released_at: datetime,
+        order_id: UUID | None = None,
+    ) -> SeatAllocation | None:
+        """The application will not sit: remember it (so a later payment is not seated), free
+        its seat or place in the queue and give the seat to the first candidate waiting.
+        `order_id` limits a refund to the allocation that order paid for."""
+        # The plan lock orders this against a concurrent payment of the same application:
+        # whichever commits second sees the other (allocate takes the same lock).
+        plan = await self.plans.get(plan_id, lock=True)
+        self.repo.add(
+            ApplicationRelease(
+                application_id=application_id,
+                order_id=order_id,
+                reason=reason,
+                released_at=released_at,
+            )
+        )
+        allocation = await self.repo.allocation_for(application_id)
+        if allocation is None or not can_release(allocation.status):
+            await self.session.flush()
+            return None
+        if order_id is not None and allocation.order_id != order_id:
+            log.warning(
+                "refund of order %s is not the one seating application %s; seat kept",
+                order_id,
+                application_id,
+            )
+            await self.session.flush()
+            return None
+        had_seat = allocation.status == AllocationStatus.SCHEDULED
+        allocation.status = next_status(allocation.status, AllocationAction.RELEASE)
+        # The seat and its ticket number (which encodes the seat) pass to the next candidate.
+        allocation.room_id = None
+        allocation.seat_number = None
+        allocation.ticket_number = None
+        allocation.released_at = released_at
+        allocation.release_reason = reason
+        # Written before the seat is reused: the unit of work does not order two updates of one
+        # table by the unique constraint they would otherwise break.
+        await self.session.flush()
+        log.info("allocation of application %s released (%s)", application_id, reason)
+        if had_seat and plan is not None and plan.status != PlanStatus.CANCELLED:
+            await self._seat_waiting(plan, await self.repo.waiting(plan.id))
+            await self.session.flush()
+        return allocation
 
     async def roster(self, principal: Principal, plan_id: UUID) -> list[RosterEntry]:
         plan = await self._owned(principal, plan_id)
@@ -138,6 +199,18 @@ class AllocationService:
 
     async def tickets(self, candidate_id: UUID) -> list[Ticket]:
         return [_ticket(p) for p in await self.repo.tickets_of(candidate_id)]
+
+    async def _seat_waiting(self, plan: ExamPlan, waiting: list[SeatAllocation]) -> int:
+        """Seat `waiting` in order until the seats run out; how many got one."""
+        rooms = await self.repo.plan_rooms(plan.id)
+        taken = await self.repo.taken_seats(plan.id)
+        scheduled = 0
+        for allocation in waiting:
+            candidate = await self.repo.candidate(allocation.application_id)
+            if candidate is None or not await self._seat(plan, candidate, allocation, rooms, taken):
+                break
+            scheduled += 1
+        return scheduled
 
     async def _seat(
         self,
