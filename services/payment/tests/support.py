@@ -89,3 +89,69 @@ async def payable(
 async def orders(harness: ServiceHarness) -> list[Order]:
     async with harness.ctx.sessionmaker() as session:
         return list((await session.execute(select(Order).order_by(Order.created_at))).scalars())
+
+
+REFUND_COMPLETE = "/api/v1/payment/simulator/simulator/refunds/{}/complete"
+REQUESTS = "/api/v1/payment/requests"
+RECONCILIATIONS = "/api/v1/payment/reconciliations"
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def id_number(serial: int, region: str = "110101", birth: str = "19900307") -> str:
+    """A valid 18-digit resident ID (correct check digit), different for every serial."""
+    body = f"{region}{birth}{serial % 1000:03d}"
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+    return body + check
+
+
+def student(
+    plan_id: UUID, name: str, serial: int, application_id: UUID | None = None
+) -> ApplicationApproved:
+    return ApplicationApproved(
+        application_id=application_id or uuid4(),
+        candidate_id=uuid4(),
+        plan_id=plan_id,
+        revision=1,
+        candidate_name=name,
+        id_number=id_number(serial),
+        decided_at=datetime.now(UTC),
+    )
+
+
+async def pay_by_scan(harness: ServiceHarness, out_trade_no: str) -> dict:  # type: ignore[type-arg]
+    assert harness.client is not None
+    paid = await harness.client.post(SCAN_AND_PAY, json={"out_trade_no": out_trade_no})
+    assert paid.status_code == 200, paid.text
+    assert paid.json()["notification"]["delivered"] is True
+    result: dict = paid.json()  # type: ignore[type-arg]
+    return result
+
+
+async def paid_application(
+    harness: ServiceHarness, fee_fen: int = FEE_FEN
+) -> tuple[Payable, Order]:
+    """An approved application whose fee was paid by QR code (OrderPaid recorded)."""
+    app = await payable(harness, fee_fen=fee_fen)
+    created = await app.create_order()
+    assert created.status_code == 201, created.text
+    await pay_by_scan(harness, created.json()["out_trade_no"])
+    [order] = [o for o in await orders(harness) if o.application_id == app.application_id]
+    assert order.status == "paid"
+    return app, order
+
+
+async def payable_in(harness: ServiceHarness, plan_id: UUID) -> Payable:
+    """Another approved application of an already published plan."""
+    result = Payable(uuid4(), uuid4(), plan_id, harness)
+    await harness.deliver(approved(result.application_id, result.candidate_id, plan_id))
+    return result
+
+
+async def pay(app: Payable) -> Order:
+    """Order and pay by QR code; returns the paid order."""
+    created = await app.create_order()
+    assert created.status_code == 201, created.text
+    await pay_by_scan(app.harness, created.json()["out_trade_no"])
+    [order] = [o for o in await orders(app.harness) if o.application_id == app.application_id]
+    return order

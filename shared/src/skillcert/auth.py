@@ -190,7 +190,7 @@ class TokenVerifier:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def _verifier(request: Request) -> TokenVerifier:
+def _verifier(request: Request) -> TokenVerifier:  # called directly, not a dependency
     verifier: TokenVerifier = request.app.state.ctx.verifier
     return verifier
 

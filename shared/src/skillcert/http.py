@@ -153,7 +153,7 @@ async def _store_response(
     )
 
 
-def get_session(request: Request) -> AsyncSession:
+async def get_session(request: Request) -> AsyncSession:
     session: AsyncSession | None = getattr(request.state, "db_session", None)
     if session is None:
         raise RuntimeError("route is not a TransactionalRoute: no session for this request")

@@ -16,7 +16,7 @@ at start-up and talks to its in-process simulator instead; the prod profile refu
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -55,6 +55,23 @@ class PaymentSettings(ServiceSettings):
         description="pending orders this close to expiry are queried at the provider",
     )
     active_query_interval: timedelta = timedelta(minutes=1)
+    refund_interval_s: float = Field(
+        default=5.0, gt=0, description="how often the refund job submits due refunds"
+    )
+    refund_backoff: timedelta = Field(
+        default=timedelta(seconds=30),
+        gt=timedelta(0),
+        description="wait after the first failed refund call; doubles per failure",
+    )
+    refund_backoff_max: timedelta = Field(default=timedelta(hours=1), gt=timedelta(0))
+    reconciliation_enabled: bool = True
+    reconciliation_time: time = Field(
+        default=time(10, 30),
+        description="Beijing time of day the daily job fetches yesterday's trade bill "
+        "(the provider publishes it from 10:00)",
+    )
+    reconciliation_retries: int = Field(default=6, ge=0)
+    reconciliation_retry_interval: timedelta = Field(default=timedelta(minutes=30), gt=timedelta(0))
 
     @property
     def notify_url(self) -> str:

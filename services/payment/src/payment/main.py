@@ -1,5 +1,6 @@
 """The payment service: exam-fee orders paid by WeChat Pay Native QR codes, signed webhooks,
-expiry with lost-webhook recovery; the provider simulator in dev/test."""
+expiry with lost-webhook recovery, refunds, daily reconciliation with the trade bill,
+institution payment requests paid offline; the provider simulator in dev/test."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from payment.orders import models as _orders_models  # noqa: F401
 from payment.orders.jobs import expiry_loop
 from payment.orders.router import router as orders_router
 from payment.orders.webhook import router as webhook_router
+from payment.payment_requests import models as _requests_models  # noqa: F401
+from payment.payment_requests.router import router as payment_requests_router
 from payment.plans import models as _plans_models  # noqa: F401
+from payment.reconciliation import models as _reconciliation_models  # noqa: F401
+from payment.reconciliation.jobs import reconciliation_loop
+from payment.reconciliation.router import router as reconciliation_router
+from payment.refunds import models as _refunds_models  # noqa: F401
+from payment.refunds.jobs import refund_loop
 from payment.simulator.router import simulator_router
 from payment.subscriptions import HANDLERS
 from payment.wechat import EXTRAS_KEY, build_wechatpay, wechatpay_of
@@ -41,9 +49,17 @@ async def _close_provider_on_shutdown(ctx: ServiceContext) -> None:
 
 def build_spec(settings: PaymentSettings | None = None) -> ServiceSpec:
     settings = settings or PaymentSettings()
-    routers: list[APIRouter] = [orders_router, webhook_router]
+    routers: list[APIRouter] = [
+        orders_router,
+        webhook_router,
+        payment_requests_router,
+        reconciliation_router,
+    ]
     if settings.provider_simulator:
         routers.append(simulator_router())
+    background = [expiry_loop, refund_loop, _close_provider_on_shutdown]
+    if settings.reconciliation_enabled:
+        background.append(reconciliation_loop)
     return ServiceSpec(
         name="payment",
         title="payment",
@@ -53,7 +69,7 @@ def build_spec(settings: PaymentSettings | None = None) -> ServiceSpec:
         routers=routers,
         handlers=HANDLERS,
         on_startup=[_start_provider],
-        background=[expiry_loop, _close_provider_on_shutdown],
+        background=background,
     )
 
 

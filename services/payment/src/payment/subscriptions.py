@@ -2,11 +2,19 @@
 
 from payment.applications import consumers as applications
 from payment.plans import consumers as plans
-from skillcert.events import ApplicationApproved, ApplicationWithdrawn, Event, ExamPlanPublished
+from payment.refunds import consumers as refunds
+from skillcert.events import (
+    ApplicationApproved,
+    ApplicationWithdrawn,
+    Event,
+    ExamPlanCancelled,
+    ExamPlanPublished,
+)
 from skillcert.inbox import EventHandler
 
 HANDLERS: dict[type[Event], EventHandler] = {
     ExamPlanPublished: plans.on_plan_published,
     ApplicationApproved: applications.on_application_approved,
-    ApplicationWithdrawn: applications.on_application_withdrawn,
+    ApplicationWithdrawn: refunds.on_application_withdrawn,
+    ExamPlanCancelled: refunds.on_plan_cancelled,
 }

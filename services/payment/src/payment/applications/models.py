@@ -17,7 +17,11 @@ class PayableApplication(Base):
 
     application_id: Mapped[UUID] = mapped_column(primary_key=True)
     candidate_id: Mapped[UUID] = mapped_column(index=True)
-    plan_id: Mapped[UUID]
+    plan_id: Mapped[UUID] = mapped_column(index=True)
+    # Who the application is for, from the approval: institution payment requests are
+    # imported by ID number and name and matched against these.
+    candidate_name: Mapped[str | None] = mapped_column(String(50))
+    id_number: Mapped[str | None] = mapped_column(String(18))
     status: Mapped[str] = mapped_column(String(20))
     revision: Mapped[int] = mapped_column(Integer, default=0)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
@@ -7,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payment.applications.models import PayableApplication
-from payment.applications.rules import ApplicationStatus
+from payment.applications.rules import ApplicationStatus, normalise_id_number
 
 
 class ApplicationRepository:
@@ -33,6 +34,8 @@ class ApplicationRepository:
         plan_id: UUID,
         revision: int,
         decided_at: datetime,
+        candidate_name: str,
+        id_number: str,
     ) -> None:
         row = await self.get(application_id)
         if row is None:
@@ -41,6 +44,8 @@ class ApplicationRepository:
                     application_id=application_id,
                     candidate_id=candidate_id,
                     plan_id=plan_id,
+                    candidate_name=candidate_name,
+                    id_number=normalise_id_number(id_number),
                     status=ApplicationStatus.APPROVED,
                     revision=revision,
                     approved_at=decided_at,
@@ -48,7 +53,38 @@ class ApplicationRepository:
             )
         elif row.status == ApplicationStatus.APPROVED and revision >= row.revision:
             row.revision, row.approved_at = revision, decided_at
+            row.candidate_name, row.id_number = candidate_name, normalise_id_number(id_number)
         await self.session.flush()
+
+    async def approved_of_plan(
+        self, plan_id: UUID, id_numbers: Collection[str]
+    ) -> list[PayableApplication]:
+        """Approved applications of a plan for these (normalised) ID numbers, locked in a
+        fixed order: two imports or confirmations naming the same students queue up."""
+        if not id_numbers:
+            return []
+        query = (
+            select(PayableApplication)
+            .where(
+                PayableApplication.plan_id == plan_id,
+                PayableApplication.status == ApplicationStatus.APPROVED,
+                PayableApplication.id_number.in_(list(id_numbers)),
+            )
+            .order_by(PayableApplication.application_id)
+            .with_for_update()
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def lock_many(self, application_ids: Collection[UUID]) -> dict[UUID, PayableApplication]:
+        if not application_ids:
+            return {}
+        query = (
+            select(PayableApplication)
+            .where(PayableApplication.application_id.in_(list(application_ids)))
+            .order_by(PayableApplication.application_id)
+            .with_for_update()
+        )
+        return {a.application_id: a for a in (await self.session.execute(query)).scalars()}
 
     async def withdraw(
         self, application_id: UUID, candidate_id: UUID, plan_id: UUID, at: datetime

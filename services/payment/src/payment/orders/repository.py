@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -7,7 +8,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payment.orders.models import Order
-from payment.orders.rules import SETTLED, OrderStatus
+from payment.orders.rules import SETTLED, OrderKind, OrderStatus
 
 
 class OrderRepository:
@@ -74,3 +75,56 @@ class OrderRepository:
             .with_for_update(skip_locked=True)
         )
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def lock(self, order_id: UUID) -> Order | None:
+        query = select(Order).where(Order.id == order_id).with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def paid_for_application(self, application_id: UUID) -> list[Order]:
+        """The application's orders that hold its money (status paid), locked."""
+        query = (
+            select(Order)
+            .where(Order.application_id == application_id, Order.status == OrderStatus.PAID)
+            .order_by(Order.paid_at)
+            .with_for_update()
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def paid_for_plan(self, plan_id: UUID) -> list[Order]:
+        """Every order of a plan that holds money (status paid), locked."""
+        query = (
+            select(Order)
+            .where(Order.plan_id == plan_id, Order.status == OrderStatus.PAID)
+            .order_by(Order.paid_at)
+            .with_for_update()
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def settled_between(self, start: datetime, end: datetime) -> list[Order]:
+        """Provider-paid (native) orders whose payment time falls in [start, end)."""
+        query = (
+            select(Order)
+            .where(
+                Order.kind == OrderKind.NATIVE,
+                Order.status.in_(list(SETTLED)),
+                Order.paid_at >= start,
+                Order.paid_at < end,
+            )
+            .order_by(Order.paid_at)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def by_out_trade_nos(self, numbers: list[str]) -> dict[str, Order]:
+        if not numbers:
+            return {}
+        query = select(Order).where(Order.out_trade_no.in_(numbers)).with_for_update()
+        return {o.out_trade_no: o for o in (await self.session.execute(query)).scalars()}
+
+    async def settled_applications(self, application_ids: Collection[UUID]) -> set[UUID]:
+        """Which of these applications already hold money (paid, refunding or refunded)."""
+        if not application_ids:
+            return set()
+        query = select(Order.application_id).where(
+            Order.application_id.in_(list(application_ids)), Order.status.in_(list(SETTLED))
+        )
+        return set((await self.session.execute(query)).scalars())

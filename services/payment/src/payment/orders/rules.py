@@ -40,11 +40,20 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 SETTLED = frozenset({OrderStatus.PAID, OrderStatus.REFUNDING, OrderStatus.REFUNDED})
 
 
-class RefundReview(StrEnum):
-    """Why a paid order needs a person to look at it (refund handling is a later feature)."""
+class OrderKind(StrEnum):
+    NATIVE = "native"  # the candidate scans a WeChat Pay QR code
+    INSTITUTION = "institution"  # paid offline through a confirmed institution payment request
 
-    LATE = "late"  # paid after it had expired or been closed
-    DUPLICATE = "duplicate"  # the application was already paid through another order
+
+class RefundReview(StrEnum):
+    """Why a paid order was flagged: for people to look at, or why it was refunded."""
+
+    LATE = "late"  # paid after it had expired or been closed (honoured)
+    DUPLICATE = "duplicate"  # the application was already paid through another order (refunded)
+    WITHDRAWN = "withdrawn"  # paid for an application already withdrawn (refunded)
+    PLAN_CANCELLED = "plan_cancelled"  # paid for a cancelled plan (refunded)
+    REFUND_CLOSED = "refund_closed"  # the provider closed our refund: money still here
+    OFFLINE = "offline"  # owed back but paid offline: the organisation refunds by hand
 
 
 def can_transition(current: str, target: OrderStatus) -> bool:
@@ -56,10 +65,26 @@ def ensure_transition(current: str, target: OrderStatus) -> None:
         raise Conflict(f"订单状态为{OrderStatus(current).value}，不能变更为{target.value}")
 
 
-def new_out_trade_no(now: datetime) -> str:
+def new_out_trade_no(now: datetime, prefix: str = "SC") -> str:
     """商户订单号: SC + date + 22 hex = 32 characters, the provider's maximum; the date prefix
-    makes bill lines readable during reconciliation (bills are per Beijing day)."""
-    return f"SC{now.astimezone(BEIJING):%Y%m%d}{uuid.uuid4().hex[:22].upper()}"
+    makes bill lines readable during reconciliation (bills are per Beijing day). Institution
+    orders never reach the provider and start with IN."""
+    return f"{prefix}{now.astimezone(BEIJING):%Y%m%d}{uuid.uuid4().hex[:22].upper()}"
+
+
+def refund_on_payment(
+    *, duplicate: bool, withdrawn: bool, plan_cancelled: bool
+) -> RefundReview | None:
+    """Money that arrives for an application that can no longer use it goes straight back
+    (and is never announced as paid); None: the payment counts. Checked in this order so the
+    most specific reason is recorded."""
+    if duplicate:
+        return RefundReview.DUPLICATE
+    if plan_cancelled:
+        return RefundReview.PLAN_CANCELLED
+    if withdrawn:
+        return RefundReview.WITHDRAWN
+    return None
 
 
 def order_description(plan_title: str) -> str:

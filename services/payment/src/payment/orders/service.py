@@ -25,10 +25,14 @@ from payment.orders.rules import (
     is_payable,
     new_out_trade_no,
     order_description,
+    refund_on_payment,
     transaction_mismatches,
 )
+from payment.payment_requests.repository import PaymentRequestRepository
 from payment.plans.repository import PlanRepository
 from payment.provider import ProviderError, TradeState, Transaction, WeChatPayError
+from payment.refunds.rules import TRIGGER_OF_REVIEW
+from payment.refunds.service import RefundService
 from payment.wechat import WeChatPay
 from skillcert.auth import Principal
 from skillcert.errors import AppError, Conflict, NotFound, RuleViolation, ServiceUnavailable
@@ -98,6 +102,9 @@ class OrderService:
             raise NotFound("报名记录不存在或尚未审核通过")
         if await self.orders.settled_for_application(application_id) is not None:
             raise Conflict("该报名已缴费，无需重复缴费")
+        held = await PaymentRequestRepository(self.session).holding(application_id)
+        if held is not None:
+            raise Conflict(f"该报名已列入院校缴费申请单{held}，由院校统一缴费")
         pending = await self.orders.pending_for_application(application_id)
         if pending is not None:
             if is_payable(pending.status, pending.expires_at, at):
@@ -108,6 +115,8 @@ class OrderService:
         plan = await PlanRepository(self.session).get(application.plan_id)
         if plan is None:
             raise ServiceUnavailable("考试计划信息尚未同步，请稍后再试")
+        if plan.cancelled_at is not None:
+            raise RuleViolation("该考试计划已取消，不能缴费")
         if plan.fee_fen <= 0:
             raise RuleViolation("该考试计划无需在线缴费")
         if at >= plan.exam_starts_at:
@@ -181,21 +190,27 @@ class OrderService:
                 )
             return False
         late = order.status != OrderStatus.PENDING
-        other = await self.orders.settled_for_application(order.application_id, excluding=order.id)
         ensure_transition(order.status, OrderStatus.PAID)
         order.status = OrderStatus.PAID
         order.paid_at = txn.success_time.astimezone(UTC) if txn.success_time else at
         order.provider_transaction_id = txn.transaction_id
-        if other is not None:
-            # The application is already paid: this money goes back, and nobody downstream
-            # must hear of a second payment.
-            order.refund_review = RefundReview.DUPLICATE
-            log.error("duplicate payment %s for a paid application", order.out_trade_no)
-            await self.session.flush()
+        refund = await self._refund_reason(order)
+        if refund is not None:
+            # Nobody downstream must hear of this payment: it goes straight back.
+            order.refund_review = refund
+            log.error("payment %s cannot be used (%s): refunding", order.out_trade_no, refund)
+            await RefundService(self.session).request(order, TRIGGER_OF_REVIEW[refund], at)
             return True
         if late:
             order.refund_review = RefundReview.LATE
             log.warning("late payment honoured for %s; needs refund review", order.out_trade_no)
+        await self.announce(order, txn.transaction_id or "")
+        return True
+
+    async def announce(self, order: Order, provider_transaction_id: str) -> None:
+        """Tell the others the fee is paid (OrderPaid), once per order."""
+        assert order.paid_at is not None
+        order.announced = True
         await record(
             self.session,
             OrderPaid(
@@ -204,12 +219,23 @@ class OrderService:
                 candidate_id=order.candidate_id,
                 plan_id=order.plan_id,
                 amount_fen=order.amount_fen,
-                provider_transaction_id=txn.transaction_id or "",
+                provider_transaction_id=provider_transaction_id,
                 paid_at=order.paid_at,
             ),
         )
         await self.session.flush()
-        return True
+
+    async def _refund_reason(self, order: Order) -> RefundReview | None:
+        # The application lock serialises settling two orders of one application paid at the
+        # same moment: the second one then sees the first and is refunded as a duplicate.
+        application = await ApplicationRepository(self.session).lock(order.application_id)
+        other = await self.orders.settled_for_application(order.application_id, excluding=order.id)
+        plan = await PlanRepository(self.session).get(order.plan_id)
+        return refund_on_payment(
+            duplicate=other is not None,
+            withdrawn=application is not None and application.status == ApplicationStatus.WITHDRAWN,
+            plan_cancelled=plan is not None and plan.cancelled_at is not None,
+        )
 
     # -- expiry and active query ----------------------------------------------------------
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import JSON, DateTime, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from payment.base import Base
@@ -23,3 +23,9 @@ class PlanFee(Base):
     exam_starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     exam_ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The plan's subjects (科目代码) in published order: payment requests by subject price
+    # each subject as its share of the fee (see payment_requests.rules.subject_fees).
+    subject_codes: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,4 +32,13 @@ class PlanRepository:
         plan.exam_starts_at = event.exam_starts_at
         plan.exam_ends_at = event.exam_ends_at
         plan.published_at = event.occurred_at
+        plan.subject_codes = [subject.code for subject in event.subjects]
         await self.session.flush()
+
+    async def cancel(self, plan_id: UUID, at: datetime) -> PlanFee | None:
+        """Mark the plan cancelled; None when it was never published here."""
+        plan = await self.session.get(PlanFee, plan_id)
+        if plan is not None and plan.cancelled_at is None:
+            plan.cancelled_at = at
+            await self.session.flush()
+        return plan

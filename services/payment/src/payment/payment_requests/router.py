@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from urllib.parse import quote
+from uuid import UUID
+
+from fastapi import Depends, File, Form, Query, Request, Response, UploadFile
+
+from payment.payment_requests.models import PaymentRequest
+from payment.payment_requests.repository import PaymentRequestRepository
+from payment.payment_requests.rules import RequestMode, RequestStatus, template_csv
+from payment.payment_requests.schemas import (
+    ConfirmPaymentRequest,
+    PaymentRequestDetail,
+    PaymentRequestItemOut,
+    PaymentRequestOut,
+)
+from payment.payment_requests.service import PaymentRequestService
+from payment.wechat import wechatpay_of
+from skillcert.auth import Principal, Role, require_roles
+from skillcert.errors import FieldError, InvalidInput, problem_responses
+from skillcert.events import utcnow
+from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+from skillcert.pii import mask_id_number
+
+PREFIX = "/api/v1/payment/requests"
+router = service_router(PREFIX, tags=["payment-requests"])
+
+Institution = Annotated[Principal, Depends(require_roles(Role.INSTITUTION_ADMIN))]
+Organisation = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
+Reader = Annotated[
+    Principal, Depends(require_roles(Role.INSTITUTION_ADMIN, Role.ORG_ADMIN, Role.OPS))
+]
+
+_MODE_NAMES = {RequestMode.CERTIFICATE: "按证书", RequestMode.SUBJECT: "按科目"}
+
+
+def _service(request: Request, session: DbSession) -> PaymentRequestService:
+    return PaymentRequestService(session, wechatpay_of(request.app.state.ctx))
+
+
+Service = Annotated[PaymentRequestService, Depends(_service)]
+
+
+def _out(request: PaymentRequest) -> PaymentRequestOut:
+    return PaymentRequestOut(
+        request_id=request.id,
+        request_no=request.request_no,
+        plan_id=request.plan_id,
+        plan_title=request.plan_title,
+        org_id=request.org_id,
+        institution_id=request.institution_id,
+        mode=RequestMode(request.mode),
+        status=RequestStatus(request.status),
+        item_count=request.item_count,
+        student_count=request.student_count,
+        total_fen=request.total_fen,
+        created_at=request.created_at,
+        confirmed_at=request.confirmed_at,
+    )
+
+
+def _detail(request: PaymentRequest) -> PaymentRequestDetail:
+    return PaymentRequestDetail(
+        **_out(request).model_dump(),
+        items=[
+            PaymentRequestItemOut(
+                line=item.line,
+                application_id=item.application_id,
+                candidate_name=item.candidate_name,
+                id_number=mask_id_number(item.id_number) or "",
+                subject_code=item.subject_code,
+                amount_fen=item.amount_fen,
+            )
+            for item in request.items
+        ],
+    )
+
+
+@router.get(
+    "/template",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **problem_responses(401, 403, 422)},
+)
+async def download_template(
+    _: Institution, mode: Annotated[RequestMode, Query()] = RequestMode.CERTIFICATE
+) -> Response:
+    """The import template (CSV, UTF-8): 身份证号, 姓名 [, 科目代码 when by subject]."""
+    filename = f"缴费申请单导入模板-{_MODE_NAMES[mode]}.csv"
+    return Response(
+        template_csv(mode),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="template-{mode.value}.csv"; '
+            f"filename*=UTF-8''{quote(filename)}"
+        },
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=PaymentRequestDetail,
+    responses=problem_responses(400, 401, 403, 422),
+)
+async def create_payment_request(
+    principal: Institution,
+    service: Service,
+    plan_id: Annotated[UUID, Form()],
+    mode: Annotated[RequestMode, Form()],
+    file: Annotated[UploadFile, File(description="the filled-in CSV template")],
+) -> PaymentRequestDetail:
+    """Import the template into a new payment request (缴费申请单) for one plan. Every bad
+    line is reported at once (errors[].field = rows[<line>].<column>); nothing is kept then."""
+    data = await file.read()
+    request = await service.create(principal, plan_id, mode, data, utcnow())
+    return _detail(request)
+
+
+@router.get("", response_model=Page[PaymentRequestOut], responses=problem_responses(401, 403, 422))
+async def list_payment_requests(
+    principal: Reader,
+    session: DbSession,
+    plan_id: UUID | None = None,
+    status: RequestStatus | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[PaymentRequestOut]:
+    """An institution sees its own requests; an organisation those for its plans."""
+    raw = decode_cursor(cursor)
+    after = None
+    if raw is not None:
+        try:
+            after = (datetime.fromisoformat(raw["c"]), UUID(raw["i"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInput(
+                "分页游标无效", errors=[FieldError(field="cursor", message="分页游标无效")]
+            ) from exc
+    rows = await PaymentRequestRepository(session).page(
+        institution_id=principal.org_id if principal.role is Role.INSTITUTION_ADMIN else None,
+        org_id=principal.org_id if principal.role is Role.ORG_ADMIN else None,
+        plan_id=plan_id,
+        status=status,
+        after=after,
+        limit=limit + 1,
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor({"c": last.created_at.isoformat(), "i": str(last.id)})
+    return Page(items=[_out(r) for r in rows[:limit]], next_cursor=next_cursor)
+
+
+@router.get(
+    "/{request_id}",
+    response_model=PaymentRequestDetail,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_payment_request(
+    request_id: UUID, principal: Reader, service: Service
+) -> PaymentRequestDetail:
+    return _detail(await service.get_visible(principal, request_id))
+
+
+@router.delete(
+    "/{request_id}", status_code=204, responses=problem_responses(401, 403, 404, 409, 422)
+)
+async def delete_payment_request(
+    request_id: UUID, principal: Institution, service: Service
+) -> Response:
+    """Delete a draft to import it again; a confirmed request cannot be changed (409)."""
+    await service.delete(principal, request_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{request_id}/confirm",
+    response_model=PaymentRequestDetail,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def confirm_payment_request(
+    request_id: UUID, body: ConfirmPaymentRequest, principal: Organisation, service: Service
+) -> PaymentRequestDetail:
+    """确认缴费: the organisation received the money with this request number. Locks it and
+    counts every student in it as paid."""
+    request = await service.confirm(principal, request_id, body.request_no, utcnow())
+    return _detail(request)

@@ -1,0 +1,57 @@
+"""The refund job: submits refunds the provider has not accepted yet, first right after they
+were requested, then with exponential back-off while the provider call keeps failing."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from datetime import datetime
+
+from payment.config import PaymentSettings
+from payment.refunds.repository import RefundRepository
+from payment.refunds.service import Backoff, RefundService
+from payment.wechat import wechatpay_of
+from skillcert.db import transaction
+from skillcert.events import utcnow
+from skillcert.service import ServiceContext
+
+log = logging.getLogger("payment.refunds.jobs")
+
+
+def backoff_of(settings: PaymentSettings) -> Backoff:
+    return Backoff(base=settings.refund_backoff, cap=settings.refund_backoff_max)
+
+
+async def submit_due_refunds(ctx: ServiceContext, at: datetime, batch: int = 100) -> Counter[str]:
+    """One pass; each refund in its own transaction so one failure holds up no other.
+    Returns how many were "accepted" by the provider and how many "failed"."""
+    settings = ctx.settings
+    assert isinstance(settings, PaymentSettings)
+    channel = wechatpay_of(ctx)
+    async with ctx.sessionmaker() as session:
+        due = await RefundRepository(session).due(at, batch)
+    outcomes: Counter[str] = Counter()
+    for refund_id in due:
+        try:
+            async with transaction(ctx.sessionmaker) as session:
+                refund = await RefundRepository(session).claim_due(refund_id, at)
+                if refund is None:
+                    continue
+                service = RefundService(session, channel, backoff_of(settings))
+                accepted = await service.submit(refund, at)
+        except Exception:
+            # Rolled back: still due, the next pass tries again.
+            log.exception("submitting refund %s failed", refund_id)
+            outcomes["failed"] += 1
+            continue
+        outcomes["accepted" if accepted else "failed"] += 1
+    return outcomes
+
+
+async def refund_loop(ctx: ServiceContext) -> None:
+    settings = ctx.settings
+    assert isinstance(settings, PaymentSettings)
+    while True:
+        await submit_due_refunds(ctx, utcnow())
+        await asyncio.sleep(settings.refund_interval_s)
