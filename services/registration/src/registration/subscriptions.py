@@ -7,19 +7,25 @@ from skillcert.events import (
     ApplicationRejected,
     CandidateScheduled,
     CertificateIssued,
+    CertificateRevoked,
     Event,
+    ExamPlanCancelled,
     ExamPlanPublished,
     OrderPaid,
+    OrderRefunded,
     ResultDetermined,
 )
 from skillcert.inbox import EventHandler
 
 HANDLERS: dict[type[Event], EventHandler] = {
     ExamPlanPublished: plans.on_plan_published,
+    ExamPlanCancelled: applications.on_plan_cancelled,
     ApplicationApproved: applications.on_application_approved,
     ApplicationRejected: applications.on_application_rejected,
     OrderPaid: applications.on_order_paid,
     CandidateScheduled: applications.on_candidate_scheduled,
     ResultDetermined: applications.on_result_determined,
     CertificateIssued: applications.on_certificate_issued,
+    CertificateRevoked: applications.on_certificate_revoked,
+    OrderRefunded: applications.on_order_refunded,
 }

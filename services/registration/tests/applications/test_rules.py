@@ -7,13 +7,17 @@ import pytest
 from PIL import Image
 
 from registration.applications.rules import (
+    CANCELLABLE,
     EDITABLE,
+    NOTE_MAX,
+    STATUS_LABELS,
     TRANSITIONS,
     Action,
     ApplicationStatus,
     EventFit,
     IdType,
     Period,
+    clip_note,
     fit_of,
     id_number_problem,
     identity_conflicts,
@@ -23,6 +27,7 @@ from registration.applications.rules import (
     period_problems,
     prior_level_problem,
     too_young,
+    yuan,
 )
 from registration.documents.rules import background_of, inspect
 from tests.conftest import jpeg_between, png_between, resident_id
@@ -197,6 +202,80 @@ class TestForfeit:
     def test_events_after_forfeiting_are_stale(self):
         assert fit_of(S.FORFEITED, Action.PAY) is EventFit.STALE
         assert fit_of(S.FORFEITED, Action.SCHEDULE) is EventFit.STALE
+
+
+class TestPlanCancelled:
+    def test_every_unfinished_status_is_cancelled_and_none_other(self):
+        assert {S.DRAFT, S.SUBMITTED, S.REJECTED, S.APPROVED, S.PAID, S.SCHEDULED} == CANCELLABLE
+        for status in CANCELLABLE:
+            assert next_status(status, Action.CANCEL) is S.CANCELLED
+        for status in set(S) - CANCELLABLE:
+            with pytest.raises(ValueError):
+                next_status(status, Action.CANCEL)
+
+    def test_a_cancelled_application_cannot_be_edited_submitted_or_withdrawn(self):
+        assert S.CANCELLED not in EDITABLE
+        for action in (Action.SUBMIT, Action.WITHDRAW):
+            with pytest.raises(ValueError):
+                next_status(S.CANCELLED, action)
+
+    @pytest.mark.parametrize(
+        "action", [Action.APPROVE, Action.PAY, Action.SCHEDULE, Action.PASS, Action.CERTIFY]
+    )
+    def test_late_events_for_a_cancelled_application_are_dropped_not_retried(self, action: Action):
+        assert fit_of(S.CANCELLED, action) is EventFit.STALE
+
+
+class TestRefund:
+    def test_paid_and_scheduled_become_refunded(self):
+        assert next_status(S.PAID, Action.REFUND) is S.REFUNDED
+        assert next_status(S.SCHEDULED, Action.REFUND) is S.REFUNDED
+
+    def test_withdrawn_cancelled_forfeited_and_sat_keep_their_status(self):
+        for status in (
+            S.WITHDRAWN,
+            S.CANCELLED,
+            S.FORFEITED,
+            S.RESULT_PASS,
+            S.RESULT_FAIL,
+            S.CERTIFIED,
+            S.REFUNDED,
+        ):
+            assert fit_of(status, Action.REFUND) is EventFit.STALE
+
+    def test_a_refund_before_the_payment_is_too_early(self):
+        assert fit_of(S.APPROVED, Action.REFUND) is EventFit.TOO_EARLY
+
+    def test_scheduling_after_a_refund_is_dropped(self):
+        assert fit_of(S.REFUNDED, Action.SCHEDULE) is EventFit.STALE
+
+    def test_amounts_read_in_yuan(self):
+        assert (yuan(38000), yuan(5), yuan(0)) == ("380.00", "0.05", "0.00")
+
+
+class TestCertificateRevoked:
+    def test_only_a_certified_application_is_revoked(self):
+        assert next_status(S.CERTIFIED, Action.REVOKE_CERTIFICATE) is S.CERTIFICATE_REVOKED
+        assert fit_of(S.RESULT_PASS, Action.REVOKE_CERTIFICATE) is EventFit.TOO_EARLY
+        assert fit_of(S.CERTIFICATE_REVOKED, Action.REVOKE_CERTIFICATE) is EventFit.STALE
+        assert fit_of(S.CERTIFICATE_REVOKED, Action.CERTIFY) is EventFit.STALE
+
+
+class TestEveryStatus:
+    @pytest.mark.parametrize("status", list(S))
+    def test_has_a_label_and_a_fit_for_every_action(self, status: ApplicationStatus):
+        assert STATUS_LABELS[status]
+        for action in Action:
+            assert isinstance(fit_of(status, action), EventFit)
+
+    def test_labels_of_the_new_statuses(self):
+        assert STATUS_LABELS[S.CANCELLED] == "考试计划已取消"
+        assert STATUS_LABELS[S.CERTIFICATE_REVOKED] == "证书已撤销"
+
+    def test_long_notes_are_clipped_to_the_column(self):
+        assert clip_note("短") == "短"
+        clipped = clip_note("长" * 600)
+        assert len(clipped) == NOTE_MAX and clipped.endswith("…")
 
 
 class TestInspectIdPhoto:

@@ -7,13 +7,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.applications.models import Application
 from registration.applications.rules import Action
-from registration.applications.service import ApplicationService
+from registration.applications.service import ApplicationService, OutOfOrder
+from registration.plans.service import PlanService
 from skillcert.events import (
     ApplicationApproved,
     ApplicationRejected,
     CandidateScheduled,
     CertificateIssued,
+    CertificateRevoked,
+    ExamPlanCancelled,
     OrderPaid,
+    OrderRefunded,
     ResultDetermined,
 )
 
@@ -47,6 +51,7 @@ async def on_result_determined(session: AsyncSession, event: ResultDetermined) -
 async def on_certificate_issued(session: AsyncSession, event: CertificateIssued) -> None:
     def set_number(application: Application) -> None:
         application.certificate_number = event.certificate_number
+        application.certificate_id = event.certificate_id
 
     await ApplicationService(session).advance(
         event.application_id,
@@ -54,3 +59,20 @@ async def on_certificate_issued(session: AsyncSession, event: CertificateIssued)
         set_number,
         note=f"证书编号 {event.certificate_number}",
     )
+
+
+async def on_certificate_revoked(session: AsyncSession, event: CertificateRevoked) -> None:
+    await ApplicationService(session).certificate_revoked(event)
+
+
+async def on_order_refunded(session: AsyncSession, event: OrderRefunded) -> None:
+    await ApplicationService(session).refunded(event)
+
+
+async def on_plan_cancelled(session: AsyncSession, event: ExamPlanCancelled) -> None:
+    """The plan leaves the open list and its unfinished applications end, in one transaction;
+    the plan's lock keeps new applications out until then."""
+    plan = await PlanService(session).cancel(event)
+    if plan is None:
+        raise OutOfOrder(f"cancellation of plan {event.plan_id} before its publication")
+    await ApplicationService(session).cancel_for_plan(plan.plan_id, event.reason)

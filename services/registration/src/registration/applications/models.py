@@ -4,7 +4,18 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registration.base import Base
@@ -94,6 +105,17 @@ class Application(Base):
     rejection_reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     ticket_number: Mapped[str | None] = mapped_column(String(50))
     certificate_number: Mapped[str | None] = mapped_column(String(50))
+    # certificate.revoked names the certificate, not the application: it is found by this id
+    # (or by number, for certificates recorded before the id was kept) and the candidate.
+    certificate_id: Mapped[UUID | None]
+    certificate_revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    certificate_revocation_reason: Mapped[str | None] = mapped_column(Text)
+
+    # payment.order.refunded: the fee that went back (payment refunds an order in full, and
+    # announces only the order whose payment counted for the application)
+    refund_order_id: Mapped[UUID | None]
+    refunded_fen: Mapped[int | None] = mapped_column(Integer)
+    refunded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from uuid import UUID
 
@@ -92,6 +93,55 @@ class ApplicationRepository:
     async def for_update(self, application_id: UUID) -> Application | None:
         query = select(Application).where(Application.id == application_id).with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def of_plan_in(
+        self, plan_id: UUID, statuses: Collection[ApplicationStatus], *, lock: bool = False
+    ) -> list[Application]:
+        query = (
+            select(Application)
+            .where(Application.plan_id == plan_id, Application.status.in_(list(statuses)))
+            # one lock order for every bulk change of a plan's applications: no deadlocks
+            .order_by(Application.id)
+        )
+        if lock:
+            query = query.with_for_update()
+        return list((await self.session.execute(query)).scalars())
+
+    async def of_certificate(
+        self,
+        candidate_id: UUID,
+        certificate_id: UUID,
+        certificate_number: str,
+        *,
+        lock: bool = False,
+    ) -> Application | None:
+        """The candidate's application the certificate was issued for; by number too, for
+        those recorded before the certificate's id was kept."""
+        query = select(Application).where(
+            Application.candidate_id == candidate_id,
+            (Application.certificate_id == certificate_id)
+            | (
+                Application.certificate_id.is_(None)
+                & (Application.certificate_number == certificate_number)
+            ),
+        )
+        if lock:
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalars().first()
+
+    async def awaiting_certificate(self, candidate_id: UUID) -> bool:
+        """Whether the candidate has an application whose certificate may still be coming."""
+        query = (
+            select(Application.id)
+            .where(
+                Application.candidate_id == candidate_id,
+                Application.status.in_(
+                    [ApplicationStatus.SCHEDULED, ApplicationStatus.RESULT_PASS]
+                ),
+            )
+            .limit(1)
+        )
+        return (await self.session.execute(query)).first() is not None
 
     async def active(self, candidate_id: UUID, plan_id: UUID) -> Application | None:
         query = select(Application).where(

@@ -13,6 +13,7 @@ from registration.applications.schemas import (
     ApplicationSummary,
     BasicInfoIn,
     BasicInfoOut,
+    CertificateRevocationOut,
     ConditionIn,
     CreateApplicationIn,
     DivisionOut,
@@ -20,8 +21,10 @@ from registration.applications.schemas import (
     IdentityIn,
     MailInIn,
     MailInOut,
+    PlanCancellationOut,
     PriorCertificateOut,
     ReasonOut,
+    RefundOut,
     RegistrationInfoIn,
     RegistrationInfoOut,
     StaffApplicationSummary,
@@ -52,7 +55,7 @@ Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
 Staff = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.ORG_ADMIN))]
 
 
-def _settings(request: Request) -> RegistrationSettings:
+async def _settings(request: Request) -> RegistrationSettings:
     settings = request.app.state.ctx.settings
     assert isinstance(settings, RegistrationSettings)
     return settings
@@ -138,6 +141,23 @@ def application_out(view: ApplicationView) -> ApplicationOut:
         status_history=[StatusChangeOut.model_validate(h) for h in view.history],
         ticket_number=a.ticket_number,
         certificate_number=a.certificate_number,
+        certificate_revocation=(
+            CertificateRevocationOut(
+                revoked_at=a.certificate_revoked_at, reason=a.certificate_revocation_reason
+            )
+            if a.certificate_revoked_at is not None
+            else None
+        ),
+        refund=(
+            RefundOut(amount_fen=a.refunded_fen, refunded_at=a.refunded_at)
+            if a.refunded_at is not None and a.refunded_fen is not None
+            else None
+        ),
+        plan_cancellation=(
+            PlanCancellationOut(cancelled_at=plan.cancelled_at, reason=plan.cancel_reason)
+            if plan.cancelled_at is not None
+            else None
+        ),
         created_at=a.created_at,
         updated_at=a.updated_at,
         submitted_at=a.submitted_at,

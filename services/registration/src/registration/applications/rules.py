@@ -28,6 +28,9 @@ class ApplicationStatus(StrEnum):
     CERTIFIED = "certified"
     WITHDRAWN = "withdrawn"
     FORFEITED = "forfeited"  # paper material not received by the deadline (视为放弃)
+    CANCELLED = "cancelled"  # the organisation cancelled the exam plan
+    REFUNDED = "refunded"  # the fee went back without a withdrawal: the place is given up
+    CERTIFICATE_REVOKED = "certificate_revoked"
 
 
 STATUS_LABELS: Final[dict[ApplicationStatus, str]] = {
@@ -42,6 +45,9 @@ STATUS_LABELS: Final[dict[ApplicationStatus, str]] = {
     ApplicationStatus.CERTIFIED: "已发证",
     ApplicationStatus.WITHDRAWN: "已撤回",
     ApplicationStatus.FORFEITED: "逾期未邮寄材料（视为放弃）",
+    ApplicationStatus.CANCELLED: "考试计划已取消",
+    ApplicationStatus.REFUNDED: "已退费（报名资格终止）",
+    ApplicationStatus.CERTIFICATE_REVOKED: "证书已撤销",
 }
 
 
@@ -56,6 +62,9 @@ class Action(StrEnum):
     CERTIFY = "certify"
     WITHDRAW = "withdraw"
     FORFEIT = "forfeit"
+    CANCEL = "cancel"  # the exam plan was cancelled
+    REFUND = "refund"
+    REVOKE_CERTIFICATE = "revoke_certificate"
 
 
 S = ApplicationStatus
@@ -80,6 +89,23 @@ TRANSITIONS: Final[dict[tuple[ApplicationStatus, Action], ApplicationStatus]] = 
     # deadline are treated as giving up (视为放弃考试资格).
     (S.APPROVED, Action.FORFEIT): S.FORFEITED,
     (S.PAID, Action.FORFEIT): S.FORFEITED,
+    # A cancelled plan ends every application not yet past its exam; the sat ones cannot exist
+    # (exam-scheduling refuses to cancel once the exam began).
+    (S.DRAFT, Action.CANCEL): S.CANCELLED,
+    (S.SUBMITTED, Action.CANCEL): S.CANCELLED,
+    (S.REJECTED, Action.CANCEL): S.CANCELLED,
+    (S.APPROVED, Action.CANCEL): S.CANCELLED,
+    (S.PAID, Action.CANCEL): S.CANCELLED,
+    (S.SCHEDULED, Action.CANCEL): S.CANCELLED,
+    # A refund that comes without a withdrawal or cancellation (an operator refunding on the
+    # merchant platform, 商户平台退款) leaves a candidate who no longer paid for the exam: the
+    # place ends rather than staying "paid" with no money behind it. Payment announces refunds
+    # only of the order whose payment counted (duplicates are refunded silently), so a refund
+    # here always means the fee of this application is gone. After the exam the refund is
+    # recorded but the result stands: what was sat and certified is a fact, not a purchase.
+    (S.PAID, Action.REFUND): S.REFUNDED,
+    (S.SCHEDULED, Action.REFUND): S.REFUNDED,
+    (S.CERTIFIED, Action.REVOKE_CERTIFICATE): S.CERTIFICATE_REVOKED,
 }
 
 #: The candidate may change the application only while review has not approved it (审核中仍可修改).
@@ -89,6 +115,27 @@ EDITABLE: Final[frozenset[ApplicationStatus]] = frozenset({S.DRAFT, S.SUBMITTED,
 MAIL_IN_RECORDABLE: Final[frozenset[ApplicationStatus]] = frozenset(
     {S.SUBMITTED, S.REJECTED, S.APPROVED, S.PAID, S.SCHEDULED}
 )
+
+
+def sources_of(action: Action) -> frozenset[ApplicationStatus]:
+    """The statuses `action` may move an application from."""
+    return frozenset(src for (src, act) in TRANSITIONS if act is action)
+
+
+#: What a plan cancellation ends: every application not final.
+CANCELLABLE: Final[frozenset[ApplicationStatus]] = sources_of(Action.CANCEL)
+
+#: Status-history notes are stored up to this length.
+NOTE_MAX: Final = 500
+
+
+def clip_note(text: str) -> str:
+    return text if len(text) <= NOTE_MAX else text[: NOTE_MAX - 1] + "…"
+
+
+def yuan(fen: int) -> str:
+    """An amount in fen as the candidate reads it: 380.00."""
+    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def can(current: ApplicationStatus, action: Action) -> bool:
@@ -114,7 +161,13 @@ _STAGE: Final[dict[ApplicationStatus, int]] = {
     S.RESULT_PASS: 5,
     S.RESULT_FAIL: 5,
     S.CERTIFIED: 6,
+    S.CERTIFICATE_REVOKED: 7,
 }
+
+#: Ended off the journey: whatever another service reports later cannot move them any more.
+OFF_JOURNEY: Final[frozenset[ApplicationStatus]] = frozenset(
+    {S.WITHDRAWN, S.FORFEITED, S.CANCELLED, S.REFUNDED}
+)
 
 
 class EventFit(Enum):
@@ -127,9 +180,9 @@ def fit_of(current: ApplicationStatus, action: Action) -> EventFit:
     """Whether another service's event can move the application now."""
     if can(current, action):
         return EventFit.APPLY
-    if current in (S.WITHDRAWN, S.FORFEITED):
+    if current in OFF_JOURNEY:
         return EventFit.STALE
-    sources = [src for (src, act) in TRANSITIONS if act is action]
+    sources = sources_of(action)
     if sources and all(_STAGE[current] < _STAGE[src] for src in sources):
         return EventFit.TOO_EARLY
     return EventFit.STALE

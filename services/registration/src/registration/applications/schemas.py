@@ -561,6 +561,27 @@ class StepsOut(BaseModel):
     materials: bool
 
 
+class RefundOut(BaseModel):
+    """退费: the exam fee that went back to the payer."""
+
+    amount_fen: int
+    refunded_at: datetime
+
+
+class CertificateRevocationOut(BaseModel):
+    """证书撤销: the certificate of this application was revoked."""
+
+    revoked_at: datetime
+    reason: str | None
+
+
+class PlanCancellationOut(BaseModel):
+    """考试计划已取消: the organisation cancelled the plan."""
+
+    cancelled_at: datetime
+    reason: str | None
+
+
 class ApplicationOut(BaseModel):
     """An application as its owner sees it: everything, ID number in full."""
 
@@ -585,6 +606,9 @@ class ApplicationOut(BaseModel):
     status_history: list[StatusChangeOut]
     ticket_number: str | None
     certificate_number: str | None
+    certificate_revocation: CertificateRevocationOut | None = None
+    refund: RefundOut | None = None
+    plan_cancellation: PlanCancellationOut | None = None
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None

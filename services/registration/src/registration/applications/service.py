@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registration.applications.models import Application, StatusChange
 from registration.applications.repository import ApplicationRepository
 from registration.applications.rules import (
+    CANCELLABLE,
     EDITABLE,
     MAIL_IN_RECORDABLE,
     Action,
@@ -23,6 +24,7 @@ from registration.applications.rules import (
     EventFit,
     Period,
     can,
+    clip_note,
     fit_of,
     identity_conflicts,
     months_worked,
@@ -30,6 +32,7 @@ from registration.applications.rules import (
     prior_level_problem,
     today_cn,
     too_young,
+    yuan,
 )
 from registration.applications.schemas import (
     BasicInfoIn,
@@ -67,6 +70,8 @@ from skillcert.events import (
     ApplicationResubmitted,
     ApplicationSubmitted,
     ApplicationWithdrawn,
+    CertificateRevoked,
+    OrderRefunded,
     PriorCertificate,
     SubmittedDocument,
     WorkPeriod,
@@ -136,6 +141,13 @@ def _too_young(application: Application, birth_date: date | None) -> list[FieldE
     ]
 
 
+def plan_cancelled(message: str) -> Conflict:
+    """The refusal of any change to an application its cancelled plan ended."""
+    return Conflict(
+        message, errors=[FieldError(field="status", message=message, code="plan_cancelled")]
+    )
+
+
 async def load_editable(
     session: AsyncSession, candidate_id: UUID, application_id: UUID
 ) -> tuple[Application, ExamPlan]:
@@ -144,6 +156,8 @@ async def load_editable(
     if found is None:
         raise NotFound("报名记录不存在")
     application, plan = found
+    if application.status == ApplicationStatus.CANCELLED:
+        raise plan_cancelled("考试计划已取消，报名已终止，不能修改")
     if application.status not in EDITABLE:
         raise Conflict("当前报名状态不允许修改")
     if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
@@ -194,9 +208,15 @@ class ApplicationService:
     # --- the candidate --------------------------------------------------------------------
 
     async def create(self, candidate_id: UUID, plan_id: UUID) -> Application:
-        plan = await self.plans.get(plan_id)
+        plan = await self.plans.locked(plan_id, exclusive=False)
         if plan is None:
             raise NotFound("考试计划不存在")
+        if plan.cancelled_at is not None:
+            message = "该考试计划已取消，不能报名"
+            raise RuleViolation(
+                message,
+                errors=[FieldError(field="plan_id", message=message, code="plan_cancelled")],
+            )
         if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
             raise RuleViolation("该考试计划不在报名时间内")
         if await self.repo.active(candidate_id, plan_id) is not None:
@@ -384,6 +404,8 @@ class ApplicationService:
             raise NotFound("报名记录不存在")
         application, plan = found
         status = ApplicationStatus(application.status)
+        if status is ApplicationStatus.CANCELLED:
+            raise plan_cancelled("考试计划已取消，报名已终止，不能提交")
         if not can(status, Action.SUBMIT):
             raise Conflict("当前报名状态不能提交")
         if status is ApplicationStatus.SUBMITTED and not application.edited_since_submit:
@@ -503,6 +525,8 @@ class ApplicationService:
         application = await self.repo.of_candidate(application_id, candidate_id, lock=True)
         if application is None:
             raise NotFound("报名记录不存在")
+        if application.status == ApplicationStatus.CANCELLED:
+            raise plan_cancelled("考试计划已取消，报名已终止，无需撤回")
         if not can(ApplicationStatus(application.status), Action.WITHDRAW):
             raise Conflict("当前报名状态不能撤回")
         self._move(application, Action.WITHDRAW, note=reason)
@@ -640,16 +664,78 @@ class ApplicationService:
         if application is None:
             log.warning("%s for unknown application %s ignored", action, application_id)
             return
+        await self._advance(application, action, change, note)
+
+    async def _advance(
+        self,
+        application: Application,
+        action: Action,
+        change: Callable[[Application], None] | None,
+        note: str | None,
+    ) -> None:
         fit = fit_of(ApplicationStatus(application.status), action)
         if fit is EventFit.TOO_EARLY:
-            raise OutOfOrder(f"{action} of {application_id} in status {application.status}")
+            raise OutOfOrder(f"{action} of {application.id} in status {application.status}")
         if fit is EventFit.STALE:
-            log.info("%s of %s in status %s ignored", action, application_id, application.status)
+            log.info("%s of %s in status %s ignored", action, application.id, application.status)
             return
         if change is not None:
             change(application)
         self._move(application, action, note=note)
         await self.session.flush()
+
+    async def cancel_for_plan(self, plan_id: UUID, reason: str) -> list[Application]:
+        """End every application of a cancelled plan that is not final (考试计划已取消). The
+        caller holds the plan's lock, so no application of it appears meanwhile."""
+        cancellable = await self.repo.of_plan_in(plan_id, CANCELLABLE, lock=True)
+        note = clip_note(f"考试计划已取消：{reason}")
+        for application in cancellable:
+            self._move(application, Action.CANCEL, note=note)
+        await self.session.flush()
+        log.info("plan %s cancelled: %d applications ended", plan_id, len(cancellable))
+        return cancellable
+
+    async def refunded(self, event: OrderRefunded) -> None:
+        """Record the refund whatever the status; only a paid or scheduled application moves
+        (see the REFUND transitions): withdrawn, cancelled and sat ones keep their status."""
+        application = await self.repo.for_update(event.application_id)
+        if application is None:
+            log.warning("refund for unknown application %s ignored", event.application_id)
+            return
+        fit = fit_of(ApplicationStatus(application.status), Action.REFUND)
+        if fit is EventFit.TOO_EARLY:
+            raise OutOfOrder(f"refund of {application.id} in status {application.status}")
+        application.refund_order_id = event.order_id
+        application.refunded_fen = event.amount_fen
+        application.refunded_at = event.refunded_at
+        application.updated_at = now()
+        if fit is EventFit.APPLY:
+            self._move(application, Action.REFUND, note=f"已退费 {yuan(event.amount_fen)} 元")
+        else:
+            log.info("refund of %s recorded in status %s", application.id, application.status)
+        await self.session.flush()
+
+    async def certificate_revoked(self, event: CertificateRevoked) -> None:
+        application = await self.repo.of_certificate(
+            event.candidate_id, event.certificate_id, event.certificate_number, lock=True
+        )
+        if application is None:
+            if await self.repo.awaiting_certificate(event.candidate_id):
+                # The issuance has not reached us yet; the revocation waits for it.
+                raise OutOfOrder(f"revocation of {event.certificate_id} before its issuance")
+            log.warning("revocation of unknown certificate %s ignored", event.certificate_id)
+            return
+
+        def set_revocation(a: Application) -> None:
+            a.certificate_revoked_at = event.revoked_at
+            a.certificate_revocation_reason = event.reason
+
+        await self._advance(
+            application,
+            Action.REVOKE_CERTIFICATE,
+            set_revocation,
+            note=clip_note(f"证书编号 {event.certificate_number} 已撤销：{event.reason}"),
+        )
 
     # --- history ------------------------------------------------------------------------------
 

@@ -4,14 +4,15 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registration.base import Base
 
 
 class ExamPlan(Base):
-    """Read model of an exam plan (考试计划), kept from exam.plan.published; never edited here."""
+    """Read model of an exam plan (考试计划), kept from exam.plan.published and
+    exam.plan.cancelled; never edited here."""
 
     __tablename__ = "exam_plans"
     __table_args__ = (Index("ix_exam_plans_window", "registration_closes_at", "plan_id"),)
@@ -34,3 +35,7 @@ class ExamPlan(Base):
     conditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     # occurred_at of the event this row reflects: an older republication never overwrites it.
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # exam.plan.cancelled: the plan takes no applications any more; a republication never
+    # clears this (exam-scheduling has no way back from cancelled).
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)

@@ -16,6 +16,20 @@ class PlanRepository:
     async def get(self, plan_id: UUID) -> ExamPlan | None:
         return await self.session.get(ExamPlan, plan_id)
 
+    async def locked(self, plan_id: UUID, *, exclusive: bool) -> ExamPlan | None:
+        """The plan, locked against cancellation. A new application takes the shared key lock
+        (many at once, the same lock its foreign key takes anyway); the cancellation takes the
+        exclusive one, so an application is either created before it, and then cancelled by
+        it, or sees the plan cancelled."""
+        query = select(ExamPlan).where(ExamPlan.plan_id == plan_id)
+        query = (
+            query.with_for_update()
+            if exclusive
+            else query.with_for_update(read=True, key_share=True)
+        )
+        query = query.execution_options(populate_existing=True)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
     def add(self, plan: ExamPlan) -> None:
         self.session.add(plan)
 
@@ -27,9 +41,12 @@ class PlanRepository:
         after: tuple[datetime, UUID] | None,
         limit: int,
     ) -> list[ExamPlan]:
-        """Plans whose registration window is open at `now`, closing soonest first."""
+        """Plans not cancelled whose registration window is open at `now`, closing soonest
+        first."""
         query = select(ExamPlan).where(
-            ExamPlan.registration_opens_at <= now, ExamPlan.registration_closes_at > now
+            ExamPlan.registration_opens_at <= now,
+            ExamPlan.registration_closes_at > now,
+            ExamPlan.cancelled_at.is_(None),
         )
         if occupation_code is not None:
             query = query.where(ExamPlan.occupation_code == occupation_code)

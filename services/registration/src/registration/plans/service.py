@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
 from registration.plans.rules import aware
-from skillcert.events import ExamPlanPublished
+from skillcert.events import ExamPlanCancelled, ExamPlanPublished
 
 
 class PlanService:
@@ -46,6 +46,16 @@ class PlanService:
             for name, value in values.items():
                 setattr(plan, name, value)
         await self.session.flush()
+
+    async def cancel(self, event: ExamPlanCancelled) -> ExamPlan | None:
+        """Mark the plan cancelled (locked: no application is created meanwhile); None when
+        its publication has not reached us yet. A second cancellation keeps the first."""
+        plan = await self.repo.locked(event.plan_id, exclusive=True)
+        if plan is not None and plan.cancelled_at is None:
+            plan.cancelled_at = event.occurred_at
+            plan.cancel_reason = event.reason
+            await self.session.flush()
+        return plan
 
     async def open_plans(
         self,
