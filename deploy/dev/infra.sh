@@ -41,5 +41,18 @@ if ! port_open 5672; then
 fi
 wait_port RabbitMQ 5672
 
-.venv/bin/python deploy/dev/s3server.py start --dir var/s3-test --port "$S3_PORT" \
-  --access-key skillcert --secret-key skillcert-secret
+# An S3 server already answering on the port with our credentials (e.g. started by another
+# checkout on this machine) is reused rather than fought over.
+if port_open "$S3_PORT" && .venv/bin/python - "$S3_PORT" <<'PY'
+import sys
+from minio import Minio
+client = Minio(f"127.0.0.1:{sys.argv[1]}", "skillcert", "skillcert-secret", secure=False,
+               region="us-east-1")
+client.list_buckets()
+PY
+then
+  echo "S3 server already running on 127.0.0.1:$S3_PORT"
+else
+  .venv/bin/python deploy/dev/s3server.py start --dir var/s3-test --port "$S3_PORT" \
+    --access-key skillcert --secret-key skillcert-secret
+fi
