@@ -34,6 +34,21 @@ def csv_file(*lines: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
+def xlsx_file(*rows: tuple[object, ...]) -> bytes:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 class School:
     def __init__(self, harness: ServiceHarness) -> None:
         self.harness = harness
@@ -139,6 +154,37 @@ class TestTemplate:
 
 
 class TestImport:
+    async def test_excel_workbook_is_read_like_the_csv(self, harness: ServiceHarness):
+        school = await school_with_students(harness)
+        response = await school.upload(
+            xlsx_file(
+                ("身份证号", "姓名"), (id_number(1), "张三"), (None, None), (id_number(2), "李四")
+            )
+        )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        assert [i["candidate_name"] for i in body["items"]] == ["张三", "李四"]
+        assert body["total_fen"] == 2 * FEE_FEN
+
+    async def test_excel_bad_rows_report_their_excel_line_and_nothing_written(
+        self, harness: ServiceHarness
+    ):
+        school = await school_with_students(harness)
+        before = await stored_requests(harness)
+        response = await school.upload(
+            xlsx_file(("身份证号", "姓名"), (id_number(1), "张三"), ("123", "李四"))
+        )
+        assert response.status_code == 422
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert [e["field"] for e in response.json()["errors"]] == ["rows[3].id_number"]
+        assert await stored_requests(harness) == before
+
+    async def test_broken_workbook_is_refused(self, harness: ServiceHarness):
+        school = await school_with_students(harness)
+        response = await school.upload(b"PK\x03\x04 not really a workbook")
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "file"
+
     async def test_by_certificate_prices_each_student_at_the_plan_fee(
         self, harness: ServiceHarness
     ):

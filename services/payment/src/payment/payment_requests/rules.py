@@ -20,9 +20,13 @@ import csv
 import io
 import re
 import secrets
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 
 from payment.applications.rules import normalise_id_number
 from payment.provider import BEIJING
@@ -118,14 +122,46 @@ def _decode(data: bytes) -> str | None:
     return None
 
 
+def _xlsx_lines(data: bytes) -> list[list[str]] | None:
+    """The first sheet of an Excel workbook as text cells, or None when it is not one."""
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError):
+        return None
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            # Excel keeps long digit strings as numbers; an integral float prints without ".0".
+            [
+                ""
+                if value is None
+                else str(int(value))
+                if isinstance(value, float) and value.is_integer()
+                else str(value)
+                for value in row
+            ]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+    finally:
+        workbook.close()
+
+
 def parse_import(data: bytes, mode: RequestMode) -> tuple[list[ImportRow], list[FieldError]]:
-    """Read the CSV template; returns the rows and every problem found in the file itself."""
+    """Read the template as CSV (UTF-8 or GBK) or as an Excel workbook (.xlsx); returns the
+    rows and every problem found in the file itself."""
     if len(data) > MAX_FILE_BYTES:
         return [], [FieldError(field="file", message="文件不能超过 2MB")]
-    text = _decode(data)
-    if text is None:
-        return [], [FieldError(field="file", message="文件编码无法识别，请使用模板另存为 CSV")]
-    lines = list(csv.reader(io.StringIO(text)))
+    if data.startswith(b"PK\x03\x04"):  # a zip container: .xlsx
+        xlsx = _xlsx_lines(data)
+        if xlsx is None:
+            return [], [FieldError(field="file", message="无法读取 Excel 文件，请使用模板")]
+        lines = xlsx
+    else:
+        text = _decode(data)
+        if text is None:
+            message = "文件编码无法识别，请使用模板另存为 CSV 或 Excel"
+            return [], [FieldError(field="file", message=message)]
+        lines = list(csv.reader(io.StringIO(text)))
     header = [cell.strip() for cell in lines[0]] if lines else []
     missing = [column for column in COLUMNS[mode] if column not in header]
     if missing:
