@@ -8,6 +8,7 @@ from skillcert.events import (
     ApplicationSubmitted,
     ApplicationWithdrawn,
     Event,
+    ExamPlanCancelled,
     ExamPlanPublished,
 )
 from skillcert.inbox import EventHandler
@@ -18,4 +19,5 @@ HANDLERS: dict[type[Event], EventHandler] = {
     ApplicationResubmitted: cases.on_application_resubmitted,
     ApplicationWithdrawn: cases.on_application_withdrawn,
     ApplicationForfeited: cases.on_application_forfeited,
+    ExamPlanCancelled: cases.on_plan_cancelled,
 }

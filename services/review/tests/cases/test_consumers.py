@@ -7,8 +7,14 @@ from sqlalchemy import select
 
 from review.cases.models import AuditEntry, CaseFinding, CaseRevision, ReviewCase
 from review.cases.rules import CheckCode, CheckOutcome
+from review.plans.models import ReviewPlan
 from skillcert.auth import Role
-from skillcert.events import ApplicationForfeited, ApplicationResubmitted, ApplicationWithdrawn
+from skillcert.events import (
+    ApplicationForfeited,
+    ApplicationResubmitted,
+    ApplicationWithdrawn,
+    ExamPlanCancelled,
+)
 from skillcert.testing import ServiceHarness, eventually
 
 from ..factories import (
@@ -404,3 +410,138 @@ class TestApplicationForfeited:
             return case if case.status == "forfeited" else None
 
         assert (await eventually(closed)).status == "forfeited"
+
+
+def plan_cancelled(plan_id, reason: str = "报名人数不足，考试计划取消") -> ExamPlanCancelled:
+    return ExamPlanCancelled(plan_id=plan_id, org_id=ORG, reason=reason)
+
+
+async def queue_ids(harness: ServiceHarness, status: str) -> set:
+    response = await harness.client.get(
+        "/api/v1/review/queue",
+        params={"status": status},
+        headers=harness.headers(Role.REVIEWER, org_id=ORG),
+    )
+    assert response.status_code == 200, response.text
+    return {item["application_id"] for item in response.json()["items"]}
+
+
+class TestExamPlanCancelled:
+    async def test_closes_pending_and_approved_keeps_rejected(self, harness: ServiceHarness):
+        plan = plan_published()
+        await harness.deliver(plan)
+        pending, approved, rejected = (filed(plan.plan_id) for _ in range(3))
+        other = filed(plan_published().plan_id)
+        for event in (pending, approved, rejected, other):
+            await harness.deliver(event)
+        await approve(harness, (await case_of(harness, approved.application_id)).id)
+        await reject(harness, (await case_of(harness, rejected.application_id)).id)
+        claimed = await case_of(harness, pending.application_id)
+        headers = harness.headers(Role.REVIEWER, org_id=ORG)
+        claim = await harness.client.post(
+            f"/api/v1/review/cases/{claimed.id}/claim", headers=headers
+        )
+        assert claim.status_code == 200
+
+        await harness.deliver(plan_cancelled(plan.plan_id))
+
+        closed = await case_of(harness, pending.application_id)
+        assert (closed.status, closed.claimed_by, closed.claim_expires_at) == (
+            "cancelled",
+            None,
+            None,
+        )
+        assert (await case_of(harness, approved.application_id)).status == "cancelled"
+        assert (await case_of(harness, rejected.application_id)).status == "rejected"
+        assert (await case_of(harness, other.application_id)).status == "pending"
+        # The undecided revision closes; the approval stays in the history.
+        assert (await revisions_of(harness, closed.id))[1] == "cancelled"
+        approved_case = await case_of(harness, approved.application_id)
+        assert (await revisions_of(harness, approved_case.id))[1] == "approved"
+        async with harness.ctx.sessionmaker() as session:
+            entries = (
+                await session.execute(select(AuditEntry).where(AuditEntry.action == "cancelled"))
+            ).scalars()
+            audit = {e.case_id: e for e in entries}
+            plan_row = await session.get(ReviewPlan, plan.plan_id)
+        assert set(audit) == {closed.id, approved_case.id}
+        entry = audit[closed.id]
+        assert (entry.actor_kind, entry.actor_id, entry.from_status, entry.to_status) == (
+            "system",
+            None,
+            "pending",
+            "cancelled",
+        )
+        assert entry.details["reason"] == "报名人数不足，考试计划取消"
+        assert audit[approved_case.id].from_status == "approved"
+        assert plan_row is not None and plan_row.cancel_reason == "报名人数不足，考试计划取消"
+        assert plan_row.cancelled_at is not None
+
+    async def test_queue_no_longer_lists_them(self, harness: ServiceHarness):
+        plan = plan_published()
+        await harness.deliver(plan)
+        event = filed(plan.plan_id)
+        await harness.deliver(event)
+        assert str(event.application_id) in await queue_ids(harness, "pending")
+
+        await harness.deliver(plan_cancelled(plan.plan_id))
+
+        assert str(event.application_id) not in await queue_ids(harness, "pending")
+        assert str(event.application_id) in await queue_ids(harness, "cancelled")
+
+    async def test_same_event_twice_closes_once(self, harness: ServiceHarness):
+        plan = plan_published()
+        await harness.deliver(plan)
+        event = filed(plan.plan_id)
+        await harness.deliver(event)
+        cancelled = plan_cancelled(plan.plan_id)
+
+        await harness.deliver(cancelled)
+        await harness.deliver(cancelled)
+        # A second cancellation of its own (new event id) finds nothing left to close.
+        await harness.deliver(plan_cancelled(plan.plan_id, reason="再次取消"))
+
+        assert (await case_of(harness, event.application_id)).status == "cancelled"
+        async with harness.ctx.sessionmaker() as session:
+            actions = (await session.execute(select(AuditEntry.action))).scalars().all()
+            plan_row = await session.get(ReviewPlan, plan.plan_id)
+        assert sorted(actions) == ["cancelled", "opened"]
+        assert plan_row is not None and plan_row.cancel_reason == "报名人数不足，考试计划取消"
+
+    async def test_later_submissions_are_ignored(self, harness: ServiceHarness):
+        plan = plan_published()
+        await harness.deliver(plan)
+        first = filed(plan.plan_id)
+        await harness.deliver(first)
+        await harness.deliver(plan_cancelled(plan.plan_id))
+
+        await harness.deliver(resubmitted(first))
+        late = filed(plan.plan_id)
+        await harness.deliver(late)
+
+        case = await case_of(harness, first.application_id)
+        assert (case.status, case.revision) == ("cancelled", 1)
+        assert await revisions_of(harness, case.id) == {1: "cancelled"}
+        assert await count(harness, ReviewCase) == 1
+
+    async def test_withdrawal_after_cancellation_changes_nothing(self, harness: ServiceHarness):
+        plan = plan_published()
+        await harness.deliver(plan)
+        first = filed(plan.plan_id)
+        await harness.deliver(first)
+        await harness.deliver(plan_cancelled(plan.plan_id))
+        await harness.deliver(
+            ApplicationWithdrawn(
+                application_id=first.application_id,
+                candidate_id=first.candidate_id,
+                plan_id=first.plan_id,
+            )
+        )
+        assert (await case_of(harness, first.application_id)).status == "cancelled"
+
+    async def test_unknown_plan_still_closes_its_cases(self, harness: ServiceHarness):
+        event = filed(plan_published().plan_id)
+        await harness.deliver(event)
+        await harness.deliver(plan_cancelled(event.plan_id))
+        assert (await case_of(harness, event.application_id)).status == "cancelled"
+        assert await count(harness, ReviewPlan) == 0

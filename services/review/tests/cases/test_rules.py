@@ -19,6 +19,7 @@ from review.cases.rules import (
     months_worked_after,
     next_status,
     run_prechecks,
+    statuses_allowing,
     summarize,
 )
 from skillcert.events import PlanCondition, SubmittedDocument
@@ -102,6 +103,8 @@ class TestTransitions:
             (CaseStatus.APPROVED, CaseAction.RESUBMIT, CaseStatus.PENDING),
             (CaseStatus.PENDING, CaseAction.FORFEIT, CaseStatus.FORFEITED),
             (CaseStatus.APPROVED, CaseAction.FORFEIT, CaseStatus.FORFEITED),
+            (CaseStatus.PENDING, CaseAction.CANCEL, CaseStatus.CANCELLED),
+            (CaseStatus.APPROVED, CaseAction.CANCEL, CaseStatus.CANCELLED),
         ],
     )
     def test_allowed(self, status, action, expected):
@@ -121,10 +124,24 @@ class TestTransitions:
             (CaseStatus.FORFEITED, CaseAction.RESUBMIT),
             (CaseStatus.FORFEITED, CaseAction.WITHDRAW),
             (CaseStatus.FORFEITED, CaseAction.APPROVE),
+            (CaseStatus.REJECTED, CaseAction.CANCEL),
+            (CaseStatus.WITHDRAWN, CaseAction.CANCEL),
+            (CaseStatus.FORFEITED, CaseAction.CANCEL),
+            (CaseStatus.CANCELLED, CaseAction.CANCEL),
+            (CaseStatus.CANCELLED, CaseAction.RESUBMIT),
+            (CaseStatus.CANCELLED, CaseAction.WITHDRAW),
+            (CaseStatus.CANCELLED, CaseAction.FORFEIT),
+            (CaseStatus.CANCELLED, CaseAction.APPROVE),
         ],
     )
     def test_forbidden(self, status, action):
         assert next_status(status, action) is None
+
+    def test_cancellation_closes_only_what_awaits_the_exam(self):
+        assert set(statuses_allowing(CaseAction.CANCEL)) == {
+            CaseStatus.PENDING,
+            CaseStatus.APPROVED,
+        }
 
     def test_a_revision_not_newer_than_the_seen_one_is_stale(self):
         assert is_stale(1, 2) and is_stale(2, 2) and not is_stale(3, 2)

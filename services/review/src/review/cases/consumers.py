@@ -11,6 +11,7 @@ from skillcert.events import (
     ApplicationResubmitted,
     ApplicationSubmitted,
     ApplicationWithdrawn,
+    ExamPlanCancelled,
 )
 from skillcert.service import context_of
 
@@ -35,3 +36,7 @@ async def on_application_withdrawn(session: AsyncSession, event: ApplicationWith
 
 async def on_application_forfeited(session: AsyncSession, event: ApplicationForfeited) -> None:
     await _service(session).forfeit(event)
+
+
+async def on_plan_cancelled(session: AsyncSession, event: ExamPlanCancelled) -> None:
+    await _service(session).cancel_plan(event)

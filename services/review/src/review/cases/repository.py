@@ -50,6 +50,18 @@ class CaseRepository:
         query = query.order_by(ReviewCase.submitted_at, ReviewCase.id).limit(limit)
         return list((await self.session.execute(query)).scalars())
 
+    async def of_plan(
+        self, plan_id: UUID, statuses: Sequence[str], *, lock: bool = False
+    ) -> list[ReviewCase]:
+        query = (
+            select(ReviewCase)
+            .where(ReviewCase.plan_id == plan_id, ReviewCase.status.in_(statuses))
+            .order_by(ReviewCase.id)  # one lock order, so concurrent closers cannot deadlock
+        )
+        if lock:
+            query = query.with_for_update()
+        return list((await self.session.execute(query)).scalars())
+
     async def revision(self, case_id: UUID, revision: int) -> CaseRevision | None:
         query = select(CaseRevision).where(
             CaseRevision.case_id == case_id, CaseRevision.revision == revision

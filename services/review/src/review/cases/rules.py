@@ -26,6 +26,7 @@ class CaseStatus(StrEnum):
     REJECTED = "rejected"  # 审核不通过
     WITHDRAWN = "withdrawn"  # 已撤回
     FORFEITED = "forfeited"  # 视为放弃（纸质材料未按期寄达）
+    CANCELLED = "cancelled"  # 考试计划已取消
 
 
 class CaseAction(StrEnum):
@@ -34,13 +35,17 @@ class CaseAction(StrEnum):
     REJECT = "reject"
     WITHDRAW = "withdraw"
     FORFEIT = "forfeit"
+    CANCEL = "cancel"
 
 
 # The one table of allowed transitions. The candidate may still edit while 审核中, so a new
 # revision of a pending case keeps it pending (and back at the end of the queue). Withdrawal is
 # registration's decision: whatever review concluded, the case must follow it. Forfeiture (the
 # paper forms did not arrive in time) is registration's too, but a rejected application has no
-# exam place to give up, so it stays rejected; withdrawn and forfeited are final.
+# exam place to give up, so it stays rejected; withdrawn and forfeited are final. A cancelled
+# plan (exam-scheduling's decision) closes what still waits for the exam: pending and approved
+# cases. A rejection stands as the last word the candidate read; its resubmission is refused
+# because the plan is cancelled. Cancelled is final.
 TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
     (CaseStatus.PENDING, CaseAction.APPROVE): CaseStatus.APPROVED,
     (CaseStatus.PENDING, CaseAction.REJECT): CaseStatus.REJECTED,
@@ -52,7 +57,14 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseAction], CaseStatus] = {
     (CaseStatus.REJECTED, CaseAction.WITHDRAW): CaseStatus.WITHDRAWN,
     (CaseStatus.PENDING, CaseAction.FORFEIT): CaseStatus.FORFEITED,
     (CaseStatus.APPROVED, CaseAction.FORFEIT): CaseStatus.FORFEITED,
+    (CaseStatus.PENDING, CaseAction.CANCEL): CaseStatus.CANCELLED,
+    (CaseStatus.APPROVED, CaseAction.CANCEL): CaseStatus.CANCELLED,
 }
+
+
+def statuses_allowing(action: CaseAction) -> list[CaseStatus]:
+    """The statuses from which `action` is allowed, read off the one table."""
+    return [status for status, allowed in TRANSITIONS if allowed is action]
 
 
 def next_status(current: CaseStatus, action: CaseAction) -> CaseStatus | None:
@@ -74,6 +86,7 @@ class RevisionOutcome(StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     FORFEITED = "forfeited"
+    CANCELLED = "cancelled"
     SUPERSEDED = "superseded"  # edited by the candidate before a decision
 
 
@@ -83,7 +96,9 @@ class RevisionOutcome(StrEnum):
 class ActorKind(StrEnum):
     CANDIDATE = "candidate"  # through registration's events
     REVIEWER = "reviewer"
-    SYSTEM = "system"  # registration's own decisions, e.g. a forfeit after the mail-in deadline
+    # Another service's decision: registration's forfeit after the mail-in deadline,
+    # exam-scheduling's cancellation of the plan.
+    SYSTEM = "system"
 
 
 class AuditAction(StrEnum):
@@ -95,6 +110,7 @@ class AuditAction(StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     FORFEITED = "forfeited"
+    CANCELLED = "cancelled"
 
 
 # --- claims (领取) ---------------------------------------------------------------------------

@@ -53,6 +53,7 @@ from skillcert.events import (
     ApplicationResubmitted,
     ApplicationSubmitted,
     ApplicationWithdrawn,
+    ExamPlanCancelled,
     PlanCondition,
     RejectionReason,
     SubmittedDocument,
@@ -146,6 +147,17 @@ class CaseService:
     async def receive(self, event: Filed) -> ReviewCase | None:
         """Open the case of a first submission, or reopen it with a newer revision: findings
         of the revision are stored, the history is kept, an older revision is ignored."""
+        plan = await self.plans.get(event.plan_id)
+        if plan is not None and plan.cancelled_at is not None:
+            # Registration should not accept these; if one slips through, nothing is left to
+            # review it for.
+            log.info(
+                "revision %s of application %s ignored: plan %s is cancelled",
+                event.revision,
+                event.application_id,
+                event.plan_id,
+            )
+            return None
         case = await self.repo.by_application(event.application_id, lock=True)
         if case is not None and rules.is_stale(event.revision, case.revision):
             log.info(
@@ -174,7 +186,6 @@ class CaseService:
             case.status = target
 
         now = self.now()
-        plan = await self.plans.get(event.plan_id)
         findings = rules.run_prechecks(
             Submission(
                 id_type=event.id_type,
@@ -326,10 +337,63 @@ class CaseService:
         if case is None:
             log.warning("%s of unknown application %s ignored", action, event.application_id)
             return
-        target = rules.next_status(CaseStatus(case.status), action)
-        if target is None:
+        if not await self._close_case(
+            case,
+            action,
+            audit_action,
+            outcome,
+            actor_kind,
+            actor_id=actor_id,
+            details={"event_id": str(event.event_id), "reason": reason},
+        ):
             log.info("%s of %s application %s ignored", action, case.status, event.application_id)
             return
+        await self.session.flush()
+
+    async def cancel_plan(self, event: ExamPlanCancelled) -> int:
+        """Exam-scheduling cancelled the plan: every case still waiting for the exam closes as
+        cancelled, claims released. Returns how many closed; a repeat closes none."""
+        plan = await self.plans.get(event.plan_id)
+        if plan is None:
+            # Cases may exist without the plan read model; they close all the same, but later
+            # submissions cannot be refused without a plan row to mark.
+            log.warning("cancellation of unknown plan %s: closing its cases only", event.plan_id)
+        elif plan.cancelled_at is None:
+            plan.cancelled_at, plan.cancel_reason = event.occurred_at, event.reason
+        cases = await self.repo.of_plan(
+            event.plan_id, rules.statuses_allowing(CaseAction.CANCEL), lock=True
+        )
+        details = {"event_id": str(event.event_id), "reason": event.reason}
+        closed = 0
+        for case in cases:
+            closed += await self._close_case(
+                case,
+                CaseAction.CANCEL,
+                AuditAction.CANCELLED,
+                RevisionOutcome.CANCELLED,
+                ActorKind.SYSTEM,
+                actor_id=None,
+                details=details,
+            )
+        await self.session.flush()
+        log.info("plan %s cancelled: %s review cases closed", event.plan_id, closed)
+        return closed
+
+    async def _close_case(
+        self,
+        case: ReviewCase,
+        action: CaseAction,
+        audit_action: AuditAction,
+        outcome: RevisionOutcome,
+        actor_kind: ActorKind,
+        *,
+        actor_id: UUID | None,
+        details: dict[str, Any],
+    ) -> bool:
+        """Close one locked case by `action` if the table allows it; False when it does not."""
+        target = rules.next_status(CaseStatus(case.status), action)
+        if target is None:
+            return False
         # A decided revision keeps its decision in the history; only an undecided one closes.
         current = await self.repo.revision(case.id, case.revision)
         if current is not None and current.outcome == RevisionOutcome.PENDING:
@@ -346,9 +410,9 @@ class CaseService:
             actor_name=case.candidate_name if actor_kind is ActorKind.CANDIDATE else None,
             from_status=from_status,
             to_status=case.status,
-            details={"event_id": str(event.event_id), "reason": reason},
+            details=details,
         )
-        await self.session.flush()
+        return True
 
     # --- reviewer operations ----------------------------------------------------------------
 

@@ -31,3 +31,6 @@ class ReviewPlan(Base):
     # PlanCondition dumps, as published; parsed back with skillcert.events.PlanCondition.
     conditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Set from exam.plan.cancelled; a cancelled plan takes no new submissions.
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
