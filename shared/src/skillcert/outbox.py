@@ -11,7 +11,6 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from opentelemetry import propagate
 from sqlalchemy import delete, event, insert, select, update
@@ -180,17 +179,3 @@ class OutboxRelay:
                     outbox_table.c.published_at < now - self.keep_published,
                 )
             )
-
-
-async def pending_count(session: AsyncSession) -> int:
-    from sqlalchemy import func
-
-    result = await session.execute(
-        select(func.count()).select_from(outbox_table).where(outbox_table.c.published_at.is_(None))
-    )
-    return int(result.scalar_one())
-
-
-def outbox_session_info(relay: OutboxRelay) -> dict[str, Any]:
-    """`info` for a sessionmaker whose commits should wake `relay` at once."""
-    return {WAKE_KEY: relay.wake}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from pydantic import Field, model_validator
 from pydantic_settings import (
@@ -102,6 +101,3 @@ class ServiceSettings(BaseSettings):
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith("postgresql")
-
-    def with_overrides(self, **values: Any) -> ServiceSettings:
-        return self.model_copy(update=values)
