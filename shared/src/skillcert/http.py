@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skillcert import context
-from skillcert.errors import AppError, InvalidInput
+from skillcert.errors import AppError, FieldError, InvalidInput
 from skillcert.messaging import idempotency_table
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -215,6 +215,10 @@ def encode_cursor(values: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _bad_cursor() -> InvalidInput:
+    return InvalidInput("分页游标无效", errors=[FieldError(field="cursor", message="分页游标无效")])
+
+
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     if not cursor:
         return None
@@ -222,14 +226,21 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, json.JSONDecodeError) as exc:
-        from skillcert.errors import FieldError
-
-        raise InvalidInput(
-            "分页游标无效", errors=[FieldError(field="cursor", message="分页游标无效")]
-        ) from exc
+        raise _bad_cursor() from exc
     if not isinstance(value, dict):
-        raise InvalidInput("分页游标无效")
+        raise _bad_cursor()
     return value
+
+
+def decode_keyset(cursor: str | None, time_key: str = "c") -> tuple[datetime, uuid.UUID] | None:
+    """The (timestamp, id) position of a keyset cursor written as `{time_key: iso, "i": id}`."""
+    raw = decode_cursor(cursor)
+    if raw is None:
+        return None
+    try:
+        return datetime.fromisoformat(raw[time_key]), uuid.UUID(raw["i"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _bad_cursor() from exc
 
 
 # --- health -----------------------------------------------------------------------------------

@@ -159,6 +159,17 @@ class TestInboxRouter:
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "cursor"
 
+    async def test_cursor_without_position_is_422_not_500(self, harness: ServiceHarness):
+        from skillcert.http import encode_cursor
+
+        response = await harness.client.get(
+            "/api/v1/notification/inbox",
+            params={"cursor": encode_cursor({"x": 1})},
+            headers=harness.headers(Role.CANDIDATE),
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == "cursor"
+
     async def test_marking_someone_elses_message_is_404(self, harness: ServiceHarness):
         owner = uuid4()
         await harness.deliver(approved(owner))

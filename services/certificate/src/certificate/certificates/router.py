@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -18,8 +17,8 @@ from certificate.certificates.schemas import (
 from certificate.certificates.service import CertificateService, Record
 from certificate.config import CertificateSettings
 from skillcert.auth import Principal, Role, require_roles
-from skillcert.errors import FieldError, InvalidInput, problem_responses
-from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+from skillcert.errors import problem_responses
+from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
 from skillcert.pii import mask_id_number
 
 router = service_router("/api/v1/certificate", tags=["certificate"])
@@ -43,17 +42,6 @@ def _view(rec: Record) -> CertificateView:
     return CertificateView.of(rec.certificate, rec.plan)
 
 
-def _after(cursor: str | None) -> tuple[datetime, UUID] | None:
-    raw = decode_cursor(cursor)
-    if not raw:
-        return None
-    try:
-        return datetime.fromisoformat(raw["c"]), UUID(raw["i"])
-    except (KeyError, TypeError, ValueError) as exc:
-        message = "分页游标无效"
-        raise InvalidInput(message, errors=[FieldError(field="cursor", message=message)]) from exc
-
-
 @router.get(
     "/certificates",
     response_model=Page[CertificateView],
@@ -68,7 +56,7 @@ async def list_certificates(
 ) -> Page[CertificateView]:
     """证书发放管理: the head sees their institution's records, the organisation those of its
     plans; newest first, ID numbers masked."""
-    records = await certificates.list_for(principal, status, _after(cursor), limit + 1)
+    records = await certificates.list_for(principal, status, decode_keyset(cursor), limit + 1)
     next_cursor = None
     if len(records) > limit:
         last = records[limit - 1].certificate

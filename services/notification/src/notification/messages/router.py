@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -10,7 +9,7 @@ from notification.messages.schemas import DevSms, InboxItem, UnreadCount
 from notification.messages.service import MessageService
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import NotFound, problem_responses
-from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
 from skillcert.settings import Profile
 
 router = service_router("/api/v1/notification", tags=["notification"])
@@ -26,9 +25,9 @@ async def list_inbox(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[InboxItem]:
     """The caller's in-app messages, newest first."""
-    after_raw = decode_cursor(cursor)
-    after = (datetime.fromisoformat(after_raw["c"]), UUID(after_raw["i"])) if after_raw else None
-    items = await MessageService(session).inbox(principal.account_id, after, limit + 1)
+    items = await MessageService(session).inbox(
+        principal.account_id, decode_keyset(cursor), limit + 1
+    )
     next_cursor = None
     if len(items) > limit:
         last = items[limit - 1]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 from uuid import UUID
@@ -19,9 +18,9 @@ from payment.payment_requests.schemas import (
 from payment.payment_requests.service import PaymentRequestService
 from payment.wechat import wechatpay_of
 from skillcert.auth import Principal, Role, require_roles
-from skillcert.errors import FieldError, InvalidInput, problem_responses
+from skillcert.errors import problem_responses
 from skillcert.events import utcnow
-from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
 from skillcert.pii import mask_id_number
 
 PREFIX = "/api/v1/payment/requests"
@@ -128,15 +127,7 @@ async def list_payment_requests(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[PaymentRequestOut]:
     """An institution sees its own requests; an organisation those for its plans."""
-    raw = decode_cursor(cursor)
-    after = None
-    if raw is not None:
-        try:
-            after = (datetime.fromisoformat(raw["c"]), UUID(raw["i"]))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidInput(
-                "分页游标无效", errors=[FieldError(field="cursor", message="分页游标无效")]
-            ) from exc
+    after = decode_keyset(cursor)
     rows = await PaymentRequestRepository(session).page(
         institution_id=principal.org_id if principal.role is Role.INSTITUTION_ADMIN else None,
         org_id=principal.org_id if principal.role is Role.ORG_ADMIN else None,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -15,7 +14,7 @@ from payment.wechat import wechatpay_of
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import FieldError, InvalidInput, NotFound, problem_responses
 from skillcert.events import utcnow
-from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
 
 router = service_router("/api/v1/payment", tags=["payment-reconciliation"])
 
@@ -58,15 +57,7 @@ async def list_reconciliations(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[RunOut]:
     """Reconciliation runs (对账记录), newest first."""
-    raw = decode_cursor(cursor)
-    after = None
-    if raw is not None:
-        try:
-            after = (datetime.fromisoformat(raw["s"]), UUID(raw["i"]))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidInput(
-                "分页游标无效", errors=[FieldError(field="cursor", message="分页游标无效")]
-            ) from exc
+    after = decode_keyset(cursor, "s")
     runs = await ReconciliationRepository(session).page(after, limit + 1)
     next_cursor = None
     if len(runs) > limit:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -45,8 +44,8 @@ from registration.documents.rules import DocumentStatus
 from registration.plans.models import ExamPlan
 from registration.plans.rules import mail_in_deadline, required_materials
 from skillcert.auth import Principal, Role, require_roles
-from skillcert.errors import FieldError, InvalidInput, problem_responses
-from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+from skillcert.errors import problem_responses
+from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
 from skillcert.pii import mask_id_number, mask_phone
 
 router = service_router("/api/v1/registration", tags=["registration: applications"])
@@ -205,18 +204,6 @@ def application_summary(a: Application, plan: ExamPlan | None) -> ApplicationSum
     )
 
 
-def _after(cursor: str | None) -> tuple[datetime, UUID] | None:
-    raw = decode_cursor(cursor)
-    if raw is None:
-        return None
-    try:
-        return datetime.fromisoformat(raw["c"]), UUID(raw["i"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidInput(
-            "分页游标无效", errors=[FieldError(field="cursor", message="分页游标无效")]
-        ) from exc
-
-
 async def _view(service: ApplicationService, application: Application) -> ApplicationOut:
     return application_out(await service.view_of(application))
 
@@ -249,7 +236,7 @@ async def list_my_applications(
 ) -> Page[ApplicationSummary]:
     """The caller's applications, newest first; ID numbers and phones masked."""
     applications, plans = await ApplicationService(session).mine(
-        principal.account_id, _after(cursor), limit + 1
+        principal.account_id, decode_keyset(cursor), limit + 1
     )
     next_cursor = None
     if len(applications) > limit:
@@ -413,7 +400,7 @@ async def list_org_applications(
     """Applications to the caller's organisation's plans, newest first; ID numbers and phones
     masked."""
     applications, plans = await ApplicationService(session).of_org(
-        principal, plan_id, status, _after(cursor), limit + 1
+        principal, plan_id, status, decode_keyset(cursor), limit + 1
     )
     next_cursor = None
     if len(applications) > limit:

@@ -1,30 +1,16 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
-from uuid import UUID
 
 from fastapi import Query
 
 from registration.plans.schemas import PlanOut
 from registration.plans.service import PlanService
 from skillcert.auth import CurrentPrincipal
-from skillcert.errors import FieldError, InvalidInput, problem_responses
-from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+from skillcert.errors import problem_responses
+from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
 
 router = service_router("/api/v1/registration", tags=["registration: plans"])
-
-
-def _after(cursor: str | None) -> tuple[datetime, UUID] | None:
-    raw = decode_cursor(cursor)
-    if raw is None:
-        return None
-    try:
-        return datetime.fromisoformat(raw["c"]), UUID(raw["i"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidInput(
-            "分页游标无效", errors=[FieldError(field="cursor", message="分页游标无效")]
-        ) from exc
 
 
 @router.get("/plans", response_model=Page[PlanOut], responses=problem_responses(401, 422))
@@ -37,7 +23,9 @@ async def list_open_plans(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[PlanOut]:
     """Exam plans whose registration window is open now, with conditions and fee."""
-    plans = await PlanService(session).open_plans(occupation_code, level, _after(cursor), limit + 1)
+    plans = await PlanService(session).open_plans(
+        occupation_code, level, decode_keyset(cursor), limit + 1
+    )
     next_cursor = None
     if len(plans) > limit:
         last = plans[limit - 1]

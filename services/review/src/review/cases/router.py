@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -19,8 +18,8 @@ from review.cases.schemas import (
 from review.cases.service import CaseService
 from review.config import ReviewSettings
 from skillcert.auth import Principal, Role, require_roles
-from skillcert.errors import FieldError, InvalidInput, problem_responses
-from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+from skillcert.errors import problem_responses
+from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
 
 router = service_router("/api/v1/review", tags=["review"])
 
@@ -38,18 +37,6 @@ def _service(request: Request, session: DbSession) -> CaseService:
 Service = Annotated[CaseService, Depends(_service)]
 
 
-def _after(cursor: str | None) -> tuple[datetime, UUID] | None:
-    raw = decode_cursor(cursor)
-    if raw is None:
-        return None
-    try:
-        return datetime.fromisoformat(raw["s"]), UUID(raw["i"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidInput(
-            "分页游标无效", errors=[FieldError(field="cursor", message="分页游标无效")]
-        ) from exc
-
-
 @router.get("/queue", response_model=Page[QueueItem], responses=problem_responses(401, 403, 422))
 async def review_queue(
     principal: ReviewStaff,
@@ -59,7 +46,7 @@ async def review_queue(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[QueueItem]:
     """The review queue (审核队列) of the caller's organisation, oldest submission first."""
-    items = await service.queue(principal, status, _after(cursor), limit + 1)
+    items = await service.queue(principal, status, decode_keyset(cursor, "s"), limit + 1)
     next_cursor = None
     if len(items) > limit:
         last = items[limit - 1]
