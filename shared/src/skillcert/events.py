@@ -188,6 +188,9 @@ class _ApplicationFiled(Event):
     work_history: list[WorkPeriod] = Field(default_factory=list)
     #: months of work counted from the history (overlaps counted once)
     total_work_months: int | None = None
+    #: the institution (试点院校) whose student roster (考生管理) holds this candidate, if any:
+    #: its payment requests (缴费申请单) may cover this application, no one else's
+    institution_id: str | None = None
 
 
 class ApplicationSubmitted(_ApplicationFiled):
@@ -241,6 +244,8 @@ class ApplicationApproved(Event):
     candidate_name: str
     id_number: str
     decided_at: datetime
+    #: carried from the submission: the institution whose roster holds the candidate
+    institution_id: str | None = None
 
 
 class ApplicationRejected(Event):
