@@ -678,7 +678,12 @@ class Bench:
         named = {f"svc:{s}": p.pid for s, p in stack.processes.items()}
         named["bench (load generator)"] = os.getpid()
         profiling = (
-            self.start_profiler(stack.processes["registration"].pid, "registration")
+            [
+                proc
+                for name in ("registration", "review", "notification")
+                if name in stack.processes
+                for proc in self.start_profiler(stack.processes[name].pid, name)
+            ]
             if profile
             else []
         )

@@ -19,6 +19,7 @@ from skillcert.bus.base import Message, PermanentFailure, Subscription
 from skillcert.db import transaction
 from skillcert.events import Event, event_type_of, parse_event
 from skillcert.messaging import inbox_table
+from skillcert.telemetry import tracing_exported
 
 log = logging.getLogger("skillcert.inbox")
 tracer = trace.get_tracer("skillcert.inbox")
@@ -82,26 +83,30 @@ class EventConsumer:
         handler = self.handlers.get(event_.type)
         if handler is None:
             return
-        parent = propagate.extract(message.headers)
         token = context.correlation_id.set(event_.correlation_id)
         try:
-            with tracer.start_as_current_span(
-                f"consume {event_.type}",
-                context=parent,
-                kind=trace.SpanKind.CONSUMER,
-                attributes={
-                    "messaging.system": "rabbitmq",
-                    "messaging.destination.name": event_.type,
-                    "messaging.message.id": str(event_.event_id),
-                    "messaging.consumer.group.name": self.service,
-                },
-            ):
-                async with transaction(self.sessionmaker) as session:
-                    if not await claim_message(
-                        session, self.service, str(event_.event_id), event_.type
-                    ):
-                        log.info("duplicate %s %s dropped", event_.type, event_.event_id)
-                        return
-                    await handler(session, event_)
+            if tracing_exported():
+                with tracer.start_as_current_span(
+                    f"consume {event_.type}",
+                    context=propagate.extract(message.headers),
+                    kind=trace.SpanKind.CONSUMER,
+                    attributes={
+                        "messaging.system": "rabbitmq",
+                        "messaging.destination.name": event_.type,
+                        "messaging.message.id": str(event_.event_id),
+                        "messaging.consumer.group.name": self.service,
+                    },
+                ):
+                    await self._apply(event_, handler)
+            else:
+                # Unexported spans cost CPU on every message for nothing.
+                await self._apply(event_, handler)
         finally:
             context.correlation_id.reset(token)
+
+    async def _apply(self, event_: Event, handler: EventHandler) -> None:
+        async with transaction(self.sessionmaker) as session:
+            if not await claim_message(session, self.service, str(event_.event_id), event_.type):
+                log.info("duplicate %s %s dropped", event_.type, event_.event_id)
+                return
+            await handler(session, event_)

@@ -192,7 +192,7 @@ def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> 
     app.include_router(health_router())
     for router in spec.routers:
         app.include_router(router)
-    instrument_app(app)
+    instrument_app(app, settings.otlp_endpoint)
     return app
 
 

@@ -1,7 +1,7 @@
 """Consumers against the real database and broker: idempotent, retried, dead-lettered."""
 
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from sqlalchemy import delete, func, select
 
@@ -11,6 +11,7 @@ from skillcert.events import (
     AccountRegistered,
     ApplicationApproved,
     ApplicationRejected,
+    ExamPlanPublished,
     RejectionReason,
     SmsCodeIssued,
 )
@@ -26,6 +27,26 @@ def approved(candidate_id=None) -> ApplicationApproved:
         candidate_name="张三",
         id_number="110101199003074514",
         decided_at=datetime.now(UTC),
+    )
+
+
+def plan_published(plan_id: UUID, title: str) -> ExamPlanPublished:
+    now = datetime.now(UTC)
+    return ExamPlanPublished(
+        plan_id=plan_id,
+        org_id="ORG-DEMO",
+        org_name="示例培训评价组织",
+        title=title,
+        occupation_code="4-01-02-02",
+        occupation_name="电子商务师",
+        level=4,
+        level_name="四级/中级工",
+        registration_opens_at=now - timedelta(days=5),
+        registration_closes_at=now + timedelta(days=10),
+        exam_starts_at=now + timedelta(days=30),
+        exam_ends_at=now + timedelta(days=30, hours=3),
+        fee_fen=15000,
+        subjects=[],
     )
 
 
@@ -60,6 +81,22 @@ class TestApplicationApproved:
         await harness.deliver(event)
         await harness.deliver(event)
         assert await count(harness, InboxMessage) == 1
+
+    async def test_texts_name_the_plan_once_its_publication_arrived(self, harness: ServiceHarness):
+        event = approved()
+        unknown = approved(event.candidate_id)
+        await harness.deliver(unknown)
+        await harness.deliver(plan_published(event.plan_id, "2026年电子商务师四级"))
+        await harness.deliver(event)
+        async with harness.ctx.sessionmaker() as session:
+            bodies = dict(
+                (
+                    await session.execute(select(InboxMessage.source_event_id, InboxMessage.body))
+                ).all()
+            )
+        assert "2026年电子商务师四级" in bodies[event.event_id]
+        assert "考试计划" in bodies[unknown.event_id]
+        assert "2026年电子商务师四级" not in bodies[unknown.event_id]
 
     async def test_sms_goes_to_the_registered_phone(self, harness: ServiceHarness):
         account_id = uuid4()

@@ -386,6 +386,17 @@ class TestClaim:
 
 
 class TestApprove:
+    async def test_passes_the_roster_institution_on_to_payment(self, harness: ServiceHarness):
+        """The institution whose roster holds the candidate travels from the submission to the
+        approval, so only that institution's payment requests (缴费申请单) may cover it."""
+        headers = harness.tokens.headers(harness.tokens.principal(Role.REVIEWER, ORG, uuid4()))
+        event, case_id = await claimed_case(harness, headers, institution_id="INST-51001")
+        response = await harness.client.post(f"{API}/cases/{case_id}/approve", headers=headers)
+        assert response.status_code == 200, response.text
+        [approved] = await harness.outbox("review.application.approved.v1")
+        assert approved.institution_id == "INST-51001"
+        assert (await case_of(harness, event.application_id)).institution_id == "INST-51001"
+
     async def test_records_the_event_with_the_approved_revision(self, harness: ServiceHarness):
         me = uuid4()
         headers = harness.tokens.headers(

@@ -6,7 +6,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notification.config import NotificationSettings
 from notification.messages.service import MessageService
-from notification.plans.repository import PlanTitleRepository
 from skillcert.events import (
     AccountRegistered,
     ApplicationApproved,
@@ -44,27 +43,25 @@ async def on_account_registered(session: AsyncSession, event: AccountRegistered)
 
 
 async def on_application_submitted(session: AsyncSession, event: ApplicationSubmitted) -> None:
-    title = await PlanTitleRepository(session).title(event.plan_id)
     await _service(session).notify(
-        event.candidate_id, "application_submitted", {"plan_title": title}, event.event_id
+        event.candidate_id, "application_submitted", {}, event.event_id, plan_id=event.plan_id
     )
 
 
 async def on_application_approved(session: AsyncSession, event: ApplicationApproved) -> None:
-    title = await PlanTitleRepository(session).title(event.plan_id)
     await _service(session).notify(
-        event.candidate_id, "application_approved", {"plan_title": title}, event.event_id
+        event.candidate_id, "application_approved", {}, event.event_id, plan_id=event.plan_id
     )
 
 
 async def on_application_rejected(session: AsyncSession, event: ApplicationRejected) -> None:
-    title = await PlanTitleRepository(session).title(event.plan_id)
     reasons = "；".join(r.text for r in event.reasons)
     await _service(session).notify(
         event.candidate_id,
         "application_rejected",
-        {"plan_title": title, "reasons": reasons},
+        {"reasons": reasons},
         event.event_id,
+        plan_id=event.plan_id,
     )
 
 
@@ -113,12 +110,12 @@ async def on_certificate_issued(session: AsyncSession, event: CertificateIssued)
 
 
 async def on_application_forfeited(session: AsyncSession, event: ApplicationForfeited) -> None:
-    title = await PlanTitleRepository(session).title(event.plan_id)
     await _service(session).notify(
         event.candidate_id,
         "application_forfeited",
-        {"plan_title": title, "reason": event.reason},
+        {"reason": event.reason},
         event.event_id,
+        plan_id=event.plan_id,
     )
 
 

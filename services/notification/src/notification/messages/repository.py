@@ -1,13 +1,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, NamedTuple
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ScalarSelect, func, insert, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notification.messages.models import Contact, InboxMessage, MessageTemplate, SmsDelivery
 from notification.messages.rules import SmsStatus
+
+
+class Recipe(NamedTuple):
+    """What one message needs: its template, the recipient's phone, the plan title if asked."""
+
+    title: str
+    inbox_text: str
+    sms_text: str | None
+    phone: str | None
+    plan_title: str | None
 
 
 class MessageRepository:
@@ -19,6 +30,28 @@ class MessageRepository:
 
     async def contact(self, account_id: UUID) -> Contact | None:
         return await self.session.get(Contact, account_id)
+
+    async def recipe(
+        self, code: str, recipient_id: UUID, plan_title: ScalarSelect[str] | None = None
+    ) -> Recipe | None:
+        """Template, phone and plan title in one round trip: every journey event sends a
+        message, so this is on the submission benchmark's path."""
+        phone = select(Contact.phone).where(Contact.account_id == recipient_id).scalar_subquery()
+        query = select(
+            MessageTemplate.title,
+            MessageTemplate.inbox_text,
+            MessageTemplate.sms_text,
+            phone,
+            plan_title if plan_title is not None else null(),
+        ).where(MessageTemplate.code == code)
+        row = (await self.session.execute(query)).one_or_none()
+        return Recipe(*row) if row is not None else None
+
+    async def add_inbox(self, values: dict[str, Any]) -> None:
+        await self.session.execute(insert(InboxMessage).values(values))
+
+    async def add_sms(self, values: dict[str, Any]) -> None:
+        await self.session.execute(insert(SmsDelivery).values(values))
 
     async def inbox_page(
         self, recipient_id: UUID, after: tuple[datetime, UUID] | None, limit: int

@@ -7,13 +7,14 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Protocol
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from notification.messages.models import Contact, InboxMessage, MessageTemplate, SmsDelivery
 from notification.messages.repository import MessageRepository
 from notification.messages.rules import DEFAULT_TEMPLATES, SmsStatus, fill, retry_delay
+from notification.plans.repository import PlanTitleRepository
 from skillcert.errors import NotFound
 from skillcert.pii import mask_phone
 
@@ -57,48 +58,59 @@ class MessageService:
         source_event_id: UUID,
         *,
         sms: bool = True,
-    ) -> InboxMessage:
-        template = await self.repo.template(template_code)
-        if template is None:
-            raise NotFound(f"message template {template_code} is missing")
-        item = InboxMessage(
-            recipient_id=recipient_id,
-            template_code=template_code,
-            title=template.title,
-            body=fill(template.inbox_text, params),
-            source_event_id=source_event_id,
-            created_at=now(),
+        plan_id: UUID | None = None,
+    ) -> UUID:
+        """Put the message in the recipient's inbox and queue its SMS; with `plan_id` the
+        texts get `{plan_title}`. Returns the inbox item's id."""
+        recipe = await self.repo.recipe(
+            template_code,
+            recipient_id,
+            PlanTitleRepository.title_of(plan_id) if plan_id is not None else None,
         )
-        self.session.add(item)
-        if sms and template.sms_text:
-            contact = await self.repo.contact(recipient_id)
-            if contact is not None and contact.phone:
-                self._queue_sms(contact.phone, fill(template.sms_text, params), template_code)
-        await self.session.flush()
-        return item
+        if recipe is None:
+            raise NotFound(f"message template {template_code} is missing")
+        if recipe.plan_title is not None:
+            params = {"plan_title": recipe.plan_title, **params}
+        item_id = uuid4()
+        await self.repo.add_inbox(
+            {
+                "id": item_id,
+                "recipient_id": recipient_id,
+                "template_code": template_code,
+                "title": recipe.title,
+                "body": fill(recipe.inbox_text, params),
+                "source_event_id": source_event_id,
+                "created_at": now(),
+            }
+        )
+        if sms and recipe.sms_text and recipe.phone:
+            await self.repo.add_sms(
+                self._sms(recipe.phone, fill(recipe.sms_text, params), template_code)
+            )
+        return item_id
 
     async def send_code(self, phone: str, code: str, minutes: int) -> None:
         template = await self.repo.template("sms_code")
         if template is None or not template.sms_text:
             raise NotFound("message template sms_code is missing")
-        self._queue_sms(
-            phone, fill(template.sms_text, {"code": code, "minutes": minutes}), "sms_code"
-        )
-        await self.session.flush()
-
-    def _queue_sms(self, phone: str, text: str, template_code: str) -> None:
-        at = now()
-        self.session.add(
-            SmsDelivery(
-                phone=phone,
-                body=f"{self.sms_signature}{text}",
-                template_code=template_code,
-                status=SmsStatus.PENDING,
-                attempts=0,
-                created_at=at,
-                next_attempt_at=at,
+        await self.repo.add_sms(
+            self._sms(
+                phone, fill(template.sms_text, {"code": code, "minutes": minutes}), "sms_code"
             )
         )
+
+    def _sms(self, phone: str, text: str, template_code: str) -> dict[str, object]:
+        at = now()
+        return {
+            "id": uuid4(),
+            "phone": phone,
+            "body": f"{self.sms_signature}{text}",
+            "template_code": template_code,
+            "status": SmsStatus.PENDING,
+            "attempts": 0,
+            "created_at": at,
+            "next_attempt_at": at,
+        }
 
     async def inbox(
         self, recipient_id: UUID, after: tuple[datetime, UUID] | None, limit: int

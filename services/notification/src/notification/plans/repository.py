@@ -1,8 +1,12 @@
 from uuid import UUID
 
+from sqlalchemy import ScalarSelect, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notification.plans.models import PlanTitle
+
+#: what a message says when the plan's publication has not arrived yet
+UNKNOWN_TITLE = "考试计划"
 
 
 class PlanTitleRepository:
@@ -17,6 +21,12 @@ class PlanTitleRepository:
             existing.title = title
         await self.session.flush()
 
+    @staticmethod
+    def title_of(plan_id: UUID) -> ScalarSelect[str]:
+        """The plan's title as a scalar subquery, for a message read in one statement."""
+        known = select(PlanTitle.title).where(PlanTitle.plan_id == plan_id).scalar_subquery()
+        return select(func.coalesce(known, literal(UNKNOWN_TITLE))).scalar_subquery()
+
     async def title(self, plan_id: UUID) -> str:
         existing = await self.session.get(PlanTitle, plan_id)
-        return existing.title if existing is not None else "考试计划"
+        return existing.title if existing is not None else UNKNOWN_TITLE

@@ -36,6 +36,8 @@ class ReviewCase(Base):
     candidate_id: Mapped[UUID]
     plan_id: Mapped[UUID] = mapped_column(index=True)
     org_id: Mapped[str] = mapped_column(String(50))
+    #: the institution (试点院校) whose student roster holds the candidate, if any
+    institution_id: Mapped[str | None] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(20))
     revision: Mapped[int] = mapped_column(Integer)
     candidate_name: Mapped[str] = mapped_column(String(100))

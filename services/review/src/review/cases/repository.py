@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from review.cases.models import AuditEntry, CaseDecision, CaseFinding, CaseRevision, ReviewCase
@@ -16,6 +19,32 @@ class CaseRepository:
 
     def add(self, row: ReviewCase | CaseRevision | CaseFinding | CaseDecision | AuditEntry) -> None:
         self.session.add(row)
+
+    async def open_case(self, values: dict[str, Any]) -> UUID | None:
+        """Insert a new case; None when the application already has one (a resubmission,
+        or a redelivered first submission racing its twin), which the caller then reopens."""
+        upsert: Any = (
+            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        statement = (
+            upsert(ReviewCase)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=[ReviewCase.application_id])
+            .returning(ReviewCase.id)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def record_revision(
+        self,
+        revision: dict[str, Any],
+        findings: list[dict[str, Any]],
+        audit: dict[str, Any],
+    ) -> None:
+        """A revision with its pre-check findings and its audit entry, in three statements."""
+        await self.session.execute(insert(CaseRevision).values(revision))
+        if findings:
+            await self.session.execute(insert(CaseFinding).values(findings))
+        await self.session.execute(insert(AuditEntry).values(audit))
 
     async def by_application(
         self, application_id: UUID, *, lock: bool = False

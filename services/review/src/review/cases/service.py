@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from review.cases import rules
-from review.cases.models import AuditEntry, CaseDecision, CaseFinding, CaseRevision, ReviewCase
+from review.cases.models import AuditEntry, CaseDecision, CaseFinding, ReviewCase
 from review.cases.repository import CaseRepository
 from review.cases.rules import (
     ActorKind,
@@ -65,6 +65,22 @@ from skillcert.storage import ObjectStore
 log = logging.getLogger("review.cases")
 
 Filed = ApplicationSubmitted | ApplicationResubmitted
+
+#: what a revision keeps of the submission, as the candidate filed it
+_SNAPSHOT_FIELDS = {
+    "candidate_name",
+    "id_type",
+    "id_number",
+    "phone",
+    "birth_date",
+    "condition_code",
+    "years_worked",
+    "documents",
+    "prior_certificate",
+    "work_history",
+    "total_work_months",
+    "institution_id",
+}
 
 
 def utcnow() -> datetime:
@@ -144,9 +160,14 @@ class CaseService:
 
     # --- from registration's events ---------------------------------------------------------
 
-    async def receive(self, event: Filed) -> ReviewCase | None:
+    async def receive(self, event: Filed) -> UUID | None:
         """Open the case of a first submission, or reopen it with a newer revision: findings
-        of the revision are stored, the history is kept, an older revision is ignored."""
+        of the revision are stored, the history is kept, an older revision is ignored.
+
+        Every submission of the peak season passes here, so a new case is written with four
+        plain INSERTs (case, revision, findings, audit) and no read of the case first; the
+        unit of work is used only to reopen an existing case. Returns the case id, or None
+        when the revision was ignored."""
         plan = await self.plans.get(event.plan_id)
         if plan is not None and plan.cancelled_at is not None:
             # Registration should not accept these; if one slips through, nothing is left to
@@ -158,34 +179,27 @@ class CaseService:
                 event.plan_id,
             )
             return None
-        case = await self.repo.by_application(event.application_id, lock=True)
-        if case is not None and rules.is_stale(event.revision, case.revision):
-            log.info(
-                "revision %s of application %s ignored: revision %s already seen",
-                event.revision,
-                event.application_id,
-                case.revision,
-            )
-            return None
-        from_status: str | None = None
-        action = AuditAction.OPENED
-        if case is not None:
-            target = rules.next_status(CaseStatus(case.status), CaseAction.RESUBMIT)
-            if target is None:
-                log.warning(
-                    "revision %s of %s application %s ignored",
-                    event.revision,
-                    case.status,
-                    event.application_id,
-                )
-                return None
-            previous = await self.repo.revision(case.id, case.revision)
-            if previous is not None and previous.outcome == RevisionOutcome.PENDING:
-                previous.outcome = RevisionOutcome.SUPERSEDED
-            from_status, action = case.status, AuditAction.RESUBMITTED
-            case.status = target
-
         now = self.now()
+        taken = self._revision_values(event, plan, now)
+        case_id = await self.repo.open_case(
+            {
+                **taken,
+                "id": uuid4(),
+                "application_id": event.application_id,
+                "status": CaseStatus.PENDING,
+                "created_at": now,
+            }
+        )
+        from_status: str | None = None
+        to_status: str = CaseStatus.PENDING
+        action = AuditAction.OPENED
+        if case_id is None:
+            reopened = await self._reopen(event, taken)
+            if reopened is None:
+                return None
+            case_id, from_status, to_status = reopened
+            action = AuditAction.RESUBMITTED
+
         findings = rules.run_prechecks(
             Submission(
                 id_type=event.id_type,
@@ -201,101 +215,116 @@ class CaseService:
             _facts(plan),
             today=event.submitted_at.astimezone(rules.CHINA_TZ).date(),
         )
-        if case is None:
-            case = ReviewCase(
-                id=uuid4(),
-                application_id=event.application_id,
-                status=CaseStatus.PENDING,
-                created_at=now,
-            )
-            self.repo.add(case)
-        self._take_revision(case, event, plan, now)
-        # Without ORM relationships the unit of work does not order parent before children.
-        await self.session.flush()
-        self.repo.add(
-            CaseRevision(
-                case_id=case.id,
-                revision=event.revision,
-                source_event_type=event.type,
-                source_event_id=event.event_id,
-                submitted_at=event.submitted_at,
-                received_at=now,
-                condition_code=event.condition_code,
-                years_worked=event.years_worked,
-                total_work_months=event.total_work_months,
-                snapshot=event.model_dump(
-                    mode="json",
-                    include={
-                        "candidate_name",
-                        "id_type",
-                        "id_number",
-                        "phone",
-                        "birth_date",
-                        "condition_code",
-                        "years_worked",
-                        "documents",
-                        "prior_certificate",
-                        "work_history",
-                        "total_work_months",
-                    },
-                ),
-                outcome=RevisionOutcome.PENDING,
-            )
-        )
-        for position, finding in enumerate(findings):
-            self.repo.add(
-                CaseFinding(
-                    case_id=case.id,
-                    revision=event.revision,
-                    position=position,
-                    code=finding.code,
-                    outcome=finding.outcome,
-                    message=finding.message,
-                    details=finding.details,
-                )
-            )
         failed = [f.code.value for f in findings if f.outcome == rules.CheckOutcome.FAILED]
-        self._audit(
-            case,
-            action,
-            ActorKind.CANDIDATE,
-            actor_id=event.candidate_id,
-            actor_name=event.candidate_name,
-            from_status=from_status,
-            to_status=case.status,
-            details={"event_id": str(event.event_id), "failed_checks": failed},
+        await self.repo.record_revision(
+            revision={
+                "id": uuid4(),
+                "case_id": case_id,
+                "revision": event.revision,
+                "source_event_type": event.type,
+                "source_event_id": event.event_id,
+                "submitted_at": event.submitted_at,
+                "received_at": now,
+                "condition_code": event.condition_code,
+                "years_worked": event.years_worked,
+                "total_work_months": event.total_work_months,
+                "snapshot": event.model_dump(mode="json", include=_SNAPSHOT_FIELDS),
+                "outcome": RevisionOutcome.PENDING,
+            },
+            findings=[
+                {
+                    "id": uuid4(),
+                    "case_id": case_id,
+                    "revision": event.revision,
+                    "position": position,
+                    "code": finding.code,
+                    "outcome": finding.outcome,
+                    "message": finding.message,
+                    "details": finding.details,
+                }
+                for position, finding in enumerate(findings)
+            ],
+            audit=self._audit_values(
+                case_id,
+                event.revision,
+                action,
+                ActorKind.CANDIDATE,
+                actor_id=event.candidate_id,
+                actor_name=event.candidate_name,
+                from_status=from_status,
+                to_status=to_status,
+                details={"event_id": str(event.event_id), "failed_checks": failed},
+            ),
         )
-        await self.session.flush()
-        return case
+        return case_id
 
-    def _take_revision(
-        self, case: ReviewCase, event: Filed, plan: ReviewPlan | None, now: datetime
-    ) -> None:
-        case.candidate_id = event.candidate_id
-        case.plan_id = event.plan_id
-        case.org_id = plan.org_id if plan is not None else event.org_id
-        case.revision = event.revision
-        case.candidate_name = event.candidate_name
-        case.id_type = event.id_type
-        case.id_number = event.id_number
-        case.phone = event.phone
-        case.birth_date = event.birth_date
-        case.condition_code = event.condition_code
-        case.years_worked = event.years_worked
-        case.documents = [d.model_dump(mode="json") for d in event.documents]
-        case.prior_certificate = (
-            event.prior_certificate.model_dump(mode="json")
-            if event.prior_certificate is not None
-            else None
-        )
-        case.work_history = [p.model_dump(mode="json") for p in event.work_history]
-        case.total_work_months = event.total_work_months
-        case.submitted_at = event.submitted_at
-        case.due_at = rules.due_at(event.submitted_at, self.settings.review_working_days)
-        # A reviewer who claimed the old revision has not seen this one.
-        case.claimed_by = case.claimed_by_name = case.claim_expires_at = None
-        case.decided_at = None
-        case.updated_at = now
+    async def _reopen(self, event: Filed, taken: dict[str, Any]) -> tuple[UUID, str, str] | None:
+        """A newer revision of an application whose case exists: back to the queue.
+        Returns (case id, from status, to status), or None when the revision is ignored."""
+        case = await self.repo.by_application(event.application_id, lock=True)
+        if case is None:  # pragma: no cover - open_case found it a moment ago
+            raise Conflict("review case vanished while reopening")
+        if rules.is_stale(event.revision, case.revision):
+            log.info(
+                "revision %s of application %s ignored: revision %s already seen",
+                event.revision,
+                event.application_id,
+                case.revision,
+            )
+            return None
+        target = rules.next_status(CaseStatus(case.status), CaseAction.RESUBMIT)
+        if target is None:
+            log.warning(
+                "revision %s of %s application %s ignored",
+                event.revision,
+                case.status,
+                event.application_id,
+            )
+            return None
+        previous = await self.repo.revision(case.id, case.revision)
+        if previous is not None and previous.outcome == RevisionOutcome.PENDING:
+            previous.outcome = RevisionOutcome.SUPERSEDED
+        from_status = case.status
+        case.status = target
+        for name, value in taken.items():
+            setattr(case, name, value)
+        await self.session.flush()
+        return case.id, from_status, target
+
+    def _revision_values(
+        self, event: Filed, plan: ReviewPlan | None, now: datetime
+    ) -> dict[str, Any]:
+        """The case's columns a revision sets, for a new case and a reopened one alike."""
+        return {
+            "candidate_id": event.candidate_id,
+            "plan_id": event.plan_id,
+            "org_id": plan.org_id if plan is not None else event.org_id,
+            "institution_id": event.institution_id,
+            "revision": event.revision,
+            "candidate_name": event.candidate_name,
+            "id_type": event.id_type,
+            "id_number": event.id_number,
+            "phone": event.phone,
+            "birth_date": event.birth_date,
+            "condition_code": event.condition_code,
+            "years_worked": event.years_worked,
+            "documents": [d.model_dump(mode="json") for d in event.documents],
+            "prior_certificate": (
+                event.prior_certificate.model_dump(mode="json")
+                if event.prior_certificate is not None
+                else None
+            ),
+            "work_history": [p.model_dump(mode="json") for p in event.work_history],
+            "total_work_months": event.total_work_months,
+            "submitted_at": event.submitted_at,
+            "due_at": rules.due_at(event.submitted_at, self.settings.review_working_days),
+            # A reviewer who claimed the old revision has not seen this one.
+            "claimed_by": None,
+            "claimed_by_name": None,
+            "claim_expires_at": None,
+            "decided_at": None,
+            "updated_at": now,
+        }
 
     async def withdraw(self, event: ApplicationWithdrawn) -> None:
         """The candidate withdrew: the case closes whatever review had concluded."""
@@ -594,6 +623,7 @@ class CaseService:
                 candidate_name=case.candidate_name,
                 id_number=case.id_number,
                 decided_at=decision.decided_at,
+                institution_id=case.institution_id,
             ),
         )
         return DecisionResult(
@@ -698,15 +728,42 @@ class CaseService:
     ) -> None:
         self.repo.add(
             AuditEntry(
-                case_id=case.id,
-                at=self.now(),
-                actor_kind=actor_kind,
-                actor_id=actor_id,
-                actor_name=actor_name,
-                action=action,
-                revision=case.revision,
-                from_status=from_status,
-                to_status=to_status,
-                details=details or {},
+                **self._audit_values(
+                    case.id,
+                    case.revision,
+                    action,
+                    actor_kind,
+                    actor_id=actor_id,
+                    actor_name=actor_name,
+                    from_status=from_status,
+                    to_status=to_status,
+                    details=details,
+                )
             )
         )
+
+    def _audit_values(
+        self,
+        case_id: UUID,
+        revision: int,
+        action: AuditAction,
+        actor_kind: ActorKind,
+        *,
+        actor_id: UUID | None,
+        actor_name: str | None,
+        from_status: str | None = None,
+        to_status: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        return {
+            "case_id": case_id,
+            "at": self.now(),
+            "actor_kind": actor_kind,
+            "actor_id": actor_id,
+            "actor_name": actor_name,
+            "action": action,
+            "revision": revision,
+            "from_status": from_status,
+            "to_status": to_status,
+            "details": details or {},
+        }
