@@ -14,8 +14,11 @@ def _spec():  # type: ignore[no-untyped-def]
             public_base_url="http://testserver",
             # No gateway listens in tests: simulator callbacks enter this app over ASGI.
             simulator_callback_in_process=True,
-            # Tests run the expiry pass themselves, with the clock they need.
+            # Tests run the expiry and refund passes themselves, with the clock they need (a
+            # background pass would race them for the same rows).
             expiry_interval_s=3600,
+            refund_interval_s=3600,
+            refund_query_interval_s=3600,
         )
     )
 

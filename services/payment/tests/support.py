@@ -42,15 +42,23 @@ def plan_published(
     )
 
 
-def approved(application_id: UUID, candidate_id: UUID, plan_id: UUID) -> ApplicationApproved:
+def approved(
+    application_id: UUID,
+    candidate_id: UUID,
+    plan_id: UUID,
+    institution_id: str | None = None,
+    revision: int = 1,
+) -> ApplicationApproved:
+    """A candidate's own approval (pays by QR code); from an institution's roster if given."""
     return ApplicationApproved(
         application_id=application_id,
         candidate_id=candidate_id,
         plan_id=plan_id,
-        revision=1,
+        revision=revision,
         candidate_name="张三",
         id_number="110101199003074514",
         decided_at=datetime.now(UTC),
+        institution_id=institution_id,
     )
 
 
@@ -92,6 +100,7 @@ async def orders(harness: ServiceHarness) -> list[Order]:
 
 
 REFUND_COMPLETE = "/api/v1/payment/simulator/simulator/refunds/{}/complete"
+REFUND_NOTIFY = "/api/v1/payment/simulator/simulator/refunds/{}/notify"
 REQUESTS = "/api/v1/payment/requests"
 RECONCILIATIONS = "/api/v1/payment/reconciliations"
 
@@ -105,9 +114,17 @@ def id_number(serial: int, region: str = "110101", birth: str = "19900307") -> s
     return body + check
 
 
+SCHOOL = "INST-001"
+
+
 def student(
-    plan_id: UUID, name: str, serial: int, application_id: UUID | None = None
+    plan_id: UUID,
+    name: str,
+    serial: int,
+    application_id: UUID | None = None,
+    institution_id: str | None = SCHOOL,
 ) -> ApplicationApproved:
+    """An approved application of an institution's student (its roster holds the candidate)."""
     return ApplicationApproved(
         application_id=application_id or uuid4(),
         candidate_id=uuid4(),
@@ -116,6 +133,7 @@ def student(
         candidate_name=name,
         id_number=id_number(serial),
         decided_at=datetime.now(UTC),
+        institution_id=institution_id,
     )
 
 

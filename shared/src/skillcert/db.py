@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, Table, event
 from sqlalchemy.dialects.sqlite.base import DATETIME as SQLiteDateTime
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext import asyncio as sa_asyncio
@@ -102,3 +102,12 @@ async def transaction(
         except BaseException:
             await session.rollback()
             raise
+
+
+def table_of(model: type[Any]) -> Table:
+    """A mapped class's Table, for hot-path Core statements: `insert(table_of(M))` executed
+    with the values as parameters compiles once and is cached, where `insert(M).values(...)`
+    compiles on every call (a third of review's CPU in the submission benchmark)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table

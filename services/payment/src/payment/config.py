@@ -64,6 +64,21 @@ class PaymentSettings(ServiceSettings):
         description="wait after the first failed refund call; doubles per failure",
     )
     refund_backoff_max: timedelta = Field(default=timedelta(hours=1), gt=timedelta(0))
+    refund_query_interval_s: float = Field(
+        default=60.0, gt=0, description="how often the refund query job runs"
+    )
+    refund_query_age: timedelta = Field(
+        default=timedelta(minutes=10),
+        ge=timedelta(0),
+        description="refunds accepted this long ago and still processing (or abnormal) are "
+        "queried at the provider: their notification may have been lost",
+    )
+    refund_query_repeat: timedelta = Field(
+        default=timedelta(minutes=10),
+        gt=timedelta(0),
+        description="a refund the provider still reports unfinished is asked about again "
+        "after this long",
+    )
     reconciliation_enabled: bool = True
     reconciliation_time: time = Field(
         default=time(10, 30),

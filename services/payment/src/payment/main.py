@@ -1,6 +1,7 @@
 """The payment service: exam-fee orders paid by WeChat Pay Native QR codes, signed webhooks,
-expiry with lost-webhook recovery, refunds, daily reconciliation with the trade bill,
-institution payment requests paid offline; the provider simulator in dev/test."""
+expiry with lost-webhook recovery, refunds (queried when their notification is lost), daily
+reconciliation with the trade bill, institution payment requests paid offline; the provider
+simulator in dev/test."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from payment.reconciliation import models as _reconciliation_models  # noqa: F40
 from payment.reconciliation.jobs import reconciliation_loop
 from payment.reconciliation.router import router as reconciliation_router
 from payment.refunds import models as _refunds_models  # noqa: F401
-from payment.refunds.jobs import refund_loop
+from payment.refunds.jobs import refund_loop, refund_query_loop
 from payment.simulator.router import simulator_router
 from payment.subscriptions import HANDLERS
 from payment.wechat import EXTRAS_KEY, build_wechatpay, wechatpay_of
@@ -57,7 +58,7 @@ def build_spec(settings: PaymentSettings | None = None) -> ServiceSpec:
     ]
     if settings.provider_simulator:
         routers.append(simulator_router())
-    background = [expiry_loop, refund_loop, _close_provider_on_shutdown]
+    background = [expiry_loop, refund_loop, refund_query_loop, _close_provider_on_shutdown]
     if settings.reconciliation_enabled:
         background.append(reconciliation_loop)
     return ServiceSpec(

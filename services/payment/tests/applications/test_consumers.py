@@ -38,6 +38,30 @@ class TestApplicationApproved:
             "approved",
         )
 
+    async def test_the_roster_institution_is_kept_and_follows_a_later_approval(
+        self, harness: ServiceHarness
+    ):
+        event = approved(uuid4(), uuid4(), uuid4(), institution_id="INST-001")
+        await harness.deliver(event)
+        await harness.deliver(event)
+        [row] = await applications(harness)
+        assert row.institution_id == "INST-001"
+        later = approved(
+            event.application_id,
+            event.candidate_id,
+            event.plan_id,
+            institution_id="INST-002",
+            revision=2,
+        )
+        await harness.deliver(later)
+        [row] = await applications(harness)
+        assert (row.institution_id, row.revision) == ("INST-002", 2)
+
+    async def test_an_approval_without_an_institution_keeps_none(self, harness: ServiceHarness):
+        await harness.deliver(approved(uuid4(), uuid4(), uuid4()))
+        [row] = await applications(harness)
+        assert row.institution_id is None
+
     async def test_late_approval_does_not_revive_a_withdrawn_application(
         self, harness: ServiceHarness
     ):

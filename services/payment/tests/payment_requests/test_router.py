@@ -16,6 +16,7 @@ from skillcert.testing import ServiceHarness
 from tests.support import (
     FEE_FEN,
     REQUESTS,
+    SCHOOL,
     Payable,
     id_number,
     orders,
@@ -24,7 +25,6 @@ from tests.support import (
     student,
 )
 
-SCHOOL = "INST-001"
 OTHER_SCHOOL = "INST-002"
 ORG = "ORG-DEMO"
 PAID = OrderPaid.model_fields["type"].default
@@ -67,8 +67,10 @@ class School:
         )
         await self.harness.deliver(plan)
 
-    async def approve(self, name: str, serial: int) -> ApplicationApproved:
-        event = student(self.plan_id, name, serial)
+    async def approve(
+        self, name: str, serial: int, institution_id: str | None = SCHOOL
+    ) -> ApplicationApproved:
+        event = student(self.plan_id, name, serial, institution_id=institution_id)
         await self.harness.deliver(event)
         self.students.append(event)
         return event
@@ -312,6 +314,57 @@ class TestImport:
         problem = assert_problem(response, 409)
         assert created.json()["request_no"] in problem["detail"]
         assert await orders(harness) == []
+
+
+NOT_OURS = "该考生不是本院校的学员，不能列入本院校的缴费申请单"
+
+
+class TestOwnStudentsOnly:
+    """A request covers only the institution's own students: those whose approved
+    application names it as the roster institution."""
+
+    async def test_the_institutions_own_student_matches(self, harness: ServiceHarness):
+        school = School(harness)
+        await school.publish()
+        mine = await school.approve("张三", 1)
+        response = await school.upload(csv_file("身份证号,姓名", f"{id_number(1)},张三"))
+        assert response.status_code == 201, response.text
+        body = response.json()
+        assert body["institution_id"] == SCHOOL
+        assert [i["application_id"] for i in body["items"]] == [str(mine.application_id)]
+
+    async def test_another_institutions_student_is_refused_and_nothing_written(
+        self, harness: ServiceHarness
+    ):
+        school = School(harness)
+        await school.publish()
+        await school.approve("张三", 1)
+        await school.approve("李四", 2, institution_id=OTHER_SCHOOL)
+        await school.approve("王五", 3, institution_id=OTHER_SCHOOL)
+        response = await school.upload(
+            csv_file(
+                "身份证号,姓名",
+                f"{id_number(1)},张三",  # ours
+                f"{id_number(2)},李四",  # theirs
+                f"{id_number(3)},别名",  # theirs, and nothing more is told (not the name)
+            )
+        )
+        problem = assert_problem(response, 422)
+        assert fields(problem) == {"rows[3].id_number": NOT_OURS, "rows[4].id_number": NOT_OURS}
+        assert await stored_requests(harness) == 0
+        # Their own institution lists them.
+        theirs = await school.upload(
+            csv_file("身份证号,姓名", f"{id_number(2)},李四"), org_id=OTHER_SCHOOL
+        )
+        assert theirs.status_code == 201, theirs.text
+
+    async def test_a_candidate_of_no_institution_is_refused(self, harness: ServiceHarness):
+        school = School(harness)
+        await school.publish()
+        await school.approve("张三", 1, institution_id=None)
+        response = await school.upload(csv_file("身份证号,姓名", f"{id_number(1)},张三"))
+        assert fields(assert_problem(response, 422)) == {"rows[2].id_number": NOT_OURS}
+        assert await stored_requests(harness) == 0
 
 
 class TestReadAndDelete:

@@ -495,6 +495,101 @@ async def test_abnormal_and_closed_refund_events(
     assert state.refunded("SKC_0032") == 100  # a closed refund gives the amount back
 
 
+async def test_query_refund_reports_each_state(
+    client: WeChatPayClient, state: SimulatorState, inbox: MerchantInbox
+) -> None:
+    await place_order(client, "SKC_0034")
+    await state.scan_and_pay(out_trade_no="SKC_0034")
+    # '|' and '@' are allowed in out_refund_no and must be escaped (and signed) in the path.
+    numbers = {
+        RefundStatus.SUCCESS: "RF|0034@S",
+        RefundStatus.PROCESSING: "RF_0034_P",
+        RefundStatus.ABNORMAL: "RF_0034_A",
+        RefundStatus.CLOSED: "RF_0034_C",
+    }
+    created = {
+        status: await client.refund(
+            out_trade_no="SKC_0034",
+            out_refund_no=number,
+            refund_fen=100,
+            total_fen=12345,
+            notify_url=f"{MERCHANT}/notify/refund",
+        )
+        for status, number in numbers.items()
+    }
+    for status in (RefundStatus.SUCCESS, RefundStatus.ABNORMAL, RefundStatus.CLOSED):
+        state.finish_refund(numbers[status], status)
+    assert inbox.refunds == []  # finished without notifications: only the query tells
+
+    for status, number in numbers.items():
+        queried = await client.query_refund(number)
+        assert (queried.status, queried.out_refund_no) == (status, number)
+        assert queried.refund_id == created[status].refund_id
+        assert queried.out_trade_no == "SKC_0034"
+        assert queried.transaction_id == state.orders["SKC_0034"].transaction_id
+        assert (queried.amount.total, queried.amount.refund) == (12345, 100)
+        assert (queried.amount.payer_total, queried.amount.payer_refund) == (12345, 100)
+        assert queried.amount.currency == "CNY"
+        assert (queried.success_time is not None) is (status is RefundStatus.SUCCESS)
+
+
+async def test_query_unknown_refund(client: WeChatPayClient) -> None:
+    with pytest.raises(ProviderError) as caught:
+        await client.query_refund("RF_MISSING")
+    assert (caught.value.status, caught.value.code) == (404, "RESOURCE_NOT_EXISTS")
+    with pytest.raises(ValueError, match="out_refund_no"):
+        await client.query_refund("RF 0001")
+
+
+async def test_refund_query_answer_is_verified(
+    client: WeChatPayClient,
+    state: SimulatorState,
+    http: httpx.AsyncClient,
+    keys: DevKeySet,
+    other_keys: DevKeySet,
+) -> None:
+    await place_order(client, "SKC_0035")
+    await state.scan_and_pay(out_trade_no="SKC_0035")
+    await client.refund(
+        out_trade_no="SKC_0035", out_refund_no="RF_0035", refund_fen=100, total_fen=12345
+    )
+    wrong_key = WeChatPayClient(
+        http,
+        mchid=keys.mchid,
+        merchant_serial_no=keys.merchant_serial_no,
+        merchant_private_key=keys.merchant_private_key,
+        verifier=NotificationVerifier({keys.platform_serial: other_keys.platform_public_key}),
+        base_url=SIM,
+    )
+    with pytest.raises(BadSignatureError):
+        await wrong_key.query_refund("RF_0035")
+
+
+async def test_lost_refund_notification_can_be_delivered_late(
+    client: WeChatPayClient, state: SimulatorState, http: httpx.AsyncClient, inbox: MerchantInbox
+) -> None:
+    await place_order(client, "SKC_0036")
+    await state.scan_and_pay(out_trade_no="SKC_0036")
+    await client.refund(
+        out_trade_no="SKC_0036",
+        out_refund_no="RF_0036",
+        refund_fen=12345,
+        total_fen=12345,
+        notify_url=f"{MERCHANT}/notify/refund",
+    )
+    unfinished = await http.post("/simulator/refunds/RF_0036/notify")
+    assert unfinished.status_code == 400 and unfinished.json()["code"] == "INVALID_REQUEST"
+    lost = await http.post("/simulator/refunds/RF_0036/complete", json={"notify": False})
+    assert lost.status_code == 200
+    assert (lost.json()["status"], lost.json()["notification"]) == ("SUCCESS", None)
+    assert inbox.refunds == []
+    late = await http.post("/simulator/refunds/RF_0036/notify", json={"duplicates": 1})
+    assert late.status_code == 200 and late.json()["notification"]["delivered"] is True
+    assert [r.refund_status for r in inbox.refunds] == [RefundStatus.SUCCESS] * 2
+    unknown = await http.post("/simulator/refunds/RF_MISSING/notify")
+    assert unknown.status_code == 404
+
+
 async def test_auto_completed_refunds(
     client: WeChatPayClient, state: SimulatorState, inbox: MerchantInbox
 ) -> None:

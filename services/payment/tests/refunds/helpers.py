@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import select
 
 from payment.orders.models import Order
-from payment.refunds.jobs import submit_due_refunds
+from payment.refunds.jobs import query_awaiting_refunds, submit_due_refunds
 from payment.refunds.models import Refund
 from skillcert.events import ApplicationWithdrawn, ExamPlanCancelled, utcnow
 from skillcert.testing import ServiceHarness
-from tests.support import REFUND_COMPLETE, Payable
+from tests.support import REFUND_COMPLETE, REFUND_NOTIFY, Payable, paid_application
 
 
 async def refunds(harness: ServiceHarness) -> list[Refund]:
@@ -46,13 +46,43 @@ async def submit(harness: ServiceHarness, at: datetime | None = None) -> dict[st
 
 
 async def complete(
-    harness: ServiceHarness, out_refund_no: str, status: str = "SUCCESS", duplicates: int = 0
+    harness: ServiceHarness,
+    out_refund_no: str,
+    status: str = "SUCCESS",
+    duplicates: int = 0,
+    notify: bool = True,
 ) -> dict[str, Any]:
-    """The provider finishes the refund and calls our webhook (over ASGI, signed)."""
+    """The provider finishes the refund and calls our webhook (over ASGI, signed); with
+    notify=False the notification is lost on the way."""
     assert harness.client is not None
     response = await harness.client.post(
-        REFUND_COMPLETE.format(out_refund_no), json={"status": status, "duplicates": duplicates}
+        REFUND_COMPLETE.format(out_refund_no),
+        json={"status": status, "duplicates": duplicates, "notify": notify},
     )
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
     return result
+
+
+async def renotify(harness: ServiceHarness, out_refund_no: str, duplicates: int = 0) -> Any:
+    """The provider's (late) retry of a finished refund's notification."""
+    assert harness.client is not None
+    response = await harness.client.post(
+        REFUND_NOTIFY.format(out_refund_no), json={"duplicates": duplicates}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["notification"]
+
+
+async def refunding(harness: ServiceHarness) -> tuple[Payable, Order, Refund]:
+    """A paid order, withdrawn in time, its refund accepted by the provider."""
+    app, order = await paid_application(harness)
+    await harness.deliver(withdrawal(app))
+    assert await submit(harness) == {"accepted": 1}
+    [refund] = await refunds(harness)
+    return app, order, refund
+
+
+async def query(harness: ServiceHarness, at: datetime) -> dict[str, int]:
+    """One pass of the refund query job at `at`."""
+    return dict(await query_awaiting_refunds(harness.ctx, at))

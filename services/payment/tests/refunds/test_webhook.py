@@ -17,8 +17,15 @@ from payment.wechat import WeChatPay
 from skillcert.events import OrderPaid, OrderRefunded
 from skillcert.testing import ServiceHarness
 from tests.orders.test_webhook import transaction
-from tests.refunds.helpers import complete, order_of, refunds, submit, withdrawal
-from tests.support import WEBHOOK, orders, paid_application, payable
+from tests.refunds.helpers import (
+    complete,
+    order_of,
+    refunding,
+    refunds,
+    submit,
+    withdrawal,
+)
+from tests.support import WEBHOOK, orders, payable
 
 PAID = OrderPaid.model_fields["type"].default
 REFUNDED = OrderRefunded.model_fields["type"].default
@@ -27,15 +34,6 @@ REFUNDED = OrderRefunded.model_fields["type"].default
 @pytest.fixture(scope="module")
 def stranger_keys() -> DevKeySet:
     return generate_test_keys()
-
-
-async def refunding(harness: ServiceHarness):  # type: ignore[no-untyped-def]
-    """A paid order, withdrawn in time, its refund accepted by the provider."""
-    app, order = await paid_application(harness)
-    await harness.deliver(withdrawal(app))
-    assert await submit(harness) == {"accepted": 1}
-    [refund] = await refunds(harness)
-    return app, order, refund
 
 
 def refund_body(channel: WeChatPay, out_refund_no: str, **changes: Any) -> bytes:

@@ -1,5 +1,5 @@
 """The registration service: candidates' applications (报名) and their materials, over a read
-model of the exam plans open for registration."""
+model of the exam plans open for registration, and the institutions' student rosters (考生管理)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from registration.documents.router import router as documents_router
 from registration.forms.router import router as forms_router
 from registration.plans import models as _plans_models  # noqa: F401
 from registration.plans.router import router as plans_router
+from registration.roster import models as _roster_models  # noqa: F401
+from registration.roster.router import router as roster_router
 from registration.subscriptions import HANDLERS
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
@@ -30,7 +32,7 @@ def build_spec(settings: RegistrationSettings | None = None) -> ServiceSpec:
         settings=settings or RegistrationSettings(),
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        routers=[plans_router, forms_router, applications_router, documents_router],
+        routers=[plans_router, forms_router, applications_router, documents_router, roster_router],
         handlers=HANDLERS,
         background=[forfeit_loop],
     )

@@ -478,8 +478,9 @@ class TestSubmitPath:
     async def test_submit_runs_a_fixed_handful_of_statements(
         self, kit: Kit, harness: ServiceHarness
     ):
-        """The submit is benchmarked: application and plan in one query, documents in one, one
-        flush; the same count whatever the number of documents or work periods."""
+        """The submit is benchmarked: application and plan in one query, documents and history
+        in one each, three plain writes; the same count whatever the number of documents or
+        work periods, and nothing read again for the answer."""
         headers, application_id = await draft(kit)
         await kit.fill(headers, application_id, condition="L1-A")
         await kit.upload(headers, application_id, "photo", jpeg_between(45, 75))
@@ -504,7 +505,7 @@ class TestSubmitPath:
             event.remove(engine, "before_cursor_execute", count)
         assert submitted.status_code == 200, submitted.text
         writes = [s for s in statements if s in ("INSERT", "UPDATE")]
-        # application update, history row, outbox row
+        # application update (with the roster lookup inside), history row, outbox row
         assert sorted(writes) == ["INSERT", "INSERT", "UPDATE"]
-        # to decide: application + plan, accepted documents; for the answer: documents, history
-        assert statements.count("SELECT") == 4
+        # application + plan, documents (to decide and to answer), history (to answer)
+        assert statements.count("SELECT") == 3

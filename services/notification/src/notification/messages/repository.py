@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notification.messages.models import Contact, InboxMessage, MessageTemplate, SmsDelivery
 from notification.messages.rules import SmsStatus
+from skillcert.db import table_of
 
 
 class Recipe(NamedTuple):
@@ -47,11 +48,13 @@ class MessageRepository:
         row = (await self.session.execute(query)).one_or_none()
         return Recipe(*row) if row is not None else None
 
+    # Table-level inserts with the values as parameters: compiled once and cached, unlike
+    # `insert(Model).values(...)`, which compiles on every call.
     async def add_inbox(self, values: dict[str, Any]) -> None:
-        await self.session.execute(insert(InboxMessage).values(values))
+        await self.session.execute(insert(table_of(InboxMessage)), values)
 
     async def add_sms(self, values: dict[str, Any]) -> None:
-        await self.session.execute(insert(SmsDelivery).values(values))
+        await self.session.execute(insert(table_of(SmsDelivery)), values)
 
     async def inbox_page(
         self, recipient_id: UUID, after: tuple[datetime, UUID] | None, limit: int

@@ -16,4 +16,5 @@ async def on_application_approved(session: AsyncSession, event: ApplicationAppro
         event.decided_at,
         event.candidate_name,
         event.id_number,
+        event.institution_id,
     )

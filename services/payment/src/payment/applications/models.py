@@ -22,6 +22,9 @@ class PayableApplication(Base):
     # imported by ID number and name and matched against these.
     candidate_name: Mapped[str | None] = mapped_column(String(50))
     id_number: Mapped[str | None] = mapped_column(String(18))
+    # The institution whose student roster holds the candidate (from the approval): only
+    # that institution's payment requests may cover the application; None: no institution.
+    institution_id: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20))
     revision: Mapped[int] = mapped_column(Integer, default=0)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

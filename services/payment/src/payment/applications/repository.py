@@ -36,6 +36,7 @@ class ApplicationRepository:
         decided_at: datetime,
         candidate_name: str,
         id_number: str,
+        institution_id: str | None,
     ) -> None:
         row = await self.get(application_id)
         if row is None:
@@ -46,6 +47,7 @@ class ApplicationRepository:
                     plan_id=plan_id,
                     candidate_name=candidate_name,
                     id_number=normalise_id_number(id_number),
+                    institution_id=institution_id,
                     status=ApplicationStatus.APPROVED,
                     revision=revision,
                     approved_at=decided_at,
@@ -54,13 +56,15 @@ class ApplicationRepository:
         elif row.status == ApplicationStatus.APPROVED and revision >= row.revision:
             row.revision, row.approved_at = revision, decided_at
             row.candidate_name, row.id_number = candidate_name, normalise_id_number(id_number)
+            row.institution_id = institution_id
         await self.session.flush()
 
     async def approved_of_plan(
         self, plan_id: UUID, id_numbers: Collection[str]
     ) -> list[PayableApplication]:
-        """Approved applications of a plan for these (normalised) ID numbers, locked in a
-        fixed order: two imports or confirmations naming the same students queue up."""
+        """Approved applications of a plan for these (normalised) ID numbers, whatever their
+        institution (the caller tells "not yours" from "not found"), locked in a fixed order:
+        two imports or confirmations naming the same students queue up."""
         if not id_numbers:
             return []
         query = (

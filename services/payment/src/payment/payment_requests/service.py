@@ -76,7 +76,7 @@ class PaymentRequestService:
                 for r in rows
                 if r.subject_code not in plan.subject_codes
             ]
-        matched, problems = await self._match(plan, rows)
+        matched, problems = await self._match(plan, principal.org_id, rows)
         errors += problems
         if errors:
             errors.sort(key=lambda e: (e.field != "file", _line_of(e.field)))
@@ -132,15 +132,17 @@ class PaymentRequestService:
             raise RuleViolation("考试已开始，不能再生成缴费单")
 
     async def _match(
-        self, plan: PlanFee, rows: list[ImportRow]
+        self, plan: PlanFee, institution_id: str, rows: list[ImportRow]
     ) -> tuple[dict[int, PayableApplication], list[FieldError]]:
-        """Each line's approved, unpaid application of the plan not in another request."""
-        found = {
-            a.id_number: a
-            for a in await self.applications.approved_of_plan(
-                plan.plan_id, {r.id_number for r in rows}
-            )
-        }
+        """Each line's approved, unpaid application of the plan not in another request, of
+        one of the institution's own students (its roster holds the candidate)."""
+        found: dict[str | None, PayableApplication] = {}
+        for a in await self.applications.approved_of_plan(
+            plan.plan_id, {r.id_number for r in rows}
+        ):
+            # Should one ID number be approved twice in a plan, the institution's own wins.
+            if a.id_number not in found or a.institution_id == institution_id:
+                found[a.id_number] = a
         ids = [a.application_id for a in found.values()]
         paid = await self.orders.settled_applications(ids)
         held = await self.requests.holding_any(ids)
@@ -150,6 +152,10 @@ class PaymentRequestService:
             application = found.get(row.id_number)
             if application is None:
                 message = "未找到该考生在此考试计划中审核通过的报名"
+                errors.append(FieldError(field=row_field(row.line, ID_NUMBER), message=message))
+            elif application.institution_id != institution_id:
+                # Before the name check: nothing more is told about another's student.
+                message = "该考生不是本院校的学员，不能列入本院校的缴费申请单"
                 errors.append(FieldError(field=row_field(row.line, ID_NUMBER), message=message))
             elif application.candidate_name != row.name:
                 errors.append(

@@ -752,6 +752,28 @@ class SimulatorState:
             if r.out_trade_no == out_trade_no and r.status is not RefundStatus.CLOSED
         )
 
+    def get_refund(self, out_refund_no: str) -> SimRefund:
+        refund = self.refunds.get(out_refund_no)
+        if refund is None:
+            raise SimulatorError(404, "RESOURCE_NOT_EXISTS", "退款单不存在")
+        return refund
+
+    def finish_refund(
+        self, out_refund_no: str, status: RefundStatus = RefundStatus.SUCCESS
+    ) -> SimRefund:
+        """Move a refund to a terminal-ish state without telling the merchant (the
+        notification is lost; only the refund query shows the result)."""
+        refund = self.get_refund(out_refund_no)
+        if status not in _REFUND_EVENTS:
+            raise SimulatorError(400, "PARAM_ERROR", "status 只能是 SUCCESS/ABNORMAL/CLOSED")
+        # ABNORMAL is not final (the merchant can retry it offline); the others are.
+        if refund.status not in {RefundStatus.PROCESSING, RefundStatus.ABNORMAL}:
+            raise SimulatorError(400, "INVALID_REQUEST", f"退款单状态为{refund.status}")
+        refund.status = status
+        if status is RefundStatus.SUCCESS:
+            refund.success_time = self.clock()
+        return refund
+
     async def complete_refund(
         self,
         out_refund_no: str,
@@ -764,20 +786,20 @@ class SimulatorState:
         Returns ``None`` when the refund was requested without ``notify_url`` (the real
         provider then falls back to a merchant-platform setting the simulator lacks).
         """
-        refund = self.refunds.get(out_refund_no)
-        if refund is None:
-            raise SimulatorError(404, "RESOURCE_NOT_EXISTS", "退款单不存在")
-        if status not in _REFUND_EVENTS:
-            raise SimulatorError(400, "PARAM_ERROR", "status 只能是 SUCCESS/ABNORMAL/CLOSED")
-        # ABNORMAL is not final (the merchant can retry it offline); the others are.
-        if refund.status not in {RefundStatus.PROCESSING, RefundStatus.ABNORMAL}:
+        self.finish_refund(out_refund_no, status)
+        return await self.notify_refund(out_refund_no, duplicates=duplicates)
+
+    async def notify_refund(
+        self, out_refund_no: str, *, duplicates: int = 0
+    ) -> DeliveryResult | None:
+        """(Re)deliver the REFUND.* callback of a finished refund's current state, as the
+        provider's later retries of a notification do; ``None`` without ``notify_url``."""
+        refund = self.get_refund(out_refund_no)
+        if refund.status not in _REFUND_EVENTS:
             raise SimulatorError(400, "INVALID_REQUEST", f"退款单状态为{refund.status}")
-        refund.status = status
-        if status is RefundStatus.SUCCESS:
-            refund.success_time = self.clock()
         if refund.notify_url is None:
             return None
-        event_type, summary = _REFUND_EVENTS[status]
+        event_type, summary = _REFUND_EVENTS[refund.status]
         return await self.notify(
             refund.notify_url,
             event_type=event_type,
@@ -1034,6 +1056,12 @@ class ScanAndPayRequest(BaseModel):
 class CompleteRefundRequest(BaseModel):
     status: RefundStatus = RefundStatus.SUCCESS
     duplicates: int = Field(default=0, ge=0, le=20)
+    # False: the notification is lost (never sent); only the refund query shows the result.
+    notify: bool = True
+
+
+class NotifyRefundRequest(BaseModel):
+    duplicates: int = Field(default=0, ge=0, le=20)
 
 
 _Handler = Callable[[bytes], Awaitable[tuple[int, Any]]]
@@ -1123,6 +1151,13 @@ def build_simulator_router(state: SimulatorState) -> APIRouter:
 
         return await dispatch(request, handle)
 
+    @router.get("/v3/refund/domestic/refunds/{out_refund_no}")
+    async def query_refund(request: Request, out_refund_no: str) -> Response:
+        async def handle(_: bytes) -> tuple[int, Any]:
+            return 200, state.get_refund(out_refund_no).to_api()
+
+        return await dispatch(request, handle)
+
     @router.get("/v3/bill/tradebill")
     async def trade_bill(request: Request) -> Response:
         async def handle(_: bytes) -> tuple[int, Any]:
@@ -1170,22 +1205,41 @@ def build_simulator_router(state: SimulatorState) -> APIRouter:
         }
         return Response(_compact_json(payload), 200, media_type="application/json")
 
-    @router.post("/simulator/refunds/{out_refund_no}/complete")
-    async def complete_refund(
-        out_refund_no: str, command: CompleteRefundRequest | None = None
-    ) -> Response:
-        command = command or CompleteRefundRequest()
-        try:
-            result = await state.complete_refund(
-                out_refund_no, command.status, duplicates=command.duplicates
-            )
-        except SimulatorError as exc:
-            return json_error(exc.status, exc.code, exc.message, signed=False)
+    def refund_outcome(out_refund_no: str, result: DeliveryResult | None) -> Response:
         payload = {
             "out_refund_no": out_refund_no,
             "status": state.refunds[out_refund_no].status.value,
             "notification": None if result is None else result.as_json(),
         }
         return Response(_compact_json(payload), 200, media_type="application/json")
+
+    @router.post("/simulator/refunds/{out_refund_no}/complete")
+    async def complete_refund(
+        out_refund_no: str, command: CompleteRefundRequest | None = None
+    ) -> Response:
+        command = command or CompleteRefundRequest()
+        try:
+            if command.notify:
+                result = await state.complete_refund(
+                    out_refund_no, command.status, duplicates=command.duplicates
+                )
+            else:
+                state.finish_refund(out_refund_no, command.status)
+                result = None
+        except SimulatorError as exc:
+            return json_error(exc.status, exc.code, exc.message, signed=False)
+        return refund_outcome(out_refund_no, result)
+
+    @router.post("/simulator/refunds/{out_refund_no}/notify")
+    async def notify_refund(
+        out_refund_no: str, command: NotifyRefundRequest | None = None
+    ) -> Response:
+        """Deliver (again) the notification of a finished refund: a late or retried one."""
+        command = command or NotifyRefundRequest()
+        try:
+            result = await state.notify_refund(out_refund_no, duplicates=command.duplicates)
+        except SimulatorError as exc:
+            return json_error(exc.status, exc.code, exc.message, signed=False)
+        return refund_outcome(out_refund_no, result)
 
     return router

@@ -594,7 +594,8 @@ class RefundNotification(_Model):
 
 
 class Refund(_Model):
-    """Response of ``POST /v3/refund/domestic/refunds``."""
+    """Response of ``POST /v3/refund/domestic/refunds`` and of the refund query
+    ``GET /v3/refund/domestic/refunds/{out_refund_no}`` (same shape)."""
 
     refund_id: str
     out_refund_no: str
@@ -639,6 +640,12 @@ _ModelT = TypeVar("_ModelT", bound=BaseModel)
 def _check_out_trade_no(value: str) -> str:
     if not _OUT_TRADE_NO_RE.fullmatch(value):
         raise ValueError("out_trade_no must be 6-32 chars of [0-9A-Za-z_-|*]")
+    return value
+
+
+def _check_out_refund_no(value: str) -> str:
+    if not _OUT_REFUND_NO_RE.fullmatch(value):
+        raise ValueError("out_refund_no must be 1-64 chars of [0-9A-Za-z_-|*@]")
     return value
 
 
@@ -748,8 +755,7 @@ class WeChatPayClient:
         reason: str | None = None,
         notify_url: str | None = None,
     ) -> Refund:
-        if not _OUT_REFUND_NO_RE.fullmatch(out_refund_no):
-            raise ValueError("out_refund_no must be 1-64 chars of [0-9A-Za-z_-|*@]")
+        _check_out_refund_no(out_refund_no)
         _check_fen("refund_fen", refund_fen)
         _check_fen("total_fen", total_fen)
         if refund_fen > total_fen:
@@ -766,6 +772,13 @@ class WeChatPayClient:
         if notify_url is not None:
             payload["notify_url"] = notify_url
         response = await self._request("POST", "/v3/refund/domestic/refunds", payload)
+        return self._model(Refund, response)
+
+    async def query_refund(self, out_refund_no: str) -> Refund:
+        """The refund's current state (``GET /v3/refund/domestic/refunds/{out_refund_no}``):
+        SUCCESS, PROCESSING, ABNORMAL or CLOSED, for when its notification never came."""
+        path = f"/v3/refund/domestic/refunds/{quote(_check_out_refund_no(out_refund_no), '')}"
+        response = await self._request("GET", path)
         return self._model(Refund, response)
 
     async def download_trade_bill(self, bill_date: date, bill_type: str = "ALL") -> str:

@@ -1,5 +1,7 @@
-"""The refund job: submits refunds the provider has not accepted yet, first right after they
-were requested, then with exponential back-off while the provider call keeps failing."""
+"""The refund jobs: one submits refunds the provider has not accepted yet, first right after
+they were requested, then with exponential back-off while the provider call keeps failing; the
+other queries accepted refunds whose result notification has not arrived (lost) and settles
+them from the answer."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from datetime import datetime
 
 from payment.config import PaymentSettings
 from payment.refunds.repository import RefundRepository
+from payment.refunds.rules import RefundState
 from payment.refunds.service import Backoff, RefundService
 from payment.wechat import wechatpay_of
 from skillcert.db import transaction
@@ -49,9 +52,49 @@ async def submit_due_refunds(ctx: ServiceContext, at: datetime, batch: int = 100
     return outcomes
 
 
+async def query_awaiting_refunds(
+    ctx: ServiceContext, at: datetime, batch: int = 100
+) -> Counter[str]:
+    """One pass; each refund in its own transaction so one provider failure blocks no other.
+    Returns how many refunds ended in each state ("processing", "succeeded", "abnormal",
+    "closed") and how many queries "failed"."""
+    settings = ctx.settings
+    assert isinstance(settings, PaymentSettings)
+    channel = wechatpay_of(ctx)
+    async with ctx.sessionmaker() as session:
+        due = await RefundRepository(session).due_for_query(
+            at, settings.refund_query_age, settings.refund_query_repeat, batch
+        )
+    outcomes: Counter[str] = Counter()
+    for refund_id in due:
+        try:
+            async with transaction(ctx.sessionmaker) as session:
+                refund = await RefundRepository(session).claim_awaiting(refund_id)
+                if refund is None:
+                    continue
+                state = await RefundService(session, channel).check(refund, at)
+        except Exception:
+            # Rolled back: still awaiting, the next pass asks again.
+            log.exception("querying refund %s failed", refund_id)
+            outcomes["failed"] += 1
+            continue
+        outcomes[state.value] += 1
+        if state is RefundState.SUCCEEDED:
+            log.info("refund %s settled by query (notification lost)", refund_id)
+    return outcomes
+
+
 async def refund_loop(ctx: ServiceContext) -> None:
     settings = ctx.settings
     assert isinstance(settings, PaymentSettings)
     while True:
         await submit_due_refunds(ctx, utcnow())
         await asyncio.sleep(settings.refund_interval_s)
+
+
+async def refund_query_loop(ctx: ServiceContext) -> None:
+    settings = ctx.settings
+    assert isinstance(settings, PaymentSettings)
+    while True:
+        await query_awaiting_refunds(ctx, utcnow())
+        await asyncio.sleep(settings.refund_query_interval_s)

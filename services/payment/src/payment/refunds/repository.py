@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payment.refunds.models import Refund
-from payment.refunds.rules import RefundState
+from payment.refunds.rules import AWAITING_PROVIDER, RefundState
 
 
 class RefundRepository:
@@ -50,6 +50,33 @@ class RefundRepository:
                 Refund.status == RefundState.PENDING,
                 Refund.next_attempt_at <= at,
             )
+            .with_for_update(skip_locked=True)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def due_for_query(
+        self, at: datetime, age: timedelta, repeat: timedelta, limit: int
+    ) -> list[UUID]:
+        """Refunds accepted at least `age` ago whose final result has not reached us, not
+        asked about within `repeat`; the longest unasked first."""
+        query = (
+            select(Refund.id)
+            .where(
+                Refund.status.in_(list(AWAITING_PROVIDER)),
+                Refund.submitted_at <= at - age,
+                or_(Refund.last_queried_at.is_(None), Refund.last_queried_at <= at - repeat),
+            )
+            .order_by(func.coalesce(Refund.last_queried_at, Refund.submitted_at))
+            .limit(limit)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def claim_awaiting(self, refund_id: UUID) -> Refund | None:
+        """Lock a refund still awaiting the provider for the query job; None when another
+        worker (or a notification) holds it or it has finished meanwhile."""
+        query = (
+            select(Refund)
+            .where(Refund.id == refund_id, Refund.status.in_(list(AWAITING_PROVIDER)))
             .with_for_update(skip_locked=True)
         )
         return (await self.session.execute(query)).scalar_one_or_none()

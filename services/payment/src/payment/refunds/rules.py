@@ -40,6 +40,8 @@ TRANSITIONS: dict[RefundState, frozenset[RefundState]] = {
 }
 
 FINAL = frozenset({RefundState.SUCCEEDED, RefundState.CLOSED})
+# Accepted by the provider, result not final here: the refund query job asks about these.
+AWAITING_PROVIDER = frozenset({RefundState.PROCESSING, RefundState.ABNORMAL})
 
 PROVIDER_STATES: dict[RefundStatus, RefundState] = {
     RefundStatus.PROCESSING: RefundState.PROCESSING,

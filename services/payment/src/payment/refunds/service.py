@@ -1,5 +1,6 @@
 """Refunds (退款): requesting them for paid orders, submitting them to the provider, applying
-the provider's results. Flushes only; the caller owns the transaction."""
+the provider's results (notified, or queried when the notification is lost). Flushes only; the
+caller owns the transaction."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from payment.orders.repository import OrderRepository
 from payment.orders.rules import SETTLED, OrderKind, OrderStatus, RefundReview
 from payment.orders.rules import ensure_transition as ensure_order_transition
 from payment.plans.repository import PlanRepository
-from payment.provider import RefundNotification, RefundStatus, WeChatPayError
+from payment.provider import RefundAmount, RefundNotification, RefundStatus, WeChatPayError
 from payment.refunds.models import Refund
 from payment.refunds.repository import RefundRepository
 from payment.refunds.rules import (
@@ -165,16 +166,60 @@ class RefundService:
             return await self._external(note, at)
         order = await self.orders.lock(refund.order_id)
         assert order is not None
-        if order.out_trade_no != note.out_trade_no:
-            raise RefundMismatch(f"{note.out_refund_no} belongs to {order.out_trade_no}")
-        if note.amount.refund != refund.amount_fen or note.amount.total != order.amount_fen:
-            raise RefundMismatch(
-                f"{note.out_refund_no}: amount {note.amount.refund}/{note.amount.total}"
-            )
-        if refund.provider_refund_id is None:
-            refund.provider_refund_id = note.refund_id
-        await self._apply(refund, order, note.refund_status, note.success_time, at)
+        await self._settle(
+            refund,
+            order,
+            out_trade_no=note.out_trade_no,
+            provider_refund_id=note.refund_id,
+            amount=note.amount,
+            status=note.refund_status,
+            success_time=note.success_time,
+            at=at,
+        )
         return refund
+
+    async def check(self, refund: Refund, at: datetime) -> RefundState:
+        """Ask the provider about an accepted refund whose result has not reached us (a lost
+        notification) and settle it from the answer exactly as its notification would: a
+        notification arriving afterwards then finds nothing to change."""
+        assert self.channel is not None
+        order = await self.orders.lock(refund.order_id)
+        assert order is not None
+        refund.last_queried_at = at
+        result = await self.channel.client.query_refund(refund.out_refund_no)
+        await self._settle(
+            refund,
+            order,
+            out_trade_no=result.out_trade_no,
+            provider_refund_id=result.refund_id,
+            amount=result.amount,
+            status=result.status,
+            success_time=result.success_time,
+            at=at,
+        )
+        return RefundState(refund.status)
+
+    async def _settle(
+        self,
+        refund: Refund,
+        order: Order,
+        *,
+        out_trade_no: str | None,
+        provider_refund_id: str,
+        amount: RefundAmount,
+        status: RefundStatus,
+        success_time: datetime | None,
+        at: datetime,
+    ) -> None:
+        """The provider's word on one of our refunds (notified or queried): checked against
+        the refund and its order, then applied once."""
+        if out_trade_no is not None and out_trade_no != order.out_trade_no:
+            raise RefundMismatch(f"{refund.out_refund_no} belongs to {order.out_trade_no}")
+        if amount.refund != refund.amount_fen or amount.total != order.amount_fen:
+            raise RefundMismatch(f"{refund.out_refund_no}: amount {amount.refund}/{amount.total}")
+        if refund.provider_refund_id is None:
+            refund.provider_refund_id = provider_refund_id
+        await self._apply(refund, order, status, success_time, at)
 
     async def _external(self, note: RefundNotification, at: datetime) -> Refund:
         """A refund we did not ask for (made on the merchant platform): recorded so our books

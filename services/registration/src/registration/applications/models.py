@@ -70,6 +70,9 @@ class Application(Base):
     # step 3 报名信息
     id_type: Mapped[str | None] = mapped_column(String(30))
     id_number: Mapped[str | None] = mapped_column(String(30))
+    # The institution (试点院校) whose student roster lists the ID number, filled at submission
+    # (roster.repository.institution_for_id_number); None for a candidate on no roster.
+    institution_id: Mapped[str | None] = mapped_column(String(50))
     work_unit: Mapped[str | None] = mapped_column(String(200))
     years_worked: Mapped[int | None] = mapped_column(Integer)
     registering_unit: Mapped[str | None] = mapped_column(String(200))

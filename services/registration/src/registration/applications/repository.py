@@ -2,14 +2,29 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.applications.models import Application, StatusChange
 from registration.applications.rules import ApplicationStatus
 from registration.plans.models import ExamPlan
+from registration.roster.repository import institution_for_id_number
+from skillcert.db import table_of
+
+_applications = table_of(Application)
+_status_changes = table_of(StatusChange)
+
+#: A table-level statement whose SET values come as execution parameters compiles once and
+#: is cached; ORM `.values(...)` compiled on every submit.
+_SUBMIT = (
+    update(_applications)
+    .where(_applications.c.id == bindparam("b_application_id"))
+    .values(institution_id=institution_for_id_number(_applications.c.id_number))
+    .returning(_applications.c.institution_id)
+)
 
 
 class ApplicationRepository:
@@ -32,6 +47,29 @@ class ApplicationRepository:
         if lock:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def mark_submitted(self, application_id: UUID, changes: dict[str, Any]) -> str | None:
+        """Write a submission's changes and the candidate's roster institution in one UPDATE
+        (the caller holds the row lock); returns that institution."""
+        parameters = {"b_application_id": application_id, **changes}
+        institution_id: str | None = (await self.session.execute(_SUBMIT, parameters)).scalar_one()
+        return institution_id
+
+    async def insert_change(self, change: StatusChange) -> None:
+        """A history row as a plain INSERT (the object stays out of the unit of work)."""
+        await self.session.execute(
+            insert(_status_changes),
+            {
+                "id": change.id,
+                "application_id": change.application_id,
+                "from_status": change.from_status,
+                "to_status": change.to_status,
+                "revision": change.revision,
+                "note": change.note,
+                "reasons": change.reasons,
+                "at": change.at,
+            },
+        )
 
     async def with_plan(
         self, application_id: UUID, candidate_id: UUID | None = None, *, lock: bool = False

@@ -343,8 +343,7 @@ async def submit_application(
 ) -> ApplicationOut:
     """Submit for review (审核中); again after rejection or after editing while under review."""
     service = ApplicationService(session, settings)
-    application = await service.submit(principal.account_id, application_id)
-    return await _view(service, application)
+    return application_out(await service.submit(principal.account_id, application_id))
 
 
 @router.post(

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from review.cases.models import AuditEntry, CaseDecision, CaseFinding, CaseRevision, ReviewCase
+from skillcert.db import table_of
 
 
 class CaseRepository:
@@ -26,13 +27,14 @@ class CaseRepository:
         upsert: Any = (
             pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         )
+        # Table-level statements with the values as parameters compile once and are cached;
+        # `insert(Model).values(...)` compiled anew on every message (a third of review's CPU).
         statement = (
-            upsert(ReviewCase)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=[ReviewCase.application_id])
-            .returning(ReviewCase.id)
+            upsert(table_of(ReviewCase))
+            .on_conflict_do_nothing(index_elements=["application_id"])
+            .returning(table_of(ReviewCase).c.id)
         )
-        return (await self.session.execute(statement)).scalar_one_or_none()
+        return (await self.session.execute(statement, values)).scalar_one_or_none()
 
     async def record_revision(
         self,
@@ -41,10 +43,10 @@ class CaseRepository:
         audit: dict[str, Any],
     ) -> None:
         """A revision with its pre-check findings and its audit entry, in three statements."""
-        await self.session.execute(insert(CaseRevision).values(revision))
+        await self.session.execute(insert(table_of(CaseRevision)), revision)
         if findings:
-            await self.session.execute(insert(CaseFinding).values(findings))
-        await self.session.execute(insert(AuditEntry).values(audit))
+            await self.session.execute(insert(table_of(CaseFinding)), findings)
+        await self.session.execute(insert(table_of(AuditEntry)), audit)
 
     async def by_application(
         self, application_id: UUID, *, lock: bool = False

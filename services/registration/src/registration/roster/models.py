@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from sqlalchemy import DateTime, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registration.base import Base
+
+
+class RosterStudent(Base):
+    """考生 in 考生管理: a student (院校考生) or trainee (社会考生) on an institution's roster,
+    imported once and used for every exam they register for."""
+
+    __tablename__ = "roster_students"
+    __table_args__ = (
+        # A person is on an institution's roster once; re-importing updates them.
+        UniqueConstraint("institution_id", "id_number"),
+        # the roster list: an institution's students, newest first
+        Index("ix_roster_students_institution_imported", "institution_id", "imported_at", "id"),
+        # which institution lists an ID number (latest first), for the application submit path
+        Index("ix_roster_students_id_number_imported", "id_number", "imported_at", "id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    #: the institution admin's org_id (试点院校/考核站点)
+    institution_id: Mapped[str] = mapped_column(String(50))
+    student_type: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(50))
+    name_pinyin: Mapped[str] = mapped_column(String(100))
+    id_type: Mapped[str] = mapped_column(String(30))
+    id_number: Mapped[str] = mapped_column(String(30))
+    phone: Mapped[str] = mapped_column(String(20))
+    # 就读专业, 专业层次, 入学年份: required of school students, optional for trainees
+    major: Mapped[str | None] = mapped_column(String(100))
+    major_level: Mapped[str | None] = mapped_column(String(20))
+    enrolment_year: Mapped[int | None] = mapped_column(Integer)
+    #: when the institution put the student on its roster; a re-import does not move it
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

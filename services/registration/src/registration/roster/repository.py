@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import ScalarSelect, SQLColumnExpression, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registration.roster.models import RosterStudent
+
+
+def institution_for_id_number(
+    id_number: SQLColumnExpression[str | None] | str,
+) -> ScalarSelect[str]:
+    """The institution whose roster lists `id_number` as a scalar subquery; when several do,
+    the one that put the person on its roster last (a re-import does not count). NULL when
+    none does.
+
+    Correlated when `id_number` is a column of the enclosing statement, so the application
+    submit path can fill the column in its own UPDATE::
+
+        update(Application)
+        .where(Application.id == application_id)
+        .values(institution_id=institution_for_id_number(Application.id_number))
+    """
+    return (
+        select(RosterStudent.institution_id)
+        .where(RosterStudent.id_number == id_number)
+        .order_by(RosterStudent.imported_at.desc(), RosterStudent.id.desc())
+        .limit(1)
+        .correlate_except(RosterStudent)
+        .scalar_subquery()
+    )
+
+
+class RosterRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add_all(self, students: Collection[RosterStudent]) -> None:
+        self.session.add_all(students)
+
+    async def delete(self, student: RosterStudent) -> None:
+        await self.session.delete(student)
+
+    async def lock_institution(self, institution_id: str) -> None:
+        """Serialise changes of one institution's roster until the transaction ends, so two
+        imports (or an import and an add) cannot race each other into the unique constraint.
+        SQLite has one writer anyway."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                {"k": f"roster:{institution_id}"},
+            )
+
+    async def by_id_numbers(
+        self, institution_id: str, id_numbers: Collection[str]
+    ) -> dict[str, RosterStudent]:
+        """The institution's students among `id_numbers`, by ID number."""
+        if not id_numbers:
+            return {}
+        query = select(RosterStudent).where(
+            RosterStudent.institution_id == institution_id,
+            RosterStudent.id_number.in_(list(id_numbers)),
+        )
+        return {s.id_number: s for s in (await self.session.execute(query)).scalars()}
+
+    async def of_institution(
+        self, institution_id: str, student_id: UUID, *, lock: bool = False
+    ) -> RosterStudent | None:
+        """The student if on `institution_id`'s roster; others' are indistinguishable from none."""
+        query = select(RosterStudent).where(
+            RosterStudent.id == student_id, RosterStudent.institution_id == institution_id
+        )
+        if lock:
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def page(
+        self,
+        institution_id: str,
+        student_type: str | None,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> list[RosterStudent]:
+        """The institution's roster, latest added first."""
+        query = select(RosterStudent).where(RosterStudent.institution_id == institution_id)
+        if student_type is not None:
+            query = query.where(RosterStudent.student_type == student_type)
+        if after is not None:
+            imported_at, student_id = after
+            query = query.where(
+                (RosterStudent.imported_at < imported_at)
+                | ((RosterStudent.imported_at == imported_at) & (RosterStudent.id < student_id))
+            )
+        query = query.order_by(RosterStudent.imported_at.desc(), RosterStudent.id.desc()).limit(
+            limit
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def institution_of(self, id_number: str) -> str | None:
+        """The institution whose roster lists `id_number` (see `institution_for_id_number`)."""
+        return (await self.session.execute(select(institution_for_id_number(id_number)))).scalar()
