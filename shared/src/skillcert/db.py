@@ -6,18 +6,20 @@ The framework owns the transaction (see `skillcert.http.TransactionalRoute` and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, Table, event
+from sqlalchemy import DateTime, MetaData, Table, TextClause, bindparam, event, text
 from sqlalchemy.dialects.sqlite.base import DATETIME as SQLiteDateTime
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.selectable import TextualSelect
 
 #: Stable constraint names so Alembic migrations are identical on PostgreSQL and SQLite.
 NAMING_CONVENTION: dict[str, str] = {
@@ -111,3 +113,27 @@ def table_of(model: type[Any]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+@functools.cache
+def insert_or_ignore(
+    table: Table,
+    columns: tuple[str, ...],
+    conflict: tuple[str, ...] = (),
+    returning: str | None = None,
+) -> TextClause | TextualSelect:
+    """`INSERT … ON CONFLICT DO NOTHING [RETURNING col]` as a text statement executed with the
+    values as parameters, for PostgreSQL and SQLite alike.
+
+    SQLAlchemy 2.0 does not cache the dialect `insert().on_conflict_do_nothing()` constructs
+    (no cache key), so inbox claims and first-case inserts were compiled for every message;
+    a typed text statement is compiled once."""
+    target = f" ({', '.join(conflict)})" if conflict else ""
+    tail = f" RETURNING {returning}" if returning else ""
+    statement = text(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + c for c in columns)}) "
+        f"ON CONFLICT{target} DO NOTHING{tail}"
+    ).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
+    # Typed result column, so SQLite's text comes back as the column's Python type too.
+    return statement.columns(table.c[returning]) if returning else statement

@@ -10,13 +10,11 @@ from typing import Any, TypeVar
 
 from opentelemetry import propagate, trace
 from pydantic import ValidationError
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from skillcert import context
 from skillcert.bus.base import Message, PermanentFailure, Subscription
-from skillcert.db import transaction
+from skillcert.db import insert_or_ignore, transaction
 from skillcert.events import Event, event_type_of, parse_event
 from skillcert.messaging import inbox_table
 from skillcert.telemetry import tracing_exported
@@ -30,20 +28,19 @@ EventHandler = Callable[[AsyncSession, Any], Awaitable[None]]
 
 async def claim_message(session: AsyncSession, consumer: str, message_id: str, type_: str) -> bool:
     """Insert the inbox row; False when this consumer already processed the message."""
-    dialect = session.get_bind().dialect.name
-    insert_fn: Any = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert_fn(inbox_table)
-        .values(
-            consumer=consumer,
-            message_id=message_id,
-            event_type=type_,
-            processed_at=datetime.now(UTC),
-        )
-        .on_conflict_do_nothing()
+    result = await session.execute(
+        _CLAIM,
+        {
+            "consumer": consumer,
+            "message_id": message_id,
+            "event_type": type_,
+            "processed_at": datetime.now(UTC),
+        },
     )
-    result = await session.execute(statement)
     return bool(getattr(result, "rowcount", 0))
+
+
+_CLAIM = insert_or_ignore(inbox_table, ("consumer", "message_id", "event_type", "processed_at"))
 
 
 class EventConsumer:

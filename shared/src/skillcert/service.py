@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -120,6 +121,18 @@ async def _connect_with_retry(bus: MessageBus, attempts: int = 30) -> None:
             await asyncio.sleep(1)
 
 
+#: FastAPI's own OpenTelemetry layer switches itself on whenever a tracer provider is
+#: installed, which we always do (ids in logs): it traced every dependency and serialisation
+#: step and recorded metrics even with nothing exported. Requests are traced by the OTel
+#: FastAPI instrumentation instead, and only when spans are exported (`instrument_app`).
+NO_NATIVE_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+}
+
+
 def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> FastAPI:
     settings = spec.settings
     shared = shared or SharedInfra()
@@ -186,6 +199,7 @@ def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> 
         openapi_url=f"/api/v1/{spec.name}/openapi.json",
         docs_url=f"/api/v1/{spec.name}/docs",
         redoc_url=None,
+        telemetry=NO_NATIVE_TELEMETRY,
     )
     install_error_handlers(app)
     app.add_middleware(CorrelationIdMiddleware)

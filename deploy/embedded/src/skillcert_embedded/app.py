@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from skillcert.auth import SigningKey, TokenVerifier, jwks_static
 from skillcert.bus.base import RetryPolicy
 from skillcert.bus.embedded import EmbeddedBus
-from skillcert.service import SharedInfra
+from skillcert.service import NO_NATIVE_TELEMETRY, SharedInfra
 from skillcert.storage import LocalObjectStore, local_objects_router
 
 #: service name → (python module, env prefix)
@@ -128,7 +128,13 @@ def create_embedded_app(config: EmbeddedConfig | None = None) -> FastAPI:
             yield
         await bus.close()
 
-    app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        telemetry=NO_NATIVE_TELEMETRY,
+    )
     app.include_router(local_objects_router(storage))
     app.mount("/", gateway)
     app.state.bus = bus

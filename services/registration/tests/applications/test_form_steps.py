@@ -3,10 +3,12 @@ once, in Chinese, and nothing saved."""
 
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 from sqlalchemy import event
 
+from registration.applications.models import Application
 from registration.applications.rules import today_cn
 from skillcert.events import ApplicationSubmitted
 from skillcert.testing import ServiceHarness
@@ -19,6 +21,7 @@ from tests.conftest import (
     jpeg_between,
     resident_id,
 )
+from tests.roster.support import SCHOOL, csv_file, row, upload
 
 SUBMITTED = "registration.application.submitted.v1"
 
@@ -509,3 +512,32 @@ class TestSubmitPath:
         assert sorted(writes) == ["INSERT", "INSERT", "UPDATE"]
         # application + plan, documents (to decide and to answer), history (to answer)
         assert statements.count("SELECT") == 3
+
+
+class TestRosterInstitution:
+    """The submission names the institution whose student roster (考生管理) holds the
+    candidate, so only that institution's payment requests (缴费申请单) may cover it."""
+
+    async def test_a_rostered_candidate_is_filed_under_the_institution(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        imported = await upload(harness, csv_file(row(1, 证件号码=resident_id())))
+        assert imported.status_code == 200, imported.text
+        _, _, submitted = await kit.submitted_application()
+        [event] = await harness.outbox(SUBMITTED)
+        assert isinstance(event, ApplicationSubmitted)
+        assert event.institution_id == SCHOOL
+        async with harness.ctx.sessionmaker() as session:
+            application = await session.get(Application, UUID(submitted["id"]))
+        assert application is not None and application.institution_id == SCHOOL
+
+    async def test_a_candidate_on_no_roster_is_filed_under_none(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        # Another person on the roster does not make this candidate a student of the school.
+        imported = await upload(harness, csv_file(row(1)))
+        assert imported.status_code == 200, imported.text
+        await kit.submitted_application()
+        [event] = await harness.outbox(SUBMITTED)
+        assert isinstance(event, ApplicationSubmitted)
+        assert event.institution_id is None

@@ -6,12 +6,10 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from review.cases.models import AuditEntry, CaseDecision, CaseFinding, CaseRevision, ReviewCase
-from skillcert.db import table_of
+from skillcert.db import insert_or_ignore, table_of
 
 
 class CaseRepository:
@@ -24,15 +22,8 @@ class CaseRepository:
     async def open_case(self, values: dict[str, Any]) -> UUID | None:
         """Insert a new case; None when the application already has one (a resubmission,
         or a redelivered first submission racing its twin), which the caller then reopens."""
-        upsert: Any = (
-            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        )
-        # Table-level statements with the values as parameters compile once and are cached;
-        # `insert(Model).values(...)` compiled anew on every message (a third of review's CPU).
-        statement = (
-            upsert(table_of(ReviewCase))
-            .on_conflict_do_nothing(index_elements=["application_id"])
-            .returning(table_of(ReviewCase).c.id)
+        statement = insert_or_ignore(
+            table_of(ReviewCase), tuple(values), conflict=("application_id",), returning="id"
         )
         return (await self.session.execute(statement, values)).scalar_one_or_none()
 
