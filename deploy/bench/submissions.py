@@ -318,6 +318,16 @@ class RawConnection:
 # --- measurement ------------------------------------------------------------------------------
 
 
+def _workers(text: str) -> dict[str, int]:
+    workers: dict[str, int] = {}
+    for part in filter(None, text.split(",")):
+        service, _, count = part.partition("=")
+        if service not in SERVICES or not count.isdigit() or int(count) < 1:
+            raise argparse.ArgumentTypeError(f"expected SERVICE=N with a known service: {part}")
+        workers[service] = int(count)
+    return workers
+
+
 def cpu_seconds(pid: int) -> float | None:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -327,15 +337,23 @@ def cpu_seconds(pid: int) -> float | None:
 
 
 def process_groups(named: dict[str, int]) -> dict[str, list[int]]:
-    """Our processes by name, plus PostgreSQL and RabbitMQ (all their processes)."""
+    """Our processes by name with their children (uvicorn workers), plus PostgreSQL and
+    RabbitMQ (all their processes)."""
     groups: dict[str, list[int]] = {name: [pid] for name, pid in named.items()}
+    # uvicorn's workers are children of the service's process; the services themselves are
+    # the bench's children, so its own children are not its CPU.
+    by_pid = {pid: name for name, pid in named.items() if pid != os.getpid()}
     groups["postgres"], groups["rabbitmq"] = [], []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             comm = (entry / "comm").read_text().strip()
-        except OSError:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent in by_pid and comm.startswith("python"):
+            groups[by_pid[parent]].append(int(entry.name))
             continue
         if comm.startswith("postgres"):
             groups["postgres"].append(int(entry.name))
@@ -564,6 +582,7 @@ class Bench:
                 "GATEWAY_JWT_KEY_ID": self.key.kid,
                 "SKILLCERT_PROFILE": "dev",
             },
+            workers=self.args.workers,
         )
         self.stack = stack
         asyncio.run(stack.create_databases(fresh=True))
@@ -1020,6 +1039,7 @@ def summary(real: Result | None, base: Result | None, args: argparse.Namespace) 
         f"machine: {os.cpu_count()} CPUs, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB; "
         f"candidates {args.candidates}, concurrency {args.concurrency}, via {args.via}"
+        + (f", workers {args.workers}" if args.workers else "")
     )
     lines.append("=" * 78)
     return "\n".join(lines)
@@ -1045,6 +1065,13 @@ def main() -> int:
     )
     parser.add_argument(
         "--warmup", type=int, default=64, help="untimed submits first, on both (extra candidates)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        default={},
+        metavar="SERVICE=N[,SERVICE=N]",
+        help="uvicorn worker processes per service, e.g. registration=2 (default: one each)",
     )
     parser.add_argument("--timeout-s", type=float, default=300.0, help="per timed phase")
     parser.add_argument("--skip-baseline", action="store_true")

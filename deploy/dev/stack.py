@@ -52,6 +52,9 @@ class Stack:
     extra_env: dict[str, str] = field(default_factory=dict)
     #: explicit ports per service (tests pick free ones); the rest follow the defaults
     ports: dict[str, int] = field(default_factory=dict)
+    #: uvicorn worker processes per service (WEB_CONCURRENCY); the rest run one. Replicas are
+    #: safe by design: relays and jobs take rows with SKIP LOCKED, consumers compete.
+    workers: dict[str, int] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
@@ -119,6 +122,17 @@ class Stack:
         env.update(self.extra_env)
         return env
 
+    def service_environment(self, service: str) -> dict[str, str]:
+        env = self.environment()
+        workers = self.workers.get(service, 1)
+        env["WEB_CONCURRENCY"] = str(workers)
+        prefix = "GATEWAY_" if service == "gateway" else SERVICES[service][1]
+        if workers > 1 and f"{prefix}DATABASE_POOL_SIZE" not in env:
+            # The workers share the service's connection budget: PostgreSQL's default of 100
+            # connections is otherwise exhausted under load (nine services, pools of 10 + 10).
+            env[f"{prefix}DATABASE_POOL_SIZE"] = str(max(2, 10 // workers))
+        return env
+
     def start_service(self, service: str) -> None:
         module = "gateway" if service == "gateway" else SERVICES[service][0]
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -136,7 +150,7 @@ class Stack:
                 str(self.port(service)),
                 "--no-access-log",
             ],
-            env=self.environment(),
+            env=self.service_environment(service),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -83,8 +83,13 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
 
         return engine
     # Looked up at call time: the OpenTelemetry instrumentation wraps the module attribute.
+    # Optimistic disconnect handling: a pre-ping cost a round trip on every checkout, i.e. on
+    # every request and every consumed message. After a database restart the first statement
+    # on a dead connection fails, SQLAlchemy then invalidates the whole pool, the request
+    # answers 5xx once and a consumed message is redelivered; recycling bounds how stale a
+    # connection gets behind a proxy or firewall that drops idle ones.
     return sa_asyncio.create_async_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
     )
 
 

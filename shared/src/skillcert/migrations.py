@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import asyncpg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData, pool
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
 from skillcert.messaging import messaging_metadata
@@ -26,9 +27,26 @@ def upgrade(url: str, script_location: Path, revision: str = "head") -> None:
     command.upgrade(alembic_config(url, script_location), revision)
 
 
+#: advisory lock key held while a process migrates a PostgreSQL database
+MIGRATION_LOCK_KEY = 0x736B696C6C  # "skill"
+
+
 async def upgrade_async(url: str, script_location: Path) -> None:
-    # Alembic's env runs its own event loop, so it gets a thread of its own.
-    await asyncio.to_thread(upgrade, url, script_location)
+    """Upgrade to head. Replicas and uvicorn workers start together and each migrates on
+    start: on PostgreSQL they take turns under an advisory lock (the database's, so services
+    sharing a server do not wait for each other), and the later ones find nothing to do."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("postgresql"):
+        await asyncio.to_thread(upgrade, url, script_location)
+        return
+    dsn = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+        # Alembic's env runs its own event loop, so it gets a thread of its own.
+        await asyncio.to_thread(upgrade, url, script_location)
+    finally:
+        await connection.close()  # the session's advisory lock goes with it
 
 
 def messaging_v1_upgrade() -> None:
