@@ -256,9 +256,10 @@ class TestSubmit:
     async def test_first_submission_records_submitted_with_candidate_data(
         self, kit: Kit, harness: ServiceHarness
     ):
-        _, plan, body = await kit.submitted_application()
+        headers, plan, body = await kit.submitted_application()
         assert body["status"] == "submitted" and body["status_label"] == "审核中"
-        assert body["revision"] == 1
+        assert body["revision"] == 1 and body["submitted_at"] is not None
+        shown = await kit.get(headers, body["id"])
         [event] = await harness.outbox(SUBMITTED)
         assert isinstance(event, ApplicationSubmitted)
         assert event.application_id.hex == body["id"].replace("-", "")
@@ -272,7 +273,7 @@ class TestSubmit:
         assert event.condition_code == "L1-B" and event.years_worked == 6
         [photo] = event.documents
         assert photo.kind == "photo" and photo.content_type == "image/jpeg"
-        assert photo.object_key == f"registration/{body['id']}/{body['documents'][0]['id']}"
+        assert photo.object_key == f"registration/{body['id']}/{shown['documents'][0]['id']}"
         assert 40 * 1024 <= photo.size <= 80 * 1024
 
     async def test_missing_steps_and_materials_are_400_with_fields(
@@ -322,7 +323,8 @@ class TestSubmit:
         assert edited.json()["status"] == "submitted"
         assert edited.json()["edited_since_submit"] is True
         again = await kit.submit(headers, body["id"])
-        assert again.json()["revision"] == 2 and again.json()["edited_since_submit"] is False
+        assert again.json()["revision"] == 2
+        assert (await kit.get(headers, body["id"]))["edited_since_submit"] is False
         [event] = await harness.outbox(RESUBMITTED)
         assert isinstance(event, ApplicationResubmitted)
         assert (event.revision, event.candidate_name) == (2, "张叁")

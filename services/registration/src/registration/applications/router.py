@@ -29,6 +29,7 @@ from registration.applications.schemas import (
     StaffApplicationSummary,
     StatusChangeOut,
     StepsOut,
+    SubmissionReceipt,
     WithdrawIn,
     WorkPeriodOut,
 )
@@ -335,15 +336,26 @@ async def save_condition(
 
 @router.post(
     "/applications/{application_id}/submit",
-    response_model=ApplicationOut,
+    response_model=SubmissionReceipt,
     responses=_EDIT_ERRORS,
 )
 async def submit_application(
     application_id: UUID, principal: Candidate, session: DbSession, settings: Settings
-) -> ApplicationOut:
-    """Submit for review (审核中); again after rejection or after editing while under review."""
-    service = ApplicationService(session, settings)
-    return application_out(await service.submit(principal.account_id, application_id))
+) -> SubmissionReceipt:
+    """Submit for review (审核中); again after rejection or after editing while under review.
+    Answers with the receipt; `GET /applications/{id}` shows the whole application."""
+    application = await ApplicationService(session, settings).submit(
+        principal.account_id, application_id
+    )
+    assert application.submitted_at is not None
+    return SubmissionReceipt(
+        id=application.id,
+        plan_id=application.plan_id,
+        status=application.status,
+        status_label=STATUS_LABELS[ApplicationStatus(application.status)],
+        revision=application.revision,
+        submitted_at=application.submitted_at,
+    )
 
 
 @router.post(

@@ -614,6 +614,19 @@ class ApplicationOut(BaseModel):
     submitted_at: datetime | None
 
 
+class SubmissionReceipt(BaseModel):
+    """The answer to a submission (提交回执): it is under review now. The whole application is
+    one GET away; the submit call is the peak-season hot path and answers without re-reading
+    the documents and the history."""
+
+    id: UUID
+    plan_id: UUID
+    status: str
+    status_label: str
+    revision: int
+    submitted_at: datetime
+
+
 class ApplicationSummary(BaseModel):
     """An application in a list: ID number and phone masked."""
 

@@ -45,7 +45,7 @@ from registration.applications.schemas import (
 from registration.config import RegistrationSettings
 from registration.documents.models import Document
 from registration.documents.repository import DocumentRepository
-from registration.documents.rules import DocumentStatus, kind_label
+from registration.documents.rules import kind_label
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
 from registration.plans.rules import (
@@ -397,12 +397,12 @@ class ApplicationService:
         await self.session.flush()
         return application
 
-    async def submit(self, candidate_id: UUID, application_id: UUID) -> ApplicationView:
-        """Submit for review; returns the view the answer shows, so nothing is read twice.
+    async def submit(self, candidate_id: UUID, application_id: UUID) -> Application:
+        """Submit for review (审核中).
 
         The benchmarked path of peak season: application + plan (locked) in one query, the
-        documents and the history in one each, then three plain statements (the application
-        UPDATE, the history row, the outbox row) and no unit-of-work flush."""
+        accepted documents in a second, then three plain statements (the application UPDATE,
+        the history row, the outbox row) and no unit-of-work flush."""
         found = await self._with_plan(application_id, candidate_id)
         if found is None:
             raise NotFound("报名记录不存在")
@@ -416,14 +416,10 @@ class ApplicationService:
             raise Conflict("报名已提交审核，未修改内容无需重复提交")
         if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
             raise RuleViolation("不在报名时间内，不能提交报名")
-        documents = await self.documents.current(application.id)
-        accepted = sorted(
-            (d for d in documents if d.status == DocumentStatus.ACCEPTED), key=lambda d: d.kind
-        )
+        accepted = await self.documents.accepted(application.id)
         problems = self._incomplete(application, plan, {d.kind for d in accepted})
         if problems:
             raise RuleViolation("报名信息不完整，请补全后再提交", errors=problems)
-        history = await self.repo.history(application.id)
 
         first = application.revision == 0
         at = now()
@@ -453,7 +449,6 @@ class ApplicationService:
         for name, value in {**changes, "institution_id": institution_id}.items():
             # Already written by the UPDATE: the session must not write it again.
             set_committed_value(application, name, value)
-        history.append(change)
         filed: type[ApplicationSubmitted | ApplicationResubmitted] = (
             ApplicationSubmitted if first else ApplicationResubmitted
         )
@@ -495,9 +490,7 @@ class ApplicationService:
             ),
         )
         log.info("application %s submitted (revision %d)", application.id, application.revision)
-        return ApplicationView(
-            application=application, plan=plan, documents=documents, history=history
-        )
+        return application
 
     def _incomplete(
         self, application: Application, plan: ExamPlan, accepted_kinds: set[str]
