@@ -6,6 +6,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import delete, func, select
 
 from notification.messages.models import InboxMessage, MessageTemplate, SmsDelivery
+from notification.messages.service import deliver_due_sms
 from skillcert.auth import Role
 from skillcert.events import (
     AccountRegistered,
@@ -270,3 +271,62 @@ class TestLaterSteps:
         bodies = {r.template_code: r.body for r in rows}
         assert "300.00" in bodies["order_refunded"]
         assert "未寄送纸质材料" in bodies["application_forfeited"]
+
+
+class FlakySmsProvider:
+    """The SMS provider (outside the platform): refuses the phones listed, once each."""
+
+    def __init__(self, refuse: set[str]) -> None:
+        self.refuse = set(refuse)
+        self.sent: list[str] = []
+
+    async def send(self, phone: str, text: str) -> None:
+        if phone in self.refuse:
+            self.refuse.discard(phone)
+            raise ConnectionError("provider unavailable")
+        self.sent.append(phone)
+
+
+class TestSmsSender:
+    async def test_a_batch_goes_out_and_a_refused_one_is_retried_later(
+        self, harness: ServiceHarness
+    ):
+        at = datetime.now(UTC) - timedelta(seconds=1)
+        async with harness.ctx.sessionmaker() as session:
+            # Due only tomorrow, so the service's own sender loop leaves them to this test.
+            for phone in ("13800000001", "13800000002", "13800000003"):
+                session.add(
+                    SmsDelivery(
+                        phone=phone,
+                        body="【测试】您好",
+                        template_code="t",
+                        status="pending",
+                        attempts=0,
+                        created_at=at,
+                        next_attempt_at=at + timedelta(days=1),
+                    )
+                )
+            await session.commit()
+        provider = FlakySmsProvider(refuse={"13800000002"})
+        tomorrow = at + timedelta(days=2)
+        sessions = harness.ctx.sessionmaker
+        assert await deliver_due_sms(sessions, provider, max_attempts=3, as_of=tomorrow) == 3
+        async with harness.ctx.sessionmaker() as session:
+            rows = {
+                s.phone: (s.status, s.attempts, s.sent_at is not None, s.last_error is not None)
+                for s in (await session.execute(select(SmsDelivery))).scalars()
+            }
+        assert rows == {
+            "13800000001": ("sent", 1, True, False),
+            "13800000002": ("pending", 1, False, True),
+            "13800000003": ("sent", 1, True, False),
+        }
+        assert sorted(provider.sent) == ["13800000001", "13800000003"]
+        # The next pass after its back-off sends it; the sent ones are not sent again.
+        assert await deliver_due_sms(sessions, provider, max_attempts=3, as_of=tomorrow) == 1
+        async with harness.ctx.sessionmaker() as session:
+            retried = (
+                await session.execute(select(SmsDelivery).where(SmsDelivery.phone == "13800000002"))
+            ).scalar_one()
+        assert (retried.status, retried.attempts) == ("sent", 2)
+        assert sorted(provider.sent) == ["13800000001", "13800000002", "13800000003"]

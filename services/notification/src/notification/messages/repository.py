@@ -95,6 +95,16 @@ class MessageRepository:
         )
         return list((await self.session.execute(query)).scalars())
 
+    async def mark_sent(self, ids: list[UUID], at: datetime) -> None:
+        if not ids:
+            return
+        sms = table_of(SmsDelivery)
+        await self.session.execute(
+            update(sms)
+            .where(sms.c.id.in_(ids))
+            .values(status=SmsStatus.SENT, attempts=sms.c.attempts + 1, sent_at=at)
+        )
+
     async def sms_for_phone(self, phone: str, limit: int = 20) -> list[SmsDelivery]:
         query = (
             select(SmsDelivery)

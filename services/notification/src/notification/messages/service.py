@@ -143,10 +143,14 @@ async def deliver_due_sms(
     gateway: SmsGateway,
     max_attempts: int,
     batch: int = 50,
+    as_of: datetime | None = None,
 ) -> int:
-    """Send one batch of due SMS; failures are retried with back-off, then marked failed."""
+    """Send one batch of SMS due by `as_of` (now); failures are retried with back-off, then
+    marked failed."""
     async with sessionmaker() as session:
-        due = await MessageRepository(session).due_sms(now(), batch)
+        repo = MessageRepository(session)
+        due = await repo.due_sms(as_of or now(), batch)
+        sent: list[UUID] = []
         for sms in due:
             try:
                 await gateway.send(sms.phone, sms.body)
@@ -159,9 +163,10 @@ async def deliver_due_sms(
                 else:
                     sms.next_attempt_at = now() + retry_delay(sms.attempts)
             else:
-                sms.attempts += 1
-                sms.status = SmsStatus.SENT
-                sms.sent_at = now()
+                sent.append(sms.id)
+        # One UPDATE for the batch that went out (an SMS per submission in peak season);
+        # the failures, rare, go through the unit of work above.
+        await repo.mark_sent(sent, now())
         await session.commit()
         return len(due)
 
