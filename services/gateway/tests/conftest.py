@@ -5,13 +5,20 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pydantic import BaseModel, SecretStr
 
 from gateway.main import build_spec, seed_demo
 from gateway.ratelimits.limiter import EXTRAS_KEY as RATELIMITER_KEY
 from gateway.ratelimits.limiter import RateLimiter
 from gateway.routing.upstreams import EXTRAS_KEY as UPSTREAMS_KEY
+from skillcert.telemetry import configure_tracing
 from skillcert.testing import ServiceHarness
+
+# Spans exported (to memory), as with an OTLP endpoint configured: the gateway's span then
+# becomes the parent of the upstream's. Without an exporter nothing is instrumented and the
+# caller's traceparent passes through unchanged.
+configure_tracing("skillcert-gateway-tests", exporter=InMemorySpanExporter(), batch=False)
 
 DEMO_PASSWORD = "Demo12345"
 DOWN_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
