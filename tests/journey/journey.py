@@ -154,6 +154,50 @@ class Journey:
         self.headers["candidate"] = {"Authorization": f"Bearer {account['access_token']}"}
         self.state["candidate_id"] = account.get("account_id")
 
+    async def institution_lists_the_candidate(self) -> None:
+        """The demo institution puts the candidate on its student roster (考生管理) as a social
+        trainee (社会考生), so the application is filed under it."""
+        template = (
+            "姓名,姓名拼音,证件类型,证件号码,手机号码,就读专业,专业层次,入学年份,考生类型\r\n"
+            f"王小明,WANG Xiaoming,居民身份证,{self.id_number},{self.phone},,,,社会考生\r\n"
+        )
+        imported = ok(
+            await self.client.post(
+                "/api/v1/registration/roster/students/import",
+                files={"file": ("roster.csv", template.encode("utf-8-sig"), "text/csv")},
+                headers=self.headers["institution_admin"],
+            ),
+            200,
+        )
+        assert imported["created"] + imported["updated"] == 1, imported
+
+    async def institution_requests_payment(self) -> None:
+        """The institution's payment request (缴费申请单) finds its own approved student: the
+        roster institution went registration → review → payment over the broker. The draft is
+        deleted again, so the candidate pays by WeChat Pay in the next step."""
+        school = self.headers["institution_admin"]
+        sheet = f"身份证号,姓名\r\n{self.id_number},王小明\r\n".encode("utf-8-sig")
+
+        async def created() -> dict[str, Any] | None:
+            response = await self.client.post(
+                "/api/v1/payment/requests",
+                data={"plan_id": self.state["plan_id"], "mode": "certificate"},
+                files={"file": ("request.csv", sheet, "text/csv")},
+                headers=school,
+            )
+            # 422 until payment has heard of the approval.
+            return response.json() if response.status_code == 201 else None
+
+        request = await eventually(created, "institution payment request for its student")
+        assert (request["institution_id"], request["student_count"]) == ("INST-DEMO", 1)
+        assert request["total_fen"] == 30000
+        ok(
+            await self.client.delete(
+                f"/api/v1/payment/requests/{request['request_id']}", headers=school
+            ),
+            204,
+        )
+
     async def candidate_applies(self) -> None:
         me = self.headers["candidate"]
         plan_id = self.state["plan_id"]
@@ -445,8 +489,10 @@ class Journey:
         await self.staff()
         await self.organisation_opens_a_plan()
         await self.candidate_registers()
+        await self.institution_lists_the_candidate()
         await self.candidate_applies()
         await self.reviewer_approves()
+        await self.institution_requests_payment()
         await self.candidate_pays()
         await self.exam_is_scheduled()
         await self.organisation_imports_scores()
