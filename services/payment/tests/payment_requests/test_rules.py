@@ -32,6 +32,13 @@ class TestIdNumber:
         assert not id_number_valid(wrong)
         assert not id_number_valid("12345")
 
+    def test_a_birth_date_that_does_not_exist_is_refused(self):
+        # 1990-02-30 with the check digit that would make the 17 digits pass (GB 11643).
+        body = "11010119900230123"
+        weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+        check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+        assert not id_number_valid(body + check)
+
 
 class TestTemplate:
     def test_certificate_template_is_utf8_with_bom(self):

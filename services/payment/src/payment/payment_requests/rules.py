@@ -27,6 +27,7 @@ from enum import StrEnum
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
+from stdnum.cn import ric
 
 from payment.applications.rules import normalise_id_number
 from payment.provider import BEIJING
@@ -41,8 +42,6 @@ NAME = "姓名"
 SUBJECT = "科目代码"
 
 _ID_RE = re.compile(r"\d{17}[\dX]")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 
 
 class RequestMode(StrEnum):
@@ -93,11 +92,9 @@ def subject_fees(fee_fen: int, subject_codes: list[str]) -> dict[str, int]:
 
 
 def id_number_valid(value: str) -> bool:
-    """An 18-digit resident ID with a correct check digit (GB 11643)."""
-    if not _ID_RE.fullmatch(value):
-        return False
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
-    return _ID_CHECK[total % 11] == value[17]
+    """An 18-character resident ID (upper-case X) with a real birth date and a correct check
+    digit (GB 11643), checked by python-stdnum as registration checks it."""
+    return _ID_RE.fullmatch(value) is not None and bool(ric.is_valid(value))
 
 
 def row_field(line: int, column: str) -> str:
