@@ -53,7 +53,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "deploy" / "dev"))
 sys.path.insert(0, str(ROOT / "tests" / "journey"))
 
-from journey import id_photo  # noqa: E402  (white-background JPEG the photo rule accepts)
+from journey import application_steps, id_photo  # noqa: E402  (the journey's form and photo)
 from stack import SERVICES, Stack  # noqa: E402
 
 from skillcert.auth import Principal, Role, SigningKey, TokenIssuer  # noqa: E402
@@ -120,15 +120,6 @@ class Candidate:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-#: 广西南宁市兴宁区 (GB/T 2260), as in the journey
-NANNING_ADDRESS = {
-    "province": "450000",
-    "city": "450100",
-    "county": "450102",
-    "address": "民族大道100号",
-}
-
-
 def resident_id(index: int, birth: str = "19850612") -> str:
     """A distinct valid resident ID per candidate: odd sequence digit (male)."""
     sequence = f"{(index * 2 + 1) % 1000:03d}"  # last digit odd → male
@@ -161,74 +152,8 @@ async def prepare_candidate(
     )
     c.application_id = application["id"]
     base = f"/api/v1/registration/applications/{c.application_id}"
-    expect(
-        await client.put(
-            f"{base}/basic-info",
-            json={
-                "name": "王小明",
-                "gender": "male",
-                "birth_date": c.birth,
-                "ethnic_group": "汉族",
-                "education": "本科",
-                "mobile": c.phone,
-                "email": "wang@example.com",
-                "postal_code": "530000",
-                "political_status": "群众",
-                "candidate_source": "社会人员",
-            },
-            headers=me,
-        )
-    )
-    expect(await client.put(f"{base}/identity", json={"identity": "employee"}, headers=me))
-    expect(
-        await client.put(
-            f"{base}/registration-info",
-            json={
-                "id_type": "resident_id",
-                "id_number": c.id_number,
-                "registering_unit": "南宁示例电子商务有限公司",
-                "work_unit": "南宁示例电子商务有限公司",
-                "years_worked": 11,
-                "enterprise_type": "私营企业",
-                "hukou": {"province": "450000", "city": "450100", "county": "450102"},
-                "residence": NANNING_ADDRESS,
-                "work_unit_address": NANNING_ADDRESS,
-                "work_history": [
-                    {
-                        "from_month": "2014-07",
-                        "to_month": "2017-12",
-                        "unit": "桂林示例商贸有限公司",
-                        "post": "网店运营",
-                        "referee": "李经理",
-                        "referee_phone": "13800138000",
-                    },
-                    {
-                        "from_month": "2018-01",
-                        "unit": "南宁示例电子商务有限公司",
-                        "post": "电子商务主管",
-                        "referee": "张总",
-                        "referee_phone": "13700137000",
-                    },
-                ],
-            },
-            headers=me,
-        )
-    )
-    expect(
-        await client.put(
-            f"{base}/condition",
-            json={
-                "condition_code": "L2_PLUS_4Y",
-                "prior_certificate": {
-                    "occupation_code": "4-01-02-02",
-                    "level": 2,
-                    "certificate_number": "S000045000001193000123",
-                    "issued_on": "2019-06-30",
-                },
-            },
-            headers=me,
-        )
-    )
+    for step, body in application_steps(c.phone, c.id_number, c.birth):
+        expect(await client.put(f"{base}/{step}", json=body, headers=me))
     document = expect(
         await client.post(
             f"{base}/documents",

@@ -28,6 +28,74 @@ NANNING_ADDRESS = {
 }
 
 
+def application_steps(
+    phone: str, id_number: str, birth_date: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """The four form steps of a social candidate (社会人员) applying for level 1 from level 2
+    plus four years: (path, body) in order. The benchmark fills its candidates the same way."""
+    return [
+        (
+            "basic-info",
+            {
+                "name": "王小明",
+                "gender": "male",
+                "birth_date": birth_date,
+                "ethnic_group": "汉族",
+                "education": "本科",
+                "mobile": phone,
+                "email": "wang@example.com",
+                "postal_code": "530000",
+                "political_status": "群众",
+                "candidate_source": "社会人员",
+            },
+        ),
+        ("identity", {"identity": "employee"}),
+        (
+            "registration-info",
+            {
+                "id_type": "resident_id",
+                "id_number": id_number,
+                "registering_unit": "南宁示例电子商务有限公司",
+                "work_unit": "南宁示例电子商务有限公司",
+                "years_worked": 11,
+                "enterprise_type": "私营企业",
+                "hukou": {"province": "450000", "city": "450100", "county": "450102"},
+                "residence": NANNING_ADDRESS,
+                "work_unit_address": NANNING_ADDRESS,
+                "work_history": [
+                    {
+                        "from_month": "2014-07",
+                        "to_month": "2017-12",
+                        "unit": "桂林示例商贸有限公司",
+                        "post": "网店运营",
+                        "referee": "李经理",
+                        "referee_phone": "13800138000",
+                    },
+                    {
+                        "from_month": "2018-01",
+                        "unit": "南宁示例电子商务有限公司",
+                        "post": "电子商务主管",
+                        "referee": "张总",
+                        "referee_phone": "13700137000",
+                    },
+                ],
+            },
+        ),
+        (
+            "condition",
+            {
+                "condition_code": "L2_PLUS_4Y",
+                "prior_certificate": {
+                    "occupation_code": "4-01-02-02",
+                    "level": 2,
+                    "certificate_number": "S000045000001193000123",
+                    "issued_on": "2019-06-30",
+                },
+            },
+        ),
+    ]
+
+
 async def eventually(
     probe: Callable[[], Awaitable[T | None]], what: str, timeout_s: float = 30.0
 ) -> T:
@@ -218,74 +286,8 @@ class Journey:
         app_id = application["id"]
         self.state["application_id"] = app_id
         base = f"/api/v1/registration/applications/{app_id}"
-        ok(
-            await self.client.put(
-                f"{base}/basic-info",
-                json={
-                    "name": "王小明",
-                    "gender": "male",
-                    "birth_date": "1985-06-12",
-                    "ethnic_group": "汉族",
-                    "education": "本科",
-                    "mobile": self.phone,
-                    "email": "wang@example.com",
-                    "postal_code": "530000",
-                    "political_status": "群众",
-                    "candidate_source": "社会人员",
-                },
-                headers=me,
-            )
-        )
-        ok(await self.client.put(f"{base}/identity", json={"identity": "employee"}, headers=me))
-        ok(
-            await self.client.put(
-                f"{base}/registration-info",
-                json={
-                    "id_type": "resident_id",
-                    "id_number": self.id_number,
-                    "registering_unit": "南宁示例电子商务有限公司",
-                    "work_unit": "南宁示例电子商务有限公司",
-                    "years_worked": 11,
-                    "enterprise_type": "私营企业",
-                    "hukou": {"province": "450000", "city": "450100", "county": "450102"},
-                    "residence": NANNING_ADDRESS,
-                    "work_unit_address": NANNING_ADDRESS,
-                    "work_history": [
-                        {
-                            "from_month": "2014-07",
-                            "to_month": "2017-12",
-                            "unit": "桂林示例商贸有限公司",
-                            "post": "网店运营",
-                            "referee": "李经理",
-                            "referee_phone": "13800138000",
-                        },
-                        {
-                            "from_month": "2018-01",
-                            "unit": "南宁示例电子商务有限公司",
-                            "post": "电子商务主管",
-                            "referee": "张总",
-                            "referee_phone": "13700137000",
-                        },
-                    ],
-                },
-                headers=me,
-            )
-        )
-        ok(
-            await self.client.put(
-                f"{base}/condition",
-                json={
-                    "condition_code": "L2_PLUS_4Y",
-                    "prior_certificate": {
-                        "occupation_code": "4-01-02-02",
-                        "level": 2,
-                        "certificate_number": "S000045000001193000123",
-                        "issued_on": "2019-06-30",
-                    },
-                },
-                headers=me,
-            )
-        )
+        for step, body in application_steps(self.phone, self.id_number, "1985-06-12"):
+            ok(await self.client.put(f"{base}/{step}", json=body, headers=me))
         photo = id_photo()
         document = ok(
             await self.client.post(
