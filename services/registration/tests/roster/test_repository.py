@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from registration.applications.models import Application
 from registration.roster.models import RosterStudent
-from registration.roster.repository import RosterRepository, institution_for_id_number
+from registration.roster.repository import institution_for_id_number
 from skillcert.testing import ServiceHarness
 from tests.conftest import seed_application
 from tests.roster.support import OTHER_SCHOOL, SCHOOL, csv_file, row, student_id, upload
@@ -44,7 +44,10 @@ async def put_on_rosters(harness: ServiceHarness, id_number: str, *listed: tuple
 
 async def institution_of(harness: ServiceHarness, id_number: str) -> str | None:
     async with harness.ctx.sessionmaker() as session:
-        return await RosterRepository(session).institution_of(id_number)
+        found: str | None = (
+            await session.execute(select(institution_for_id_number(id_number)))
+        ).scalar()
+        return found
 
 
 class TestInstitutionOf:

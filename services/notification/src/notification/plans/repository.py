@@ -26,7 +26,3 @@ class PlanTitleRepository:
         """The plan's title as a scalar subquery, for a message read in one statement."""
         known = select(PlanTitle.title).where(PlanTitle.plan_id == plan_id).scalar_subquery()
         return select(func.coalesce(known, literal(UNKNOWN_TITLE))).scalar_subquery()
-
-    async def title(self, plan_id: UUID) -> str:
-        existing = await self.session.get(PlanTitle, plan_id)
-        return existing.title if existing is not None else UNKNOWN_TITLE

@@ -98,7 +98,3 @@ class RosterRepository:
             limit
         )
         return list((await self.session.execute(query)).scalars())
-
-    async def institution_of(self, id_number: str) -> str | None:
-        """The institution whose roster lists `id_number` (see `institution_for_id_number`)."""
-        return (await self.session.execute(select(institution_for_id_number(id_number)))).scalar()
