@@ -4,14 +4,23 @@ What the real submit does, with nothing between HTTP and PostgreSQL but FastAPI 
 
 * API process (`uvicorn --factory baseline:create_app`): ``POST /submit/{application_id}``
   locks and reads the application and its accepted documents, updates the application
-  (status, revision, submitted_at ...), inserts one status-history row and one outbox row
-  carrying an ``ApplicationSubmitted`` event of the same shape and size as the real one, all
-  in one transaction; then wakes the relay. No ORM, no token check, no response view.
-* The relay is `skillcert.outbox.OutboxRelay` over `skillcert.bus.rabbit.RabbitBus` on the
-  baseline's own exchange, in the API process (as in every real service).
-* Consumer process (``python baseline.py consumer``): a `skillcert.inbox.EventConsumer` that
-  records the inbox row and inserts one case row per submission (like review's case insert)
-  into a second database.
+  (status, revision, submitted_at, the roster institution ...), inserts one status-history row
+  and one outbox row carrying an ``ApplicationSubmitted`` event of the same shape and size as
+  the real one, all in one transaction; then wakes the relay. No ORM, no token check, no
+  checks of the plan's window or the form, no response view.
+* The relay is `skillcert.outbox.OutboxRelay` over `skillcert.bus.rabbit.RabbitBus`, in the API
+  process (as in every real service).
+
+Two ways to run it (``submissions.py --baseline``):
+
+* ``chain`` (the issue's definition, the default): the endpoint works on applications prepared
+  in registration's own database exactly like the real ones, and the relay publishes to the
+  distribution's exchange, so review and notification consume the events as they consume the
+  real ones; only the endpoint differs.
+* ``bare``: its own database with registration's tables (``API_DDL``), its own exchange, and a
+  consumer process (``python baseline.py consumer``), a `skillcert.inbox.EventConsumer` that
+  records the inbox row and inserts one case row per submission into a second database: the
+  whole chain bare.
 
 Configuration comes from the environment (set by `submissions.py`):
 BENCH_API_DSN, BENCH_CONSUMER_DSN, BENCH_AMQP_URL, BENCH_EXCHANGE, BENCH_EVENT_TEMPLATE (a
@@ -65,7 +74,7 @@ CREATE TABLE applications (
     name varchar(50), gender varchar(10), birth_date date, ethnic_group varchar(20),
     education varchar(30), mobile varchar(20), email varchar(100), postal_code varchar(6),
     identity varchar(20), id_type varchar(30), id_number varchar(30), work_unit varchar(200),
-    years_worked integer, condition_code varchar(50),
+    years_worked integer, condition_code varchar(50), institution_id varchar(50),
     rejection_reasons json NOT NULL,
     ticket_number varchar(50), certificate_number varchar(50),
     created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, submitted_at timestamptz
@@ -92,6 +101,11 @@ CREATE TABLE application_status_changes (
 );
 CREATE INDEX ix_application_status_changes_application_id
     ON application_status_changes (application_id);
+CREATE TABLE roster_students (
+    id uuid PRIMARY KEY, institution_id varchar(50) NOT NULL, id_number varchar(30) NOT NULL,
+    imported_at timestamptz NOT NULL
+);
+CREATE INDEX ix_roster_students_id_number ON roster_students (id_number);
 """
 
 _case_metadata = MetaData()
@@ -285,13 +299,18 @@ SELECT id, candidate_id, plan_id, org_id, status, revision, name, id_type, id_nu
 FROM applications WHERE id = $1 FOR UPDATE
 """
 SELECT_DOCUMENTS = """
-SELECT kind, object_key, content_type, size FROM application_documents
-WHERE application_id = $1 AND status = 'accepted'
+SELECT kind, object_key, coalesce(content_type, declared_content_type) AS content_type,
+       coalesce(size, declared_size) AS size
+FROM application_documents WHERE application_id = $1 AND status = 'accepted'
 """
 UPDATE_APPLICATION = """
 UPDATE applications SET status = 'submitted', revision = $2, edited_since_submit = false,
-       rejection_reasons = '[]', submitted_at = $3, updated_at = $3
+       rejection_reasons = '[]', submitted_at = $3, updated_at = $3,
+       institution_id = (SELECT r.institution_id FROM roster_students r
+                         WHERE r.id_number = applications.id_number
+                         ORDER BY r.imported_at DESC, r.id DESC LIMIT 1)
 WHERE id = $1
+RETURNING institution_id
 """
 INSERT_CHANGE = """
 INSERT INTO application_status_changes
@@ -349,6 +368,7 @@ def create_app() -> FastAPI:
                 return JSONResponse({"detail": "already submitted"}, status_code=409)
             documents = await conn.fetch(SELECT_DOCUMENTS, application_id)
             revision = row["revision"] + 1
+            institution_id = await conn.fetchval(UPDATE_APPLICATION, application_id, revision, at)
             event = template.model_copy(
                 update={
                     "event_id": uuid.uuid4(),
@@ -368,10 +388,10 @@ def create_app() -> FastAPI:
                     "years_worked": row["years_worked"],
                     "documents": [SubmittedDocument(**dict(d)) for d in documents],
                     "submitted_at": at,
+                    "institution_id": institution_id,
                 }
             )
             headers = {"type": event.type, context.CORRELATION_HEADER: event.correlation_id}
-            await conn.execute(UPDATE_APPLICATION, application_id, revision, at)
             await conn.execute(
                 INSERT_CHANGE, uuid.uuid4(), application_id, row["status"], revision, at
             )

@@ -685,8 +685,70 @@ class Bench:
 
     # -- baseline
 
+    async def setup_chain_baseline(self, template: Path | None) -> None:
+        """`--baseline chain`: the baseline API on registration's database and the
+        distribution's exchange, so review and notification consume its events."""
+        assert self.stack is not None
+        stack = self.stack
+        env = {
+            **os.environ,
+            "BENCH_API_DSN": db_dsn(stack.database_name("registration")),
+            "BENCH_AMQP_URL": AMQP_URL,
+            "BENCH_EXCHANGE": stack.exchange,
+        }
+        if template is not None:
+            env["BENCH_EVENT_TEMPLATE"] = str(template)
+        self.base_port = self.start_baseline_api(env)
+        await self.wait_baseline_ready(None)
+
+    def start_baseline_api(self, env: dict[str, str]) -> int:
+        port = free_ports(1)[0]
+        out = (self.log_dir / "baseline-api.log").open("ab")
+        self.baseline_procs["api"] = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "baseline:create_app",
+                "--app-dir",
+                str(BENCH_DIR),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return port
+
+    async def wait_baseline_ready(self, consumer_log: Path | None) -> None:
+        port = self.base_port
+
+        async def ready() -> bool:
+            for name, proc in self.baseline_procs.items():
+                if proc.poll() is not None:
+                    raise RuntimeError(f"baseline {name} exited; see {self.log_dir}")
+            if consumer_log is not None:
+                text = consumer_log.read_text(errors="replace")  # noqa: ASYNC240 (tiny log)
+                if "ready" not in text:
+                    return False
+            try:
+                url = f"http://127.0.0.1:{port}/readyz"
+                with urllib.request.urlopen(url, timeout=2) as r:  # noqa: ASYNC210
+                    return bool(r.status == 200)
+            except OSError:
+                return False
+
+        await wait_until(ready, "baseline processes ready", 60)
+
     async def setup_baseline(self, n: int, template: Path | None) -> list[dict[str, Any]]:
-        """Baseline databases, schema, `n` seeded applications, API and consumer started."""
+        """`--baseline bare`: baseline databases, schema, `n` seeded applications, API and
+        consumer started."""
         sys.path.insert(0, str(BENCH_DIR))
         import baseline
 
@@ -726,7 +788,6 @@ class Bench:
             for i in range(n)
         ]
         await baseline.seed(db_dsn(api_db), rows)
-        port = free_ports(1)[0]
         env = {
             **os.environ,
             "BENCH_API_DSN": db_dsn(api_db),
@@ -736,27 +797,7 @@ class Bench:
         }
         if template is not None:
             env["BENCH_EVENT_TEMPLATE"] = str(template)
-        out = (self.log_dir / "baseline-api.log").open("ab")
-        self.baseline_procs["api"] = subprocess.Popen(  # noqa: ASYNC220  (setup, untimed)
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "baseline:create_app",
-                "--app-dir",
-                str(BENCH_DIR),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-            ],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self.base_port = self.start_baseline_api(env)
         consumer_log = self.log_dir / "baseline-consumer.log"
         self.baseline_procs["consumer"] = subprocess.Popen(  # noqa: ASYNC220
             [sys.executable, str(BENCH_DIR / "baseline.py"), "consumer"],
@@ -765,32 +806,29 @@ class Bench:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-
-        async def ready() -> bool:
-            for name, proc in self.baseline_procs.items():
-                if proc.poll() is not None:
-                    raise RuntimeError(f"baseline {name} exited; see {self.log_dir}")
-            if "ready" not in consumer_log.read_text(errors="replace"):
-                return False
-            try:
-                url = f"http://127.0.0.1:{port}/readyz"
-                with urllib.request.urlopen(url, timeout=2) as r:  # noqa: ASYNC210
-                    return r.status == 200
-            except OSError:
-                return False
-
-        await wait_until(ready, "baseline processes ready", 60)
-        self.base_port, self.base_consumer_db = port, consumer_db
+        await self.wait_baseline_ready(consumer_log)
+        self.base_consumer_db = consumer_db
         return rows
 
     async def run_baseline(
-        self, rows: list[dict[str, Any]], label: str, profile: bool = False
+        self, application_ids: list[Any], label: str, profile: bool = False
     ) -> Result:
-        port, consumer_db = self.base_port, self.base_consumer_db
-        n = len(rows)
-        jobs = [(f"/submit/{r['id']}", {}) for r in rows]
-        cases = await asyncpg.connect(db_dsn(consumer_db))
+        """Timed submits to the baseline API. Chain: visible = review's cases of the plan, as
+        for the real submits; bare: the bare consumer's case rows."""
+        port, chain = self.base_port, self.args.baseline == "chain"
+        n = len(application_ids)
+        jobs: list[tuple[str, dict[str, str]]] = [(f"/submit/{a}", {}) for a in application_ids]
+        if chain:
+            assert self.stack is not None
+            cases = await asyncpg.connect(db_dsn(self.stack.database_name("review")))
+            count_cases = "SELECT count(*) FROM review_cases"
+        else:
+            cases = await asyncpg.connect(db_dsn(self.base_consumer_db))
+            count_cases = "SELECT count(*) FROM bench_cases"
         named = {f"baseline:{k}": p.pid for k, p in self.baseline_procs.items()}
+        if chain:
+            assert self.stack is not None
+            named.update({f"svc:{s}": p.pid for s, p in self.stack.processes.items()})
         named["bench (load generator)"] = os.getpid()
         profiling = (
             self.start_profiler(self.baseline_procs["api"].pid, "baseline-api") if profile else []
@@ -798,7 +836,7 @@ class Bench:
         try:
 
             async def count() -> int:
-                return int(await cases.fetchval("SELECT count(*) FROM bench_cases"))
+                return int(await cases.fetchval(count_cases))
 
             already = await count()
 
@@ -963,8 +1001,8 @@ def summary(real: Result | None, base: Result | None, args: argparse.Namespace) 
     lines.append(
         f"machine: {os.cpu_count()} CPUs, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB; "
-        f"candidates {args.candidates}, concurrency {args.concurrency}, via {args.via}"
-        + (f", workers {args.workers}" if args.workers else "")
+        f"candidates {args.candidates}, concurrency {args.concurrency}, via {args.via}, "
+        f"baseline {args.baseline}" + (f", workers {args.workers}" if args.workers else "")
     )
     lines.append("=" * 78)
     return "\n".join(lines)
@@ -999,6 +1037,15 @@ def main() -> int:
         help="uvicorn worker processes per service, e.g. registration=2 (default: one each)",
     )
     parser.add_argument("--timeout-s", type=float, default=300.0, help="per timed phase")
+    parser.add_argument(
+        "--baseline",
+        choices=["chain", "bare"],
+        default="chain",
+        help="chain (default, the issue's definition): the raw-asyncpg endpoint on "
+        "registration's database, its events relayed to the distribution and consumed by "
+        "review and notification like the real ones; bare: the whole chain bare (own "
+        "database, own exchange, a one-INSERT consumer)",
+    )
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--profile", action="store_true", help="py-spy the submit processes")
@@ -1019,24 +1066,34 @@ def main() -> int:
     signal.signal(signal.SIGTERM, interrupted)
     try:
         n, w, rounds = args.candidates, args.warmup, args.rounds
+        chain = args.baseline == "chain" and not args.skip_baseline
         template = None
         candidates: list[Candidate] = []
-        rows: list[dict[str, Any]] = []
+        base_ids: list[Any] = []
         plan_id = ""
-        if not args.skip_real:
+        if not args.skip_real or chain:
             bench.start_stack()
-            candidates, plan_id = arun(bench.prepare_real(n + w))
-            if w:
+            # Chain: the baseline's applications are prepared like the real ones, in
+            # registration's database; the second half of the candidates is the baseline's.
+            candidates, plan_id = arun(bench.prepare_real((n + w) * (2 if chain else 1)))
+            if chain:
+                base_ids = [c.application_id for c in candidates[n + w :]]
+                candidates = candidates[: n + w]
+            if args.skip_real:
+                candidates = []
+            elif w:
                 warm = arun(bench.run_real(candidates[:w], plan_id, "real warm-up"))
                 log(warm.report())
             template = arun(bench.event_template())
             candidates = candidates[w:]
-        if not args.skip_baseline:
-            rows = arun(bench.setup_baseline(n + w, template))
-            if w:
-                warm = arun(bench.run_baseline(rows[:w], "baseline warm-up"))
-                log(warm.report())
-            rows = rows[w:]
+        if chain:
+            arun(bench.setup_chain_baseline(template))
+        elif not args.skip_baseline:
+            base_ids = [r["id"] for r in arun(bench.setup_baseline(n + w, template))]
+        if base_ids and w:
+            warm = arun(bench.run_baseline(base_ids[:w], "baseline warm-up"))
+            log(warm.report())
+        base_ids = base_ids[w:]
         real_parts: list[Result] = []
         base_parts: list[Result] = []
         for r in range(rounds):
@@ -1052,10 +1109,12 @@ def main() -> int:
                         )
                     )
                     real_parts.append(part)
-                elif which == "base" and rows:
+                elif which == "base" and base_ids:
                     part = arun(
                         bench.run_baseline(
-                            rows[r::rounds], f"baseline round {r + 1}", args.profile and r == 0
+                            base_ids[r::rounds],
+                            f"baseline round {r + 1}",
+                            args.profile and r == 0,
                         )
                     )
                     base_parts.append(part)
@@ -1063,7 +1122,12 @@ def main() -> int:
                     continue
                 log(part.report())
         real = merge("skillcert (real)", real_parts)
-        base = merge("baseline (raw asyncpg + same relay/inbox)", base_parts)
+        base = merge(
+            "baseline (raw-asyncpg endpoint, same relay, review and notification)"
+            if chain
+            else "baseline (bare chain: raw asyncpg + same relay/inbox, one-INSERT consumer)",
+            base_parts,
+        )
         print(summary(real, base, args), flush=True)
         if bench.missing:
             print(f"NOTE: not running (failed to start): {', '.join(bench.missing)}", flush=True)
