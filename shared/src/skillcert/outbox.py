@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from opentelemetry import propagate
-from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy import bindparam, delete, event, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
@@ -67,6 +67,32 @@ def _wake_relay_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
+
+
+# Built once with their values as parameters: every relay pass of every service runs them.
+_PENDING = (
+    select(
+        outbox_table.c.id,
+        outbox_table.c.message_id,
+        outbox_table.c.event_type,
+        outbox_table.c.payload,
+        outbox_table.c.headers,
+    )
+    .where(outbox_table.c.published_at.is_(None))
+    .order_by(outbox_table.c.id)
+    .limit(bindparam("batch_size"))
+    .with_for_update(skip_locked=True)
+)
+_PUBLISHED = (
+    update(outbox_table)
+    .where(outbox_table.c.id.in_(bindparam("ids", expanding=True)))
+    .values(published_at=bindparam("now"), attempts=outbox_table.c.attempts + 1)
+)
+_NOT_CONFIRMED = (
+    update(outbox_table)
+    .where(outbox_table.c.id.in_(bindparam("ids", expanding=True)))
+    .values(attempts=outbox_table.c.attempts + 1, last_error="not confirmed")
+)
 
 
 class OutboxRelay:
@@ -128,21 +154,7 @@ class OutboxRelay:
     async def publish_pending(self) -> tuple[int, int]:
         """Publish one batch of pending rows; returns (published, failed)."""
         async with transaction(self.sessionmaker) as session:
-            rows = (
-                await session.execute(
-                    select(
-                        outbox_table.c.id,
-                        outbox_table.c.message_id,
-                        outbox_table.c.event_type,
-                        outbox_table.c.payload,
-                        outbox_table.c.headers,
-                    )
-                    .where(outbox_table.c.published_at.is_(None))
-                    .order_by(outbox_table.c.id)
-                    .limit(self.batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+            rows = (await session.execute(_PENDING, {"batch_size": self.batch_size})).all()
             if not rows:
                 return 0, 0
             messages = [
@@ -159,17 +171,9 @@ class OutboxRelay:
             failed_ids = [row.id for row, ok in zip(rows, confirmed, strict=True) if not ok]
             now = datetime.now(UTC)
             if ok_ids:
-                await session.execute(
-                    update(outbox_table)
-                    .where(outbox_table.c.id.in_(ok_ids))
-                    .values(published_at=now, attempts=outbox_table.c.attempts + 1)
-                )
+                await session.execute(_PUBLISHED, {"ids": ok_ids, "now": now})
             if failed_ids:
-                await session.execute(
-                    update(outbox_table)
-                    .where(outbox_table.c.id.in_(failed_ids))
-                    .values(attempts=outbox_table.c.attempts + 1, last_error="not confirmed")
-                )
+                await session.execute(_NOT_CONFIRMED, {"ids": failed_ids})
             return len(ok_ids), len(failed_ids)
 
     async def _cleanup(self) -> None:

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.applications.models import Application, StatusChange
@@ -25,6 +25,26 @@ _SUBMIT = (
     .values(institution_id=institution_for_id_number(_applications.c.id_number))
     .returning(_applications.c.institution_id)
 )
+
+
+def _with_plan_query(of_candidate: bool, lock: bool) -> Select[tuple[Application, ExamPlan]]:
+    query = (
+        select(Application, ExamPlan)
+        .join(ExamPlan, ExamPlan.plan_id == Application.plan_id)
+        .where(Application.id == bindparam("b_application_id"))
+    )
+    if of_candidate:
+        query = query.where(Application.candidate_id == bindparam("b_candidate_id"))
+    return query.with_for_update(of=Application) if lock else query
+
+
+#: Built once: building the statement and its cache key on every call cost more than running
+#: it through the statement cache.
+_WITH_PLAN = {
+    (of_candidate, lock): _with_plan_query(of_candidate, lock)
+    for of_candidate in (False, True)
+    for lock in (False, True)
+}
 
 
 class ApplicationRepository:
@@ -76,16 +96,9 @@ class ApplicationRepository:
     ) -> tuple[Application, ExamPlan] | None:
         """The application and its plan in one round trip (the submit path is benchmarked);
         with `candidate_id`, only if that candidate owns it. The lock is the application's."""
-        query = (
-            select(Application, ExamPlan)
-            .join(ExamPlan, ExamPlan.plan_id == Application.plan_id)
-            .where(Application.id == application_id)
-        )
-        if candidate_id is not None:
-            query = query.where(Application.candidate_id == candidate_id)
-        if lock:
-            query = query.with_for_update(of=Application)
-        row = (await self.session.execute(query)).one_or_none()
+        query = _WITH_PLAN[(candidate_id is not None, lock)]
+        parameters = {"b_application_id": application_id, "b_candidate_id": candidate_id}
+        row = (await self.session.execute(query, parameters)).one_or_none()
         return (row[0], row[1]) if row is not None else None
 
     async def overdue_mail_in(self, at: datetime, limit: int) -> list[Application]:

@@ -2,11 +2,21 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.documents.models import Document
 from registration.documents.rules import DocumentStatus
+
+#: On the submit path: built once, so neither the statement nor its cache key is rebuilt per call.
+_ACCEPTED = (
+    select(Document)
+    .where(
+        Document.application_id == bindparam("b_application_id"),
+        Document.status == DocumentStatus.ACCEPTED,
+    )
+    .order_by(Document.kind)
+)
 
 
 class DocumentRepository:
@@ -26,15 +36,8 @@ class DocumentRepository:
         return await self.session.get(Document, document_id)
 
     async def accepted(self, application_id: UUID) -> list[Document]:
-        query = (
-            select(Document)
-            .where(
-                Document.application_id == application_id,
-                Document.status == DocumentStatus.ACCEPTED,
-            )
-            .order_by(Document.kind)
-        )
-        return list((await self.session.execute(query)).scalars())
+        result = await self.session.execute(_ACCEPTED, {"b_application_id": application_id})
+        return list(result.scalars())
 
     async def accepted_of_kind(self, application_id: UUID, kind: str) -> Document | None:
         query = select(Document).where(
