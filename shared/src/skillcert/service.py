@@ -155,7 +155,12 @@ def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> 
         verifier = shared.verifier or TokenVerifier(
             jwks_from_url(settings.jwks_url), settings.jwt_issuer, settings.jwt_audience
         )
-        relay = OutboxRelay(sessionmaker, bus, poll_interval_s=settings.outbox_poll_interval_s)
+        relay = OutboxRelay(
+            sessionmaker,
+            bus,
+            poll_interval_s=settings.outbox_poll_interval_s,
+            linger_s=settings.outbox_linger_s,
+        )
         sessionmaker.configure(info={WAKE_KEY: relay.wake})
         consumer = EventConsumer(spec.name, sessionmaker, spec.handlers)
         ctx = ServiceContext(
