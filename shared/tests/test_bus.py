@@ -69,6 +69,18 @@ class TestDelivery:
         assert [m.message_id for m in got] == [sent.message_id]
         assert got[0].headers["a"] == "b" and got[0].body == sent.body
 
+    async def test_a_batch_arrives_whole_and_in_order(self, bus: MessageBus):
+        got: list[Message] = []
+
+        async def handler(m: Message) -> None:
+            got.append(m)
+
+        await bus.subscribe(Subscription("svc", ("sample.#",), handler, concurrency=1))
+        batch = [message() for _ in range(150)]
+        assert await bus.publish(batch) == [True] * 150
+        await eventually(lambda: asyncio.sleep(0, len(got) == 150 or None))
+        assert [m.message_id for m in got] == [m.message_id for m in batch]
+
     async def test_failing_handler_retries_then_dead_letters_then_replays(self, bus: MessageBus):
         attempts: list[int] = []
         healthy = False
@@ -139,3 +151,14 @@ class TestEmbeddedDurability:
         finally:
             await second.close()
         assert got == [sent.message_id]
+
+
+async def test_rabbit_publish_on_a_lost_channel_reports_every_message_unconfirmed() -> None:
+    bus = RabbitBus(AMQP_URL, f"{unique('bus')}.events")
+    await bus.connect()
+    try:
+        assert bus._publish_channel is not None
+        await bus._publish_channel.close()
+        assert await bus.publish([message(), message()]) == [False, False]
+    finally:
+        await bus.close()
