@@ -155,8 +155,11 @@ def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> 
         verifier = shared.verifier or TokenVerifier(
             jwks_from_url(settings.jwks_url), settings.jwt_issuer, settings.jwt_audience
         )
+        # The relay's own connection: from the requests' pool it queued behind every waiting
+        # request, so under load events left for the broker seconds after their commit.
+        relay_engine = create_engine(settings.database_url, pool_size=1)
         relay = OutboxRelay(
-            sessionmaker,
+            create_sessionmaker(relay_engine),
             bus,
             poll_interval_s=settings.outbox_poll_interval_s,
             linger_s=settings.outbox_linger_s,
@@ -195,6 +198,7 @@ def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> 
             await relay.stop()
             if owns_bus:
                 await bus.close()
+            await relay_engine.dispose()
             await engine.dispose()
 
     app = FastAPI(
