@@ -3,10 +3,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from review.plans.models import ReviewPlan
+
+#: Read for every submission review receives: built once, where `session.get` built the
+#: statement and its cache key on every call.
+_BY_ID = select(ReviewPlan).where(ReviewPlan.plan_id == bindparam("b_plan_id"))
 
 
 class PlanRepository:
@@ -14,7 +18,8 @@ class PlanRepository:
         self.session = session
 
     async def get(self, plan_id: UUID) -> ReviewPlan | None:
-        return await self.session.get(ReviewPlan, plan_id)
+        result = await self.session.execute(_BY_ID, {"b_plan_id": plan_id})
+        return result.scalar_one_or_none()
 
     async def by_ids(self, plan_ids: Iterable[UUID]) -> dict[UUID, ReviewPlan]:
         ids = set(plan_ids)
