@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from notification.messages.models import Contact, InboxMessage, MessageTemplate, SmsDelivery
 from notification.messages.repository import MessageRepository
 from notification.messages.rules import DEFAULT_TEMPLATES, SmsStatus, fill, retry_delay
-from notification.plans.repository import PlanTitleRepository
 from skillcert.errors import NotFound
 from skillcert.pii import mask_phone
 
@@ -62,11 +61,7 @@ class MessageService:
     ) -> UUID:
         """Put the message in the recipient's inbox and queue its SMS; with `plan_id` the
         texts get `{plan_title}`. Returns the inbox item's id."""
-        recipe = await self.repo.recipe(
-            template_code,
-            recipient_id,
-            PlanTitleRepository.title_of(plan_id) if plan_id is not None else None,
-        )
+        recipe = await self.repo.recipe(template_code, recipient_id, plan_id)
         if recipe is None:
             raise NotFound(f"message template {template_code} is missing")
         if recipe.plan_title is not None:

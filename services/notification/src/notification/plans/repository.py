@@ -1,6 +1,6 @@
 from uuid import UUID
 
-from sqlalchemy import ScalarSelect, func, literal, select
+from sqlalchemy import BindParameter, ScalarSelect, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notification.plans.models import PlanTitle
@@ -22,7 +22,7 @@ class PlanTitleRepository:
         await self.session.flush()
 
     @staticmethod
-    def title_of(plan_id: UUID) -> ScalarSelect[str]:
+    def title_of(plan_id: UUID | BindParameter[UUID]) -> ScalarSelect[str]:
         """The plan's title as a scalar subquery, for a message read in one statement."""
         known = select(PlanTitle.title).where(PlanTitle.plan_id == plan_id).scalar_subquery()
         return select(func.coalesce(known, literal(UNKNOWN_TITLE))).scalar_subquery()
