@@ -43,6 +43,8 @@ def _recipe(plan_title: ScalarSelect[str] | Null) -> Select[Any]:
 #: running it (a tenth of the service's CPU under a submit burst).
 _RECIPE = _recipe(null())
 _RECIPE_WITH_PLAN_TITLE = _recipe(PlanTitleRepository.title_of(bindparam("b_plan_id")))
+_INSERT_INBOX = insert(table_of(InboxMessage))
+_INSERT_SMS = insert(table_of(SmsDelivery))
 
 
 class MessageRepository:
@@ -67,13 +69,13 @@ class MessageRepository:
         row = (await self.session.execute(query, parameters)).one_or_none()
         return Recipe(*row) if row is not None else None
 
-    # Table-level inserts with the values as parameters: compiled once and cached, unlike
-    # `insert(Model).values(...)`, which compiles on every call.
+    # Table-level inserts built once, with the values as parameters: compiled once and cached,
+    # unlike `insert(Model).values(...)`, which compiles on every call.
     async def add_inbox(self, values: dict[str, Any]) -> None:
-        await self.session.execute(insert(table_of(InboxMessage)), values)
+        await self.session.execute(_INSERT_INBOX, values)
 
     async def add_sms(self, values: dict[str, Any]) -> None:
-        await self.session.execute(insert(table_of(SmsDelivery)), values)
+        await self.session.execute(_INSERT_SMS, values)
 
     async def inbox_page(
         self, recipient_id: UUID, after: tuple[datetime, UUID] | None, limit: int

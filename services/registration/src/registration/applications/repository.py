@@ -26,6 +26,8 @@ _SUBMIT = (
     .returning(_applications.c.institution_id)
 )
 
+_INSERT_CHANGE = insert(_status_changes)
+
 
 def _with_plan_query(of_candidate: bool, lock: bool) -> Select[tuple[Application, ExamPlan]]:
     query = (
@@ -78,7 +80,7 @@ class ApplicationRepository:
     async def insert_change(self, change: StatusChange) -> None:
         """A history row as a plain INSERT (the object stays out of the unit of work)."""
         await self.session.execute(
-            insert(_status_changes),
+            _INSERT_CHANGE,
             {
                 "id": change.id,
                 "application_id": change.application_id,

@@ -11,6 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from review.cases.models import AuditEntry, CaseDecision, CaseFinding, CaseRevision, ReviewCase
 from skillcert.db import insert_or_ignore, table_of
 
+# Built once, values passed at execution: a new statement object per call had its cache key
+# built again for every received submission.
+_INSERT_REVISION = insert(table_of(CaseRevision))
+_INSERT_FINDING = insert(table_of(CaseFinding))
+_INSERT_AUDIT = insert(table_of(AuditEntry))
+
 
 class CaseRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -34,10 +40,10 @@ class CaseRepository:
         audit: dict[str, Any],
     ) -> None:
         """A revision with its pre-check findings and its audit entry, in three statements."""
-        await self.session.execute(insert(table_of(CaseRevision)), revision)
+        await self.session.execute(_INSERT_REVISION, revision)
         if findings:
-            await self.session.execute(insert(table_of(CaseFinding)), findings)
-        await self.session.execute(insert(table_of(AuditEntry)), audit)
+            await self.session.execute(_INSERT_FINDING, findings)
+        await self.session.execute(_INSERT_AUDIT, audit)
 
     async def by_application(
         self, application_id: UUID, *, lock: bool = False
