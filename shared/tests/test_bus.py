@@ -2,6 +2,7 @@
 (embedded) nothing lost across a restart."""
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from uuid import uuid4
@@ -162,3 +163,30 @@ async def test_rabbit_publish_on_a_lost_channel_reports_every_message_unconfirme
         assert await bus.publish([message(), message()]) == [False, False]
     finally:
         await bus.close()
+
+
+async def test_rabbit_batch_publish_takes_one_loop_turn_per_message_not_three() -> None:
+    """A relay shares its event loop with the service's requests. When each message of a batch
+    took three loop turns (the socket-drain handshake; 606 turns for 200 messages), a busy
+    service's events reached the broker seconds late. Now the writer's one turn is left."""
+    bus = RabbitBus(AMQP_URL, f"{unique('bus')}.events")
+    await bus.connect()
+    await bus.declare("svc", ("sample.#",))
+    turns, busy = 0, True
+
+    async def requests_in_flight() -> None:
+        nonlocal turns
+        while busy:
+            time.sleep(0.005)  # noqa: ASYNC251 (a busy service: each loop turn costs CPU time)
+            turns += 1
+            await asyncio.sleep(0)
+
+    load = asyncio.create_task(requests_in_flight())
+    try:
+        confirmed = await bus.publish([message() for _ in range(200)])
+    finally:
+        busy = False
+        await load
+        await bus.close()
+    assert confirmed == [True] * 200
+    assert turns < 400, f"{turns} loop turns for 200 messages"

@@ -7,8 +7,11 @@ from uuid import UUID, uuid4
 from sample.app import FAILURES, Seen, Widget
 from sqlalchemy import func, select
 
+from skillcert import outbox
 from skillcert.auth import Role
+from skillcert.db import transaction
 from skillcert.events import AccountRegistered
+from skillcert.messaging import outbox_table
 from skillcert.testing import ServiceHarness, eventually
 
 
@@ -149,6 +152,32 @@ class TestOutboxToInbox:
         [event] = await clean.outbox()
         await clean.deliver(event)
         assert await seen(clean, widget_id) == 1
+
+    async def test_relay_publishes_while_requests_hold_every_connection(
+        self, clean: ServiceHarness
+    ):
+        # Under a submit burst every pooled connection is in a request; a relay drawing from
+        # that pool queued behind them and events left seconds after their commit.
+        relay = clean.ctx.relay
+        budget = 2 * clean.ctx.settings.database_pool_size  # pool plus as much overflow
+        held = [await clean.ctx.engine.connect() for _ in range(budget)]
+        event = AccountRegistered(account_id=uuid4(), phone=None, name="busy", role="x")
+        try:
+            async with transaction(relay.sessionmaker) as session:
+                await outbox.record(session, event)
+            relay.wake()
+
+            async def published() -> object:
+                async with relay.sessionmaker() as session:
+                    query = select(outbox_table.c.published_at).where(
+                        outbox_table.c.message_id == event.event_id
+                    )
+                    return (await session.execute(query)).scalar_one()
+
+            await eventually(published, timeout_s=5)
+        finally:
+            for connection in held:
+                await connection.close()
 
     async def test_flaky_consumer_succeeds_on_retry(self, clean: ServiceHarness):
         FAILURES["flaky-once"] = 1

@@ -54,14 +54,14 @@ class ServiceSettings(BaseSettings):
     retry_delays_ms: list[int] = Field(default=[1000, 5000, 30000])
     prefetch: int = 32
     outbox_poll_interval_s: float = 0.5
+    outbox_linger_s: float = Field(
+        default=0.005,
+        description="how long the relay waits after a commit wakes it, to publish in batches",
+    )
     gc_young_threshold: int = Field(
         default=10_000,
         description="allocations between collections of Python's youngest generation "
         "(the interpreter's default is 700)",
-    )
-    outbox_linger_s: float = Field(
-        default=0.005,
-        description="how long the relay waits after a commit wakes it, to publish in batches",
     )
     storage: StorageKind = StorageKind.S3
     s3_endpoint: str = "127.0.0.1:9000"
