@@ -77,6 +77,7 @@ from skillcert.events import (
     SubmittedDocument,
     WorkPeriod,
 )
+from skillcert.paging import Slice
 
 log = logging.getLogger("registration.applications")
 
@@ -568,10 +569,10 @@ class ApplicationService:
         return application
 
     async def mine(
-        self, candidate_id: UUID, after: tuple[datetime, UUID] | None, limit: int
-    ) -> tuple[list[Application], dict[UUID, ExamPlan]]:
-        applications = await self.repo.page_of_candidate(candidate_id, after, limit)
-        plans = await self.plans.many({a.plan_id for a in applications})
+        self, candidate_id: UUID, cursor: str | None, limit: int
+    ) -> tuple[Slice[Application], dict[UUID, ExamPlan]]:
+        applications = await self.repo.page_of_candidate(candidate_id, cursor, limit)
+        plans = await self.plans.many({a.plan_id for a in applications.items})
         return applications, plans
 
     async def view(self, candidate_id: UUID, application_id: UUID) -> ApplicationView:
@@ -639,13 +640,13 @@ class ApplicationService:
         staff: Principal,
         plan_id: UUID | None,
         status: str | None,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> tuple[list[Application], dict[UUID, ExamPlan]]:
+    ) -> tuple[Slice[Application], dict[UUID, ExamPlan]]:
         if staff.org_id is None:
             raise Forbidden("当前账号未关联培训评价组织")
-        applications = await self.repo.page_of_org(staff.org_id, plan_id, status, after, limit)
-        plans = await self.plans.many({a.plan_id for a in applications})
+        applications = await self.repo.page_of_org(staff.org_id, plan_id, status, cursor, limit)
+        plans = await self.plans.many({a.plan_id for a in applications.items})
         return applications, plans
 
     # --- what other services report ---------------------------------------------------------
