@@ -66,6 +66,9 @@ class TestListOpenPlans:
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "cursor"
 
-    async def test_without_token_is_401(self, harness: ServiceHarness):
-        response = await harness.client.get(f"{API}/plans")
-        assert response.status_code == 401
+    async def test_visitors_see_open_plans_without_signing_in(self, kit: Kit):
+        # The public home page lists them before anyone has an account.
+        plan = await kit.open_plan()
+        response = await kit.client.get(f"{API}/plans")
+        assert response.status_code == 200
+        assert [i["plan_id"] for i in response.json()["items"]] == [str(plan.plan_id)]
