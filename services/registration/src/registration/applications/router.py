@@ -44,7 +44,7 @@ from registration.config import RegistrationSettings
 from registration.divisions.rules import label
 from registration.documents.rules import DocumentStatus
 from registration.plans.models import ExamPlan
-from registration.plans.rules import mail_in_deadline, required_materials
+from registration.plans.rules import aware, mail_in_deadline, required_materials
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
@@ -111,6 +111,7 @@ def application_out(view: ApplicationView) -> ApplicationOut:
         id=a.id,
         plan_id=a.plan_id,
         plan_title=plan.title,
+        withdrawal_closes_at=aware(plan.withdrawal_closes_at),
         org_id=a.org_id,
         status=a.status,
         status_label=STATUS_LABELS[ApplicationStatus(a.status)],

@@ -85,6 +85,10 @@ TRANSITIONS: Final[dict[tuple[ApplicationStatus, Action], ApplicationStatus]] = 
     (S.SUBMITTED, Action.WITHDRAW): S.WITHDRAWN,
     (S.REJECTED, Action.WITHDRAW): S.WITHDRAWN,
     (S.APPROVED, Action.WITHDRAW): S.WITHDRAWN,
+    # A paid candidate withdraws (退考) only until the plan's withdrawal deadline: the fee
+    # goes back and the seat, if one was allocated, is released (PAID_WITHDRAWAL).
+    (S.PAID, Action.WITHDRAW): S.WITHDRAWN,
+    (S.SCHEDULED, Action.WITHDRAW): S.WITHDRAWN,
     # Seed 004: approved and paid candidates who have not mailed the paper forms by the
     # deadline are treated as giving up (视为放弃考试资格).
     (S.APPROVED, Action.FORFEIT): S.FORFEITED,
@@ -115,6 +119,10 @@ EDITABLE: Final[frozenset[ApplicationStatus]] = frozenset({S.DRAFT, S.SUBMITTED,
 MAIL_IN_RECORDABLE: Final[frozenset[ApplicationStatus]] = frozenset(
     {S.SUBMITTED, S.REJECTED, S.APPROVED, S.PAID, S.SCHEDULED}
 )
+
+
+#: A withdrawal from these statuses gives back a paid fee, so it closes at the plan's deadline.
+PAID_WITHDRAWAL: Final[frozenset[ApplicationStatus]] = frozenset({S.PAID, S.SCHEDULED})
 
 
 def sources_of(action: Action) -> frozenset[ApplicationStatus]:
@@ -286,6 +294,20 @@ MAX_WORK_PERIODS: Final = 20
 
 def today_cn(at: datetime | None = None) -> date:
     return (at or datetime.now(CHINA)).astimezone(CHINA).date()
+
+
+def china_time(at: datetime) -> str:
+    """A moment as a candidate reads it: 2026年3月31日 18:00（北京时间）."""
+    local = at.astimezone(CHINA)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}（北京时间）"
+
+
+def withdrawal_problem(status: ApplicationStatus, deadline: datetime, now: datetime) -> str | None:
+    """Why a withdrawal is refused by the deadline, or None. Only a paid withdrawal has one:
+    before payment there is no fee to give back and no seat planned for."""
+    if status in PAID_WITHDRAWAL and now >= deadline:
+        return f"已过退考截止时间（{china_time(deadline)}），缴费后不能再撤回报名"
+    return None
 
 
 # --- step 3 work history (工作经历) ---------------------------------------------------------------

@@ -588,6 +588,8 @@ class ApplicationOut(BaseModel):
     id: UUID
     plan_id: UUID
     plan_title: str
+    # 退考截止时间: until then the candidate may withdraw after paying, with a refund.
+    withdrawal_closes_at: datetime
     org_id: str
     status: str
     status_label: str
