@@ -152,6 +152,43 @@ class TestRecordMailIn:
         ]
         assert await mail_in_of(harness, row.id) == (None, None)
 
+    async def test_a_null_blank_or_whitespace_tracking_number_means_none_given(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        # Blank form fields mean "not given" here as everywhere in the form; the pattern
+        # applies only to a number that was given (it was applied to None: a 500).
+        row = await application(harness, await plan(harness))
+        today = today_cn().isoformat()
+        for given in (None, "", "   \t"):
+            response = await log_mail(
+                kit, reviewer(harness), row.id, {"received_on": today, "tracking_number": given}
+            )
+            assert response.status_code == 200, (given, response.text)
+            assert response.json()["mail_in"]["tracking_number"] is None
+            assert await mail_in_of(harness, row.id) == (today_cn(), None)
+
+    async def test_a_malformed_tracking_number_is_a_field_error(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        row = await application(harness, await plan(harness))
+        today = today_cn().isoformat()
+        for given in ("SF12", "SF 1234567890", "顺丰1234567890", "X" * 41):
+            body = problem(
+                await log_mail(
+                    kit, reviewer(harness), row.id, {"received_on": today, "tracking_number": given}
+                ),
+                422,
+            )
+            assert [(e["field"], e["message"]) for e in body["errors"]] == [
+                ("tracking_number", "格式不正确")
+            ], given
+        assert await mail_in_of(harness, row.id) == (None, None)
+        # surrounding spaces are not part of the number
+        response = await log_mail(
+            kit, reviewer(harness), row.id, {"received_on": today, "tracking_number": " SF123456 "}
+        )
+        assert response.json()["mail_in"]["tracking_number"] == "SF123456", response.text
+
     async def test_a_withdrawn_application_is_409(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness), status="withdrawn")
         response = await log_mail(
