@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from registration.applications.jobs import forfeit_overdue
 from registration.applications.models import Application, StatusChange
-from registration.applications.rules import today_cn
 from skillcert.auth import Role
+from skillcert.clock import china_today
 from skillcert.events import ApplicationForfeited, ExamPlanPublished
 from skillcert.testing import ServiceHarness
 from tests.applications.test_consumers import paid, stored
@@ -89,7 +89,7 @@ class TestRecordMailIn:
         self, kit: Kit, harness: ServiceHarness
     ):
         row = await application(harness, await plan(harness))
-        today = today_cn().isoformat()
+        today = china_today().isoformat()
         response = await log_mail(
             kit,
             reviewer(harness),
@@ -111,7 +111,7 @@ class TestRecordMailIn:
     ):
         row = await application(harness, await plan(harness))
         response = await log_mail(
-            kit, reviewer(harness, "ORG-OTHER"), row.id, {"received_on": today_cn().isoformat()}
+            kit, reviewer(harness, "ORG-OTHER"), row.id, {"received_on": china_today().isoformat()}
         )
         problem(response, 404)
         assert await mail_in_of(harness, row.id) == (None, None)
@@ -122,7 +122,7 @@ class TestRecordMailIn:
             kit,
             harness.headers(Role.CANDIDATE, account_id=row.candidate_id),
             row.id,
-            {"received_on": today_cn().isoformat()},
+            {"received_on": china_today().isoformat()},
         )
         problem(response, 403)
         assert await mail_in_of(harness, row.id) == (None, None)
@@ -130,14 +130,14 @@ class TestRecordMailIn:
     async def test_a_plan_without_mail_in_is_400(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness, requires_mail_in=False))
         response = await log_mail(
-            kit, reviewer(harness), row.id, {"received_on": today_cn().isoformat()}
+            kit, reviewer(harness), row.id, {"received_on": china_today().isoformat()}
         )
         assert problem(response, 400)["detail"] == "该考试计划无需邮寄纸质材料"
         assert await mail_in_of(harness, row.id) == (None, None)
 
     async def test_bad_dates_and_tracking_number_are_422(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness))
-        tomorrow = (today_cn() + timedelta(days=1)).isoformat()
+        tomorrow = (china_today() + timedelta(days=1)).isoformat()
         body = problem(
             await log_mail(
                 kit,
@@ -148,7 +148,7 @@ class TestRecordMailIn:
             422,
         )
         assert sorted(e["field"] for e in body["errors"]) == ["received_on", "tracking_number"]
-        before = (today_cn() - timedelta(days=10)).isoformat()
+        before = (china_today() - timedelta(days=10)).isoformat()
         body = problem(await log_mail(kit, reviewer(harness), row.id, {"received_on": before}), 422)
         assert [(e["field"], e["message"]) for e in body["errors"]] == [
             ("received_on", "收件日期不能早于报名日期")
@@ -158,7 +158,7 @@ class TestRecordMailIn:
     async def test_a_withdrawn_application_is_409(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness), status="withdrawn")
         response = await log_mail(
-            kit, reviewer(harness), row.id, {"received_on": today_cn().isoformat()}
+            kit, reviewer(harness), row.id, {"received_on": china_today().isoformat()}
         )
         problem(response, 409)
         assert await mail_in_of(harness, row.id) == (None, None)
@@ -175,7 +175,7 @@ class TestForfeitJob:
         async with harness.ctx.sessionmaker() as session:
             row = await session.get(Application, received.id)
             assert row is not None
-            row.mail_in_received_on = today_cn()
+            row.mail_in_received_on = china_today()
             await session.commit()
         under_review = await application(harness, mail_plan, status="submitted")
         other_plan = await plan(harness, requires_mail_in=False)

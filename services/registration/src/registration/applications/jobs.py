@@ -7,8 +7,9 @@ import asyncio
 import logging
 from datetime import datetime
 
-from registration.applications.service import ApplicationService, now
+from registration.applications.service import ApplicationService
 from registration.config import RegistrationSettings
+from skillcert.clock import utcnow
 from skillcert.db import transaction
 from skillcert.service import ServiceContext
 
@@ -37,5 +38,5 @@ async def forfeit_loop(ctx: ServiceContext) -> None:
     settings = ctx.settings
     assert isinstance(settings, RegistrationSettings)
     while True:
-        await forfeit_overdue(ctx, now())
+        await forfeit_overdue(ctx, utcnow())
         await asyncio.sleep(settings.forfeit_interval_s)

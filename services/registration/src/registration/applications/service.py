@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -31,7 +31,6 @@ from registration.applications.rules import (
     months_worked,
     next_status,
     prior_level_problem,
-    today_cn,
     too_young,
     yuan,
 )
@@ -57,6 +56,7 @@ from registration.plans.rules import (
 )
 from skillcert import outbox
 from skillcert.auth import Principal
+from skillcert.clock import china_today, utcnow
 from skillcert.errors import (
     Conflict,
     FieldError,
@@ -79,10 +79,6 @@ from skillcert.events import (
 )
 
 log = logging.getLogger("registration.applications")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class OutOfOrder(Exception):
@@ -123,7 +119,7 @@ def total_work_months(application: Application, today: date | None = None) -> in
     """None when no history was given: "no months" and "not told" differ for review."""
     if not application.work_history:
         return None
-    return months_worked(periods_of(application.work_history), today or today_cn())
+    return months_worked(periods_of(application.work_history), today or china_today())
 
 
 def _required(field: str, message: str) -> FieldError:
@@ -161,13 +157,13 @@ async def load_editable(
         raise plan_cancelled("考试计划已取消，报名已终止，不能修改")
     if application.status not in EDITABLE:
         raise Conflict("当前报名状态不允许修改")
-    if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
+    if not window_open(plan.registration_opens_at, plan.registration_closes_at, utcnow()):
         raise RuleViolation("不在报名时间内，不能修改报名信息")
     return application, plan
 
 
 def mark_edited(application: Application) -> None:
-    application.updated_at = now()
+    application.updated_at = utcnow()
     if application.status != ApplicationStatus.DRAFT:
         # Review keeps judging the submitted revision until the candidate submits again.
         application.edited_since_submit = True
@@ -218,11 +214,11 @@ class ApplicationService:
                 message,
                 errors=[FieldError(field="plan_id", message=message, code="plan_cancelled")],
             )
-        if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
+        if not window_open(plan.registration_opens_at, plan.registration_closes_at, utcnow()):
             raise RuleViolation("该考试计划不在报名时间内")
         if await self.repo.active(candidate_id, plan_id) is not None:
             raise Conflict("您已报名该考试计划，请勿重复报名")
-        at = now()
+        at = utcnow()
         application = Application(
             id=uuid4(),
             candidate_id=candidate_id,
@@ -414,7 +410,7 @@ class ApplicationService:
             raise Conflict("当前报名状态不能提交")
         if status is ApplicationStatus.SUBMITTED and not application.edited_since_submit:
             raise Conflict("报名已提交审核，未修改内容无需重复提交")
-        if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
+        if not window_open(plan.registration_opens_at, plan.registration_closes_at, utcnow()):
             raise RuleViolation("不在报名时间内，不能提交报名")
         accepted = await self.documents.accepted(application.id)
         problems = self._incomplete(application, plan, {d.kind for d in accepted})
@@ -422,7 +418,7 @@ class ApplicationService:
             raise RuleViolation("报名信息不完整，请补全后再提交", errors=problems)
 
         first = application.revision == 0
-        at = now()
+        at = utcnow()
         target = next_status(status, Action.SUBMIT)
         changes: dict[str, Any] = {
             "revision": application.revision + 1,
@@ -603,7 +599,7 @@ class ApplicationService:
             raise RuleViolation("该考试计划无需邮寄纸质材料")
         if ApplicationStatus(application.status) not in MAIL_IN_RECORDABLE:
             raise Conflict("当前报名状态不能登记邮寄材料")
-        if data.received_on < today_cn(aware(application.created_at)):
+        if data.received_on < china_today(aware(application.created_at)):
             message = "收件日期不能早于报名日期"
             raise InvalidInput(
                 message, errors=[FieldError(field="received_on", message=message, code="range")]
@@ -611,8 +607,8 @@ class ApplicationService:
         application.mail_in_received_on = data.received_on
         application.mail_in_tracking_number = data.tracking_number
         application.mail_in_recorded_by = staff.account_id
-        application.mail_in_recorded_at = now()
-        application.updated_at = now()
+        application.mail_in_recorded_at = utcnow()
+        application.updated_at = utcnow()
         await self.session.flush()
         return application
 
@@ -733,7 +729,7 @@ class ApplicationService:
         application.refund_order_id = event.order_id
         application.refunded_fen = event.amount_fen
         application.refunded_at = event.refunded_at
-        application.updated_at = now()
+        application.updated_at = utcnow()
         if fit is EventFit.APPLY:
             self._move(application, Action.REFUND, note=f"已退费 {yuan(event.amount_fen)} 元")
         else:
@@ -775,7 +771,7 @@ class ApplicationService:
         target = next_status(current, action)
         self._history(application, current, target, note, reasons)
         application.status = target
-        application.updated_at = now()
+        application.updated_at = utcnow()
 
     def _history(
         self,
@@ -793,6 +789,6 @@ class ApplicationService:
                 revision=application.revision,
                 note=note,
                 reasons=reasons or [],
-                at=now(),
+                at=utcnow(),
             )
         )

@@ -3,7 +3,7 @@ candidates choosing what to apply for."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
 from registration.plans.rules import aware
+from skillcert.clock import utcnow
 from skillcert.events import ExamPlanCancelled, ExamPlanPublished
 
 
@@ -64,4 +65,4 @@ class PlanService:
         after: tuple[datetime, UUID] | None,
         limit: int,
     ) -> list[ExamPlan]:
-        return await self.repo.open_page(datetime.now(UTC), occupation_code, level, after, limit)
+        return await self.repo.open_page(utcnow(), occupation_code, level, after, limit)
