@@ -39,6 +39,7 @@ from registration.applications.service import (
     steps_done,
     total_work_months,
 )
+from registration.applications.staff import StaffService
 from registration.config import RegistrationSettings
 from registration.divisions.rules import label
 from registration.documents.rules import DocumentStatus
@@ -205,7 +206,9 @@ def application_summary(a: Application, plan: ExamPlan | None) -> ApplicationSum
     )
 
 
-async def _view(service: ApplicationService, application: Application) -> ApplicationOut:
+async def _view(
+    service: ApplicationService | StaffService, application: Application
+) -> ApplicationOut:
     return application_out(await service.view_of(application))
 
 
@@ -390,7 +393,7 @@ async def record_mail_in(
 ) -> ApplicationOut:
     """Log the paper forms received by post (邮寄材料), for plans that require them; staff of
     the plan's organisation only."""
-    service = ApplicationService(session)
+    service = StaffService(session)
     application = await service.record_mail_in(principal, application_id, body)
     return await _view(service, application)
 
@@ -410,7 +413,7 @@ async def list_org_applications(
 ) -> Page[StaffApplicationSummary]:
     """Applications to the caller's organisation's plans, newest first; ID numbers and phones
     masked."""
-    applications, plans = await ApplicationService(session).of_org(
+    applications, plans = await StaffService(session).of_org(
         principal, plan_id, status, decode_keyset(cursor), limit + 1
     )
     next_cursor = None

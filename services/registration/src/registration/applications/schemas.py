@@ -439,10 +439,12 @@ class MailInIn(BaseModel):
     """Staff log the paper forms (纸质材料) received by post."""
 
     received_on: date
+    #: 快递单号; blank means none given. The pattern belongs to the string inside the optional:
+    #: put on the optional itself it was applied to None and raised a TypeError (a 500).
     tracking_number: Annotated[
-        str | None,
+        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9]{6,40}$")]
+        | None,
         BeforeValidator(_blank_to_none),
-        StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9]{6,40}$"),
     ] = None
 
     @field_validator("received_on")
