@@ -242,7 +242,7 @@ class TestInboxRouter:
         assert response.json()["errors"][0]["field"] == "cursor"
 
     async def test_cursor_without_position_is_422_not_500(self, harness: ServiceHarness):
-        from skillcert.http import encode_cursor
+        from skillcert.paging import encode_cursor
 
         response = await harness.client.get(
             "/api/v1/notification/inbox",

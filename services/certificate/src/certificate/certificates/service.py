@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from certificate.certificates.models import Certificate
-from certificate.certificates.repository import CertificateRepository, Cursor
+from certificate.certificates.repository import CertificateRepository
 from certificate.certificates.rules import (
     REJECT_ACTION,
     SIGN_ACTION,
@@ -50,6 +50,7 @@ from skillcert.clock import china_today, utcnow
 from skillcert.errors import AppError, Conflict, Forbidden, NotFound
 from skillcert.events import CertificateIssued, CertificateRevoked, ResultDetermined
 from skillcert.outbox import record
+from skillcert.paging import Slice
 from skillcert.pii import mask_id_number
 from skillcert.storage import ObjectStore
 
@@ -113,14 +114,14 @@ class CertificateService:
             log.info("application %s already has a certificate record", event.application_id)
 
     async def list_for(
-        self, principal: Principal, status: Status | None, after: Cursor | None, limit: int
-    ) -> list[Record]:
+        self, principal: Principal, status: Status | None, cursor: str | None, limit: int
+    ) -> Slice[Record]:
         org_id = _org_of(principal)
         if principal.role is Role.INSTITUTION_HEAD:
-            rows = await self.repo.page_for_institution(org_id, status, after, limit)
+            rows = await self.repo.page_for_institution(org_id, status, cursor, limit)
         else:
-            rows = await self.repo.page_for_org(org_id, status, after, limit)
-        return [Record(cert, plan) for cert, plan in rows]
+            rows = await self.repo.page_for_org(org_id, status, cursor, limit)
+        return rows.map(lambda row: Record(*row))
 
     async def mine(self, candidate_id: UUID) -> list[tuple[Certificate, str | None]]:
         out: list[tuple[Certificate, str | None]] = []

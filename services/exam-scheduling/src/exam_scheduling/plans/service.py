@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +36,7 @@ from skillcert.auth import Principal
 from skillcert.clock import utcnow
 from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
 from skillcert.outbox import record
+from skillcert.paging import Slice
 
 
 class PlanService:
@@ -108,18 +108,18 @@ class PlanService:
         principal: Principal,
         occupation_code: str | None,
         level: int | None,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[PlanOut]:
+    ) -> Slice[PlanOut]:
         plans = await self.repo.page(
             org_id=principal.org_id,
             published_only=not owns(principal, principal.org_id or ""),
             occupation_code=occupation_code,
             level=level,
-            after=after,
+            cursor=cursor,
             limit=limit,
         )
-        return await self._outs(plans)
+        return Slice(await self._outs(plans.items), plans.next_cursor)
 
     async def attach_sites(self, principal: Principal, plan_id: UUID, data: AttachSites) -> PlanOut:
         plan = await self._owned(principal, plan_id, lock=True)

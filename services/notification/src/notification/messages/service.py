@@ -16,6 +16,7 @@ from notification.messages.repository import MessageRepository
 from notification.messages.rules import DEFAULT_TEMPLATES, SmsStatus, fill, retry_delay
 from skillcert.clock import utcnow
 from skillcert.errors import NotFound
+from skillcert.paging import Slice
 from skillcert.pii import mask_phone
 
 log = logging.getLogger("notification")
@@ -105,9 +106,9 @@ class MessageService:
         }
 
     async def inbox(
-        self, recipient_id: UUID, after: tuple[datetime, UUID] | None, limit: int
-    ) -> list[InboxMessage]:
-        return await self.repo.inbox_page(recipient_id, after, limit)
+        self, recipient_id: UUID, cursor: str | None, limit: int
+    ) -> Slice[InboxMessage]:
+        return await self.repo.inbox_page(recipient_id, cursor, limit)
 
     async def unread(self, recipient_id: UUID) -> int:
         return await self.repo.unread_count(recipient_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -58,6 +58,7 @@ from skillcert.events import (
     SubmittedDocument,
     WorkPeriod,
 )
+from skillcert.paging import Slice
 
 log = logging.getLogger("registration.applications")
 
@@ -550,10 +551,10 @@ class ApplicationService:
         return application
 
     async def mine(
-        self, candidate_id: UUID, after: tuple[datetime, UUID] | None, limit: int
-    ) -> tuple[list[Application], dict[UUID, ExamPlan]]:
-        applications = await self.repo.page_of_candidate(candidate_id, after, limit)
-        plans = await self.plans.many({a.plan_id for a in applications})
+        self, candidate_id: UUID, cursor: str | None, limit: int
+    ) -> tuple[Slice[Application], dict[UUID, ExamPlan]]:
+        applications = await self.repo.page_of_candidate(candidate_id, cursor, limit)
+        plans = await self.plans.many({a.plan_id for a in applications.items})
         return applications, plans
 
     async def view(self, candidate_id: UUID, application_id: UUID) -> ApplicationView:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +18,7 @@ from registration.plans.rules import aware
 from skillcert.auth import Principal
 from skillcert.clock import china_today, utcnow
 from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
+from skillcert.paging import Slice
 
 
 class StaffService:
@@ -64,11 +64,11 @@ class StaffService:
         staff: Principal,
         plan_id: UUID | None,
         status: str | None,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> tuple[list[Application], dict[UUID, ExamPlan]]:
+    ) -> tuple[Slice[Application], dict[UUID, ExamPlan]]:
         if staff.org_id is None:
             raise Forbidden("当前账号未关联培训评价组织")
-        applications = await self.repo.page_of_org(staff.org_id, plan_id, status, after, limit)
-        plans = await self.plans.many({a.plan_id for a in applications})
+        applications = await self.repo.page_of_org(staff.org_id, plan_id, status, cursor, limit)
+        plans = await self.plans.many({a.plan_id for a in applications.items})
         return applications, plans

@@ -60,6 +60,7 @@ from skillcert.events import (
     SubmittedDocument,
 )
 from skillcert.outbox import record
+from skillcert.paging import Slice
 from skillcert.pii import mask_id_number
 from skillcert.storage import ObjectStore
 
@@ -455,19 +456,19 @@ class CaseService:
         self,
         principal: Principal,
         status: CaseStatus,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[QueueItem]:
+    ) -> Slice[QueueItem]:
         if principal.org_id is None:
-            return []
-        cases = await self.repo.queue(principal.org_id, status, after, limit)
-        plans = await self.plans.by_ids(c.plan_id for c in cases)
+            return Slice()
+        cases = await self.repo.queue(principal.org_id, status, cursor, limit)
+        plans = await self.plans.by_ids(c.plan_id for c in cases.items)
         by_case: dict[UUID, list[CaseFinding]] = defaultdict(list)
-        for finding in await self.repo.current_findings([c.id for c in cases]):
+        for finding in await self.repo.current_findings([c.id for c in cases.items]):
             by_case[finding.case_id].append(finding)
         now = self.now()
-        return [
-            QueueItem(
+        return cases.map(
+            lambda c: QueueItem(
                 case_id=c.id,
                 application_id=c.application_id,
                 plan_id=c.plan_id,
@@ -484,8 +485,7 @@ class CaseService:
                 claim=_claim_view(c, now),
                 findings=_summary(by_case[c.id]),
             )
-            for c in cases
-        ]
+        )
 
     async def case_id_of(self, principal: Principal, application_id: UUID) -> UUID:
         case = await self.repo.by_application(application_id)

@@ -44,6 +44,7 @@ from skillcert.clock import format_china, utcnow
 from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
 from skillcert.events import ResultDetermined
 from skillcert.outbox import record
+from skillcert.paging import Slice
 from skillcert.pii import mask_id_number
 
 log = logging.getLogger("scoring")
@@ -370,16 +371,16 @@ class ScoringService:
         )
 
     async def list_scores(
-        self, principal: Principal, plan_id: UUID, after_ticket: str | None, limit: int
-    ) -> list[CandidateScoresOut]:
+        self, principal: Principal, plan_id: UUID, cursor: str | None, limit: int
+    ) -> Slice[CandidateScoresOut]:
         """The organisation's list: one row per rostered candidate, ID numbers masked."""
         await self._plan_of(principal, plan_id)
-        entries = await self.roster.page(plan_id, after_ticket, limit)
-        ids = [e.application_id for e in entries]
+        entries = await self.roster.page(plan_id, cursor, limit)
+        ids = [e.application_id for e in entries.items]
         scores = await self.repo.scores_by_application(plan_id, ids)
         results = await self.repo.results(plan_id, ids)
-        return [
-            CandidateScoresOut(
+        return entries.map(
+            lambda e: CandidateScoresOut(
                 application_id=e.application_id,
                 ticket_number=e.ticket_number,
                 candidate_name=e.candidate_name,
@@ -389,8 +390,7 @@ class ScoringService:
                 scores={k: float(v) for k, v in scores.get(e.application_id, {}).items()},
                 result=result_kind(results.get(e.application_id)),
             )
-            for e in entries
-        ]
+        )
 
     async def my_results(self, principal: Principal) -> list[MyResultOut]:
         """A candidate's own plans: scores once publicity starts (公示期开始后可查看), the
