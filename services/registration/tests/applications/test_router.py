@@ -1,13 +1,12 @@
 """The candidate's side of an application, over HTTP against the real database."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import func, select
 
 from registration.applications.models import Application
-from registration.applications.rules import CHINA
 from skillcert.auth import Role
 from skillcert.events import ApplicationResubmitted, ApplicationSubmitted, ApplicationWithdrawn
 from skillcert.testing import ServiceHarness
@@ -493,8 +492,7 @@ class TestWithdrawAfterPayment:
             f"{API}/applications/{application.id}/withdraw", headers=headers
         )
         body = problem(response, 400)
-        local = deadline.astimezone(CHINA)
-        named = f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}（北京时间）"
+        named = deadline.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
         expected = f"已过退考截止时间（{named}），缴费后不能再撤回报名"
         assert body["detail"] == expected
         assert body["errors"] == [{"field": "status", "message": expected, "code": "deadline"}]

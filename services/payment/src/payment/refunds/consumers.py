@@ -7,7 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from payment.applications.repository import ApplicationRepository
 from payment.plans.repository import PlanRepository
 from payment.refunds.service import RefundService
-from skillcert.events import ApplicationWithdrawn, ExamPlanCancelled, utcnow
+from skillcert.clock import utcnow
+from skillcert.events import ApplicationWithdrawn, ExamPlanCancelled
 
 log = logging.getLogger("payment.refunds")
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
+from skillcert.clock import format_china
 from skillcert.errors import FieldError
 
 
@@ -285,28 +285,16 @@ LANDLINE_RE: Final = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$")
 OCCUPATION_CODE_RE: Final = re.compile(r"^\d-\d{2}-\d{2}-\d{2}(-\d{2})?$")
 CERTIFICATE_NUMBER_RE: Final = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 
-#: Signing dates and months are the candidate's calendar: China has one time zone.
-CHINA: Final = ZoneInfo("Asia/Shanghai")
 #: Labour Law art. 15: no employment before 16, so no work history before then.
 MIN_WORKING_AGE: Final = 16
 MAX_WORK_PERIODS: Final = 20
-
-
-def today_cn(at: datetime | None = None) -> date:
-    return (at or datetime.now(CHINA)).astimezone(CHINA).date()
-
-
-def china_time(at: datetime) -> str:
-    """A moment as a candidate reads it: 2026年3月31日 18:00（北京时间）."""
-    local = at.astimezone(CHINA)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}（北京时间）"
 
 
 def withdrawal_problem(status: ApplicationStatus, deadline: datetime, now: datetime) -> str | None:
     """Why a withdrawal is refused by the deadline, or None. Only a paid withdrawal has one:
     before payment there is no fee to give back and no seat planned for."""
     if status in PAID_WITHDRAWAL and now >= deadline:
-        return f"已过退考截止时间（{china_time(deadline)}），缴费后不能再撤回报名"
+        return f"已过退考截止时间（{format_china(deadline)}），缴费后不能再撤回报名"
     return None
 
 
