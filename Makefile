@@ -16,7 +16,7 @@ test: install
 	PATH="$(dir $(abspath $(UV))):$$PATH" deploy/dev/test.sh
 
 run: install
-	$(UV) run --frozen python -m skillcert_embedded
+	$(UV) run --frozen python -m skillcert_devtools.run
 
 stack: install
 	$(UV) run --frozen python deploy/dev/stack.py
