@@ -16,11 +16,14 @@ DEVTOOLS = "skillcert_devtools"
 
 
 def _copied_sources() -> list[str]:
-    """The paths deploy/Dockerfile copies into the image (COPY <src>... <dest>)."""
+    """The paths deploy/Dockerfile copies into the image (COPY <src>... <dest>) from this
+    checkout: the final stage's, not those of build stages or copied from them."""
     sources: list[str] = []
     for line in (ROOT / "deploy" / "Dockerfile").read_text().splitlines():
         words = line.split()
-        if words[:1] == ["COPY"] and not any(w.startswith("--from") for w in words):
+        if words[:1] == ["FROM"]:
+            sources = []
+        elif words[:1] == ["COPY"] and not any(w.startswith("--from") for w in words):
             sources += [w for w in words[1:-1] if not w.startswith("--")]
     return sources
 

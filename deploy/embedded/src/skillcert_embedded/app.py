@@ -21,7 +21,7 @@ from skillcert.bus.base import RetryPolicy
 from skillcert.bus.embedded import EmbeddedBus
 from skillcert.service import NO_NATIVE_TELEMETRY, SharedInfra
 from skillcert.settings import Profile
-from skillcert.storage import LocalObjectStore, local_objects_router
+from skillcert.storage import LocalObjectStore, local_objects_app
 
 #: service name → (python module, env prefix)
 SERVICES: dict[str, tuple[str, str]] = {
@@ -153,11 +153,12 @@ def create_embedded_app(
         openapi_url=None,
         telemetry=NO_NATIVE_TELEMETRY,
     )
-    app.include_router(local_objects_router(storage))
+    app.mount("/_objects", local_objects_app(storage, telemetry=NO_NATIVE_TELEMETRY))
     for path, build in (mounts or {}).items():
         app.mount(path, build(verifier))
     app.mount("/", gateway)
     app.state.bus = bus
+    app.state.storage = storage
     app.state.service_apps = service_apps
     app.state.gateway = gateway
     return app

@@ -8,7 +8,6 @@ that stands in for WeChat Pay in development is not part of this package
 from .wechatpay import (
     AEAD_ALGORITHM,
     AUTH_SCHEMA,
-    BEIJING,
     DEFAULT_BASE_URL,
     SIGNTEST_PREFIX,
     AuthorizationParams,
@@ -56,7 +55,6 @@ from .wechatpay import (
 __all__ = [
     "AEAD_ALGORITHM",
     "AUTH_SCHEMA",
-    "BEIJING",
     "DEFAULT_BASE_URL",
     "SIGNTEST_PREFIX",
     "AuthorizationParams",

@@ -7,12 +7,42 @@ import asyncio
 import logging
 from datetime import datetime
 
-from registration.applications.service import ApplicationService, now
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registration.applications.history import move
+from registration.applications.models import Application
+from registration.applications.repository import ApplicationRepository
+from registration.applications.rules import Action
 from registration.config import RegistrationSettings
+from skillcert import outbox
+from skillcert.clock import utcnow
 from skillcert.db import transaction
+from skillcert.events import ApplicationForfeited
 from skillcert.service import ServiceContext
 
 log = logging.getLogger("registration.applications.jobs")
+
+FORFEIT_REASON = "未在截止时间前邮寄纸质申报材料，视为放弃考试资格"
+
+
+async def forfeit_batch(session: AsyncSession, at: datetime, limit: int) -> list[Application]:
+    """Approved or paid applications whose paper forms missed the deadline give up their
+    place (seed 004: 逾期未完成邮寄的，将视为放弃考试资格)."""
+    repo = ApplicationRepository(session)
+    overdue = await repo.overdue_mail_in(at, limit)
+    for application in overdue:
+        move(repo, application, Action.FORFEIT, note=FORFEIT_REASON)
+        await outbox.record(
+            session,
+            ApplicationForfeited(
+                application_id=application.id,
+                candidate_id=application.candidate_id,
+                plan_id=application.plan_id,
+                reason=FORFEIT_REASON,
+            ),
+        )
+    await session.flush()
+    return overdue
 
 
 async def forfeit_overdue(ctx: ServiceContext, at: datetime) -> int:
@@ -23,9 +53,7 @@ async def forfeit_overdue(ctx: ServiceContext, at: datetime) -> int:
     total = 0
     while True:
         async with transaction(ctx.sessionmaker) as session:
-            done = await ApplicationService(session, settings).forfeit_overdue(
-                at, settings.forfeit_batch
-            )
+            done = await forfeit_batch(session, at, settings.forfeit_batch)
         total += len(done)
         for application in done:
             log.info("application %s forfeited: paper forms not received", application.id)
@@ -37,5 +65,5 @@ async def forfeit_loop(ctx: ServiceContext) -> None:
     settings = ctx.settings
     assert isinstance(settings, RegistrationSettings)
     while True:
-        await forfeit_overdue(ctx, now())
+        await forfeit_overdue(ctx, utcnow())
         await asyncio.sleep(settings.forfeit_interval_s)
