@@ -403,7 +403,15 @@ class Journey:
             return tickets[0] if tickets else None
 
         found = await eventually(ticket, "admission ticket allocated", timeout_s=60)
-        assert found["seat_number"] == 1 or found["seat_number"] >= 1
+        # The journey's plan is its own, on a fresh site whose first room is 第一考场, and this
+        # candidate is the only one in it: the first seat of the first room, and the ticket
+        # number ends with site 001, room 01, seat 001.
+        assert (found["plan_id"], found["room_name"], found["seat_number"]) == (
+            self.state["plan_id"],
+            "第一考场",
+            1,
+        ), found
+        assert found["ticket_number"].endswith("00101001"), found
         self.state["ticket_number"] = found["ticket_number"]
         await self.wait_status("scheduled")
 

@@ -3,22 +3,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration.applications.history import now
 from registration.applications.models import Application
 from registration.applications.repository import ApplicationRepository
-from registration.applications.rules import MAIL_IN_RECORDABLE, ApplicationStatus, today_cn
+from registration.applications.rules import MAIL_IN_RECORDABLE, ApplicationStatus
 from registration.applications.schemas import MailInIn
 from registration.applications.service import ApplicationView, view_of
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
 from registration.plans.rules import aware
 from skillcert.auth import Principal
+from skillcert.clock import china_today, utcnow
 from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
+from skillcert.paging import Slice
 
 
 class StaffService:
@@ -46,7 +46,7 @@ class StaffService:
             raise RuleViolation("该考试计划无需邮寄纸质材料")
         if ApplicationStatus(application.status) not in MAIL_IN_RECORDABLE:
             raise Conflict("当前报名状态不能登记邮寄材料")
-        if data.received_on < today_cn(aware(application.created_at)):
+        if data.received_on < china_today(aware(application.created_at)):
             message = "收件日期不能早于报名日期"
             raise InvalidInput(
                 message, errors=[FieldError(field="received_on", message=message, code="range")]
@@ -54,8 +54,8 @@ class StaffService:
         application.mail_in_received_on = data.received_on
         application.mail_in_tracking_number = data.tracking_number
         application.mail_in_recorded_by = staff.account_id
-        application.mail_in_recorded_at = now()
-        application.updated_at = now()
+        application.mail_in_recorded_at = utcnow()
+        application.updated_at = utcnow()
         await self.session.flush()
         return application
 
@@ -64,11 +64,11 @@ class StaffService:
         staff: Principal,
         plan_id: UUID | None,
         status: str | None,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> tuple[list[Application], dict[UUID, ExamPlan]]:
+    ) -> tuple[Slice[Application], dict[UUID, ExamPlan]]:
         if staff.org_id is None:
             raise Forbidden("当前账号未关联培训评价组织")
-        applications = await self.repo.page_of_org(staff.org_id, plan_id, status, after, limit)
-        plans = await self.plans.many({a.plan_id for a in applications})
+        applications = await self.repo.page_of_org(staff.org_id, plan_id, status, cursor, limit)
+        plans = await self.plans.many({a.plan_id for a in applications.items})
         return applications, plans
