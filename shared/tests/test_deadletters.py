@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from skillcert.auth import Role
 from skillcert.events import AccountRegistered
-from skillcert.testing import ServiceHarness, eventually
+from skillcert.testing import ServiceHarness, assert_problem, eventually
 
 BASE = "/api/v1/sample/ops/dead-letters"
 
@@ -69,9 +69,7 @@ class TestListDeadLetters:
     async def test_other_staff_are_refused(self, clean: ServiceHarness):
         response = await clean.client.get(BASE, headers=clean.headers(Role.ORG_ADMIN, "ORG-1"))
 
-        assert response.status_code == 403
-        assert response.headers["content-type"] == "application/problem+json"
-        assert response.json()["title"] == "无权执行此操作"
+        assert_problem(response, 403, slug="forbidden", title="无权执行此操作")
 
     async def test_anonymous_callers_must_log_in(self, clean: ServiceHarness):
         response = await clean.client.get(BASE)

@@ -12,7 +12,7 @@ from skillcert.auth import Role
 from skillcert.db import transaction
 from skillcert.events import AccountRegistered
 from skillcert.messaging import outbox_table
-from skillcert.testing import ServiceHarness, eventually
+from skillcert.testing import ServiceHarness, assert_problem, eventually
 
 
 async def rows(harness: ServiceHarness, model: type) -> int:
@@ -31,8 +31,7 @@ class TestTransaction:
         response = await clean.client.post(
             "/api/v1/sample/widgets", json={"name": "boom"}, headers=clean.headers(Role.ORG_ADMIN)
         )
-        assert response.status_code == 409
-        assert response.headers["content-type"] == "application/problem+json"
+        assert_problem(response, 409, slug="conflict")
         assert await rows(clean, Widget) == 0
         assert await clean.outbox() == []
 

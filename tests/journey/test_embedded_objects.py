@@ -11,11 +11,10 @@ import httpx
 import pytest
 
 from skillcert.storage import LocalObjectStore, PresignedUpload
+from skillcert.testing import assert_problem
 from skillcert_embedded.app import EmbeddedConfig, create_embedded_app
 
 pytestmark = pytest.mark.journey
-
-PROBLEMS = "https://skillcert.example/problems/"
 
 
 @dataclass
@@ -39,11 +38,8 @@ async def embedded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Em
 
 
 def problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert (body["type"], body["status"]) == (PROBLEMS + slug, status), body
-    assert body["title"] and body["instance"].startswith("/_objects"), body
+    body = assert_problem(response, status, slug=slug)
+    assert body["instance"].startswith("/_objects"), body
     return body
 
 

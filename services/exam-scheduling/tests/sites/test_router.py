@@ -6,7 +6,7 @@ import pytest
 
 from exam_scheduling.sites.models import Room, Site
 from skillcert.auth import Role
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 
 from ..factories import API, INST, count, create_site, org_admin
 
@@ -70,9 +70,7 @@ class TestCreateSite:
         response = await harness.client.post(
             f"{API}/sites", json={**SITE, **overrides}, headers=institution(harness)
         )
-        assert response.status_code == 422
-        assert response.headers["content-type"].startswith("application/problem+json")
-        assert [e["field"] for e in response.json()["errors"]] == [field]
+        assert_problem(response, 422, field)
         assert await count(harness, Site) == 0
 
     async def test_candidates_cannot_create_sites(self, harness: ServiceHarness):

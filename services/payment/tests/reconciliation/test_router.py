@@ -17,7 +17,7 @@ from payment.reconciliation.rules import yesterday
 from payment.wechat import WeChatPay
 from skillcert.auth import Role
 from skillcert.events import OrderPaid, utcnow
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.orders.test_webhook import notification, post, transaction
 from tests.support import FEE_FEN, RECONCILIATIONS, orders, payable
 
@@ -73,13 +73,6 @@ def run(harness: ServiceHarness, bill_date: Any, role: Role = OPS, org_id: str |
         json={"bill_date": str(bill_date)},
         headers=harness.headers(role, org_id=org_id),
     )
-
-
-def assert_problem(response, status: int, field: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    if field is not None:
-        assert field in [e["field"] for e in response.json()["errors"]]
 
 
 class TestReconcile:
