@@ -94,4 +94,4 @@ class TestConfirmStamp:
     async def test_only_the_head_may_upload(self, world: World, role: Role):
         headers = world.harness.headers(role, org_id="INST-DEMO")
         response = await world.client.post(f"{API}/stamps/upload-url", headers=headers)
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")

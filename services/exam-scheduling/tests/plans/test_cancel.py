@@ -81,7 +81,7 @@ class TestCancelPlan:
         response = await harness.client.post(
             f"{API}/plans/{plan['id']}/cancel", json=REASON, headers=org_admin(harness)
         )
-        assert response.status_code == 409
+        assert_problem(response, 409, slug="conflict")
         assert await status_of(harness, plan["id"]) == "draft"
         assert await harness.outbox(CANCELLED) == []
 
@@ -102,7 +102,7 @@ class TestCancelPlan:
             json=REASON,
             headers=org_admin(harness),
         )
-        assert response.status_code == 404
+        assert_problem(response, 404, slug="not-found")
 
     async def test_after_the_exam_started_is_400(self, harness: ServiceHarness):
         # The factory's windows lie in the past: the exam of 2026-05-16 has started.
@@ -138,7 +138,7 @@ class TestCancelPlan:
             json=REASON,
             headers=harness.headers(role, org_id=ORG),
         )
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")
         assert await status_of(harness, plan["id"]) == "published"
 
 

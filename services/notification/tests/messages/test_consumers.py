@@ -214,12 +214,11 @@ class TestInboxRouter:
             f"/api/v1/notification/inbox/{item_id}/read",
             headers=harness.headers(Role.CANDIDATE),
         )
-        assert response.status_code == 404
+        assert_problem(response, 404, slug="not-found")
 
     async def test_dev_outbox_rejects_malformed_phone(self, harness: ServiceHarness):
         response = await harness.client.get("/api/v1/notification/dev/sms?phone=123")
-        assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "query.phone"
+        assert_problem(response, 422, "query.phone")
 
 
 class TestLaterSteps:

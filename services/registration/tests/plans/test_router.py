@@ -65,4 +65,4 @@ class TestListOpenPlans:
 
     async def test_without_token_is_401(self, harness: ServiceHarness):
         response = await harness.client.get(f"{API}/plans")
-        assert response.status_code == 401
+        assert_problem(response, 401, slug="unauthorized")
