@@ -25,13 +25,21 @@ step() {
 step "ruff lint" uv run --frozen ruff check .
 step "ruff format" uv run --frozen ruff format --check .
 step "mypy" uv run --frozen mypy -p skillcert -p gateway -p registration -p review \
-  -p exam_scheduling -p payment -p scoring -p certificate -p notification
+  -p exam_scheduling -p payment -p scoring -p certificate -p notification -p skillcert_devtools
 step "tests: shared" uv run --frozen pytest shared/tests tests/infra -q -p no:cacheprovider
+step "tests: devtools" uv run --frozen pytest deploy/dev/devtools -q -p no:cacheprovider
 for service in services/*/; do
   name=$(basename "$service")
   step "tests: $name" uv run --frozen pytest "$service" -q -p no:cacheprovider
 done
 step "journey" uv run --frozen pytest tests/journey -q -p no:cacheprovider
+
+# The web app: the committed API types match the API, types check, components, the build.
+step "web: npm ci" bash -c "cd web && npm ci --no-audit --no-fund --loglevel=error"
+step "web: api types" web/scripts/gen_api.sh --check
+step "web: vue-tsc" bash -c "cd web && npx vue-tsc --noEmit"
+step "web: vitest" bash -c "cd web && npx vitest run"
+step "web: build" web/scripts/build.sh --force
 
 if ((${#failed[@]})); then
   echo "FAILED steps: ${failed[*]}"

@@ -1,4 +1,5 @@
-"""The whole journey in embedded mode: one process, SQLite, the in-process bus, local files."""
+"""The whole journey in embedded mode as `make run` starts it: one process, SQLite, the
+in-process bus, local files, the development profile with the WeChat Pay simulator."""
 
 import asyncio
 import socket
@@ -9,7 +10,8 @@ import pytest
 import uvicorn
 from journey import Journey
 
-from skillcert_embedded.app import EmbeddedConfig, create_embedded_app
+from skillcert_devtools.run import SIMULATOR_PATH, create_dev_app
+from skillcert_embedded.app import EmbeddedConfig
 
 pytestmark = pytest.mark.journey
 
@@ -27,7 +29,7 @@ async def test_journey_in_embedded_mode(tmp_path: Path):
         demo_password="Journey-Staff-2026",
         retry_delays_ms=(200, 500, 1000),
     )
-    app = create_embedded_app(config)
+    app = create_dev_app(config)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=config.port, log_config=None, lifespan="on")
     )
@@ -37,7 +39,12 @@ async def test_journey_in_embedded_mode(tmp_path: Path):
             assert not task.done(), "embedded server failed to start"
             await asyncio.sleep(0.05)
         async with httpx.AsyncClient(base_url=config.base_url, timeout=30) as client:
-            journey = Journey(client, config.demo_password or "", fresh_bus=True)
+            journey = Journey(
+                client,
+                config.demo_password or "",
+                config.base_url + SIMULATOR_PATH,
+                fresh_bus=True,
+            )
             await journey.run()
         assert (config.data_dir / "bus.db").exists()
     finally:

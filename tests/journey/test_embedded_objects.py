@@ -12,7 +12,8 @@ import pytest
 
 from skillcert.storage import LocalObjectStore, PresignedUpload
 from skillcert.testing import assert_problem
-from skillcert_embedded.app import EmbeddedConfig, create_embedded_app
+from skillcert_devtools.run import create_dev_app
+from skillcert_embedded.app import EmbeddedConfig
 
 pytestmark = pytest.mark.journey
 
@@ -28,7 +29,8 @@ async def embedded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Em
     config = EmbeddedConfig(
         data_dir=Path(tmp_path_factory.mktemp("embedded-objects")), demo_password="Objects-2026"
     )
-    app = create_embedded_app(config)
+    # Embedded mode as `make run` starts it.
+    app = create_dev_app(config)
     async with app.router.lifespan_context(app):
         store = app.state.service_apps["registration"].state.ctx.storage
         assert isinstance(store, LocalObjectStore)

@@ -1,5 +1,5 @@
 """The gateway: accounts, login, SMS codes, JWT issuing (JWKS), routing to the services, rate
-limits, the merged OpenAPI document and the start page."""
+limits, the merged OpenAPI document and the web app."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from gateway.routing.router import router as routing_router
 from gateway.routing.upstreams import EXTRAS_KEY as UPSTREAMS_KEY
 from gateway.routing.upstreams import Upstreams
 from gateway.subscriptions import HANDLERS
+from gateway.web.router import router as web_router
 from skillcert.auth import SigningKey, TokenIssuer, TokenVerifier, jwks_static
 from skillcert.db import transaction
 from skillcert.service import Hook, ServiceContext, ServiceSpec, SharedInfra, create_service_app
@@ -114,8 +115,9 @@ def build_spec(
         settings=settings or GatewaySettings(),
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        # The catch-all proxy goes last so the gateway's own routes match first.
-        routers=[accounts_router, jwks_router, routing_router, proxy_router],
+        # The catch-alls go last so the gateway's own routes match first: the proxy for
+        # /api/v1/<service>/…, then the web app for everything else.
+        routers=[accounts_router, jwks_router, routing_router, proxy_router, web_router],
         handlers=HANDLERS,
         on_startup=[_start(upstream_transports), seed_demo],
         background=[_close_upstreams_on_shutdown],

@@ -6,8 +6,8 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from registration.applications.models import Application
-from registration.applications.rules import today_cn
 from skillcert.auth import Role
+from skillcert.clock import china_today
 from skillcert.events import ExamPlanPublished
 from skillcert.testing import ServiceHarness, assert_problem
 from tests.applications.test_consumers import stored
@@ -80,7 +80,7 @@ class TestRecordMailIn:
         self, kit: Kit, harness: ServiceHarness
     ):
         row = await application(harness, await plan(harness))
-        today = today_cn().isoformat()
+        today = china_today().isoformat()
         response = await log_mail(
             kit,
             reviewer(harness),
@@ -102,7 +102,7 @@ class TestRecordMailIn:
     ):
         row = await application(harness, await plan(harness))
         response = await log_mail(
-            kit, reviewer(harness, "ORG-OTHER"), row.id, {"received_on": today_cn().isoformat()}
+            kit, reviewer(harness, "ORG-OTHER"), row.id, {"received_on": china_today().isoformat()}
         )
         assert_problem(response, 404)
         assert await mail_in_of(harness, row.id) == (None, None)
@@ -113,7 +113,7 @@ class TestRecordMailIn:
             kit,
             harness.headers(Role.CANDIDATE, account_id=row.candidate_id),
             row.id,
-            {"received_on": today_cn().isoformat()},
+            {"received_on": china_today().isoformat()},
         )
         assert_problem(response, 403)
         assert await mail_in_of(harness, row.id) == (None, None)
@@ -121,14 +121,14 @@ class TestRecordMailIn:
     async def test_a_plan_without_mail_in_is_400(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness, requires_mail_in=False))
         response = await log_mail(
-            kit, reviewer(harness), row.id, {"received_on": today_cn().isoformat()}
+            kit, reviewer(harness), row.id, {"received_on": china_today().isoformat()}
         )
         assert assert_problem(response, 400)["detail"] == "该考试计划无需邮寄纸质材料"
         assert await mail_in_of(harness, row.id) == (None, None)
 
     async def test_bad_dates_and_tracking_number_are_422(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness))
-        tomorrow = (today_cn() + timedelta(days=1)).isoformat()
+        tomorrow = (china_today() + timedelta(days=1)).isoformat()
         body = assert_problem(
             await log_mail(
                 kit,
@@ -139,7 +139,7 @@ class TestRecordMailIn:
             422,
         )
         assert sorted(e["field"] for e in body["errors"]) == ["received_on", "tracking_number"]
-        before = (today_cn() - timedelta(days=10)).isoformat()
+        before = (china_today() - timedelta(days=10)).isoformat()
         body = assert_problem(
             await log_mail(kit, reviewer(harness), row.id, {"received_on": before}), 422
         )
@@ -154,20 +154,20 @@ class TestRecordMailIn:
         # Blank form fields mean "not given" here as everywhere in the form; the pattern
         # applies only to a number that was given (it was applied to None: a 500).
         row = await application(harness, await plan(harness))
-        today = today_cn().isoformat()
+        today = china_today().isoformat()
         for given in (None, "", "   \t"):
             response = await log_mail(
                 kit, reviewer(harness), row.id, {"received_on": today, "tracking_number": given}
             )
             assert response.status_code == 200, (given, response.text)
             assert response.json()["mail_in"]["tracking_number"] is None
-            assert await mail_in_of(harness, row.id) == (today_cn(), None)
+            assert await mail_in_of(harness, row.id) == (china_today(), None)
 
     async def test_a_malformed_tracking_number_is_a_field_error(
         self, kit: Kit, harness: ServiceHarness
     ):
         row = await application(harness, await plan(harness))
-        today = today_cn().isoformat()
+        today = china_today().isoformat()
         for given in ("SF12", "SF 1234567890", "顺丰1234567890", "X" * 41):
             body = assert_problem(
                 await log_mail(
@@ -188,7 +188,7 @@ class TestRecordMailIn:
     async def test_a_withdrawn_application_is_409(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness), status="withdrawn")
         response = await log_mail(
-            kit, reviewer(harness), row.id, {"received_on": today_cn().isoformat()}
+            kit, reviewer(harness), row.id, {"received_on": china_today().isoformat()}
         )
         assert_problem(response, 409)
         assert await mail_in_of(harness, row.id) == (None, None)

@@ -15,8 +15,8 @@ from payment.payment_requests.schemas import (
 from payment.payment_requests.service import PaymentRequestService
 from payment.wechat import wechatpay_of
 from skillcert.auth import Principal, Role, require_roles
+from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
-from skillcert.events import utcnow
 from skillcert.http import DbSession, service_router
 from skillcert.paging import Page
 

@@ -10,8 +10,8 @@ from payment.reconciliation.schemas import RunDetail, RunOut, RunReconciliation
 from payment.reconciliation.service import ReconciliationService
 from payment.wechat import wechatpay_of
 from skillcert.auth import Principal, Role, require_roles
+from skillcert.clock import utcnow
 from skillcert.errors import FieldError, InvalidInput, problem_responses
-from skillcert.events import utcnow
 from skillcert.http import DbSession, service_router
 from skillcert.paging import Page
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, Final
-from zoneinfo import ZoneInfo
 
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
+from skillcert.clock import china_today
 from skillcert.errors import FieldError
 
 if TYPE_CHECKING:
@@ -281,15 +281,9 @@ LANDLINE_RE: Final = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$")
 OCCUPATION_CODE_RE: Final = re.compile(r"^\d-\d{2}-\d{2}-\d{2}(-\d{2})?$")
 CERTIFICATE_NUMBER_RE: Final = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 
-#: Signing dates and months are the candidate's calendar: China has one time zone.
-CHINA: Final = ZoneInfo("Asia/Shanghai")
 #: Labour Law art. 15: no employment before 16, so no work history before then.
 MIN_WORKING_AGE: Final = 16
 MAX_WORK_PERIODS: Final = 20
-
-
-def today_cn(at: datetime | None = None) -> date:
-    return (at or datetime.now(CHINA)).astimezone(CHINA).date()
 
 
 # --- step 3 work history (工作经历) ---------------------------------------------------------------
@@ -421,4 +415,4 @@ def total_work_months(application: Application, today: date | None = None) -> in
     """None when no history was given: "no months" and "not told" differ for review."""
     if not application.work_history:
         return None
-    return months_worked(periods_of(application.work_history), today or today_cn())
+    return months_worked(periods_of(application.work_history), today or china_today())

@@ -39,7 +39,6 @@ from registration.applications.rules import (
     overlapping,
     period_problems,
     steps_done,
-    today_cn,
     total_work_months,
 )
 from registration.divisions import rules as divisions
@@ -56,6 +55,7 @@ from registration.forms.rules import (
     not_an_option,
 )
 from registration.plans.rules import mail_in_deadline, required_materials
+from skillcert.clock import china_today
 from skillcert.pii import mask_id_number, mask_phone
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ class BasicInfoIn(BaseModel):
     @field_validator("birth_date")
     @classmethod
     def _birth_date_in_past(cls, value: date) -> date:
-        if value >= today_cn() or value.year < 1900:
+        if value >= china_today() or value.year < 1900:
             raise ValueError("出生日期不正确")
         return value
 
@@ -271,7 +271,7 @@ class WorkPeriodIn(BaseModel):
     @classmethod
     def _from_month(cls, value: date) -> date:
         if (
-            problem := period_problems(Period(value, None), today_cn()).get("from_month")
+            problem := period_problems(Period(value, None), china_today()).get("from_month")
         ) is not None:
             raise PydanticCustomError("future", problem)
         return value
@@ -283,7 +283,7 @@ class WorkPeriodIn(BaseModel):
             return None
         start = info.data.get("from_month", value)
         if (
-            problem := period_problems(Period(start, value), today_cn()).get("to_month")
+            problem := period_problems(Period(start, value), china_today()).get("to_month")
         ) is not None:
             raise PydanticCustomError("month_order", problem)
         return value
@@ -370,7 +370,7 @@ class RegistrationInfoIn(BaseModel):
         except ValidationError as exc:
             raised = exc
         entries = _valid_entries(model.work_history if model else data)
-        overlaps = overlapping([p for _, p, _ in entries], today_cn())
+        overlaps = overlapping([p for _, p, _ in entries], china_today())
         extra = [
             InitErrorDetails(
                 type=PydanticCustomError(
@@ -432,7 +432,7 @@ class PriorCertificateIn(BaseModel):
     @field_validator("issued_on")
     @classmethod
     def _issued_on(cls, value: date) -> date:
-        if value > today_cn():
+        if value > china_today():
             raise PydanticCustomError("future", "发证日期不能晚于今天")
         if value.year < 1950:
             raise ValueError("发证日期不正确")
@@ -463,7 +463,7 @@ class MailInIn(BaseModel):
     @field_validator("received_on")
     @classmethod
     def _not_future(cls, value: date) -> date:
-        if value > today_cn():
+        if value > china_today():
             raise PydanticCustomError("future", "收件日期不能晚于今天")
         return value
 

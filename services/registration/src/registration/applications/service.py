@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from registration.applications.history import add_history, move, now
+from registration.applications.history import add_history, move
 from registration.applications.models import Application, StatusChange
 from registration.applications.repository import ApplicationRepository
 from registration.applications.rules import (
@@ -49,6 +49,7 @@ from registration.plans.rules import (
     window_open,
 )
 from skillcert import outbox
+from skillcert.clock import utcnow
 from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
 from skillcert.events import (
     ApplicationResubmitted,
@@ -106,13 +107,13 @@ async def load_editable(
         raise plan_cancelled("考试计划已取消，报名已终止，不能修改")
     if application.status not in EDITABLE:
         raise Conflict("当前报名状态不允许修改")
-    if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
+    if not window_open(plan.registration_opens_at, plan.registration_closes_at, utcnow()):
         raise RuleViolation("不在报名时间内，不能修改报名信息")
     return application, plan
 
 
 def mark_edited(application: Application) -> None:
-    application.updated_at = now()
+    application.updated_at = utcnow()
     if application.status != ApplicationStatus.DRAFT:
         # Review keeps judging the submitted revision until the candidate submits again.
         application.edited_since_submit = True
@@ -175,11 +176,11 @@ class ApplicationService:
                 message,
                 errors=[FieldError(field="plan_id", message=message, code="plan_cancelled")],
             )
-        if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
+        if not window_open(plan.registration_opens_at, plan.registration_closes_at, utcnow()):
             raise RuleViolation("该考试计划不在报名时间内")
         if await self.repo.active(candidate_id, plan_id) is not None:
             raise Conflict("您已报名该考试计划，请勿重复报名")
-        at = now()
+        at = utcnow()
         application = Application(
             id=uuid4(),
             candidate_id=candidate_id,
@@ -371,7 +372,7 @@ class ApplicationService:
             raise Conflict("当前报名状态不能提交")
         if status is ApplicationStatus.SUBMITTED and not application.edited_since_submit:
             raise Conflict("报名已提交审核，未修改内容无需重复提交")
-        if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
+        if not window_open(plan.registration_opens_at, plan.registration_closes_at, utcnow()):
             raise RuleViolation("不在报名时间内，不能提交报名")
         accepted = await self.documents.accepted(application.id)
         problems = self._incomplete(application, plan, {d.kind for d in accepted})
@@ -379,7 +380,7 @@ class ApplicationService:
             raise RuleViolation("报名信息不完整，请补全后再提交", errors=problems)
 
         first = application.revision == 0
-        at = now()
+        at = utcnow()
         target = next_status(status, Action.SUBMIT)
         changes: dict[str, Any] = {
             "revision": application.revision + 1,

@@ -3,13 +3,12 @@ candidates choosing what to apply for."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
 from registration.plans.rules import aware
+from skillcert.clock import utcnow
 from skillcert.events import ExamPlanCancelled, ExamPlanPublished
 from skillcert.paging import Slice
 
@@ -64,4 +63,4 @@ class PlanService:
         cursor: str | None,
         limit: int,
     ) -> Slice[ExamPlan]:
-        return await self.repo.open_page(datetime.now(UTC), occupation_code, level, cursor, limit)
+        return await self.repo.open_page(utcnow(), occupation_code, level, cursor, limit)

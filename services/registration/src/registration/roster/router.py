@@ -23,8 +23,8 @@ from registration.roster.schemas import (
 from registration.roster.service import RosterService
 from registration.roster.sheets import XLSX_MEDIA_TYPE, csv_template, xlsx_template
 from skillcert.auth import Principal, Role, require_roles
+from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
-from skillcert.events import utcnow
 from skillcert.http import DbSession, service_router
 from skillcert.paging import Page
 
