@@ -63,6 +63,9 @@ class TestCreatePlan:
             ({"registration_closes_at": "2026-02-01T00:00:00Z"}, "registration_closes_at"),
             ({"exam_starts_at": "2026-03-15T00:00:00Z"}, "exam_starts_at"),
             ({"exam_ends_at": "2026-05-16T08:00:00+08:00"}, "exam_ends_at"),
+            ({"withdrawal_closes_at": "2026-03-01T00:00:00Z"}, "withdrawal_closes_at"),
+            ({"withdrawal_closes_at": "2026-05-16T09:00:01+08:00"}, "withdrawal_closes_at"),
+            ({"withdrawal_closes_at": "2026-04-01T00:00:00"}, "withdrawal_closes_at"),
             ({"fee_fen": -1}, "fee_fen"),
             ({"subjects": []}, "subjects"),
             ({"subjects": [SUBJECT, {**SUBJECT, "name": "重复"}]}, "subjects.1.code"),
@@ -109,6 +112,35 @@ class TestCreatePlan:
             exam_starts_at="2026-05-16T09:00:00+08:00",
         )
         assert plan["registration_closes_at"] == plan["exam_starts_at"]
+
+    async def test_withdrawal_deadline_defaults_to_the_registration_close(
+        self, harness: ServiceHarness
+    ):
+        plan = await create_plan(harness)
+        assert plan["withdrawal_closes_at"] == plan["registration_closes_at"]
+
+    async def test_withdrawal_deadline_may_run_until_the_exam_starts(self, harness: ServiceHarness):
+        plan = await create_plan(harness, withdrawal_closes_at="2026-05-16T09:00:00+08:00")
+        assert plan["withdrawal_closes_at"] == plan["exam_starts_at"]
+
+    async def test_a_withdrawal_deadline_after_the_exam_start_is_named_in_chinese(
+        self, harness: ServiceHarness
+    ):
+        response = await harness.client.post(
+            f"{API}/plans",
+            json=plan_payload(withdrawal_closes_at="2026-05-17T00:00:00+08:00"),
+            headers=org_admin(harness),
+        )
+        assert response.status_code == 422
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["errors"] == [
+            {
+                "field": "withdrawal_closes_at",
+                "message": "退考截止时间不得晚于考试开始时间",
+                "code": "rule",
+            }
+        ]
+        assert await count(harness, ExamPlan) == 0
 
     @pytest.mark.parametrize("role", [Role.CANDIDATE, Role.INSTITUTION_ADMIN, Role.REVIEWER])
     async def test_only_org_admins_create_plans(self, harness: ServiceHarness, role: Role):
@@ -191,6 +223,7 @@ class TestPublishPlan:
         assert event.registration_closes_at.isoformat() == "2026-03-31T00:00:00+00:00"
         assert event.exam_starts_at.isoformat() == "2026-05-16T01:00:00+00:00"
         assert event.exam_ends_at.isoformat() == "2026-05-16T03:00:00+00:00"
+        assert event.withdrawal_deadline == event.registration_closes_at
         assert event.fee_fen == 48000 and event.requires_mail_in is True
         assert [(s.code, s.method, s.full_score, s.pass_score) for s in event.subjects] == [
             ("T1", "computer", Decimal("100"), Decimal("60")),
@@ -201,6 +234,14 @@ class TestPublishPlan:
         assert (condition.prior_level, condition.min_years_after_prior) == (2, 5)
         assert condition.related_occupations == [MARKETER, INTERNET_MARKETING]
         assert "prior_certificate" in condition.required_materials
+
+    async def test_the_event_carries_the_withdrawal_deadline(self, harness: ServiceHarness):
+        plan = await create_plan(harness, withdrawal_closes_at="2026-04-15T12:00:00+08:00")
+        await harness.client.post(f"{API}/plans/{plan['id']}/publish", headers=org_admin(harness))
+        [event] = await harness.outbox(ExamPlanPublished.model_fields["type"].default)
+        assert isinstance(event, ExamPlanPublished)
+        assert event.withdrawal_closes_at is not None
+        assert event.withdrawal_closes_at.isoformat() == "2026-04-15T04:00:00+00:00"
 
     async def test_publishing_twice_is_409_and_one_event(self, harness: ServiceHarness):
         plan = await create_plan(harness)

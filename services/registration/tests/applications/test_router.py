@@ -1,7 +1,8 @@
 """The candidate's side of an application, over HTTP against the real database."""
 
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from sqlalchemy import func, select
 
@@ -9,6 +10,8 @@ from registration.applications.models import Application
 from skillcert.auth import Role
 from skillcert.events import ApplicationResubmitted, ApplicationSubmitted, ApplicationWithdrawn
 from skillcert.testing import ServiceHarness, assert_problem
+from tests.applications.test_consumers import approved, history, paid, scheduled, stored
+from tests.applications.test_refunded import refunded
 from tests.conftest import (
     API,
     BASIC_INFO,
@@ -391,3 +394,145 @@ class TestWithdraw:
         assert (await kit.client.post(url, headers=headers)).status_code == 200
         assert_problem(await kit.client.post(url, headers=headers), 409)
         assert len(await harness.outbox(WITHDRAWN)) == 1
+
+
+class TestWithdrawAfterPayment:
+    """退考: a paid candidate withdraws until the plan's withdrawal deadline; the event says it
+    was paid, so payment refunds the fee and exam-scheduling releases the seat."""
+
+    async def paid_application(
+        self, kit: Kit, harness: ServiceHarness, **plan: Any
+    ) -> tuple[dict[str, str], Any, Application]:
+        headers, published, body = await kit.submitted_application()
+        if plan:
+            published = published.model_copy(
+                update={"event_id": uuid4(), "occurred_at": datetime.now(UTC), **plan}
+            )
+            await harness.deliver(published)
+        application = await stored(harness, UUID(body["id"]))
+        await harness.deliver(approved(application))
+        await harness.deliver(paid(application))
+        return headers, published, await stored(harness, application.id)
+
+    async def test_before_the_deadline_withdraws_and_says_it_was_paid(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        headers, plan, application = await self.paid_application(kit, harness)
+        assert application.status == "paid"
+        response = await kit.client.post(
+            f"{API}/applications/{application.id}/withdraw",
+            json={"reason": "工作调动，无法参加考试"},
+            headers=headers,
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["status"] == "withdrawn"
+        assert body["withdrawal_closes_at"] == plan.registration_closes_at.isoformat().replace(
+            "+00:00", "Z"
+        )
+        [event] = await harness.outbox(WITHDRAWN)
+        assert isinstance(event, ApplicationWithdrawn)
+        assert (event.application_id, event.paid) == (application.id, True)
+        assert event.reason == "工作调动，无法参加考试"
+        assert await history(harness, application.id) == [
+            "draft",
+            "submitted",
+            "approved",
+            "paid",
+            "withdrawn",
+        ]
+
+        # Payment's refund comes back: recorded, the application stays withdrawn.
+        refund = refunded(await stored(harness, application.id))
+        await harness.deliver(refund)
+        seen = await kit.get(headers, str(application.id))
+        assert seen["status"] == "withdrawn"
+        assert seen["refund"]["amount_fen"] == 38000
+
+    async def test_a_scheduled_candidate_withdraws_and_gives_up_the_seat(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        headers, _, application = await self.paid_application(kit, harness)
+        await harness.deliver(scheduled(application))
+        response = await kit.client.post(
+            f"{API}/applications/{application.id}/withdraw", headers=headers
+        )
+        assert response.status_code == 200, response.text
+        [event] = await harness.outbox(WITHDRAWN)
+        assert isinstance(event, ApplicationWithdrawn) and event.paid is True
+
+    async def test_the_plans_own_deadline_counts_not_the_registration_close(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        later = datetime.now(UTC) + timedelta(days=12)
+        headers, _, application = await self.paid_application(
+            kit, harness, withdrawal_closes_at=later
+        )
+        seen = await kit.get(headers, str(application.id))
+        assert datetime.fromisoformat(seen["withdrawal_closes_at"]) == later
+        response = await kit.client.post(
+            f"{API}/applications/{application.id}/withdraw", headers=headers
+        )
+        assert response.status_code == 200, response.text
+
+    async def test_after_the_deadline_is_refused_in_china_time_and_nothing_written(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        deadline = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+        headers, _, application = await self.paid_application(
+            kit, harness, withdrawal_closes_at=deadline
+        )
+        response = await kit.client.post(
+            f"{API}/applications/{application.id}/withdraw", headers=headers
+        )
+        body = assert_problem(response, 400, slug="rule-violation")
+        named = deadline.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+        expected = f"已过退考截止时间（{named}），缴费后不能再撤回报名"
+        assert body["detail"] == expected
+        assert body["errors"] == [{"field": "status", "message": expected, "code": "deadline"}]
+        assert (await stored(harness, application.id)).status == "paid"
+        assert await harness.outbox(WITHDRAWN) == []
+        assert (await history(harness, application.id))[-1] == "paid"
+
+    async def test_before_payment_the_deadline_does_not_apply(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        headers, plan, body = await kit.submitted_application()
+        await harness.deliver(
+            plan.model_copy(
+                update={
+                    "event_id": uuid4(),
+                    "occurred_at": datetime.now(UTC),
+                    "withdrawal_closes_at": datetime.now(UTC) - timedelta(days=1),
+                }
+            )
+        )
+        response = await kit.client.post(
+            f"{API}/applications/{body['id']}/withdraw", headers=headers
+        )
+        assert response.status_code == 200, response.text
+        [event] = await harness.outbox(WITHDRAWN)
+        assert isinstance(event, ApplicationWithdrawn) and event.paid is False
+
+    async def test_another_candidate_gets_404_and_nothing_changes(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        _, _, application = await self.paid_application(kit, harness)
+        response = await kit.client.post(
+            f"{API}/applications/{application.id}/withdraw", headers=kit.candidate()
+        )
+        body = assert_problem(response, 404, slug="not-found")
+        assert body["detail"] == "报名记录不存在"
+        assert (await stored(harness, application.id)).status == "paid"
+        assert await harness.outbox(WITHDRAWN) == []
+
+    async def test_staff_cannot_withdraw_for_the_candidate(self, kit: Kit, harness: ServiceHarness):
+        _, _, application = await self.paid_application(kit, harness)
+        response = await kit.client.post(
+            f"{API}/applications/{application.id}/withdraw",
+            headers=harness.headers(Role.ORG_ADMIN, org_id="ORG-DEMO"),
+        )
+        body = assert_problem(response, 403, slug="forbidden")
+        assert body["status"] == 403 and body["detail"]
+        assert (await stored(harness, application.id)).status == "paid"
+        assert await harness.outbox(WITHDRAWN) == []

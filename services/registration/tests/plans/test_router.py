@@ -25,6 +25,21 @@ class TestListOpenPlans:
         assert items[0]["conditions"][0]["required_materials"] == ["photo", "application_form"]
         assert items[0]["subjects"][1]["method"] == "practical"
 
+    async def test_shows_the_withdrawal_deadline_the_registration_close_by_default(self, kit: Kit):
+        later = datetime.now(UTC).replace(microsecond=0) + timedelta(days=8)
+        own = await kit.open_plan(withdrawal_closes_at=later)
+        default = await kit.open_plan()
+        items = {
+            i["plan_id"]: i
+            for i in (await kit.client.get(f"{API}/plans", headers=kit.candidate())).json()["items"]
+        }
+        shown = items[str(own.plan_id)]["withdrawal_closes_at"]
+        assert datetime.fromisoformat(shown) == later
+        assert (
+            items[str(default.plan_id)]["withdrawal_closes_at"]
+            == items[str(default.plan_id)]["registration_closes_at"]
+        )
+
     async def test_filters_by_occupation_and_level(self, kit: Kit):
         wanted = await kit.open_plan(occupation_code="4-01-05-03", level=2)
         await kit.open_plan(occupation_code="4-01-05-03", level=1)

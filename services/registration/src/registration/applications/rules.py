@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
-from skillcert.clock import china_today
+from skillcert.clock import china_today, format_china
 from skillcert.errors import FieldError
 
 if TYPE_CHECKING:
@@ -89,6 +89,10 @@ TRANSITIONS: Final[dict[tuple[ApplicationStatus, Action], ApplicationStatus]] = 
     (S.SUBMITTED, Action.WITHDRAW): S.WITHDRAWN,
     (S.REJECTED, Action.WITHDRAW): S.WITHDRAWN,
     (S.APPROVED, Action.WITHDRAW): S.WITHDRAWN,
+    # A paid candidate withdraws (退考) only until the plan's withdrawal deadline: the fee
+    # goes back and the seat, if one was allocated, is released (PAID_WITHDRAWAL).
+    (S.PAID, Action.WITHDRAW): S.WITHDRAWN,
+    (S.SCHEDULED, Action.WITHDRAW): S.WITHDRAWN,
     # Seed 004: approved and paid candidates who have not mailed the paper forms by the
     # deadline are treated as giving up (视为放弃考试资格).
     (S.APPROVED, Action.FORFEIT): S.FORFEITED,
@@ -119,6 +123,10 @@ EDITABLE: Final[frozenset[ApplicationStatus]] = frozenset({S.DRAFT, S.SUBMITTED,
 MAIL_IN_RECORDABLE: Final[frozenset[ApplicationStatus]] = frozenset(
     {S.SUBMITTED, S.REJECTED, S.APPROVED, S.PAID, S.SCHEDULED}
 )
+
+
+#: A withdrawal from these statuses gives back a paid fee, so it closes at the plan's deadline.
+PAID_WITHDRAWAL: Final[frozenset[ApplicationStatus]] = frozenset({S.PAID, S.SCHEDULED})
 
 
 def sources_of(action: Action) -> frozenset[ApplicationStatus]:
@@ -284,6 +292,14 @@ CERTIFICATE_NUMBER_RE: Final = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 #: Labour Law art. 15: no employment before 16, so no work history before then.
 MIN_WORKING_AGE: Final = 16
 MAX_WORK_PERIODS: Final = 20
+
+
+def withdrawal_problem(status: ApplicationStatus, deadline: datetime, now: datetime) -> str | None:
+    """Why a withdrawal is refused by the deadline, or None. Only a paid withdrawal has one:
+    before payment there is no fee to give back and no seat planned for."""
+    if status in PAID_WITHDRAWAL and now >= deadline:
+        return f"已过退考截止时间（{format_china(deadline)}），缴费后不能再撤回报名"
+    return None
 
 
 # --- step 3 work history (工作经历) ---------------------------------------------------------------

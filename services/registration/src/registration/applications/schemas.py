@@ -54,7 +54,7 @@ from registration.forms.rules import (
     POLITICAL_STATUSES,
     not_an_option,
 )
-from registration.plans.rules import mail_in_deadline, required_materials
+from registration.plans.rules import aware, mail_in_deadline, required_materials
 from skillcert.clock import china_today
 from skillcert.pii import mask_id_number, mask_phone
 
@@ -603,6 +603,8 @@ class ApplicationOut(BaseModel):
     id: UUID
     plan_id: UUID
     plan_title: str
+    # 退考截止时间: until then the candidate may withdraw after paying, with a refund.
+    withdrawal_closes_at: datetime
     org_id: str
     status: str
     status_label: str
@@ -715,6 +717,7 @@ def application_out(view: ApplicationView) -> ApplicationOut:
         id=a.id,
         plan_id=a.plan_id,
         plan_title=plan.title,
+        withdrawal_closes_at=aware(plan.withdrawal_closes_at),
         org_id=a.org_id,
         status=a.status,
         status_label=STATUS_LABELS[ApplicationStatus(a.status)],

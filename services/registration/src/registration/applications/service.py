@@ -19,6 +19,7 @@ from registration.applications.models import Application, StatusChange
 from registration.applications.repository import ApplicationRepository
 from registration.applications.rules import (
     EDITABLE,
+    PAID_WITHDRAWAL,
     Action,
     ApplicationStatus,
     can,
@@ -29,6 +30,7 @@ from registration.applications.rules import (
     steps_done,
     too_young,
     total_work_months,
+    withdrawal_problem,
 )
 from registration.applications.schemas import (
     BasicInfoIn,
@@ -43,6 +45,7 @@ from registration.documents.rules import kind_label
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
 from registration.plans.rules import (
+    aware,
     condition_codes,
     find_condition,
     required_materials,
@@ -505,13 +508,22 @@ class ApplicationService:
     async def withdraw(
         self, candidate_id: UUID, application_id: UUID, reason: str | None
     ) -> Application:
-        application = await self.repo.of_candidate(application_id, candidate_id, lock=True)
-        if application is None:
+        """Withdraw (撤回); after payment (退考) only until the plan's withdrawal deadline, and
+        then payment refunds the fee and exam-scheduling releases the seat."""
+        found = await self._with_plan(application_id, candidate_id)
+        if found is None:
             raise NotFound("报名记录不存在")
-        if application.status == ApplicationStatus.CANCELLED:
+        application, plan = found
+        status = ApplicationStatus(application.status)
+        if status is ApplicationStatus.CANCELLED:
             raise plan_cancelled("考试计划已取消，报名已终止，无需撤回")
-        if not can(ApplicationStatus(application.status), Action.WITHDRAW):
+        if not can(status, Action.WITHDRAW):
             raise Conflict("当前报名状态不能撤回")
+        problem = withdrawal_problem(status, aware(plan.withdrawal_closes_at), utcnow())
+        if problem is not None:
+            raise RuleViolation(
+                problem, errors=[FieldError(field="status", message=problem, code="deadline")]
+            )
         move(self.repo, application, Action.WITHDRAW, note=reason)
         await outbox.record(
             self.session,
@@ -520,6 +532,7 @@ class ApplicationService:
                 candidate_id=application.candidate_id,
                 plan_id=application.plan_id,
                 reason=reason,
+                paid=status in PAID_WITHDRAWAL,
             ),
         )
         await self.session.flush()
