@@ -11,7 +11,7 @@ from payment.orders.rules import OrderKind, OrderStatus, RefundReview, new_out_t
 from payment.plans.models import PlanFee
 from payment.refunds.rules import RefundState, RefundTrigger
 from skillcert.clock import utcnow
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.refunds.helpers import cancellation, order_of, refunds, withdrawal
 from tests.support import orders, paid_application, pay, payable, payable_in
 
@@ -80,9 +80,7 @@ class TestPlanCancelled:
         app = await payable(harness)
         await harness.deliver(cancellation(app.plan_id))
         response = await app.create_order()
-        assert response.status_code == 400
-        assert response.headers["content-type"].startswith("application/problem+json")
-        assert response.json()["detail"] == "该考试计划已取消，不能缴费"
+        assert_problem(response, 400, detail="该考试计划已取消，不能缴费")
         assert await orders(harness) == []
 
     async def test_cancellation_of_an_unknown_plan_changes_nothing(self, harness: ServiceHarness):

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from skillcert.auth import Role
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.conftest import API, Kit
 
 
@@ -70,17 +70,14 @@ class TestListOpenPlans:
         response = await harness.client.get(
             f"{API}/plans?level=9", headers=harness.headers(Role.CANDIDATE)
         )
-        assert response.status_code == 422
-        assert response.headers["content-type"].startswith("application/problem+json")
-        assert response.json()["errors"][0]["field"] == "query.level"
+        assert_problem(response, 422, "query.level")
 
     async def test_bad_cursor_is_422_with_field(self, harness: ServiceHarness):
         response = await harness.client.get(
             f"{API}/plans?cursor=eyJ4IjoxfQ", headers=harness.headers(Role.CANDIDATE)
         )
-        assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "cursor"
+        assert_problem(response, 422, "cursor")
 
     async def test_without_token_is_401(self, harness: ServiceHarness):
         response = await harness.client.get(f"{API}/plans")
-        assert response.status_code == 401
+        assert_problem(response, 401, slug="unauthorized")

@@ -7,13 +7,17 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum, StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
-from skillcert.clock import format_china
+from skillcert.clock import china_today, format_china
 from skillcert.errors import FieldError
+
+if TYPE_CHECKING:
+    from registration.applications.models import Application
+    from registration.plans.models import ExamPlan
 
 
 class ApplicationStatus(StrEnum):
@@ -399,3 +403,32 @@ def prior_level_problem(level: int, prior_level: int) -> str | None:
     if level <= prior_level:
         return None
     return f"原证书等级须为{prior_level}级及以上"
+
+
+# --- derived from an application (pure: the rows are read, never loaded) ------------------
+
+
+def steps_done(application: Application, plan: ExamPlan) -> dict[str, bool]:
+    return {
+        "basic_info": application.name is not None,
+        "identity": application.identity is not None,
+        "registration_info": application.id_number is not None,
+        "condition": application.condition_code is not None or not plan.conditions,
+    }
+
+
+def periods_of(work_history: list[dict[str, Any]]) -> list[Period]:
+    return [
+        Period(
+            date.fromisoformat(w["from_month"]),
+            date.fromisoformat(w["to_month"]) if w.get("to_month") else None,
+        )
+        for w in work_history
+    ]
+
+
+def total_work_months(application: Application, today: date | None = None) -> int | None:
+    """None when no history was given: "no months" and "not told" differ for review."""
+    if not application.work_history:
+        return None
+    return months_worked(periods_of(application.work_history), today or china_today())

@@ -22,13 +22,14 @@ from registration.applications.rules import (
     PAID_WITHDRAWAL,
     Action,
     ApplicationStatus,
-    Period,
     can,
     identity_conflicts,
-    months_worked,
     next_status,
+    periods_of,
     prior_level_problem,
+    steps_done,
     too_young,
+    total_work_months,
     withdrawal_problem,
 )
 from registration.applications.schemas import (
@@ -51,7 +52,7 @@ from registration.plans.rules import (
     window_open,
 )
 from skillcert import outbox
-from skillcert.clock import china_today, utcnow
+from skillcert.clock import utcnow
 from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
 from skillcert.events import (
     ApplicationResubmitted,
@@ -72,32 +73,6 @@ class ApplicationView:
     plan: ExamPlan
     documents: list[Document]
     history: list[StatusChange]
-
-
-def steps_done(application: Application, plan: ExamPlan) -> dict[str, bool]:
-    return {
-        "basic_info": application.name is not None,
-        "identity": application.identity is not None,
-        "registration_info": application.id_number is not None,
-        "condition": application.condition_code is not None or not plan.conditions,
-    }
-
-
-def periods_of(work_history: list[dict[str, Any]]) -> list[Period]:
-    return [
-        Period(
-            date.fromisoformat(w["from_month"]),
-            date.fromisoformat(w["to_month"]) if w.get("to_month") else None,
-        )
-        for w in work_history
-    ]
-
-
-def total_work_months(application: Application, today: date | None = None) -> int | None:
-    """None when no history was given: "no months" and "not told" differ for review."""
-    if not application.work_history:
-        return None
-    return months_worked(periods_of(application.work_history), today or china_today())
 
 
 def _required(field: str, message: str) -> FieldError:
