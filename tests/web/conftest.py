@@ -1,6 +1,6 @@
 """Browser tests of the web app: Debian's Chromium driven by Playwright (the Python package; its
 own browser downloads are never used), against the platform started as `make run` starts it —
-`python -m skillcert_embedded` on a free port with a fresh data folder — serving web/dist.
+`python -m skillcert_devtools.run` on a free port with a fresh data folder — serving web/dist.
 
 Every screen visited goes through `Screens.check`: a screenshot under var/web-screenshots/ (test
 artefacts, not committed) and an axe-core run that must find no serious or critical violation.
@@ -35,7 +35,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         [
             sys.executable,
             "-m",
-            "skillcert_embedded",
+            "skillcert_devtools.run",
             "--data-dir",
             str(data_dir),
             "--port",

@@ -300,8 +300,9 @@ def test_candidate_journey_in_the_browser(
     order = created.value.json()
     expect(page.locator("[data-test=qr]")).to_be_visible()
     candidate.shot("payment-qr")
+    # The payer scans the QR code: the dev profile's WeChat Pay simulator pays (ops only).
     paid = client.post(
-        "/api/v1/payment/simulator/simulator/scan-and-pay",
+        "/_dev/wechatpay/simulator/scan-and-pay",
         json={"out_trade_no": order["out_trade_no"]},
         headers=ops,
     )

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from registration.applications.jobs import forfeit_overdue
 from registration.applications.models import Application, StatusChange
-from registration.applications.rules import today_cn
+from skillcert.clock import china_today
 from skillcert.events import ApplicationForfeited
 from skillcert.testing import ServiceHarness
 from tests.applications.test_consumers import paid, stored
@@ -27,7 +27,7 @@ class TestForfeitJob:
         async with harness.ctx.sessionmaker() as session:
             row = await session.get(Application, received.id)
             assert row is not None
-            row.mail_in_received_on = today_cn()
+            row.mail_in_received_on = china_today()
             await session.commit()
         under_review = await application(harness, mail_plan, status="submitted")
         other_plan = await plan(harness, requires_mail_in=False)

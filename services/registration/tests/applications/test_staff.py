@@ -6,20 +6,14 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from registration.applications.models import Application
-from registration.applications.rules import today_cn
 from skillcert.auth import Role
+from skillcert.clock import china_today
 from skillcert.events import ExamPlanPublished
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.applications.test_consumers import stored
 from tests.conftest import API, BIRTH, Kit, plan_event, resident_id
 
 FORFEITED = "registration.application.forfeited.v1"
-
-
-def problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    return dict(response.json())
 
 
 async def plan(harness: ServiceHarness, **overrides: Any) -> ExamPlanPublished:
@@ -86,7 +80,7 @@ class TestRecordMailIn:
         self, kit: Kit, harness: ServiceHarness
     ):
         row = await application(harness, await plan(harness))
-        today = today_cn().isoformat()
+        today = china_today().isoformat()
         response = await log_mail(
             kit,
             reviewer(harness),
@@ -108,9 +102,9 @@ class TestRecordMailIn:
     ):
         row = await application(harness, await plan(harness))
         response = await log_mail(
-            kit, reviewer(harness, "ORG-OTHER"), row.id, {"received_on": today_cn().isoformat()}
+            kit, reviewer(harness, "ORG-OTHER"), row.id, {"received_on": china_today().isoformat()}
         )
-        problem(response, 404)
+        assert_problem(response, 404)
         assert await mail_in_of(harness, row.id) == (None, None)
 
     async def test_a_candidate_may_not(self, kit: Kit, harness: ServiceHarness):
@@ -119,23 +113,23 @@ class TestRecordMailIn:
             kit,
             harness.headers(Role.CANDIDATE, account_id=row.candidate_id),
             row.id,
-            {"received_on": today_cn().isoformat()},
+            {"received_on": china_today().isoformat()},
         )
-        problem(response, 403)
+        assert_problem(response, 403)
         assert await mail_in_of(harness, row.id) == (None, None)
 
     async def test_a_plan_without_mail_in_is_400(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness, requires_mail_in=False))
         response = await log_mail(
-            kit, reviewer(harness), row.id, {"received_on": today_cn().isoformat()}
+            kit, reviewer(harness), row.id, {"received_on": china_today().isoformat()}
         )
-        assert problem(response, 400)["detail"] == "该考试计划无需邮寄纸质材料"
+        assert assert_problem(response, 400)["detail"] == "该考试计划无需邮寄纸质材料"
         assert await mail_in_of(harness, row.id) == (None, None)
 
     async def test_bad_dates_and_tracking_number_are_422(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness))
-        tomorrow = (today_cn() + timedelta(days=1)).isoformat()
-        body = problem(
+        tomorrow = (china_today() + timedelta(days=1)).isoformat()
+        body = assert_problem(
             await log_mail(
                 kit,
                 reviewer(harness),
@@ -145,8 +139,10 @@ class TestRecordMailIn:
             422,
         )
         assert sorted(e["field"] for e in body["errors"]) == ["received_on", "tracking_number"]
-        before = (today_cn() - timedelta(days=10)).isoformat()
-        body = problem(await log_mail(kit, reviewer(harness), row.id, {"received_on": before}), 422)
+        before = (china_today() - timedelta(days=10)).isoformat()
+        body = assert_problem(
+            await log_mail(kit, reviewer(harness), row.id, {"received_on": before}), 422
+        )
         assert [(e["field"], e["message"]) for e in body["errors"]] == [
             ("received_on", "收件日期不能早于报名日期")
         ]
@@ -158,22 +154,22 @@ class TestRecordMailIn:
         # Blank form fields mean "not given" here as everywhere in the form; the pattern
         # applies only to a number that was given (it was applied to None: a 500).
         row = await application(harness, await plan(harness))
-        today = today_cn().isoformat()
+        today = china_today().isoformat()
         for given in (None, "", "   \t"):
             response = await log_mail(
                 kit, reviewer(harness), row.id, {"received_on": today, "tracking_number": given}
             )
             assert response.status_code == 200, (given, response.text)
             assert response.json()["mail_in"]["tracking_number"] is None
-            assert await mail_in_of(harness, row.id) == (today_cn(), None)
+            assert await mail_in_of(harness, row.id) == (china_today(), None)
 
     async def test_a_malformed_tracking_number_is_a_field_error(
         self, kit: Kit, harness: ServiceHarness
     ):
         row = await application(harness, await plan(harness))
-        today = today_cn().isoformat()
+        today = china_today().isoformat()
         for given in ("SF12", "SF 1234567890", "顺丰1234567890", "X" * 41):
-            body = problem(
+            body = assert_problem(
                 await log_mail(
                     kit, reviewer(harness), row.id, {"received_on": today, "tracking_number": given}
                 ),
@@ -192,9 +188,9 @@ class TestRecordMailIn:
     async def test_a_withdrawn_application_is_409(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness), status="withdrawn")
         response = await log_mail(
-            kit, reviewer(harness), row.id, {"received_on": today_cn().isoformat()}
+            kit, reviewer(harness), row.id, {"received_on": china_today().isoformat()}
         )
-        problem(response, 409)
+        assert_problem(response, 409)
         assert await mail_in_of(harness, row.id) == (None, None)
 
 
@@ -238,12 +234,12 @@ class TestStaffList:
         self, kit: Kit, harness: ServiceHarness
     ):
         url = f"{API}/staff/applications"
-        body = problem(
+        body = assert_problem(
             await kit.client.get(url, params={"status": "lost"}, headers=reviewer(harness)), 422
         )
         assert [e["field"] for e in body["errors"]] == ["query.status"]
-        problem(await kit.client.get(url, headers=kit.candidate()), 403)
-        problem(
+        assert_problem(await kit.client.get(url, headers=kit.candidate()), 403)
+        assert_problem(
             await kit.client.get(url, headers=harness.headers(Role.INSTITUTION_ADMIN, "INST")),
             403,
         )

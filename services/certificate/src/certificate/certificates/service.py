@@ -7,7 +7,7 @@ import asyncio
 import hmac
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +19,6 @@ from certificate.certificates.rules import (
     SIGN_ACTION,
     Action,
     Status,
-    china_date,
     format_number,
     mask_name,
     next_status,
@@ -47,6 +46,7 @@ from certificate.plans.models import PlanInfo
 from certificate.plans.repository import PlanRepository
 from certificate.stamps.service import StampService
 from skillcert.auth import Principal, Role
+from skillcert.clock import china_today, utcnow
 from skillcert.errors import AppError, Conflict, Forbidden, NotFound
 from skillcert.events import CertificateIssued, CertificateRevoked, ResultDetermined
 from skillcert.outbox import record
@@ -60,10 +60,6 @@ NOT_FOUND = "证书不存在"
 # One answer for a wrong number and a wrong ID number, so verification cannot be used to
 # find out whose ID number goes with a certificate number.
 NO_MATCH = "未查询到证书，请核对证书编号和证件号码"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -111,7 +107,7 @@ class CertificateService:
                 "institution_name": event.institution_name,
                 "status": Status.PENDING_HEAD_SIGNATURE,
                 "determined_at": event.determined_at,
-                "created_at": now(),
+                "created_at": utcnow(),
             }
         )
         if not inserted:
@@ -146,7 +142,7 @@ class CertificateService:
         cert = rec.certificate
         action = SIGN_ACTION[principal.role]
         target = self._transition(cert, action)
-        at = now()
+        at = utcnow()
         if action is Action.HEAD_SIGN:
             cert.head_signed_by = principal.account_id
             cert.head_signer_name = principal.name or None
@@ -181,7 +177,7 @@ class CertificateService:
     async def _issue(
         self, cert: Certificate, plan: PlanInfo, principal: Principal, at: datetime
     ) -> None:
-        issued_on = china_date(at)
+        issued_on = china_today(at)
         prefix = number_prefix(issued_on, plan.org_id, plan.level)
         number = format_number(prefix, await self.repo.next_sequence(prefix))
         identities = IdentityService(self.session, self.settings)
@@ -242,7 +238,7 @@ class CertificateService:
         cert.rejected_by = principal.account_id
         cert.rejected_by_role = principal.role.value
         cert.rejection_reason = reason
-        cert.rejected_at = now()
+        cert.rejected_at = utcnow()
         await self.session.flush()
         return rec
 
@@ -251,7 +247,7 @@ class CertificateService:
         rec = await self._visible(principal, certificate_id, for_update=True)
         cert = rec.certificate
         cert.status = self._transition(cert, Action.REVOKE)
-        at = now()
+        at = utcnow()
         cert.revoked_by = principal.account_id
         cert.revocation_reason = reason
         cert.revoked_at = at

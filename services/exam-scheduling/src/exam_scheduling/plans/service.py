@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +19,7 @@ from exam_scheduling.plans.rules import (
     owns,
     plan_problems,
     visible,
+    withdrawal_deadline,
 )
 from exam_scheduling.plans.schemas import (
     AttachSites,
@@ -34,13 +34,10 @@ from exam_scheduling.sites.models import Site
 from exam_scheduling.sites.repository import SiteRepository
 from skillcert import events
 from skillcert.auth import Principal
+from skillcert.clock import utcnow
 from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
 from skillcert.outbox import record
 from skillcert.paging import Slice
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class PlanService:
@@ -83,11 +80,12 @@ class PlanService:
             registration_closes_at=data.registration_closes_at,
             exam_starts_at=data.exam_starts_at,
             exam_ends_at=data.exam_ends_at,
+            withdrawal_closes_at=withdrawal_deadline(data),
             fee_fen=data.fee_fen,
             requires_mail_in=data.requires_mail_in,
             conditions=await self._conditions(data),
             status=PlanStatus.DRAFT,
-            created_at=now(),
+            created_at=utcnow(),
             subjects=[
                 PlanSubject(
                     code=s.code,
@@ -153,7 +151,7 @@ class PlanService:
         if status is None:
             raise Conflict("考试计划已发布，不能重复发布")
         plan.status = status
-        plan.published_at = now()
+        plan.published_at = utcnow()
         await self.session.flush()
         await record(self.session, published_event(plan))
         return await self._out(plan)
@@ -170,7 +168,7 @@ class PlanService:
             if plan.status == PlanStatus.CANCELLED:
                 raise Conflict("考试计划已取消")
             raise Conflict("考试计划尚未发布，不能取消")
-        at = now()
+        at = utcnow()
         if not cancellable_in_time(plan.exam_starts_at, at):
             raise RuleViolation("考试已开始，不能取消考试计划")
         plan.status = status
@@ -233,6 +231,7 @@ def plan_out(plan: ExamPlan, sites: list[tuple[PlanSite, Site]]) -> PlanOut:
         registration_closes_at=plan.registration_closes_at,
         exam_starts_at=plan.exam_starts_at,
         exam_ends_at=plan.exam_ends_at,
+        withdrawal_closes_at=plan.withdrawal_closes_at,
         fee_fen=plan.fee_fen,
         requires_mail_in=plan.requires_mail_in,
         status=plan.status,
@@ -270,6 +269,7 @@ def published_event(plan: ExamPlan) -> events.ExamPlanPublished:
         registration_closes_at=plan.registration_closes_at,
         exam_starts_at=plan.exam_starts_at,
         exam_ends_at=plan.exam_ends_at,
+        withdrawal_closes_at=plan.withdrawal_closes_at,
         fee_fen=plan.fee_fen,
         requires_mail_in=plan.requires_mail_in,
         subjects=[

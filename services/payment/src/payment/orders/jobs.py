@@ -10,8 +10,9 @@ from datetime import datetime
 
 from payment.config import PaymentSettings
 from payment.orders.repository import OrderRepository
-from payment.orders.service import CheckOutcome, OrderService, now
+from payment.orders.service import CheckOutcome, OrderService
 from payment.wechat import wechatpay_of
+from skillcert.clock import utcnow
 from skillcert.db import transaction
 from skillcert.service import ServiceContext
 
@@ -52,5 +53,5 @@ async def expiry_loop(ctx: ServiceContext) -> None:
     settings = ctx.settings
     assert isinstance(settings, PaymentSettings)
     while True:
-        await check_due_orders(ctx, now())
+        await check_due_orders(ctx, utcnow())
         await asyncio.sleep(settings.expiry_interval_s)

@@ -8,11 +8,11 @@ from fastapi import Depends, Request, Response
 from payment.config import PaymentSettings
 from payment.orders import qr
 from payment.orders.models import Order
-from payment.orders.rules import OrderStatus, is_payable
 from payment.orders.schemas import CreateOrder, OrderOut
-from payment.orders.service import OrderService, now
+from payment.orders.service import OrderService
 from payment.wechat import wechatpay_of
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
+from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
 from skillcert.service import ServiceContext
@@ -34,25 +34,7 @@ Service = Annotated[OrderService, Depends(_service)]
 
 
 def _out(order: Order) -> OrderOut:
-    payable = order.code_url is not None and is_payable(order.status, order.expires_at, now())
-    base = f"{PREFIX}/orders/{order.id}"
-    return OrderOut(
-        order_id=order.id,
-        application_id=order.application_id,
-        plan_id=order.plan_id,
-        out_trade_no=order.out_trade_no,
-        description=order.description,
-        amount_fen=order.amount_fen,
-        currency="CNY",
-        status=OrderStatus(order.status),
-        code_url=order.code_url if payable else None,
-        qr_svg=qr.svg(order.code_url) if payable and order.code_url else None,
-        qr_svg_url=f"{base}/qr.svg",
-        qr_png_url=f"{base}/qr.png",
-        created_at=order.created_at,
-        expires_at=order.expires_at,
-        paid_at=order.paid_at,
-    )
+    return OrderOut.from_model(order, utcnow(), f"{PREFIX}/orders/{order.id}")
 
 
 @router.post(
@@ -69,7 +51,7 @@ async def create_order(
     201 with a new order; 200 with the same order while the application's order is still
     payable (one QR code at a time); 409 once paid. Idempotency-Key is honoured.
     """
-    result = await service.create(principal, body.application_id, now())
+    result = await service.create(principal, body.application_id, utcnow())
     if not result.created:
         response.status_code = 200
     return _out(result.order)
@@ -89,7 +71,7 @@ async def get_order(order_id: UUID, principal: CurrentPrincipal, service: Servic
     responses={200: {"content": {"image/svg+xml": {}}}, **problem_responses(401, 404, 409)},
 )
 async def order_qr_svg(order_id: UUID, principal: CurrentPrincipal, service: Service) -> Response:
-    order = await service.payable_own(principal, order_id, now())
+    order = await service.payable_own(principal, order_id, utcnow())
     assert order.code_url is not None
     return Response(qr.svg(order.code_url), media_type="image/svg+xml")
 
@@ -100,6 +82,6 @@ async def order_qr_svg(order_id: UUID, principal: CurrentPrincipal, service: Ser
     responses={200: {"content": {"image/png": {}}}, **problem_responses(401, 404, 409)},
 )
 async def order_qr_png(order_id: UUID, principal: CurrentPrincipal, service: Service) -> Response:
-    order = await service.payable_own(principal, order_id, now())
+    order = await service.payable_own(principal, order_id, utcnow())
     assert order.code_url is not None
     return Response(qr.png(order.code_url), media_type="image/png")

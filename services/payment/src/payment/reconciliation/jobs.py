@@ -14,8 +14,8 @@ from payment.reconciliation.repository import ReconciliationRepository
 from payment.reconciliation.rules import RunStatus, RunTrigger, next_run_at, yesterday
 from payment.reconciliation.service import ReconciliationService
 from payment.wechat import wechatpay_of
+from skillcert.clock import utcnow
 from skillcert.db import transaction
-from skillcert.events import utcnow
 from skillcert.service import ServiceContext
 
 log = logging.getLogger("payment.reconciliation.jobs")

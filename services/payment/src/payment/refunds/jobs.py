@@ -15,8 +15,8 @@ from payment.refunds.repository import RefundRepository
 from payment.refunds.rules import RefundState
 from payment.refunds.service import Backoff, RefundService
 from payment.wechat import wechatpay_of
+from skillcert.clock import utcnow
 from skillcert.db import transaction
-from skillcert.events import utcnow
 from skillcert.service import ServiceContext
 
 log = logging.getLogger("payment.refunds.jobs")

@@ -3,16 +3,12 @@ row in the status history."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from registration.applications.models import Application, StatusChange
 from registration.applications.repository import ApplicationRepository
 from registration.applications.rules import Action, ApplicationStatus, next_status
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
+from skillcert.clock import utcnow
 
 
 def move(
@@ -26,7 +22,7 @@ def move(
     target = next_status(current, action)
     add_history(repo, application, current, target, note, reasons)
     application.status = target
-    application.updated_at = now()
+    application.updated_at = utcnow()
 
 
 def add_history(
@@ -45,6 +41,6 @@ def add_history(
             revision=application.revision,
             note=note,
             reasons=reasons or [],
-            at=now(),
+            at=utcnow(),
         )
     )

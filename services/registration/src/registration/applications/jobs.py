@@ -9,12 +9,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration.applications.history import move, now
+from registration.applications.history import move
 from registration.applications.models import Application
 from registration.applications.repository import ApplicationRepository
 from registration.applications.rules import Action
 from registration.config import RegistrationSettings
 from skillcert import outbox
+from skillcert.clock import utcnow
 from skillcert.db import transaction
 from skillcert.events import ApplicationForfeited
 from skillcert.service import ServiceContext
@@ -64,5 +65,5 @@ async def forfeit_loop(ctx: ServiceContext) -> None:
     settings = ctx.settings
     assert isinstance(settings, RegistrationSettings)
     while True:
-        await forfeit_overdue(ctx, now())
+        await forfeit_overdue(ctx, utcnow())
         await asyncio.sleep(settings.forfeit_interval_s)

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration.applications.history import move, now
+from registration.applications.history import move
 from registration.applications.models import Application
 from registration.applications.repository import ApplicationRepository
 from registration.applications.rules import (
@@ -23,6 +23,7 @@ from registration.applications.rules import (
     fit_of,
     yuan,
 )
+from skillcert.clock import utcnow
 from skillcert.events import ApplicationRejected, CertificateRevoked, OrderRefunded
 
 log = logging.getLogger("registration.applications")
@@ -120,7 +121,7 @@ class Reactions:
         application.refund_order_id = event.order_id
         application.refunded_fen = event.amount_fen
         application.refunded_at = event.refunded_at
-        application.updated_at = now()
+        application.updated_at = utcnow()
         if fit is EventFit.APPLY:
             move(self.repo, application, Action.REFUND, note=f"已退费 {yuan(event.amount_fen)} 元")
         else:

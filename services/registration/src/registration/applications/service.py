@@ -14,21 +14,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from registration.applications.history import add_history, move, now
+from registration.applications.history import add_history, move
 from registration.applications.models import Application, StatusChange
 from registration.applications.repository import ApplicationRepository
 from registration.applications.rules import (
     EDITABLE,
+    PAID_WITHDRAWAL,
     Action,
     ApplicationStatus,
-    Period,
     can,
     identity_conflicts,
-    months_worked,
     next_status,
+    periods_of,
     prior_level_problem,
-    today_cn,
+    steps_done,
     too_young,
+    total_work_months,
+    withdrawal_problem,
 )
 from registration.applications.schemas import (
     BasicInfoIn,
@@ -43,12 +45,14 @@ from registration.documents.rules import kind_label
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
 from registration.plans.rules import (
+    aware,
     condition_codes,
     find_condition,
     required_materials,
     window_open,
 )
 from skillcert import outbox
+from skillcert.clock import utcnow
 from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
 from skillcert.events import (
     ApplicationResubmitted,
@@ -69,32 +73,6 @@ class ApplicationView:
     plan: ExamPlan
     documents: list[Document]
     history: list[StatusChange]
-
-
-def steps_done(application: Application, plan: ExamPlan) -> dict[str, bool]:
-    return {
-        "basic_info": application.name is not None,
-        "identity": application.identity is not None,
-        "registration_info": application.id_number is not None,
-        "condition": application.condition_code is not None or not plan.conditions,
-    }
-
-
-def periods_of(work_history: list[dict[str, Any]]) -> list[Period]:
-    return [
-        Period(
-            date.fromisoformat(w["from_month"]),
-            date.fromisoformat(w["to_month"]) if w.get("to_month") else None,
-        )
-        for w in work_history
-    ]
-
-
-def total_work_months(application: Application, today: date | None = None) -> int | None:
-    """None when no history was given: "no months" and "not told" differ for review."""
-    if not application.work_history:
-        return None
-    return months_worked(periods_of(application.work_history), today or today_cn())
 
 
 def _required(field: str, message: str) -> FieldError:
@@ -132,13 +110,13 @@ async def load_editable(
         raise plan_cancelled("考试计划已取消，报名已终止，不能修改")
     if application.status not in EDITABLE:
         raise Conflict("当前报名状态不允许修改")
-    if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
+    if not window_open(plan.registration_opens_at, plan.registration_closes_at, utcnow()):
         raise RuleViolation("不在报名时间内，不能修改报名信息")
     return application, plan
 
 
 def mark_edited(application: Application) -> None:
-    application.updated_at = now()
+    application.updated_at = utcnow()
     if application.status != ApplicationStatus.DRAFT:
         # Review keeps judging the submitted revision until the candidate submits again.
         application.edited_since_submit = True
@@ -201,11 +179,11 @@ class ApplicationService:
                 message,
                 errors=[FieldError(field="plan_id", message=message, code="plan_cancelled")],
             )
-        if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
+        if not window_open(plan.registration_opens_at, plan.registration_closes_at, utcnow()):
             raise RuleViolation("该考试计划不在报名时间内")
         if await self.repo.active(candidate_id, plan_id) is not None:
             raise Conflict("您已报名该考试计划，请勿重复报名")
-        at = now()
+        at = utcnow()
         application = Application(
             id=uuid4(),
             candidate_id=candidate_id,
@@ -397,7 +375,7 @@ class ApplicationService:
             raise Conflict("当前报名状态不能提交")
         if status is ApplicationStatus.SUBMITTED and not application.edited_since_submit:
             raise Conflict("报名已提交审核，未修改内容无需重复提交")
-        if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
+        if not window_open(plan.registration_opens_at, plan.registration_closes_at, utcnow()):
             raise RuleViolation("不在报名时间内，不能提交报名")
         accepted = await self.documents.accepted(application.id)
         problems = self._incomplete(application, plan, {d.kind for d in accepted})
@@ -405,7 +383,7 @@ class ApplicationService:
             raise RuleViolation("报名信息不完整，请补全后再提交", errors=problems)
 
         first = application.revision == 0
-        at = now()
+        at = utcnow()
         target = next_status(status, Action.SUBMIT)
         changes: dict[str, Any] = {
             "revision": application.revision + 1,
@@ -530,13 +508,22 @@ class ApplicationService:
     async def withdraw(
         self, candidate_id: UUID, application_id: UUID, reason: str | None
     ) -> Application:
-        application = await self.repo.of_candidate(application_id, candidate_id, lock=True)
-        if application is None:
+        """Withdraw (撤回); after payment (退考) only until the plan's withdrawal deadline, and
+        then payment refunds the fee and exam-scheduling releases the seat."""
+        found = await self._with_plan(application_id, candidate_id)
+        if found is None:
             raise NotFound("报名记录不存在")
-        if application.status == ApplicationStatus.CANCELLED:
+        application, plan = found
+        status = ApplicationStatus(application.status)
+        if status is ApplicationStatus.CANCELLED:
             raise plan_cancelled("考试计划已取消，报名已终止，无需撤回")
-        if not can(ApplicationStatus(application.status), Action.WITHDRAW):
+        if not can(status, Action.WITHDRAW):
             raise Conflict("当前报名状态不能撤回")
+        problem = withdrawal_problem(status, aware(plan.withdrawal_closes_at), utcnow())
+        if problem is not None:
+            raise RuleViolation(
+                problem, errors=[FieldError(field="status", message=problem, code="deadline")]
+            )
         move(self.repo, application, Action.WITHDRAW, note=reason)
         await outbox.record(
             self.session,
@@ -545,6 +532,7 @@ class ApplicationService:
                 candidate_id=application.candidate_id,
                 plan_id=application.plan_id,
                 reason=reason,
+                paid=status in PAID_WITHDRAWAL,
             ),
         )
         await self.session.flush()

@@ -7,16 +7,16 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration.applications.history import now
 from registration.applications.models import Application
 from registration.applications.repository import ApplicationRepository
-from registration.applications.rules import MAIL_IN_RECORDABLE, ApplicationStatus, today_cn
+from registration.applications.rules import MAIL_IN_RECORDABLE, ApplicationStatus
 from registration.applications.schemas import MailInIn
 from registration.applications.service import ApplicationView, view_of
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
 from registration.plans.rules import aware
 from skillcert.auth import Principal
+from skillcert.clock import china_today, utcnow
 from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
 from skillcert.paging import Slice
 
@@ -46,7 +46,7 @@ class StaffService:
             raise RuleViolation("该考试计划无需邮寄纸质材料")
         if ApplicationStatus(application.status) not in MAIL_IN_RECORDABLE:
             raise Conflict("当前报名状态不能登记邮寄材料")
-        if data.received_on < today_cn(aware(application.created_at)):
+        if data.received_on < china_today(aware(application.created_at)):
             message = "收件日期不能早于报名日期"
             raise InvalidInput(
                 message, errors=[FieldError(field="received_on", message=message, code="range")]
@@ -54,8 +54,8 @@ class StaffService:
         application.mail_in_received_on = data.received_on
         application.mail_in_tracking_number = data.tracking_number
         application.mail_in_recorded_by = staff.account_id
-        application.mail_in_recorded_at = now()
-        application.updated_at = now()
+        application.mail_in_recorded_at = utcnow()
+        application.updated_at = utcnow()
         await self.session.flush()
         return application
 

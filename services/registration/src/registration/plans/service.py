@@ -3,13 +3,12 @@ candidates choosing what to apply for."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
 from registration.plans.rules import aware
+from skillcert.clock import utcnow
 from skillcert.events import ExamPlanCancelled, ExamPlanPublished
 from skillcert.paging import Slice
 
@@ -33,6 +32,7 @@ class PlanService:
             "registration_closes_at": event.registration_closes_at,
             "exam_starts_at": event.exam_starts_at,
             "exam_ends_at": event.exam_ends_at,
+            "withdrawal_closes_at": event.withdrawal_deadline,
             "fee_fen": event.fee_fen,
             "requires_mail_in": event.requires_mail_in,
             "subjects": [s.model_dump(mode="json") for s in event.subjects],
@@ -64,4 +64,4 @@ class PlanService:
         cursor: str | None,
         limit: int,
     ) -> Slice[ExamPlan]:
-        return await self.repo.open_page(datetime.now(UTC), occupation_code, level, cursor, limit)
+        return await self.repo.open_page(utcnow(), occupation_code, level, cursor, limit)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -45,6 +45,7 @@ from review.config import ReviewSettings
 from review.plans.models import ReviewPlan
 from review.plans.repository import PlanRepository
 from skillcert.auth import Principal
+from skillcert.clock import china_today, utcnow
 from skillcert.errors import Conflict, NotFound
 from skillcert.events import (
     ApplicationApproved,
@@ -82,10 +83,6 @@ _SNAPSHOT_FIELDS = {
     "total_work_months",
     "institution_id",
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _conditions(plan: ReviewPlan | None) -> list[PlanCondition] | None:
@@ -214,7 +211,7 @@ class CaseService:
                 total_work_months=event.total_work_months,
             ),
             _facts(plan),
-            today=event.submitted_at.astimezone(rules.CHINA_TZ).date(),
+            today=china_today(event.submitted_at),
         )
         failed = [f.code.value for f in findings if f.outcome == rules.CheckOutcome.FAILED]
         await self.repo.record_revision(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -40,6 +40,7 @@ from scoring.scores.schemas import (
 )
 from scoring.scores.xlsx import parse_score_workbook
 from skillcert.auth import Principal
+from skillcert.clock import format_china, utcnow
 from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
 from skillcert.events import ResultDetermined
 from skillcert.outbox import record
@@ -49,10 +50,6 @@ from skillcert.pii import mask_id_number
 log = logging.getLogger("scoring")
 
 SUBJECT_PATH_FIELD = "path.subject_code"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def result_kind(result: CertificateResult | None) -> ResultKind | None:
@@ -100,7 +97,7 @@ class ScoringService:
     ) -> ImportSummary:
         """All or nothing: one bad row and no score of the batch is written."""
         await self._plan_of(principal, plan_id)
-        at = now()
+        at = utcnow()
         sheet = await self._sheet_for(plan_id, SheetAction.IMPORT, at)
         subject, subject_error = self._subject(
             await self.plans.subjects(plan_id), subject_code, SUBJECT_PATH_FIELD
@@ -206,7 +203,7 @@ class ScoringService:
         self, principal: Principal, plan_id: UUID, ends_at: datetime
     ) -> ScoreSheetOut:
         plan = await self._plan_of(principal, plan_id)
-        at = now()
+        at = utcnow()
         sheet = await self._sheet_for(plan_id, SheetAction.START_PUBLICITY, at)
         if ends_at.tzinfo is None:
             message = "时间应包含时区，例如 2026-03-01T18:00:00+08:00"
@@ -225,7 +222,7 @@ class ScoringService:
     async def correct(self, principal: Principal, plan_id: UUID, body: CorrectionIn) -> ScoreChange:
         """A correction (成绩更正), allowed until the lock; old, new, who, when and why are kept."""
         await self._plan_of(principal, plan_id)
-        at = now()
+        at = utcnow()
         sheet = await self._sheet_for(plan_id, SheetAction.CORRECT, at)
         subject, subject_error = self._subject(
             await self.plans.subjects(plan_id), body.subject_code, "subject_code"
@@ -290,13 +287,13 @@ class ScoringService:
     async def lock(self, principal: Principal, plan_id: UUID) -> LockSummary:
         """Permanent lock (永久锁定): determines and announces each rostered candidate's result."""
         await self._plan_of(principal, plan_id)
-        at = now()
+        at = utcnow()
         sheet = await self._sheet_for(plan_id, SheetAction.LOCK, at)
         if sheet.status == SheetStatus.PUBLICITY and not publicity_over(
             sheet.publicity_ends_at, at
         ):
             assert sheet.publicity_ends_at is not None
-            until = sheet.publicity_ends_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            until = format_china(sheet.publicity_ends_at)
             raise RuleViolation(f"成绩公示期至 {until}，公示期结束后才能锁定")
         rules = [(s.code, s.pass_score) for s in await self.plans.subjects(plan_id)]
         entries = await self.roster.of_plan(plan_id)
