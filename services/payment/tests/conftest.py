@@ -4,7 +4,7 @@ import pytest
 
 from payment.config import PaymentSettings
 from payment.main import build_spec
-from payment.wechat import WeChatPay, wechatpay_of
+from payment.wechat import WeChatPay
 from skillcert.testing import ServiceHarness
 
 
@@ -38,4 +38,5 @@ async def clean(harness: ServiceHarness) -> AsyncIterator[None]:
 
 @pytest.fixture
 def channel(harness: ServiceHarness) -> WeChatPay:
-    return wechatpay_of(harness.ctx)
+    channel: WeChatPay = harness.ctx.resources.wechatpay
+    return channel

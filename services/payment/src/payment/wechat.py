@@ -21,9 +21,7 @@ from payment.provider import (
     load_private_key,
     load_public_key,
 )
-from skillcert.service import ServiceContext
 
-EXTRAS_KEY = "payment.wechatpay"
 SIMULATOR_BASE_URL = "http://wechatpay.simulator"
 
 
@@ -135,8 +133,3 @@ def build_wechatpay(settings: PaymentSettings) -> WeChatPay:
         host=host,
         http_clients=[http, callback_http],
     )
-
-
-def wechatpay_of(ctx: ServiceContext) -> WeChatPay:
-    channel: WeChatPay = ctx.extras[EXTRAS_KEY]
-    return channel

@@ -227,7 +227,7 @@ class TestForfeitJob:
 
     async def test_batches_until_none_is_left(self, harness: ServiceHarness):
         settings = harness.ctx.settings
-        batch = settings.forfeit_batch  # type: ignore[attr-defined]
+        batch = settings.forfeit_batch
         settings.forfeit_batch = 2  # type: ignore[attr-defined]
         try:
             mail_plan = await plan(harness)

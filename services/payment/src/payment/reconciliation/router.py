@@ -5,12 +5,12 @@ from uuid import UUID
 
 from fastapi import Depends, Query, Request
 
+from payment.context import context
 from payment.reconciliation.models import ReconciliationRun
 from payment.reconciliation.repository import ReconciliationRepository
 from payment.reconciliation.rules import RunStatus, RunTrigger, bill_date_problem
 from payment.reconciliation.schemas import FindingOut, RunDetail, RunOut, RunReconciliation
 from payment.reconciliation.service import ReconciliationService
-from payment.wechat import wechatpay_of
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import FieldError, InvalidInput, NotFound, problem_responses
 from skillcert.events import utcnow
@@ -94,6 +94,6 @@ async def run_reconciliation(
     problem = bill_date_problem(body.bill_date, at)
     if problem is not None:
         raise InvalidInput(problem, errors=[FieldError(field="bill_date", message=problem)])
-    service = ReconciliationService(session, wechatpay_of(request.app.state.ctx))
+    service = ReconciliationService(session, context(request).resources.wechatpay)
     run = await service.run(body.bill_date, RunTrigger.MANUAL, at, principal.account_id)
     return await _detail(session, run)

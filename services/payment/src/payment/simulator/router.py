@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
-from payment.wechat import EXTRAS_KEY, WeChatPay
+from payment.context import Context
 
 PREFIX = "/api/v1/payment/simulator"
 
@@ -18,8 +18,9 @@ class SimulatorMount:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         app = scope["app"]
-        channel: WeChatPay | None = app.state.ctx.extras.get(EXTRAS_KEY)
-        if channel is None or channel.simulator_app is None:
+        ctx: Context = app.state.ctx
+        channel = ctx.resources.wechatpay
+        if channel.simulator_app is None:
             response = JSONResponse(
                 {"title": "资源不存在", "status": 404},
                 status_code=404,

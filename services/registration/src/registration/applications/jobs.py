@@ -3,25 +3,23 @@ without them when the deadline has passed, are forfeited (seed 004)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
 
 from registration.applications.service import ApplicationService, now
-from registration.config import RegistrationSettings
+from registration.context import Context
 from skillcert.db import transaction
-from skillcert.service import ServiceContext
+from skillcert.jobs import PeriodicJob
 
 log = logging.getLogger("registration.applications.jobs")
 
 
-async def forfeit_overdue(ctx: ServiceContext, at: datetime) -> int:
+async def forfeit_overdue(ctx: Context, at: datetime) -> int:
     """One pass, a batch per transaction until none is left; returns how many were forfeited.
     Rows are claimed with SKIP LOCKED, so replicas running the job never forfeit one twice."""
     settings = ctx.settings
-    assert isinstance(settings, RegistrationSettings)
-    total = 0
-    while True:
+    total, batch_was_full = 0, True
+    while batch_was_full:
         async with transaction(ctx.sessionmaker) as session:
             done = await ApplicationService(session, settings).forfeit_overdue(
                 at, settings.forfeit_batch
@@ -29,13 +27,14 @@ async def forfeit_overdue(ctx: ServiceContext, at: datetime) -> int:
         total += len(done)
         for application in done:
             log.info("application %s forfeited: paper forms not received", application.id)
-        if len(done) < settings.forfeit_batch:
-            return total
+        batch_was_full = len(done) == settings.forfeit_batch
+    return total
 
 
-async def forfeit_loop(ctx: ServiceContext) -> None:
-    settings = ctx.settings
-    assert isinstance(settings, RegistrationSettings)
-    while True:
-        await forfeit_overdue(ctx, now())
-        await asyncio.sleep(settings.forfeit_interval_s)
+async def _forfeit_now(ctx: Context) -> int:
+    return await forfeit_overdue(ctx, now())
+
+
+FORFEIT_JOB = PeriodicJob[Context](
+    "forfeit-overdue", _forfeit_now, wait=lambda ctx: ctx.settings.forfeit_interval_s
+)

@@ -40,6 +40,7 @@ from registration.applications.service import (
     total_work_months,
 )
 from registration.config import RegistrationSettings
+from registration.context import context
 from registration.divisions.rules import label
 from registration.documents.rules import DocumentStatus
 from registration.plans.models import ExamPlan
@@ -56,9 +57,7 @@ Staff = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.ORG_ADMIN
 
 
 async def _settings(request: Request) -> RegistrationSettings:
-    settings = request.app.state.ctx.settings
-    assert isinstance(settings, RegistrationSettings)
-    return settings
+    return context(request).settings
 
 
 Settings = Annotated[RegistrationSettings, Depends(_settings)]
