@@ -3,7 +3,7 @@ SHELL := /bin/bash
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: install test run stack bench lint migration clean
+.PHONY: install web test run stack bench lint migration clean
 
 $(UV):
 	python3 -m venv .tools
@@ -15,10 +15,14 @@ install: $(UV)
 test: install
 	PATH="$(dir $(abspath $(UV))):$$PATH" deploy/dev/test.sh
 
-run: install
+# The web app is built when web/dist is missing or older than its sources.
+web:
+	web/scripts/build.sh
+
+run: install web
 	$(UV) run --frozen python -m skillcert_embedded
 
-stack: install
+stack: install web
 	$(UV) run --frozen python deploy/dev/stack.py
 
 bench: install
@@ -32,4 +36,4 @@ migration: install
 	$(UV) run --frozen python deploy/dev/new_migration.py $(SERVICE) "$(MSG)"
 
 clean:
-	rm -rf var .tools
+	rm -rf var .tools web/dist web/node_modules

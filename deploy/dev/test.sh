@@ -33,6 +33,13 @@ for service in services/*/; do
 done
 step "journey" uv run --frozen pytest tests/journey -q -p no:cacheprovider
 
+# The web app: the committed API types match the API, types check, components, the build.
+step "web: npm ci" bash -c "cd web && npm ci --no-audit --no-fund --loglevel=error"
+step "web: api types" web/scripts/gen_api.sh --check
+step "web: vue-tsc" bash -c "cd web && npx vue-tsc --noEmit"
+step "web: vitest" bash -c "cd web && npx vitest run"
+step "web: build" web/scripts/build.sh --force
+
 if ((${#failed[@]})); then
   echo "FAILED steps: ${failed[*]}"
   exit 1

@@ -185,25 +185,3 @@ class TestOutboxToInbox:
         await clean.publish(event)
         await eventually(lambda: seen(clean, str(event.account_id)))
         assert FAILURES["flaky-once"] == 0
-
-
-class TestKeysetCursor:
-    def test_round_trip(self):
-        from datetime import UTC, datetime
-
-        from skillcert.http import decode_keyset, encode_cursor
-
-        at, id_ = datetime(2026, 11, 23, 8, 0, tzinfo=UTC), uuid4()
-        assert decode_keyset(encode_cursor({"s": at.isoformat(), "i": str(id_)}), "s") == (at, id_)
-        assert decode_keyset(None) is None
-
-    def test_a_cursor_of_the_wrong_shape_is_a_field_error_not_a_crash(self):
-        import pytest
-
-        from skillcert.errors import InvalidInput
-        from skillcert.http import decode_keyset, encode_cursor
-
-        for cursor in ("not-base64!", encode_cursor({"i": "x"}), encode_cursor({"c": "1", "i": 1})):
-            with pytest.raises(InvalidInput) as caught:
-                decode_keyset(cursor)
-            assert [e.field for e in caught.value.errors] == ["cursor"]

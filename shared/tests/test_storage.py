@@ -10,8 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from skillcert.errors import install_error_handlers
-from skillcert.storage import LocalObjectStore, S3ObjectStore, local_objects_router
+from skillcert.storage import LocalObjectStore, S3ObjectStore, local_objects_app
 from skillcert.testing import S3_ACCESS_KEY, S3_BUCKET, S3_ENDPOINT, S3_SECRET_KEY, unique
 
 
@@ -65,8 +64,7 @@ class TestLocalStore:
     def local(self, tmp_path: Path) -> tuple[LocalObjectStore, httpx.AsyncClient]:
         store = LocalObjectStore(tmp_path, "http://testserver/_objects", secrets.token_bytes(16))
         app = FastAPI()
-        install_error_handlers(app)
-        app.include_router(local_objects_router(store))
+        app.mount("/_objects", local_objects_app(store))
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
         return store, client
 
@@ -115,13 +113,12 @@ class TestPostPolicy:
     async def test_local_store_enforces_the_same(self, tmp_path: Path):
         store = LocalObjectStore(tmp_path, "http://testserver/_objects", secrets.token_bytes(16))
         app = FastAPI()
-        install_error_handlers(app)
-        app.include_router(local_objects_router(store))
+        app.mount("/_objects", local_objects_app(store))
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://t"
         ) as client:
             upload = await store.presign_upload("p/photo.jpg", "image/jpeg", max_bytes=100)
-            assert (await post_form(client, upload, b"x" * 101, "image/jpeg")).status_code == 413
+            assert (await post_form(client, upload, b"x" * 101, "image/jpeg")).status_code == 400
             assert (await post_form(client, upload, b"x" * 10, "text/html")).status_code == 403
             assert await store.stat("p/photo.jpg") is None
             assert (await post_form(client, upload, b"x" * 50, "image/jpeg")).status_code == 204

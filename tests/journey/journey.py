@@ -19,6 +19,16 @@ from skillcert_embedded.demo import STAFF, create_open_plan, login
 
 T = TypeVar("T")
 
+CONSUMING_SERVICES = (
+    "registration",
+    "review",
+    "exam-scheduling",
+    "payment",
+    "scoring",
+    "certificate",
+    "notification",
+)
+
 #: 广西南宁市兴宁区 (GB/T 2260)
 NANNING_ADDRESS = {
     "province": "450000",
@@ -171,6 +181,8 @@ class Journey:
     state: dict[str, Any] = field(default_factory=dict)
     #: called between steps, e.g. to stop and start the broker in the middle of the journey
     between: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
+    #: the bus was made for this journey alone: it must end with no dead letter anywhere
+    fresh_bus: bool = False
 
     async def _hook(self, name: str) -> None:
         if name in self.between:
@@ -391,7 +403,15 @@ class Journey:
             return tickets[0] if tickets else None
 
         found = await eventually(ticket, "admission ticket allocated", timeout_s=60)
-        assert found["seat_number"] == 1 or found["seat_number"] >= 1
+        # The journey's plan is its own, on a fresh site whose first room is 第一考场, and this
+        # candidate is the only one in it: the first seat of the first room, and the ticket
+        # number ends with site 001, room 01, seat 001.
+        assert (found["plan_id"], found["room_name"], found["seat_number"]) == (
+            self.state["plan_id"],
+            "第一考场",
+            1,
+        ), found
+        assert found["ticket_number"].endswith("00101001"), found
         self.state["ticket_number"] = found["ticket_number"]
         await self.wait_status("scheduled")
 
@@ -487,6 +507,19 @@ class Journey:
 
         return await eventually(inbox, "an inbox message for every step")
 
+    async def ops_reads_dead_letters(self) -> None:
+        """Ops reads every consuming service's dead letters through the gateway."""
+        for service in CONSUMING_SERVICES:
+            listed = ok(
+                await self.client.get(
+                    f"/api/v1/{service}/ops/dead-letters", headers=self.headers["ops"]
+                ),
+                200,
+            )
+            assert listed["service"] == service
+            if self.fresh_bus:
+                assert listed["items"] == [], (service, listed["items"])
+
     async def run(self) -> None:
         await self.staff()
         await self.organisation_opens_a_plan()
@@ -501,3 +534,4 @@ class Journey:
         await self.both_sign()
         await self.anyone_verifies()
         await self.candidate_was_told_each_step()
+        await self.ops_reads_dead_letters()

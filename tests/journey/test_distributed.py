@@ -102,3 +102,4 @@ async def test_journey_across_processes_survives_a_broker_restart(stack: Stack):
         paths = openapi.json()["paths"]
         assert "/api/v1/registration/applications" in paths
         assert "/api/v1/certificate/verify" in paths
+        assert "/api/v1/notification/ops/dead-letters/replay" in paths

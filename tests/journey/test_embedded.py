@@ -37,7 +37,7 @@ async def test_journey_in_embedded_mode(tmp_path: Path):
             assert not task.done(), "embedded server failed to start"
             await asyncio.sleep(0.05)
         async with httpx.AsyncClient(base_url=config.base_url, timeout=30) as client:
-            journey = Journey(client, config.demo_password or "")
+            journey = Journey(client, config.demo_password or "", fresh_bus=True)
             await journey.run()
         assert (config.data_dir / "bus.db").exists()
     finally:

@@ -6,16 +6,14 @@ business payload. `parse_event` is the one place bodies are turned back into typ
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal, TypeAlias
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from skillcert.clock import utcnow
 
 
 class Event(BaseModel):

@@ -1,20 +1,17 @@
 """HTTP plumbing every service shares: the transaction-owning route class (with Idempotency-Key
-support), correlation ids, cursor pagination and health endpoints."""
+support), correlation ids and health endpoints. Cursor pagination is `skillcert.paging`."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import uuid
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -22,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skillcert import context
-from skillcert.errors import AppError, FieldError, InvalidInput
+from skillcert.errors import AppError, InvalidInput
 from skillcert.messaging import idempotency_table
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -196,51 +193,6 @@ class CorrelationIdMiddleware:
             await self.app(scope, receive, send_with_header)
         finally:
             context.correlation_id.reset(token)
-
-
-# --- cursor pagination ------------------------------------------------------------------------
-
-T = TypeVar("T")
-
-
-class Page(BaseModel, Generic[T]):
-    """A page of a list; pass `next_cursor` back as `cursor` for the next page."""
-
-    items: list[T]
-    next_cursor: str | None = None
-
-
-def encode_cursor(values: dict[str, Any]) -> str:
-    raw = json.dumps(values, default=str, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _bad_cursor() -> InvalidInput:
-    return InvalidInput("分页游标无效", errors=[FieldError(field="cursor", message="分页游标无效")])
-
-
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
-    if not cursor:
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, json.JSONDecodeError) as exc:
-        raise _bad_cursor() from exc
-    if not isinstance(value, dict):
-        raise _bad_cursor()
-    return value
-
-
-def decode_keyset(cursor: str | None, time_key: str = "c") -> tuple[datetime, uuid.UUID] | None:
-    """The (timestamp, id) position of a keyset cursor written as `{time_key: iso, "i": id}`."""
-    raw = decode_cursor(cursor)
-    if raw is None:
-        return None
-    try:
-        return datetime.fromisoformat(raw[time_key]), uuid.UUID(raw["i"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise _bad_cursor() from exc
 
 
 # --- health -----------------------------------------------------------------------------------

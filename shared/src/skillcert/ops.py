@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import json
 import sys
 from collections.abc import Sequence
 
 from skillcert.bus.base import MessageBus
+from skillcert.deadletters import DeadLetterOut
 from skillcert.migrations import upgrade
-from skillcert.pii import scrub
 from skillcert.service import build_bus
 from skillcert.settings import ServiceSettings
 
@@ -34,19 +33,7 @@ async def _with_bus(action: str, service: str, ids: Sequence[str] | None, limit:
     try:
         if action == "list":
             for letter in await bus.dead_letters(service, limit):
-                print(
-                    json.dumps(
-                        {
-                            "message_id": letter.message_id,
-                            "type": letter.routing_key,
-                            "attempts": letter.attempts,
-                            "error": scrub(letter.error),
-                            "dead_at": letter.dead_at.isoformat() if letter.dead_at else None,
-                            "body": scrub(letter.body.decode(errors="replace")),
-                        },
-                        ensure_ascii=False,
-                    )
-                )
+                print(DeadLetterOut.of(letter).model_dump_json())
             return 0
         replayed = await bus.replay_dead_letters(service, ids)
         print(f"replayed {replayed} message(s) to {service}")

@@ -24,6 +24,7 @@ from skillcert.bus.base import MessageBus, RetryPolicy
 from skillcert.bus.embedded import EmbeddedBus
 from skillcert.bus.rabbit import RabbitBus
 from skillcert.db import create_engine, create_sessionmaker
+from skillcert.deadletters import dead_letters_router
 from skillcert.errors import install_error_handlers
 from skillcert.events import Event
 from skillcert.http import CorrelationIdMiddleware, health_router
@@ -273,6 +274,9 @@ def create_service_app(spec: ServiceSpec[S, R], shared: SharedInfra | None = Non
     install_error_handlers(app)
     app.add_middleware(CorrelationIdMiddleware)
     app.include_router(health_router())
+    if spec.handlers:
+        # Only a consuming service has a queue, and so dead letters, of its own.
+        app.include_router(dead_letters_router(spec.name))
     for router in spec.routers:
         app.include_router(router)
     instrument_app(app, settings.otlp_endpoint)

@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Annotated, Protocol
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import FastAPI, Header, Query, Request, Response
+from fastapi.telemetry import TelemetryConfig
 from minio import Minio
 from minio.datatypes import PostPolicy
 from minio.error import S3Error
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from skillcert.errors import AppError, Forbidden, NotFound
+from skillcert.errors import AppError, Forbidden, NotFound, install_error_handlers
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,7 @@ class S3ObjectStore:
 
 class LocalObjectStore:
     """Files on disk for embedded mode. Presigned URLs carry an HMAC of (method, key, expiry);
-    `local_objects_router` serves them and refuses forged or expired links as S3 does."""
+    `local_objects_app` serves them and refuses forged or expired links as S3 does."""
 
     def __init__(
         self, root: str | Path, base_url: str, secret: bytes, max_upload_bytes: int = 20_000_000
@@ -233,9 +235,9 @@ class LocalObjectStore:
     ) -> None:
         expected = self.sign(method, key, expires_at, content_type)
         if not hmac.compare_digest(expected, signature):
-            raise Forbidden("签名无效")
+            raise SignatureDoesNotMatch("签名与请求不符（链接被改动，或内容类型与申请时不同）")
         if expires_at < time.time():
-            raise Forbidden("链接已过期")
+            raise RequestExpired("链接已过期（Request has expired），请重新申请链接")
 
     async def ensure_bucket(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -307,52 +309,133 @@ class LocalObjectStore:
         return self.root.is_dir()
 
 
-def local_objects_router(store: LocalObjectStore, prefix: str = "/_objects") -> APIRouter:
-    router = APIRouter(prefix=prefix, include_in_schema=False)
+class EntityTooLarge(AppError):
+    """An upload over the size limit (S3: 400 EntityTooLarge)."""
 
-    @router.put("/{key:path}")
+    status_code = 400
+    slug = "entity-too-large"
+    title = "文件过大"
+
+
+class SignatureDoesNotMatch(AppError):
+    """A link or form whose signature does not cover this request (S3: 403
+    SignatureDoesNotMatch): forged, altered, or used with another content type."""
+
+    status_code = 403
+    slug = "signature-does-not-match"
+    title = "签名无效"
+
+
+class RequestExpired(AppError):
+    """A genuine link used after its expiry (S3: 403 AccessDenied, "Request has expired")."""
+
+    status_code = 403
+    slug = "request-expired"
+    title = "链接已过期"
+
+
+class AccessDenied(AppError):
+    """A request without a signature (S3: 403 AccessDenied)."""
+
+    status_code = 403
+    slug = "access-denied"
+    title = "拒绝访问"
+
+
+class MalformedPostRequest(AppError):
+    """An upload form without a field it needs or without the file (S3: 400
+    MalformedPOSTRequest / InvalidArgument)."""
+
+    status_code = 400
+    slug = "malformed-post-request"
+    title = "上传表单不完整"
+
+
+class MethodNotAllowed(AppError):
+    """A method an object URL does not take (S3: 405 MethodNotAllowed)."""
+
+    status_code = 405
+    slug = "method-not-allowed"
+    title = "不支持的请求方法"
+
+
+_OBJECT_METHODS = "GET, PUT, POST"
+_FORM_FIELDS = ("Content-Type", "max_bytes", "expires", "signature")
+
+
+def _signed(expires: int | None, signature: str | None) -> tuple[int, str]:
+    if expires is None or not signature:
+        raise AccessDenied("链接缺少签名或有效期")
+    return expires, signature
+
+
+def local_objects_app(store: LocalObjectStore, telemetry: TelemetryConfig | None = None) -> FastAPI:
+    """The local store's stand-in for an S3 server, mounted at `/_objects` in embedded mode.
+
+    It answers where S3 would with the same statuses and a reason, in problem+json like the
+    rest of the API (the `type` names the S3 error code): 400 entity-too-large, 403
+    signature-does-not-match, request-expired or access-denied, 400 malformed-post-request,
+    405 method-not-allowed (with `Allow`), 404 not-found. A sub-application, so it has its
+    own error handlers and its unknown paths are its own 404s.
+    """
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, telemetry=telemetry)
+    install_error_handlers(app)
+
+    @app.put("/{key:path}")
     async def upload(
         key: str,
         request: Request,
-        expires: Annotated[int, Query()],
-        signature: Annotated[str, Query()],
+        expires: Annotated[int | None, Query()] = None,
+        signature: Annotated[str | None, Query()] = None,
         content_type: Annotated[str, Header()] = "",
     ) -> Response:
-        store.check("PUT", key, expires, signature, content_type)
+        store.check("PUT", key, *_signed(expires, signature), content_type)
         data = bytearray()
         async for chunk in request.stream():
             data.extend(chunk)
             if len(data) > store.max_upload_bytes:
-                raise TooLarge("文件过大")
+                raise EntityTooLarge(f"文件不能超过 {store.max_upload_bytes} 字节")
         await store.put(key, bytes(data), content_type)
         return Response(status_code=200)
 
-    @router.post("/{key:path}", status_code=204)
+    @app.post("/{key:path}", status_code=204)
     async def upload_form(key: str, request: Request) -> Response:
         # Same contract as an S3 POST policy: size and type are the server's to enforce.
-        form = await request.form(max_part_size=store.max_upload_bytes)
         try:
-            content_type = str(form["Content-Type"])
+            form = await request.form(max_part_size=store.max_upload_bytes)
+        except StarletteHTTPException as exc:
+            # Starlette's multipart parser: a part over the limit, or no multipart body.
+            if "maximum size" in str(exc.detail):
+                raise EntityTooLarge(f"文件不能超过 {store.max_upload_bytes} 字节") from exc
+            raise MalformedPostRequest(str(exc.detail)) from exc
+        missing = [name for name in (*_FORM_FIELDS, "file") if name not in form]
+        if missing:
+            raise MalformedPostRequest(f"上传表单缺少字段：{'、'.join(missing)}")
+        try:
             max_bytes = int(str(form["max_bytes"]))
             expires = int(str(form["expires"]))
-            signature = str(form["signature"])
-            upload = form["file"]
-        except (KeyError, ValueError) as exc:
-            raise Forbidden("表单字段不完整") from exc
-        store.check("POST", key, expires, signature, f"{content_type}|{max_bytes}")
+        except ValueError as exc:
+            raise MalformedPostRequest("上传表单字段格式不正确：max_bytes、expires") from exc
+        content_type = str(form["Content-Type"])
+        store.check("POST", key, expires, str(form["signature"]), f"{content_type}|{max_bytes}")
+        upload = form["file"]
         if isinstance(upload, str):
-            raise Forbidden("缺少文件")
+            raise MalformedPostRequest("上传表单的 file 字段应为文件")
         data = await upload.read()
-        if not 1 <= len(data) <= max_bytes:
-            raise TooLarge(f"文件大小应在 1 到 {max_bytes} 字节之间")
+        if len(data) > max_bytes:
+            raise EntityTooLarge(f"文件不能超过 {max_bytes} 字节")
+        if not data:
+            raise MalformedPostRequest("文件为空")
         await store.put(key, data, content_type)
         return Response(status_code=204)
 
-    @router.get("/{key:path}")
+    @app.get("/{key:path}")
     async def download(
-        key: str, expires: Annotated[int, Query()], signature: Annotated[str, Query()]
+        key: str,
+        expires: Annotated[int | None, Query()] = None,
+        signature: Annotated[str | None, Query()] = None,
     ) -> Response:
-        store.check("GET", key, expires, signature)
+        store.check("GET", key, *_signed(expires, signature))
         info = await store.stat(key)
         if info is None:
             raise NotFound("文件不存在")
@@ -360,4 +443,8 @@ def local_objects_router(store: LocalObjectStore, prefix: str = "/_objects") -> 
             await store.get(key), media_type=info.content_type or "application/octet-stream"
         )
 
-    return router
+    @app.api_route("/{key:path}", methods=["HEAD", "DELETE", "PATCH", "OPTIONS"])
+    async def other_method(key: str) -> Response:
+        raise MethodNotAllowed(headers={"Allow": _OBJECT_METHODS})
+
+    return app

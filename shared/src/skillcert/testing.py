@@ -213,3 +213,52 @@ class ServiceHarness:
         async with self.ctx.sessionmaker() as session:
             rows = (await session.execute(query)).scalars().all()
         return [parse_event(p) for p in rows]
+
+
+# --- problem+json -------------------------------------------------------------------------
+
+PROBLEM_TYPE_PREFIX = "https://skillcert.example/problems/"
+
+
+def _chinese(text: object) -> bool:
+    return isinstance(text, str) and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def assert_problem(
+    response: httpx.Response,
+    status: int,
+    *fields: str,
+    slug: str | None = None,
+    title: str | None = None,
+    detail: str | None = None,
+    messages: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Assert that `response` is our problem+json answer with `status`, and return its body.
+
+    Always checked: the content type, `status` in the body, a `type` of ours, a Chinese
+    title, and every field error with a field and a Chinese message (people read these).
+    `fields`: the exact fields named in `errors` (any order; repeats count once); none given,
+    the errors are not compared. `slug`: the end of `type` (`not-found`, `forbidden`, ...).
+    `title`/`detail`: exact. `messages`: field → exact message, for the fields listed.
+    """
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json", response.headers
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status, body
+    assert str(body["type"]).startswith(PROBLEM_TYPE_PREFIX), body
+    if slug is not None:
+        assert body["type"] == PROBLEM_TYPE_PREFIX + slug, body
+    assert _chinese(body["title"]), body
+    if title is not None:
+        assert body["title"] == title, body
+    if detail is not None:
+        assert body.get("detail") == detail, body
+    errors = body.get("errors", [])
+    for error in errors:
+        assert error["field"], body
+        assert _chinese(error["message"]), body
+    if fields:
+        assert {e["field"] for e in errors} == set(fields), body
+    for field, message in (messages or {}).items():
+        assert message in [e["message"] for e in errors if e["field"] == field], body
+    return body

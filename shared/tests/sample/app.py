@@ -19,6 +19,7 @@ from skillcert.events import AccountRegistered, Event
 from skillcert.http import DbSession, service_router
 from skillcert.inbox import EventHandler
 from skillcert.outbox import record
+from skillcert.paging import Keyset, Page
 from skillcert.service import ServiceSpec
 from skillcert.settings import ServiceSettings
 
@@ -68,6 +69,17 @@ async def create_widget(body: WidgetCreate, session: DbSession, _: Staff) -> Wid
         AccountRegistered(account_id=widget.id, phone=None, name=widget.name, role="candidate"),
     )
     return WidgetOut(id=widget.id, name=widget.name)
+
+
+BY_NAME = Keyset(Widget.name, Widget.id)
+
+
+@router.get("/widgets")
+async def list_widgets(
+    session: DbSession, cursor: str | None = None, limit: int = 20
+) -> Page[WidgetOut]:
+    rows = await BY_NAME.fetch(session, select(Widget), cursor, limit)
+    return rows.page(lambda w: WidgetOut(id=w.id, name=w.name))
 
 
 @router.get("/widgets/count")

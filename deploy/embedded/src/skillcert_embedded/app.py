@@ -19,7 +19,7 @@ from skillcert.auth import SigningKey, TokenVerifier, jwks_static
 from skillcert.bus.base import RetryPolicy
 from skillcert.bus.embedded import EmbeddedBus
 from skillcert.service import NO_NATIVE_TELEMETRY, SharedInfra
-from skillcert.storage import LocalObjectStore, local_objects_router
+from skillcert.storage import LocalObjectStore, local_objects_app
 
 #: service name → (python module, env prefix)
 SERVICES: dict[str, tuple[str, str]] = {
@@ -135,9 +135,10 @@ def create_embedded_app(config: EmbeddedConfig | None = None) -> FastAPI:
         openapi_url=None,
         telemetry=NO_NATIVE_TELEMETRY,
     )
-    app.include_router(local_objects_router(storage))
+    app.mount("/_objects", local_objects_app(storage, telemetry=NO_NATIVE_TELEMETRY))
     app.mount("/", gateway)
     app.state.bus = bus
+    app.state.storage = storage
     app.state.service_apps = service_apps
     app.state.gateway = gateway
     return app

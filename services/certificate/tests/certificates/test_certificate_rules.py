@@ -8,7 +8,6 @@ from certificate.certificates.rules import (
     TRANSITIONS,
     Action,
     Status,
-    china_date,
     format_number,
     mask_name,
     next_status,
@@ -16,6 +15,7 @@ from certificate.certificates.rules import (
     org_code,
     refusal,
 )
+from skillcert.clock import china_today
 
 
 class TestTransitions:
@@ -53,7 +53,7 @@ class TestNumbering:
         assert org_code("示例") == "ORG"
 
     def test_the_year_is_the_beijing_year(self):
-        assert china_date(datetime(2025, 12, 31, 17, 0, tzinfo=UTC)) == date(2026, 1, 1)
+        assert china_today(datetime(2025, 12, 31, 17, 0, tzinfo=UTC)) == date(2026, 1, 1)
 
 
 class TestMaskName:

@@ -8,7 +8,8 @@ import pytest
 from exam_scheduling.plans.models import ExamPlan, PlanSite, PlanSubject
 from skillcert.auth import Role
 from skillcert.events import ExamPlanPublished
-from skillcert.testing import ServiceHarness
+from skillcert.paging import encode_cursor
+from skillcert.testing import ServiceHarness, assert_problem
 
 from ..factories import (
     API,
@@ -272,6 +273,19 @@ class TestListPlans:
         ).json()
         assert [p["id"] for p in first["items"] + second["items"]] == ids[::-1]
         assert second["next_cursor"] is None
+
+    @pytest.mark.parametrize("raw", [{"x": 1}, {"c": "yesterday", "i": "x"}])
+    async def test_a_cursor_this_list_did_not_make_is_a_field_error(
+        self, harness: ServiceHarness, raw: dict[str, Any]
+    ):
+        response = await harness.client.get(
+            f"{API}/plans",
+            params={"cursor": encode_cursor(raw)},
+            headers=harness.headers(Role.CANDIDATE),
+        )
+        assert_problem(
+            response, 422, "cursor", messages={"cursor": "分页游标无效，请不带游标从第一页重新查询"}
+        )
 
     async def test_organisation_sees_its_drafts_others_do_not(self, harness: ServiceHarness):
         await create_plan(harness)

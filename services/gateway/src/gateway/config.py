@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -79,6 +81,10 @@ class GatewaySettings(ServiceSettings):
     upstreams: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_UPSTREAMS))
     upstream_timeout_s: float = 30.0
     openapi_cache_s: float = 30.0
+
+    # --- web app ----------------------------------------------------------------------------
+    # The built web app; the default is the repository's web/dist (the image puts it there).
+    web_dir: Path = Field(default_factory=lambda: Path(__file__).resolve().parents[4] / "web/dist")
 
     @model_validator(mode="after")
     def _gateway_secrets_required_in_prod(self) -> GatewaySettings:

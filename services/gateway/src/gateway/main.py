@@ -1,5 +1,5 @@
 """The gateway: accounts, login, SMS codes, JWT issuing (JWKS), routing to the services, rate
-limits, the merged OpenAPI document and the start page."""
+limits, the merged OpenAPI document and the web app."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from gateway.routing.router import proxy_router
 from gateway.routing.router import router as routing_router
 from gateway.routing.upstreams import Upstreams
 from gateway.subscriptions import HANDLERS
+from gateway.web.router import router as web_router
 from skillcert.auth import SigningKey, TokenIssuer, TokenVerifier, jwks_static
 from skillcert.db import transaction
 from skillcert.service import Lifespan, ServiceSpec, SharedInfra, create_service_app
@@ -110,8 +111,9 @@ def build_spec(
         settings=settings or GatewaySettings(),
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        # The catch-all proxy goes last so the gateway's own routes match first.
-        routers=[accounts_router, jwks_router, routing_router, proxy_router],
+        # The catch-alls go last so the gateway's own routes match first: the proxy for
+        # /api/v1/<service>/…, then the web app for everything else.
+        routers=[accounts_router, jwks_router, routing_router, proxy_router, web_router],
         handlers=HANDLERS,
         lifespan=_lifespan(upstream_transports),
     )

@@ -1,4 +1,4 @@
-"""GET /api/v1/openapi.json (merged), GET /docs and GET /."""
+"""GET /api/v1/openapi.json (merged) and GET /docs."""
 
 from skillcert.testing import ServiceHarness
 from tests.helpers import client
@@ -35,9 +35,3 @@ class TestPages:
         response = await client(harness).get("/docs")
         assert response.status_code == 200
         assert "/api/v1/openapi.json" in response.text
-
-    async def test_start_page_links_to_docs(self, harness: ServiceHarness):
-        response = await client(harness).get("/")
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/html")
-        assert 'href="/docs"' in response.text

@@ -12,6 +12,7 @@ from skillcert.events import (
     AccountRegistered,
     ApplicationApproved,
     ApplicationRejected,
+    CandidateScheduled,
     ExamPlanPublished,
     RejectionReason,
     SmsCodeIssued,
@@ -74,6 +75,49 @@ class TestSmsCodeIssued:
         sms = await eventually(sent)
         assert "482913" in sms.body
         assert "5分钟" in sms.body
+
+
+class TestCandidateScheduled:
+    async def test_the_candidate_reads_the_exam_time_in_china_time(self, harness: ServiceHarness):
+        account_id = uuid4()
+        await harness.deliver(
+            AccountRegistered(
+                account_id=account_id, phone="13912345678", name="李四", role="candidate"
+            )
+        )
+        scheduled = CandidateScheduled(
+            application_id=uuid4(),
+            candidate_id=account_id,
+            plan_id=uuid4(),
+            candidate_name="李四",
+            id_number="110101199003074514",
+            ticket_number="T2099000001",
+            institution_id="INST-DEMO",
+            institution_name="示例职业技术学院",
+            site_name="第一考点",
+            room_name="101",
+            seat_number=7,
+            # 01:30 UTC is 09:30 in China: the server's own zone (UTC) would say 01:30.
+            exam_starts_at=datetime(2099, 3, 1, 1, 30, tzinfo=UTC),
+        )
+        await harness.deliver(scheduled)
+        async with harness.ctx.sessionmaker() as session:
+            inbox = (
+                await session.execute(
+                    select(InboxMessage.body).where(
+                        InboxMessage.source_event_id == scheduled.event_id
+                    )
+                )
+            ).scalar_one()
+            sms = (
+                await session.execute(
+                    select(SmsDelivery.body).where(
+                        SmsDelivery.template_code == "candidate_scheduled"
+                    )
+                )
+            ).scalar_one()
+        assert "考试时间 2099-03-01 09:30。" in inbox
+        assert "考试时间2099-03-01 09:30，" in sms
 
 
 class TestApplicationApproved:
@@ -198,7 +242,7 @@ class TestInboxRouter:
         assert response.json()["errors"][0]["field"] == "cursor"
 
     async def test_cursor_without_position_is_422_not_500(self, harness: ServiceHarness):
-        from skillcert.http import encode_cursor
+        from skillcert.paging import encode_cursor
 
         response = await harness.client.get(
             "/api/v1/notification/inbox",

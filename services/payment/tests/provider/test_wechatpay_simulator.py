@@ -13,7 +13,6 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from payment.provider import (
-    BEIJING,
     BadSignatureError,
     DeliveryPolicy,
     DevKeySet,
@@ -35,6 +34,7 @@ from payment.provider import (
     deliver_notification,
     platform_signature_headers,
 )
+from skillcert.clock import china_now
 
 SIM = "http://wechatpay.simulator"
 MERCHANT = "http://merchant.test"
@@ -179,7 +179,7 @@ async def scan(http: httpx.AsyncClient, **body: object) -> httpx.Response:
 
 
 async def test_create_and_query_order(client: WeChatPayClient) -> None:
-    expire = datetime.now(BEIJING) + timedelta(minutes=30)
+    expire = china_now() + timedelta(minutes=30)
     code_url = await place_order(client, "SKC_0001", time_expire=expire, attach="exam=42")
     assert code_url.startswith("weixin://wxpay/bizpayurl?pr=")
     order = await client.query_order("SKC_0001")
@@ -230,8 +230,8 @@ async def test_expired_order_cannot_be_paid(
     client: WeChatPayClient, http: httpx.AsyncClient, state: SimulatorState
 ) -> None:
     # The simulator clamps time_expire to >= 1 minute after ordering, as documented.
-    await place_order(client, "SKC_0004", time_expire=datetime.now(BEIJING))
-    state.clock = lambda: datetime.now(BEIJING) + timedelta(minutes=2)
+    await place_order(client, "SKC_0004", time_expire=china_now())
+    state.clock = lambda: china_now() + timedelta(minutes=2)
     response = await scan(http, out_trade_no="SKC_0004")
     assert response.status_code == 400 and response.json()["code"] == "ORDER_EXPIRED"
 
@@ -406,7 +406,7 @@ async def test_stale_callback_is_rejected_by_receiver(
 ) -> None:
     await place_order(client, "SKC_0025")
     # A provider clock 6 minutes behind produces callbacks outside the 5-minute window.
-    state.clock = lambda: datetime.now(BEIJING) - timedelta(minutes=6)
+    state.clock = lambda: china_now() - timedelta(minutes=6)
     _, result = await state.scan_and_pay(out_trade_no="SKC_0025")
     assert not result.delivered
     assert inbox.rejections == ["timestamp_skew"] * 3 and inbox.transactions == []
@@ -626,7 +626,7 @@ async def test_trade_bill_download(
     refund = await client.refund(
         out_trade_no="SKC_0040", out_refund_no="RF_0040", refund_fen=2345, total_fen=12345
     )
-    today = datetime.now(BEIJING).date()
+    today = china_now().date()
 
     text = await client.download_trade_bill(today)
 
@@ -683,7 +683,7 @@ async def test_corrupted_bill_is_detected(keys: DevKeySet, state: SimulatorState
         await place_order(client, "SKC_0042")
         await state.scan_and_pay(out_trade_no="SKC_0042")
         with pytest.raises(ProviderError) as caught:
-            await client.download_trade_bill(datetime.now(BEIJING).date())
+            await client.download_trade_bill(china_now().date())
     assert caught.value.code == "BILL_HASH_MISMATCH"
 
 
@@ -717,7 +717,7 @@ async def test_gzip_bill_hash_covers_uncompressed_text(
 ) -> None:
     await place_order(client, "SKC_0043")
     await state.scan_and_pay(out_trade_no="SKC_0043")
-    today = datetime.now(BEIJING).date().isoformat()
+    today = china_now().date().isoformat()
     token, digest = state.issue_bill(today, "ALL", "GZIP")
     text = gzip.decompress(state.bill_file(token))
     assert hashlib.sha1(text).hexdigest() == digest

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from payment.orders.rules import OrderStatus
-from payment.provider import BEIJING
 from payment.reconciliation.jobs import reconcile_day
 from payment.reconciliation.models import ReconciliationRun
 from payment.reconciliation.rules import yesterday
 from payment.wechat import WeChatPay
 from skillcert.auth import Role
-from skillcert.events import OrderPaid, utcnow
+from skillcert.clock import CHINA, utcnow
+from skillcert.events import OrderPaid
 from skillcert.testing import ServiceHarness
 from tests.orders.test_webhook import notification, post, transaction
 from tests.support import FEE_FEN, RECONCILIATIONS, orders, payable
@@ -29,7 +29,7 @@ def bill_day() -> date:
 
 
 def noon(day: date) -> datetime:
-    return datetime.combine(day, time(12), BEIJING)
+    return datetime.combine(day, time(12), CHINA)
 
 
 async def ordered(harness: ServiceHarness) -> dict[str, Any]:
@@ -182,7 +182,7 @@ class TestReconcile:
 
 class TestBadInput:
     async def test_today_is_422_and_nothing_written(self, harness: ServiceHarness):
-        today = utcnow().astimezone(BEIJING).date()
+        today = utcnow().astimezone(CHINA).date()
         assert_problem(await run(harness, today), 422, "bill_date")
         assert await runs_count(harness) == 0
 

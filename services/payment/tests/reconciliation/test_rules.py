@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from payment.provider import BEIJING
 from payment.reconciliation.rules import (
     BillFormatError,
     FindingKind,
@@ -18,6 +17,7 @@ from payment.reconciliation.rules import (
     yesterday,
     yuan_to_fen,
 )
+from skillcert.clock import CHINA
 
 HEADER = (
     "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,"
@@ -51,7 +51,7 @@ class TestParse:
         parsed = parse_trade_bill(bill(line("SC1"), line("SC2", state="REFUND", total="0.00")))
         first, second = parsed.lines
         assert (first.out_trade_no, first.total_fen, first.trade_state) == ("SC1", 12000, "SUCCESS")
-        assert first.trade_time == datetime(2026, 5, 1, 10, tzinfo=BEIJING)
+        assert first.trade_time == datetime(2026, 5, 1, 10, tzinfo=CHINA)
         assert first.mchid == "1900000109"
         assert first.transaction_id == "4200000000000000000000000001"
         assert (second.out_trade_no, second.trade_state) == ("SC2", "REFUND")
@@ -102,9 +102,9 @@ class TestCompare:
 class TestSchedule:
     def test_next_run_is_today_before_the_time_and_tomorrow_after(self):
         at = datetime(2026, 5, 1, 1, 0, tzinfo=UTC)  # 09:00 in Beijing
-        assert next_run_at(at, time(10, 30)) == datetime(2026, 5, 1, 10, 30, tzinfo=BEIJING)
+        assert next_run_at(at, time(10, 30)) == datetime(2026, 5, 1, 10, 30, tzinfo=CHINA)
         later = datetime(2026, 5, 1, 3, 0, tzinfo=UTC)  # 11:00 in Beijing
-        assert next_run_at(later, time(10, 30)) == datetime(2026, 5, 2, 10, 30, tzinfo=BEIJING)
+        assert next_run_at(later, time(10, 30)) == datetime(2026, 5, 2, 10, 30, tzinfo=CHINA)
 
     def test_yesterday_is_the_beijing_calendar_day(self):
         # 2026-05-01 23:30 UTC is already 2 May in Beijing.

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from payment.orders.models import Order
 from payment.refunds.jobs import query_awaiting_refunds, submit_due_refunds
 from payment.refunds.models import Refund
-from skillcert.events import ApplicationWithdrawn, ExamPlanCancelled, utcnow
+from skillcert.clock import utcnow
+from skillcert.events import ApplicationWithdrawn, ExamPlanCancelled
 from skillcert.testing import ServiceHarness
 from tests.support import REFUND_COMPLETE, REFUND_NOTIFY, Payable, paid_application
 

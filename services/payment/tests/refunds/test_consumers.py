@@ -10,7 +10,7 @@ from payment.orders.models import Order
 from payment.orders.rules import OrderKind, OrderStatus, RefundReview, new_out_trade_no
 from payment.plans.models import PlanFee
 from payment.refunds.rules import RefundState, RefundTrigger
-from skillcert.events import utcnow
+from skillcert.clock import utcnow
 from skillcert.testing import ServiceHarness
 from tests.refunds.helpers import cancellation, order_of, refunds, withdrawal
 from tests.support import orders, paid_application, pay, payable, payable_in

@@ -14,7 +14,8 @@ from payment.provider import RefundStatus
 from payment.refunds.models import Refund
 from payment.refunds.rules import RefundState
 from payment.wechat import WeChatPay
-from skillcert.events import OrderRefunded, utcnow
+from skillcert.clock import utcnow
+from skillcert.events import OrderRefunded
 from skillcert.testing import ServiceHarness
 from tests.refunds.helpers import (
     complete,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from registration.applications.models import Application
-from registration.applications.rules import today_cn
+from skillcert.clock import china_today
 from skillcert.events import ApplicationSubmitted
 from skillcert.testing import ServiceHarness
 from tests.conftest import (
@@ -37,7 +37,7 @@ def errors(body: dict[str, Any]) -> dict[str, str]:
 
 
 def next_month() -> str:
-    return f"{(today_cn().replace(day=1) + timedelta(days=32)):%Y-%m}"
+    return f"{(china_today().replace(day=1) + timedelta(days=32)):%Y-%m}"
 
 
 async def draft(kit: Kit, **plan: Any) -> tuple[dict[str, str], str]:
@@ -72,7 +72,7 @@ class TestBasicInfo:
             "assessment_category": "随便",
             "candidate_source": "路人",
             "mobile": "12345",
-            "birth_date": (today_cn() + timedelta(days=1)).isoformat(),
+            "birth_date": (china_today() + timedelta(days=1)).isoformat(),
         }
         body = problem(await kit.put(headers, application_id, "basic-info", bad), 422)
         found = errors(body)
@@ -129,7 +129,7 @@ class TestRegistrationInfo:
         assert info["enterprise_type"] == "有限责任公司"
         assert info["work_history"][0]["from_month"] == "2012-07"
         assert info["work_history"][1]["to_month"] is None
-        today = today_cn()
+        today = china_today()
         months_now = today.year * 12 + today.month
         # 2012-07 … now, 2016-03 (the hand-over) counted once
         assert info["total_work_months"] == months_now - (2012 * 12 + 7) + 1
@@ -332,7 +332,7 @@ class TestCondition:
             "occupation_code": "电子商务师",
             "level": 6,
             "certificate_number": "号",
-            "issued_on": (today_cn() + timedelta(days=1)).isoformat(),
+            "issued_on": (china_today() + timedelta(days=1)).isoformat(),
         }
         body = problem(
             await kit.put(

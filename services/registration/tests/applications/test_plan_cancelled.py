@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from registration.applications.models import Application, StatusChange
+from registration.applications.reactions import Reactions
 from registration.applications.service import ApplicationService
 from registration.documents.models import Document
 from registration.plans.models import ExamPlan
@@ -290,7 +291,7 @@ class TestConcurrentApplication:
             )
             await asyncio.sleep(0.3)
             assert not create.done()  # waiting for the plan's lock
-            await ApplicationService(session).cancel_for_plan(plan.plan_id, event.reason)
+            await Reactions(session).cancel_for_plan(plan.plan_id, event.reason)
             await session.commit()
         assert fields(problem(await create, 400, "rule-violation")) == ["plan_id"]
         assert await count(harness, Application) == 0

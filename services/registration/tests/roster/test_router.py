@@ -7,9 +7,9 @@ from uuid import uuid4
 
 import openpyxl
 
-from registration.applications.rules import today_cn
 from registration.roster.rules import HEADERS
 from skillcert.auth import Role
+from skillcert.clock import china_today
 from skillcert.testing import ServiceHarness
 from tests.roster.support import (
     OTHER_SCHOOL,
@@ -28,7 +28,7 @@ from tests.roster.support import (
     xlsx_file,
 )
 
-CURRENT_YEAR = today_cn().year
+CURRENT_YEAR = china_today().year
 NEXT_YEAR = str(CURRENT_YEAR + 1)
 
 

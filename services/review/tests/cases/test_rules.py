@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from review.cases.rules import (
-    CHINA_TZ,
     CaseAction,
     CaseStatus,
     CheckCode,
@@ -22,6 +21,7 @@ from review.cases.rules import (
     statuses_allowing,
     summarize,
 )
+from skillcert.clock import CHINA
 from skillcert.events import PlanCondition, SubmittedDocument
 
 from ..factories import (
@@ -167,7 +167,7 @@ class TestResidentIdChecksum:
 
 
 def beijing(y, m, d, hh=10, mm=0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=CHINA_TZ).astimezone(UTC)
+    return datetime(y, m, d, hh, mm, tzinfo=CHINA).astimezone(UTC)
 
 
 class TestDueAt:

@@ -401,6 +401,12 @@ class TestLock:
         assert response.status_code == 200, response.text
         assert response.json()["status"] == "locked"
 
+    async def test_the_refusal_names_the_end_of_publicity_in_china_time(self, scoring: Any):
+        plan = await arrange(scoring)
+        await scoring.publicity(plan, datetime(2099, 1, 1, 16, 30, tzinfo=UTC))
+        body = scoring.problem(await scoring.lock(plan), 400)
+        assert "成绩公示期至 2099-01-02 00:30，" in body["detail"]
+
     async def test_another_organisations_plan_is_404(self, scoring: Any):
         plan = await arrange(scoring)
         other = scoring.harness.headers(Role.ORG_ADMIN, org_id="ORG-OTHER")

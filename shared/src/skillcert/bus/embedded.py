@@ -41,6 +41,7 @@ from skillcert.bus.base import (
     Subscription,
     topic_matches,
 )
+from skillcert.clock import utcnow
 from skillcert.pii import scrub
 
 log = logging.getLogger("skillcert.bus")
@@ -68,10 +69,6 @@ _messages = Table(
     Column("dead_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("queue", "message_id", name="uq_bus_messages_queue_message"),
 )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _aware(value: datetime) -> datetime:
@@ -127,7 +124,7 @@ class EmbeddedBus:
     async def publish(self, messages: Sequence[Message]) -> list[bool]:
         async with self._write_lock, self.engine.begin() as conn:
             bindings = (await conn.execute(select(_bindings))).all()
-            now = _now()
+            now = utcnow()
             rows = []
             for message in messages:
                 queues = {
@@ -183,7 +180,7 @@ class EmbeddedBus:
                         .where(
                             _messages.c.queue == queue,
                             _messages.c.state == "ready",
-                            _messages.c.available_at <= _now(),
+                            _messages.c.available_at <= utcnow(),
                         )
                         .order_by(_messages.c.id)
                         .limit(subscription.concurrency)
@@ -218,10 +215,12 @@ class EmbeddedBus:
         delay = None if isinstance(exc, PermanentFailure) else self.retry.delay_after(attempt)
         values: dict[str, object] = {"last_error": scrub(repr(exc))[:1000]}
         if delay is None:
-            values.update(state="dead", dead_at=_now())
+            values.update(state="dead", dead_at=utcnow())
             log.error("dead-lettered message %d after %d attempts: %r", row_id, attempt, exc)
         else:
-            values.update(attempt=attempt + 1, available_at=_now() + timedelta(milliseconds=delay))
+            values.update(
+                attempt=attempt + 1, available_at=utcnow() + timedelta(milliseconds=delay)
+            )
             log.warning("retrying message %d in %d ms: %r", row_id, delay, exc)
         async with self._write_lock, self.engine.begin() as conn:
             await conn.execute(update(_messages).where(_messages.c.id == row_id).values(**values))
@@ -258,7 +257,7 @@ class EmbeddedBus:
             result = await conn.execute(
                 update(_messages)
                 .where(*condition)
-                .values(state="ready", attempt=1, available_at=_now(), dead_at=None)
+                .values(state="ready", attempt=1, available_at=utcnow(), dead_at=None)
             )
         self._wake(service)
         return int(result.rowcount or 0)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from certificate.certificates.models import Certificate, NumberSequence
 from certificate.certificates.rules import Status
 from certificate.plans.models import PlanInfo
+from skillcert.paging import Keyset, Slice
 
-Cursor = tuple[datetime, UUID]
+NEWEST_FIRST = Keyset(Certificate.created_at, Certificate.id, descending=True)
 
 
 class CertificateRepository:
@@ -51,16 +51,16 @@ class CertificateRepository:
         return result.scalar_one_or_none()
 
     async def page_for_institution(
-        self, institution_id: str, status: Status | None, after: Cursor | None, limit: int
-    ) -> list[tuple[Certificate, PlanInfo | None]]:
+        self, institution_id: str, status: Status | None, cursor: str | None, limit: int
+    ) -> Slice[tuple[Certificate, PlanInfo | None]]:
         query = self._with_plan().where(Certificate.institution_id == institution_id)
-        return await self._page(query, status, after, limit)
+        return await self._page(query, status, cursor, limit)
 
     async def page_for_org(
-        self, org_id: str, status: Status | None, after: Cursor | None, limit: int
-    ) -> list[tuple[Certificate, PlanInfo | None]]:
+        self, org_id: str, status: Status | None, cursor: str | None, limit: int
+    ) -> Slice[tuple[Certificate, PlanInfo | None]]:
         query = self._with_plan().where(PlanInfo.org_id == org_id)
-        return await self._page(query, status, after, limit)
+        return await self._page(query, status, cursor, limit)
 
     @staticmethod
     def _with_plan() -> Select[tuple[Certificate, PlanInfo]]:
@@ -72,19 +72,12 @@ class CertificateRepository:
         self,
         query: Select[tuple[Certificate, PlanInfo]],
         status: Status | None,
-        after: Cursor | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[tuple[Certificate, PlanInfo | None]]:
+    ) -> Slice[tuple[Certificate, PlanInfo | None]]:
         if status is not None:
             query = query.where(Certificate.status == status)
-        if after is not None:
-            created_at, item_id = after
-            query = query.where(
-                (Certificate.created_at < created_at)
-                | ((Certificate.created_at == created_at) & (Certificate.id < item_id))
-            )
-        query = query.order_by(Certificate.created_at.desc(), Certificate.id.desc()).limit(limit)
-        return [(cert, plan) for cert, plan in (await self.session.execute(query)).all()]
+        return await NEWEST_FIRST.fetch(self.session, query, cursor, limit)
 
     async def for_candidate(self, candidate_id: UUID) -> list[Certificate]:
         result = await self.session.execute(

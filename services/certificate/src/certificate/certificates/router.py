@@ -18,7 +18,8 @@ from certificate.certificates.service import CertificateService, Record
 from certificate.context import CurrentContext
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
-from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
+from skillcert.http import DbSession, service_router
+from skillcert.paging import Page
 from skillcert.pii import mask_id_number
 
 router = service_router("/api/v1/certificate", tags=["certificate"])
@@ -53,12 +54,8 @@ async def list_certificates(
 ) -> Page[CertificateView]:
     """证书发放管理: the head sees their institution's records, the organisation those of its
     plans; newest first, ID numbers masked."""
-    records = await certificates.list_for(principal, status, decode_keyset(cursor), limit + 1)
-    next_cursor = None
-    if len(records) > limit:
-        last = records[limit - 1].certificate
-        next_cursor = encode_cursor({"c": last.created_at.isoformat(), "i": str(last.id)})
-    return Page(items=[_view(r) for r in records[:limit]], next_cursor=next_cursor)
+    records = await certificates.list_for(principal, status, cursor, limit)
+    return records.page(_view)
 
 
 @router.get(

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from skillcert.auth import Role
 
 # Issue dates and the year in the number are Beijing dates: a certificate signed at 00:30 on
 # 1 January in China belongs to the new year even though it is still 31 December in UTC.
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 class Status(StrEnum):
@@ -72,10 +70,6 @@ def refusal(current: Status, action: Action) -> str:
         Status.REJECTED: "证书已被拒绝签发",
         Status.REVOKED: "证书已撤销",
     }.get(current, "当前状态不允许此操作")
-
-
-def china_date(at: datetime) -> date:
-    return at.astimezone(CHINA).date()
 
 
 def org_code(org_id: str) -> str:

@@ -7,19 +7,18 @@ import asyncio
 import hmac
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from certificate.certificates.models import Certificate
-from certificate.certificates.repository import CertificateRepository, Cursor
+from certificate.certificates.repository import CertificateRepository
 from certificate.certificates.rules import (
     REJECT_ACTION,
     SIGN_ACTION,
     Action,
     Status,
-    china_date,
     format_number,
     mask_name,
     next_status,
@@ -47,9 +46,11 @@ from certificate.plans.models import PlanInfo
 from certificate.plans.repository import PlanRepository
 from certificate.stamps.service import StampService
 from skillcert.auth import Principal, Role
+from skillcert.clock import china_today, utcnow
 from skillcert.errors import AppError, Conflict, Forbidden, NotFound
 from skillcert.events import CertificateIssued, CertificateRevoked, ResultDetermined
 from skillcert.outbox import record
+from skillcert.paging import Slice
 from skillcert.pii import mask_id_number
 from skillcert.storage import ObjectStore
 
@@ -59,10 +60,6 @@ NOT_FOUND = "证书不存在"
 # One answer for a wrong number and a wrong ID number, so verification cannot be used to
 # find out whose ID number goes with a certificate number.
 NO_MATCH = "未查询到证书，请核对证书编号和证件号码"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -110,21 +107,21 @@ class CertificateService:
                 "institution_name": event.institution_name,
                 "status": Status.PENDING_HEAD_SIGNATURE,
                 "determined_at": event.determined_at,
-                "created_at": now(),
+                "created_at": utcnow(),
             }
         )
         if not inserted:
             log.info("application %s already has a certificate record", event.application_id)
 
     async def list_for(
-        self, principal: Principal, status: Status | None, after: Cursor | None, limit: int
-    ) -> list[Record]:
+        self, principal: Principal, status: Status | None, cursor: str | None, limit: int
+    ) -> Slice[Record]:
         org_id = _org_of(principal)
         if principal.role is Role.INSTITUTION_HEAD:
-            rows = await self.repo.page_for_institution(org_id, status, after, limit)
+            rows = await self.repo.page_for_institution(org_id, status, cursor, limit)
         else:
-            rows = await self.repo.page_for_org(org_id, status, after, limit)
-        return [Record(cert, plan) for cert, plan in rows]
+            rows = await self.repo.page_for_org(org_id, status, cursor, limit)
+        return rows.map(lambda row: Record(*row))
 
     async def mine(self, candidate_id: UUID) -> list[tuple[Certificate, str | None]]:
         out: list[tuple[Certificate, str | None]] = []
@@ -145,7 +142,7 @@ class CertificateService:
         cert = rec.certificate
         action = SIGN_ACTION[principal.role]
         target = self._transition(cert, action)
-        at = now()
+        at = utcnow()
         if action is Action.HEAD_SIGN:
             cert.head_signed_by = principal.account_id
             cert.head_signer_name = principal.name or None
@@ -180,7 +177,7 @@ class CertificateService:
     async def _issue(
         self, cert: Certificate, plan: PlanInfo, principal: Principal, at: datetime
     ) -> None:
-        issued_on = china_date(at)
+        issued_on = china_today(at)
         prefix = number_prefix(issued_on, plan.org_id, plan.level)
         number = format_number(prefix, await self.repo.next_sequence(prefix))
         identities = IdentityService(self.session, self.settings)
@@ -241,7 +238,7 @@ class CertificateService:
         cert.rejected_by = principal.account_id
         cert.rejected_by_role = principal.role.value
         cert.rejection_reason = reason
-        cert.rejected_at = now()
+        cert.rejected_at = utcnow()
         await self.session.flush()
         return rec
 
@@ -250,7 +247,7 @@ class CertificateService:
         rec = await self._visible(principal, certificate_id, for_update=True)
         cert = rec.certificate
         cert.status = self._transition(cert, Action.REVOKE)
-        at = now()
+        at = utcnow()
         cert.revoked_by = principal.account_id
         cert.revocation_reason = reason
         cert.revoked_at = at

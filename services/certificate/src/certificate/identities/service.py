@@ -9,7 +9,6 @@ configuration error, never a reason to mint a new key.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from uuid import uuid4
 
 from cryptography import x509
@@ -25,6 +24,7 @@ from certificate.identities.rules import (
     leaf_common_name,
 )
 from certificate.pdf import SigningIdentity, generate_identity
+from skillcert.clock import utcnow
 from skillcert.errors import ServiceUnavailable
 from skillcert.settings import Profile
 
@@ -83,7 +83,7 @@ def _to_row(kind: IdentityKind, owner_id: str, identity: SigningIdentity) -> Sto
         common_name=identity.common_name or "",
         key_pem=identity.key_pem().decode(),
         cert_pem=identity.cert_pem().decode(),
-        created_at=datetime.now(UTC),
+        created_at=utcnow(),
     )
 
 

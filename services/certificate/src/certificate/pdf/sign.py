@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -38,6 +38,8 @@ from pyhanko.sign.validation import (
 from pyhanko.stamp import NoOpStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from skillcert.clock import utcnow
 
 __all__ = [
     "PdfVerificationError",
@@ -132,7 +134,7 @@ def generate_identity(
     )
     is_ca = issuer is None
     # Backdated so that clock skew between signer and verifier cannot make it "not yet valid".
-    not_before = datetime.now(UTC) - timedelta(days=1)
+    not_before = utcnow() - timedelta(days=1)
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)

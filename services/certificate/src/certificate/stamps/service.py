@@ -3,14 +3,13 @@ confirms it; the service checks what arrived before the stamp is used on certifi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from certificate.stamps.models import Stamp
 from certificate.stamps.repository import StampRepository
 from certificate.stamps.rules import belongs_to, png_info, png_problem, upload_key
 from skillcert.auth import Principal
+from skillcert.clock import utcnow
 from skillcert.errors import FieldError, Forbidden, InvalidInput
 from skillcert.storage import ObjectStore, PresignedUpload
 
@@ -47,7 +46,7 @@ class StampService:
                 width=size.width,
                 height=size.height,
                 uploaded_by=principal.account_id,
-                uploaded_at=datetime.now(UTC),
+                uploaded_at=utcnow(),
             )
         )
 

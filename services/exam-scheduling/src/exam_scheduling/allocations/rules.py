@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from skillcert.clock import in_china
+
 # Exam years are counted on Beijing time: a 2027-01-01 00:30 (+08:00) exam belongs to 2027.
-CHINA_TIME = timezone(timedelta(hours=8))
 
 
 class AllocationStatus(StrEnum):
@@ -70,5 +71,5 @@ def ticket_number(
     + seat (3), e.g. 2026 0007 001 02 015 -> "2026000700102015". Unique because the plan serial
     is unique and (site, room, seat) is unique within a plan; a serial past 9999 only makes the
     number longer, as every other part has a fixed width."""
-    year = exam_starts_at.astimezone(CHINA_TIME).year
+    year = in_china(exam_starts_at).year
     return f"{year:04d}{plan_serial:04d}{site_position:03d}{room_number:02d}{seat:03d}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +31,7 @@ from exam_scheduling.plans.rules import PlanStatus, owns, visible
 from skillcert import events
 from skillcert.auth import Principal
 from skillcert.bus.base import PermanentFailure
+from skillcert.clock import utcnow
 from skillcert.errors import Forbidden, NotFound, RuleViolation
 from skillcert.outbox import record
 from skillcert.pii import mask_id_number
@@ -40,10 +41,6 @@ log = logging.getLogger("exam_scheduling.allocations")
 
 class CandidateNotYetApproved(RuntimeError):
     """Payment arrived before the approval reached us; raising lets the bus retry later."""
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class AllocationService:
@@ -108,7 +105,7 @@ class AllocationService:
             plan_id=plan.id,
             order_id=event.order_id,
             status=next_status(None, AllocationAction.QUEUE),
-            created_at=now(),
+            created_at=utcnow(),
         )
         self.repo.add(allocation)
         rooms = await self.repo.plan_rooms(plan.id)
@@ -234,7 +231,7 @@ class AllocationService:
             allocation.ticket_number = ticket_number(
                 plan.exam_starts_at, plan.serial, option.site_position, option.room.number, seat
             )
-            allocation.scheduled_at = now()
+            allocation.scheduled_at = utcnow()
             await record(
                 self.session,
                 events.CandidateScheduled(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -12,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from exam_scheduling.plans.models import Counter, ExamPlan, PlanSite
 from exam_scheduling.plans.rules import PlanStatus
 from exam_scheduling.sites.models import Site
+from skillcert.paging import Keyset, Slice
 
 PLAN_SERIAL = "plan_serial"
+NEWEST_FIRST = Keyset(ExamPlan.created_at, ExamPlan.id, descending=True)
 
 
 class PlanRepository:
@@ -52,9 +53,9 @@ class PlanRepository:
         published_only: bool,
         occupation_code: str | None,
         level: int | None,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[ExamPlan]:
+    ) -> Slice[ExamPlan]:
         """Newest first. Staff see their organisation's plans (published or not) and every
         published plan; everyone else only published plans."""
         query = select(ExamPlan)
@@ -68,14 +69,7 @@ class PlanRepository:
             query = query.where(ExamPlan.occupation_code == occupation_code)
         if level is not None:
             query = query.where(ExamPlan.level == level)
-        if after is not None:
-            created_at, plan_id = after
-            query = query.where(
-                (ExamPlan.created_at < created_at)
-                | ((ExamPlan.created_at == created_at) & (ExamPlan.id < plan_id))
-            )
-        query = query.order_by(ExamPlan.created_at.desc(), ExamPlan.id.desc()).limit(limit)
-        return list((await self.session.execute(query)).scalars())
+        return await NEWEST_FIRST.fetch(self.session, query, cursor, limit)
 
     async def sites_of(self, plan_ids: list[UUID]) -> list[tuple[PlanSite, Site]]:
         if not plan_ids:

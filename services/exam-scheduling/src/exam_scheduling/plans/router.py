@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -12,7 +11,8 @@ from exam_scheduling.plans.schemas import AttachSites, CancelPlan, PlanCreate, P
 from exam_scheduling.plans.service import PlanService
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import problem_responses
-from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+from skillcert.http import DbSession, service_router
+from skillcert.paging import Page
 
 router = service_router("/api/v1/exam-scheduling", tags=["exam-scheduling: plans"])
 
@@ -42,14 +42,8 @@ async def list_plans(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[PlanOut]:
     """Plans newest first: published ones, plus the caller's organisation's drafts."""
-    raw = decode_cursor(cursor)
-    after = (datetime.fromisoformat(raw["c"]), UUID(raw["i"])) if raw else None
-    plans = await PlanService(session).page(principal, occupation_code, level, after, limit + 1)
-    next_cursor = None
-    if len(plans) > limit:
-        last = plans[limit - 1]
-        next_cursor = encode_cursor({"c": last.created_at.isoformat(), "i": str(last.id)})
-    return Page(items=plans[:limit], next_cursor=next_cursor)
+    plans = await PlanService(session).page(principal, occupation_code, level, cursor, limit)
+    return plans.page()
 
 
 @router.get("/plans/{plan_id}", response_model=PlanOut, responses=problem_responses(401, 404))

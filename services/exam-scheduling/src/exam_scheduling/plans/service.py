@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,12 +33,10 @@ from exam_scheduling.sites.models import Site
 from exam_scheduling.sites.repository import SiteRepository
 from skillcert import events
 from skillcert.auth import Principal
+from skillcert.clock import utcnow
 from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
 from skillcert.outbox import record
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
+from skillcert.paging import Slice
 
 
 class PlanService:
@@ -86,7 +83,7 @@ class PlanService:
             requires_mail_in=data.requires_mail_in,
             conditions=await self._conditions(data),
             status=PlanStatus.DRAFT,
-            created_at=now(),
+            created_at=utcnow(),
             subjects=[
                 PlanSubject(
                     code=s.code,
@@ -111,18 +108,18 @@ class PlanService:
         principal: Principal,
         occupation_code: str | None,
         level: int | None,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[PlanOut]:
+    ) -> Slice[PlanOut]:
         plans = await self.repo.page(
             org_id=principal.org_id,
             published_only=not owns(principal, principal.org_id or ""),
             occupation_code=occupation_code,
             level=level,
-            after=after,
+            cursor=cursor,
             limit=limit,
         )
-        return await self._outs(plans)
+        return Slice(await self._outs(plans.items), plans.next_cursor)
 
     async def attach_sites(self, principal: Principal, plan_id: UUID, data: AttachSites) -> PlanOut:
         plan = await self._owned(principal, plan_id, lock=True)
@@ -152,7 +149,7 @@ class PlanService:
         if status is None:
             raise Conflict("考试计划已发布，不能重复发布")
         plan.status = status
-        plan.published_at = now()
+        plan.published_at = utcnow()
         await self.session.flush()
         await record(self.session, published_event(plan))
         return await self._out(plan)
@@ -169,7 +166,7 @@ class PlanService:
             if plan.status == PlanStatus.CANCELLED:
                 raise Conflict("考试计划已取消")
             raise Conflict("考试计划尚未发布，不能取消")
-        at = now()
+        at = utcnow()
         if not cancellable_in_time(plan.exam_starts_at, at):
             raise RuleViolation("考试已开始，不能取消考试计划")
         plan.status = status

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,11 +11,8 @@ from exam_scheduling.sites.repository import SiteRepository
 from exam_scheduling.sites.rules import MAX_ROOMS_PER_SITE, can_manage_site
 from exam_scheduling.sites.schemas import RoomCreate, RoomOut, SiteCreate, SiteOut
 from skillcert.auth import Principal, Role
+from skillcert.clock import utcnow
 from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class SiteService:
@@ -42,7 +38,7 @@ class SiteService:
             address=data.address,
             institution_id=institution_id,
             institution_name=data.institution_name,
-            created_at=now(),
+            created_at=utcnow(),
         )
         self.repo.add(site)
         await self.session.flush()
@@ -61,7 +57,11 @@ class SiteService:
         if number > MAX_ROOMS_PER_SITE:
             raise RuleViolation(f"每个考点最多设置 {MAX_ROOMS_PER_SITE} 个考场")
         room = Room(
-            site_id=site.id, number=number, name=data.name, capacity=data.capacity, created_at=now()
+            site_id=site.id,
+            number=number,
+            name=data.name,
+            capacity=data.capacity,
+            created_at=utcnow(),
         )
         self.repo.add(room)
         await self.session.flush()

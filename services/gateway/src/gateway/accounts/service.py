@@ -14,7 +14,7 @@ import logging
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 from argon2 import PasswordHasher
@@ -40,6 +40,7 @@ from gateway.accounts.rules import (
 )
 from gateway.config import GatewaySettings
 from skillcert.auth import Principal, Role, TokenIssuer
+from skillcert.clock import utcnow
 from skillcert.db import transaction
 from skillcert.errors import AppError, Conflict, FieldError, NotFound, RateLimited, Unauthorized
 from skillcert.events import AccountRegistered, SmsCodeIssued
@@ -47,10 +48,6 @@ from skillcert.outbox import record
 from skillcert.pii import mask_phone
 
 log = logging.getLogger("gateway.accounts")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class CodeRejected(AppError):
@@ -140,7 +137,7 @@ class AccountService:
                 "该手机号尚未注册",
                 errors=[FieldError(field="phone", message="该手机号尚未注册", code="unknown")],
             )
-        at = now()
+        at = utcnow()
         wait = resend_wait_s(
             await self.repo.last_sent_at(phone), at, self.settings.sms_resend_after_s
         )
@@ -178,7 +175,7 @@ class AccountService:
 
     async def _consume_code(self, phone: str, purpose: SmsPurpose, code: str) -> None:
         """Check a code and use it up; a wrong guess counts even though the request fails."""
-        at = now()
+        at = utcnow()
         max_attempts = self.settings.sms_code_max_attempts
         refusal: str | None = None
         code_id: UUID | None = None
@@ -222,7 +219,7 @@ class AccountService:
                 errors=[FieldError(field="phone", message="该手机号已注册", code="taken")],
             )
         await self._consume_code(phone, "register", code)
-        at = now()
+        at = utcnow()
         account = Account(
             phone=phone,
             name=name,
@@ -256,7 +253,7 @@ class AccountService:
             )
         await self._consume_code(phone, "reset_password", code)
         account.password_hash = await self.kit.passwords.hash(new_password)
-        account.password_changed_at = now()
+        account.password_changed_at = utcnow()
         account.failed_logins = 0
         account.locked_until = None
         await self.session.flush()
@@ -273,7 +270,7 @@ class AccountService:
         if account is None:
             await self.kit.passwords.verify_nobody(password)
             raise Unauthorized("账号或密码错误")
-        at = now()
+        at = utcnow()
         if wait := lock_remaining_s(account.locked_until, at):
             raise self._locked(wait)
         if not await self.kit.passwords.verify(account.password_hash, password):
@@ -303,7 +300,7 @@ class AccountService:
         await self._consume_code(phone, "login", code)
         account.failed_logins = 0
         account.locked_until = None
-        account.last_login_at = now()
+        account.last_login_at = utcnow()
         await self.session.flush()
         return account
 
@@ -347,7 +344,7 @@ class AccountService:
                 "该考核站点已有负责人",
                 errors=[FieldError(field="org_id", message="该考核站点已有负责人", code="taken")],
             )
-        at = now()
+        at = utcnow()
         account = Account(
             username=username,
             phone=phone,

@@ -1,16 +1,15 @@
-"""The reverse proxy to the services, the merged OpenAPI document, Swagger UI and the start
-page. None of these touch the gateway's database: plain routers, no transaction."""
+"""The reverse proxy to the services, the merged OpenAPI document and Swagger UI. None of
+these touch the gateway's database: plain routers, no transaction."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import APIRouter, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from opentelemetry import propagate
 from starlette.background import BackgroundTask
 
@@ -28,7 +27,6 @@ from skillcert.errors import AppError, NotFound, ServiceUnavailable
 
 log = logging.getLogger("gateway.routing")
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 PROXIED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 router = APIRouter()
@@ -49,11 +47,6 @@ class GatewayTimeout(AppError):
 
 def upstreams_of(request: Request) -> Upstreams:
     return context(request).resources.upstreams
-
-
-@router.get("/", include_in_schema=False)
-async def index() -> FileResponse:
-    return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
 
 @router.get("/docs", include_in_schema=False)

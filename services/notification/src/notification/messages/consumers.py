@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from notification.context import context
 from notification.messages.service import MessageService
+from skillcert.clock import format_china
 from skillcert.events import (
     AccountRegistered,
     ApplicationApproved,
@@ -81,7 +82,7 @@ async def on_candidate_scheduled(session: AsyncSession, event: CandidateSchedule
             "site_name": event.site_name,
             "room_name": event.room_name,
             "seat_number": event.seat_number,
-            "exam_starts_at": event.exam_starts_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            "exam_starts_at": format_china(event.exam_starts_at),
         },
         event.event_id,
     )

@@ -12,6 +12,7 @@ from notification.messages.models import Contact, InboxMessage, MessageTemplate,
 from notification.messages.rules import SmsStatus
 from notification.plans.repository import PlanTitleRepository
 from skillcert.db import table_of
+from skillcert.paging import Keyset, Slice
 
 
 class Recipe(NamedTuple):
@@ -45,6 +46,7 @@ _RECIPE = _recipe(null())
 _RECIPE_WITH_PLAN_TITLE = _recipe(PlanTitleRepository.title_of(bindparam("b_plan_id")))
 _INSERT_INBOX = insert(table_of(InboxMessage))
 _INSERT_SMS = insert(table_of(SmsDelivery))
+NEWEST_FIRST = Keyset(InboxMessage.created_at, InboxMessage.id, descending=True)
 
 
 class MessageRepository:
@@ -78,17 +80,10 @@ class MessageRepository:
         await self.session.execute(_INSERT_SMS, values)
 
     async def inbox_page(
-        self, recipient_id: UUID, after: tuple[datetime, UUID] | None, limit: int
-    ) -> list[InboxMessage]:
+        self, recipient_id: UUID, cursor: str | None, limit: int
+    ) -> Slice[InboxMessage]:
         query = select(InboxMessage).where(InboxMessage.recipient_id == recipient_id)
-        if after is not None:
-            created_at, item_id = after
-            query = query.where(
-                (InboxMessage.created_at < created_at)
-                | ((InboxMessage.created_at == created_at) & (InboxMessage.id < item_id))
-            )
-        query = query.order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc()).limit(limit)
-        return list((await self.session.execute(query)).scalars())
+        return await NEWEST_FIRST.fetch(self.session, query, cursor, limit)
 
     async def unread_count(self, recipient_id: UUID) -> int:
         result = await self.session.execute(

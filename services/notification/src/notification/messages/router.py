@@ -10,7 +10,8 @@ from notification.messages.schemas import DevSms, InboxItem, UnreadCount
 from notification.messages.service import MessageService
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import NotFound, problem_responses
-from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
+from skillcert.http import DbSession, service_router
+from skillcert.paging import Page
 from skillcert.settings import Profile
 
 router = service_router("/api/v1/notification", tags=["notification"])
@@ -26,14 +27,8 @@ async def list_inbox(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[InboxItem]:
     """The caller's in-app messages, newest first."""
-    items = await MessageService(session).inbox(
-        principal.account_id, decode_keyset(cursor), limit + 1
-    )
-    next_cursor = None
-    if len(items) > limit:
-        last = items[limit - 1]
-        next_cursor = encode_cursor({"c": last.created_at.isoformat(), "i": str(last.id)})
-    return Page(items=[InboxItem.model_validate(i) for i in items[:limit]], next_cursor=next_cursor)
+    items = await MessageService(session).inbox(principal.account_id, cursor, limit)
+    return items.page(InboxItem.model_validate)
 
 
 @router.get("/inbox/unread-count", response_model=UnreadCount)

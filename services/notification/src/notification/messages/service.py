@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID, uuid4
 
@@ -13,14 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from notification.messages.models import Contact, InboxMessage, MessageTemplate, SmsDelivery
 from notification.messages.repository import MessageRepository
 from notification.messages.rules import DEFAULT_TEMPLATES, SmsStatus, fill, retry_delay
+from skillcert.clock import utcnow
 from skillcert.errors import NotFound
+from skillcert.paging import Slice
 from skillcert.pii import mask_phone
 
 log = logging.getLogger("notification")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class SmsGateway(Protocol):
@@ -74,7 +72,7 @@ class MessageService:
                 "title": recipe.title,
                 "body": fill(recipe.inbox_text, params),
                 "source_event_id": source_event_id,
-                "created_at": now(),
+                "created_at": utcnow(),
             }
         )
         if sms and recipe.sms_text and recipe.phone:
@@ -94,7 +92,7 @@ class MessageService:
         )
 
     def _sms(self, phone: str, text: str, template_code: str) -> dict[str, object]:
-        at = now()
+        at = utcnow()
         return {
             "id": uuid4(),
             "phone": phone,
@@ -107,15 +105,15 @@ class MessageService:
         }
 
     async def inbox(
-        self, recipient_id: UUID, after: tuple[datetime, UUID] | None, limit: int
-    ) -> list[InboxMessage]:
-        return await self.repo.inbox_page(recipient_id, after, limit)
+        self, recipient_id: UUID, cursor: str | None, limit: int
+    ) -> Slice[InboxMessage]:
+        return await self.repo.inbox_page(recipient_id, cursor, limit)
 
     async def unread(self, recipient_id: UUID) -> int:
         return await self.repo.unread_count(recipient_id)
 
     async def mark_read(self, recipient_id: UUID, item_id: UUID) -> None:
-        if not await self.repo.mark_read(recipient_id, item_id, now()):
+        if not await self.repo.mark_read(recipient_id, item_id, utcnow()):
             raise NotFound("消息不存在")
 
     async def dev_outbox(self, phone: str) -> list[SmsDelivery]:
@@ -143,7 +141,7 @@ async def deliver_due_sms(
     marked failed."""
     async with sessionmaker() as session:
         repo = MessageRepository(session)
-        due = await repo.due_sms(as_of or now(), batch)
+        due = await repo.due_sms(as_of or utcnow(), batch)
         sent: list[UUID] = []
         for sms in due:
             try:
@@ -155,11 +153,11 @@ async def deliver_due_sms(
                     sms.status = SmsStatus.FAILED
                     log.error("SMS to %s failed for good: %r", mask_phone(sms.phone), exc)
                 else:
-                    sms.next_attempt_at = now() + retry_delay(sms.attempts)
+                    sms.next_attempt_at = utcnow() + retry_delay(sms.attempts)
             else:
                 sent.append(sms.id)
         # One UPDATE for the batch that went out (an SMS per submission in peak season);
         # the failures, rare, go through the unit of work above.
-        await repo.mark_sent(sent, now())
+        await repo.mark_sent(sent, utcnow())
         await session.commit()
         return len(due)

@@ -9,7 +9,8 @@ from datetime import datetime
 
 from payment.context import Context
 from payment.orders.repository import OrderRepository
-from payment.orders.service import CheckOutcome, OrderService, now
+from payment.orders.service import CheckOutcome, OrderService
+from skillcert.clock import utcnow
 from skillcert.db import transaction
 from skillcert.jobs import PeriodicJob
 
@@ -46,7 +47,7 @@ async def check_due_orders(ctx: Context, at: datetime, batch: int = 100) -> Coun
 
 
 async def _check_due_orders_now(ctx: Context) -> Counter[str]:
-    return await check_due_orders(ctx, now())
+    return await check_due_orders(ctx, utcnow())
 
 
 EXPIRY_JOB = PeriodicJob[Context](

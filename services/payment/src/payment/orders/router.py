@@ -10,8 +10,9 @@ from payment.orders import qr
 from payment.orders.models import Order
 from payment.orders.rules import OrderStatus, is_payable
 from payment.orders.schemas import CreateOrder, OrderOut
-from payment.orders.service import OrderService, now
+from payment.orders.service import OrderService
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
+from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
 
@@ -29,7 +30,7 @@ Service = Annotated[OrderService, Depends(_service)]
 
 
 def _out(order: Order) -> OrderOut:
-    payable = order.code_url is not None and is_payable(order.status, order.expires_at, now())
+    payable = order.code_url is not None and is_payable(order.status, order.expires_at, utcnow())
     base = f"{PREFIX}/orders/{order.id}"
     return OrderOut(
         order_id=order.id,
@@ -64,7 +65,7 @@ async def create_order(
     201 with a new order; 200 with the same order while the application's order is still
     payable (one QR code at a time); 409 once paid. Idempotency-Key is honoured.
     """
-    result = await service.create(principal, body.application_id, now())
+    result = await service.create(principal, body.application_id, utcnow())
     if not result.created:
         response.status_code = 200
     return _out(result.order)
@@ -84,7 +85,7 @@ async def get_order(order_id: UUID, principal: CurrentPrincipal, service: Servic
     responses={200: {"content": {"image/svg+xml": {}}}, **problem_responses(401, 404, 409)},
 )
 async def order_qr_svg(order_id: UUID, principal: CurrentPrincipal, service: Service) -> Response:
-    order = await service.payable_own(principal, order_id, now())
+    order = await service.payable_own(principal, order_id, utcnow())
     assert order.code_url is not None
     return Response(qr.svg(order.code_url), media_type="image/svg+xml")
 
@@ -95,6 +96,6 @@ async def order_qr_svg(order_id: UUID, principal: CurrentPrincipal, service: Ser
     responses={200: {"content": {"image/png": {}}}, **problem_responses(401, 404, 409)},
 )
 async def order_qr_png(order_id: UUID, principal: CurrentPrincipal, service: Service) -> Response:
-    order = await service.payable_own(principal, order_id, now())
+    order = await service.payable_own(principal, order_id, utcnow())
     assert order.code_url is not None
     return Response(qr.png(order.code_url), media_type="image/png")

@@ -7,7 +7,8 @@ import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from payment.provider import BEIJING, Transaction
+from payment.provider import Transaction
+from skillcert.clock import CHINA
 from skillcert.errors import Conflict
 
 CURRENCY = "CNY"
@@ -69,7 +70,7 @@ def new_out_trade_no(now: datetime, prefix: str = "SC") -> str:
     """商户订单号: SC + date + 22 hex = 32 characters, the provider's maximum; the date prefix
     makes bill lines readable during reconciliation (bills are per Beijing day). Institution
     orders never reach the provider and start with IN."""
-    return f"{prefix}{now.astimezone(BEIJING):%Y%m%d}{uuid.uuid4().hex[:22].upper()}"
+    return f"{prefix}{now.astimezone(CHINA):%Y%m%d}{uuid.uuid4().hex[:22].upper()}"
 
 
 def refund_on_payment(

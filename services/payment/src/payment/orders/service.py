@@ -45,10 +45,6 @@ log = logging.getLogger("payment.orders")
 _CLOSE_NOT_NEEDED = {"ORDER_NOT_EXIST", "ORDER_CLOSED"}
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 class ProviderUnavailable(AppError):
     status_code = 502
     slug = "payment-provider"

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from payment.context import Context, context
-from payment.orders.service import OrderService, TransactionMismatch, now
+from payment.orders.service import OrderService, TransactionMismatch
 from payment.provider import (
     DecryptError,
     EventType,
@@ -28,6 +28,7 @@ from payment.provider import (
 )
 from payment.refunds.service import PaymentNotYetKnown, RefundMismatch, RefundService
 from payment.wechat import WeChatPay
+from skillcert.clock import utcnow
 from skillcert.db import transaction
 from skillcert.errors import NotFound
 
@@ -73,7 +74,7 @@ async def wechatpay_notification(request: Request) -> Response:
     try:
         async with transaction(ctx.sessionmaker) as session:
             service = OrderService(session, channel, settings.order_ttl)
-            await service.settle_notification(txn, now())
+            await service.settle_notification(txn, utcnow())
     except NotFound:
         log.warning("notification %s for unknown order %s", envelope.id, txn.out_trade_no)
         return _fail(404, "unknown out_trade_no")
@@ -108,7 +109,7 @@ async def _refund_notification(
         return _fail(400, f"unexpected refund status {note.refund_status}")
     try:
         async with transaction(ctx.sessionmaker) as session:
-            await RefundService(session, channel).on_notification(note, now())
+            await RefundService(session, channel).on_notification(note, utcnow())
     except NotFound:
         log.warning("refund notification %s for unknown order %s", envelope.id, note.out_trade_no)
         return _fail(404, "unknown out_trade_no")

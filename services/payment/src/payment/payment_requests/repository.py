@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payment.payment_requests.models import PaymentRequest, PaymentRequestItem
+from skillcert.paging import Keyset, Slice
+
+NEWEST_FIRST = Keyset(PaymentRequest.created_at, PaymentRequest.id, descending=True)
 
 
 class PaymentRequestRepository:
@@ -54,13 +56,11 @@ class PaymentRequestRepository:
         org_id: str | None,
         plan_id: UUID | None,
         status: str | None,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[PaymentRequest]:
+    ) -> Slice[PaymentRequest]:
         """Newest first, narrowed to what the caller may see."""
-        query = select(PaymentRequest).order_by(
-            PaymentRequest.created_at.desc(), PaymentRequest.id.desc()
-        )
+        query = select(PaymentRequest)
         if institution_id is not None:
             query = query.where(PaymentRequest.institution_id == institution_id)
         if org_id is not None:
@@ -69,12 +69,4 @@ class PaymentRequestRepository:
             query = query.where(PaymentRequest.plan_id == plan_id)
         if status is not None:
             query = query.where(PaymentRequest.status == status)
-        if after is not None:
-            at, request_id = after
-            query = query.where(
-                or_(
-                    PaymentRequest.created_at < at,
-                    and_(PaymentRequest.created_at == at, PaymentRequest.id < request_id),
-                )
-            )
-        return list((await self.session.execute(query.limit(limit))).scalars())
+        return await NEWEST_FIRST.fetch(self.session, query, cursor, limit)

@@ -18,9 +18,10 @@ from payment.payment_requests.schemas import (
 )
 from payment.payment_requests.service import PaymentRequestService
 from skillcert.auth import Principal, Role, require_roles
+from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
-from skillcert.events import utcnow
-from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
+from skillcert.http import DbSession, service_router
+from skillcert.paging import Page
 from skillcert.pii import mask_id_number
 
 PREFIX = "/api/v1/payment/requests"
@@ -127,20 +128,15 @@ async def list_payment_requests(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[PaymentRequestOut]:
     """An institution sees its own requests; an organisation those for its plans."""
-    after = decode_keyset(cursor)
     rows = await PaymentRequestRepository(session).page(
         institution_id=principal.org_id if principal.role is Role.INSTITUTION_ADMIN else None,
         org_id=principal.org_id if principal.role is Role.ORG_ADMIN else None,
         plan_id=plan_id,
         status=status,
-        after=after,
-        limit=limit + 1,
+        cursor=cursor,
+        limit=limit,
     )
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = encode_cursor({"c": last.created_at.isoformat(), "i": str(last.id)})
-    return Page(items=[_out(r) for r in rows[:limit]], next_cursor=next_cursor)
+    return rows.page(_out)
 
 
 @router.get(

@@ -30,7 +30,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from stdnum.cn import ric
 
 from payment.applications.rules import normalise_id_number
-from payment.provider import BEIJING
+from skillcert.clock import CHINA
 from skillcert.errors import Conflict, FieldError
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -80,7 +80,7 @@ def ensure_deletable(status: str) -> None:
 def new_request_no(now: datetime) -> str:
     """缴费单号: JF + Beijing date + 8 digits; what the institution writes on the transfer."""
     digits = "".join(secrets.choice("0123456789") for _ in range(8))
-    return f"JF{now.astimezone(BEIJING):%Y%m%d}{digits}"
+    return f"JF{now.astimezone(CHINA):%Y%m%d}{digits}"
 
 
 def subject_fees(fee_fen: int, subject_codes: list[str]) -> dict[str, int]:

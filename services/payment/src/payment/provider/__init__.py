@@ -20,7 +20,6 @@ from .simulator import (
 from .wechatpay import (
     AEAD_ALGORITHM,
     AUTH_SCHEMA,
-    BEIJING,
     DEFAULT_BASE_URL,
     SIGNTEST_PREFIX,
     AuthorizationParams,
@@ -68,7 +67,6 @@ from .wechatpay import (
 __all__ = [
     "AEAD_ALGORITHM",
     "AUTH_SCHEMA",
-    "BEIJING",
     "DEFAULT_BASE_URL",
     "PRODUCTION_RETRY_INTERVALS",
     "SIGNTEST_PREFIX",

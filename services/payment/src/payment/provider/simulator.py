@@ -30,8 +30,9 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPubl
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from skillcert.clock import CHINA, china_now
+
 from .wechatpay import (
-    BEIJING,
     HEADER_REQUEST_ID,
     EventType,
     RefundStatus,
@@ -105,10 +106,6 @@ _REFUND_EVENTS: Final = {
     RefundStatus.ABNORMAL: (EventType.REFUND_ABNORMAL, "退款异常"),
     RefundStatus.CLOSED: (EventType.REFUND_CLOSED, "退款关闭"),
 }
-
-
-def _now_beijing() -> datetime:
-    return datetime.now(BEIJING)
 
 
 def _digits(count: int) -> str:
@@ -494,7 +491,7 @@ class SimulatorState:
         refund_completion_delay: float = 1.0,
         fee_rate: Decimal = Decimal("0.0060"),
         max_skew_seconds: int = 300,
-        clock: Callable[[], datetime] = _now_beijing,
+        clock: Callable[[], datetime] = china_now,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if len(api_v3_key) != 32:
@@ -911,7 +908,7 @@ class SimulatorState:
             for order in self.orders.values():
                 if order.success_time is None:
                     continue
-                if order.success_time.astimezone(BEIJING).date() != bill_date:
+                if order.success_time.astimezone(CHINA).date() != bill_date:
                     continue
                 fee = self._fee(order.total)
                 rows.append(
@@ -935,7 +932,7 @@ class SimulatorState:
                 )
         if bill_type in {"ALL", "REFUND"}:
             for refund in self.refunds.values():
-                if refund.create_time.astimezone(BEIJING).date() != bill_date:
+                if refund.create_time.astimezone(CHINA).date() != bill_date:
                     continue
                 order = self.orders[refund.out_trade_no]
                 fee = self._fee(refund.refund)
@@ -991,7 +988,7 @@ class SimulatorState:
 
     @staticmethod
     def _bill_time(moment: datetime) -> str:
-        return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+        return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
 
     def _order_columns(self, order: SimOrder, moment: datetime) -> dict[str, str]:
         return {

@@ -26,7 +26,7 @@ import string
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Final, TypeVar
 from urllib.parse import quote, urlencode
@@ -43,7 +43,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 __all__ = [
     "AEAD_ALGORITHM",
     "AUTH_SCHEMA",
-    "BEIJING",
     "DEFAULT_BASE_URL",
     "SIGNTEST_PREFIX",
     "AuthorizationParams",
@@ -93,7 +92,6 @@ SIGNTEST_PREFIX: Final = "WECHATPAY/SIGNTEST/"
 AEAD_ALGORITHM: Final = "AEAD_AES_256_GCM"
 DEFAULT_BASE_URL: Final = "https://api.mch.weixin.qq.com"
 DEFAULT_MAX_SKEW_SECONDS: Final = 300
-BEIJING: Final = timezone(timedelta(hours=8))
 
 HEADER_SERIAL: Final = "Wechatpay-Serial"
 HEADER_SIGNATURE: Final = "Wechatpay-Signature"

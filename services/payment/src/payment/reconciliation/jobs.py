@@ -13,8 +13,8 @@ from payment.reconciliation.models import ReconciliationRun
 from payment.reconciliation.repository import ReconciliationRepository
 from payment.reconciliation.rules import RunStatus, RunTrigger, next_run_at, yesterday
 from payment.reconciliation.service import ReconciliationService
+from skillcert.clock import utcnow
 from skillcert.db import transaction
-from skillcert.events import utcnow
 from skillcert.jobs import PeriodicJob
 
 log = logging.getLogger("payment.reconciliation.jobs")

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payment.reconciliation.models import ReconciliationFinding, ReconciliationRun
 from payment.reconciliation.rules import RunStatus, RunTrigger
+from skillcert.paging import Keyset, Slice
+
+NEWEST_FIRST = Keyset(ReconciliationRun.started_at, ReconciliationRun.id, descending=True)
 
 
 class ReconciliationRepository:
@@ -36,19 +39,6 @@ class ReconciliationRepository:
         )
         return (await self.session.execute(query.limit(1))).first() is not None
 
-    async def page(
-        self, after: tuple[datetime, UUID] | None, limit: int
-    ) -> list[ReconciliationRun]:
+    async def page(self, cursor: str | None, limit: int) -> Slice[ReconciliationRun]:
         """Newest first."""
-        query = select(ReconciliationRun).order_by(
-            ReconciliationRun.started_at.desc(), ReconciliationRun.id.desc()
-        )
-        if after is not None:
-            at, run_id = after
-            query = query.where(
-                or_(
-                    ReconciliationRun.started_at < at,
-                    and_(ReconciliationRun.started_at == at, ReconciliationRun.id < run_id),
-                )
-            )
-        return list((await self.session.execute(query.limit(limit))).scalars())
+        return await NEWEST_FIRST.fetch(self.session, select(ReconciliationRun), cursor, limit)

@@ -12,9 +12,10 @@ from payment.reconciliation.rules import RunStatus, RunTrigger, bill_date_proble
 from payment.reconciliation.schemas import FindingOut, RunDetail, RunOut, RunReconciliation
 from payment.reconciliation.service import ReconciliationService
 from skillcert.auth import Principal, Role, require_roles
+from skillcert.clock import utcnow
 from skillcert.errors import FieldError, InvalidInput, NotFound, problem_responses
-from skillcert.events import utcnow
-from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
+from skillcert.http import DbSession, service_router
+from skillcert.paging import Page
 
 router = service_router("/api/v1/payment", tags=["payment-reconciliation"])
 
@@ -57,13 +58,8 @@ async def list_reconciliations(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[RunOut]:
     """Reconciliation runs (对账记录), newest first."""
-    after = decode_keyset(cursor, "s")
-    runs = await ReconciliationRepository(session).page(after, limit + 1)
-    next_cursor = None
-    if len(runs) > limit:
-        last = runs[limit - 1]
-        next_cursor = encode_cursor({"s": last.started_at.isoformat(), "i": str(last.id)})
-    return Page(items=[_out(run) for run in runs[:limit]], next_cursor=next_cursor)
+    runs = await ReconciliationRepository(session).page(cursor, limit)
+    return runs.page(_out)
 
 
 @router.get(

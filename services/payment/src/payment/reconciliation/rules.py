@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from payment.provider import BEIJING
+from skillcert.clock import CHINA
 
 SUMMARY_MARKER = "总交易单数"
 _REQUIRED = ("交易时间", "公众账号ID", "商户号", "微信订单号", "商户订单号", "交易状态", "货币种类")
@@ -141,7 +141,7 @@ def parse_trade_bill(text: str) -> Bill:
         lines.append(
             BillLine(
                 line=number,
-                trade_time=moment.replace(tzinfo=BEIJING),
+                trade_time=moment.replace(tzinfo=CHINA),
                 appid=get("公众账号ID"),
                 mchid=get("商户号"),
                 transaction_id=get("微信订单号"),
@@ -191,18 +191,18 @@ def compare(
 
 def day_bounds(bill_date: date) -> tuple[datetime, datetime]:
     """A bill covers one Beijing calendar day."""
-    start = datetime.combine(bill_date, time(0), BEIJING)
+    start = datetime.combine(bill_date, time(0), CHINA)
     return start, start + timedelta(days=1)
 
 
 def yesterday(at: datetime) -> date:
-    return at.astimezone(BEIJING).date() - timedelta(days=1)
+    return at.astimezone(CHINA).date() - timedelta(days=1)
 
 
 def next_run_at(at: datetime, run_time: time) -> datetime:
     """The next moment (after ``at``) the clock in Beijing shows ``run_time``."""
-    local = at.astimezone(BEIJING)
-    candidate = datetime.combine(local.date(), run_time, BEIJING)
+    local = at.astimezone(CHINA)
+    candidate = datetime.combine(local.date(), run_time, CHINA)
     if candidate <= local:
         candidate += timedelta(days=1)
     return candidate
@@ -210,7 +210,7 @@ def next_run_at(at: datetime, run_time: time) -> datetime:
 
 def bill_date_problem(bill_date: date, at: datetime) -> str | None:
     """The provider keeps bills of the last three months, from the day after."""
-    today = at.astimezone(BEIJING).date()
+    today = at.astimezone(CHINA).date()
     if bill_date >= today:
         return "只能核对昨天及以前的账单"
     if bill_date < today - timedelta(days=90):

@@ -4,7 +4,7 @@ paid there but not here, record the run and its findings. Flushes only."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from uuid import UUID
 
 import httpx
@@ -37,6 +37,7 @@ from payment.reconciliation.rules import (
     parse_trade_bill,
 )
 from payment.wechat import WeChatPay
+from skillcert.clock import utcnow
 
 log = logging.getLogger("payment.reconciliation")
 
@@ -105,7 +106,7 @@ class ReconciliationService:
         run.provider_rows = len(lines)
         run.matched = matched
         run.differences = len(differences)
-        run.finished_at = datetime.now(UTC)
+        run.finished_at = utcnow()
         await self.session.flush()
         if differences:
             log.warning("reconciliation of %s: %d differences", bill_date, len(differences))
@@ -115,7 +116,7 @@ class ReconciliationService:
         log.error("reconciliation of %s failed: %s", run.bill_date, error)
         run.status = RunStatus.FAILED
         run.error = error[:500]
-        run.finished_at = datetime.now(UTC)
+        run.finished_at = utcnow()
         await self.session.flush()
         return run
 

@@ -5,7 +5,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from payment.applications.repository import ApplicationRepository
 from payment.plans.repository import PlanRepository
 from payment.refunds.service import RefundService
-from skillcert.events import ApplicationWithdrawn, ExamPlanCancelled, utcnow
+from skillcert.clock import utcnow
+from skillcert.events import ApplicationWithdrawn, ExamPlanCancelled
 
 
 async def on_application_withdrawn(session: AsyncSession, event: ApplicationWithdrawn) -> None:

@@ -14,8 +14,8 @@ from payment.context import Context
 from payment.refunds.repository import RefundRepository
 from payment.refunds.rules import RefundState
 from payment.refunds.service import Backoff, RefundService
+from skillcert.clock import utcnow
 from skillcert.db import transaction
-from skillcert.events import utcnow
 from skillcert.jobs import PeriodicJob
 
 log = logging.getLogger("payment.refunds.jobs")

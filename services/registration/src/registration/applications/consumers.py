@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.applications.models import Application
+from registration.applications.reactions import OutOfOrder, Reactions
 from registration.applications.rules import Action
-from registration.applications.service import ApplicationService, OutOfOrder
 from registration.plans.service import PlanService
 from skillcert.events import (
     ApplicationApproved,
@@ -23,29 +23,29 @@ from skillcert.events import (
 
 
 async def on_application_approved(session: AsyncSession, event: ApplicationApproved) -> None:
-    await ApplicationService(session).review_approved(event.application_id, event.revision)
+    await Reactions(session).review_approved(event.application_id, event.revision)
 
 
 async def on_application_rejected(session: AsyncSession, event: ApplicationRejected) -> None:
-    await ApplicationService(session).review_rejected(event)
+    await Reactions(session).review_rejected(event)
 
 
 async def on_order_paid(session: AsyncSession, event: OrderPaid) -> None:
-    await ApplicationService(session).advance(event.application_id, Action.PAY)
+    await Reactions(session).advance(event.application_id, Action.PAY)
 
 
 async def on_candidate_scheduled(session: AsyncSession, event: CandidateScheduled) -> None:
     def set_ticket(application: Application) -> None:
         application.ticket_number = event.ticket_number
 
-    await ApplicationService(session).advance(
+    await Reactions(session).advance(
         event.application_id, Action.SCHEDULE, set_ticket, note=f"准考证号 {event.ticket_number}"
     )
 
 
 async def on_result_determined(session: AsyncSession, event: ResultDetermined) -> None:
     action = Action.PASS if event.result == "pass" else Action.FAIL
-    await ApplicationService(session).advance(event.application_id, action)
+    await Reactions(session).advance(event.application_id, action)
 
 
 async def on_certificate_issued(session: AsyncSession, event: CertificateIssued) -> None:
@@ -53,7 +53,7 @@ async def on_certificate_issued(session: AsyncSession, event: CertificateIssued)
         application.certificate_number = event.certificate_number
         application.certificate_id = event.certificate_id
 
-    await ApplicationService(session).advance(
+    await Reactions(session).advance(
         event.application_id,
         Action.CERTIFY,
         set_number,
@@ -62,11 +62,11 @@ async def on_certificate_issued(session: AsyncSession, event: CertificateIssued)
 
 
 async def on_certificate_revoked(session: AsyncSession, event: CertificateRevoked) -> None:
-    await ApplicationService(session).certificate_revoked(event)
+    await Reactions(session).certificate_revoked(event)
 
 
 async def on_order_refunded(session: AsyncSession, event: OrderRefunded) -> None:
-    await ApplicationService(session).refunded(event)
+    await Reactions(session).refunded(event)
 
 
 async def on_plan_cancelled(session: AsyncSession, event: ExamPlanCancelled) -> None:
@@ -75,4 +75,4 @@ async def on_plan_cancelled(session: AsyncSession, event: ExamPlanCancelled) -> 
     plan = await PlanService(session).cancel(event)
     if plan is None:
         raise OutOfOrder(f"cancellation of plan {event.plan_id} before its publication")
-    await ApplicationService(session).cancel_for_plan(plan.plan_id, event.reason)
+    await Reactions(session).cancel_for_plan(plan.plan_id, event.reason)

@@ -13,6 +13,7 @@ from registration.applications.rules import ApplicationStatus
 from registration.plans.models import ExamPlan
 from registration.roster.repository import institution_for_id_number
 from skillcert.db import table_of
+from skillcert.paging import Keyset, Slice
 
 _applications = table_of(Application)
 _status_changes = table_of(StatusChange)
@@ -27,6 +28,8 @@ _SUBMIT = (
 )
 
 _INSERT_CHANGE = insert(_status_changes)
+
+NEWEST_FIRST = Keyset(Application.created_at, Application.id, descending=True)
 
 
 def _with_plan_query(of_candidate: bool, lock: bool) -> Select[tuple[Application, ExamPlan]]:
@@ -126,22 +129,15 @@ class ApplicationRepository:
         org_id: str,
         plan_id: UUID | None,
         status: str | None,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[Application]:
+    ) -> Slice[Application]:
         query = select(Application).where(Application.org_id == org_id)
         if plan_id is not None:
             query = query.where(Application.plan_id == plan_id)
         if status is not None:
             query = query.where(Application.status == status)
-        if after is not None:
-            created_at, application_id = after
-            query = query.where(
-                (Application.created_at < created_at)
-                | ((Application.created_at == created_at) & (Application.id < application_id))
-            )
-        query = query.order_by(Application.created_at.desc(), Application.id.desc()).limit(limit)
-        return list((await self.session.execute(query)).scalars())
+        return await NEWEST_FIRST.fetch(self.session, query, cursor, limit)
 
     async def for_update(self, application_id: UUID) -> Application | None:
         query = select(Application).where(Application.id == application_id).with_for_update()
@@ -205,17 +201,10 @@ class ApplicationRepository:
         return (await self.session.execute(query)).scalars().first()
 
     async def page_of_candidate(
-        self, candidate_id: UUID, after: tuple[datetime, UUID] | None, limit: int
-    ) -> list[Application]:
+        self, candidate_id: UUID, cursor: str | None, limit: int
+    ) -> Slice[Application]:
         query = select(Application).where(Application.candidate_id == candidate_id)
-        if after is not None:
-            created_at, application_id = after
-            query = query.where(
-                (Application.created_at < created_at)
-                | ((Application.created_at == created_at) & (Application.id < application_id))
-            )
-        query = query.order_by(Application.created_at.desc(), Application.id.desc()).limit(limit)
-        return list((await self.session.execute(query)).scalars())
+        return await NEWEST_FIRST.fetch(self.session, query, cursor, limit)
 
     async def history(self, application_id: UUID) -> list[StatusChange]:
         query = (

@@ -39,6 +39,7 @@ from registration.applications.service import (
     steps_done,
     total_work_months,
 )
+from registration.applications.staff import StaffService
 from registration.config import RegistrationSettings
 from registration.context import context
 from registration.divisions.rules import label
@@ -47,7 +48,8 @@ from registration.plans.models import ExamPlan
 from registration.plans.rules import mail_in_deadline, required_materials
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
-from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
+from skillcert.http import DbSession, service_router
+from skillcert.paging import Page
 from skillcert.pii import mask_id_number, mask_phone
 
 router = service_router("/api/v1/registration", tags=["registration: applications"])
@@ -204,7 +206,9 @@ def application_summary(a: Application, plan: ExamPlan | None) -> ApplicationSum
     )
 
 
-async def _view(service: ApplicationService, application: Application) -> ApplicationOut:
+async def _view(
+    service: ApplicationService | StaffService, application: Application
+) -> ApplicationOut:
     return application_out(await service.view_of(application))
 
 
@@ -236,16 +240,9 @@ async def list_my_applications(
 ) -> Page[ApplicationSummary]:
     """The caller's applications, newest first; ID numbers and phones masked."""
     applications, plans = await ApplicationService(session).mine(
-        principal.account_id, decode_keyset(cursor), limit + 1
+        principal.account_id, cursor, limit
     )
-    next_cursor = None
-    if len(applications) > limit:
-        last = applications[limit - 1]
-        next_cursor = encode_cursor({"c": last.created_at.isoformat(), "i": str(last.id)})
-    return Page(
-        items=[application_summary(a, plans.get(a.plan_id)) for a in applications[:limit]],
-        next_cursor=next_cursor,
-    )
+    return applications.page(lambda a: application_summary(a, plans.get(a.plan_id)))
 
 
 @router.get(
@@ -389,7 +386,7 @@ async def record_mail_in(
 ) -> ApplicationOut:
     """Log the paper forms received by post (邮寄材料), for plans that require them; staff of
     the plan's organisation only."""
-    service = ApplicationService(session)
+    service = StaffService(session)
     application = await service.record_mail_in(principal, application_id, body)
     return await _view(service, application)
 
@@ -409,14 +406,7 @@ async def list_org_applications(
 ) -> Page[StaffApplicationSummary]:
     """Applications to the caller's organisation's plans, newest first; ID numbers and phones
     masked."""
-    applications, plans = await ApplicationService(session).of_org(
-        principal, plan_id, status, decode_keyset(cursor), limit + 1
+    applications, plans = await StaffService(session).of_org(
+        principal, plan_id, status, cursor, limit
     )
-    next_cursor = None
-    if len(applications) > limit:
-        last = applications[limit - 1]
-        next_cursor = encode_cursor({"c": last.created_at.isoformat(), "i": str(last.id)})
-    return Page(
-        items=[staff_summary(a, plans.get(a.plan_id)) for a in applications[:limit]],
-        next_cursor=next_cursor,
-    )
+    return applications.page(lambda a: staff_summary(a, plans.get(a.plan_id)))

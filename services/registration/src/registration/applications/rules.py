@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import Enum, StrEnum
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
@@ -277,15 +276,9 @@ LANDLINE_RE: Final = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$")
 OCCUPATION_CODE_RE: Final = re.compile(r"^\d-\d{2}-\d{2}-\d{2}(-\d{2})?$")
 CERTIFICATE_NUMBER_RE: Final = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 
-#: Signing dates and months are the candidate's calendar: China has one time zone.
-CHINA: Final = ZoneInfo("Asia/Shanghai")
 #: Labour Law art. 15: no employment before 16, so no work history before then.
 MIN_WORKING_AGE: Final = 16
 MAX_WORK_PERIODS: Final = 20
-
-
-def today_cn(at: datetime | None = None) -> date:
-    return (at or datetime.now(CHINA)).astimezone(CHINA).date()
 
 
 # --- step 3 work history (工作经历) ---------------------------------------------------------------

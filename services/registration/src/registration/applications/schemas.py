@@ -36,7 +36,6 @@ from registration.applications.rules import (
     normalise_id_number,
     overlapping,
     period_problems,
-    today_cn,
 )
 from registration.divisions import rules as divisions
 from registration.forms.rules import (
@@ -49,6 +48,7 @@ from registration.forms.rules import (
     POLITICAL_STATUSES,
     not_an_option,
 )
+from skillcert.clock import china_today
 
 Text50 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Text30 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
@@ -146,7 +146,7 @@ class BasicInfoIn(BaseModel):
     @field_validator("birth_date")
     @classmethod
     def _birth_date_in_past(cls, value: date) -> date:
-        if value >= today_cn() or value.year < 1900:
+        if value >= china_today() or value.year < 1900:
             raise ValueError("出生日期不正确")
         return value
 
@@ -258,7 +258,7 @@ class WorkPeriodIn(BaseModel):
     @classmethod
     def _from_month(cls, value: date) -> date:
         if (
-            problem := period_problems(Period(value, None), today_cn()).get("from_month")
+            problem := period_problems(Period(value, None), china_today()).get("from_month")
         ) is not None:
             raise PydanticCustomError("future", problem)
         return value
@@ -270,7 +270,7 @@ class WorkPeriodIn(BaseModel):
             return None
         start = info.data.get("from_month", value)
         if (
-            problem := period_problems(Period(start, value), today_cn()).get("to_month")
+            problem := period_problems(Period(start, value), china_today()).get("to_month")
         ) is not None:
             raise PydanticCustomError("month_order", problem)
         return value
@@ -357,7 +357,7 @@ class RegistrationInfoIn(BaseModel):
         except ValidationError as exc:
             raised = exc
         entries = _valid_entries(model.work_history if model else data)
-        overlaps = overlapping([p for _, p, _ in entries], today_cn())
+        overlaps = overlapping([p for _, p, _ in entries], china_today())
         extra = [
             InitErrorDetails(
                 type=PydanticCustomError(
@@ -419,7 +419,7 @@ class PriorCertificateIn(BaseModel):
     @field_validator("issued_on")
     @classmethod
     def _issued_on(cls, value: date) -> date:
-        if value > today_cn():
+        if value > china_today():
             raise PydanticCustomError("future", "发证日期不能晚于今天")
         if value.year < 1950:
             raise ValueError("发证日期不正确")
@@ -439,16 +439,18 @@ class MailInIn(BaseModel):
     """Staff log the paper forms (纸质材料) received by post."""
 
     received_on: date
+    #: 快递单号; blank means none given. The pattern belongs to the string inside the optional:
+    #: put on the optional itself it was applied to None and raised a TypeError (a 500).
     tracking_number: Annotated[
-        str | None,
+        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9]{6,40}$")]
+        | None,
         BeforeValidator(_blank_to_none),
-        StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9]{6,40}$"),
     ] = None
 
     @field_validator("received_on")
     @classmethod
     def _not_future(cls, value: date) -> date:
-        if value > today_cn():
+        if value > china_today():
             raise PydanticCustomError("future", "收件日期不能晚于今天")
         return value
 

@@ -1,12 +1,12 @@
-"""Application operations (报名): the candidate's four steps, submission, withdrawal, and the
-status changes other services report through events."""
+"""The candidate's operations on an application (报名): the four steps, submission,
+withdrawal and reading it. Staff actions live in staff.py, the reactions to other services'
+events in reactions.py, the periodic jobs in jobs.py."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -14,32 +14,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from registration.applications.history import add_history, move
 from registration.applications.models import Application, StatusChange
 from registration.applications.repository import ApplicationRepository
 from registration.applications.rules import (
-    CANCELLABLE,
     EDITABLE,
-    MAIL_IN_RECORDABLE,
     Action,
     ApplicationStatus,
-    EventFit,
     Period,
     can,
-    clip_note,
-    fit_of,
     identity_conflicts,
     months_worked,
     next_status,
     prior_level_problem,
-    today_cn,
     too_young,
-    yuan,
 )
 from registration.applications.schemas import (
     BasicInfoIn,
     ConditionIn,
     IdentityIn,
-    MailInIn,
     RegistrationInfoIn,
 )
 from registration.config import RegistrationSettings
@@ -49,44 +42,25 @@ from registration.documents.rules import kind_label
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
 from registration.plans.rules import (
-    aware,
     condition_codes,
     find_condition,
     required_materials,
     window_open,
 )
 from skillcert import outbox
-from skillcert.auth import Principal
-from skillcert.errors import (
-    Conflict,
-    FieldError,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    RuleViolation,
-)
+from skillcert.clock import china_today, utcnow
+from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
 from skillcert.events import (
-    ApplicationForfeited,
-    ApplicationRejected,
     ApplicationResubmitted,
     ApplicationSubmitted,
     ApplicationWithdrawn,
-    CertificateRevoked,
-    OrderRefunded,
     PriorCertificate,
     SubmittedDocument,
     WorkPeriod,
 )
+from skillcert.paging import Slice
 
 log = logging.getLogger("registration.applications")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-class OutOfOrder(Exception):
-    """An event arrived before the one it follows; raising makes the bus retry it later."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +80,6 @@ def steps_done(application: Application, plan: ExamPlan) -> dict[str, bool]:
     }
 
 
-FORFEIT_REASON = "未在截止时间前邮寄纸质申报材料，视为放弃考试资格"
-
-
 def periods_of(work_history: list[dict[str, Any]]) -> list[Period]:
     return [
         Period(
@@ -123,7 +94,7 @@ def total_work_months(application: Application, today: date | None = None) -> in
     """None when no history was given: "no months" and "not told" differ for review."""
     if not application.work_history:
         return None
-    return months_worked(periods_of(application.work_history), today or today_cn())
+    return months_worked(periods_of(application.work_history), today or china_today())
 
 
 def _required(field: str, message: str) -> FieldError:
@@ -161,13 +132,13 @@ async def load_editable(
         raise plan_cancelled("考试计划已取消，报名已终止，不能修改")
     if application.status not in EDITABLE:
         raise Conflict("当前报名状态不允许修改")
-    if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
+    if not window_open(plan.registration_opens_at, plan.registration_closes_at, utcnow()):
         raise RuleViolation("不在报名时间内，不能修改报名信息")
     return application, plan
 
 
 def mark_edited(application: Application) -> None:
-    application.updated_at = now()
+    application.updated_at = utcnow()
     if application.status != ApplicationStatus.DRAFT:
         # Review keeps judging the submitted revision until the candidate submits again.
         application.edited_since_submit = True
@@ -178,6 +149,18 @@ async def _plan_of(session: AsyncSession, application: Application) -> ExamPlan:
     if plan is None:  # the foreign key makes this unreachable; keep mypy and readers honest
         raise NotFound("考试计划不存在")
     return plan
+
+
+async def view_of(
+    session: AsyncSession, application: Application, plan: ExamPlan | None = None
+) -> ApplicationView:
+    """What the candidate and staff see of one application; `plan` when already loaded."""
+    return ApplicationView(
+        application=application,
+        plan=plan or await _plan_of(session, application),
+        documents=await DocumentRepository(session).current(application.id),
+        history=await ApplicationRepository(session).history(application.id),
+    )
 
 
 class ApplicationService:
@@ -218,11 +201,11 @@ class ApplicationService:
                 message,
                 errors=[FieldError(field="plan_id", message=message, code="plan_cancelled")],
             )
-        if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
+        if not window_open(plan.registration_opens_at, plan.registration_closes_at, utcnow()):
             raise RuleViolation("该考试计划不在报名时间内")
         if await self.repo.active(candidate_id, plan_id) is not None:
             raise Conflict("您已报名该考试计划，请勿重复报名")
-        at = now()
+        at = utcnow()
         application = Application(
             id=uuid4(),
             candidate_id=candidate_id,
@@ -236,7 +219,7 @@ class ApplicationService:
             updated_at=at,
         )
         self.repo.add(application)
-        self._history(application, None, ApplicationStatus.DRAFT)
+        add_history(self.repo, application, None, ApplicationStatus.DRAFT)
         try:
             await self.session.flush()
         except IntegrityError as exc:
@@ -414,7 +397,7 @@ class ApplicationService:
             raise Conflict("当前报名状态不能提交")
         if status is ApplicationStatus.SUBMITTED and not application.edited_since_submit:
             raise Conflict("报名已提交审核，未修改内容无需重复提交")
-        if not window_open(plan.registration_opens_at, plan.registration_closes_at, now()):
+        if not window_open(plan.registration_opens_at, plan.registration_closes_at, utcnow()):
             raise RuleViolation("不在报名时间内，不能提交报名")
         accepted = await self.documents.accepted(application.id)
         problems = self._incomplete(application, plan, {d.kind for d in accepted})
@@ -422,7 +405,7 @@ class ApplicationService:
             raise RuleViolation("报名信息不完整，请补全后再提交", errors=problems)
 
         first = application.revision == 0
-        at = now()
+        at = utcnow()
         target = next_status(status, Action.SUBMIT)
         changes: dict[str, Any] = {
             "revision": application.revision + 1,
@@ -554,7 +537,7 @@ class ApplicationService:
             raise plan_cancelled("考试计划已取消，报名已终止，无需撤回")
         if not can(ApplicationStatus(application.status), Action.WITHDRAW):
             raise Conflict("当前报名状态不能撤回")
-        self._move(application, Action.WITHDRAW, note=reason)
+        move(self.repo, application, Action.WITHDRAW, note=reason)
         await outbox.record(
             self.session,
             ApplicationWithdrawn(
@@ -568,10 +551,10 @@ class ApplicationService:
         return application
 
     async def mine(
-        self, candidate_id: UUID, after: tuple[datetime, UUID] | None, limit: int
-    ) -> tuple[list[Application], dict[UUID, ExamPlan]]:
-        applications = await self.repo.page_of_candidate(candidate_id, after, limit)
-        plans = await self.plans.many({a.plan_id for a in applications})
+        self, candidate_id: UUID, cursor: str | None, limit: int
+    ) -> tuple[Slice[Application], dict[UUID, ExamPlan]]:
+        applications = await self.repo.page_of_candidate(candidate_id, cursor, limit)
+        plans = await self.plans.many({a.plan_id for a in applications.items})
         return applications, plans
 
     async def view(self, candidate_id: UUID, application_id: UUID) -> ApplicationView:
@@ -581,218 +564,4 @@ class ApplicationService:
         return await self.view_of(application)
 
     async def view_of(self, application: Application) -> ApplicationView:
-        return ApplicationView(
-            application=application,
-            plan=self._plans.get(application.plan_id) or await _plan_of(self.session, application),
-            documents=await self.documents.current(application.id),
-            history=await self.repo.history(application.id),
-        )
-
-    # --- the organisation's staff ------------------------------------------------------------
-
-    async def record_mail_in(
-        self, staff: Principal, application_id: UUID, data: MailInIn
-    ) -> Application:
-        """Log that the paper forms (纸质申报材料) arrived; logging again corrects the entry."""
-        found = await self._with_plan(application_id)
-        # Another organisation's application is indistinguishable from none.
-        if found is None or not staff.is_staff_of(found[0].org_id):
-            raise NotFound("报名记录不存在")
-        application, plan = found
-        if not plan.requires_mail_in:
-            raise RuleViolation("该考试计划无需邮寄纸质材料")
-        if ApplicationStatus(application.status) not in MAIL_IN_RECORDABLE:
-            raise Conflict("当前报名状态不能登记邮寄材料")
-        if data.received_on < today_cn(aware(application.created_at)):
-            message = "收件日期不能早于报名日期"
-            raise InvalidInput(
-                message, errors=[FieldError(field="received_on", message=message, code="range")]
-            )
-        application.mail_in_received_on = data.received_on
-        application.mail_in_tracking_number = data.tracking_number
-        application.mail_in_recorded_by = staff.account_id
-        application.mail_in_recorded_at = now()
-        application.updated_at = now()
-        await self.session.flush()
-        return application
-
-    async def forfeit_overdue(self, at: datetime, limit: int) -> list[Application]:
-        """Approved or paid applications whose paper forms missed the deadline give up their
-        place (seed 004: 逾期未完成邮寄的，将视为放弃考试资格)."""
-        overdue = await self.repo.overdue_mail_in(at, limit)
-        for application in overdue:
-            self._move(application, Action.FORFEIT, note=FORFEIT_REASON)
-            await outbox.record(
-                self.session,
-                ApplicationForfeited(
-                    application_id=application.id,
-                    candidate_id=application.candidate_id,
-                    plan_id=application.plan_id,
-                    reason=FORFEIT_REASON,
-                ),
-            )
-        await self.session.flush()
-        return overdue
-
-    async def of_org(
-        self,
-        staff: Principal,
-        plan_id: UUID | None,
-        status: str | None,
-        after: tuple[datetime, UUID] | None,
-        limit: int,
-    ) -> tuple[list[Application], dict[UUID, ExamPlan]]:
-        if staff.org_id is None:
-            raise Forbidden("当前账号未关联培训评价组织")
-        applications = await self.repo.page_of_org(staff.org_id, plan_id, status, after, limit)
-        plans = await self.plans.many({a.plan_id for a in applications})
-        return applications, plans
-
-    # --- what other services report ---------------------------------------------------------
-
-    async def review_approved(self, application_id: UUID, revision: int) -> None:
-        await self._decide(application_id, revision, Action.APPROVE, [])
-
-    async def review_rejected(self, event: ApplicationRejected) -> None:
-        reasons = [r.model_dump() for r in event.reasons]
-        await self._decide(event.application_id, event.revision, Action.REJECT, reasons)
-
-    async def _decide(
-        self, application_id: UUID, revision: int, action: Action, reasons: list[dict[str, Any]]
-    ) -> None:
-        application = await self.repo.for_update(application_id)
-        if application is None:
-            log.warning("review decision for unknown application %s ignored", application_id)
-            return
-        if revision < application.revision:
-            # The candidate resubmitted meanwhile; the decision judged an older revision.
-            log.info("stale %s of %s revision %d ignored", action, application_id, revision)
-            return
-        if revision > application.revision:
-            raise OutOfOrder(f"decision on revision {revision} before its submission")
-        if application.status != ApplicationStatus.SUBMITTED:
-            log.info("%s of %s in status %s ignored", action, application_id, application.status)
-            return
-        application.rejection_reasons = reasons
-        self._move(application, action, reasons=reasons)
-        await self.session.flush()
-
-    async def advance(
-        self,
-        application_id: UUID,
-        action: Action,
-        change: Callable[[Application], None] | None = None,
-        note: str | None = None,
-    ) -> None:
-        """Move the application along the journey (paid, scheduled, result, certified)."""
-        application = await self.repo.for_update(application_id)
-        if application is None:
-            log.warning("%s for unknown application %s ignored", action, application_id)
-            return
-        await self._advance(application, action, change, note)
-
-    async def _advance(
-        self,
-        application: Application,
-        action: Action,
-        change: Callable[[Application], None] | None,
-        note: str | None,
-    ) -> None:
-        fit = fit_of(ApplicationStatus(application.status), action)
-        if fit is EventFit.TOO_EARLY:
-            raise OutOfOrder(f"{action} of {application.id} in status {application.status}")
-        if fit is EventFit.STALE:
-            log.info("%s of %s in status %s ignored", action, application.id, application.status)
-            return
-        if change is not None:
-            change(application)
-        self._move(application, action, note=note)
-        await self.session.flush()
-
-    async def cancel_for_plan(self, plan_id: UUID, reason: str) -> list[Application]:
-        """End every application of a cancelled plan that is not final (考试计划已取消). The
-        caller holds the plan's lock, so no application of it appears meanwhile."""
-        cancellable = await self.repo.of_plan_in(plan_id, CANCELLABLE, lock=True)
-        note = clip_note(f"考试计划已取消：{reason}")
-        for application in cancellable:
-            self._move(application, Action.CANCEL, note=note)
-        await self.session.flush()
-        log.info("plan %s cancelled: %d applications ended", plan_id, len(cancellable))
-        return cancellable
-
-    async def refunded(self, event: OrderRefunded) -> None:
-        """Record the refund whatever the status; only a paid or scheduled application moves
-        (see the REFUND transitions): withdrawn, cancelled and sat ones keep their status."""
-        application = await self.repo.for_update(event.application_id)
-        if application is None:
-            log.warning("refund for unknown application %s ignored", event.application_id)
-            return
-        fit = fit_of(ApplicationStatus(application.status), Action.REFUND)
-        if fit is EventFit.TOO_EARLY:
-            raise OutOfOrder(f"refund of {application.id} in status {application.status}")
-        application.refund_order_id = event.order_id
-        application.refunded_fen = event.amount_fen
-        application.refunded_at = event.refunded_at
-        application.updated_at = now()
-        if fit is EventFit.APPLY:
-            self._move(application, Action.REFUND, note=f"已退费 {yuan(event.amount_fen)} 元")
-        else:
-            log.info("refund of %s recorded in status %s", application.id, application.status)
-        await self.session.flush()
-
-    async def certificate_revoked(self, event: CertificateRevoked) -> None:
-        application = await self.repo.of_certificate(
-            event.candidate_id, event.certificate_id, event.certificate_number, lock=True
-        )
-        if application is None:
-            if await self.repo.awaiting_certificate(event.candidate_id):
-                # The issuance has not reached us yet; the revocation waits for it.
-                raise OutOfOrder(f"revocation of {event.certificate_id} before its issuance")
-            log.warning("revocation of unknown certificate %s ignored", event.certificate_id)
-            return
-
-        def set_revocation(a: Application) -> None:
-            a.certificate_revoked_at = event.revoked_at
-            a.certificate_revocation_reason = event.reason
-
-        await self._advance(
-            application,
-            Action.REVOKE_CERTIFICATE,
-            set_revocation,
-            note=clip_note(f"证书编号 {event.certificate_number} 已撤销：{event.reason}"),
-        )
-
-    # --- history ------------------------------------------------------------------------------
-
-    def _move(
-        self,
-        application: Application,
-        action: Action,
-        note: str | None = None,
-        reasons: list[dict[str, Any]] | None = None,
-    ) -> None:
-        current = ApplicationStatus(application.status)
-        target = next_status(current, action)
-        self._history(application, current, target, note, reasons)
-        application.status = target
-        application.updated_at = now()
-
-    def _history(
-        self,
-        application: Application,
-        from_status: ApplicationStatus | None,
-        to_status: ApplicationStatus,
-        note: str | None = None,
-        reasons: list[dict[str, Any]] | None = None,
-    ) -> None:
-        self.repo.add_change(
-            StatusChange(
-                application_id=application.id,
-                from_status=from_status,
-                to_status=to_status,
-                revision=application.revision,
-                note=note,
-                reasons=reasons or [],
-                at=now(),
-            )
-        )
+        return await view_of(self.session, application, self._plans.get(application.plan_id))

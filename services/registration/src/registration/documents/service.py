@@ -4,7 +4,7 @@ of what really arrived before it counts."""
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +21,7 @@ from registration.documents.rules import (
     size_problem,
 )
 from registration.plans.rules import materials_of_any_condition
+from skillcert.clock import utcnow
 from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
 from skillcert.storage import ObjectStore, PresignedUpload
 
@@ -28,10 +29,6 @@ log = logging.getLogger("registration.documents")
 
 # Generous, so a candidate re-uploading a blurred photo a few times is never stuck.
 MAX_DOCUMENTS_PER_APPLICATION = 100
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class DocumentRejected(InvalidInput):
@@ -80,7 +77,7 @@ class DocumentService:
             object_key=f"registration/{application.id}/{document_id}",
             declared_content_type=content_type,
             declared_size=size,
-            created_at=now(),
+            created_at=utcnow(),
         )
         self.repo.add(document)
         await self.session.flush()
@@ -122,7 +119,7 @@ class DocumentService:
         document.status = DocumentStatus.ACCEPTED
         document.content_type = verdict.content_type
         document.size = len(data)
-        document.confirmed_at = now()
+        document.confirmed_at = utcnow()
         mark_edited(application)
         await self.session.flush()
         return document
@@ -133,6 +130,6 @@ class DocumentService:
             return
         document.status = DocumentStatus.REJECTED
         document.rejection_reason = reason
-        document.confirmed_at = now()
+        document.confirmed_at = utcnow()
         await self.session.flush()
         log.info("document %s (%s) rejected: %s", document.id, document.kind, reason)

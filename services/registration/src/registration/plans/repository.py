@@ -7,6 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.plans.models import ExamPlan
+from skillcert.paging import Keyset, Slice
+
+CLOSING_FIRST = Keyset(ExamPlan.registration_closes_at, ExamPlan.plan_id)
 
 
 class PlanRepository:
@@ -38,9 +41,9 @@ class PlanRepository:
         now: datetime,
         occupation_code: str | None,
         level: int | None,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[ExamPlan]:
+    ) -> Slice[ExamPlan]:
         """Plans not cancelled whose registration window is open at `now`, closing soonest
         first."""
         query = select(ExamPlan).where(
@@ -52,14 +55,7 @@ class PlanRepository:
             query = query.where(ExamPlan.occupation_code == occupation_code)
         if level is not None:
             query = query.where(ExamPlan.level == level)
-        if after is not None:
-            closes_at, plan_id = after
-            query = query.where(
-                (ExamPlan.registration_closes_at > closes_at)
-                | ((ExamPlan.registration_closes_at == closes_at) & (ExamPlan.plan_id > plan_id))
-            )
-        query = query.order_by(ExamPlan.registration_closes_at, ExamPlan.plan_id).limit(limit)
-        return list((await self.session.execute(query)).scalars())
+        return await CLOSING_FIRST.fetch(self.session, query, cursor, limit)
 
     async def many(self, plan_ids: set[UUID]) -> dict[UUID, ExamPlan]:
         if not plan_ids:

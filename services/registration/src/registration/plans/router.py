@@ -8,7 +8,8 @@ from registration.plans.schemas import PlanOut
 from registration.plans.service import PlanService
 from skillcert.auth import CurrentPrincipal
 from skillcert.errors import problem_responses
-from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
+from skillcert.http import DbSession, service_router
+from skillcert.paging import Page
 
 router = service_router("/api/v1/registration", tags=["registration: plans"])
 
@@ -23,13 +24,5 @@ async def list_open_plans(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[PlanOut]:
     """Exam plans whose registration window is open now, with conditions and fee."""
-    plans = await PlanService(session).open_plans(
-        occupation_code, level, decode_keyset(cursor), limit + 1
-    )
-    next_cursor = None
-    if len(plans) > limit:
-        last = plans[limit - 1]
-        next_cursor = encode_cursor(
-            {"c": last.registration_closes_at.isoformat(), "i": str(last.plan_id)}
-        )
-    return Page(items=[PlanOut.model_validate(p) for p in plans[:limit]], next_cursor=next_cursor)
+    plans = await PlanService(session).open_plans(occupation_code, level, cursor, limit)
+    return plans.page(PlanOut.model_validate)

@@ -3,15 +3,14 @@ candidates choosing what to apply for."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from uuid import UUID
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
 from registration.plans.rules import aware
+from skillcert.clock import utcnow
 from skillcert.events import ExamPlanCancelled, ExamPlanPublished
+from skillcert.paging import Slice
 
 
 class PlanService:
@@ -61,7 +60,7 @@ class PlanService:
         self,
         occupation_code: str | None,
         level: int | None,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[ExamPlan]:
-        return await self.repo.open_page(datetime.now(UTC), occupation_code, level, after, limit)
+    ) -> Slice[ExamPlan]:
+        return await self.repo.open_page(utcnow(), occupation_code, level, cursor, limit)

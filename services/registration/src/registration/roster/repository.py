@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import ScalarSelect, SQLColumnExpression, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.roster.models import RosterStudent
+from skillcert.paging import Keyset, Slice
+
+LATEST_FIRST = Keyset(RosterStudent.imported_at, RosterStudent.id, descending=True)
 
 
 def institution_for_id_number(
@@ -81,20 +83,11 @@ class RosterRepository:
         self,
         institution_id: str,
         student_type: str | None,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[RosterStudent]:
+    ) -> Slice[RosterStudent]:
         """The institution's roster, latest added first."""
         query = select(RosterStudent).where(RosterStudent.institution_id == institution_id)
         if student_type is not None:
             query = query.where(RosterStudent.student_type == student_type)
-        if after is not None:
-            imported_at, student_id = after
-            query = query.where(
-                (RosterStudent.imported_at < imported_at)
-                | ((RosterStudent.imported_at == imported_at) & (RosterStudent.id < student_id))
-            )
-        query = query.order_by(RosterStudent.imported_at.desc(), RosterStudent.id.desc()).limit(
-            limit
-        )
-        return list((await self.session.execute(query)).scalars())
+        return await LATEST_FIRST.fetch(self.session, query, cursor, limit)

@@ -22,9 +22,10 @@ from registration.roster.schemas import RosterImportOut, RosterStudentIn, Roster
 from registration.roster.service import RosterService
 from registration.roster.sheets import XLSX_MEDIA_TYPE, csv_template, xlsx_template
 from skillcert.auth import Principal, Role, require_roles
+from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
-from skillcert.events import utcnow
-from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
+from skillcert.http import DbSession, service_router
+from skillcert.paging import Page
 from skillcert.pii import mask_id_number, mask_phone
 
 router = service_router("/api/v1/registration", tags=["registration: student roster"])
@@ -134,14 +135,8 @@ async def list_roster_students(
 ) -> Page[RosterStudentOut]:
     """The caller's roster, latest added first, by student type if given (院校考生/社会考生);
     ID numbers and phones masked."""
-    students = await RosterService(session).page(
-        principal, student_type, decode_keyset(cursor), limit + 1
-    )
-    next_cursor = None
-    if len(students) > limit:
-        last = students[limit - 1]
-        next_cursor = encode_cursor({"c": last.imported_at.isoformat(), "i": str(last.id)})
-    return Page(items=[student_out(s) for s in students[:limit]], next_cursor=next_cursor)
+    students = await RosterService(session).page(principal, student_type, cursor, limit)
+    return students.page(student_out)
 
 
 @router.delete(

@@ -27,7 +27,6 @@ from registration.applications.rules import (
     IdType,
     id_number_problem,
     normalise_id_number,
-    today_cn,
 )
 from registration.forms.rules import ID_TYPES, not_an_option
 from registration.roster.rules import (
@@ -37,6 +36,7 @@ from registration.roster.rules import (
     enrolment_year_problem,
     label_to_code,
 )
+from skillcert.clock import china_today
 
 _PINYIN_RE: Final = re.compile(r"^[A-Za-zÜüÊê]+(?:[ '·-][A-Za-zÜüÊê]+)*$")
 _YEAR_RE: Final = re.compile(r"^\d{4}$")
@@ -152,7 +152,7 @@ class RosterStudentIn(BaseModel):
     @field_validator("enrolment_year", mode="after")
     @classmethod
     def _year_range(cls, value: int | None) -> int | None:
-        if value is not None and (problem := enrolment_year_problem(value, today_cn())):
+        if value is not None and (problem := enrolment_year_problem(value, china_today())):
             raise PydanticCustomError("year", problem)
         return value
 

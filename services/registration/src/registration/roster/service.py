@@ -30,6 +30,7 @@ from skillcert.errors import (
     NotFound,
     validation_errors,
 )
+from skillcert.paging import Slice
 
 _COLUMN_ORDER = {field: position for position, (_, field) in enumerate(COLUMNS)}
 _DETAILS = (
@@ -170,10 +171,10 @@ class RosterService:
         self,
         principal: Principal,
         student_type: str | None,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[RosterStudent]:
-        return await self.repo.page(institution_of(principal), student_type, after, limit)
+    ) -> Slice[RosterStudent]:
+        return await self.repo.page(institution_of(principal), student_type, cursor, limit)
 
     async def delete(self, principal: Principal, student_id: UUID) -> None:
         institution_id = institution_of(principal)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -10,12 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from review.cases.models import AuditEntry, CaseDecision, CaseFinding, CaseRevision, ReviewCase
 from skillcert.db import insert_or_ignore, table_of
+from skillcert.paging import Keyset, Slice
 
 # Built once, values passed at execution: a new statement object per call had its cache key
 # built again for every received submission.
 _INSERT_REVISION = insert(table_of(CaseRevision))
 _INSERT_FINDING = insert(table_of(CaseFinding))
 _INSERT_AUDIT = insert(table_of(AuditEntry))
+OLDEST_SUBMISSION_FIRST = Keyset(ReviewCase.submitted_at, ReviewCase.id)
 
 
 class CaseRepository:
@@ -64,19 +65,12 @@ class CaseRepository:
         self,
         org_id: str,
         status: str,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[ReviewCase]:
+    ) -> Slice[ReviewCase]:
         """Cases of one organisation in one status, oldest submission first."""
         query = select(ReviewCase).where(ReviewCase.org_id == org_id, ReviewCase.status == status)
-        if after is not None:
-            submitted_at, case_id = after
-            query = query.where(
-                (ReviewCase.submitted_at > submitted_at)
-                | ((ReviewCase.submitted_at == submitted_at) & (ReviewCase.id > case_id))
-            )
-        query = query.order_by(ReviewCase.submitted_at, ReviewCase.id).limit(limit)
-        return list((await self.session.execute(query)).scalars())
+        return await OLDEST_SUBMISSION_FIRST.fetch(self.session, query, cursor, limit)
 
     async def of_plan(
         self, plan_id: UUID, statuses: Sequence[str], *, lock: bool = False

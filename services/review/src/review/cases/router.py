@@ -19,7 +19,8 @@ from review.cases.service import CaseService
 from review.context import CurrentContext, context
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
-from skillcert.http import DbSession, Page, decode_keyset, encode_cursor, service_router
+from skillcert.http import DbSession, service_router
+from skillcert.paging import Page
 
 router = service_router("/api/v1/review", tags=["review"])
 
@@ -44,12 +45,8 @@ async def review_queue(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[QueueItem]:
     """The review queue (审核队列) of the caller's organisation, oldest submission first."""
-    items = await service.queue(principal, status, decode_keyset(cursor, "s"), limit + 1)
-    next_cursor = None
-    if len(items) > limit:
-        last = items[limit - 1]
-        next_cursor = encode_cursor({"s": last.submitted_at.isoformat(), "i": str(last.case_id)})
-    return Page(items=items[:limit], next_cursor=next_cursor)
+    items = await service.queue(principal, status, cursor, limit)
+    return items.page()
 
 
 @router.get(

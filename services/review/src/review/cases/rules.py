@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 import chinese_calendar
 
+from skillcert.clock import format_china, in_china
 from skillcert.events import PlanCondition, PriorCertificate, SubmittedDocument, WorkPeriod
 
 log = logging.getLogger("review.rules")
@@ -668,8 +669,7 @@ def _check_mail_in(plan: PlanFacts | None) -> list[Finding]:
     deadline = ""
     if plan.mail_in_deadline is not None:
         details["deadline"] = plan.mail_in_deadline.isoformat()
-        local = plan.mail_in_deadline.astimezone(CHINA_TZ)
-        deadline = f"（{local:%Y-%m-%d %H:%M}）"
+        deadline = f"（{format_china(plan.mail_in_deadline)}）"
     return [
         Finding(
             CheckCode.MAIL_IN,
@@ -703,9 +703,7 @@ def summarize(outcomes: Sequence[tuple[str, str]]) -> FindingsSummary:
 
 # --- due date (审核时限) ---------------------------------------------------------------------
 
-# Working days are Beijing calendar days; China has no daylight saving, so a fixed offset is
-# exact and needs no tz database.
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+# Working days are Beijing calendar days (`skillcert.clock.CHINA`).
 
 
 def is_workday(day: date) -> bool:
@@ -724,7 +722,7 @@ def due_at(
 ) -> datetime:
     """The review deadline: the same Beijing clock time on the `working_days`-th working day
     after the day of submission (weekends and public holidays skipped, make-up days counted)."""
-    local = submitted_at.astimezone(CHINA_TZ)
+    local = in_china(submitted_at)
     day = local.date()
     counted = 0
     while counted < working_days:

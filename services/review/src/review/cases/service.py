@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -45,6 +45,7 @@ from review.config import ReviewSettings
 from review.plans.models import ReviewPlan
 from review.plans.repository import PlanRepository
 from skillcert.auth import Principal
+from skillcert.clock import china_today, utcnow
 from skillcert.errors import Conflict, NotFound
 from skillcert.events import (
     ApplicationApproved,
@@ -59,6 +60,7 @@ from skillcert.events import (
     SubmittedDocument,
 )
 from skillcert.outbox import record
+from skillcert.paging import Slice
 from skillcert.pii import mask_id_number
 from skillcert.storage import ObjectStore
 
@@ -81,10 +83,6 @@ _SNAPSHOT_FIELDS = {
     "total_work_months",
     "institution_id",
 }
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _conditions(plan: ReviewPlan | None) -> list[PlanCondition] | None:
@@ -213,7 +211,7 @@ class CaseService:
                 total_work_months=event.total_work_months,
             ),
             _facts(plan),
-            today=event.submitted_at.astimezone(rules.CHINA_TZ).date(),
+            today=china_today(event.submitted_at),
         )
         failed = [f.code.value for f in findings if f.outcome == rules.CheckOutcome.FAILED]
         await self.repo.record_revision(
@@ -458,19 +456,19 @@ class CaseService:
         self,
         principal: Principal,
         status: CaseStatus,
-        after: tuple[datetime, UUID] | None,
+        cursor: str | None,
         limit: int,
-    ) -> list[QueueItem]:
+    ) -> Slice[QueueItem]:
         if principal.org_id is None:
-            return []
-        cases = await self.repo.queue(principal.org_id, status, after, limit)
-        plans = await self.plans.by_ids(c.plan_id for c in cases)
+            return Slice()
+        cases = await self.repo.queue(principal.org_id, status, cursor, limit)
+        plans = await self.plans.by_ids(c.plan_id for c in cases.items)
         by_case: dict[UUID, list[CaseFinding]] = defaultdict(list)
-        for finding in await self.repo.current_findings([c.id for c in cases]):
+        for finding in await self.repo.current_findings([c.id for c in cases.items]):
             by_case[finding.case_id].append(finding)
         now = self.now()
-        return [
-            QueueItem(
+        return cases.map(
+            lambda c: QueueItem(
                 case_id=c.id,
                 application_id=c.application_id,
                 plan_id=c.plan_id,
@@ -487,8 +485,7 @@ class CaseService:
                 claim=_claim_view(c, now),
                 findings=_summary(by_case[c.id]),
             )
-            for c in cases
-        ]
+        )
 
     async def case_id_of(self, principal: Principal, application_id: UUID) -> UUID:
         case = await self.repo.by_application(application_id)

@@ -8,6 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.roster.models import RosterEntry
 from skillcert.events import CandidateScheduled
+from skillcert.paging import Keyset, Slice
+
+BY_TICKET = Keyset(RosterEntry.ticket_number, RosterEntry.application_id)
 
 
 class RosterRepository:
@@ -57,12 +60,9 @@ class RosterRepository:
         )
         return list(rows.scalars())
 
-    async def page(self, plan_id: UUID, after_ticket: str | None, limit: int) -> list[RosterEntry]:
+    async def page(self, plan_id: UUID, cursor: str | None, limit: int) -> Slice[RosterEntry]:
         query = select(RosterEntry).where(RosterEntry.plan_id == plan_id)
-        if after_ticket is not None:
-            query = query.where(RosterEntry.ticket_number > after_ticket)
-        query = query.order_by(RosterEntry.ticket_number).limit(limit)
-        return list((await self.session.execute(query)).scalars())
+        return await BY_TICKET.fetch(self.session, query, cursor, limit)
 
     async def count(self, plan_id: UUID) -> int:
         result = await self.session.execute(

@@ -21,7 +21,8 @@ from scoring.scores.schemas import (
 from scoring.scores.service import ScoringService
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import FieldError, InvalidInput, problem_responses
-from skillcert.http import DbSession, Page, decode_cursor, encode_cursor, service_router
+from skillcert.http import DbSession, service_router
+from skillcert.paging import Page
 
 router = service_router("/api/v1/scoring", tags=["scoring"])
 
@@ -132,11 +133,8 @@ async def list_scores(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[CandidateScoresOut]:
     """Rostered candidates with their subject scores, by ticket number; ID numbers masked."""
-    after_raw = decode_cursor(cursor)
-    after = str(after_raw.get("t")) if after_raw else None
-    rows = await ScoringService(session).list_scores(principal, plan_id, after, limit + 1)
-    next_cursor = encode_cursor({"t": rows[limit - 1].ticket_number}) if len(rows) > limit else None
-    return Page(items=rows[:limit], next_cursor=next_cursor)
+    rows = await ScoringService(session).list_scores(principal, plan_id, cursor, limit)
+    return rows.page()
 
 
 @router.get("/results/mine", response_model=list[MyResultOut], responses=READ_ERRORS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -40,18 +40,16 @@ from scoring.scores.schemas import (
 )
 from scoring.scores.xlsx import parse_score_workbook
 from skillcert.auth import Principal
+from skillcert.clock import format_china, utcnow
 from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
 from skillcert.events import ResultDetermined
 from skillcert.outbox import record
+from skillcert.paging import Slice
 from skillcert.pii import mask_id_number
 
 log = logging.getLogger("scoring")
 
 SUBJECT_PATH_FIELD = "path.subject_code"
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def result_kind(result: CertificateResult | None) -> ResultKind | None:
@@ -99,7 +97,7 @@ class ScoringService:
     ) -> ImportSummary:
         """All or nothing: one bad row and no score of the batch is written."""
         await self._plan_of(principal, plan_id)
-        at = now()
+        at = utcnow()
         sheet = await self._sheet_for(plan_id, SheetAction.IMPORT, at)
         subject, subject_error = self._subject(
             await self.plans.subjects(plan_id), subject_code, SUBJECT_PATH_FIELD
@@ -205,7 +203,7 @@ class ScoringService:
         self, principal: Principal, plan_id: UUID, ends_at: datetime
     ) -> ScoreSheetOut:
         plan = await self._plan_of(principal, plan_id)
-        at = now()
+        at = utcnow()
         sheet = await self._sheet_for(plan_id, SheetAction.START_PUBLICITY, at)
         if ends_at.tzinfo is None:
             message = "时间应包含时区，例如 2026-03-01T18:00:00+08:00"
@@ -224,7 +222,7 @@ class ScoringService:
     async def correct(self, principal: Principal, plan_id: UUID, body: CorrectionIn) -> ScoreChange:
         """A correction (成绩更正), allowed until the lock; old, new, who, when and why are kept."""
         await self._plan_of(principal, plan_id)
-        at = now()
+        at = utcnow()
         sheet = await self._sheet_for(plan_id, SheetAction.CORRECT, at)
         subject, subject_error = self._subject(
             await self.plans.subjects(plan_id), body.subject_code, "subject_code"
@@ -289,13 +287,13 @@ class ScoringService:
     async def lock(self, principal: Principal, plan_id: UUID) -> LockSummary:
         """Permanent lock (永久锁定): determines and announces each rostered candidate's result."""
         await self._plan_of(principal, plan_id)
-        at = now()
+        at = utcnow()
         sheet = await self._sheet_for(plan_id, SheetAction.LOCK, at)
         if sheet.status == SheetStatus.PUBLICITY and not publicity_over(
             sheet.publicity_ends_at, at
         ):
             assert sheet.publicity_ends_at is not None
-            until = sheet.publicity_ends_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            until = format_china(sheet.publicity_ends_at)
             raise RuleViolation(f"成绩公示期至 {until}，公示期结束后才能锁定")
         rules = [(s.code, s.pass_score) for s in await self.plans.subjects(plan_id)]
         entries = await self.roster.of_plan(plan_id)
@@ -373,16 +371,16 @@ class ScoringService:
         )
 
     async def list_scores(
-        self, principal: Principal, plan_id: UUID, after_ticket: str | None, limit: int
-    ) -> list[CandidateScoresOut]:
+        self, principal: Principal, plan_id: UUID, cursor: str | None, limit: int
+    ) -> Slice[CandidateScoresOut]:
         """The organisation's list: one row per rostered candidate, ID numbers masked."""
         await self._plan_of(principal, plan_id)
-        entries = await self.roster.page(plan_id, after_ticket, limit)
-        ids = [e.application_id for e in entries]
+        entries = await self.roster.page(plan_id, cursor, limit)
+        ids = [e.application_id for e in entries.items]
         scores = await self.repo.scores_by_application(plan_id, ids)
         results = await self.repo.results(plan_id, ids)
-        return [
-            CandidateScoresOut(
+        return entries.map(
+            lambda e: CandidateScoresOut(
                 application_id=e.application_id,
                 ticket_number=e.ticket_number,
                 candidate_name=e.candidate_name,
@@ -392,8 +390,7 @@ class ScoringService:
                 scores={k: float(v) for k, v in scores.get(e.application_id, {}).items()},
                 result=result_kind(results.get(e.application_id)),
             )
-            for e in entries
-        ]
+        )
 
     async def my_results(self, principal: Principal) -> list[MyResultOut]:
         """A candidate's own plans: scores once publicity starts (公示期开始后可查看), the

@@ -1,19 +1,16 @@
-"""Seed 004's paper forms by post: staff log their arrival, the job forfeits approved
-applications still without them after the deadline; and the staff's list of applications."""
+"""What staff do: log the paper forms received by post (seed 004) and list their
+organisation's applications."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import select
-
-from registration.applications.jobs import forfeit_overdue
-from registration.applications.models import Application, StatusChange
-from registration.applications.rules import today_cn
+from registration.applications.models import Application
 from skillcert.auth import Role
-from skillcert.events import ApplicationForfeited, ExamPlanPublished
+from skillcert.clock import china_today
+from skillcert.events import ExamPlanPublished
 from skillcert.testing import ServiceHarness
-from tests.applications.test_consumers import paid, stored
+from tests.applications.test_consumers import stored
 from tests.conftest import API, BIRTH, Kit, plan_event, resident_id
 
 FORFEITED = "registration.application.forfeited.v1"
@@ -89,7 +86,7 @@ class TestRecordMailIn:
         self, kit: Kit, harness: ServiceHarness
     ):
         row = await application(harness, await plan(harness))
-        today = today_cn().isoformat()
+        today = china_today().isoformat()
         response = await log_mail(
             kit,
             reviewer(harness),
@@ -111,7 +108,7 @@ class TestRecordMailIn:
     ):
         row = await application(harness, await plan(harness))
         response = await log_mail(
-            kit, reviewer(harness, "ORG-OTHER"), row.id, {"received_on": today_cn().isoformat()}
+            kit, reviewer(harness, "ORG-OTHER"), row.id, {"received_on": china_today().isoformat()}
         )
         problem(response, 404)
         assert await mail_in_of(harness, row.id) == (None, None)
@@ -122,7 +119,7 @@ class TestRecordMailIn:
             kit,
             harness.headers(Role.CANDIDATE, account_id=row.candidate_id),
             row.id,
-            {"received_on": today_cn().isoformat()},
+            {"received_on": china_today().isoformat()},
         )
         problem(response, 403)
         assert await mail_in_of(harness, row.id) == (None, None)
@@ -130,14 +127,14 @@ class TestRecordMailIn:
     async def test_a_plan_without_mail_in_is_400(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness, requires_mail_in=False))
         response = await log_mail(
-            kit, reviewer(harness), row.id, {"received_on": today_cn().isoformat()}
+            kit, reviewer(harness), row.id, {"received_on": china_today().isoformat()}
         )
         assert problem(response, 400)["detail"] == "该考试计划无需邮寄纸质材料"
         assert await mail_in_of(harness, row.id) == (None, None)
 
     async def test_bad_dates_and_tracking_number_are_422(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness))
-        tomorrow = (today_cn() + timedelta(days=1)).isoformat()
+        tomorrow = (china_today() + timedelta(days=1)).isoformat()
         body = problem(
             await log_mail(
                 kit,
@@ -148,95 +145,57 @@ class TestRecordMailIn:
             422,
         )
         assert sorted(e["field"] for e in body["errors"]) == ["received_on", "tracking_number"]
-        before = (today_cn() - timedelta(days=10)).isoformat()
+        before = (china_today() - timedelta(days=10)).isoformat()
         body = problem(await log_mail(kit, reviewer(harness), row.id, {"received_on": before}), 422)
         assert [(e["field"], e["message"]) for e in body["errors"]] == [
             ("received_on", "收件日期不能早于报名日期")
         ]
         assert await mail_in_of(harness, row.id) == (None, None)
 
+    async def test_a_null_blank_or_whitespace_tracking_number_means_none_given(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        # Blank form fields mean "not given" here as everywhere in the form; the pattern
+        # applies only to a number that was given (it was applied to None: a 500).
+        row = await application(harness, await plan(harness))
+        today = china_today().isoformat()
+        for given in (None, "", "   \t"):
+            response = await log_mail(
+                kit, reviewer(harness), row.id, {"received_on": today, "tracking_number": given}
+            )
+            assert response.status_code == 200, (given, response.text)
+            assert response.json()["mail_in"]["tracking_number"] is None
+            assert await mail_in_of(harness, row.id) == (china_today(), None)
+
+    async def test_a_malformed_tracking_number_is_a_field_error(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        row = await application(harness, await plan(harness))
+        today = china_today().isoformat()
+        for given in ("SF12", "SF 1234567890", "顺丰1234567890", "X" * 41):
+            body = problem(
+                await log_mail(
+                    kit, reviewer(harness), row.id, {"received_on": today, "tracking_number": given}
+                ),
+                422,
+            )
+            assert [(e["field"], e["message"]) for e in body["errors"]] == [
+                ("tracking_number", "格式不正确")
+            ], given
+        assert await mail_in_of(harness, row.id) == (None, None)
+        # surrounding spaces are not part of the number
+        response = await log_mail(
+            kit, reviewer(harness), row.id, {"received_on": today, "tracking_number": " SF123456 "}
+        )
+        assert response.json()["mail_in"]["tracking_number"] == "SF123456", response.text
+
     async def test_a_withdrawn_application_is_409(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness), status="withdrawn")
         response = await log_mail(
-            kit, reviewer(harness), row.id, {"received_on": today_cn().isoformat()}
+            kit, reviewer(harness), row.id, {"received_on": china_today().isoformat()}
         )
         problem(response, 409)
         assert await mail_in_of(harness, row.id) == (None, None)
-
-
-class TestForfeitJob:
-    async def test_approved_and_paid_without_forms_forfeit_after_the_deadline(
-        self, harness: ServiceHarness
-    ):
-        mail_plan = await plan(harness)
-        approved = await application(harness, mail_plan)
-        paid_one = await application(harness, mail_plan, status="paid")
-        received = await application(harness, mail_plan)
-        async with harness.ctx.sessionmaker() as session:
-            row = await session.get(Application, received.id)
-            assert row is not None
-            row.mail_in_received_on = today_cn()
-            await session.commit()
-        under_review = await application(harness, mail_plan, status="submitted")
-        other_plan = await plan(harness, requires_mail_in=False)
-        no_mail = await application(harness, other_plan)
-
-        before_deadline = mail_plan.registration_closes_at - timedelta(minutes=1)
-        assert await forfeit_overdue(harness.ctx, before_deadline) == 0
-
-        after = mail_plan.registration_closes_at + timedelta(minutes=1)
-        assert await forfeit_overdue(harness.ctx, after) == 2
-        assert (await stored(harness, approved.id)).status == "forfeited"
-        assert (await stored(harness, paid_one.id)).status == "forfeited"
-        for untouched, status in (
-            (received, "approved"),
-            (under_review, "submitted"),
-            (no_mail, "approved"),
-        ):
-            assert (await stored(harness, untouched.id)).status == status
-        events = await harness.outbox(FORFEITED)
-        assert {e.application_id for e in events if isinstance(e, ApplicationForfeited)} == {
-            approved.id,
-            paid_one.id,
-        }
-        assert all(isinstance(e, ApplicationForfeited) and "邮寄" in e.reason for e in events)
-
-    async def test_running_twice_forfeits_once(self, harness: ServiceHarness):
-        mail_plan = await plan(harness)
-        row = await application(harness, mail_plan)
-        after = mail_plan.registration_closes_at + timedelta(hours=1)
-        assert await forfeit_overdue(harness.ctx, after) == 1
-        assert await forfeit_overdue(harness.ctx, after) == 0
-        assert len(await harness.outbox(FORFEITED)) == 1
-        async with harness.ctx.sessionmaker() as session:
-            changes = (
-                await session.execute(
-                    select(StatusChange.to_status).where(StatusChange.application_id == row.id)
-                )
-            ).scalars()
-            assert list(changes) == ["forfeited"]
-
-    async def test_a_payment_arriving_after_forfeiting_changes_nothing(
-        self, harness: ServiceHarness
-    ):
-        mail_plan = await plan(harness)
-        row = await application(harness, mail_plan)
-        await forfeit_overdue(harness.ctx, mail_plan.registration_closes_at + timedelta(hours=1))
-        await harness.deliver(paid(await stored(harness, row.id)))
-        assert (await stored(harness, row.id)).status == "forfeited"
-
-    async def test_batches_until_none_is_left(self, harness: ServiceHarness):
-        settings = harness.ctx.settings
-        batch = settings.forfeit_batch
-        settings.forfeit_batch = 2  # type: ignore[attr-defined]
-        try:
-            mail_plan = await plan(harness)
-            for _ in range(5):
-                await application(harness, mail_plan)
-            after = mail_plan.registration_closes_at + timedelta(hours=1)
-            assert await forfeit_overdue(harness.ctx, after) == 5
-        finally:
-            settings.forfeit_batch = batch  # type: ignore[attr-defined]
 
 
 class TestStaffList:

@@ -1,0 +1,30 @@
+"""The gateway's merged OpenAPI document, built offline: every service's app is created in
+embedded mode (nothing started, nothing listened on) and merged exactly as the gateway merges
+the documents it fetches. `npm run gen:api` turns it into the web app's types."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from gateway.routing.rules import merge_openapi
+from skillcert_embedded.app import EmbeddedConfig, create_embedded_app
+
+
+def merged_document() -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as data_dir:
+        app = create_embedded_app(EmbeddedConfig(data_dir=Path(data_dir), demo_password="x"))
+        services = {name: sub.openapi() for name, sub in app.state.service_apps.items()}
+        return merge_openapi(app.state.gateway.openapi(), services)
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    text = json.dumps(merged_document(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
