@@ -1,11 +1,10 @@
 """The payment service: exam-fee orders paid by WeChat Pay Native QR codes, signed webhooks,
 expiry with lost-webhook recovery, refunds (queried when their notification is lost), daily
-reconciliation with the trade bill, institution payment requests paid offline; the provider
-simulator in dev/test."""
+reconciliation with the trade bill, institution payment requests paid offline. WeChat Pay is
+reached over HTTP at `provider_base_url` (in development a simulator outside this package)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -28,7 +27,6 @@ from payment.reconciliation.jobs import RECONCILIATION_JOB
 from payment.reconciliation.router import router as reconciliation_router
 from payment.refunds import models as _refunds_models  # noqa: F401
 from payment.refunds.jobs import REFUND_JOB, REFUND_QUERY_JOB
-from payment.simulator.router import simulator_router
 from payment.subscriptions import HANDLERS
 from payment.wechat import build_wechatpay
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
@@ -38,8 +36,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 @asynccontextmanager
 async def lifespan(ctx: Context) -> AsyncIterator[PaymentResources]:
-    # Dev keys are RSA generation: off the event loop.
-    wechatpay = await asyncio.to_thread(build_wechatpay, ctx.settings)
+    wechatpay = build_wechatpay(ctx.settings)
     try:
         yield PaymentResources(wechatpay)
     finally:
@@ -56,8 +53,6 @@ def build_spec(
         payment_requests_router,
         reconciliation_router,
     ]
-    if settings.provider_simulator:
-        routers.append(simulator_router())
     jobs = [EXPIRY_JOB, REFUND_JOB, REFUND_QUERY_JOB]
     if settings.reconciliation_enabled:
         jobs.append(RECONCILIATION_JOB)
