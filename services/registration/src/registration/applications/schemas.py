@@ -41,8 +41,8 @@ from registration.applications.rules import (
     steps_done,
     total_work_months,
 )
-from registration.divisions import rules as divisions
-from registration.divisions.rules import label
+from skillcert import divisions
+from skillcert.divisions import label
 from registration.documents.rules import DocumentStatus
 from registration.forms.rules import (
     ASSESSMENT_CATEGORIES,

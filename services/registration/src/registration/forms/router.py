@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from registration.divisions import rules as divisions
+from skillcert import divisions
 from registration.forms import rules
 from registration.forms.schemas import DivisionOut, OptionOut, OptionsOut
 from skillcert.auth import CurrentPrincipal
