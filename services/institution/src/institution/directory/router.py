@@ -23,9 +23,7 @@ ProvinceAdmin = Annotated[Principal, Depends(require_roles(Role.PROVINCE_ADMIN))
 Limit = Annotated[int, Query(ge=1, le=100)]
 
 
-@router.get(
-    "/directory", response_model=Page[DirectoryEntry], responses=problem_responses(422)
-)
+@router.get("/directory", response_model=Page[DirectoryEntry], responses=problem_responses(422))
 async def list_directory(
     session: DbSession,
     province: Annotated[str, Query(description="GB/T 2260 province code")],
@@ -40,9 +38,7 @@ async def list_directory(
     return rows.page(DirectoryEntry.from_model)
 
 
-@router.get(
-    "/directory/{code}", response_model=DirectoryEntry, responses=problem_responses(404)
-)
+@router.get("/directory/{code}", response_model=DirectoryEntry, responses=problem_responses(404))
 async def get_directory_entry(code: str, session: DbSession) -> DirectoryEntry:
     """One institution of the official list. Public."""
     return DirectoryEntry.from_model(await DirectoryService(session).entry(code))

@@ -68,6 +68,13 @@ class Entry:
     level: Level
 
 
+def _city_problem(province: str | None, city: str) -> str | None:
+    unknown = divisions.unknown_code(city, 2)
+    if unknown is None and province is not None:
+        return divisions.chain_problem(province, city, 2)
+    return unknown
+
+
 def entry_problems(
     code: str | None, name: str | None, province: str | None, city: str | None
 ) -> list[FieldError]:
@@ -80,11 +87,8 @@ def entry_problems(
         problems.append(FieldError(field="name", message="院校名称不能为空"))
     if province is not None and (why := divisions.unknown_code(province, 1)):
         problems.append(FieldError(field="province", message=why))
-    if city is not None and (why := divisions.unknown_code(city, 2)):
+    if city is not None and (why := _city_problem(province, city)):
         problems.append(FieldError(field="city", message=why))
-    elif province is not None and city is not None:
-        if why := divisions.chain_problem(province, city, 2):
-            problems.append(FieldError(field="city", message=why))
     return problems
 
 
@@ -111,7 +115,9 @@ def parse_csv(text: str) -> tuple[list[Entry], list[FieldError]]:
         if len(values["name"]) > NAME_MAX:
             found.append(FieldError(field="name", message=f"院校名称不超过{NAME_MAX}个字"))
         for problem in found:
-            problems.append(FieldError(field=f"rows[{line}].{problem.field}", message=problem.message))
+            problems.append(
+                FieldError(field=f"rows[{line}].{problem.field}", message=problem.message)
+            )
         if not found:
             entries.append(
                 Entry(

@@ -3,16 +3,26 @@ audited), a CSV file loads it. Flushes only; the caller owns the transaction."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from institution.directory.models import DirectoryChange, DirectoryEntry
 from institution.directory.repository import DirectoryRepository
-from institution.directory.rules import ChangeAction, Entry, entry_problems, province_of_org
+from institution.directory.rules import (
+    ChangeAction,
+    Entry,
+    entry_problems,
+    parse_csv,
+    province_of_org,
+)
 from institution.directory.schemas import DirectoryEntryCreate, DirectoryEntryUpdate, ImportReport
 from skillcert.auth import Principal
+from skillcert.clock import utcnow
+from skillcert.db import transaction
 from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from skillcert.paging import Slice
 
@@ -20,7 +30,12 @@ IMPORT_ACTOR = "名单导入"
 
 
 def _snapshot(entry: DirectoryEntry) -> dict[str, Any]:
-    return {"name": entry.name, "province": entry.province, "city": entry.city, "level": entry.level}
+    return {
+        "name": entry.name,
+        "province": entry.province,
+        "city": entry.city,
+        "level": entry.level,
+    }
 
 
 def _invalid(problems: list[FieldError]) -> InvalidInput:
@@ -113,7 +128,9 @@ class DirectoryService:
                 FieldError(field="body", message="更正后的内容与原内容相同")
             ])  # fmt: skip
         entry.updated_at = now
-        self.repo.add(self._change(entry, ChangeAction.CORRECTED, principal, before, body.reason, now))
+        self.repo.add(
+            self._change(entry, ChangeAction.CORRECTED, principal, before, body.reason, now)
+        )
         await self.session.flush()
         return entry
 
@@ -183,3 +200,14 @@ class DirectoryService:
             at=now,
         )
 
+
+async def load_directory_file(
+    sessionmaker: async_sessionmaker[AsyncSession], path: Path
+) -> ImportReport:
+    """Load a directory CSV in one transaction: all its rows or, with any bad row, none."""
+    text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    entries, problems = parse_csv(text)
+    if problems:
+        raise InvalidInput(f"院校名单文件 {path.name} 有误", errors=problems)
+    async with transaction(sessionmaker) as session:
+        return await DirectoryService(session).load(entries, utcnow())
