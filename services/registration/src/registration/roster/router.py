@@ -20,13 +20,13 @@ from registration.roster.rules import (
 )
 from registration.roster.schemas import RosterImportOut, RosterStudentIn, RosterStudentOut
 from registration.roster.service import RosterService
-from registration.roster.sheets import XLSX_MEDIA_TYPE, csv_template, xlsx_template
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
 from skillcert.paging import Page
 from skillcert.pii import mask_id_number, mask_phone
+from skillcert.spreadsheets import XLSX_MEDIA_TYPE, csv_template, xlsx_template
 
 router = service_router("/api/v1/registration", tags=["registration: student roster"])
 
