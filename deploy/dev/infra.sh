@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 S3_PORT="${SKILLCERT_TEST_S3_PORT:-18333}"
+S3_DIR="${SKILLCERT_TEST_S3_DIR:-var/s3-test}"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -41,18 +42,14 @@ if ! port_open 5672; then
 fi
 wait_port RabbitMQ 5672
 
-# An S3 server already answering on the port with our credentials (e.g. started by another
-# checkout on this machine) is reused rather than fought over.
-if port_open "$S3_PORT" && .venv/bin/python - "$S3_PORT" <<'PY'
-import sys
-from minio import Minio
-client = Minio(f"127.0.0.1:{sys.argv[1]}", "skillcert", "skillcert-secret", secure=False,
-               region="us-east-1")
-client.list_buckets()
-PY
-then
-  echo "S3 server already running on 127.0.0.1:$S3_PORT"
-else
-  .venv/bin/python deploy/dev/s3server.py start --dir var/s3-test --port "$S3_PORT" \
-    --access-key skillcert --secret-key skillcert-secret
-fi
+# Whatever answers on the S3 port must store an object and give it back: a server is reused
+# (e.g. one another checkout on this machine started) only when a write and a read in a new
+# probe bucket pass. One that fails them is stopped and a fresh one started, if it is a
+# SeaweedFS that s3server.py started (a leftover whose data folder was deleted lists buckets
+# but answers 500 to writes); anything else on the port is left alone and reported. The lock
+# keeps two checkouts from replacing the same server at once.
+exec 9>"/tmp/skillcert-s3-$S3_PORT.lock"
+flock 9
+.venv/bin/python deploy/dev/s3server.py ensure --dir "$S3_DIR" --port "$S3_PORT" \
+  --access-key skillcert --secret-key skillcert-secret --grace "${SKILLCERT_TEST_S3_GRACE:-30}"
+flock -u 9

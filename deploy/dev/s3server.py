@@ -9,12 +9,15 @@ CLI::
 
     python deploy/dev/s3server.py start  --dir var/s3 --port 8333 \\
         --access-key skillcert --secret-key skillcert-secret
+    python deploy/dev/s3server.py ensure --dir var/s3 --port 8333 ...   # reuse or replace
     python deploy/dev/s3server.py status --dir var/s3
     python deploy/dev/s3server.py stop   --dir var/s3
 
 Module (stdlib only, importable by path)::
 
     start(dir, port, access_key, secret_key)   # idempotent, blocks until ready
+    ensure(dir, port, access_key, secret_key)  # whatever runs on port must store and return
+                                               # an object; a broken one of ours is replaced
     is_running(dir)                            # pid alive and S3 port answering
     stop(dir)
 
@@ -63,6 +66,11 @@ DEFAULT_SECRET_KEY = "skillcert-secret"
 ACTIONS = ("Admin", "Read", "Write", "List", "Tagging")
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 5.0
+# How long a server that answers but fails the write-and-read probe gets before it is taken
+# for broken (one that another checkout is starting right now becomes ready within this).
+PROBE_GRACE = 30.0
+# Above SeaweedFS's inline limit, so the probe needs a volume of the new bucket's own.
+PROBE_BYTES = 64 * 1024
 # Every bucket is a SeaweedFS collection that needs at least one volume of its own, so
 # keep volumes small (sparse files, no preallocation) but allow many of them.
 VOLUME_SIZE_LIMIT_MB = 16
@@ -178,13 +186,13 @@ def _hmac(key: bytes, msg: str) -> bytes:
 
 
 def _signed_headers(
-    method: str, port: int, path: str, access_key: str, secret_key: str
+    method: str, port: int, path: str, access_key: str, secret_key: str, body: bytes = b""
 ) -> dict[str, str]:
-    """Header-auth SigV4 for a body-less request without query string."""
+    """Header-auth SigV4 for a request without query string (``path`` plain ASCII)."""
     now = dt.datetime.now(dt.UTC)
     amz_date = now.strftime("%Y%m%dT%H%M%SZ")
     scope = f"{now:%Y%m%d}/{REGION}/s3/aws4_request"
-    payload = hashlib.sha256(b"").hexdigest()
+    payload = hashlib.sha256(body).hexdigest()
     headers = {"host": f"{HOST}:{port}", "x-amz-content-sha256": payload, "x-amz-date": amz_date}
     names = ";".join(sorted(headers))
     canonical = "".join(f"{k}:{headers[k]}\n" for k in sorted(headers))
@@ -214,6 +222,47 @@ def _http_status(port: int, headers: dict[str, str] | None = None, timeout: floa
         return int(exc.code)
     except (OSError, ValueError):
         return 0
+
+
+def _signed_request(
+    method: str, port: int, path: str, access_key: str, secret_key: str, body: bytes = b""
+) -> tuple[int, bytes]:
+    """(status, body) of a signed request; status 0 if nothing answers."""
+    headers = _signed_headers(method, port, path, access_key, secret_key, body)
+    req = urllib.request.Request(
+        endpoint(port) + path, data=body or None, headers=headers, method=method
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=10.0) as resp:
+            return int(resp.status), resp.read()
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read()
+    except (OSError, ValueError):
+        return 0, b""
+
+
+def write_read_problem(port: int, access_key: str, secret_key: str) -> str | None:
+    """Store an object in a new probe bucket, read it back and remove both: None when all of
+    it worked, else what failed. A server that lost its data folder may still list buckets;
+    storing is what the tests need of it (each test session makes a bucket of its own)."""
+    bucket = f"/skillcert-probe-{os.getpid()}-{random.randrange(16**8):08x}"
+    data = random.randbytes(PROBE_BYTES)
+    try:
+        status, _ = _signed_request("PUT", port, bucket, access_key, secret_key)
+        if status != 200:
+            return f"creating a bucket answered {status or 'nothing'}"
+        status, _ = _signed_request("PUT", port, f"{bucket}/probe", access_key, secret_key, data)
+        if status != 200:
+            return f"putting an object answered {status or 'nothing'}"
+        status, got = _signed_request("GET", port, f"{bucket}/probe", access_key, secret_key)
+        if status != 200:
+            return f"getting the object back answered {status or 'nothing'}"
+        if got != data:
+            return f"the object came back as {len(got)} other bytes than the {len(data)} put"
+        return None
+    finally:
+        _signed_request("DELETE", port, f"{bucket}/probe", access_key, secret_key)
+        _signed_request("DELETE", port, bucket, access_key, secret_key)
 
 
 def probe(port: int, access_key: str, secret_key: str) -> tuple[int, int]:
@@ -518,26 +567,152 @@ def stop(dir: PathLike = DEFAULT_DIR, timeout: float = STOP_TIMEOUT) -> None:
     (directory / PID_FILE).unlink(missing_ok=True)
 
 
+def _listener_pids(port: int) -> list[int]:
+    """Processes listening on TCP ``port`` (from procfs)."""
+    suffix = f":{port:04X}"
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[3] == "0A" and fields[1].endswith(suffix):  # 0A: LISTEN
+                    inodes.add(f"socket:[{fields[9]}]")
+    pids: list[int] = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            if any(os.readlink(fd) in inodes for fd in (proc / "fd").iterdir()):
+                pids.append(int(proc.name))
+    return pids
+
+
+def _flags(pid: int) -> tuple[list[str], dict[str, str]]:
+    """The command line of ``pid`` and its ``-name=value`` flags."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return [], {}
+    return args, dict(a.split("=", 1) for a in args if a.startswith("-") and "=" in a)
+
+
+def started_here(pid: int, port: int) -> bool:
+    """Whether ``pid`` is a ``weed mini`` this script started for S3 port ``port``: its
+    command line is the one ``_weed_args`` builds (data in ``<dir>/data``, identities in
+    ``<dir>/s3-identities.json``), whichever checkout's directory that was."""
+    args, flags = _flags(pid)
+    if not args or Path(args[0]).name != "weed" or "mini" not in args:
+        return False
+    data = Path(flags.get("-dir", "/"))
+    return (
+        flags.get("-s3.port") == str(port)
+        and data.name == DATA_DIR
+        and flags.get("-s3.config") == str(data.parent / IDENTITIES_FILE)
+    )
+
+
+def _end_process_group(pid: int, timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM to ``pid``'s group (``start`` gives weed its own), SIGKILL after ``timeout``."""
+    _, flags = _flags(pid)  # read before the process is gone
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+        with contextlib.suppress(ProcessLookupError):
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, sig)
+            else:
+                os.kill(pid, sig)
+        deadline = time.monotonic() + wait
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if not _pid_alive(pid):
+            break
+    with contextlib.suppress(KeyError, ValueError):
+        _cleanup_sockets({"port": int(flags["-s3.port"]), "admin_port": int(flags["-admin.port"])})
+
+
+def ensure(
+    dir: PathLike = DEFAULT_DIR,
+    port: int = DEFAULT_PORT,
+    access_key: str = DEFAULT_ACCESS_KEY,
+    secret_key: str = DEFAULT_SECRET_KEY,
+    timeout: float = START_TIMEOUT,
+    grace: float = PROBE_GRACE,
+) -> str:
+    """An S3 server on ``port`` that really stores and returns an object, whoever started it.
+
+    A server already there is reused when it passes the write-and-read probe (another
+    checkout's, say). One that keeps failing it is stopped and a new one started in ``dir``
+    only when it is a SeaweedFS this script started; anything else on the port is left alone
+    and reported. Returns "reused", "started" or "replaced".
+    """
+    outcome = "started"
+    if _http_status(port) != 0:
+        deadline = time.monotonic() + grace
+        while (problem := write_read_problem(port, access_key, secret_key)) is not None:
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.5)
+        if problem is None:
+            return "reused"
+        pids = _listener_pids(port)
+        foreign = [pid for pid in pids if not started_here(pid, port)]
+        if not pids or foreign:
+            held = "; ".join(f"pid {p}: {' '.join(_flags(p)[0])[:200]}" for p in foreign)
+            raise RuntimeError(
+                f"{endpoint(port)} answers but fails a write and read ({problem}); it is not "
+                f"a SeaweedFS started by this script ({held or 'owner not found'}), so it is "
+                "left alone: stop it, or use another port"
+            )
+        for pid in pids:
+            print(f"stopping the S3 server (pid {pid}) on port {port}: {problem}")
+            _end_process_group(pid)
+        # A group leader shows as a zombie while its other threads still hold the sockets.
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while busy_ports(port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        outcome = "replaced"
+    start(dir, port, access_key, secret_key, timeout)
+    deadline = time.monotonic() + timeout
+    while (problem := write_read_problem(port, access_key, secret_key)) is not None:
+        if time.monotonic() >= deadline:
+            raise RuntimeError(
+                f"S3 server started on {endpoint(port)} but fails a write and read ({problem}); "
+                f"log tail:\n{log_tail(dir)}"
+            )
+        time.sleep(0.5)
+    return outcome
+
+
 # --------------------------------------------------------------------------- CLI
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Loopback SeaweedFS S3 server for dev/tests")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("start", "stop", "status"):
+    for name in ("start", "ensure", "stop", "status"):
         cmd = sub.add_parser(name)
         cmd.add_argument("--dir", default=DEFAULT_DIR, help="state/data directory")
-        if name == "start":
+        if name in ("start", "ensure"):
             cmd.add_argument("--port", type=int, default=DEFAULT_PORT, help="S3 port")
             cmd.add_argument("--access-key", default=DEFAULT_ACCESS_KEY)
             cmd.add_argument("--secret-key", default=DEFAULT_SECRET_KEY)
             cmd.add_argument("--timeout", type=float, default=START_TIMEOUT)
+        if name == "ensure":
+            cmd.add_argument("--grace", type=float, default=PROBE_GRACE)
     args = parser.parse_args(argv)
     try:
         if args.command == "start":
             started = time.monotonic()
             start(args.dir, args.port, args.access_key, args.secret_key, args.timeout)
             print(f"S3 ready at {endpoint(args.port)} ({time.monotonic() - started:.1f}s)")
+        elif args.command == "ensure":
+            started = time.monotonic()
+            outcome = ensure(
+                args.dir, args.port, args.access_key, args.secret_key, args.timeout, args.grace
+            )
+            print(
+                f"S3 {outcome} at {endpoint(args.port)}, a write and read passed "
+                f"({time.monotonic() - started:.1f}s)"
+            )
         elif args.command == "stop":
             stop(args.dir)
             print("stopped")

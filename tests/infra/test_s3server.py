@@ -6,10 +6,17 @@ test server), checks that it enforces SigV4 on presigned URLs, and stops it.
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import importlib.util
 import io
+import os
+import shutil
+import signal
 import socket
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -167,3 +174,105 @@ def test_start_refuses_busy_ports(tmp_path: Path) -> None:
         with pytest.raises(RuntimeError, match="already in use"):
             module.start(tmp_path, port, ACCESS_KEY, SECRET_KEY)
     assert not module.is_running(tmp_path)
+
+
+INFRA = Path(__file__).resolve().parents[2] / "deploy" / "dev" / "infra.sh"
+
+
+def _infra(port: int, directory: Path) -> subprocess.CompletedProcess[str]:
+    """deploy/dev/infra.sh on its own port and folder, never the shared test server's."""
+    env = {
+        **os.environ,
+        "SKILLCERT_TEST_S3_PORT": str(port),
+        "SKILLCERT_TEST_S3_DIR": str(directory),
+        "SKILLCERT_TEST_S3_GRACE": "1",
+    }
+    return subprocess.run(
+        ["bash", str(INFRA)], env=env, capture_output=True, text=True, timeout=180, check=False
+    )
+
+
+def _stores_and_returns(client: Minio, bucket: str) -> bytes:
+    """What a test session does first: a bucket of its own, an object in it, read back."""
+    client.make_bucket(bucket)
+    data = b"y" * 300_000
+    client.put_object(bucket, "object", io.BytesIO(data), len(data))
+    obj = client.get_object(bucket, "object")
+    try:
+        return bytes(obj.read())
+    finally:
+        obj.close()
+        obj.release_conn()
+
+
+def test_ensure_reuses_a_server_that_stores(server: Server, tmp_path: Path) -> None:
+    pid = server.module.status(server.dir)["pid"]
+    assert server.module.ensure(tmp_path, server.port, ACCESS_KEY, SECRET_KEY) == "reused"
+    assert server.module.status(server.dir)["pid"] == pid
+    assert not (tmp_path / "weed.pid").exists()
+
+
+def test_infra_replaces_a_leftover_server_that_no_longer_stores(tmp_path: Path) -> None:
+    """A SeaweedFS of ours that still lists buckets but answers 500 to a write (here it may
+    hold one volume, and that one is taken), its folder deleted as `make clean` would: the
+    check that listed buckets took it for healthy; infra.sh replaces it."""
+    module = _load_module()
+    module.VOLUME_MAX = 1
+    leftover_dir = tmp_path / "leftover"
+    port = module.find_free_port()
+    module.start(leftover_dir, port, "skillcert", "skillcert-secret")
+    leftover = module.status(leftover_dir)["pid"]
+    fresh_dir = tmp_path / "fresh"
+    try:
+        client = Minio(
+            f"127.0.0.1:{port}",
+            "skillcert",
+            "skillcert-secret",
+            secure=False,
+            region="us-east-1",
+        )
+        assert _stores_and_returns(client, "first-bucket") == b"y" * 300_000
+        shutil.rmtree(leftover_dir)
+        client.list_buckets()
+        problem = module.write_read_problem(port, "skillcert", "skillcert-secret")
+        assert problem == "putting an object answered 500"
+
+        result = _infra(port, fresh_dir)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "replaced" in result.stdout, result.stdout
+        assert not module._pid_alive(leftover)
+        assert module.is_running(fresh_dir, port)
+        assert _stores_and_returns(client, "third-bucket") == b"y" * 300_000
+
+        again = _infra(port, fresh_dir)
+        assert again.returncode == 0 and "reused" in again.stdout, again.stdout + again.stderr
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(leftover, signal.SIGKILL)
+        module.stop(fresh_dir, timeout=2.0)
+
+
+def test_infra_leaves_a_server_it_did_not_start_alone(tmp_path: Path) -> None:
+    class Broken(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_error(500)
+
+        do_PUT = do_DELETE = do_GET
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    module = _load_module()
+    port = module.find_free_port()
+    foreign = http.server.ThreadingHTTPServer(("127.0.0.1", port), Broken)
+    thread = threading.Thread(target=foreign.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = _infra(port, tmp_path)
+        assert result.returncode != 0
+        assert "not a SeaweedFS started by this script" in result.stderr, result.stderr
+        assert thread.is_alive() and module._http_status(port) == 500
+        assert not (tmp_path / "weed.pid").exists()
+    finally:
+        foreign.shutdown()
+        foreign.server_close()

@@ -1,7 +1,7 @@
 """The payment service: exam-fee orders paid by WeChat Pay Native QR codes, signed webhooks,
 expiry with lost-webhook recovery, refunds (queried when their notification is lost), daily
-reconciliation with the trade bill, institution payment requests paid offline; the provider
-simulator in dev/test."""
+reconciliation with the trade bill, institution payment requests paid offline. WeChat Pay is
+reached over HTTP at `provider_base_url` (in development a simulator outside this package)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from payment.reconciliation.jobs import reconciliation_loop
 from payment.reconciliation.router import router as reconciliation_router
 from payment.refunds import models as _refunds_models  # noqa: F401
 from payment.refunds.jobs import refund_loop, refund_query_loop
-from payment.simulator.router import simulator_router
 from payment.subscriptions import HANDLERS
 from payment.wechat import EXTRAS_KEY, build_wechatpay, wechatpay_of
 from skillcert.service import ServiceContext, ServiceSpec, SharedInfra, create_service_app
@@ -36,8 +35,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 async def _start_provider(ctx: ServiceContext) -> None:
     settings = ctx.settings
     assert isinstance(settings, PaymentSettings)
-    # Dev keys are RSA generation: off the event loop.
-    ctx.extras[EXTRAS_KEY] = await asyncio.to_thread(build_wechatpay, settings)
+    ctx.extras[EXTRAS_KEY] = build_wechatpay(settings)
 
 
 async def _close_provider_on_shutdown(ctx: ServiceContext) -> None:
@@ -56,8 +54,6 @@ def build_spec(settings: PaymentSettings | None = None) -> ServiceSpec:
         payment_requests_router,
         reconciliation_router,
     ]
-    if settings.provider_simulator:
-        routers.append(simulator_router())
     background = [expiry_loop, refund_loop, refund_query_loop, _close_provider_on_shutdown]
     if settings.reconciliation_enabled:
         background.append(reconciliation_loop)
