@@ -53,7 +53,8 @@ export default {
     steps: '填写进度',
     documents: '上传的材料',
     withdraw: '撤回报名',
-    withdrawConfirm: '撤回后本次报名不再审核，确定撤回吗？',
+    withdrawConfirm: '撤回后本次报名终止且不能恢复（已缴费用将退回）。确定撤回吗？',
+    withdrawReason: '撤回原因（可不填）',
     mailIn: '纸质材料须在 {deadline} 前寄达',
   },
   wizard: {
