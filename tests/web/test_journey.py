@@ -57,8 +57,11 @@ def sms_code(client: httpx.Client, phone: str, ops: dict[str, str]) -> str:
 
 
 def choose(page: Page, test_id: str, option: str) -> None:
-    """Pick `option` in the Element Plus select marked `test_id`."""
-    page.locator(f"[data-test={test_id}]").click()
+    """Pick `option` in the Element Plus select marked `test_id`, once it is enabled (a city
+    select waits for its province's cities to load)."""
+    select = page.locator(f"[data-test={test_id}]")
+    expect(select.locator(".el-select__wrapper")).not_to_have_class(re.compile(r"is-disabled"))
+    select.click()
     page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
 
 
