@@ -1960,10 +1960,10 @@ export interface components {
          */
         ApplicationStatus: "draft" | "submitted" | "approved" | "rejected" | "paid" | "scheduled" | "result_pass" | "result_fail" | "certified" | "withdrawn" | "forfeited" | "cancelled" | "refunded" | "certificate_revoked";
         /**
-         * ApplicationSummary
+         * ApplicationSummaryOut
          * @description An application in a list: ID number and phone masked.
          */
-        ApplicationSummary: {
+        ApplicationSummaryOut: {
             /**
              * Created At
              * Format: date-time
@@ -1996,21 +1996,21 @@ export interface components {
             /** Submitted At */
             submitted_at: string | null;
         };
-        /** ApproveRequest */
-        ApproveRequest: {
+        /** ApproveIn */
+        ApproveIn: {
             /**
              * Comment
              * @description 审核意见（内部）
              */
             comment?: string | null;
         };
-        /** AttachSites */
-        AttachSites: {
+        /** AttachSitesIn */
+        AttachSitesIn: {
             /** Site Ids */
             site_ids: string[];
         };
-        /** AuditEntryView */
-        AuditEntryView: {
+        /** AuditEntryOut */
+        AuditEntryOut: {
             /** Action */
             action: string;
             /** Actor Id */
@@ -2104,9 +2104,9 @@ export interface components {
             /** Postal Code */
             postal_code: string | null;
         };
-        /** BatchItem */
-        BatchItem: {
-            error?: components["schemas"]["ItemError"] | null;
+        /** BatchItemOut */
+        BatchItemOut: {
+            error?: components["schemas"]["ItemErrorOut"] | null;
             /**
              * Id
              * Format: uuid
@@ -2119,17 +2119,17 @@ export interface components {
             /** Status */
             status?: string | null;
         };
-        /** BatchSignBody */
-        BatchSignBody: {
+        /** BatchSignIn */
+        BatchSignIn: {
             /** Ids */
             ids: string[];
         };
-        /** BatchSignResult */
-        BatchSignResult: {
+        /** BatchSignResultOut */
+        BatchSignResultOut: {
             /** Failed */
             failed: number;
             /** Items */
-            items: components["schemas"]["BatchItem"][];
+            items: components["schemas"]["BatchItemOut"][];
             /** Signed */
             signed: number;
         };
@@ -2163,8 +2163,8 @@ export interface components {
              */
             file: string;
         };
-        /** CancelPlan */
-        CancelPlan: {
+        /** CancelPlanIn */
+        CancelPlanIn: {
             /** Reason */
             reason: string;
         };
@@ -2196,20 +2196,20 @@ export interface components {
             ticket_number: string;
         };
         /**
-         * CaseDetail
+         * CaseDetailOut
          * @description A case as its reviewer sees it: the full ID number (to compare with the ID photos),
          *     prior certificate and work history, pre-check findings, documents with short-lived download
          *     links, history (each revision with its findings and decision) and audit. Staff only: the
          *     candidate never reads this, so reviewer identities stay inside the organisation.
          */
-        CaseDetail: {
+        CaseDetailOut: {
             /**
              * Application Id
              * Format: uuid
              */
             application_id: string;
             /** Audit */
-            audit: components["schemas"]["AuditEntryView"][];
+            audit: components["schemas"]["AuditEntryOut"][];
             /** Birth Date */
             birth_date: string | null;
             /**
@@ -2224,7 +2224,7 @@ export interface components {
              * Format: uuid
              */
             case_id: string;
-            claim: components["schemas"]["ClaimView"] | null;
+            claim: components["schemas"]["ClaimOut"] | null;
             /** Condition Code */
             condition_code: string | null;
             /** Condition Title */
@@ -2232,17 +2232,17 @@ export interface components {
             /** Decided At */
             decided_at: string | null;
             /** Documents */
-            documents: components["schemas"]["DocumentView"][];
+            documents: components["schemas"]["CaseDocumentOut"][];
             /**
              * Due At
              * Format: date-time
              */
             due_at: string;
             /** Findings */
-            findings: components["schemas"]["FindingView"][];
-            findings_summary: components["schemas"]["FindingsSummaryView"];
+            findings: components["schemas"]["CaseFindingOut"][];
+            findings_summary: components["schemas"]["FindingsSummaryOut"];
             /** History */
-            history: components["schemas"]["RevisionView"][];
+            history: components["schemas"]["RevisionOut"][];
             /** Id Number */
             id_number: string;
             /** Id Type */
@@ -2265,7 +2265,7 @@ export interface components {
             plan_id: string;
             /** Plan Title */
             plan_title: string | null;
-            prior_certificate: components["schemas"]["PriorCertificateView"] | null;
+            prior_certificate: components["schemas"]["CasePriorCertificateOut"] | null;
             /** Requires Mail In */
             requires_mail_in: boolean;
             /** Revision */
@@ -2279,9 +2279,62 @@ export interface components {
             /** Total Work Months */
             total_work_months: number | null;
             /** Work History */
-            work_history: components["schemas"]["WorkPeriodView"][];
+            work_history: components["schemas"]["CaseWorkPeriodOut"][];
             /** Years Worked */
             years_worked: number | null;
+        };
+        /** CaseDocumentOut */
+        CaseDocumentOut: {
+            /** Content Type */
+            content_type: string;
+            /** Download Url */
+            download_url: string;
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: string;
+            /** Size */
+            size: number;
+        };
+        /**
+         * CaseFindingOut
+         * @description One automatic pre-check: `outcome` is passed, failed, skipped (not applicable or left to
+         *     the reviewer) or info (nothing to judge; e.g. the paper forms are to be mailed).
+         */
+        CaseFindingOut: {
+            /** Code */
+            code: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Message */
+            message: string;
+            /** Outcome */
+            outcome: string;
+        };
+        /**
+         * CasePriorCertificateOut
+         * @description The previous certificate (上一级别证书) the candidate declared.
+         */
+        CasePriorCertificateOut: {
+            /** Certificate Number */
+            certificate_number?: string | null;
+            /** Issued On */
+            issued_on?: string | null;
+            /** Level */
+            level: number;
+            /** Occupation Code */
+            occupation_code: string;
+            /** Occupation Name */
+            occupation_name?: string | null;
+        };
+        /** CaseReasonOut */
+        CaseReasonOut: {
+            /** Code */
+            code: string;
+            /** Text */
+            text: string;
         };
         /**
          * CaseStatus
@@ -2289,23 +2342,31 @@ export interface components {
          */
         CaseStatus: "pending" | "approved" | "rejected" | "withdrawn" | "forfeited" | "cancelled";
         /**
-         * CertificateRevocationOut
-         * @description 证书撤销: the certificate of this application was revoked.
+         * CaseWorkPeriodOut
+         * @description One work history entry (工作经历); `to_month` None means still there.
          */
-        CertificateRevocationOut: {
-            /** Reason */
-            reason: string | null;
+        CaseWorkPeriodOut: {
             /**
-             * Revoked At
-             * Format: date-time
+             * From Month
+             * Format: date
              */
-            revoked_at: string;
+            from_month: string;
+            /** Post */
+            post: string;
+            /** Referee */
+            referee?: string | null;
+            /** Referee Phone */
+            referee_phone?: string | null;
+            /** To Month */
+            to_month?: string | null;
+            /** Unit */
+            unit: string;
         };
         /**
-         * CertificateView
+         * CertificateOut
          * @description A certificate record as signers see it; the ID number is masked.
          */
-        CertificateView: {
+        CertificateOut: {
             /**
              * Application Id
              * Format: uuid
@@ -2372,8 +2433,41 @@ export interface components {
             /** Ticket Number */
             ticket_number: string;
         };
-        /** ClaimResult */
-        ClaimResult: {
+        /** CertificateReasonIn */
+        CertificateReasonIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * CertificateRevocationOut
+         * @description 证书撤销: the certificate of this application was revoked.
+         */
+        CertificateRevocationOut: {
+            /** Reason */
+            reason: string | null;
+            /**
+             * Revoked At
+             * Format: date-time
+             */
+            revoked_at: string;
+        };
+        /** ClaimOut */
+        ClaimOut: {
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Reviewer Id
+             * Format: uuid
+             */
+            reviewer_id: string;
+            /** Reviewer Name */
+            reviewer_name: string;
+        };
+        /** ClaimResultOut */
+        ClaimResultOut: {
             /**
              * Case Id
              * Format: uuid
@@ -2386,21 +2480,6 @@ export interface components {
             expires_at: string;
             /** Extended */
             extended: boolean;
-            /**
-             * Reviewer Id
-             * Format: uuid
-             */
-            reviewer_id: string;
-            /** Reviewer Name */
-            reviewer_name: string;
-        };
-        /** ClaimView */
-        ClaimView: {
-            /**
-             * Expires At
-             * Format: date-time
-             */
-            expires_at: string;
             /**
              * Reviewer Id
              * Format: uuid
@@ -2444,14 +2523,6 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** ConfirmPaymentRequest */
-        ConfirmPaymentRequest: {
-            /**
-             * Request No
-             * @description 缴费单号, as on the transfer
-             */
-            request_no: string;
-        };
         /**
          * CorrectionIn
          * @description A score correction (成绩更正) with its reason; it is audited.
@@ -2473,14 +2544,6 @@ export interface components {
              * Format: uuid
              */
             plan_id: string;
-        };
-        /** CreateOrder */
-        CreateOrder: {
-            /**
-             * Application Id
-             * Format: uuid
-             */
-            application_id: string;
         };
         /** DeadLetterList */
         DeadLetterList: {
@@ -2509,23 +2572,8 @@ export interface components {
             /** Type */
             type: string;
         };
-        /** DecisionResult */
-        DecisionResult: {
-            /**
-             * Application Id
-             * Format: uuid
-             */
-            application_id: string;
-            /**
-             * Case Id
-             * Format: uuid
-             */
-            case_id: string;
-            decision: components["schemas"]["DecisionView"];
-            status: components["schemas"]["CaseStatus"];
-        };
-        /** DecisionView */
-        DecisionView: {
+        /** DecisionOut */
+        DecisionOut: {
             /** Comment */
             comment: string | null;
             /**
@@ -2536,7 +2584,7 @@ export interface components {
             /** Outcome */
             outcome: string;
             /** Reasons */
-            reasons: components["schemas"]["ReasonView"][];
+            reasons: components["schemas"]["CaseReasonOut"][];
             /**
              * Reviewer Id
              * Format: uuid
@@ -2547,11 +2595,26 @@ export interface components {
             /** Revision */
             revision: number;
         };
+        /** DecisionResultOut */
+        DecisionResultOut: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            decision: components["schemas"]["DecisionOut"];
+            status: components["schemas"]["CaseStatus"];
+        };
         /**
-         * DevSms
+         * DevSmsOut
          * @description An SMS as the dev outbox shows it (development profile only).
          */
-        DevSms: {
+        DevSmsOut: {
             /** Body */
             body: string;
             /**
@@ -2603,19 +2666,6 @@ export interface components {
             size: number | null;
             /** Status */
             status: string;
-        };
-        /** DocumentView */
-        DocumentView: {
-            /** Content Type */
-            content_type: string;
-            /** Download Url */
-            download_url: string;
-            /** Kind */
-            kind: string;
-            /** Label */
-            label: string;
-            /** Size */
-            size: number;
         };
         /**
          * ConditionIn
@@ -2761,25 +2811,8 @@ export interface components {
             /** Provider Transaction Id */
             provider_transaction_id: string | null;
         };
-        /**
-         * FindingView
-         * @description One automatic pre-check: `outcome` is passed, failed, skipped (not applicable or left to
-         *     the reviewer) or info (nothing to judge; e.g. the paper forms are to be mailed).
-         */
-        FindingView: {
-            /** Code */
-            code: string;
-            /** Details */
-            details: {
-                [key: string]: unknown;
-            };
-            /** Message */
-            message: string;
-            /** Outcome */
-            outcome: string;
-        };
-        /** FindingsSummaryView */
-        FindingsSummaryView: {
+        /** FindingsSummaryOut */
+        FindingsSummaryOut: {
             /** Failed */
             failed: number;
             /** Failed Codes */
@@ -2815,8 +2848,8 @@ export interface components {
              */
             identity: "teacher" | "student" | "employee";
         };
-        /** ImportSummary */
-        ImportSummary: {
+        /** ImportSummaryOut */
+        ImportSummaryOut: {
             /**
              * Imported
              * @description new scores
@@ -2833,8 +2866,8 @@ export interface components {
              */
             updated: number;
         };
-        /** InboxItem */
-        InboxItem: {
+        /** InboxItemOut */
+        InboxItemOut: {
             /** Body */
             body: string;
             /**
@@ -2854,8 +2887,8 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** ItemError */
-        ItemError: {
+        /** ItemErrorOut */
+        ItemErrorOut: {
             /** Detail */
             detail: string | null;
             /** Status */
@@ -2870,8 +2903,8 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** LockSummary */
-        LockSummary: {
+        /** LockSummaryOut */
+        LockSummaryOut: {
             /** Failed */
             failed: number;
             /**
@@ -2889,10 +2922,10 @@ export interface components {
             status: components["schemas"]["SheetStatus"];
         };
         /**
-         * LoginRequest
+         * LoginIn
          * @description 登录: a password, or for a phone an SMS code sent for purpose login.
          */
-        LoginRequest: {
+        LoginIn: {
             /** Code */
             code?: string | null;
             /**
@@ -2934,10 +2967,10 @@ export interface components {
             tracking_number: string | null;
         };
         /**
-         * MyCertificate
+         * MyCertificateOut
          * @description A candidate's own certificate (我的证书), with a short-lived PDF link once issued.
          */
-        MyCertificate: {
+        MyCertificateOut: {
             /** Download Url */
             download_url: string | null;
             /** Holder Name */
@@ -2986,13 +3019,13 @@ export interface components {
              * Scores
              * @description empty until the publicity period (公示) starts
              */
-            scores: components["schemas"]["MySubjectScore"][];
+            scores: components["schemas"]["MySubjectScoreOut"][];
             status: components["schemas"]["SheetStatus"];
             /** Ticket Number */
             ticket_number: string;
         };
-        /** MySubjectScore */
-        MySubjectScore: {
+        /** MySubjectScoreOut */
+        MySubjectScoreOut: {
             /** Pass Score */
             pass_score: number;
             /** Passed */
@@ -3078,6 +3111,14 @@ export interface components {
             /** Political Statuses */
             political_statuses: components["schemas"]["OptionOut"][];
         };
+        /** OrderIn */
+        OrderIn: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+        };
         /**
          * OrderOut
          * @description An order as the candidate sees it; the QR code (SVG) is included while payable.
@@ -3136,10 +3177,10 @@ export interface components {
          * @enum {string}
          */
         OrderStatus: "pending" | "paid" | "expired" | "closed" | "refunding" | "refunded";
-        /** Page[ApplicationSummary] */
-        Page_ApplicationSummary_: {
+        /** Page[ApplicationSummaryOut] */
+        Page_ApplicationSummaryOut_: {
             /** Items */
-            items: components["schemas"]["ApplicationSummary"][];
+            items: components["schemas"]["ApplicationSummaryOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3150,17 +3191,17 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[CertificateView] */
-        Page_CertificateView_: {
+        /** Page[CertificateOut] */
+        Page_CertificateOut_: {
             /** Items */
-            items: components["schemas"]["CertificateView"][];
+            items: components["schemas"]["CertificateOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[InboxItem] */
-        Page_InboxItem_: {
+        /** Page[InboxItemOut] */
+        Page_InboxItemOut_: {
             /** Items */
-            items: components["schemas"]["InboxItem"][];
+            items: components["schemas"]["InboxItemOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3178,10 +3219,10 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[QueueItem] */
-        Page_QueueItem_: {
+        /** Page[QueueItemOut] */
+        Page_QueueItemOut_: {
             /** Items */
-            items: components["schemas"]["QueueItem"][];
+            items: components["schemas"]["QueueItemOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3199,15 +3240,15 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[StaffApplicationSummary] */
-        Page_StaffApplicationSummary_: {
+        /** Page[StaffApplicationSummaryOut] */
+        Page_StaffApplicationSummaryOut_: {
             /** Items */
-            items: components["schemas"]["StaffApplicationSummary"][];
+            items: components["schemas"]["StaffApplicationSummaryOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** PasswordResetRequest */
-        PasswordResetRequest: {
+        /** PasswordResetIn */
+        PasswordResetIn: {
             /**
              * Code
              * @description 6 位短信验证码
@@ -3225,8 +3266,16 @@ export interface components {
              */
             phone: string;
         };
-        /** PaymentRequestDetail */
-        PaymentRequestDetail: {
+        /** PaymentRequestConfirmIn */
+        PaymentRequestConfirmIn: {
+            /**
+             * Request No
+             * @description 缴费单号, as on the transfer
+             */
+            request_no: string;
+        };
+        /** PaymentRequestDetailOut */
+        PaymentRequestDetailOut: {
             /** Confirmed At */
             confirmed_at: string | null;
             /**
@@ -3351,8 +3400,8 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** PlanCreate */
-        PlanCreate: {
+        /** PlanIn */
+        PlanIn: {
             /** Conditions */
             conditions?: components["schemas"]["ExamSchedulingConditionIn"][];
             /**
@@ -3482,8 +3531,8 @@ export interface components {
             /** Pass Score */
             pass_score: string;
         };
-        /** PresignedPut */
-        PresignedPut: {
+        /** PresignedPutOut */
+        PresignedPutOut: {
             /** Expires In S */
             expires_in_s: number;
             /** Headers */
@@ -3572,22 +3621,6 @@ export interface components {
             occupation_name: string | null;
         };
         /**
-         * PriorCertificateView
-         * @description The previous certificate (上一级别证书) the candidate declared.
-         */
-        PriorCertificateView: {
-            /** Certificate Number */
-            certificate_number?: string | null;
-            /** Issued On */
-            issued_on?: string | null;
-            /** Level */
-            level: number;
-            /** Occupation Code */
-            occupation_code: string;
-            /** Occupation Name */
-            occupation_name?: string | null;
-        };
-        /**
          * Problem
          * @description RFC 9457 problem details, with the invalid fields listed in `errors`.
          */
@@ -3623,10 +3656,10 @@ export interface components {
             ends_at: string;
         };
         /**
-         * QueueItem
+         * QueueItemOut
          * @description A case in the review queue; the ID number is masked.
          */
-        QueueItem: {
+        QueueItemOut: {
             /**
              * Application Id
              * Format: uuid
@@ -3639,7 +3672,7 @@ export interface components {
              * Format: uuid
              */
             case_id: string;
-            claim: components["schemas"]["ClaimView"] | null;
+            claim: components["schemas"]["ClaimOut"] | null;
             /** Condition Code */
             condition_code: string | null;
             /**
@@ -3647,7 +3680,7 @@ export interface components {
              * Format: date-time
              */
             due_at: string;
-            findings: components["schemas"]["FindingsSummaryView"];
+            findings: components["schemas"]["FindingsSummaryOut"];
             /** Id Number Masked */
             id_number_masked: string;
             /** Overdue */
@@ -3670,11 +3703,6 @@ export interface components {
              */
             submitted_at: string;
         };
-        /** ReasonBody */
-        ReasonBody: {
-            /** Reason */
-            reason: string;
-        };
         /** ReasonIn */
         ReasonIn: {
             code: components["schemas"]["RejectionCode"];
@@ -3686,13 +3714,6 @@ export interface components {
         };
         /** ReasonOut */
         ReasonOut: {
-            /** Code */
-            code: string;
-            /** Text */
-            text: string;
-        };
-        /** ReasonView */
-        ReasonView: {
             /** Code */
             code: string;
             /** Text */
@@ -3712,10 +3733,10 @@ export interface components {
             refunded_at: string;
         };
         /**
-         * RegisterRequest
+         * RegisterIn
          * @description Candidate sign-up (考生注册).
          */
-        RegisterRequest: {
+        RegisterIn: {
             /**
              * Code
              * @description 6 位短信验证码
@@ -3792,8 +3813,8 @@ export interface components {
             /** Years Worked */
             years_worked: number | null;
         };
-        /** RejectRequest */
-        RejectRequest: {
+        /** RejectIn */
+        RejectIn: {
             /**
              * Comment
              * @description 审核意见（内部）
@@ -3862,15 +3883,15 @@ export interface components {
          * @enum {string}
          */
         RequestStatus: "draft" | "confirmed";
-        /** RevisionView */
-        RevisionView: {
+        /** RevisionOut */
+        RevisionOut: {
             /** Condition Code */
             condition_code: string | null;
-            decision: components["schemas"]["DecisionView"] | null;
+            decision: components["schemas"]["DecisionOut"] | null;
             /** Document Kinds */
             document_kinds: string[];
             /** Findings */
-            findings: components["schemas"]["FindingView"][];
+            findings: components["schemas"]["CaseFindingOut"][];
             /** Outcome */
             outcome: string;
             /**
@@ -3898,10 +3919,10 @@ export interface components {
          */
         Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "ops";
         /**
-         * RoomCreate
+         * RoomIn
          * @description A new room (考场) of a site.
          */
-        RoomCreate: {
+        RoomIn: {
             /** Capacity */
             capacity: number;
             /** Name */
@@ -3927,10 +3948,10 @@ export interface components {
             site_id: string;
         };
         /**
-         * RosterEntry
+         * RosterEntryOut
          * @description One line of a plan's roster (考场编排明细); the ID number is masked.
          */
-        RosterEntry: {
+        RosterEntryOut: {
             /**
              * Application Id
              * Format: uuid
@@ -4035,8 +4056,8 @@ export interface components {
              */
             updated_at: string;
         };
-        /** RunDetail */
-        RunDetail: {
+        /** RunDetailOut */
+        RunDetailOut: {
             /**
              * Bill Date
              * Format: date
@@ -4069,6 +4090,14 @@ export interface components {
             started_at: string;
             status: components["schemas"]["RunStatus"];
             trigger: components["schemas"]["RunTrigger"];
+        };
+        /** RunIn */
+        RunIn: {
+            /**
+             * Bill Date
+             * Format: date
+             */
+            bill_date: string;
         };
         /** RunOut */
         RunOut: {
@@ -4103,14 +4132,6 @@ export interface components {
             status: components["schemas"]["RunStatus"];
             trigger: components["schemas"]["RunTrigger"];
         };
-        /** RunReconciliation */
-        RunReconciliation: {
-            /**
-             * Bill Date
-             * Format: date
-             */
-            bill_date: string;
-        };
         /**
          * RunStatus
          * @enum {string}
@@ -4122,10 +4143,10 @@ export interface components {
          */
         RunTrigger: "scheduled" | "manual";
         /**
-         * ScheduleResult
+         * ScheduleResultOut
          * @description Outcome of scheduling the waiting candidates of a plan (排考).
          */
-        ScheduleResult: {
+        ScheduleResultOut: {
             /** Scheduled */
             scheduled: number;
             /** Waiting */
@@ -4223,8 +4244,8 @@ export interface components {
          * @enum {string}
          */
         SheetStatus: "open" | "publicity" | "locked";
-        /** SignatureView */
-        SignatureView: {
+        /** SignatureOut */
+        SignatureOut: {
             /** Field */
             field: string;
             /** Signer */
@@ -4235,10 +4256,10 @@ export interface components {
             valid: boolean;
         };
         /**
-         * SiteCreate
+         * SiteIn
          * @description A new test site (考点). An institution admin may omit institution_id (their own).
          */
-        SiteCreate: {
+        SiteIn: {
             /** Address */
             address: string;
             /** Institution Id */
@@ -4266,8 +4287,8 @@ export interface components {
             /** Rooms */
             rooms: components["schemas"]["RoomOut"][];
         };
-        /** SmsCodeRequest */
-        SmsCodeRequest: {
+        /** SmsCodeIn */
+        SmsCodeIn: {
             /**
              * Phone
              * @description 中国大陆手机号
@@ -4280,15 +4301,38 @@ export interface components {
              */
             purpose: "register" | "login" | "reset_password";
         };
-        /** SmsCodeSent */
-        SmsCodeSent: {
+        /** SmsCodeSentOut */
+        SmsCodeSentOut: {
             /** Expires In S */
             expires_in_s: number;
             /** Resend After S */
             resend_after_s: number;
         };
-        /** StaffAccount */
-        StaffAccount: {
+        /**
+         * StaffAccountIn
+         * @description A staff account created by ops (工作人员账号).
+         */
+        StaffAccountIn: {
+            /** Name */
+            name: string;
+            /** Org Id */
+            org_id?: string | null;
+            /**
+             * Password
+             * @description 至少 8 位，须同时包含字母和数字
+             */
+            password: string;
+            /** Phone */
+            phone?: string | null;
+            role: components["schemas"]["Role"];
+            /**
+             * Username
+             * @description 小写字母开头的用户名
+             */
+            username: string;
+        };
+        /** StaffAccountOut */
+        StaffAccountOut: {
             /**
              * Account Id
              * Format: uuid
@@ -4308,10 +4352,10 @@ export interface components {
             username: string;
         };
         /**
-         * StaffApplicationSummary
+         * StaffApplicationSummaryOut
          * @description An application of the organisation's plans, for its staff: PII masked.
          */
-        StaffApplicationSummary: {
+        StaffApplicationSummaryOut: {
             /**
              * Candidate Id
              * Format: uuid
@@ -4357,42 +4401,13 @@ export interface components {
             /** Total Work Months */
             total_work_months: number | null;
         };
-        /**
-         * StaffCreateRequest
-         * @description A staff account created by ops (工作人员账号).
-         */
-        StaffCreateRequest: {
-            /** Name */
-            name: string;
-            /** Org Id */
-            org_id?: string | null;
-            /**
-             * Password
-             * @description 至少 8 位，须同时包含字母和数字
-             */
-            password: string;
-            /** Phone */
-            phone?: string | null;
-            role: components["schemas"]["Role"];
-            /**
-             * Username
-             * @description 小写字母开头的用户名
-             */
-            username: string;
-        };
-        /** StampConfirm */
-        StampConfirm: {
+        /** StampConfirmIn */
+        StampConfirmIn: {
             /** Object Key */
             object_key: string;
         };
-        /** StampUploadUrl */
-        StampUploadUrl: {
-            /** Object Key */
-            object_key: string;
-            upload: components["schemas"]["PresignedPut"];
-        };
-        /** StampView */
-        StampView: {
+        /** StampOut */
+        StampOut: {
             /** Height */
             height: number;
             /** Institution Id */
@@ -4406,6 +4421,12 @@ export interface components {
             uploaded_at: string;
             /** Width */
             width: number;
+        };
+        /** StampUploadUrlOut */
+        StampUploadUrlOut: {
+            /** Object Key */
+            object_key: string;
+            upload: components["schemas"]["PresignedPutOut"];
         };
         /**
          * Status
@@ -4493,12 +4514,12 @@ export interface components {
             pass_score: string;
         };
         /**
-         * SubmissionReceipt
+         * SubmissionReceiptOut
          * @description The answer to a submission (提交回执): it is under review now. The whole application is
          *     one GET away; the submit call is the peak-season hot path and answers without re-reading
          *     the documents and the history.
          */
-        SubmissionReceipt: {
+        SubmissionReceiptOut: {
             /**
              * Id
              * Format: uuid
@@ -4527,10 +4548,10 @@ export interface components {
          */
         TemplateFormat: "csv" | "xlsx";
         /**
-         * Ticket
+         * TicketOut
          * @description An admission ticket (准考证) as the candidate sees it.
          */
-        Ticket: {
+        TicketOut: {
             /**
              * Application Id
              * Format: uuid
@@ -4574,8 +4595,8 @@ export interface components {
             /** Ticket Number */
             ticket_number: string;
         };
-        /** TokenResponse */
-        TokenResponse: {
+        /** TokenOut */
+        TokenOut: {
             /** Access Token */
             access_token: string;
             /**
@@ -4593,8 +4614,8 @@ export interface components {
              */
             token_type: "Bearer";
         };
-        /** UnreadCount */
-        UnreadCount: {
+        /** UnreadCountOut */
+        UnreadCountOut: {
             /** Unread */
             unread: number;
         };
@@ -4635,10 +4656,10 @@ export interface components {
             type: string;
         };
         /**
-         * Verification
+         * VerificationOut
          * @description The public answer of 证书查验: only for the right number and the full ID number.
          */
-        Verification: {
+        VerificationOut: {
             /** Download Url */
             download_url: string | null;
             /** Holder Name */
@@ -4658,7 +4679,7 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
             /** Signatures */
-            signatures: components["schemas"]["SignatureView"][];
+            signatures: components["schemas"]["SignatureOut"][];
             /** Status */
             status: string;
             /** Valid */
@@ -4705,27 +4726,6 @@ export interface components {
             referee_phone: string | null;
             /** To Month */
             to_month: string | null;
-            /** Unit */
-            unit: string;
-        };
-        /**
-         * WorkPeriodView
-         * @description One work history entry (工作经历); `to_month` None means still there.
-         */
-        WorkPeriodView: {
-            /**
-             * From Month
-             * Format: date
-             */
-            from_month: string;
-            /** Post */
-            post: string;
-            /** Referee */
-            referee?: string | null;
-            /** Referee Phone */
-            referee_phone?: string | null;
-            /** To Month */
-            to_month?: string | null;
             /** Unit */
             unit: string;
         };
@@ -4804,7 +4804,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_CertificateView_"];
+                    "application/json": components["schemas"]["Page_CertificateOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -4848,7 +4848,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BatchSignBody"];
+                "application/json": components["schemas"]["BatchSignIn"];
             };
         };
         responses: {
@@ -4858,7 +4858,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BatchSignResult"];
+                    "application/json": components["schemas"]["BatchSignResultOut"];
                 };
             };
             /** @description Unauthorized */
@@ -4908,7 +4908,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MyCertificate"][];
+                    "application/json": components["schemas"]["MyCertificateOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -4944,7 +4944,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonBody"];
+                "application/json": components["schemas"]["CertificateReasonIn"];
             };
         };
         responses: {
@@ -4954,7 +4954,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateView"];
+                    "application/json": components["schemas"]["CertificateOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5020,7 +5020,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonBody"];
+                "application/json": components["schemas"]["CertificateReasonIn"];
             };
         };
         responses: {
@@ -5030,7 +5030,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateView"];
+                    "application/json": components["schemas"]["CertificateOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5102,7 +5102,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateView"];
+                    "application/json": components["schemas"]["CertificateOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5271,7 +5271,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StampConfirm"];
+                "application/json": components["schemas"]["StampConfirmIn"];
             };
         };
         responses: {
@@ -5281,7 +5281,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StampView"];
+                    "application/json": components["schemas"]["StampOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5331,7 +5331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StampUploadUrl"];
+                    "application/json": components["schemas"]["StampUploadUrlOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5374,7 +5374,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Verification"];
+                    "application/json": components["schemas"]["VerificationOut"];
                 };
             };
             /** @description Not Found */
@@ -5621,7 +5621,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PlanCreate"];
+                "application/json": components["schemas"]["PlanIn"];
             };
         };
         responses: {
@@ -5734,7 +5734,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RosterEntry"][];
+                    "application/json": components["schemas"]["RosterEntryOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -5795,7 +5795,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScheduleResult"];
+                    "application/json": components["schemas"]["ScheduleResultOut"];
                 };
             };
             /** @description Bad Request */
@@ -5860,7 +5860,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CancelPlan"];
+                "application/json": components["schemas"]["CancelPlanIn"];
             };
         };
         responses: {
@@ -6017,7 +6017,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AttachSites"];
+                "application/json": components["schemas"]["AttachSitesIn"];
             };
         };
         responses: {
@@ -6131,7 +6131,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SiteCreate"];
+                "application/json": components["schemas"]["SiteIn"];
             };
         };
         responses: {
@@ -6187,7 +6187,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RoomCreate"];
+                "application/json": components["schemas"]["RoomIn"];
             };
         };
         responses: {
@@ -6277,7 +6277,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Ticket"][];
+                    "application/json": components["schemas"]["TicketOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -6311,7 +6311,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RegisterRequest"];
+                "application/json": components["schemas"]["RegisterIn"];
             };
         };
         responses: {
@@ -6321,7 +6321,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenOut"];
                 };
             };
             /** @description Bad Request */
@@ -6405,7 +6405,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PasswordResetRequest"];
+                "application/json": components["schemas"]["PasswordResetIn"];
             };
         };
         responses: {
@@ -6467,7 +6467,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoginRequest"];
+                "application/json": components["schemas"]["LoginIn"];
             };
         };
         responses: {
@@ -6477,7 +6477,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenOut"];
                 };
             };
             /** @description Unauthorized */
@@ -6531,7 +6531,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SmsCodeRequest"];
+                "application/json": components["schemas"]["SmsCodeIn"];
             };
         };
         responses: {
@@ -6541,7 +6541,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SmsCodeSent"];
+                    "application/json": components["schemas"]["SmsCodeSentOut"];
                 };
             };
             /** @description Not Found */
@@ -6595,7 +6595,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StaffCreateRequest"];
+                "application/json": components["schemas"]["StaffAccountIn"];
             };
         };
         responses: {
@@ -6605,7 +6605,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StaffAccount"];
+                    "application/json": components["schemas"]["StaffAccountOut"];
                 };
             };
             /** @description Unauthorized */
@@ -6667,7 +6667,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DevSms"][];
+                    "application/json": components["schemas"]["DevSmsOut"][];
                 };
             };
             /** @description Not Found */
@@ -6709,7 +6709,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_InboxItem_"];
+                    "application/json": components["schemas"]["Page_InboxItemOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -6749,7 +6749,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnreadCount"];
+                    "application/json": components["schemas"]["UnreadCountOut"];
                 };
             };
         };
@@ -7024,7 +7024,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateOrder"];
+                "application/json": components["schemas"]["OrderIn"];
             };
         };
         responses: {
@@ -7354,7 +7354,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RunReconciliation"];
+                "application/json": components["schemas"]["RunIn"];
             };
         };
         responses: {
@@ -7364,7 +7364,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunDetail"];
+                    "application/json": components["schemas"]["RunDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7416,7 +7416,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunDetail"];
+                    "application/json": components["schemas"]["RunDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7535,7 +7535,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentRequestDetail"];
+                    "application/json": components["schemas"]["PaymentRequestDetailOut"];
                 };
             };
             /** @description Bad Request */
@@ -7649,7 +7649,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentRequestDetail"];
+                    "application/json": components["schemas"]["PaymentRequestDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7775,7 +7775,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ConfirmPaymentRequest"];
+                "application/json": components["schemas"]["PaymentRequestConfirmIn"];
             };
         };
         responses: {
@@ -7785,7 +7785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentRequestDetail"];
+                    "application/json": components["schemas"]["PaymentRequestDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7904,7 +7904,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ApplicationSummary_"];
+                    "application/json": components["schemas"]["Page_ApplicationSummaryOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -8701,7 +8701,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubmissionReceipt"];
+                    "application/json": components["schemas"]["SubmissionReceiptOut"];
                 };
             };
             /** @description Bad Request */
@@ -9370,7 +9370,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_StaffApplicationSummary_"];
+                    "application/json": components["schemas"]["Page_StaffApplicationSummaryOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -9422,7 +9422,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["CaseDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9484,7 +9484,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["CaseDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9540,7 +9540,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ApproveRequest"] | null;
+                "application/json": components["schemas"]["ApproveIn"] | null;
             };
         };
         responses: {
@@ -9550,7 +9550,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DecisionResult"];
+                    "application/json": components["schemas"]["DecisionResultOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9622,7 +9622,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditEntryView"][];
+                    "application/json": components["schemas"]["AuditEntryOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -9684,7 +9684,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClaimResult"];
+                    "application/json": components["schemas"]["ClaimResultOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9750,7 +9750,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RejectRequest"];
+                "application/json": components["schemas"]["RejectIn"];
             };
         };
         responses: {
@@ -9760,7 +9760,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DecisionResult"];
+                    "application/json": components["schemas"]["DecisionResultOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9940,7 +9940,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_QueueItem_"];
+                    "application/json": components["schemas"]["Page_QueueItemOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -10308,7 +10308,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LockSummary"];
+                    "application/json": components["schemas"]["LockSummaryOut"];
                 };
             };
             /** @description Bad Request */
@@ -10546,7 +10546,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportSummary"];
+                    "application/json": components["schemas"]["ImportSummaryOut"];
                 };
             };
             /** @description Bad Request */
@@ -10633,7 +10633,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportSummary"];
+                    "application/json": components["schemas"]["ImportSummaryOut"];
                 };
             };
             /** @description Bad Request */

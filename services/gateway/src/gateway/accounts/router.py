@@ -7,21 +7,20 @@ from fastapi.responses import JSONResponse
 
 from gateway.accounts.models import Account
 from gateway.accounts.schemas import (
-    LoginRequest,
-    PasswordResetRequest,
-    RegisterRequest,
-    SmsCodeRequest,
-    SmsCodeSent,
-    StaffAccount,
-    StaffCreateRequest,
-    TokenResponse,
+    LoginIn,
+    PasswordResetIn,
+    RegisterIn,
+    SmsCodeIn,
+    SmsCodeSentOut,
+    StaffAccountIn,
+    StaffAccountOut,
+    TokenOut,
 )
 from gateway.accounts.service import AccountService, IdentityKit
 from gateway.ratelimits.limiter import client_ip, rate_limited
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
-from skillcert.pii import mask_phone
 
 IDENTITY_KEY = "gateway.identity"
 
@@ -44,8 +43,8 @@ def _service(request: Request, session: DbSession) -> AccountService:
 Accounts = Annotated[AccountService, Depends(_service)]
 
 
-def _tokens(service: AccountService, account: Account) -> TokenResponse:
-    return TokenResponse(
+def _tokens(service: AccountService, account: Account) -> TokenOut:
+    return TokenOut(
         account_id=account.id,
         access_token=service.token_for(account),
         expires_in=service.settings.access_token_ttl_s,
@@ -56,15 +55,15 @@ def _tokens(service: AccountService, account: Account) -> TokenResponse:
 @router.post(
     "/sms-codes",
     status_code=202,
-    response_model=SmsCodeSent,
+    response_model=SmsCodeSentOut,
     dependencies=[Depends(rate_limited("sms-codes"))],
     responses=problem_responses(404, 409, 422, 429),
 )
-async def send_sms_code(body: SmsCodeRequest, request: Request, accounts: Accounts) -> SmsCodeSent:
+async def send_sms_code(body: SmsCodeIn, request: Request, accounts: Accounts) -> SmsCodeSentOut:
     """Send a 6-digit SMS code (短信验证码) for sign-up, login or password reset."""
     await accounts.issue_code(body.phone, body.purpose, client_ip(request))
     settings = accounts.settings
-    return SmsCodeSent(
+    return SmsCodeSentOut(
         expires_in_s=settings.sms_code_ttl_s, resend_after_s=settings.sms_resend_after_s
     )
 
@@ -72,11 +71,11 @@ async def send_sms_code(body: SmsCodeRequest, request: Request, accounts: Accoun
 @router.post(
     "/accounts",
     status_code=201,
-    response_model=TokenResponse,
+    response_model=TokenOut,
     dependencies=[Depends(rate_limited("accounts"))],
     responses=problem_responses(400, 409, 422, 429),
 )
-async def register(body: RegisterRequest, accounts: Accounts) -> TokenResponse:
+async def register(body: RegisterIn, accounts: Accounts) -> TokenOut:
     """Candidate sign-up (考生注册) with phone, SMS code and password; signs the candidate in.
     Honours Idempotency-Key."""
     account = await accounts.register(body.phone, body.code, body.password, body.name)
@@ -85,11 +84,11 @@ async def register(body: RegisterRequest, accounts: Accounts) -> TokenResponse:
 
 @router.post(
     "/sessions",
-    response_model=TokenResponse,
+    response_model=TokenOut,
     dependencies=[Depends(rate_limited("sessions"))],
     responses=problem_responses(401, 422, 423, 429),
 )
-async def login(body: LoginRequest, accounts: Accounts) -> TokenResponse:
+async def login(body: LoginIn, accounts: Accounts) -> TokenOut:
     """登录 with phone (or staff username) and password, or phone and SMS code; repeated wrong
     passwords lock the account."""
     if body.code is not None:
@@ -106,7 +105,7 @@ async def login(body: LoginRequest, accounts: Accounts) -> TokenResponse:
     dependencies=[Depends(rate_limited("password-resets"))],
     responses=problem_responses(400, 404, 422, 429),
 )
-async def reset_password(body: PasswordResetRequest, accounts: Accounts) -> None:
+async def reset_password(body: PasswordResetIn, accounts: Accounts) -> None:
     """找回密码 with an SMS code sent for purpose reset_password."""
     await accounts.reset_password(body.phone, body.code, body.new_password)
 
@@ -120,10 +119,10 @@ async def me(principal: CurrentPrincipal) -> Principal:
 @router.post(
     "/staff",
     status_code=201,
-    response_model=StaffAccount,
+    response_model=StaffAccountOut,
     responses=problem_responses(401, 403, 409, 422),
 )
-async def create_staff(body: StaffCreateRequest, _ops: Ops, accounts: Accounts) -> StaffAccount:
+async def create_staff(body: StaffAccountIn, _ops: Ops, accounts: Accounts) -> StaffAccountOut:
     """Create a staff account (工作人员账号); ops only."""
     account = await accounts.create_staff(
         username=body.username,
@@ -133,14 +132,7 @@ async def create_staff(body: StaffCreateRequest, _ops: Ops, accounts: Accounts) 
         phone=body.phone,
         password=body.password,
     )
-    return StaffAccount(
-        account_id=account.id,
-        username=body.username,
-        name=account.name,
-        role=Role(account.role),
-        org_id=account.org_id,
-        phone=mask_phone(account.phone),
-    )
+    return StaffAccountOut.from_model(account)
 
 
 @jwks_router.get("/.well-known/jwks.json", tags=["gateway"])

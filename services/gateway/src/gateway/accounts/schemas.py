@@ -5,6 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from gateway.accounts.models import Account
 from gateway.accounts.rules import (
     CODE_PATTERN,
     ORG_BOUND_ROLES,
@@ -15,6 +16,7 @@ from gateway.accounts.rules import (
     password_problem,
 )
 from skillcert.auth import Role
+from skillcert.pii import mask_phone
 
 Phone = Field(pattern=PHONE_PATTERN, description="中国大陆手机号", examples=["13800138000"])
 Code = Field(pattern=CODE_PATTERN, description="6 位短信验证码")
@@ -28,19 +30,19 @@ def _check_password(value: str) -> str:
     return value
 
 
-class SmsCodeRequest(BaseModel):
+class SmsCodeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phone: str = Phone
     purpose: SmsPurpose
 
 
-class SmsCodeSent(BaseModel):
+class SmsCodeSentOut(BaseModel):
     expires_in_s: int
     resend_after_s: int
 
 
-class RegisterRequest(BaseModel):
+class RegisterIn(BaseModel):
     """Candidate sign-up (考生注册)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -53,7 +55,7 @@ class RegisterRequest(BaseModel):
     _password = field_validator("password")(_check_password)
 
 
-class TokenResponse(BaseModel):
+class TokenOut(BaseModel):
     account_id: UUID
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"
@@ -61,7 +63,7 @@ class TokenResponse(BaseModel):
     role: Role
 
 
-class LoginRequest(BaseModel):
+class LoginIn(BaseModel):
     """登录: a password, or for a phone an SMS code sent for purpose login."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -82,7 +84,7 @@ class LoginRequest(BaseModel):
         return value
 
 
-class PasswordResetRequest(BaseModel):
+class PasswordResetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phone: str = Phone
@@ -92,7 +94,7 @@ class PasswordResetRequest(BaseModel):
     _password = field_validator("new_password")(_check_password)
 
 
-class StaffCreateRequest(BaseModel):
+class StaffAccountIn(BaseModel):
     """A staff account created by ops (工作人员账号)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -125,7 +127,7 @@ class StaffCreateRequest(BaseModel):
         return value
 
 
-class StaffAccount(BaseModel):
+class StaffAccountOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     account_id: UUID
@@ -134,3 +136,14 @@ class StaffAccount(BaseModel):
     role: Role
     org_id: str | None
     phone: str | None = Field(description="脱敏后的手机号")
+
+    @classmethod
+    def from_model(cls, account: Account) -> StaffAccountOut:
+        return cls(
+            account_id=account.id,
+            username=account.username or "",
+            name=account.name,
+            role=Role(account.role),
+            org_id=account.org_id,
+            phone=mask_phone(account.phone),
+        )

@@ -8,7 +8,7 @@ from fastapi import Depends, Request, Response
 from payment.config import PaymentSettings
 from payment.orders import qr
 from payment.orders.models import Order
-from payment.orders.schemas import CreateOrder, OrderOut
+from payment.orders.schemas import OrderIn, OrderOut
 from payment.orders.service import OrderService
 from payment.wechat import wechatpay_of
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
@@ -44,7 +44,7 @@ def _out(order: Order) -> OrderOut:
     responses={200: {"model": OrderOut}, **problem_responses(401, 403, 404, 409, 422, 502, 503)},
 )
 async def create_order(
-    body: CreateOrder, principal: Candidate, service: Service, response: Response
+    body: OrderIn, principal: Candidate, service: Service, response: Response
 ) -> OrderOut:
     """Order the exam fee of one's own approved application (待缴费 → 扫码支付).
 
