@@ -10,6 +10,7 @@ import pytest
 
 from skillcert import testing
 from skillcert.auth import Role
+from skillcert.testing import assert_problem
 from skillcert_devtools.wechatpay import DevKeySet, SimulatorState, create_app
 
 CONTROLS = [
@@ -28,15 +29,6 @@ async def http(keys: DevKeySet, tokens: testing.TestTokens) -> AsyncIterator[htt
     ) as client:
         yield client
     await state.aclose()
-
-
-def assert_problem(response: httpx.Response, status: int) -> None:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert body["status"] == status
-    assert body["type"].startswith("https://skillcert.example/problems/")
-    assert body["title"]
 
 
 class TestControls:

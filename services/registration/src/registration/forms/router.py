@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Query
 
-from registration.divisions import rules as divisions
 from registration.forms.schemas import DivisionOut, OptionsOut, option_lists
+from skillcert import divisions
 from skillcert.auth import CurrentPrincipal
 from skillcert.errors import FieldError, InvalidInput, problem_responses
 from skillcert.http import service_router
