@@ -1,0 +1,27 @@
+export default {
+  roster: {
+    title: '考生管理',
+    lead: '本院校的考生名册：批量导入或单个新增；考生报名时按证件号码归入本院校。证件号码和手机号已脱敏。',
+    importTitle: '批量导入 / 批量修改',
+    templateXlsx: '下载 Excel 模板',
+    templateCsv: '下载 CSV 模板',
+    file: '填好的模板',
+    fileHint: 'CSV（UTF-8）或 .xlsx；已在名册中的考生（证件号码相同）按文件更新。全部正确才会导入。',
+    imported: '导入完成：新增 {created} 人，更新 {updated} 人，未变 {unchanged} 人',
+    type: '考生类型',
+    allTypes: '全部考生',
+    types: { institution: '院校考生', social: '社会考生' },
+    add: '单个新增',
+    added: '已加入名册',
+    levelHint: '中职、高职专科、职业本科或本科',
+    empty: '名册中还没有考生',
+    updatedAt: '更新时间',
+    delete: '移出',
+    deleteFor: '将 {name} 移出名册',
+    confirmDelete: '将 {name} 移出本院校名册？',
+  },
+  payments: {
+    title: '缴费申请单',
+    lead: '为本院校审核通过的考生统一缴费：导入申请单后由评价组织确认收款；确认后申请单锁定。',
+  },
+}

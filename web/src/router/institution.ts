@@ -1,0 +1,25 @@
+import type { RouteRecordRaw } from 'vue-router'
+
+/** 试点院校/考核站点: the student roster, payment requests and test sites. */
+const roles = ['institution_admin'] as const
+const meta = (title: string, order: number) => ({ title, roles: [...roles], menu: true, order })
+const routes: RouteRecordRaw[] = [
+  { path: '/institution', redirect: '/institution/roster' },
+  {
+    path: '/institution/roster',
+    component: () => import('@/views/institution/InstitutionRoster.vue'),
+    meta: meta('institution.roster.title', 10),
+  },
+  {
+    path: '/institution/payment-requests',
+    component: () => import('@/views/institution/InstitutionPaymentRequests.vue'),
+    meta: meta('institution.payments.title', 20),
+  },
+  {
+    path: '/institution/sites',
+    component: () => import('@/views/institution/InstitutionSites.vue'),
+    meta: meta('staff.sites.title', 30),
+  },
+]
+
+export default routes

@@ -1,0 +1,33 @@
+import type { RouteRecordRaw } from 'vue-router'
+
+/** 培训评价组织: exam plans, sites, scores, payment requests, reconciliation, certificates. */
+const roles = ['org_admin'] as const
+const meta = (title: string, order: number, menu = true) => ({ title, roles: [...roles], menu, order })
+const routes: RouteRecordRaw[] = [
+  { path: '/org', redirect: '/org/plans' },
+  { path: '/org/plans', component: () => import('@/views/org/OrgPlans.vue'), meta: meta('org.plans.title', 10) },
+  {
+    path: '/org/plans/:id',
+    component: () => import('@/views/org/OrgPlanDetail.vue'),
+    meta: meta('org.plan.title', 11, false),
+  },
+  { path: '/org/sites', component: () => import('@/views/org/OrgSites.vue'), meta: meta('staff.sites.title', 20) },
+  { path: '/org/scores', component: () => import('@/views/org/OrgScores.vue'), meta: meta('org.scores.title', 30) },
+  {
+    path: '/org/certificates',
+    component: () => import('@/views/org/OrgCertificates.vue'),
+    meta: meta('org.certificates.title', 40),
+  },
+  {
+    path: '/org/payment-requests',
+    component: () => import('@/views/org/OrgPaymentRequests.vue'),
+    meta: meta('org.payments.title', 50),
+  },
+  {
+    path: '/org/reconciliation',
+    component: () => import('@/views/org/OrgReconciliation.vue'),
+    meta: meta('staff.reconciliation.title', 60),
+  },
+]
+
+export default routes
