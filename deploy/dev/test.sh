@@ -35,7 +35,7 @@ done
 
 # Every operation of every service against its own OpenAPI (schemathesis, skillcert.fuzzing):
 # no 5xx and no status the document does not declare. Bounded by the examples per operation
-# and mode (SKILLCERT_FUZZ_EXAMPLES, default 10), from a fixed seed.
+# and mode (SKILLCERT_FUZZ_EXAMPLES, default 5), from a fixed seed.
 fuzz() {
   local rc=0
   for service in services/*/; do

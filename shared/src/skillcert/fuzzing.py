@@ -181,7 +181,7 @@ async def fuzz_operations(
     """Fuzz every operation in the harness's OpenAPI; what broke, one finding per operation
     and mode. `skip`: operation labels ("POST /api/v1/x/y") that must not be fuzzed, each
     with its reason where it is passed."""
-    examples = max_examples or int(os.environ.get("SKILLCERT_FUZZ_EXAMPLES", "10"))
+    examples = max_examples or int(os.environ.get("SKILLCERT_FUZZ_EXAMPLES", "5"))
     loop = asyncio.get_running_loop()
     done: asyncio.Future[list[Finding]] = loop.create_future()
 
