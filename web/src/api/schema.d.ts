@@ -767,6 +767,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/institution/directory/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Directory Regions
+         * @description The provinces, and their cities, that have listed institutions: sign-up's first two
+         *     choices. Public.
+         */
+        get: operations["list_directory_regions_api_v1_institution_directory_regions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/institution/directory/{code}": {
         parameters: {
             query?: never;
@@ -3951,6 +3972,18 @@ export interface components {
              */
             type: string;
         };
+        /**
+         * ProvinceRegions
+         * @description A province and its cities that have listed institutions: what sign-up offers first.
+         */
+        ProvinceRegions: {
+            /** Cities */
+            cities: components["schemas"]["Region"][];
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+        };
         /** PublicityIn */
         PublicityIn: {
             /**
@@ -4048,6 +4081,13 @@ export interface components {
              * Format: date-time
              */
             refunded_at: string;
+        };
+        /** Region */
+        Region: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
         };
         /**
          * RegisterRequest
@@ -7364,6 +7404,26 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_directory_regions_api_v1_institution_directory_regions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvinceRegions"][];
                 };
             };
         };
