@@ -20,7 +20,7 @@ web:
 	web/scripts/build.sh
 
 run: install web
-	$(UV) run --frozen python -m skillcert_embedded
+	$(UV) run --frozen python -m skillcert_devtools.run
 
 stack: install web
 	$(UV) run --frozen python deploy/dev/stack.py

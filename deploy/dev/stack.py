@@ -1,7 +1,8 @@
 """Run the distribution without Docker: every service its own uvicorn process against
-PostgreSQL, RabbitMQ and an S3 server on this machine.
+PostgreSQL, RabbitMQ and an S3 server on this machine, in the development profile, with the
+WeChat Pay simulator as a process of its own that payment reaches over HTTP.
 
-    uv run python deploy/dev/stack.py            # ports 8000 (gateway), 8101..8107
+    uv run python deploy/dev/stack.py    # ports 8000 (gateway), 8101..8108, 8109 (simulator)
 
 Used by the cross-process journey test as well (`Stack` below).
 """
@@ -21,6 +22,8 @@ from pathlib import Path
 
 import asyncpg
 
+from skillcert_devtools.wechatpay import DevKeySet, generate_test_keys
+
 ROOT = Path(__file__).resolve().parents[2]
 
 #: service folder → (python module, env prefix, port offset)
@@ -32,7 +35,11 @@ SERVICES: dict[str, tuple[str, str, int]] = {
     "scoring": ("scoring", "SCORING_", 5),
     "certificate": ("certificate", "CERTIFICATE_", 6),
     "notification": ("notification", "NOTIFICATION_", 7),
+    "institution": ("institution", "INSTITUTION_", 8),
 }
+#: the WeChat Pay simulator's process (a development tool, not a service of the platform)
+SIMULATOR = "wechatpay-sim"
+SIMULATOR_PORT_OFFSET = 9
 
 
 @dataclass
@@ -56,16 +63,24 @@ class Stack:
     #: safe by design: relays and jobs take rows with SKIP LOCKED, consumers compete.
     workers: dict[str, int] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    #: generated at start: the merchant's half goes to payment, the provider's to the simulator
+    provider_keys: DevKeySet | None = None
 
     @property
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.port('gateway')}"
+
+    @property
+    def simulator_url(self) -> str:
+        return f"http://127.0.0.1:{self.port(SIMULATOR)}"
 
     def port(self, service: str) -> int:
         if service in self.ports:
             return self.ports[service]
         if service == "gateway":
             return self.gateway_port
+        if service == SIMULATOR:
+            return self.service_port_base + SIMULATOR_PORT_OFFSET
         return self.service_port_base + SERVICES[service][2]
 
     def database_name(self, service: str) -> str:
@@ -124,6 +139,17 @@ class Stack:
 
     def service_environment(self, service: str) -> dict[str, str]:
         env = self.environment()
+        if self.provider_keys is None:
+            self.provider_keys = generate_test_keys()
+        if service == SIMULATOR:
+            return {
+                **env,
+                **self.provider_keys.simulator_env(),
+                "WECHATPAY_SIM_PORT": str(self.port(SIMULATOR)),
+                "WECHATPAY_SIM_JWKS_URL": env["SKILLCERT_JWKS_URL"],
+            }
+        if service == "payment":
+            env = {**self.provider_keys.payment_env(self.simulator_url), **env}
         workers = self.workers.get(service, 1)
         env["WEB_CONCURRENCY"] = str(workers)
         prefix = "GATEWAY_" if service == "gateway" else SERVICES[service][1]
@@ -134,11 +160,13 @@ class Stack:
         return env
 
     def start_service(self, service: str) -> None:
-        module = "gateway" if service == "gateway" else SERVICES[service][0]
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{service}.log").open("ab")
-        self.processes[service] = subprocess.Popen(
-            [
+        if service == SIMULATOR:
+            command = [sys.executable, "-m", "skillcert_devtools.wechatpay"]
+        else:
+            module = "gateway" if service == "gateway" else SERVICES[service][0]
+            command = [
                 sys.executable,
                 "-m",
                 "uvicorn",
@@ -149,7 +177,9 @@ class Stack:
                 "--port",
                 str(self.port(service)),
                 "--no-access-log",
-            ],
+            ]
+        self.processes[service] = subprocess.Popen(
+            command,
             env=self.service_environment(service),
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -158,7 +188,7 @@ class Stack:
 
     def start(self, timeout_s: float = 90.0) -> None:
         # The gateway first: the others fetch its JWKS lazily, so order is not critical.
-        for service in ["gateway", *SERVICES]:
+        for service in ["gateway", *SERVICES, SIMULATOR]:
             self.start_service(service)
         self.wait_ready(timeout_s)
 
@@ -207,7 +237,10 @@ def main() -> None:
     stack = Stack(demo_password=os.environ.get("GATEWAY_DEMO_PASSWORD"))
     asyncio.run(stack.create_databases())
     stack.start()
-    print(f"skillcert distribution running: {stack.gateway_url} (API docs at /docs); Ctrl-C stops")
+    print(
+        f"skillcert distribution running: {stack.gateway_url} (API docs at /docs), WeChat Pay "
+        f"simulator at {stack.simulator_url} (its controls take an ops token); Ctrl-C stops"
+    )
     try:
         signal.pause()
     except KeyboardInterrupt:

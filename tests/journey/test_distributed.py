@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from journey import Journey
-from stack import Stack
+from stack import SIMULATOR, Stack
 
 from skillcert.testing import AMQP_URL, PG_ADMIN_DSN, S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY
 
@@ -34,7 +34,7 @@ def free_ports(count: int) -> list[int]:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     names = ["gateway", "registration", "review", "exam-scheduling", "payment", "scoring"]
-    names += ["certificate", "notification"]
+    names += ["certificate", "notification", "institution", SIMULATOR]
     run = uuid.uuid4().hex[:8]
     stack = Stack(
         pg_admin_dsn=PG_ADMIN_DSN,
@@ -83,6 +83,7 @@ async def test_journey_across_processes_survives_a_broker_restart(stack: Stack):
         journey = Journey(
             client,
             STAFF_PASSWORD,
+            stack.simulator_url,
             between={"before_approve": stop_broker, "after_approve": start_broker},
         )
         try:
@@ -103,3 +104,10 @@ async def test_journey_across_processes_survives_a_broker_restart(stack: Stack):
         assert "/api/v1/registration/applications" in paths
         assert "/api/v1/certificate/verify" in paths
         assert "/api/v1/notification/ops/dead-letters/replay" in paths
+        assert "/api/v1/institution/directory" in paths
+
+
+async def test_a_paid_candidate_withdraws_and_is_refunded_across_processes(stack: Stack):
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+        journey = Journey(client, STAFF_PASSWORD, stack.simulator_url)
+        await journey.run_withdrawal()

@@ -1,7 +1,9 @@
-"""The whole journey in embedded mode: one process, SQLite, the in-process bus, local files."""
+"""The whole journey in embedded mode as `make run` starts it: one process, SQLite, the
+in-process bus, local files, the development profile with the WeChat Pay simulator."""
 
 import asyncio
 import socket
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -9,7 +11,8 @@ import pytest
 import uvicorn
 from journey import Journey
 
-from skillcert_embedded.app import EmbeddedConfig, create_embedded_app
+from skillcert_devtools.run import SIMULATOR_PATH, create_dev_app
+from skillcert_embedded.app import EmbeddedConfig
 
 pytestmark = pytest.mark.journey
 
@@ -21,13 +24,32 @@ def free_port() -> int:
 
 
 async def test_journey_in_embedded_mode(tmp_path: Path):
+    await run_embedded(tmp_path, Journey.run)
+
+
+async def test_a_paid_candidate_withdraws_and_is_refunded_in_embedded_mode(tmp_path: Path):
+    await run_embedded(tmp_path, Journey.run_withdrawal)
+
+
+async def test_the_institution_directory_answers_in_embedded_mode(tmp_path: Path):
+    async def steps(journey: Journey) -> None:
+        response = await journey.client.get(
+            "/api/v1/institution/directory", params={"province": "110000", "name": "首都师范"}
+        )
+        assert response.status_code == 200, response.text
+        assert [i["code"] for i in response.json()["items"]] == ["4111010028"]
+
+    await run_embedded(tmp_path, steps)
+
+
+async def run_embedded(tmp_path: Path, steps: Callable[[Journey], Awaitable[None]]) -> None:
     config = EmbeddedConfig(
         data_dir=tmp_path / "embedded",
         port=free_port(),
         demo_password="Journey-Staff-2026",
         retry_delays_ms=(200, 500, 1000),
     )
-    app = create_embedded_app(config)
+    app = create_dev_app(config)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=config.port, log_config=None, lifespan="on")
     )
@@ -37,8 +59,13 @@ async def test_journey_in_embedded_mode(tmp_path: Path):
             assert not task.done(), "embedded server failed to start"
             await asyncio.sleep(0.05)
         async with httpx.AsyncClient(base_url=config.base_url, timeout=30) as client:
-            journey = Journey(client, config.demo_password or "", fresh_bus=True)
-            await journey.run()
+            journey = Journey(
+                client,
+                config.demo_password or "",
+                config.base_url + SIMULATOR_PATH,
+                fresh_bus=True,
+            )
+            await steps(journey)
         assert (config.data_dir / "bus.db").exists()
     finally:
         server.should_exit = True

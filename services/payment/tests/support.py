@@ -10,14 +10,59 @@ import httpx
 from sqlalchemy import select
 
 from payment.orders.models import Order
+from payment.provider import NotificationVerifier, WeChatPayClient
+from payment.wechat import WeChatPay
 from skillcert.auth import Role
 from skillcert.events import ApplicationApproved, ExamPlanPublished, PlanSubject
 from skillcert.testing import ServiceHarness
+from skillcert_devtools.wechatpay import SimulatorState
 
 FEE_FEN = 12000
 ORDERS = "/api/v1/payment/orders"
 WEBHOOK = "/api/v1/payment/webhooks/wechatpay"
-SCAN_AND_PAY = "/api/v1/payment/simulator/simulator/scan-and-pay"
+# The simulator's controls (its own server, an ops token): the payer scans and pays.
+SCAN_AND_PAY = "/simulator/scan-and-pay"
+
+
+class PaymentHarness(ServiceHarness):
+    """The service harness with the WeChat Pay simulator beside it: `simulator` is what the
+    provider knows, `provider` an HTTP client for its controls carrying an ops token."""
+
+    simulator: SimulatorState
+    provider: httpx.AsyncClient
+
+
+@dataclass
+class Channel:
+    """The service's WeChat Pay channel and, beside it, the simulator it talks to over HTTP
+    (the service itself knows only the simulator's address)."""
+
+    wechatpay: WeChatPay
+    simulator: SimulatorState
+
+    @property
+    def client(self) -> WeChatPayClient:
+        return self.wechatpay.client
+
+    @property
+    def verifier(self) -> NotificationVerifier:
+        return self.wechatpay.verifier
+
+    @property
+    def api_v3_key(self) -> bytes:
+        return self.wechatpay.api_v3_key
+
+    @property
+    def appid(self) -> str:
+        return self.wechatpay.appid
+
+    @property
+    def mchid(self) -> str:
+        return self.wechatpay.mchid
+
+    @property
+    def notify_url(self) -> str:
+        return self.wechatpay.notify_url
 
 
 def plan_published(
@@ -99,8 +144,8 @@ async def orders(harness: ServiceHarness) -> list[Order]:
         return list((await session.execute(select(Order).order_by(Order.created_at))).scalars())
 
 
-REFUND_COMPLETE = "/api/v1/payment/simulator/simulator/refunds/{}/complete"
-REFUND_NOTIFY = "/api/v1/payment/simulator/simulator/refunds/{}/notify"
+REFUND_COMPLETE = "/simulator/refunds/{}/complete"
+REFUND_NOTIFY = "/simulator/refunds/{}/notify"
 REQUESTS = "/api/v1/payment/requests"
 RECONCILIATIONS = "/api/v1/payment/reconciliations"
 
@@ -138,8 +183,8 @@ def student(
 
 
 async def pay_by_scan(harness: ServiceHarness, out_trade_no: str) -> dict:  # type: ignore[type-arg]
-    assert harness.client is not None
-    paid = await harness.client.post(SCAN_AND_PAY, json={"out_trade_no": out_trade_no})
+    assert isinstance(harness, PaymentHarness)
+    paid = await harness.provider.post(SCAN_AND_PAY, json={"out_trade_no": out_trade_no})
     assert paid.status_code == 200, paid.text
     assert paid.json()["notification"]["delivered"] is True
     result: dict = paid.json()  # type: ignore[type-arg]

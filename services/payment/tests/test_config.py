@@ -1,74 +1,101 @@
-"""Settings: the simulator can never guard real payments."""
+"""Settings: the service talks to whatever provider its settings name, and where payments
+count (the prod profile) only to an HTTPS one; nothing of the simulator is in the service."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
 from pydantic import ValidationError
 
 from payment.config import PaymentSettings
 from payment.main import build_spec
-from payment.provider import generate_test_keys
-from payment.simulator.router import PREFIX
 from payment.wechat import build_wechatpay
+from skillcert.service import create_service_app
 from skillcert.settings import Profile
+from skillcert_devtools.wechatpay import DevKeySet, generate_test_keys
+
+
+@pytest.fixture(scope="module")
+def merchant() -> DevKeySet:
+    return generate_test_keys()
+
+
+def prod_settings(merchant: DevKeySet, **changes: object) -> PaymentSettings:
+    keys = merchant.payment_settings(provider_base_url="https://api.mch.weixin.qq.com")
+    return PaymentSettings(profile=Profile.PROD, s3_secret_key="x", **{**keys, **changes})
 
 
 class TestPaymentSettings:
-    def test_simulator_is_refused_in_prod(self):
-        with pytest.raises(ValidationError, match="prod profile"):
-            PaymentSettings(profile=Profile.PROD, s3_secret_key="x", provider_simulator=True)
-
-    def test_real_provider_needs_every_key(self):
+    def test_the_provider_needs_every_key(self):
         with pytest.raises(ValidationError, match="merchant_private_key_pem"):
-            PaymentSettings(provider_simulator=False, merchant_serial="ABC")
+            PaymentSettings(profile=Profile.TEST, merchant_serial="ABC")
 
-    def test_simulator_with_merchant_keys_is_refused(self):
-        with pytest.raises(ValidationError, match="generated dev keys"):
-            PaymentSettings(provider_simulator=True, merchant_serial="ABC")
+    def test_without_keys_the_service_does_not_start(self):
+        # No generated keys, no simulator by default: a payment service must be given a provider.
+        with pytest.raises(ValidationError, match="the real provider needs"):
+            PaymentSettings(profile=Profile.DEV)
 
     def test_apiv3_key_must_be_32_bytes(self):
         with pytest.raises(ValidationError, match="32 bytes"):
             PaymentSettings(
-                provider_simulator=False,
+                profile=Profile.TEST,
                 merchant_private_key_pem="pem",
                 merchant_serial="ABC",
                 platform_public_keys={"PUB_KEY_ID_1": "pem"},
                 api_v3_key="short",
             )
 
-    def test_dev_defaults_use_the_simulator(self):
-        settings = PaymentSettings(public_base_url="http://gateway:8000/")
-        assert settings.provider_simulator
-        assert settings.notify_url == "http://gateway:8000/api/v1/payment/webhooks/wechatpay"
+    def test_prod_refuses_a_provider_without_https(self, merchant: DevKeySet):
+        with pytest.raises(ValidationError, match="https"):
+            prod_settings(merchant, provider_base_url="http://127.0.0.1:8090")
 
-
-class TestRealProviderWiring:
-    async def test_real_keys_build_a_client_and_no_simulator_is_mounted(self):
-        keys = generate_test_keys()
-        private_pem = keys.merchant_private_key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
-        public_pem = keys.platform_public_key.public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ).decode()
-        settings = PaymentSettings(
-            provider_simulator=False,
-            merchant_private_key_pem=private_pem,
-            merchant_serial=keys.merchant_serial_no,
-            platform_public_keys={keys.platform_serial: public_pem},
-            api_v3_key=keys.api_v3_key.decode(),
+    def test_notify_url_is_built_on_the_public_address(self, merchant: DevKeySet):
+        settings = prod_settings(merchant, public_base_url="https://skillcert.example.cn/")
+        assert settings.notify_url == (
+            "https://skillcert.example.cn/api/v1/payment/webhooks/wechatpay"
         )
-        channel = build_wechatpay(settings)
+
+
+class TestProductionApp:
+    async def test_keys_from_settings_build_the_channel(self, merchant: DevKeySet):
+        channel = build_wechatpay(prod_settings(merchant))
         try:
-            assert channel.simulator is None
-            assert channel.api_v3_key == keys.api_v3_key
-            assert channel.verifier.serials == {keys.platform_serial}
+            assert channel.api_v3_key == merchant.api_v3_key
+            assert channel.verifier.serials == {merchant.platform_serial}
+            assert channel.mchid == merchant.mchid
         finally:
             await channel.aclose()
-        spec = build_spec(settings)
-        paths = [getattr(r, "path", "") for router in spec.routers for r in router.routes]
-        assert not any(p.startswith(PREFIX) for p in paths)
+
+    async def test_the_prod_app_has_no_simulator_route(self, merchant: DevKeySet):
+        app = create_service_app(build_spec(prod_settings(merchant)))
+        paths = set(app.openapi()["paths"])
         assert "/api/v1/payment/webhooks/wechatpay" in paths
+        assert not [p for p in paths if "simulator" in p or p.startswith("/v3/")], paths
+        # Where the simulator's controls used to be mounted: nothing (no lifespan needed to
+        # route a request to nowhere).
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://payment") as client:
+            for path in (
+                "/api/v1/payment/simulator/simulator/scan-and-pay",
+                "/simulator/scan-and-pay",
+                "/v3/pay/transactions/native",
+            ):
+                response = await client.post(path, json={"out_trade_no": "SC2026"})
+                assert response.status_code == 404, (path, response.text)
+                assert response.headers["content-type"] == "application/problem+json"
+                assert response.json()["status"] == 404
+
+    def test_the_service_never_imports_the_dev_tools(self):
+        # A fresh interpreter: this test process has the simulator loaded for the other tests.
+        probe = (
+            "import sys, payment.main, payment.wechat, payment.provider\n"
+            "dev = sorted(m for m in sys.modules if m.startswith('skillcert_devtools'))\n"
+            "assert not dev, dev\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr

@@ -1,4 +1,4 @@
-"""Embedded mode: all eight services in one process on SQLite, the in-process bus and local
+"""Embedded mode: all nine services in one process on SQLite, the in-process bus and local
 files, behind the gateway on one port. Same code as the distribution; only the wiring differs."""
 
 from __future__ import annotations
@@ -7,18 +7,20 @@ import importlib
 import json
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from skillcert.auth import SigningKey, TokenVerifier, jwks_static
 from skillcert.bus.base import RetryPolicy
 from skillcert.bus.embedded import EmbeddedBus
 from skillcert.service import NO_NATIVE_TELEMETRY, SharedInfra
+from skillcert.settings import Profile
 from skillcert.storage import LocalObjectStore, local_objects_app
 
 #: service name → (python module, env prefix)
@@ -30,6 +32,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "scoring": ("scoring", "SCORING_"),
     "certificate": ("certificate", "CERTIFICATE_"),
     "notification": ("notification", "NOTIFICATION_"),
+    "institution": ("institution", "INSTITUTION_"),
 }
 
 
@@ -42,6 +45,10 @@ class EmbeddedConfig:
     #: set when this start created the demo password (so it is printed once)
     demo_password_is_new: bool = False
     retry_delays_ms: tuple[int, ...] = (1000, 5000, 30000)
+    #: production unless a developer says otherwise (`make run` does: skillcert_devtools.run)
+    profile: Profile = Profile.PROD
+    #: more settings for the services, e.g. payment's provider (``PAYMENT_*``)
+    environment: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -57,10 +64,12 @@ def _secret(path: Path, make: bytes) -> bytes:
     return make
 
 
-def _configure_environment(config: EmbeddedConfig, key: SigningKey, storage_secret: str) -> None:
+def _configure_environment(
+    config: EmbeddedConfig, key: SigningKey, storage_secret: str, sms_code_secret: str
+) -> None:
     data = config.data_dir.resolve()
     env = {
-        "SKILLCERT_PROFILE": "dev",
+        "SKILLCERT_PROFILE": config.profile.value,
         "SKILLCERT_BUS": "embedded",
         "SKILLCERT_STORAGE": "local",
         "SKILLCERT_LOCAL_STORAGE_DIR": str(data / "objects"),
@@ -71,6 +80,7 @@ def _configure_environment(config: EmbeddedConfig, key: SigningKey, storage_secr
         "SKILLCERT_LOG_JSON": "false",
         "GATEWAY_JWT_PRIVATE_KEY_PEM": key.to_pem().decode(),
         "GATEWAY_JWT_KEY_ID": key.kid,
+        "GATEWAY_SMS_CODE_SECRET": sms_code_secret,
         "GATEWAY_UPSTREAMS": json.dumps({s: f"http://{s}.embedded" for s in SERVICES}),
         "GATEWAY_DATABASE_URL": f"sqlite+aiosqlite:///{data / 'gateway.db'}",
     }
@@ -78,10 +88,16 @@ def _configure_environment(config: EmbeddedConfig, key: SigningKey, storage_secr
         env["GATEWAY_DEMO_PASSWORD"] = config.demo_password
     for service, (_, prefix) in SERVICES.items():
         env[f"{prefix}DATABASE_URL"] = f"sqlite+aiosqlite:///{data / (service + '.db')}"
+    env.update(config.environment)
     os.environ.update(env)
 
 
-def create_embedded_app(config: EmbeddedConfig | None = None) -> FastAPI:
+def create_embedded_app(
+    config: EmbeddedConfig | None = None,
+    mounts: Mapping[str, Callable[[TokenVerifier], ASGIApp]] | None = None,
+) -> FastAPI:
+    """The platform on one port. ``mounts`` puts more apps beside the gateway (development
+    tools such as the WeChat Pay simulator), each built with the platform's token verifier."""
     config = config or EmbeddedConfig()
     config.data_dir.mkdir(parents=True, exist_ok=True)
     key_pem = _secret(config.data_dir / "jwt-signing-key.pem", SigningKey.generate().to_pem())
@@ -89,13 +105,16 @@ def create_embedded_app(config: EmbeddedConfig | None = None) -> FastAPI:
     storage_secret = _secret(
         config.data_dir / "storage-secret", secrets.token_hex(32).encode()
     ).decode()
-    if config.demo_password is None:
+    sms_code_secret = _secret(
+        config.data_dir / "sms-code-secret", secrets.token_hex(32).encode()
+    ).decode()
+    if config.demo_password is None and config.profile is Profile.DEV:
         password_file = config.data_dir / "demo-password"
         config.demo_password_is_new = not password_file.exists()
         config.demo_password = _secret(
             password_file, f"Demo-{secrets.token_urlsafe(9)}".encode()
         ).decode()
-    _configure_environment(config, key, storage_secret)
+    _configure_environment(config, key, storage_secret, sms_code_secret)
 
     bus = EmbeddedBus(
         config.data_dir / "bus.db", RetryPolicy(config.retry_delays_ms), poll_interval_s=0.2
@@ -136,6 +155,8 @@ def create_embedded_app(config: EmbeddedConfig | None = None) -> FastAPI:
         telemetry=NO_NATIVE_TELEMETRY,
     )
     app.mount("/_objects", local_objects_app(storage, telemetry=NO_NATIVE_TELEMETRY))
+    for path, build in (mounts or {}).items():
+        app.mount(path, build(verifier))
     app.mount("/", gateway)
     app.state.bus = bus
     app.state.storage = storage

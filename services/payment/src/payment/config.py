@@ -1,6 +1,6 @@
 """Payment settings (env prefix PAYMENT_).
 
-Provider credentials, all or none (real merchant, ``provider_simulator=false``):
+Provider credentials, all required (they come from the merchant platform and are secrets):
 
 * ``PAYMENT_MCHID``: merchant id (商户号)
 * ``PAYMENT_APPID``: the app id the Native orders are placed for
@@ -10,8 +10,9 @@ Provider credentials, all or none (real merchant, ``provider_simulator=false``):
   a WeChat Pay public key (``PUB_KEY_ID_...``) or a platform certificate
 * ``PAYMENT_API_V3_KEY``: the 32-character APIv3 key
 
-With ``PAYMENT_PROVIDER_SIMULATOR=true`` (dev/test default) the service generates throw-away keys
-at start-up and talks to its in-process simulator instead; the prod profile refuses that.
+``PAYMENT_PROVIDER_BASE_URL`` is where WeChat Pay is reached; in development a launcher points it
+at the WeChat Pay simulator (``skillcert_devtools.wechatpay``, never deployed) and fills the keys
+with a generated set. The prod profile accepts only an HTTPS provider.
 """
 
 from __future__ import annotations
@@ -35,12 +36,6 @@ class PaymentSettings(ServiceSettings):
         description="where the provider reaches us (the gateway); the webhook URL is built on it",
     )
     order_ttl: timedelta = Field(default=timedelta(minutes=30), gt=timedelta(minutes=1))
-    provider_simulator: bool = True
-    simulator_callback_in_process: bool = Field(
-        default=False,
-        description="deliver simulator callbacks to this app over ASGI instead of over HTTP to "
-        "public_base_url (tests, where no gateway listens)",
-    )
     provider_base_url: str = DEFAULT_BASE_URL
     provider_timeout_s: float = 10.0
     mchid: str = "1900000109"
@@ -92,29 +87,11 @@ class PaymentSettings(ServiceSettings):
     def notify_url(self) -> str:
         return self.public_base_url.rstrip("/") + "/api/v1/payment/webhooks/wechatpay"
 
-    @property
-    def has_merchant_keys(self) -> bool:
-        return any(
-            (
-                self.merchant_private_key_pem,
-                self.merchant_serial,
-                self.platform_public_keys,
-                self.api_v3_key,
-            )
-        )
-
     @model_validator(mode="after")
     def _provider_is_consistent(self) -> PaymentSettings:
-        if self.provider_simulator:
-            # Fake money must never be accepted as real: no simulator where payments count.
-            if self.profile is Profile.PROD:
-                raise ValueError("provider_simulator cannot be enabled in the prod profile")
-            if self.has_merchant_keys:
-                raise ValueError(
-                    "the simulator signs with generated dev keys: unset the merchant keys or "
-                    "set provider_simulator=false"
-                )
-            return self
+        # Fake money must never count as real: where payments count, only an HTTPS provider.
+        if self.profile is Profile.PROD and not self.provider_base_url.startswith("https://"):
+            raise ValueError("provider_base_url must be an https:// address in the prod profile")
         missing = [
             name
             for name, value in (

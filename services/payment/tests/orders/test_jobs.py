@@ -7,10 +7,9 @@ from datetime import timedelta
 from payment.orders.jobs import check_due_orders
 from payment.orders.rules import OrderStatus
 from payment.provider import TradeState
-from payment.wechat import WeChatPay
 from skillcert.events import OrderPaid
 from skillcert.testing import ServiceHarness
-from tests.support import orders, payable
+from tests.support import Channel, orders, payable
 
 
 async def placed(harness: ServiceHarness):  # type: ignore[no-untyped-def]
@@ -23,7 +22,7 @@ async def placed(harness: ServiceHarness):  # type: ignore[no-untyped-def]
 
 class TestExpiryJob:
     async def test_unpaid_order_past_expiry_is_closed_and_expired(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         _, order = await placed(harness)
         outcomes = await check_due_orders(harness.ctx, order.expires_at + timedelta(seconds=1))
@@ -31,15 +30,13 @@ class TestExpiryJob:
         [stored] = await orders(harness)
         assert stored.status == OrderStatus.EXPIRED
         assert stored.closed_at is not None
-        assert channel.simulator is not None
         assert channel.simulator.orders[order.out_trade_no].trade_state is TradeState.CLOSED
         assert await harness.outbox() == []
 
     async def test_paid_at_provider_with_lost_webhook_is_settled(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         app, order = await placed(harness)
-        assert channel.simulator is not None
         # The payer paid; the notification never arrived.
         paid = channel.simulator.mark_paid(out_trade_no=order.out_trade_no)
         outcomes = await check_due_orders(harness.ctx, order.expires_at + timedelta(seconds=1))
@@ -52,10 +49,9 @@ class TestExpiryJob:
         assert isinstance(event, OrderPaid) and event.application_id == app.application_id
 
     async def test_order_near_expiry_is_queried_and_settled_early(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         _, order = await placed(harness)
-        assert channel.simulator is not None
         channel.simulator.mark_paid(out_trade_no=order.out_trade_no)
         outcomes = await check_due_orders(harness.ctx, order.expires_at - timedelta(minutes=2))
         assert outcomes == {"paid": 1}
@@ -81,10 +77,9 @@ class TestExpiryJob:
         assert stored.status == OrderStatus.PENDING and stored.last_queried_at is None
 
     async def test_provider_failure_leaves_the_order_pending(
-        self, harness: ServiceHarness, channel: WeChatPay, monkeypatch
+        self, harness: ServiceHarness, channel: Channel, monkeypatch
     ):  # type: ignore[no-untyped-def]
         _, order = await placed(harness)
-        assert channel.simulator is not None
         skewed = order.created_at + timedelta(hours=1)
         monkeypatch.setattr(channel.simulator, "clock", lambda: skewed)
         outcomes = await check_due_orders(harness.ctx, order.expires_at + timedelta(seconds=1))

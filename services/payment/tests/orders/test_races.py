@@ -13,12 +13,11 @@ from payment.orders.jobs import check_due_orders
 from payment.orders.models import Order
 from payment.orders.rules import OrderStatus, RefundReview
 from payment.refunds.rules import RefundState, RefundTrigger
-from payment.wechat import WeChatPay
 from skillcert.events import OrderPaid
 from skillcert.testing import ServiceHarness
 from tests.orders.test_webhook import notification, post, transaction
 from tests.refunds.helpers import refunds, submit, withdrawal
-from tests.support import orders, payable
+from tests.support import Channel, orders, payable
 
 PAID = OrderPaid.model_fields["type"].default
 
@@ -34,7 +33,7 @@ async def expire_without_closing(harness: ServiceHarness, order_id: object) -> N
 
 class TestDoublePay:
     async def test_two_payments_of_one_application_at_once_count_once(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         app = await payable(harness)
         first = (await app.create_order()).json()
@@ -71,7 +70,7 @@ class TestDoublePay:
 
 class TestPaymentJustAfterExpiry:
     async def test_paid_while_the_job_closes_it_is_settled(
-        self, harness: ServiceHarness, channel: WeChatPay, monkeypatch: pytest.MonkeyPatch
+        self, harness: ServiceHarness, channel: Channel, monkeypatch: pytest.MonkeyPatch
     ):
         app = await payable(harness)
         created = (await app.create_order()).json()
@@ -94,7 +93,7 @@ class TestPaymentJustAfterExpiry:
         assert created["order_id"] == str(order.id)
 
     async def test_paid_after_expiry_is_honoured_and_flagged(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         app = await payable(harness)
         created = (await app.create_order()).json()
@@ -109,12 +108,12 @@ class TestPaymentJustAfterExpiry:
         assert await refunds(harness) == []
 
     async def test_paid_after_expiry_and_withdrawal_is_refunded_not_counted(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         app = await payable(harness)
         created = (await app.create_order()).json()
         await expire_without_closing(harness, created["order_id"])
-        await harness.deliver(withdrawal(app))
+        await harness.deliver(withdrawal(app, paid=False))
         sim = channel.simulator
         assert sim is not None
         body = notification(channel, transaction(channel, created["out_trade_no"]))

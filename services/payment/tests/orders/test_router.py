@@ -8,22 +8,15 @@ from uuid import uuid4
 
 import pytest
 
-from payment.wechat import WeChatPay
 from skillcert.auth import Role
 from skillcert.events import ApplicationWithdrawn
-from skillcert.testing import ServiceHarness
-from tests.support import FEE_FEN, ORDERS, SCAN_AND_PAY, orders, payable, plan_published
-
-
-def assert_problem(response, status: int) -> dict:  # type: ignore[no-untyped-def]
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    return response.json()
+from skillcert.testing import ServiceHarness, assert_problem
+from tests.support import FEE_FEN, ORDERS, SCAN_AND_PAY, Channel, orders, payable, plan_published
 
 
 class TestCreateOrder:
     async def test_new_order_is_priced_from_the_plan_and_placed_at_the_provider(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         app = await payable(harness)
         before = datetime.now(UTC)
@@ -39,7 +32,6 @@ class TestCreateOrder:
         assert body["qr_png_url"] == f"{ORDERS}/{body['order_id']}/qr.png"
         expires_at = datetime.fromisoformat(body["expires_at"])
         assert timedelta(minutes=29) < expires_at - before <= timedelta(minutes=31)
-        assert channel.simulator is not None
         placed = channel.simulator.orders[body["out_trade_no"]]
         assert placed.total == FEE_FEN
         assert placed.code_url == body["code_url"]
@@ -58,7 +50,9 @@ class TestCreateOrder:
     async def test_paid_application_is_409(self, harness: ServiceHarness):
         app = await payable(harness)
         order = (await app.create_order()).json()
-        paid = await harness.client.post(SCAN_AND_PAY, json={"out_trade_no": order["out_trade_no"]})
+        paid = await harness.provider.post(
+            SCAN_AND_PAY, json={"out_trade_no": order["out_trade_no"]}
+        )
         assert paid.status_code == 200, paid.text
         problem = assert_problem(await app.create_order(), 409)
         assert problem["detail"] == "该报名已缴费，无需重复缴费"
@@ -130,10 +124,9 @@ class TestCreateOrder:
         assert await orders(harness) == []
 
     async def test_provider_error_is_502_and_nothing_written(
-        self, harness: ServiceHarness, channel: WeChatPay, monkeypatch: pytest.MonkeyPatch
+        self, harness: ServiceHarness, channel: Channel, monkeypatch: pytest.MonkeyPatch
     ):
         app = await payable(harness)
-        assert channel.simulator is not None
         known = set(channel.simulator.orders)
         # A provider clock 10 minutes off rejects every signed request (SIGN_ERROR).
         skewed = datetime.now(UTC) + timedelta(minutes=10)
@@ -225,5 +218,5 @@ class TestOrderQrCode:
     async def test_paid_order_has_no_qr_409(self, harness: ServiceHarness):
         app = await payable(harness)
         created = (await app.create_order()).json()
-        await harness.client.post(SCAN_AND_PAY, json={"out_trade_no": created["out_trade_no"]})
+        await harness.provider.post(SCAN_AND_PAY, json={"out_trade_no": created["out_trade_no"]})
         assert_problem(await harness.client.get(created["qr_png_url"], headers=app.headers), 409)

@@ -12,16 +12,14 @@ from sqlalchemy import select
 from payment.orders.models import Order
 from payment.orders.rules import OrderStatus
 from payment.provider import (
-    DevKeySet,
     EventType,
     encrypt_resource,
-    generate_test_keys,
     platform_signature_headers,
 )
-from payment.wechat import WeChatPay
 from skillcert.events import OrderPaid
 from skillcert.testing import ServiceHarness
-from tests.support import FEE_FEN, SCAN_AND_PAY, WEBHOOK, Payable, orders, payable
+from skillcert_devtools.wechatpay import DevKeySet, generate_test_keys
+from tests.support import FEE_FEN, SCAN_AND_PAY, WEBHOOK, Channel, Payable, orders, payable
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +28,7 @@ def stranger_keys() -> DevKeySet:
     return generate_test_keys()
 
 
-def transaction(channel: WeChatPay, out_trade_no: str, **changes: Any) -> dict[str, Any]:
+def transaction(channel: Channel, out_trade_no: str, **changes: Any) -> dict[str, Any]:
     """A TRANSACTION.SUCCESS resource as the provider sends it."""
     resource: dict[str, Any] = {
         "appid": channel.appid,
@@ -49,8 +47,7 @@ def transaction(channel: WeChatPay, out_trade_no: str, **changes: Any) -> dict[s
     return resource
 
 
-def notification(channel: WeChatPay, resource: dict[str, Any]) -> bytes:
-    assert channel.simulator is not None
+def notification(channel: Channel, resource: dict[str, Any]) -> bytes:
     _, body = channel.simulator.build_notification(
         event_type=EventType.TRANSACTION_SUCCESS,
         summary="支付成功",
@@ -91,7 +88,9 @@ class TestPaymentNotification:
         self, harness: ServiceHarness
     ):
         app, order = await pending_order(harness)
-        paid = await harness.client.post(SCAN_AND_PAY, json={"out_trade_no": order["out_trade_no"]})
+        paid = await harness.provider.post(
+            SCAN_AND_PAY, json={"out_trade_no": order["out_trade_no"]}
+        )
         assert paid.status_code == 200, paid.text
         result = paid.json()
         assert result["trade_state"] == "SUCCESS"
@@ -117,7 +116,7 @@ class TestPaymentNotification:
 
     async def test_duplicate_notifications_pay_once(self, harness: ServiceHarness):
         _, order = await pending_order(harness)
-        paid = await harness.client.post(
+        paid = await harness.provider.post(
             SCAN_AND_PAY, json={"out_trade_no": order["out_trade_no"], "duplicates": 2}
         )
         attempts = paid.json()["notification"]["attempts"]
@@ -127,11 +126,10 @@ class TestPaymentNotification:
         assert len(await harness.outbox()) == 1
 
     async def test_forged_signature_is_rejected(
-        self, harness: ServiceHarness, channel: WeChatPay, stranger_keys: DevKeySet
+        self, harness: ServiceHarness, channel: Channel, stranger_keys: DevKeySet
     ):
         _, order = await pending_order(harness)
         body = notification(channel, transaction(channel, order["out_trade_no"]))
-        assert channel.simulator is not None
         # Signed by someone else, presented under the real platform serial.
         headers = platform_signature_headers(
             body, stranger_keys.platform_private_key, channel.simulator.platform_serial
@@ -140,17 +138,16 @@ class TestPaymentNotification:
         await assert_rejected_and_unchanged(harness, response, 401, order["order_id"])
         assert response.json()["message"] == "bad_signature"
 
-    async def test_tampered_body_is_rejected(self, harness: ServiceHarness, channel: WeChatPay):
+    async def test_tampered_body_is_rejected(self, harness: ServiceHarness, channel: Channel):
         _, order = await pending_order(harness)
         body = notification(channel, transaction(channel, order["out_trade_no"]))
-        assert channel.simulator is not None
         headers = channel.simulator.sign(body)
         # Same JSON, different bytes: the signature covers the raw body.
         response = await post(harness, body.replace(b",", b", ", 1), headers)
         await assert_rejected_and_unchanged(harness, response, 401, order["order_id"])
 
     async def test_unknown_serial_is_rejected(
-        self, harness: ServiceHarness, channel: WeChatPay, stranger_keys: DevKeySet
+        self, harness: ServiceHarness, channel: Channel, stranger_keys: DevKeySet
     ):
         _, order = await pending_order(harness)
         body = notification(channel, transaction(channel, order["out_trade_no"]))
@@ -161,10 +158,9 @@ class TestPaymentNotification:
         await assert_rejected_and_unchanged(harness, response, 401, order["order_id"])
         assert response.json()["message"] == "unknown_serial"
 
-    async def test_stale_timestamp_is_rejected(self, harness: ServiceHarness, channel: WeChatPay):
+    async def test_stale_timestamp_is_rejected(self, harness: ServiceHarness, channel: Channel):
         _, order = await pending_order(harness)
         body = notification(channel, transaction(channel, order["out_trade_no"]))
-        assert channel.simulator is not None
         headers = platform_signature_headers(
             body,
             channel.simulator.platform_private_key,
@@ -175,10 +171,9 @@ class TestPaymentNotification:
         await assert_rejected_and_unchanged(harness, response, 401, order["order_id"])
         assert response.json()["message"] == "timestamp_skew"
 
-    async def test_signtest_probe_is_rejected(self, harness: ServiceHarness, channel: WeChatPay):
+    async def test_signtest_probe_is_rejected(self, harness: ServiceHarness, channel: Channel):
         _, order = await pending_order(harness)
         body = notification(channel, transaction(channel, order["out_trade_no"]))
-        assert channel.simulator is not None
         headers = channel.simulator.sign(body)
         headers["Wechatpay-Signature"] = "WECHATPAY/SIGNTEST/" + headers["Wechatpay-Signature"]
         response = await post(harness, body, headers)
@@ -186,7 +181,7 @@ class TestPaymentNotification:
         assert response.json()["message"] == "signature_test_probe"
 
     async def test_missing_signature_headers_are_rejected(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         _, order = await pending_order(harness)
         body = notification(channel, transaction(channel, order["out_trade_no"]))
@@ -195,10 +190,9 @@ class TestPaymentNotification:
         assert response.json()["message"] == "missing_header"
 
     async def test_undecryptable_resource_is_rejected(
-        self, harness: ServiceHarness, channel: WeChatPay, stranger_keys: DevKeySet
+        self, harness: ServiceHarness, channel: Channel, stranger_keys: DevKeySet
     ):
         _, order = await pending_order(harness)
-        assert channel.simulator is not None
         body = notification(channel, transaction(channel, order["out_trade_no"]))
         # Properly signed, but sealed with another merchant's APIv3 key.
         envelope = json.loads(body)
@@ -212,18 +206,14 @@ class TestPaymentNotification:
         response = await post(harness, forged, channel.simulator.sign(forged))
         await assert_rejected_and_unchanged(harness, response, 400, order["order_id"])
 
-    async def test_malformed_envelope_is_rejected(
-        self, harness: ServiceHarness, channel: WeChatPay
-    ):
+    async def test_malformed_envelope_is_rejected(self, harness: ServiceHarness, channel: Channel):
         _, order = await pending_order(harness)
-        assert channel.simulator is not None
         body = b'{"id":"x"}'
         response = await post(harness, body, channel.simulator.sign(body))
         await assert_rejected_and_unchanged(harness, response, 400, order["order_id"])
 
-    async def test_amount_mismatch_is_rejected(self, harness: ServiceHarness, channel: WeChatPay):
+    async def test_amount_mismatch_is_rejected(self, harness: ServiceHarness, channel: Channel):
         _, order = await pending_order(harness)
-        assert channel.simulator is not None
         resource = transaction(
             channel, order["out_trade_no"], amount={"total": 1, "payer_total": 1, "currency": "CNY"}
         )
@@ -231,9 +221,8 @@ class TestPaymentNotification:
         response = await post(harness, body, channel.simulator.sign(body))
         await assert_rejected_and_unchanged(harness, response, 400, order["order_id"])
 
-    async def test_other_merchant_is_rejected(self, harness: ServiceHarness, channel: WeChatPay):
+    async def test_other_merchant_is_rejected(self, harness: ServiceHarness, channel: Channel):
         _, order = await pending_order(harness)
-        assert channel.simulator is not None
         body = notification(
             channel, transaction(channel, order["out_trade_no"], mchid="1230000109")
         )
@@ -241,31 +230,28 @@ class TestPaymentNotification:
         await assert_rejected_and_unchanged(harness, response, 400, order["order_id"])
 
     async def test_success_event_with_unpaid_trade_state_is_rejected(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         _, order = await pending_order(harness)
-        assert channel.simulator is not None
         resource = transaction(channel, order["out_trade_no"], trade_state="NOTPAY")
         body = notification(channel, resource)
         response = await post(harness, body, channel.simulator.sign(body))
         await assert_rejected_and_unchanged(harness, response, 400, order["order_id"])
 
-    async def test_unknown_order_is_404(self, harness: ServiceHarness, channel: WeChatPay):
+    async def test_unknown_order_is_404(self, harness: ServiceHarness, channel: Channel):
         _, order = await pending_order(harness)
-        assert channel.simulator is not None
         body = notification(channel, transaction(channel, "SC20261123UNKNOWN0000000000000"))
         response = await post(harness, body, channel.simulator.sign(body))
         await assert_rejected_and_unchanged(harness, response, 404, order["order_id"])
 
     async def test_payment_for_an_expired_order_is_honoured_and_flagged(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         _, order = await pending_order(harness)
         async with harness.ctx.sessionmaker() as session:
             stored = (await session.execute(select(Order))).scalar_one()
             stored.status = OrderStatus.EXPIRED
             await session.commit()
-        assert channel.simulator is not None
         body = notification(channel, transaction(channel, order["out_trade_no"]))
         response = await post(harness, body, channel.simulator.sign(body))
         assert response.status_code == 204

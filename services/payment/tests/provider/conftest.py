@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from payment.provider import DevKeySet, generate_test_keys
+from skillcert_devtools.wechatpay import DevKeySet, generate_test_keys
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,6 @@ from payment.provider import (
     AUTH_SCHEMA,
     BadSignatureError,
     DecryptError,
-    DevKeySet,
     EncryptedResource,
     EventType,
     MalformedHeaderError,
@@ -37,6 +36,7 @@ from payment.provider import (
     sign_request,
     verify_request_authorization,
 )
+from skillcert_devtools.wechatpay import DevKeySet
 
 NOW = 1_722_850_421
 # Pretty-printed on purpose: the provider's raw bytes are whatever it sent, and the

@@ -1,11 +1,10 @@
 import pytest
 
-from payment.wechat import WeChatPay
+from tests.support import Channel
 
 
 @pytest.fixture(autouse=True)
-def _clean(clean: None, channel: WeChatPay) -> None:
+def _clean(clean: None, channel: Channel) -> None:
     """Empty tables, and a provider without other tests' trades: bills list them all."""
-    assert channel.simulator is not None
     channel.simulator.orders.clear()
     channel.simulator.refunds.clear()

@@ -13,13 +13,12 @@ from payment.orders.rules import OrderStatus
 from payment.reconciliation.jobs import reconcile_day
 from payment.reconciliation.models import ReconciliationRun
 from payment.reconciliation.rules import yesterday
-from payment.wechat import WeChatPay
 from skillcert.auth import Role
 from skillcert.clock import CHINA, utcnow
 from skillcert.events import OrderPaid
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.orders.test_webhook import notification, post, transaction
-from tests.support import FEE_FEN, RECONCILIATIONS, orders, payable
+from tests.support import FEE_FEN, RECONCILIATIONS, Channel, orders, payable
 
 OPS = Role.OPS
 
@@ -40,22 +39,20 @@ async def ordered(harness: ServiceHarness) -> dict[str, Any]:
     return result
 
 
-def paid_at_provider(channel: WeChatPay, out_trade_no: str, when: datetime) -> str:
-    assert channel.simulator is not None
+def paid_at_provider(channel: Channel, out_trade_no: str, when: datetime) -> str:
     paid = channel.simulator.mark_paid(out_trade_no=out_trade_no)
     paid.success_time = when
     assert paid.transaction_id is not None
     return paid.transaction_id
 
 
-async def paid_both_sides(harness: ServiceHarness, channel: WeChatPay, when: datetime) -> str:
+async def paid_both_sides(harness: ServiceHarness, channel: Channel, when: datetime) -> str:
     created = await ordered(harness)
     no = created["out_trade_no"]
     txn = paid_at_provider(channel, no, when)
     body = notification(
         channel, transaction(channel, no, transaction_id=txn, success_time=when.isoformat())
     )
-    assert channel.simulator is not None
     assert (await post(harness, body, channel.simulator.sign(body))).status_code == 204
     return str(no)
 
@@ -75,16 +72,9 @@ def run(harness: ServiceHarness, bill_date: Any, role: Role = OPS, org_id: str |
     )
 
 
-def assert_problem(response, status: int, field: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    if field is not None:
-        assert field in [e["field"] for e in response.json()["errors"]]
-
-
 class TestReconcile:
     async def test_a_bill_with_every_kind_of_difference(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         day = bill_day()
         when = noon(day)
@@ -158,9 +148,8 @@ class TestReconcile:
         assert (body["status"], body["provider_rows"], body["findings"]) == ("succeeded", 0, [])
 
     async def test_provider_failure_is_a_failed_run(
-        self, harness: ServiceHarness, channel: WeChatPay, monkeypatch: pytest.MonkeyPatch
+        self, harness: ServiceHarness, channel: Channel, monkeypatch: pytest.MonkeyPatch
     ):
-        assert channel.simulator is not None
         skewed = channel.simulator.clock() + timedelta(minutes=10)
         monkeypatch.setattr(channel.simulator, "clock", lambda: skewed)
         response = await run(harness, bill_day())
@@ -256,7 +245,7 @@ class TestListing:
 
 
 class TestDailyJob:
-    async def test_runs_each_bill_date_once(self, harness: ServiceHarness, channel: WeChatPay):
+    async def test_runs_each_bill_date_once(self, harness: ServiceHarness, channel: Channel):
         day = bill_day()
         missing_here = (await ordered(harness))["out_trade_no"]
         paid_at_provider(channel, missing_here, noon(day))
@@ -268,9 +257,8 @@ class TestDailyJob:
         assert order.status == OrderStatus.PAID
 
     async def test_a_failed_day_is_tried_again(
-        self, harness: ServiceHarness, channel: WeChatPay, monkeypatch: pytest.MonkeyPatch
+        self, harness: ServiceHarness, channel: Channel, monkeypatch: pytest.MonkeyPatch
     ):
-        assert channel.simulator is not None
         real = channel.simulator.clock
         skewed = real() + timedelta(minutes=10)
         monkeypatch.setattr(channel.simulator, "clock", lambda: skewed)

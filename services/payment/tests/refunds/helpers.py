@@ -13,7 +13,13 @@ from payment.refunds.models import Refund
 from skillcert.clock import utcnow
 from skillcert.events import ApplicationWithdrawn, ExamPlanCancelled
 from skillcert.testing import ServiceHarness
-from tests.support import REFUND_COMPLETE, REFUND_NOTIFY, Payable, paid_application
+from tests.support import (
+    REFUND_COMPLETE,
+    REFUND_NOTIFY,
+    Payable,
+    PaymentHarness,
+    paid_application,
+)
 
 
 async def refunds(harness: ServiceHarness) -> list[Refund]:
@@ -28,13 +34,15 @@ async def order_of(harness: ServiceHarness, order_id: Any) -> Order:
         return order
 
 
-def withdrawal(app: Payable, at: datetime | None = None) -> ApplicationWithdrawn:
+def withdrawal(app: Payable, paid: bool = True) -> ApplicationWithdrawn:
+    """As registration publishes it: `paid` when the candidate had paid (registration allows
+    that only before the plan's withdrawal deadline)."""
     return ApplicationWithdrawn(
         application_id=app.application_id,
         candidate_id=app.candidate_id,
         plan_id=app.plan_id,
         reason="个人原因",
-        occurred_at=at or utcnow(),
+        paid=paid,
     )
 
 
@@ -55,8 +63,8 @@ async def complete(
 ) -> dict[str, Any]:
     """The provider finishes the refund and calls our webhook (over ASGI, signed); with
     notify=False the notification is lost on the way."""
-    assert harness.client is not None
-    response = await harness.client.post(
+    assert isinstance(harness, PaymentHarness)
+    response = await harness.provider.post(
         REFUND_COMPLETE.format(out_refund_no),
         json={"status": status, "duplicates": duplicates, "notify": notify},
     )
@@ -67,8 +75,8 @@ async def complete(
 
 async def renotify(harness: ServiceHarness, out_refund_no: str, duplicates: int = 0) -> Any:
     """The provider's (late) retry of a finished refund's notification."""
-    assert harness.client is not None
-    response = await harness.client.post(
+    assert isinstance(harness, PaymentHarness)
+    response = await harness.provider.post(
         REFUND_NOTIFY.format(out_refund_no), json={"duplicates": duplicates}
     )
     assert response.status_code == 200, response.text

@@ -13,7 +13,6 @@ from payment.orders.rules import OrderStatus, RefundReview
 from payment.provider import RefundStatus
 from payment.refunds.models import Refund
 from payment.refunds.rules import RefundState
-from payment.wechat import WeChatPay
 from skillcert.clock import utcnow
 from skillcert.events import OrderRefunded
 from skillcert.testing import ServiceHarness
@@ -27,14 +26,14 @@ from tests.refunds.helpers import (
     submit,
     withdrawal,
 )
-from tests.support import paid_application
+from tests.support import Channel, paid_application
 
 REFUNDED = OrderRefunded.model_fields["type"].default
 
 
 class TestRefundJob:
     async def test_a_requested_refund_is_submitted_to_the_provider(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         app, order = await paid_application(harness)
         await harness.deliver(withdrawal(app))
@@ -42,7 +41,6 @@ class TestRefundJob:
         [refund] = await refunds(harness)
         assert refund.status == RefundState.PROCESSING
         assert refund.attempts == 1 and refund.next_attempt_at is None
-        assert channel.simulator is not None
         at_provider = channel.simulator.refunds[refund.out_refund_no]
         assert at_provider.out_trade_no == order.out_trade_no
         assert (at_provider.refund, at_provider.total) == (order.amount_fen, order.amount_fen)
@@ -53,11 +51,10 @@ class TestRefundJob:
         assert await submit(harness) == {}
 
     async def test_failed_calls_back_off_and_are_retried(
-        self, harness: ServiceHarness, channel: WeChatPay, monkeypatch: pytest.MonkeyPatch
+        self, harness: ServiceHarness, channel: Channel, monkeypatch: pytest.MonkeyPatch
     ):
         app, _ = await paid_application(harness)
         await harness.deliver(withdrawal(app))
-        assert channel.simulator is not None
         real_clock = channel.simulator.clock
         skewed = real_clock() + timedelta(minutes=10)
         # A provider clock 10 minutes off refuses every signed call.
@@ -89,14 +86,13 @@ class TestRefundJob:
         assert refund.out_refund_no in channel.simulator.refunds
 
     async def test_a_call_that_reached_the_provider_is_not_refunded_twice(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         """The provider accepted, our transaction was lost: the retry reuses out_refund_no,
         which the provider answers with the same refund."""
         app, _ = await paid_application(harness)
         await harness.deliver(withdrawal(app))
         [refund] = await refunds(harness)
-        assert channel.simulator is not None
         first = await channel.client.refund(
             out_trade_no=refund.out_refund_no[:-2],
             out_refund_no=refund.out_refund_no,
@@ -110,8 +106,7 @@ class TestRefundJob:
 
 
 def settings_of(harness: ServiceHarness) -> PaymentSettings:
-    settings = harness.ctx.settings
-    assert isinstance(settings, PaymentSettings)
+    settings: PaymentSettings = harness.ctx.settings
     return settings
 
 
@@ -123,7 +118,7 @@ def due_at(harness: ServiceHarness, refund: Refund) -> datetime:
 
 class TestRefundQueryJob:
     async def test_lost_success_notification_is_recovered(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         app, order, refund = await refunding(harness)
         lost = await complete(harness, refund.out_refund_no, notify=False)
@@ -135,7 +130,6 @@ class TestRefundQueryJob:
         assert stored.status == OrderStatus.REFUNDED
         [done] = await refunds(harness)
         assert (done.status, done.last_queried_at) == (RefundState.SUCCEEDED, at)
-        assert channel.simulator is not None
         success_time = channel.simulator.refunds[refund.out_refund_no].success_time
         assert success_time is not None
         # The provider's success time (whole seconds on the wire), not the query's.
@@ -177,7 +171,7 @@ class TestRefundQueryJob:
         assert len(await harness.outbox(REFUNDED)) == 1
 
     async def test_abnormal_is_flagged_like_its_notification_and_asked_again(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         _, order, refund = await refunding(harness)
         await complete(harness, refund.out_refund_no, status="ABNORMAL", notify=False)
@@ -192,7 +186,6 @@ class TestRefundQueryJob:
         assert await query(harness, at + repeat - timedelta(seconds=1)) == {}
 
         # Ops sort it out on the merchant platform; that notification is lost as well.
-        assert channel.simulator is not None
         channel.simulator.finish_refund(refund.out_refund_no, RefundStatus.SUCCESS)
         assert await query(harness, at + repeat) == {"succeeded": 1}
         assert (await order_of(harness, order.id)).status == OrderStatus.REFUNDED
@@ -240,11 +233,10 @@ class TestRefundQueryJob:
         assert len(await harness.outbox(REFUNDED)) == 1
 
     async def test_provider_failure_leaves_it_for_the_next_pass(
-        self, harness: ServiceHarness, channel: WeChatPay, monkeypatch: pytest.MonkeyPatch
+        self, harness: ServiceHarness, channel: Channel, monkeypatch: pytest.MonkeyPatch
     ):
         _, _, refund = await refunding(harness)
         await complete(harness, refund.out_refund_no, notify=False)
-        assert channel.simulator is not None
         real_clock = channel.simulator.clock
         skewed = real_clock() + timedelta(minutes=10)
         monkeypatch.setattr(channel.simulator, "clock", lambda: skewed)

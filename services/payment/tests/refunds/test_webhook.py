@@ -11,11 +11,11 @@ import pytest
 
 from payment.orders.jobs import check_due_orders
 from payment.orders.rules import OrderStatus, RefundReview
-from payment.provider import DevKeySet, EventType, generate_test_keys, platform_signature_headers
+from payment.provider import EventType, platform_signature_headers
 from payment.refunds.rules import RefundState, RefundTrigger
-from payment.wechat import WeChatPay
 from skillcert.events import OrderPaid, OrderRefunded
 from skillcert.testing import ServiceHarness
+from skillcert_devtools.wechatpay import DevKeySet, generate_test_keys
 from tests.orders.test_webhook import transaction
 from tests.refunds.helpers import (
     complete,
@@ -25,7 +25,7 @@ from tests.refunds.helpers import (
     submit,
     withdrawal,
 )
-from tests.support import WEBHOOK, orders, payable
+from tests.support import WEBHOOK, Channel, orders, payable
 
 PAID = OrderPaid.model_fields["type"].default
 REFUNDED = OrderRefunded.model_fields["type"].default
@@ -36,8 +36,7 @@ def stranger_keys() -> DevKeySet:
     return generate_test_keys()
 
 
-def refund_body(channel: WeChatPay, out_refund_no: str, **changes: Any) -> bytes:
-    assert channel.simulator is not None
+def refund_body(channel: Channel, out_refund_no: str, **changes: Any) -> bytes:
     event_type = changes.pop("event_type", EventType.REFUND_SUCCESS)
     resource = channel.simulator.refunds[out_refund_no].to_notification()
     resource["refund_status"] = "SUCCESS"
@@ -111,11 +110,10 @@ class TestRefundNotification:
         assert await harness.outbox(REFUNDED) == []
 
     async def test_late_abnormal_after_success_changes_nothing(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         _, order, refund = await refunding(harness)
         await complete(harness, refund.out_refund_no)
-        assert channel.simulator is not None
         body = refund_body(
             channel,
             refund.out_refund_no,
@@ -128,11 +126,10 @@ class TestRefundNotification:
         assert len(await harness.outbox(REFUNDED)) == 1
 
     async def test_forged_signature_is_rejected(
-        self, harness: ServiceHarness, channel: WeChatPay, stranger_keys: DevKeySet
+        self, harness: ServiceHarness, channel: Channel, stranger_keys: DevKeySet
     ):
         _, order, refund = await refunding(harness)
         body = refund_body(channel, refund.out_refund_no)
-        assert channel.simulator is not None
         headers = platform_signature_headers(
             body, stranger_keys.platform_private_key, channel.simulator.platform_serial
         )
@@ -141,11 +138,10 @@ class TestRefundNotification:
         assert response.json()["message"] == "bad_signature"
 
     async def test_replayed_stale_notification_is_rejected(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         _, order, refund = await refunding(harness)
         body = refund_body(channel, refund.out_refund_no)
-        assert channel.simulator is not None
         headers = platform_signature_headers(
             body,
             channel.simulator.platform_private_key,
@@ -156,37 +152,34 @@ class TestRefundNotification:
         await assert_still_refunding(harness, response, 401, order)
         assert response.json()["message"] == "timestamp_skew"
 
-    async def test_other_merchant_is_rejected(self, harness: ServiceHarness, channel: WeChatPay):
+    async def test_other_merchant_is_rejected(self, harness: ServiceHarness, channel: Channel):
         _, order, refund = await refunding(harness)
         body = refund_body(channel, refund.out_refund_no, mchid="1230000109")
-        assert channel.simulator is not None
         response = await post(harness, body, channel.simulator.sign(body))
         await assert_still_refunding(harness, response, 400, order)
 
-    async def test_amount_mismatch_is_rejected(self, harness: ServiceHarness, channel: WeChatPay):
+    async def test_amount_mismatch_is_rejected(self, harness: ServiceHarness, channel: Channel):
         _, order, refund = await refunding(harness)
         body = refund_body(
             channel, refund.out_refund_no, amount={"total": order.amount_fen, "refund": 1}
         )
-        assert channel.simulator is not None
         response = await post(harness, body, channel.simulator.sign(body))
         await assert_still_refunding(harness, response, 400, order)
 
     async def test_event_type_that_contradicts_the_status_is_rejected(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         _, order, refund = await refunding(harness)
         body = refund_body(
             channel, refund.out_refund_no, refund_status="CLOSED", event_type="REFUND.SUCCESS"
         )
-        assert channel.simulator is not None
         response = await post(harness, body, channel.simulator.sign(body))
         await assert_still_refunding(harness, response, 400, order)
 
 
 class TestOutOfOrder:
     async def test_refund_notification_before_the_payment_notification(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         """Paid and refunded (on the merchant platform) before we heard of the payment: the
         refund is asked for again until the payment is in, then both count, in order."""
@@ -227,7 +220,7 @@ class TestOutOfOrder:
         assert [type(e) for e in await harness.outbox()] == [OrderPaid, OrderRefunded]
 
     async def test_payment_notification_after_the_refund(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         """Settled by the expiry job's query (notification delayed), withdrawn, refunded; the
         delayed payment notification then changes nothing."""
@@ -255,7 +248,7 @@ class TestOutOfOrder:
         assert [type(e) for e in await harness.outbox()] == [OrderPaid, OrderRefunded]
 
     async def test_refund_and_payment_notifications_at_the_same_moment(
-        self, harness: ServiceHarness, channel: WeChatPay
+        self, harness: ServiceHarness, channel: Channel
     ):
         """A duplicate of the payment notification racing the refund notification."""
         _, order, refund = await refunding(harness)
@@ -276,8 +269,7 @@ class TestOutOfOrder:
         assert len(await harness.outbox(REFUNDED)) == 1
 
 
-def notification(channel: WeChatPay, resource: dict[str, Any]) -> bytes:
-    assert channel.simulator is not None
+def notification(channel: Channel, resource: dict[str, Any]) -> bytes:
     _, body = channel.simulator.build_notification(
         event_type=EventType.TRANSACTION_SUCCESS,
         summary="支付成功",

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from fastapi import Depends, Query, Request
 
+from notification.context import context
 from notification.messages.schemas import DevSms, InboxItem, UnreadCount
 from notification.messages.service import MessageService
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
@@ -47,7 +48,7 @@ async def dev_sms_outbox(
     phone: Annotated[str, Query(pattern=r"^1[3-9]\d{9}$")],
 ) -> list[DevSms]:
     """Development only: the SMS a phone number would have received (the dev outbox)."""
-    settings = request.app.state.ctx.settings
+    settings = context(request).settings
     if settings.profile is Profile.PROD or not settings.dev_sms_outbox:
         raise NotFound()
     return [DevSms.model_validate(s) for s in await MessageService(session).dev_outbox(phone)]

@@ -3,20 +3,17 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Response
 
-from payment.config import PaymentSettings
+from payment.context import CurrentContext
 from payment.orders import qr
 from payment.orders.models import Order
-from payment.orders.rules import OrderStatus, is_payable
 from payment.orders.schemas import CreateOrder, OrderOut
 from payment.orders.service import OrderService
-from payment.wechat import wechatpay_of
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
-from skillcert.service import ServiceContext
 
 PREFIX = "/api/v1/payment"
 router = service_router(PREFIX, tags=["payment"])
@@ -24,36 +21,15 @@ router = service_router(PREFIX, tags=["payment"])
 Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
 
 
-def _service(request: Request, session: DbSession) -> OrderService:
-    ctx: ServiceContext = request.app.state.ctx
-    settings = ctx.settings
-    assert isinstance(settings, PaymentSettings)
-    return OrderService(session, wechatpay_of(ctx), settings.order_ttl)
+async def _service(ctx: CurrentContext, session: DbSession) -> OrderService:
+    return OrderService(session, ctx.resources.wechatpay, ctx.settings.order_ttl)
 
 
 Service = Annotated[OrderService, Depends(_service)]
 
 
 def _out(order: Order) -> OrderOut:
-    payable = order.code_url is not None and is_payable(order.status, order.expires_at, utcnow())
-    base = f"{PREFIX}/orders/{order.id}"
-    return OrderOut(
-        order_id=order.id,
-        application_id=order.application_id,
-        plan_id=order.plan_id,
-        out_trade_no=order.out_trade_no,
-        description=order.description,
-        amount_fen=order.amount_fen,
-        currency="CNY",
-        status=OrderStatus(order.status),
-        code_url=order.code_url if payable else None,
-        qr_svg=qr.svg(order.code_url) if payable and order.code_url else None,
-        qr_svg_url=f"{base}/qr.svg",
-        qr_png_url=f"{base}/qr.png",
-        created_at=order.created_at,
-        expires_at=order.expires_at,
-        paid_at=order.paid_at,
-    )
+    return OrderOut.from_model(order, utcnow(), f"{PREFIX}/orders/{order.id}")
 
 
 @router.post(

@@ -1,22 +1,10 @@
-"""WeChat Pay APIv3 provider adapter (crypto, client) and an in-memory simulator.
+"""WeChat Pay APIv3 provider adapter (crypto, client).
 
-Self-contained on purpose: nothing here imports the rest of the payment service.
+Self-contained on purpose: nothing here imports the rest of the payment service. The simulator
+that stands in for WeChat Pay in development is not part of this package
+(``skillcert_devtools.wechatpay``, never installed in production).
 """
 
-from .simulator import (
-    PRODUCTION_RETRY_INTERVALS,
-    DeliveryAttempt,
-    DeliveryPolicy,
-    DeliveryResult,
-    DevKeySet,
-    SimOrder,
-    SimRefund,
-    SimulatorError,
-    SimulatorState,
-    build_simulator_router,
-    deliver_notification,
-    generate_test_keys,
-)
 from .wechatpay import (
     AEAD_ALGORITHM,
     AUTH_SCHEMA,
@@ -68,15 +56,10 @@ __all__ = [
     "AEAD_ALGORITHM",
     "AUTH_SCHEMA",
     "DEFAULT_BASE_URL",
-    "PRODUCTION_RETRY_INTERVALS",
     "SIGNTEST_PREFIX",
     "AuthorizationParams",
     "BadSignatureError",
     "DecryptError",
-    "DeliveryAttempt",
-    "DeliveryPolicy",
-    "DeliveryResult",
-    "DevKeySet",
     "EncryptedResource",
     "EventType",
     "MalformedHeaderError",
@@ -91,10 +74,6 @@ __all__ = [
     "RefundStatus",
     "SignatureError",
     "SignatureTestProbeError",
-    "SimOrder",
-    "SimRefund",
-    "SimulatorError",
-    "SimulatorState",
     "TimestampSkewError",
     "TradeBillLocation",
     "TradeState",
@@ -104,15 +83,12 @@ __all__ = [
     "WeChatPayClient",
     "WeChatPayError",
     "build_request_message",
-    "build_simulator_router",
     "build_verify_message",
     "decrypt_refund",
     "decrypt_resource",
     "decrypt_transaction",
-    "deliver_notification",
     "encrypt_resource",
     "format_rfc3339",
-    "generate_test_keys",
     "load_platform_certificate",
     "load_private_key",
     "load_public_key",

@@ -1,4 +1,4 @@
-"""In-memory WeChat Pay APIv3 simulator for development and tests.
+"""What the simulated provider knows and does: orders, refunds, notifications, trade bills.
 
 It mirrors the real endpoints closely enough that :class:`WeChatPayClient` talks to it
 unchanged (only ``base_url`` differs): merchant requests must carry a valid
@@ -15,56 +15,31 @@ import hashlib
 import json
 import re
 import secrets
-import string
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
-from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
-from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
 
-from skillcert.clock import CHINA, china_now
-
-from .wechatpay import (
-    HEADER_REQUEST_ID,
+from payment.provider.wechatpay import (
     EventType,
     RefundStatus,
-    SignatureError,
     TradeState,
     encrypt_resource,
     format_rfc3339,
     platform_signature_headers,
     verify_request_authorization,
 )
+from skillcert.clock import CHINA, china_now
 
-__all__ = [
-    "PRODUCTION_RETRY_INTERVALS",
-    "DeliveryAttempt",
-    "DeliveryPolicy",
-    "DeliveryResult",
-    "DevKeySet",
-    "SimOrder",
-    "SimRefund",
-    "SimulatorError",
-    "SimulatorState",
-    "build_simulator_router",
-    "deliver_notification",
-    "generate_test_keys",
-]
+from .delivery import DeliveryPolicy, DeliveryResult, deliver_notification
+from .keys import DevKeySet, _alnum, _digits
 
-# Documented retry cadence for unacknowledged callbacks (15s/15s/30s/3m/.../6h, 24h4m).
-PRODUCTION_RETRY_INTERVALS: Final[tuple[float, ...]] = (
-    15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
-)  # fmt: skip
-
-_ALNUM: Final = string.ascii_letters + string.digits
 _OUT_TRADE_NO_RE: Final = re.compile(r"[0-9A-Za-z_\-|*]{6,32}", re.ASCII)
 _OUT_REFUND_NO_RE: Final = re.compile(r"[0-9A-Za-z_\-|*@]{1,64}", re.ASCII)
 _BILL_TOKEN_TTL: Final = timedelta(minutes=5)
@@ -108,198 +83,8 @@ _REFUND_EVENTS: Final = {
 }
 
 
-def _digits(count: int) -> str:
-    return "".join(secrets.choice(string.digits) for _ in range(count))
-
-
-def _alnum(count: int) -> str:
-    return "".join(secrets.choice(_ALNUM) for _ in range(count))
-
-
 def _compact_json(payload: Any) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-# --------------------------------------------------------------------------- keys
-
-
-@dataclass(frozen=True, slots=True)
-class DevKeySet:
-    mchid: str
-    merchant_private_key: RSAPrivateKey
-    merchant_public_key: RSAPublicKey
-    merchant_serial_no: str
-    platform_private_key: RSAPrivateKey
-    platform_public_key: RSAPublicKey
-    platform_serial: str
-    api_v3_key: bytes
-
-    @property
-    def platform_keys(self) -> dict[str, RSAPublicKey]:
-        """Ready-made ``platform_keys`` argument for :class:`NotificationVerifier`."""
-        return {self.platform_serial: self.platform_public_key}
-
-
-def generate_test_keys(
-    *, mchid: str = "1900000109", use_public_key_id: bool = True, key_size: int = 2048
-) -> DevKeySet:
-    """Generate a throw-away merchant key pair, platform key pair, ids and APIv3 key.
-
-    For tests and local development only: a dev environment generates these at start-up
-    and wires the same set into both the simulator and the client. They are never
-    valid against the real provider and must never be used in production, where the
-    merchant key, platform key/certificate and APIv3 key come from the merchant platform.
-    """
-    merchant = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
-    platform = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
-    platform_serial = (
-        f"PUB_KEY_ID_{_digits(34)}" if use_public_key_id else secrets.token_hex(20).upper()
-    )
-    return DevKeySet(
-        mchid=mchid,
-        merchant_private_key=merchant,
-        merchant_public_key=merchant.public_key(),
-        merchant_serial_no=secrets.token_hex(20).upper(),
-        platform_private_key=platform,
-        platform_public_key=platform.public_key(),
-        platform_serial=platform_serial,
-        # Real APIv3 keys are 32 ASCII characters used as their bytes.
-        api_v3_key=_alnum(32).encode("ascii"),
-    )
-
-
-# --------------------------------------------------------------------------- delivery
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryPolicy:
-    """How hard to try delivering one callback copy.
-
-    Defaults are tuned for tests (few attempts, near-zero backoff); see
-    :meth:`production_like` for the documented real cadence.
-    """
-
-    max_attempts: int = 5
-    # Delay before attempt n+2 is backoff_seconds[n]; the last value repeats.
-    backoff_seconds: tuple[float, ...] = (0.0, 0.05, 0.1, 0.2)
-    # The provider gives the merchant 5 s to answer before counting a failure.
-    timeout_seconds: float = 5.0
-
-    def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError("max_attempts must be >= 1")
-        if any(delay < 0 for delay in self.backoff_seconds):
-            raise ValueError("backoff must not be negative")
-
-    def delay_before(self, attempt: int) -> float:
-        if attempt <= 1 or not self.backoff_seconds:
-            return 0.0
-        return self.backoff_seconds[min(attempt - 2, len(self.backoff_seconds) - 1)]
-
-    @classmethod
-    def production_like(cls) -> DeliveryPolicy:
-        return cls(
-            max_attempts=len(PRODUCTION_RETRY_INTERVALS) + 1,
-            backoff_seconds=PRODUCTION_RETRY_INTERVALS,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryAttempt:
-    copy: int  # 0 is the original delivery, 1.. are deliberate duplicates
-    attempt: int
-    status_code: int | None
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
-
-
-@dataclass(slots=True)
-class DeliveryResult:
-    notification_id: str
-    event_type: str
-    url: str
-    attempts: list[DeliveryAttempt] = field(default_factory=list)
-
-    @property
-    def delivered(self) -> bool:
-        """Whether the original copy was acknowledged with a 2xx."""
-        return any(a.ok for a in self.attempts if a.copy == 0)
-
-    @property
-    def acknowledged_copies(self) -> int:
-        return len({a.copy for a in self.attempts if a.ok})
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "notification_id": self.notification_id,
-            "event_type": self.event_type,
-            "delivered": self.delivered,
-            "attempts": [
-                {
-                    "copy": a.copy,
-                    "attempt": a.attempt,
-                    "status_code": a.status_code,
-                    "error": a.error,
-                }
-                for a in self.attempts
-            ],
-        }
-
-
-async def deliver_notification(
-    client: httpx.AsyncClient,
-    url: str,
-    body: bytes,
-    sign: Callable[[bytes], Mapping[str, str]],
-    *,
-    policy: DeliveryPolicy | None = None,
-    duplicates: int = 0,
-    notification_id: str = "",
-    event_type: str = "",
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-) -> DeliveryResult:
-    """POST one callback body until the merchant answers 2xx, then ``duplicates`` more copies.
-
-    Every attempt is re-signed (fresh timestamp and nonce, identical body) because the
-    real provider's retries arrive minutes later and must still pass the merchant's
-    5-minute freshness check; the notification ``id`` inside the body stays the same,
-    which is what merchants deduplicate on.
-    """
-    if duplicates < 0:
-        raise ValueError("duplicates must be >= 0")
-    active = policy or DeliveryPolicy()
-    result = DeliveryResult(notification_id=notification_id, event_type=event_type, url=url)
-    for copy in range(duplicates + 1):
-        for attempt in range(1, active.max_attempts + 1):
-            delay = active.delay_before(attempt)
-            if delay:
-                await sleep(delay)
-            headers = {
-                "Content-Type": "application/json",
-                # What the real sender presents; some merchants filter on it.
-                "User-Agent": "Mozilla/4.0",
-                **sign(body),
-            }
-            try:
-                response = await client.post(
-                    url, content=body, headers=headers, timeout=active.timeout_seconds
-                )
-            except Exception as exc:  # any merchant-side failure is just a failed attempt
-                result.attempts.append(
-                    DeliveryAttempt(copy, attempt, None, f"{type(exc).__name__}: {exc}")
-                )
-                continue
-            outcome = DeliveryAttempt(copy, attempt, response.status_code)
-            result.attempts.append(outcome)
-            if outcome.ok:
-                break
-    return result
-
-
-# --------------------------------------------------------------------------- state
 
 
 class SimulatorError(Exception):
@@ -1038,205 +823,3 @@ class SimulatorState:
         if record is None or self.clock() > record.expires_at:
             raise SimulatorError(400, "INVALID_REQUEST", "下载链接无效或已过期，请重新申请账单")
         return record.content
-
-
-# --------------------------------------------------------------------------- HTTP
-
-
-class ScanAndPayRequest(BaseModel):
-    code_url: str | None = None
-    out_trade_no: str | None = None
-    openid: str | None = None
-    duplicates: int = Field(default=0, ge=0, le=20)
-
-
-class CompleteRefundRequest(BaseModel):
-    status: RefundStatus = RefundStatus.SUCCESS
-    duplicates: int = Field(default=0, ge=0, le=20)
-    # False: the notification is lost (never sent); only the refund query shows the result.
-    notify: bool = True
-
-
-class NotifyRefundRequest(BaseModel):
-    duplicates: int = Field(default=0, ge=0, le=20)
-
-
-_Handler = Callable[[bytes], Awaitable[tuple[int, Any]]]
-_BILL_DOWNLOAD_ROUTE: Final = "wechatpay_simulator_bill_download"
-
-
-def _request_target(request: Request) -> str:
-    """Path and query exactly as the client sent (and therefore signed) them."""
-    raw_path = request.scope.get("raw_path")
-    path = raw_path.decode("latin-1") if raw_path else quote(request.scope["path"])
-    query = request.scope.get("query_string", b"").decode("latin-1")
-    return f"{path}?{query}" if query else path
-
-
-def build_simulator_router(state: SimulatorState) -> APIRouter:
-    """Router with the real APIv3 paths plus ``/simulator/...`` test-control endpoints."""
-    router = APIRouter(tags=["wechatpay-simulator"])
-
-    def json_error(status: int, code: str, message: str, *, signed: bool) -> Response:
-        body = _compact_json({"code": code, "message": message})
-        headers = {HEADER_REQUEST_ID: uuid.uuid4().hex}
-        if signed:
-            headers |= state.sign(body)
-        return Response(body, status, headers=headers, media_type="application/json")
-
-    def signed(status: int, payload: Any) -> Response:
-        body = b"" if payload is None else _compact_json(payload)
-        headers = {HEADER_REQUEST_ID: uuid.uuid4().hex, **state.sign(body)}
-        if payload is None:
-            return Response(status_code=status, headers=headers)
-        return Response(body, status, headers=headers, media_type="application/json")
-
-    async def authenticated(request: Request) -> bytes | Response:
-        body = await request.body()
-        try:
-            state.verify_merchant_request(
-                request.method, _request_target(request), body, request.headers.get("Authorization")
-            )
-        except SignatureError as exc:
-            # The provider cannot sign for a caller it failed to authenticate.
-            return json_error(401, "SIGN_ERROR", f"签名错误: {exc}", signed=False)
-        return body
-
-    async def dispatch(request: Request, handler: _Handler) -> Response:
-        body = await authenticated(request)
-        if isinstance(body, Response):
-            return body
-        try:
-            status, payload = await handler(body)
-        except SimulatorError as exc:
-            return json_error(exc.status, exc.code, exc.message, signed=True)
-        return signed(status, payload)
-
-    def check_mchid(value: Any) -> None:
-        if value != state.mchid:
-            raise SimulatorError(400, "PARAM_ERROR", "mchid 与请求签名的商户号不一致")
-
-    @router.post("/v3/pay/transactions/native")
-    async def native_prepay(request: Request) -> Response:
-        async def handle(body: bytes) -> tuple[int, Any]:
-            order = state.create_order(_parse_json_object(body))
-            return 200, {"code_url": order.code_url}
-
-        return await dispatch(request, handle)
-
-    @router.get("/v3/pay/transactions/out-trade-no/{out_trade_no}")
-    async def query_by_out_trade_no(request: Request, out_trade_no: str) -> Response:
-        async def handle(_: bytes) -> tuple[int, Any]:
-            check_mchid(request.query_params.get("mchid"))
-            return 200, state.get_order(out_trade_no).to_transaction()
-
-        return await dispatch(request, handle)
-
-    @router.post("/v3/pay/transactions/out-trade-no/{out_trade_no}/close")
-    async def close_order(request: Request, out_trade_no: str) -> Response:
-        async def handle(body: bytes) -> tuple[int, Any]:
-            check_mchid(_parse_json_object(body).get("mchid"))
-            state.close_order(out_trade_no)
-            return 204, None
-
-        return await dispatch(request, handle)
-
-    @router.post("/v3/refund/domestic/refunds")
-    async def create_refund(request: Request) -> Response:
-        async def handle(body: bytes) -> tuple[int, Any]:
-            return 200, state.create_refund(_parse_json_object(body)).to_api()
-
-        return await dispatch(request, handle)
-
-    @router.get("/v3/refund/domestic/refunds/{out_refund_no}")
-    async def query_refund(request: Request, out_refund_no: str) -> Response:
-        async def handle(_: bytes) -> tuple[int, Any]:
-            return 200, state.get_refund(out_refund_no).to_api()
-
-        return await dispatch(request, handle)
-
-    @router.get("/v3/bill/tradebill")
-    async def trade_bill(request: Request) -> Response:
-        async def handle(_: bytes) -> tuple[int, Any]:
-            params = request.query_params
-            token, digest = state.issue_bill(
-                params.get("bill_date"), params.get("bill_type"), params.get("tar_type")
-            )
-            url = request.url_for(_BILL_DOWNLOAD_ROUTE).include_query_params(token=token)
-            return 200, {"hash_type": "SHA1", "hash_value": digest, "download_url": str(url)}
-
-        return await dispatch(request, handle)
-
-    @router.get("/v3/billdownload/file", name=_BILL_DOWNLOAD_ROUTE)
-    async def bill_download(request: Request) -> Response:
-        body = await authenticated(request)
-        if isinstance(body, Response):
-            return body
-        try:
-            content = state.bill_file(request.query_params.get("token"))
-        except SimulatorError as exc:
-            return json_error(exc.status, exc.code, exc.message, signed=True)
-        # Documented: the file stream carries no Wechatpay-* signature headers.
-        return Response(content, 200, media_type="application/octet-stream")
-
-    @router.post("/simulator/scan-and-pay")
-    async def scan_and_pay(command: ScanAndPayRequest) -> Response:
-        if (command.code_url is None) == (command.out_trade_no is None):
-            return json_error(
-                400, "PARAM_ERROR", "需要 code_url 或 out_trade_no 之一", signed=False
-            )
-        try:
-            order, result = await state.scan_and_pay(
-                code_url=command.code_url,
-                out_trade_no=command.out_trade_no,
-                openid=command.openid,
-                duplicates=command.duplicates,
-            )
-        except SimulatorError as exc:
-            return json_error(exc.status, exc.code, exc.message, signed=False)
-        payload = {
-            "out_trade_no": order.out_trade_no,
-            "transaction_id": order.transaction_id,
-            "trade_state": order.trade_state.value,
-            "notification": result.as_json(),
-        }
-        return Response(_compact_json(payload), 200, media_type="application/json")
-
-    def refund_outcome(out_refund_no: str, result: DeliveryResult | None) -> Response:
-        payload = {
-            "out_refund_no": out_refund_no,
-            "status": state.refunds[out_refund_no].status.value,
-            "notification": None if result is None else result.as_json(),
-        }
-        return Response(_compact_json(payload), 200, media_type="application/json")
-
-    @router.post("/simulator/refunds/{out_refund_no}/complete")
-    async def complete_refund(
-        out_refund_no: str, command: CompleteRefundRequest | None = None
-    ) -> Response:
-        command = command or CompleteRefundRequest()
-        try:
-            if command.notify:
-                result = await state.complete_refund(
-                    out_refund_no, command.status, duplicates=command.duplicates
-                )
-            else:
-                state.finish_refund(out_refund_no, command.status)
-                result = None
-        except SimulatorError as exc:
-            return json_error(exc.status, exc.code, exc.message, signed=False)
-        return refund_outcome(out_refund_no, result)
-
-    @router.post("/simulator/refunds/{out_refund_no}/notify")
-    async def notify_refund(
-        out_refund_no: str, command: NotifyRefundRequest | None = None
-    ) -> Response:
-        """Deliver (again) the notification of a finished refund: a late or retried one."""
-        command = command or NotifyRefundRequest()
-        try:
-            result = await state.notify_refund(out_refund_no, duplicates=command.duplicates)
-        except SimulatorError as exc:
-            return json_error(exc.status, exc.code, exc.message, signed=False)
-        return refund_outcome(out_refund_no, result)
-
-    return router

@@ -14,8 +14,6 @@ from fastapi.responses import JSONResponse
 
 from payment.provider import (
     BadSignatureError,
-    DeliveryPolicy,
-    DevKeySet,
     EventType,
     NotificationEnvelope,
     NotificationVerifier,
@@ -23,18 +21,24 @@ from payment.provider import (
     RefundNotification,
     RefundStatus,
     SignatureError,
-    SimulatorState,
     TradeState,
     Transaction,
     UnknownSerialError,
     WeChatPayClient,
-    build_simulator_router,
     decrypt_refund,
     decrypt_transaction,
-    deliver_notification,
     platform_signature_headers,
 )
+from skillcert import testing
+from skillcert.auth import Role
 from skillcert.clock import china_now
+from skillcert_devtools.wechatpay import (
+    DeliveryPolicy,
+    DevKeySet,
+    SimulatorState,
+    create_app,
+    deliver_notification,
+)
 
 SIM = "http://wechatpay.simulator"
 MERCHANT = "http://merchant.test"
@@ -127,10 +131,15 @@ async def state(
 
 
 @pytest.fixture
-async def http(state: SimulatorState) -> AsyncIterator[httpx.AsyncClient]:
-    app = FastAPI()
-    app.include_router(build_simulator_router(state))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=SIM) as client:
+async def http(
+    state: SimulatorState, tokens: testing.TestTokens
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The simulator's HTTP face; the controls are called with an ops token."""
+    app = create_app(state, tokens.verifier)
+    ops = tokens.headers(tokens.principal(Role.OPS))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=SIM, headers=ops
+    ) as client:
         yield client
 
 
@@ -674,9 +683,10 @@ class CorruptingTransport(httpx.AsyncBaseTransport):
         return httpx.Response(response.status_code, headers=response.headers, content=content)
 
 
-async def test_corrupted_bill_is_detected(keys: DevKeySet, state: SimulatorState) -> None:
-    app = FastAPI()
-    app.include_router(build_simulator_router(state))
+async def test_corrupted_bill_is_detected(
+    keys: DevKeySet, state: SimulatorState, tokens: testing.TestTokens
+) -> None:
+    app = create_app(state, tokens.verifier)
     transport = CorruptingTransport(httpx.ASGITransport(app=app))
     async with httpx.AsyncClient(transport=transport) as http:
         client = make_client(http, keys, keys)
