@@ -40,6 +40,8 @@ step "web: api types" web/scripts/gen_api.sh --check
 step "web: vue-tsc" bash -c "cd web && npx vue-tsc --noEmit"
 step "web: vitest" bash -c "cd web && npx vitest run"
 step "web: build" web/scripts/build.sh --force
+step "web: chromium" deploy/dev/chromium.sh
+step "web: browser" uv run --frozen pytest tests/web -q -p no:cacheprovider
 
 if ((${#failed[@]})); then
   echo "FAILED steps: ${failed[*]}"

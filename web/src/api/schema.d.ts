@@ -1436,7 +1436,8 @@ export interface paths {
         };
         /**
          * List Open Plans
-         * @description Exam plans whose registration window is open now, with conditions and fee.
+         * @description Exam plans whose registration window is open now, with conditions and fee. Public: the
+         *     home page lists them to visitors.
          */
         get: operations["list_open_plans_api_v1_registration_plans_get"];
         put?: never;
@@ -9503,16 +9504,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_PlanOut_"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": unknown;
                 };
             };
             /** @description Unprocessable Entity */
