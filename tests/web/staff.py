@@ -22,7 +22,7 @@ LANDING = {
     "org.admin": "/org/plans",
     "inst.admin": "/institution/roster",
     "inst.head": "/head/certificates",
-    "province.admin": "/province",
+    "province.admin": "/province/directory",
     "ops": "/ops/dead-letters",
 }
 

@@ -23,7 +23,7 @@ SCREENS = {
     ],
     "inst.admin": ["/institution/roster", "/institution/payment-requests", "/institution/sites"],
     "inst.head": ["/head/certificates", "/head/stamp"],
-    "province.admin": ["/province"],
+    "province.admin": ["/province/directory"],
     "ops": ["/ops/dead-letters", "/ops/accounts", "/ops/reconciliation"],
 }
 
@@ -185,12 +185,28 @@ class TestInstitutionHeadConsole:
 
 
 class TestProvinceConsole:
-    def test_it_says_plainly_that_nothing_exists_yet(
+    def test_a_missing_institution_is_added_and_a_bad_code_shown_at_its_field(
         self, browser: Browser, platform: Platform, screens: Screens
     ):
         page = sign_in(browser, platform, "province.admin")
-        expect(page.locator("[data-test=province-empty]")).to_contain_text("暂未提供")
-        expect(page.locator("table")).to_have_count(0)
+        # What has no API yet is said plainly, not shown with made-up data.
+        expect(page.locator("[data-test=province-not-yet]")).to_contain_text("尚未提供")
+        page.locator("[data-test=add-entry]").click()
+        page.locator("[data-test=entry-code]").fill("123")
+        name = f"浏览器测试职业学院{random.randint(1000, 9999)}"
+        page.locator("[data-test=entry-name]").fill(name)
+        page.locator("[data-test=entry-city]").click()
+        page.get_by_role("option", name="南宁市").click()
+        page.locator("[data-test=entry-reason]").fill("教育部名单遗漏")
+        page.locator("[data-test=entry-save]").click()
+        expect(field_error(page, "entry-code")).to_contain_text("10位数字")
+        screens.check(page, "province-directory-error")
+        page.locator("[data-test=entry-code]").fill(f"41{random.randint(10_000_000, 99_999_999)}")
+        page.locator("[data-test=entry-save]").click()
+        expect(page.locator(".el-message--success")).to_contain_text("已加入名单")
+        page.locator("[data-test=name-filter]").fill(name)
+        page.locator("[data-test=name-filter]").press("Enter")
+        expect(page.locator("[data-test=directory]")).to_contain_text(name)
 
 
 class TestOpsConsole:
