@@ -17,12 +17,19 @@ from journey import Journey, resident_id
 from playwright.sync_api import Browser, expect
 from staff import confirm_dialog, file_payload, in_thread, score_sheet, sign_in, stamp_png
 
+from skillcert_devtools.run import SIMULATOR_PATH
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def candidate_with_a_ticket(platform: Platform) -> Journey:
     async with httpx.AsyncClient(base_url=platform.base_url, timeout=30) as client:
-        journey = Journey(client, platform.staff_password, id_number=resident_id("19850612", 7))
+        journey = Journey(
+            client,
+            platform.staff_password,
+            platform.base_url + SIMULATOR_PATH,
+            id_number=resident_id("19850612", 7),
+        )
         await journey.staff()
         await journey.organisation_opens_a_plan()
         await journey.candidate_registers()
