@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from notification.base import Base
 from notification.config import NotificationSettings
 from notification.messages import models as _messages_models  # noqa: F401  (register tables)
+from notification.messages.router import dev_router
 from notification.messages.router import router as messages_router
 from notification.messages.service import DevSmsGateway, seed_templates, sms_sender_loop
 from notification.plans import models as _plans_models  # noqa: F401
@@ -33,13 +34,19 @@ async def _send_sms(ctx: ServiceContext) -> None:
 
 
 def build_spec(settings: NotificationSettings | None = None) -> ServiceSpec:
+    settings = settings or NotificationSettings()
+    routers = [messages_router]
+    if settings.shows_dev_sms_outbox:
+        routers.append(dev_router)
     return ServiceSpec(
         name="notification",
         title="notification",
-        settings=settings or NotificationSettings(),
+        settings=settings,
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        routers=[messages_router],
+        routers=[messages_router, dev_router]
+        if settings.shows_dev_sms_outbox
+        else [messages_router],
         handlers=HANDLERS,
         on_startup=[_seed],
         background=[_send_sms],

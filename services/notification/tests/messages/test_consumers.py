@@ -264,7 +264,9 @@ class TestInboxRouter:
         assert response.status_code == 404
 
     async def test_dev_outbox_rejects_malformed_phone(self, harness: ServiceHarness):
-        response = await harness.client.get("/api/v1/notification/dev/sms?phone=123")
+        response = await harness.client.get(
+            "/api/v1/notification/dev/sms?phone=123", headers=harness.headers(Role.OPS)
+        )
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "query.phone"
 
