@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from skillcert.auth import Role
 from skillcert.events import AccountRegistered
-from skillcert.testing import ServiceHarness, eventually
+from skillcert.testing import ServiceHarness, assert_problem, eventually
 
 BASE = "/api/v1/sample/ops/dead-letters"
 
@@ -69,14 +69,12 @@ class TestListDeadLetters:
     async def test_other_staff_are_refused(self, clean: ServiceHarness):
         response = await clean.client.get(BASE, headers=clean.headers(Role.ORG_ADMIN, "ORG-1"))
 
-        assert response.status_code == 403
-        assert response.headers["content-type"] == "application/problem+json"
-        assert response.json()["title"] == "无权执行此操作"
+        assert_problem(response, 403, slug="forbidden", title="无权执行此操作")
 
     async def test_anonymous_callers_must_log_in(self, clean: ServiceHarness):
         response = await clean.client.get(BASE)
 
-        assert response.status_code == 401
+        assert_problem(response, 401, slug="unauthorized")
         assert response.json()["status"] == 401
 
     async def test_a_limit_out_of_range_is_reported_at_its_field(self, clean: ServiceHarness):
@@ -84,7 +82,7 @@ class TestListDeadLetters:
             BASE, params={"limit": 0}, headers=clean.headers(Role.OPS)
         )
 
-        assert response.status_code == 422
+        assert_problem(response, 422)
         assert [e["field"] for e in response.json()["errors"]] == ["query.limit"]
 
 
@@ -122,7 +120,7 @@ class TestReplayDeadLetters:
             f"{BASE}/replay", json={"message_ids": []}, headers=clean.headers(Role.OPS)
         )
 
-        assert response.status_code == 422
+        assert_problem(response, 422)
         body = response.json()
         assert [e["field"] for e in body["errors"]] == ["message_ids"]
         assert body["errors"][0]["message"] == "条目过少"
@@ -132,4 +130,4 @@ class TestReplayDeadLetters:
             f"{BASE}/replay", json={}, headers=clean.headers(Role.REVIEWER, "ORG-1")
         )
 
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")

@@ -12,7 +12,7 @@ from skillcert.auth import Role
 from skillcert.db import transaction
 from skillcert.events import AccountRegistered
 from skillcert.messaging import outbox_table
-from skillcert.testing import ServiceHarness, eventually
+from skillcert.testing import ServiceHarness, assert_problem, eventually
 
 
 async def rows(harness: ServiceHarness, model: type) -> int:
@@ -31,8 +31,7 @@ class TestTransaction:
         response = await clean.client.post(
             "/api/v1/sample/widgets", json={"name": "boom"}, headers=clean.headers(Role.ORG_ADMIN)
         )
-        assert response.status_code == 409
-        assert response.headers["content-type"] == "application/problem+json"
+        assert_problem(response, 409, slug="conflict")
         assert await rows(clean, Widget) == 0
         assert await clean.outbox() == []
 
@@ -52,7 +51,7 @@ class TestValidationProblem:
         response = await clean.client.post(
             "/api/v1/sample/widgets", json={"name": "x"}, headers=clean.headers(Role.ORG_ADMIN)
         )
-        assert response.status_code == 422
+        assert_problem(response, 422)
         problem = response.json()
         assert problem["errors"] == [
             {"field": "name", "message": "内容过短", "code": "string_too_short"}
@@ -65,20 +64,20 @@ class TestValidationProblem:
             content=b"{not json",
             headers={**clean.headers(Role.ORG_ADMIN), "content-type": "application/json"},
         )
-        assert response.status_code == 422
+        assert_problem(response, 422)
         assert response.json()["errors"][0]["code"] == "json_invalid"
 
 
 class TestAuth:
     async def test_missing_token_is_401(self, clean: ServiceHarness):
         response = await clean.client.post("/api/v1/sample/widgets", json={"name": "ok"})
-        assert response.status_code == 401
+        assert_problem(response, 401, slug="unauthorized")
 
     async def test_wrong_role_is_403(self, clean: ServiceHarness):
         response = await clean.client.post(
             "/api/v1/sample/widgets", json={"name": "ok"}, headers=clean.headers(Role.CANDIDATE)
         )
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")
 
     async def test_forged_token_is_401(self, clean: ServiceHarness):
         from skillcert.testing import TestTokens
@@ -88,7 +87,7 @@ class TestAuth:
         response = await clean.client.post(
             "/api/v1/sample/widgets", json={"name": "ok"}, headers=headers
         )
-        assert response.status_code == 401
+        assert_problem(response, 401, slug="unauthorized")
 
 
 class TestIdempotencyKey:
@@ -124,7 +123,7 @@ class TestIdempotencyKey:
         response = await clean.client.post(
             "/api/v1/sample/widgets", json={"name": "bb"}, headers=headers
         )
-        assert response.status_code == 422
+        assert_problem(response, 422)
         assert await rows(clean, Widget) == 1
 
     async def test_keys_are_scoped_per_caller(self, clean: ServiceHarness):

@@ -516,6 +516,56 @@ class Journey:
 
         return await eventually(inbox, "an inbox message for every step")
 
+    async def candidate_withdraws_and_is_refunded(self) -> None:
+        """退考: the paid, seated candidate withdraws before the plan's withdrawal deadline;
+        payment refunds through the provider, the seat goes back, and the candidate sees the
+        refund on the application and in the inbox."""
+        me = self.headers["candidate"]
+        app_id = self.state["application_id"]
+        base = f"/api/v1/registration/applications/{app_id}"
+        # Only the candidate withdraws: the organisation's staff are refused.
+        refused = await self.client.post(f"{base}/withdraw", headers=self.headers["org_admin"])
+        assert refused.status_code == 403, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["status"] == 403
+        withdrawn = ok(
+            await self.client.post(
+                f"{base}/withdraw", json={"reason": "工作调动，无法参加考试"}, headers=me
+            ),
+            200,
+        )
+        assert withdrawn["status"] == "withdrawn", withdrawn
+
+        async def refunded() -> bool:
+            response = await self.client.get(
+                f"/api/v1/payment/orders/{self.state['order_id']}", headers=me
+            )
+            return ok(response, 200)["status"] == "refunded"
+
+        await eventually(refunded, "order refunded through the provider", timeout_s=60)
+
+        async def recorded() -> dict[str, Any] | None:
+            application = await self._application()
+            return application if application["refund"] is not None else None
+
+        application = await eventually(recorded, "refund recorded on the application")
+        assert application["status"] == "withdrawn", application["status"]
+        assert application["refund"]["amount_fen"] == 30000, application["refund"]
+
+        async def released() -> bool:
+            tickets = ok(
+                await self.client.get("/api/v1/exam-scheduling/tickets/mine", headers=me), 200
+            )
+            return tickets == []
+
+        await eventually(released, "seat released and admission ticket gone")
+
+        async def told() -> bool:
+            page = ok(await self.client.get("/api/v1/notification/inbox?limit=50", headers=me), 200)
+            return "order_refunded" in {item["template_code"] for item in page["items"]}
+
+        await eventually(told, "the candidate told of the refund")
+
     async def ops_reads_dead_letters(self) -> None:
         """Ops reads every consuming service's dead letters through the gateway."""
         for service in CONSUMING_SERVICES:
@@ -528,6 +578,18 @@ class Journey:
             assert listed["service"] == service
             if self.fresh_bus:
                 assert listed["items"] == [], (service, listed["items"])
+
+    async def run_withdrawal(self) -> None:
+        """A paid candidate who withdraws instead of sitting the exam."""
+        await self.staff()
+        await self.organisation_opens_a_plan()
+        await self.candidate_registers()
+        await self.candidate_applies()
+        await self.reviewer_approves()
+        await self.candidate_pays()
+        await self.exam_is_scheduled()
+        await self.candidate_withdraws_and_is_refunded()
+        await self.ops_reads_dead_letters()
 
     async def run(self) -> None:
         await self.staff()

@@ -104,3 +104,9 @@ async def test_journey_across_processes_survives_a_broker_restart(stack: Stack):
         assert "/api/v1/registration/applications" in paths
         assert "/api/v1/certificate/verify" in paths
         assert "/api/v1/notification/ops/dead-letters/replay" in paths
+
+
+async def test_a_paid_candidate_withdraws_and_is_refunded_across_processes(stack: Stack):
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+        journey = Journey(client, STAFF_PASSWORD, stack.simulator_url)
+        await journey.run_withdrawal()

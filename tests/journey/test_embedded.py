@@ -3,6 +3,7 @@ in-process bus, local files, the development profile with the WeChat Pay simulat
 
 import asyncio
 import socket
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -23,6 +24,14 @@ def free_port() -> int:
 
 
 async def test_journey_in_embedded_mode(tmp_path: Path):
+    await run_embedded(tmp_path, Journey.run)
+
+
+async def test_a_paid_candidate_withdraws_and_is_refunded_in_embedded_mode(tmp_path: Path):
+    await run_embedded(tmp_path, Journey.run_withdrawal)
+
+
+async def run_embedded(tmp_path: Path, steps: Callable[[Journey], Awaitable[None]]) -> None:
     config = EmbeddedConfig(
         data_dir=tmp_path / "embedded",
         port=free_port(),
@@ -45,7 +54,7 @@ async def test_journey_in_embedded_mode(tmp_path: Path):
                 config.base_url + SIMULATOR_PATH,
                 fresh_bus=True,
             )
-            await journey.run()
+            await steps(journey)
         assert (config.data_dir / "bus.db").exists()
     finally:
         server.should_exit = True

@@ -11,12 +11,11 @@ import httpx
 import pytest
 
 from skillcert.storage import LocalObjectStore, PresignedUpload
+from skillcert.testing import assert_problem
 from skillcert_devtools.run import create_dev_app
 from skillcert_embedded.app import EmbeddedConfig
 
 pytestmark = pytest.mark.journey
-
-PROBLEMS = "https://skillcert.example/problems/"
 
 
 @dataclass
@@ -41,11 +40,8 @@ async def embedded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Em
 
 
 def problem(response: httpx.Response, status: int, slug: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert (body["type"], body["status"]) == (PROBLEMS + slug, status), body
-    assert body["title"] and body["instance"].startswith("/_objects"), body
+    body = assert_problem(response, status, slug=slug)
+    assert body["instance"].startswith("/_objects"), body
     return body
 
 

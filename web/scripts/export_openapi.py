@@ -10,12 +10,18 @@ import tempfile
 from pathlib import Path
 
 from gateway.routing.rules import merge_openapi
+from skillcert_devtools.wechatpay.keys import generate_test_keys
 from skillcert_embedded.app import EmbeddedConfig, create_embedded_app
 
 
 def merged_document() -> dict[str, object]:
     with tempfile.TemporaryDirectory() as data_dir:
-        app = create_embedded_app(EmbeddedConfig(data_dir=Path(data_dir), demo_password="x"))
+        # The production profile (the API a deployment serves, no development routes); its
+        # payment service needs merchant keys to start, and throwaway ones do: nothing is
+        # called.
+        keys = generate_test_keys().payment_env(provider_base_url="https://api.mch.weixin.qq.com")
+        config = EmbeddedConfig(data_dir=Path(data_dir), demo_password="x", environment=keys)
+        app = create_embedded_app(config)
         services = {name: sub.openapi() for name, sub in app.state.service_apps.items()}
         return merge_openapi(app.state.gateway.openapi(), services)
 

@@ -72,14 +72,3 @@ async def backdate_codes(harness: ServiceHarness, phone: str, **values: datetime
     async with harness.ctx.sessionmaker() as session:
         await session.execute(update(SmsCode).where(SmsCode.phone == phone).values(**values))
         await session.commit()
-
-
-def assert_problem(
-    response: httpx.Response, status: int, field: str | None = None
-) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    problem: dict[str, Any] = response.json()
-    if field is not None:
-        assert field in [e["field"] for e in problem["errors"]], problem
-    return problem

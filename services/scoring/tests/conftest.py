@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from scoring.main import build_spec
 from skillcert.auth import Role
 from skillcert.events import CandidateScheduled, ExamPlanPublished, PlanSubject
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 
 API = "/api/v1/scoring"
 ORG = "ORG-DEMO"
@@ -164,12 +164,3 @@ async def scoring(harness: ServiceHarness) -> Scoring:
     """Every database test starts empty; pure rule tests never touch the harness."""
     await harness.reset()
     return Scoring(harness)
-
-
-def assert_problem(response: httpx.Response, status: int, *fields: str) -> dict[str, Any]:
-    """A problem+json answer with `status` naming exactly `fields` (in any order)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert sorted(e["field"] for e in body["errors"]) == sorted(fields)
-    return body

@@ -107,6 +107,13 @@ class ExamPlanPublished(Event):
     requires_mail_in: bool = False
     subjects: list[PlanSubject]
     conditions: list[PlanCondition] = Field(default_factory=list)
+    # Until when a paid candidate may withdraw (退考) and get the fee back; absent in a
+    # publication older than the field, which meant the registration deadline.
+    withdrawal_closes_at: datetime | None = None
+
+    @property
+    def withdrawal_deadline(self) -> datetime:
+        return self.withdrawal_closes_at or self.registration_closes_at
 
 
 class ExamPlanCancelled(Event):
@@ -221,6 +228,9 @@ class ApplicationWithdrawn(Event):
     candidate_id: UUID
     plan_id: UUID
     reason: str | None = None
+    # The candidate had paid (paid or scheduled) when withdrawing, before the plan's
+    # withdrawal deadline: the fee goes back and the seat, if any, is released.
+    paid: bool = False
 
 
 # --- review ---------------------------------------------------------------------------------

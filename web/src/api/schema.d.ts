@@ -1948,6 +1948,11 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Withdrawal Closes At
+             * Format: date-time
+             */
+            withdrawal_closes_at: string;
         };
         /**
          * ApplicationStatus
@@ -2711,6 +2716,11 @@ export interface components {
             subjects: components["schemas"]["SubjectOut"][];
             /** Title */
             title: string;
+            /**
+             * Withdrawal Closes At
+             * Format: date-time
+             */
+            withdrawal_closes_at: string;
         };
         /** FieldError */
         FieldError: {
@@ -3380,6 +3390,8 @@ export interface components {
             subjects: components["schemas"]["SubjectIn"][];
             /** Title */
             title: string;
+            /** Withdrawal Closes At */
+            withdrawal_closes_at?: string | null;
         };
         /**
          * PlanOut
@@ -3433,6 +3445,11 @@ export interface components {
             subjects: components["schemas"]["PlanSubjectOut"][];
             /** Title */
             title: string;
+            /**
+             * Withdrawal Closes At
+             * Format: date-time
+             */
+            withdrawal_closes_at: string;
         };
         /** PlanSiteOut */
         PlanSiteOut: {

@@ -14,6 +14,7 @@ from certificate.identities.service import IdentityService
 from certificate.pdf import HEAD_SIGNATURE_FIELD, ORG_SIGNATURE_FIELD, verify_pdf
 from skillcert.auth import Role
 from skillcert.events import CertificateIssued, CertificateRevoked
+from skillcert.testing import assert_problem
 
 
 def page_text_ops(pdf: bytes) -> bytes:
@@ -30,12 +31,6 @@ def overlay_box(pdf: bytes) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    return response.json()
 
 
 class TestListCertificates:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from certificate.stamps.models import Stamp
 from skillcert.auth import Role
+from skillcert.testing import assert_problem
 
 
 def png(size: int = 95) -> bytes:
@@ -41,12 +42,6 @@ async def stamps(world: World) -> int:
         return int((await session.execute(select(func.count()).select_from(Stamp))).scalar_one())
 
 
-def assert_field_error(response: httpx.Response, field: str = "object_key") -> None:
-    assert response.status_code == 422, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["errors"][0]["field"] == field
-
-
 class TestConfirmStamp:
     async def test_uploaded_png_becomes_the_stamp_printed_on_certificates(self, world: World):
         key = await upload(world, png())
@@ -66,37 +61,37 @@ class TestConfirmStamp:
 
     async def test_not_a_png_is_422(self, world: World):
         key = await upload(world, b"\xff\xd8\xff\xe0 this is a jpeg, not a png")
-        assert_field_error(await confirm(world, key))
+        assert_problem(await confirm(world, key), 422, "object_key")
         assert await stamps(world) == 0
 
     async def test_corrupt_png_is_422(self, world: World):
         key = await upload(world, png()[:40])
-        assert_field_error(await confirm(world, key))
+        assert_problem(await confirm(world, key), 422, "object_key")
         assert await stamps(world) == 0
 
     async def test_over_one_megabyte_is_422(self, world: World):
         key = await upload(world, png() + b"\0" * 1_000_001)
         response = await confirm(world, key)
-        assert_field_error(response)
+        assert_problem(response, 422, "object_key")
         assert "1M" in response.json()["detail"]
         assert await stamps(world) == 0
 
     async def test_key_of_another_institution_is_422(self, world: World):
         key = await upload(world, png(), world.head("INST-OTHER"))
-        assert_field_error(await confirm(world, key))
+        assert_problem(await confirm(world, key), 422, "object_key")
         assert await stamps(world) == 0
 
     async def test_nothing_uploaded_is_422(self, world: World):
         response = await confirm(world, "stamps/INST-DEMO/0123456789abcdef.png")
-        assert_field_error(response)
+        assert_problem(response, 422, "object_key")
         assert await stamps(world) == 0
 
     async def test_missing_key_is_422(self, world: World):
         response = await world.client.post(f"{API}/stamps", json={}, headers=world.head())
-        assert_field_error(response)
+        assert_problem(response, 422, "object_key")
 
     @pytest.mark.parametrize("role", [Role.CANDIDATE, Role.ORG_ADMIN, Role.INSTITUTION_ADMIN])
     async def test_only_the_head_may_upload(self, world: World, role: Role):
         headers = world.harness.headers(role, org_id="INST-DEMO")
         response = await world.client.post(f"{API}/stamps/upload-url", headers=headers)
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")

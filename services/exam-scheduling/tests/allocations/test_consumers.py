@@ -10,7 +10,7 @@ from sqlalchemy import select
 from exam_scheduling.allocations.models import ApprovedCandidate, SeatAllocation
 from exam_scheduling.allocations.service import CandidateNotYetApproved
 from skillcert.events import CandidateScheduled
-from skillcert.testing import ServiceHarness, eventually
+from skillcert.testing import ServiceHarness, assert_problem, eventually
 
 from ..factories import API, INST, approved, count, create_site, org_admin, paid, scheduled_plan
 
@@ -203,7 +203,7 @@ class TestScheduleWaiting:
             f"{API}/plans/{plan['id']}/allocations/schedule",
             headers=org_admin(harness, "ORG-OTHER"),
         )
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")
 
     async def test_new_site_for_the_plan_also_helps(self, harness: ServiceHarness):
         plan = await scheduled_plan(harness)

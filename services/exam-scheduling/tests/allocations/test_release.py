@@ -34,12 +34,15 @@ from ..factories import (
 SCHEDULED = "exam.candidate.scheduled.v1"
 
 
-def withdrawn(approval: ApplicationApproved) -> ApplicationWithdrawn:
+def withdrawn(approval: ApplicationApproved, paid: bool = True) -> ApplicationWithdrawn:
+    """As registration publishes it: `paid` when the candidate withdrew after paying (before
+    the plan's withdrawal deadline), which is how a seated candidate withdraws."""
     return ApplicationWithdrawn(
         application_id=approval.application_id,
         candidate_id=approval.candidate_id,
         plan_id=approval.plan_id,
         reason="个人原因",
+        paid=paid,
     )
 
 
@@ -339,7 +342,7 @@ class TestReleasedBeforePayment:
         me = uuid4()
         approval = approved(plan["id"], me)
         await harness.deliver(approval)
-        await harness.deliver(withdrawn(approval))
+        await harness.deliver(withdrawn(approval, paid=False))
 
         await harness.deliver(paid(approval))
 
@@ -390,7 +393,7 @@ class TestReleasedBeforePayment:
     ):
         plan = await scheduled_plan(harness, (30,))
         approval = approved(plan["id"])
-        await harness.deliver(withdrawn(approval))
+        await harness.deliver(withdrawn(approval, paid=False))
         await harness.deliver(approval)
 
         await harness.deliver(paid(approval))

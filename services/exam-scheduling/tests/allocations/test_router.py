@@ -3,7 +3,7 @@
 from uuid import uuid4
 
 from skillcert.auth import Role
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 
 from ..factories import API, approved, org_admin, paid, scheduled_plan
 
@@ -47,7 +47,7 @@ class TestMyTickets:
 
     async def test_staff_have_no_tickets_endpoint(self, harness: ServiceHarness):
         response = await harness.client.get(f"{API}/tickets/mine", headers=org_admin(harness))
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")
 
 
 class TestPlanRoster:
@@ -75,11 +75,11 @@ class TestPlanRoster:
         response = await harness.client.get(
             f"{API}/plans/{plan['id']}/allocations", headers=org_admin(harness, "ORG-OTHER")
         )
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")
 
     async def test_candidates_are_refused(self, harness: ServiceHarness):
         plan = await scheduled_plan(harness, (1,))
         response = await harness.client.get(
             f"{API}/plans/{plan['id']}/allocations", headers=harness.headers(Role.CANDIDATE)
         )
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")

@@ -5,7 +5,7 @@ from sqlalchemy import delete, func, select
 
 from exam_scheduling.catalogue.models import RelatedOccupation, RelatedOccupationException
 from exam_scheduling.main import seed
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 
 from ..factories import API, ECOMMERCE, INTERNET_MARKETING, MARKETER, SUPPLY_CHAIN
 
@@ -101,14 +101,11 @@ class TestGetOccupation:
 
     async def test_unknown_code_is_404_problem(self, harness: ServiceHarness):
         response = await harness.client.get(f"{API}/occupations/9-99-99-99")
-        assert response.status_code == 404
-        assert response.headers["content-type"].startswith("application/problem+json")
+        assert_problem(response, 404, slug="not-found")
 
     async def test_too_long_code_is_422_naming_it(self, harness: ServiceHarness):
         response = await harness.client.get(f"{API}/occupations/{'9' * 21}")
-        assert response.status_code == 422
-        assert response.headers["content-type"].startswith("application/problem+json")
-        assert response.json()["errors"][0]["field"] == "path.code"
+        assert_problem(response, 422, "path.code")
 
 
 class TestSeedKeepsTheListsExact:

@@ -63,6 +63,9 @@ class TestCreatePlan:
             ({"registration_closes_at": "2026-02-01T00:00:00Z"}, "registration_closes_at"),
             ({"exam_starts_at": "2026-03-15T00:00:00Z"}, "exam_starts_at"),
             ({"exam_ends_at": "2026-05-16T08:00:00+08:00"}, "exam_ends_at"),
+            ({"withdrawal_closes_at": "2026-03-01T00:00:00Z"}, "withdrawal_closes_at"),
+            ({"withdrawal_closes_at": "2026-05-16T09:00:01+08:00"}, "withdrawal_closes_at"),
+            ({"withdrawal_closes_at": "2026-04-01T00:00:00"}, "withdrawal_closes_at"),
             ({"fee_fen": -1}, "fee_fen"),
             ({"subjects": []}, "subjects"),
             ({"subjects": [SUBJECT, {**SUBJECT, "name": "重复"}]}, "subjects.1.code"),
@@ -86,11 +89,8 @@ class TestCreatePlan:
         response = await harness.client.post(
             f"{API}/plans", json=plan_payload(**overrides), headers=org_admin(harness)
         )
-        assert response.status_code == 422
-        assert response.headers["content-type"].startswith("application/problem+json")
-        errors = response.json()["errors"]
+        errors = assert_problem(response, 422)["errors"]
         assert field in [e["field"] for e in errors], errors
-        assert all(e["message"] and e["message"].isascii() is False for e in errors)
         assert await count(harness, ExamPlan) == 0
         assert await count(harness, PlanSubject) == 0
 
@@ -100,7 +100,7 @@ class TestCreatePlan:
         response = await harness.client.post(
             f"{API}/plans", json=payload, headers=org_admin(harness)
         )
-        assert response.status_code == 422
+        assert_problem(response, 422)
         assert response.json()["errors"] == [
             {"field": "exam_ends_at", "message": "此项为必填项", "code": "missing"}
         ]
@@ -113,17 +113,46 @@ class TestCreatePlan:
         )
         assert plan["registration_closes_at"] == plan["exam_starts_at"]
 
+    async def test_withdrawal_deadline_defaults_to_the_registration_close(
+        self, harness: ServiceHarness
+    ):
+        plan = await create_plan(harness)
+        assert plan["withdrawal_closes_at"] == plan["registration_closes_at"]
+
+    async def test_withdrawal_deadline_may_run_until_the_exam_starts(self, harness: ServiceHarness):
+        plan = await create_plan(harness, withdrawal_closes_at="2026-05-16T09:00:00+08:00")
+        assert plan["withdrawal_closes_at"] == plan["exam_starts_at"]
+
+    async def test_a_withdrawal_deadline_after_the_exam_start_is_named_in_chinese(
+        self, harness: ServiceHarness
+    ):
+        response = await harness.client.post(
+            f"{API}/plans",
+            json=plan_payload(withdrawal_closes_at="2026-05-17T00:00:00+08:00"),
+            headers=org_admin(harness),
+        )
+        assert response.status_code == 422
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["errors"] == [
+            {
+                "field": "withdrawal_closes_at",
+                "message": "退考截止时间不得晚于考试开始时间",
+                "code": "rule",
+            }
+        ]
+        assert await count(harness, ExamPlan) == 0
+
     @pytest.mark.parametrize("role", [Role.CANDIDATE, Role.INSTITUTION_ADMIN, Role.REVIEWER])
     async def test_only_org_admins_create_plans(self, harness: ServiceHarness, role: Role):
         response = await harness.client.post(
             f"{API}/plans", json=plan_payload(), headers=harness.headers(role, org_id="INST-DEMO")
         )
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")
         assert await count(harness, ExamPlan) == 0
 
     async def test_without_token_is_401(self, harness: ServiceHarness):
         response = await harness.client.post(f"{API}/plans", json=plan_payload())
-        assert response.status_code == 401
+        assert_problem(response, 401, slug="unauthorized")
 
 
 class TestAttachSites:
@@ -150,8 +179,7 @@ class TestAttachSites:
             json={"site_ids": [site["id"], "00000000-0000-0000-0000-000000000001"]},
             headers=org_admin(harness),
         )
-        assert response.status_code == 422
-        assert [e["field"] for e in response.json()["errors"]] == ["site_ids.1"]
+        assert_problem(response, 422, "site_ids.1")
         assert await count(harness, PlanSite) == 0
 
     async def test_empty_list_is_rejected(self, harness: ServiceHarness):
@@ -159,8 +187,7 @@ class TestAttachSites:
         response = await harness.client.post(
             f"{API}/plans/{plan['id']}/sites", json={"site_ids": []}, headers=org_admin(harness)
         )
-        assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "site_ids"
+        assert_problem(response, 422, "site_ids")
 
     async def test_another_organisations_draft_is_404(self, harness: ServiceHarness):
         plan = await create_plan(harness)
@@ -170,7 +197,7 @@ class TestAttachSites:
             json={"site_ids": [site["id"]]},
             headers=org_admin(harness, "ORG-OTHER"),
         )
-        assert response.status_code == 404
+        assert_problem(response, 404, slug="not-found")
         assert await count(harness, PlanSite) == 0
 
 
@@ -196,6 +223,7 @@ class TestPublishPlan:
         assert event.registration_closes_at.isoformat() == "2026-03-31T00:00:00+00:00"
         assert event.exam_starts_at.isoformat() == "2026-05-16T01:00:00+00:00"
         assert event.exam_ends_at.isoformat() == "2026-05-16T03:00:00+00:00"
+        assert event.withdrawal_deadline == event.registration_closes_at
         assert event.fee_fen == 48000 and event.requires_mail_in is True
         assert [(s.code, s.method, s.full_score, s.pass_score) for s in event.subjects] == [
             ("T1", "computer", Decimal("100"), Decimal("60")),
@@ -207,13 +235,20 @@ class TestPublishPlan:
         assert condition.related_occupations == [MARKETER, INTERNET_MARKETING]
         assert "prior_certificate" in condition.required_materials
 
+    async def test_the_event_carries_the_withdrawal_deadline(self, harness: ServiceHarness):
+        plan = await create_plan(harness, withdrawal_closes_at="2026-04-15T12:00:00+08:00")
+        await harness.client.post(f"{API}/plans/{plan['id']}/publish", headers=org_admin(harness))
+        [event] = await harness.outbox(ExamPlanPublished.model_fields["type"].default)
+        assert isinstance(event, ExamPlanPublished)
+        assert event.withdrawal_closes_at is not None
+        assert event.withdrawal_closes_at.isoformat() == "2026-04-15T04:00:00+00:00"
+
     async def test_publishing_twice_is_409_and_one_event(self, harness: ServiceHarness):
         plan = await create_plan(harness)
         url = f"{API}/plans/{plan['id']}/publish"
         await harness.client.post(url, headers=org_admin(harness))
         again = await harness.client.post(url, headers=org_admin(harness))
-        assert again.status_code == 409
-        assert again.headers["content-type"].startswith("application/problem+json")
+        assert_problem(again, 409, slug="conflict")
         assert len(await harness.outbox("exam.plan.published.v1")) == 1
 
     async def test_another_organisations_draft_is_404(self, harness: ServiceHarness):
@@ -221,7 +256,7 @@ class TestPublishPlan:
         response = await harness.client.post(
             f"{API}/plans/{plan['id']}/publish", headers=org_admin(harness, "ORG-OTHER")
         )
-        assert response.status_code == 404
+        assert_problem(response, 404, slug="not-found")
         assert await harness.outbox("exam.plan.published.v1") == []
 
     async def test_another_organisations_published_plan_is_403(self, harness: ServiceHarness):
@@ -229,14 +264,14 @@ class TestPublishPlan:
         url = f"{API}/plans/{plan['id']}/publish"
         await harness.client.post(url, headers=org_admin(harness))
         response = await harness.client.post(url, headers=org_admin(harness, "ORG-OTHER"))
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")
 
     async def test_unknown_plan_is_404(self, harness: ServiceHarness):
         response = await harness.client.post(
             f"{API}/plans/00000000-0000-0000-0000-000000000001/publish",
             headers=org_admin(harness),
         )
-        assert response.status_code == 404
+        assert_problem(response, 404, slug="not-found")
 
 
 class TestGetPlan:
@@ -304,5 +339,4 @@ class TestListPlans:
 
     async def test_bad_level_filter_is_422_with_field(self, harness: ServiceHarness):
         response = await harness.client.get(f"{API}/plans?level=9", headers=org_admin(harness))
-        assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "query.level"
+        assert_problem(response, 422, "query.level")

@@ -6,7 +6,7 @@ import pytest
 
 from exam_scheduling.sites.models import Room, Site
 from skillcert.auth import Role
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 
 from ..factories import API, INST, count, create_site, org_admin
 
@@ -43,8 +43,7 @@ class TestCreateSite:
 
     async def test_org_admin_must_name_the_institution(self, harness: ServiceHarness):
         response = await harness.client.post(f"{API}/sites", json=SITE, headers=org_admin(harness))
-        assert response.status_code == 422
-        assert [e["field"] for e in response.json()["errors"]] == ["institution_id"]
+        assert_problem(response, 422, "institution_id")
         assert await count(harness, Site) == 0
 
     async def test_institution_cannot_create_a_site_for_another(self, harness: ServiceHarness):
@@ -53,7 +52,7 @@ class TestCreateSite:
             json={**SITE, "institution_id": "INST-OTHER"},
             headers=institution(harness),
         )
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")
         assert await count(harness, Site) == 0
 
     @pytest.mark.parametrize(
@@ -70,16 +69,14 @@ class TestCreateSite:
         response = await harness.client.post(
             f"{API}/sites", json={**SITE, **overrides}, headers=institution(harness)
         )
-        assert response.status_code == 422
-        assert response.headers["content-type"].startswith("application/problem+json")
-        assert [e["field"] for e in response.json()["errors"]] == [field]
+        assert_problem(response, 422, field)
         assert await count(harness, Site) == 0
 
     async def test_candidates_cannot_create_sites(self, harness: ServiceHarness):
         response = await harness.client.post(
             f"{API}/sites", json=SITE, headers=harness.headers(Role.CANDIDATE)
         )
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")
 
 
 class TestAddRoom:
@@ -112,8 +109,7 @@ class TestAddRoom:
         response = await harness.client.post(
             f"{API}/sites/{site['id']}/rooms", json=body, headers=institution(harness)
         )
-        assert response.status_code == 422
-        assert [e["field"] for e in response.json()["errors"]] == [field]
+        assert_problem(response, 422, field)
         assert await count(harness, Room) == 0
 
     async def test_same_room_name_twice_is_409(self, harness: ServiceHarness):
@@ -123,8 +119,7 @@ class TestAddRoom:
             json={"name": "1号机房", "capacity": 10},
             headers=institution(harness),
         )
-        assert response.status_code == 409
-        assert response.json()["errors"][0]["field"] == "name"
+        assert_problem(response, 409, "name", slug="conflict")
         assert await count(harness, Room) == 1
 
     async def test_another_institutions_site_is_404(self, harness: ServiceHarness):
@@ -134,7 +129,7 @@ class TestAddRoom:
             json={"name": "107室", "capacity": 30},
             headers=institution(harness, "INST-OTHER"),
         )
-        assert response.status_code == 404
+        assert_problem(response, 404, slug="not-found")
         assert await count(harness, Room) == 0
 
 
@@ -154,4 +149,4 @@ class TestListSites:
 
     async def test_candidates_cannot_list_sites(self, harness: ServiceHarness):
         response = await harness.client.get(f"{API}/sites", headers=harness.headers(Role.CANDIDATE))
-        assert response.status_code == 403
+        assert_problem(response, 403, slug="forbidden")

@@ -5,17 +5,8 @@ from datetime import UTC, datetime, timedelta
 from gateway.accounts.models import Account
 from skillcert.auth import Role, TokenVerifier, jwks_static
 from skillcert.events import AccountRegistered
-from skillcert.testing import ServiceHarness
-from tests.helpers import (
-    ACCOUNTS,
-    PASSWORD,
-    accounts,
-    assert_problem,
-    backdate_codes,
-    client,
-    codes,
-    send_code,
-)
+from skillcert.testing import ServiceHarness, assert_problem
+from tests.helpers import ACCOUNTS, PASSWORD, accounts, backdate_codes, client, codes, send_code
 
 PHONE = "13912345678"
 
@@ -70,7 +61,7 @@ class TestRegister:
         code = await send_code(harness, PHONE)
         wrong = f"{(int(code) + 1) % 10**6:06d}"
         response = await client(harness).post(ACCOUNTS, json=sign_up(wrong))
-        problem = assert_problem(response, 400, field="code")
+        problem = assert_problem(response, 400, "code")
         assert problem["detail"] == "验证码错误，还可尝试 4 次"
         assert await nothing_registered(harness)
         (stored,) = await codes(harness, PHONE)
@@ -80,13 +71,13 @@ class TestRegister:
         code = await send_code(harness, PHONE)
         await backdate_codes(harness, PHONE, expires_at=datetime.now(UTC) - timedelta(seconds=1))
         response = await client(harness).post(ACCOUNTS, json=sign_up(code))
-        problem = assert_problem(response, 400, field="code")
+        problem = assert_problem(response, 400, "code")
         assert problem["detail"] == "验证码已过期，请重新获取"
         assert await nothing_registered(harness)
 
     async def test_without_a_code_sent_is_400(self, harness: ServiceHarness):
         response = await client(harness).post(ACCOUNTS, json=sign_up("123456"))
-        problem = assert_problem(response, 400, field="code")
+        problem = assert_problem(response, 400, "code")
         assert problem["detail"] == "请先获取短信验证码"
 
     async def test_replayed_code_is_refused(self, harness: ServiceHarness):
@@ -94,13 +85,13 @@ class TestRegister:
         assert (await client(harness).post(ACCOUNTS, json=sign_up(code))).status_code == 201
         # The same phone is now taken: the replay cannot create a second account.
         response = await client(harness).post(ACCOUNTS, json=sign_up(code))
-        assert_problem(response, 409, field="phone")
+        assert_problem(response, 409, "phone")
         assert len(await accounts(harness)) == 1
 
     async def test_code_is_bound_to_its_phone(self, harness: ServiceHarness):
         code = await send_code(harness, PHONE)
         response = await client(harness).post(ACCOUNTS, json=sign_up(code, phone="13900000000"))
-        assert_problem(response, 400, field="code")
+        assert_problem(response, 400, "code")
         assert await nothing_registered(harness)
 
     async def test_brute_force_exhausts_the_code_after_five_attempts(self, harness: ServiceHarness):
@@ -109,7 +100,7 @@ class TestRegister:
         details = []
         for guess in wrong:
             response = await client(harness).post(ACCOUNTS, json=sign_up(guess))
-            details.append(assert_problem(response, 400, field="code")["detail"])
+            details.append(assert_problem(response, 400, "code")["detail"])
         assert details[:4] == [f"验证码错误，还可尝试 {n} 次" for n in (4, 3, 2, 1)]
         assert details[4] == "验证码错误次数过多，请重新获取"
         # Even the right code no longer works.
@@ -123,7 +114,7 @@ class TestRegister:
         code = await send_code(harness, PHONE)
         for weak in ("short1", "onlyletters", "1234567890"):
             response = await client(harness).post(ACCOUNTS, json=sign_up(code, password=weak))
-            problem = assert_problem(response, 422, field="password")
+            problem = assert_problem(response, 422, "password")
             assert "字母和数字" in problem["errors"][0]["message"]
         assert await nothing_registered(harness)
         (stored,) = await codes(harness, PHONE)
@@ -134,7 +125,7 @@ class TestRegister:
         code = await send_code(harness, PHONE)
         body = sign_up(code)
         del body["name"]
-        assert_problem(await client(harness).post(ACCOUNTS, json=body), 422, field="name")
+        assert_problem(await client(harness).post(ACCOUNTS, json=body), 422, "name")
         assert await nothing_registered(harness)
 
     async def test_idempotency_key_replays_the_first_result(self, harness: ServiceHarness):

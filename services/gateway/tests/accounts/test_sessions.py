@@ -8,14 +8,13 @@ from gateway.accounts.models import Account
 from gateway.main import seed_demo
 from skillcert.auth import Role
 from skillcert.events import AccountRegistered
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.conftest import DEMO_PASSWORD
 from tests.helpers import (
     PASSWORD,
     RESETS,
     SESSIONS,
     accounts,
-    assert_problem,
     client,
     codes,
     login,
@@ -82,7 +81,7 @@ class TestLogin:
 
     async def test_missing_password_and_code_is_422_with_field(self, harness: ServiceHarness):
         response = await client(harness).post(SESSIONS, json={"login": PHONE})
-        problem = assert_problem(response, 422, field="code")
+        problem = assert_problem(response, 422, "code")
         assert problem["errors"][0]["message"] == "请填写密码或短信验证码"
 
     async def test_sms_code_login_works_once(self, harness: ServiceHarness):
@@ -93,7 +92,7 @@ class TestLogin:
         assert response.status_code == 200
         assert response.json()["account_id"] == registered["account_id"]
         replay = await client(harness).post(SESSIONS, json=body)
-        assert assert_problem(replay, 400, field="code")["detail"] == "验证码已使用，请重新获取"
+        assert assert_problem(replay, 400, "code")["detail"] == "验证码已使用，请重新获取"
 
 
 class TestPasswordReset:
@@ -117,7 +116,7 @@ class TestPasswordReset:
         body = {"phone": PHONE, "code": code, "new_password": NEW_PASSWORD}
         assert (await client(harness).post(RESETS, json=body)).status_code == 204
         response = await client(harness).post(RESETS, json={**body, "new_password": "Another2025"})
-        problem = assert_problem(response, 400, field="code")
+        problem = assert_problem(response, 400, "code")
         assert problem["detail"] == "验证码已使用，请重新获取"
         assert (await login(harness, PHONE, NEW_PASSWORD)).status_code == 200
 
@@ -128,7 +127,7 @@ class TestPasswordReset:
         response = await client(harness).post(
             RESETS, json={"phone": PHONE, "code": code, "new_password": NEW_PASSWORD}
         )
-        assert_problem(response, 404, field="phone")
+        assert_problem(response, 404, "phone")
         assert [c.status for c in await codes(harness, PHONE)] == ["active"]
 
     async def test_weak_new_password_is_422_with_field(self, harness: ServiceHarness):
@@ -137,7 +136,7 @@ class TestPasswordReset:
         response = await client(harness).post(
             RESETS, json={"phone": PHONE, "code": code, "new_password": "abc"}
         )
-        assert_problem(response, 422, field="new_password")
+        assert_problem(response, 422, "new_password")
         assert [c.status for c in await codes(harness, PHONE)][-1] == "active"
         assert (await login(harness, PHONE, PASSWORD)).status_code == 200
 
@@ -190,27 +189,27 @@ class TestCreateStaff:
             json=new_staff(username="org.admin", role="org_admin", org_id="ORG-X"),
             headers=harness.headers(Role.OPS),
         )
-        assert_problem(response, 409, field="username")
+        assert_problem(response, 409, "username")
 
     async def test_second_institution_head_is_409(self, harness: ServiceHarness, staff: None):
         response = await client(harness).post(
             STAFF, json=new_staff(org_id="INST-DEMO"), headers=harness.headers(Role.OPS)
         )
-        problem = assert_problem(response, 409, field="org_id")
+        problem = assert_problem(response, 409, "org_id")
         assert problem["detail"] == "该考核站点已有负责人"
 
     async def test_org_role_without_org_id_is_422(self, harness: ServiceHarness):
         body = new_staff(role="reviewer")
         del body["org_id"]
         response = await client(harness).post(STAFF, json=body, headers=harness.headers(Role.OPS))
-        assert_problem(response, 422, field="org_id")
+        assert_problem(response, 422, "org_id")
         assert await accounts(harness) == []
 
     async def test_candidate_role_is_422(self, harness: ServiceHarness):
         response = await client(harness).post(
             STAFF, json=new_staff(role="candidate"), headers=harness.headers(Role.OPS)
         )
-        assert_problem(response, 422, field="role")
+        assert_problem(response, 422, "role")
         assert await accounts(harness) == []
 
 

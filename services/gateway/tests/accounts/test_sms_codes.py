@@ -8,8 +8,8 @@ from gateway.config import RateLimitPolicy
 from gateway.ratelimits.limiter import EXTRAS_KEY as RATELIMITER_KEY
 from gateway.ratelimits.limiter import RateLimiter
 from skillcert.events import SmsCodeIssued
-from skillcert.testing import ServiceHarness
-from tests.helpers import SMS_CODES, assert_problem, backdate_codes, client, codes, register
+from skillcert.testing import ServiceHarness, assert_problem
+from tests.helpers import SMS_CODES, backdate_codes, client, codes, register
 
 PHONE = "13800138000"
 
@@ -36,7 +36,7 @@ class TestSendSmsCode:
         response = await client(harness).post(
             SMS_CODES, json={"phone": PHONE, "purpose": "register"}
         )
-        problem = assert_problem(response, 409, field="phone")
+        problem = assert_problem(response, 409, "phone")
         assert "已注册" in problem["detail"]
         assert len(await codes(harness, PHONE)) == 1
 
@@ -44,7 +44,7 @@ class TestSendSmsCode:
         response = await client(harness).post(
             SMS_CODES, json={"phone": PHONE, "purpose": "reset_password"}
         )
-        assert_problem(response, 404, field="phone")
+        assert_problem(response, 404, "phone")
         assert await codes(harness, PHONE) == []
         assert await harness.outbox() == []
 
@@ -113,12 +113,12 @@ class TestSendSmsCode:
         response = await client(harness).post(
             SMS_CODES, json={"phone": "12345", "purpose": "register"}
         )
-        assert_problem(response, 422, field="phone")
+        assert_problem(response, 422, "phone")
         assert await harness.outbox() == []
 
     async def test_unknown_purpose_is_422_with_field(self, harness: ServiceHarness):
         response = await client(harness).post(
             SMS_CODES, json={"phone": PHONE, "purpose": "marketing"}
         )
-        assert_problem(response, 422, field="purpose")
+        assert_problem(response, 422, "purpose")
         assert await codes(harness, PHONE) == []

@@ -1,7 +1,7 @@
 """The reverse proxy /api/v1/{service}/{path}: bytes, headers and status pass unchanged."""
 
-from skillcert.testing import ServiceHarness
-from tests.helpers import assert_problem, client
+from skillcert.testing import ServiceHarness, assert_problem
+from tests.helpers import client
 
 # Deliberately odd bytes: key order, spacing, non-ASCII and a trailing newline must all survive,
 # since a WeChat Pay v3 webhook signature covers exactly these bytes.

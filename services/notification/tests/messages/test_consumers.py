@@ -17,7 +17,7 @@ from skillcert.events import (
     RejectionReason,
     SmsCodeIssued,
 )
-from skillcert.testing import ServiceHarness, eventually
+from skillcert.testing import ServiceHarness, assert_problem, eventually
 
 
 def approved(candidate_id=None) -> ApplicationApproved:
@@ -230,16 +230,14 @@ class TestInboxRouter:
 
     async def test_without_token_is_401_problem(self, harness: ServiceHarness):
         response = await harness.client.get("/api/v1/notification/inbox")
-        assert response.status_code == 401
-        assert response.headers["content-type"].startswith("application/problem+json")
+        assert_problem(response, 401)
 
     async def test_bad_cursor_is_422_with_field(self, harness: ServiceHarness):
         response = await harness.client.get(
             "/api/v1/notification/inbox?cursor=%%%",
             headers=harness.headers(Role.CANDIDATE),
         )
-        assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "cursor"
+        assert_problem(response, 422, "cursor")
 
     async def test_cursor_without_position_is_422_not_500(self, harness: ServiceHarness):
         from skillcert.paging import encode_cursor
@@ -249,8 +247,7 @@ class TestInboxRouter:
             params={"cursor": encode_cursor({"x": 1})},
             headers=harness.headers(Role.CANDIDATE),
         )
-        assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "cursor"
+        assert_problem(response, 422, "cursor")
 
     async def test_marking_someone_elses_message_is_404(self, harness: ServiceHarness):
         owner = uuid4()
@@ -261,14 +258,13 @@ class TestInboxRouter:
             f"/api/v1/notification/inbox/{item_id}/read",
             headers=harness.headers(Role.CANDIDATE),
         )
-        assert response.status_code == 404
+        assert_problem(response, 404, slug="not-found")
 
     async def test_dev_outbox_rejects_malformed_phone(self, harness: ServiceHarness):
         response = await harness.client.get(
             "/api/v1/notification/dev/sms?phone=123", headers=harness.headers(Role.OPS)
         )
-        assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "query.phone"
+        assert_problem(response, 422, "query.phone")
 
 
 class TestLaterSteps:

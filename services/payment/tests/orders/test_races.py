@@ -113,7 +113,7 @@ class TestPaymentJustAfterExpiry:
         app = await payable(harness)
         created = (await app.create_order()).json()
         await expire_without_closing(harness, created["order_id"])
-        await harness.deliver(withdrawal(app))
+        await harness.deliver(withdrawal(app, paid=False))
         sim = channel.simulator
         assert sim is not None
         body = notification(channel, transaction(channel, created["out_trade_no"]))

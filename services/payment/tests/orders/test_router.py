@@ -10,14 +10,8 @@ import pytest
 
 from skillcert.auth import Role
 from skillcert.events import ApplicationWithdrawn
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.support import FEE_FEN, ORDERS, SCAN_AND_PAY, Channel, orders, payable, plan_published
-
-
-def assert_problem(response, status: int) -> dict:  # type: ignore[no-untyped-def]
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    return response.json()
 
 
 class TestCreateOrder:

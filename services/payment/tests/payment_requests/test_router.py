@@ -12,7 +12,7 @@ from payment.orders.rules import OrderKind, OrderStatus
 from payment.payment_requests.models import PaymentRequest, PaymentRequestItem
 from skillcert.auth import Role
 from skillcert.events import ApplicationApproved, ApplicationWithdrawn, OrderPaid, PlanSubject
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.support import (
     FEE_FEN,
     REQUESTS,
@@ -113,13 +113,6 @@ async def stored_requests(harness: ServiceHarness) -> int:
         return int(requests or 0) + int(items or 0)
 
 
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    return body
-
-
 def fields(problem: dict[str, Any]) -> dict[str, str]:
     return {e["field"]: e["message"] for e in problem["errors"]}
 
@@ -176,16 +169,13 @@ class TestImport:
         response = await school.upload(
             xlsx_file(("身份证号", "姓名"), (id_number(1), "张三"), ("123", "李四"))
         )
-        assert response.status_code == 422
-        assert response.headers["content-type"].startswith("application/problem+json")
-        assert [e["field"] for e in response.json()["errors"]] == ["rows[3].id_number"]
+        assert_problem(response, 422, "rows[3].id_number")
         assert await stored_requests(harness) == before
 
     async def test_broken_workbook_is_refused(self, harness: ServiceHarness):
         school = await school_with_students(harness)
         response = await school.upload(b"PK\x03\x04 not really a workbook")
-        assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "file"
+        assert_problem(response, 422, "file")
 
     async def test_by_certificate_prices_each_student_at_the_plan_fee(
         self, harness: ServiceHarness

@@ -16,7 +16,7 @@ from payment.reconciliation.rules import yesterday
 from skillcert.auth import Role
 from skillcert.clock import CHINA, utcnow
 from skillcert.events import OrderPaid
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.orders.test_webhook import notification, post, transaction
 from tests.support import FEE_FEN, RECONCILIATIONS, Channel, orders, payable
 
@@ -70,13 +70,6 @@ def run(harness: ServiceHarness, bill_date: Any, role: Role = OPS, org_id: str |
         json={"bill_date": str(bill_date)},
         headers=harness.headers(role, org_id=org_id),
     )
-
-
-def assert_problem(response, status: int, field: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    if field is not None:
-        assert field in [e["field"] for e in response.json()["errors"]]
 
 
 class TestReconcile:

@@ -34,13 +34,15 @@ async def order_of(harness: ServiceHarness, order_id: Any) -> Order:
         return order
 
 
-def withdrawal(app: Payable, at: datetime | None = None) -> ApplicationWithdrawn:
+def withdrawal(app: Payable, paid: bool = True) -> ApplicationWithdrawn:
+    """As registration publishes it: `paid` when the candidate had paid (registration allows
+    that only before the plan's withdrawal deadline)."""
     return ApplicationWithdrawn(
         application_id=app.application_id,
         candidate_id=app.candidate_id,
         plan_id=app.plan_id,
         reason="个人原因",
-        occurred_at=at or utcnow(),
+        paid=paid,
     )
 
 

@@ -1,8 +1,8 @@
-"""Refund rules: the deadline, numbering, back-off, the state machine."""
+"""Refund rules: numbering, back-off, the state machine."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -12,21 +12,9 @@ from payment.refunds.rules import (
     can_transition,
     ensure_transition,
     out_refund_no,
-    refund_on_withdrawal,
     retry_delay,
 )
 from skillcert.errors import Conflict
-
-DEADLINE = datetime(2026, 5, 1, 16, 0, tzinfo=UTC)
-
-
-class TestWithdrawalDeadline:
-    def test_before_the_deadline_is_refunded(self):
-        assert refund_on_withdrawal(DEADLINE - timedelta(seconds=1), DEADLINE) is True
-
-    def test_at_or_after_the_deadline_is_not(self):
-        assert refund_on_withdrawal(DEADLINE, DEADLINE) is False
-        assert refund_on_withdrawal(DEADLINE + timedelta(days=1), DEADLINE) is False
 
 
 class TestNumbering:

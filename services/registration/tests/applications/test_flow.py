@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from skillcert.events import ApplicationSubmitted
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.applications.test_consumers import approved, issued, paid, result, scheduled, stored
 from tests.conftest import API, Kit, jpeg_between
 
@@ -55,4 +55,4 @@ class TestCandidateJourney:
         withdraw = await kit.client.post(
             f"{API}/applications/{application_id}/withdraw", headers=headers
         )
-        assert withdraw.status_code == 409
+        assert_problem(withdraw, 409, slug="conflict")

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from registration.applications.models import Application
 from skillcert.clock import china_today
 from skillcert.events import ApplicationSubmitted
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.conftest import (
     BASIC_INFO,
     PRIOR_CERTIFICATE,
@@ -24,12 +24,6 @@ from tests.conftest import (
 from tests.roster.support import SCHOOL, csv_file, row, upload
 
 SUBMITTED = "registration.application.submitted.v1"
-
-
-def problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    return dict(response.json())
 
 
 def errors(body: dict[str, Any]) -> dict[str, str]:
@@ -74,7 +68,7 @@ class TestBasicInfo:
             "mobile": "12345",
             "birth_date": (china_today() + timedelta(days=1)).isoformat(),
         }
-        body = problem(await kit.put(headers, application_id, "basic-info", bad), 422)
+        body = assert_problem(await kit.put(headers, application_id, "basic-info", bad), 422)
         found = errors(body)
         assert set(found) == {
             "ethnic_group",
@@ -93,7 +87,7 @@ class TestBasicInfo:
     async def test_starred_fields_of_the_seed_are_required(self, kit: Kit):
         headers, application_id = await draft(kit)
         partial = {k: v for k, v in BASIC_INFO.items() if k not in ("email", "candidate_source")}
-        body = problem(await kit.put(headers, application_id, "basic-info", partial), 422)
+        body = assert_problem(await kit.put(headers, application_id, "basic-info", partial), 422)
         assert [(e["field"], e["code"]) for e in body["errors"]] == [
             ("email", "required"),
             ("candidate_source", "required"),
@@ -107,7 +101,7 @@ class TestBasicInfo:
         response = await kit.put(
             headers, application_id, "basic-info", {**BASIC_INFO, "birth_date": "1997-03-07"}
         )
-        body = problem(response, 422)
+        body = assert_problem(response, 422)
         assert {e["code"] for e in body["errors"]} == {"birth_date_mismatch", "too_young"}
         assert all(e["field"] == "birth_date" for e in body["errors"])
 
@@ -189,7 +183,7 @@ class TestRegistrationInfo:
         self, kit: Kit, change: dict[str, Any], field: str, message: str
     ):
         headers, application_id = await with_basic_info(kit)
-        body = problem(
+        body = assert_problem(
             await kit.put(
                 headers, application_id, "registration-info", {**REGISTRATION_INFO, **change}
             ),
@@ -209,7 +203,7 @@ class TestRegistrationInfo:
             {"from_month": next_month(), "unit": "戊", "post": "己"},
             {"from_month": "2011-13", "unit": "庚", "post": "辛", "referee_phone": "12"},
         ]
-        body = problem(
+        body = assert_problem(
             await kit.put(
                 headers,
                 application_id,
@@ -240,7 +234,7 @@ class TestRegistrationInfo:
     async def test_work_before_sixteen_is_refused(self, kit: Kit):
         headers, application_id = await with_basic_info(kit)
         early = [{"from_month": "2005-01", "to_month": "2006-01", "unit": "甲", "post": "乙"}]
-        body = problem(
+        body = assert_problem(
             await kit.put(
                 headers,
                 application_id,
@@ -255,7 +249,7 @@ class TestRegistrationInfo:
 
     async def test_starred_fields_of_the_seed_are_required(self, kit: Kit):
         headers, application_id = await with_basic_info(kit)
-        body = problem(
+        body = assert_problem(
             await kit.put(
                 headers,
                 application_id,
@@ -270,7 +264,7 @@ class TestRegistrationInfo:
             "residence",
         ]
         no_address = {**REGISTRATION_INFO["residence"], "address": " "}
-        body = problem(
+        body = assert_problem(
             await kit.put(
                 headers,
                 application_id,
@@ -286,7 +280,7 @@ class TestRegistrationInfo:
 class TestCondition:
     async def test_a_level_building_condition_needs_the_prior_certificate(self, kit: Kit):
         headers, application_id = await draft(kit)
-        body = problem(
+        body = assert_problem(
             await kit.put(headers, application_id, "condition", {"condition_code": "L1-A"}), 422
         )
         assert [(e["field"], e["code"]) for e in body["errors"]] == [
@@ -334,7 +328,7 @@ class TestCondition:
             "certificate_number": "号",
             "issued_on": (china_today() + timedelta(days=1)).isoformat(),
         }
-        body = problem(
+        body = assert_problem(
             await kit.put(
                 headers,
                 application_id,
@@ -353,7 +347,7 @@ class TestCondition:
 
     async def test_a_lower_level_certificate_does_not_qualify(self, kit: Kit):
         headers, application_id = await draft(kit)
-        body = problem(
+        body = assert_problem(
             await kit.put(
                 headers,
                 application_id,
@@ -407,7 +401,7 @@ class TestSubmitCarriesTheForm:
         headers, application_id = await draft(kit)
         await kit.fill(headers, application_id, condition="L1-A")
         await kit.upload(headers, application_id, "photo", jpeg_between(45, 75))
-        body = problem(await kit.submit(headers, application_id), 400)
+        body = assert_problem(await kit.submit(headers, application_id), 400)
         assert errors(body) == {"documents.application_form": "请上传申报表"}
         assert (await kit.get(headers, application_id))["status"] == "draft"
         assert await harness.outbox(SUBMITTED) == []
@@ -420,7 +414,7 @@ class TestSubmitCarriesTheForm:
             ("registration-info", REGISTRATION_INFO),
             ("condition", {"condition_code": "L1-B"}),
         ):
-            problem(await kit.put(intruder, application_id, step, body), 404)
+            assert_problem(await kit.put(intruder, application_id, step, body), 404)
         detail = await kit.get(headers, application_id)
         assert detail["basic_info"]["name"] == "张三"
         assert detail["registration_info"] is None and detail["condition_code"] is None

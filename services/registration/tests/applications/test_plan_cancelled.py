@@ -16,7 +16,7 @@ from registration.documents.models import Document
 from registration.plans.models import ExamPlan
 from registration.plans.service import PlanService
 from skillcert.events import ExamPlanCancelled
-from skillcert.testing import ServiceHarness, eventually
+from skillcert.testing import ServiceHarness, assert_problem, eventually
 from tests.applications.test_consumers import approved, paid, scheduled, stored
 from tests.conftest import (
     API,
@@ -36,14 +36,6 @@ REASON = "考点场地无法使用，本批次考试取消"
 
 def cancelled(plan_id: UUID, reason: str = REASON) -> ExamPlanCancelled:
     return ExamPlanCancelled(plan_id=plan_id, org_id="ORG-DEMO", reason=reason)
-
-
-def problem(response: Any, status: int, slug: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = dict(response.json())
-    assert body["type"].endswith(f"/{slug}")
-    return body
 
 
 def fields(body: dict[str, Any]) -> list[str]:
@@ -113,7 +105,7 @@ class TestThePlan:
         response = await kit.client.post(
             f"{API}/applications", json={"plan_id": str(plan.plan_id)}, headers=kit.candidate()
         )
-        body = problem(response, 400, "rule-violation")
+        body = assert_problem(response, 400, slug="rule-violation")
         assert fields(body) == ["plan_id"]
         assert body["errors"][0]["message"] == "该考试计划已取消，不能报名"
         assert await count(harness, Application) == 0
@@ -224,7 +216,9 @@ class TestRefusedOnceCancelled:
             ("identity", {"identity": "student"}),
             ("condition", {"condition_code": "L1-B"}),
         ):
-            refused = problem(await kit.put(headers, body["id"], step, payload), 409, "conflict")
+            refused = assert_problem(
+                await kit.put(headers, body["id"], step, payload), 409, slug="conflict"
+            )
             assert fields(refused) == ["status"]
             assert refused["errors"][0]["message"] == "考试计划已取消，报名已终止，不能修改"
         documents_before = await count(harness, Document)
@@ -233,7 +227,7 @@ class TestRefusedOnceCancelled:
             json={"kind": "photo", "content_type": "image/jpeg", "size": 50_000},
             headers=headers,
         )
-        assert fields(problem(upload, 409, "conflict")) == ["status"]
+        assert fields(assert_problem(upload, 409, slug="conflict")) == ["status"]
         assert await count(harness, Document) == documents_before
         assert await kit.get(headers, body["id"]) == before  # name, identity, updated_at…
         assert before["basic_info"]["name"] == "张三" and not before["edited_since_submit"]
@@ -249,7 +243,7 @@ class TestRefusedOnceCancelled:
         assert confirmed.status_code == 200, confirmed.text
         await harness.deliver(cancelled(plan.plan_id))
         before = await kit.get(headers, application["id"])
-        refused = problem(await kit.submit(headers, application["id"]), 409, "conflict")
+        refused = assert_problem(await kit.submit(headers, application["id"]), 409, slug="conflict")
         assert fields(refused) == ["status"]
         assert refused["errors"][0]["message"] == "考试计划已取消，报名已终止，不能提交"
         assert await kit.get(headers, application["id"]) == before
@@ -266,7 +260,7 @@ class TestRefusedOnceCancelled:
         response = await kit.client.post(
             f"{API}/applications/{body['id']}/withdraw", json={}, headers=headers
         )
-        refused = problem(response, 409, "conflict")
+        refused = assert_problem(response, 409, slug="conflict")
         assert fields(refused) == ["status"]
         assert await kit.get(headers, body["id"]) == before
         assert await harness.outbox(WITHDRAWN) == []
@@ -293,7 +287,7 @@ class TestConcurrentApplication:
             assert not create.done()  # waiting for the plan's lock
             await Reactions(session).cancel_for_plan(plan.plan_id, event.reason)
             await session.commit()
-        assert fields(problem(await create, 400, "rule-violation")) == ["plan_id"]
+        assert fields(assert_problem(await create, 400, slug="rule-violation")) == ["plan_id"]
         assert await count(harness, Application) == 0
 
     async def test_an_application_created_just_before_is_cancelled_too(

@@ -1,14 +1,17 @@
 """The candidate's side of an application, over HTTP against the real database."""
 
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from sqlalchemy import func, select
 
 from registration.applications.models import Application
 from skillcert.auth import Role
 from skillcert.events import ApplicationResubmitted, ApplicationSubmitted, ApplicationWithdrawn
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
+from tests.applications.test_consumers import approved, history, paid, scheduled, stored
+from tests.applications.test_refunded import refunded
 from tests.conftest import (
     API,
     BASIC_INFO,
@@ -23,12 +26,6 @@ from tests.conftest import (
 SUBMITTED = "registration.application.submitted.v1"
 RESUBMITTED = "registration.application.resubmitted.v1"
 WITHDRAWN = "registration.application.withdrawn.v1"
-
-
-def problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    return dict(response.json())
 
 
 def fields(body: dict[str, Any]) -> list[str]:
@@ -68,7 +65,7 @@ class TestCreateApplication:
         response = await kit.client.post(
             f"{API}/applications", json={"plan_id": str(plan.plan_id)}, headers=headers
         )
-        assert "重复报名" in problem(response, 409)["detail"]
+        assert "重复报名" in assert_problem(response, 409)["detail"]
         assert await application_count(harness) == 1
 
     async def test_outside_the_registration_window_is_400(self, kit: Kit, harness: ServiceHarness):
@@ -77,20 +74,20 @@ class TestCreateApplication:
         response = await kit.client.post(
             f"{API}/applications", json={"plan_id": str(plan.plan_id)}, headers=kit.candidate()
         )
-        assert problem(response, 400)["type"].endswith("/rule-violation")
+        assert assert_problem(response, 400)["type"].endswith("/rule-violation")
         assert await application_count(harness) == 0
 
     async def test_unknown_plan_is_404(self, kit: Kit):
         response = await kit.client.post(
             f"{API}/applications", json={"plan_id": str(uuid4())}, headers=kit.candidate()
         )
-        problem(response, 404)
+        assert_problem(response, 404)
 
     async def test_malformed_plan_id_is_422_with_field(self, kit: Kit):
         response = await kit.client.post(
             f"{API}/applications", json={"plan_id": "nope"}, headers=kit.candidate()
         )
-        assert fields(problem(response, 422)) == ["plan_id"]
+        assert fields(assert_problem(response, 422)) == ["plan_id"]
 
     async def test_staff_cannot_apply(self, kit: Kit, harness: ServiceHarness):
         plan = await kit.open_plan()
@@ -99,7 +96,7 @@ class TestCreateApplication:
             json={"plan_id": str(plan.plan_id)},
             headers=harness.headers(Role.REVIEWER, org_id="ORG-DEMO"),
         )
-        problem(response, 403)
+        assert_problem(response, 403)
 
 
 class TestSaveBasicInfo:
@@ -115,7 +112,7 @@ class TestSaveBasicInfo:
         headers = kit.candidate()
         application = await kit.new_application(headers, (await kit.open_plan()).plan_id)
         bad = {**BASIC_INFO, "mobile": "12812345678", "postal_code": "1000", "email": "x@"}
-        body = problem(await kit.put(headers, application["id"], "basic-info", bad), 422)
+        body = assert_problem(await kit.put(headers, application["id"], "basic-info", bad), 422)
         assert sorted(fields(body)) == ["email", "mobile", "postal_code"]
         messages = {e["field"]: e["message"] for e in body["errors"]}
         assert messages["mobile"] == "手机号码格式不正确，应为11位大陆手机号"
@@ -127,7 +124,7 @@ class TestSaveBasicInfo:
         application = await kit.new_application(headers, (await kit.open_plan()).plan_id)
         await kit.fill(headers, application["id"])
         changed = {**BASIC_INFO, "birth_date": "1991-03-07"}
-        body = problem(await kit.put(headers, application["id"], "basic-info", changed), 422)
+        body = assert_problem(await kit.put(headers, application["id"], "basic-info", changed), 422)
         assert fields(body) == ["birth_date"]
         saved = await kit.get(headers, application["id"])
         assert saved["basic_info"]["birth_date"] == BIRTH.isoformat()
@@ -135,14 +132,14 @@ class TestSaveBasicInfo:
     async def test_someone_elses_application_is_404(self, kit: Kit):
         application = await kit.new_application(kit.candidate(), (await kit.open_plan()).plan_id)
         response = await kit.put(kit.candidate(), application["id"], "basic-info", BASIC_INFO)
-        problem(response, 404)
+        assert_problem(response, 404)
 
     async def test_outside_the_window_is_400(self, kit: Kit):
         headers = kit.candidate()
         plan = await kit.open_plan()
         application = await kit.new_application(headers, plan.plan_id)
         await kit.close_window(plan)
-        problem(await kit.put(headers, application["id"], "basic-info", BASIC_INFO), 400)
+        assert_problem(await kit.put(headers, application["id"], "basic-info", BASIC_INFO), 400)
         assert (await kit.get(headers, application["id"]))["basic_info"] is None
 
 
@@ -157,7 +154,7 @@ class TestSaveIdentity:
         headers = kit.candidate()
         application = await kit.new_application(headers, (await kit.open_plan()).plan_id)
         response = await kit.put(headers, application["id"], "identity", {"identity": "boss"})
-        assert fields(problem(response, 422)) == ["identity"]
+        assert fields(assert_problem(response, 422)) == ["identity"]
 
 
 class TestSaveRegistrationInfo:
@@ -189,7 +186,7 @@ class TestSaveRegistrationInfo:
             "registration-info",
             {**REGISTRATION_INFO, "id_number": wrong},
         )
-        body = problem(response, 422)
+        body = assert_problem(response, 422)
         assert fields(body) == ["id_number"]
         assert "校验位" in body["errors"][0]["message"]
         assert (await kit.get(headers, application_id))["registration_info"] is None
@@ -203,7 +200,7 @@ class TestSaveRegistrationInfo:
             "registration-info",
             {**REGISTRATION_INFO, "id_number": resident_id(birth=other_birth)},
         )
-        body = problem(response, 422)
+        body = assert_problem(response, 422)
         assert [(e["field"], e["code"]) for e in body["errors"]] == [
             ("id_number", "birth_date_mismatch")
         ]
@@ -217,7 +214,7 @@ class TestSaveRegistrationInfo:
             "registration-info",
             {**REGISTRATION_INFO, "id_number": resident_id(male=False)},
         )
-        assert [e["code"] for e in problem(response, 422)["errors"]] == ["gender_mismatch"]
+        assert [e["code"] for e in assert_problem(response, 422)["errors"]] == ["gender_mismatch"]
 
     async def test_negative_years_worked_is_422(self, kit: Kit):
         headers, application_id = await self._application(kit)
@@ -227,7 +224,7 @@ class TestSaveRegistrationInfo:
             "registration-info",
             {**REGISTRATION_INFO, "years_worked": -1},
         )
-        assert fields(problem(response, 422)) == ["years_worked"]
+        assert fields(assert_problem(response, 422)) == ["years_worked"]
 
 
 class TestSaveCondition:
@@ -237,7 +234,7 @@ class TestSaveCondition:
         response = await kit.put(
             headers, application["id"], "condition", {"condition_code": "NOT-IN-PLAN"}
         )
-        assert fields(problem(response, 422)) == ["condition_code"]
+        assert fields(assert_problem(response, 422)) == ["condition_code"]
         assert (await kit.get(headers, application["id"]))["condition_code"] is None
 
     async def test_the_condition_decides_the_materials(self, kit: Kit):
@@ -282,7 +279,7 @@ class TestSubmit:
         headers = kit.candidate()
         application = await kit.new_application(headers, (await kit.open_plan()).plan_id)
         await kit.put(headers, application["id"], "basic-info", BASIC_INFO)
-        body = problem(await kit.submit(headers, application["id"]), 400)
+        body = assert_problem(await kit.submit(headers, application["id"]), 400)
         assert fields(body) == ["identity", "registration_info", "condition", "documents.photo"]
         assert body["errors"][-1]["message"] == "请上传白底证件照"
         assert (await kit.get(headers, application["id"]))["status"] == "draft"
@@ -293,7 +290,7 @@ class TestSubmit:
         application = await kit.new_application(headers, (await kit.open_plan()).plan_id)
         await kit.fill(headers, application["id"], condition="L1-A")
         await kit.upload(headers, application["id"], "photo", jpeg_between(45, 75))
-        body = problem(await kit.submit(headers, application["id"]), 400)
+        body = assert_problem(await kit.submit(headers, application["id"]), 400)
         assert fields(body) == ["documents.application_form"]
 
     async def test_outside_the_window_is_400(self, kit: Kit, harness: ServiceHarness):
@@ -303,17 +300,17 @@ class TestSubmit:
         await kit.fill(headers, application["id"])
         await kit.upload(headers, application["id"], "photo", jpeg_between(45, 75))
         await kit.close_window(plan)
-        body = problem(await kit.submit(headers, application["id"]), 400)
+        body = assert_problem(await kit.submit(headers, application["id"]), 400)
         assert "报名时间" in body["detail"]
         assert await harness.outbox(SUBMITTED) == []
 
     async def test_someone_elses_application_is_404(self, kit: Kit):
         application = await kit.new_application(kit.candidate(), (await kit.open_plan()).plan_id)
-        problem(await kit.submit(kit.candidate(), application["id"]), 404)
+        assert_problem(await kit.submit(kit.candidate(), application["id"]), 404)
 
     async def test_submitting_again_without_changes_is_409(self, kit: Kit):
         headers, _, body = await kit.submitted_application()
-        problem(await kit.submit(headers, body["id"]), 409)
+        assert_problem(await kit.submit(headers, body["id"]), 409)
 
     async def test_edit_while_under_review_then_submit_records_resubmitted(
         self, kit: Kit, harness: ServiceHarness
@@ -370,7 +367,7 @@ class TestReadApplications:
         response = await kit.client.get(
             f"{API}/applications/{application['id']}", headers=kit.candidate()
         )
-        problem(response, 404)
+        assert_problem(response, 404)
 
 
 class TestWithdraw:
@@ -395,5 +392,147 @@ class TestWithdraw:
         application = await kit.new_application(headers, (await kit.open_plan()).plan_id)
         url = f"{API}/applications/{application['id']}/withdraw"
         assert (await kit.client.post(url, headers=headers)).status_code == 200
-        problem(await kit.client.post(url, headers=headers), 409)
+        assert_problem(await kit.client.post(url, headers=headers), 409)
         assert len(await harness.outbox(WITHDRAWN)) == 1
+
+
+class TestWithdrawAfterPayment:
+    """退考: a paid candidate withdraws until the plan's withdrawal deadline; the event says it
+    was paid, so payment refunds the fee and exam-scheduling releases the seat."""
+
+    async def paid_application(
+        self, kit: Kit, harness: ServiceHarness, **plan: Any
+    ) -> tuple[dict[str, str], Any, Application]:
+        headers, published, body = await kit.submitted_application()
+        if plan:
+            published = published.model_copy(
+                update={"event_id": uuid4(), "occurred_at": datetime.now(UTC), **plan}
+            )
+            await harness.deliver(published)
+        application = await stored(harness, UUID(body["id"]))
+        await harness.deliver(approved(application))
+        await harness.deliver(paid(application))
+        return headers, published, await stored(harness, application.id)
+
+    async def test_before_the_deadline_withdraws_and_says_it_was_paid(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        headers, plan, application = await self.paid_application(kit, harness)
+        assert application.status == "paid"
+        response = await kit.client.post(
+            f"{API}/applications/{application.id}/withdraw",
+            json={"reason": "工作调动，无法参加考试"},
+            headers=headers,
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["status"] == "withdrawn"
+        assert body["withdrawal_closes_at"] == plan.registration_closes_at.isoformat().replace(
+            "+00:00", "Z"
+        )
+        [event] = await harness.outbox(WITHDRAWN)
+        assert isinstance(event, ApplicationWithdrawn)
+        assert (event.application_id, event.paid) == (application.id, True)
+        assert event.reason == "工作调动，无法参加考试"
+        assert await history(harness, application.id) == [
+            "draft",
+            "submitted",
+            "approved",
+            "paid",
+            "withdrawn",
+        ]
+
+        # Payment's refund comes back: recorded, the application stays withdrawn.
+        refund = refunded(await stored(harness, application.id))
+        await harness.deliver(refund)
+        seen = await kit.get(headers, str(application.id))
+        assert seen["status"] == "withdrawn"
+        assert seen["refund"]["amount_fen"] == 38000
+
+    async def test_a_scheduled_candidate_withdraws_and_gives_up_the_seat(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        headers, _, application = await self.paid_application(kit, harness)
+        await harness.deliver(scheduled(application))
+        response = await kit.client.post(
+            f"{API}/applications/{application.id}/withdraw", headers=headers
+        )
+        assert response.status_code == 200, response.text
+        [event] = await harness.outbox(WITHDRAWN)
+        assert isinstance(event, ApplicationWithdrawn) and event.paid is True
+
+    async def test_the_plans_own_deadline_counts_not_the_registration_close(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        later = datetime.now(UTC) + timedelta(days=12)
+        headers, _, application = await self.paid_application(
+            kit, harness, withdrawal_closes_at=later
+        )
+        seen = await kit.get(headers, str(application.id))
+        assert datetime.fromisoformat(seen["withdrawal_closes_at"]) == later
+        response = await kit.client.post(
+            f"{API}/applications/{application.id}/withdraw", headers=headers
+        )
+        assert response.status_code == 200, response.text
+
+    async def test_after_the_deadline_is_refused_in_china_time_and_nothing_written(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        deadline = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+        headers, _, application = await self.paid_application(
+            kit, harness, withdrawal_closes_at=deadline
+        )
+        response = await kit.client.post(
+            f"{API}/applications/{application.id}/withdraw", headers=headers
+        )
+        body = assert_problem(response, 400, slug="rule-violation")
+        named = deadline.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+        expected = f"已过退考截止时间（{named}），缴费后不能再撤回报名"
+        assert body["detail"] == expected
+        assert body["errors"] == [{"field": "status", "message": expected, "code": "deadline"}]
+        assert (await stored(harness, application.id)).status == "paid"
+        assert await harness.outbox(WITHDRAWN) == []
+        assert (await history(harness, application.id))[-1] == "paid"
+
+    async def test_before_payment_the_deadline_does_not_apply(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        headers, plan, body = await kit.submitted_application()
+        await harness.deliver(
+            plan.model_copy(
+                update={
+                    "event_id": uuid4(),
+                    "occurred_at": datetime.now(UTC),
+                    "withdrawal_closes_at": datetime.now(UTC) - timedelta(days=1),
+                }
+            )
+        )
+        response = await kit.client.post(
+            f"{API}/applications/{body['id']}/withdraw", headers=headers
+        )
+        assert response.status_code == 200, response.text
+        [event] = await harness.outbox(WITHDRAWN)
+        assert isinstance(event, ApplicationWithdrawn) and event.paid is False
+
+    async def test_another_candidate_gets_404_and_nothing_changes(
+        self, kit: Kit, harness: ServiceHarness
+    ):
+        _, _, application = await self.paid_application(kit, harness)
+        response = await kit.client.post(
+            f"{API}/applications/{application.id}/withdraw", headers=kit.candidate()
+        )
+        body = assert_problem(response, 404, slug="not-found")
+        assert body["detail"] == "报名记录不存在"
+        assert (await stored(harness, application.id)).status == "paid"
+        assert await harness.outbox(WITHDRAWN) == []
+
+    async def test_staff_cannot_withdraw_for_the_candidate(self, kit: Kit, harness: ServiceHarness):
+        _, _, application = await self.paid_application(kit, harness)
+        response = await kit.client.post(
+            f"{API}/applications/{application.id}/withdraw",
+            headers=harness.headers(Role.ORG_ADMIN, org_id="ORG-DEMO"),
+        )
+        body = assert_problem(response, 403, slug="forbidden")
+        assert body["status"] == 403 and body["detail"]
+        assert (await stored(harness, application.id)).status == "paid"
+        assert await harness.outbox(WITHDRAWN) == []

@@ -1,7 +1,7 @@
 """The state machine and the field rules, without I/O."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PIL import Image
@@ -27,6 +27,7 @@ from registration.applications.rules import (
     period_problems,
     prior_level_problem,
     too_young,
+    withdrawal_problem,
     yuan,
 )
 from registration.documents.rules import background_of, inspect
@@ -52,12 +53,17 @@ class TestTransitions:
             status = next_status(status, action)
         assert status is S.CERTIFIED
 
-    @pytest.mark.parametrize("status", [S.DRAFT, S.SUBMITTED, S.REJECTED, S.APPROVED])
-    def test_withdrawable_until_paid(self, status: ApplicationStatus):
+    @pytest.mark.parametrize(
+        "status", [S.DRAFT, S.SUBMITTED, S.REJECTED, S.APPROVED, S.PAID, S.SCHEDULED]
+    )
+    def test_withdrawable_until_the_exam(self, status: ApplicationStatus):
         assert next_status(status, Action.WITHDRAW) is S.WITHDRAWN
 
-    @pytest.mark.parametrize("status", [S.PAID, S.SCHEDULED, S.CERTIFIED, S.WITHDRAWN])
-    def test_no_withdrawal_after_payment(self, status: ApplicationStatus):
+    @pytest.mark.parametrize(
+        "status",
+        [S.RESULT_PASS, S.RESULT_FAIL, S.CERTIFIED, S.WITHDRAWN, S.FORFEITED, S.REFUNDED],
+    )
+    def test_no_withdrawal_after_the_exam_or_the_end(self, status: ApplicationStatus):
         with pytest.raises(ValueError):
             next_status(status, Action.WITHDRAW)
 
@@ -251,6 +257,25 @@ class TestRefund:
 
     def test_amounts_read_in_yuan(self):
         assert (yuan(38000), yuan(5), yuan(0)) == ("380.00", "0.05", "0.00")
+
+
+class TestWithdrawalDeadline:
+    DEADLINE = datetime(2026, 3, 31, 10, 0, tzinfo=UTC)
+
+    @pytest.mark.parametrize("status", [S.PAID, S.SCHEDULED])
+    def test_a_paid_withdrawal_closes_at_the_deadline_named_in_china_time(
+        self, status: ApplicationStatus
+    ):
+        before = self.DEADLINE - timedelta(seconds=1)
+        assert withdrawal_problem(status, self.DEADLINE, before) is None
+        assert withdrawal_problem(status, self.DEADLINE, self.DEADLINE) == (
+            "已过退考截止时间（2026-03-31 18:00），缴费后不能再撤回报名"
+        )
+
+    @pytest.mark.parametrize("status", [S.DRAFT, S.SUBMITTED, S.REJECTED, S.APPROVED])
+    def test_before_payment_there_is_no_deadline(self, status: ApplicationStatus):
+        after = self.DEADLINE + timedelta(days=30)
+        assert withdrawal_problem(status, self.DEADLINE, after) is None
 
 
 class TestCertificateRevoked:

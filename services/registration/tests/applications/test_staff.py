@@ -9,17 +9,11 @@ from registration.applications.models import Application
 from skillcert.auth import Role
 from skillcert.clock import china_today
 from skillcert.events import ExamPlanPublished
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.applications.test_consumers import stored
 from tests.conftest import API, BIRTH, Kit, plan_event, resident_id
 
 FORFEITED = "registration.application.forfeited.v1"
-
-
-def problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    return dict(response.json())
 
 
 async def plan(harness: ServiceHarness, **overrides: Any) -> ExamPlanPublished:
@@ -110,7 +104,7 @@ class TestRecordMailIn:
         response = await log_mail(
             kit, reviewer(harness, "ORG-OTHER"), row.id, {"received_on": china_today().isoformat()}
         )
-        problem(response, 404)
+        assert_problem(response, 404)
         assert await mail_in_of(harness, row.id) == (None, None)
 
     async def test_a_candidate_may_not(self, kit: Kit, harness: ServiceHarness):
@@ -121,7 +115,7 @@ class TestRecordMailIn:
             row.id,
             {"received_on": china_today().isoformat()},
         )
-        problem(response, 403)
+        assert_problem(response, 403)
         assert await mail_in_of(harness, row.id) == (None, None)
 
     async def test_a_plan_without_mail_in_is_400(self, kit: Kit, harness: ServiceHarness):
@@ -129,13 +123,13 @@ class TestRecordMailIn:
         response = await log_mail(
             kit, reviewer(harness), row.id, {"received_on": china_today().isoformat()}
         )
-        assert problem(response, 400)["detail"] == "该考试计划无需邮寄纸质材料"
+        assert assert_problem(response, 400)["detail"] == "该考试计划无需邮寄纸质材料"
         assert await mail_in_of(harness, row.id) == (None, None)
 
     async def test_bad_dates_and_tracking_number_are_422(self, kit: Kit, harness: ServiceHarness):
         row = await application(harness, await plan(harness))
         tomorrow = (china_today() + timedelta(days=1)).isoformat()
-        body = problem(
+        body = assert_problem(
             await log_mail(
                 kit,
                 reviewer(harness),
@@ -146,7 +140,9 @@ class TestRecordMailIn:
         )
         assert sorted(e["field"] for e in body["errors"]) == ["received_on", "tracking_number"]
         before = (china_today() - timedelta(days=10)).isoformat()
-        body = problem(await log_mail(kit, reviewer(harness), row.id, {"received_on": before}), 422)
+        body = assert_problem(
+            await log_mail(kit, reviewer(harness), row.id, {"received_on": before}), 422
+        )
         assert [(e["field"], e["message"]) for e in body["errors"]] == [
             ("received_on", "收件日期不能早于报名日期")
         ]
@@ -173,7 +169,7 @@ class TestRecordMailIn:
         row = await application(harness, await plan(harness))
         today = china_today().isoformat()
         for given in ("SF12", "SF 1234567890", "顺丰1234567890", "X" * 41):
-            body = problem(
+            body = assert_problem(
                 await log_mail(
                     kit, reviewer(harness), row.id, {"received_on": today, "tracking_number": given}
                 ),
@@ -194,7 +190,7 @@ class TestRecordMailIn:
         response = await log_mail(
             kit, reviewer(harness), row.id, {"received_on": china_today().isoformat()}
         )
-        problem(response, 409)
+        assert_problem(response, 409)
         assert await mail_in_of(harness, row.id) == (None, None)
 
 
@@ -238,12 +234,12 @@ class TestStaffList:
         self, kit: Kit, harness: ServiceHarness
     ):
         url = f"{API}/staff/applications"
-        body = problem(
+        body = assert_problem(
             await kit.client.get(url, params={"status": "lost"}, headers=reviewer(harness)), 422
         )
         assert [e["field"] for e in body["errors"]] == ["query.status"]
-        problem(await kit.client.get(url, headers=kit.candidate()), 403)
-        problem(
+        assert_problem(await kit.client.get(url, headers=kit.candidate()), 403)
+        assert_problem(
             await kit.client.get(url, headers=harness.headers(Role.INSTITUTION_ADMIN, "INST")),
             403,
         )

@@ -5,14 +5,8 @@ from typing import Any
 from sqlalchemy import select
 
 from registration.documents.models import Document
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.conftest import API, Kit, jpeg_between, noise_jpeg, png_between, send_to_storage
-
-
-def problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    return dict(response.json())
 
 
 async def statuses(harness: ServiceHarness) -> list[tuple[str, str]]:
@@ -53,7 +47,7 @@ class TestRequestUpload:
             json={"kind": "photo", "content_type": "image/png", "size": 500_000},
             headers=headers,
         )
-        body = problem(response, 422)
+        body = assert_problem(response, 422)
         assert [e["field"] for e in body["errors"]] == ["content_type", "size"]
         assert await statuses(harness) == []
 
@@ -64,7 +58,7 @@ class TestRequestUpload:
             json={"kind": "selfie", "content_type": "image/jpeg", "size": 50_000},
             headers=headers,
         )
-        assert problem(response, 422)["errors"][0]["field"] == "kind"
+        assert assert_problem(response, 422)["errors"][0]["field"] == "kind"
 
     async def test_someone_elses_application_is_404(self, kit: Kit):
         _, application_id = await draft(kit)
@@ -73,7 +67,7 @@ class TestRequestUpload:
             json={"kind": "photo", "content_type": "image/jpeg", "size": 50_000},
             headers=kit.candidate(),
         )
-        problem(response, 404)
+        assert_problem(response, 404)
 
 
 class TestConfirmUpload:
@@ -95,7 +89,7 @@ class TestConfirmUpload:
         headers, application_id = await draft(kit)
         await kit.upload(headers, application_id, "photo", jpeg_between(45, 75))
         response = await kit.upload(headers, application_id, "photo", png_between(45, 75))
-        body = problem(response, 422)
+        body = assert_problem(response, 422)
         assert body["errors"] == [
             {"field": "file", "message": "照片须为JPG格式", "code": "content_type"}
         ]
@@ -110,7 +104,7 @@ class TestConfirmUpload:
         response = await kit.upload(
             headers, application_id, "photo", jpeg_between(1, 30), declared_size=50_000
         )
-        body = problem(response, 422)
+        body = assert_problem(response, 422)
         assert body["errors"][0]["code"] == "size"
         assert "40KB至80KB" in body["errors"][0]["message"]
         assert await statuses(harness) == [("photo", "rejected")]
@@ -159,7 +153,7 @@ class TestConfirmUpload:
             f"{response.json()['document_id']}/confirm",
             headers=headers,
         )
-        problem(confirm, 400)
+        assert_problem(confirm, 400)
         assert await statuses(harness) == [("id_front", "pending")]
 
 
@@ -173,7 +167,7 @@ class TestIdPhotoChecks:
         headers, application_id = await draft(kit)
         good = await kit.upload(headers, application_id, "photo", jpeg_between(45, 75))
         assert good.status_code == 200, good.text
-        body = problem(await kit.upload(headers, application_id, "photo", data), 422)
+        body = assert_problem(await kit.upload(headers, application_id, "photo", data), 422)
         assert [(e["field"], e["code"]) for e in body["errors"]] == [("file", code)]
         assert await statuses(harness) == [("photo", "accepted"), ("photo", "rejected")]
         detail = await kit.get(headers, application_id)
@@ -220,6 +214,6 @@ class TestIdPhotoChecks:
             f"{API}/applications/{application_id}/documents/{document['document_id']}/confirm",
             headers=headers,
         )
-        body = problem(confirm, 422)
+        body = assert_problem(confirm, 422)
         assert [(e["field"], e["code"]) for e in body["errors"]] == [("file", "size")]
         assert await statuses(harness) == [("photo", "accepted"), ("photo", "rejected")]

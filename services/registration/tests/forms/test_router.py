@@ -1,16 +1,8 @@
 """The option lists and the cascading division selects."""
 
-from typing import Any
-
 from skillcert.auth import Role
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.conftest import API, Kit
-
-
-def problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    return dict(response.json())
 
 
 class TestOptions:
@@ -33,7 +25,7 @@ class TestOptions:
         assert body["enterprise_types"] and body["levels"][0]["label"] == "一级/高级技师"
 
     async def test_needs_a_login(self, kit: Kit):
-        problem(await kit.client.get(f"{API}/options"), 401)
+        assert_problem(await kit.client.get(f"{API}/options"), 401)
 
 
 class TestDivisions:
@@ -63,4 +55,4 @@ class TestDivisions:
             params={"parent": "999999"},
             headers=harness.headers(Role.CANDIDATE),
         )
-        assert [e["field"] for e in problem(response, 422)["errors"]] == ["parent"]
+        assert [e["field"] for e in assert_problem(response, 422)["errors"]] == ["parent"]

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from skillcert.auth import Role
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.conftest import API, Kit
 
 
@@ -24,6 +24,21 @@ class TestListOpenPlans:
         assert items[0]["fee_fen"] == 38000
         assert items[0]["conditions"][0]["required_materials"] == ["photo", "application_form"]
         assert items[0]["subjects"][1]["method"] == "practical"
+
+    async def test_shows_the_withdrawal_deadline_the_registration_close_by_default(self, kit: Kit):
+        later = datetime.now(UTC).replace(microsecond=0) + timedelta(days=8)
+        own = await kit.open_plan(withdrawal_closes_at=later)
+        default = await kit.open_plan()
+        items = {
+            i["plan_id"]: i
+            for i in (await kit.client.get(f"{API}/plans", headers=kit.candidate())).json()["items"]
+        }
+        shown = items[str(own.plan_id)]["withdrawal_closes_at"]
+        assert datetime.fromisoformat(shown) == later
+        assert (
+            items[str(default.plan_id)]["withdrawal_closes_at"]
+            == items[str(default.plan_id)]["registration_closes_at"]
+        )
 
     async def test_filters_by_occupation_and_level(self, kit: Kit):
         wanted = await kit.open_plan(occupation_code="4-01-05-03", level=2)
@@ -55,17 +70,14 @@ class TestListOpenPlans:
         response = await harness.client.get(
             f"{API}/plans?level=9", headers=harness.headers(Role.CANDIDATE)
         )
-        assert response.status_code == 422
-        assert response.headers["content-type"].startswith("application/problem+json")
-        assert response.json()["errors"][0]["field"] == "query.level"
+        assert_problem(response, 422, "query.level")
 
     async def test_bad_cursor_is_422_with_field(self, harness: ServiceHarness):
         response = await harness.client.get(
             f"{API}/plans?cursor=eyJ4IjoxfQ", headers=harness.headers(Role.CANDIDATE)
         )
-        assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == "cursor"
+        assert_problem(response, 422, "cursor")
 
     async def test_without_token_is_401(self, harness: ServiceHarness):
         response = await harness.client.get(f"{API}/plans")
-        assert response.status_code == 401
+        assert_problem(response, 401, slug="unauthorized")

@@ -103,10 +103,3 @@ async def stored(harness: ServiceHarness) -> list[RosterStudent]:
 async def stored_count(harness: ServiceHarness) -> int:
     async with harness.ctx.sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(RosterStudent)) or 0)
-
-
-def problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    return body

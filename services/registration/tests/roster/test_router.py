@@ -10,7 +10,7 @@ import openpyxl
 from registration.roster.rules import HEADERS
 from skillcert.auth import Role
 from skillcert.clock import china_today
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.roster.support import (
     OTHER_SCHOOL,
     ROSTER,
@@ -18,7 +18,6 @@ from tests.roster.support import (
     client,
     csv_file,
     listed,
-    problem,
     row,
     school,
     stored,
@@ -69,20 +68,20 @@ class TestTemplate:
 
     async def test_csv_template_imports_back_as_an_empty_file(self, harness: ServiceHarness):
         template = await client(harness).get(f"{ROSTER}/template", headers=school(harness))
-        body = problem(await upload(harness, template.content), 422)
+        body = assert_problem(await upload(harness, template.content), 422)
         assert fields(body) == ["file"]  # the header is right, there is just no student
 
     async def test_unknown_format_is_422(self, harness: ServiceHarness):
         response = await client(harness).get(
             f"{ROSTER}/template", params={"format": "pdf"}, headers=school(harness)
         )
-        assert fields(problem(response, 422)) == ["query.format"]
+        assert fields(assert_problem(response, 422)) == ["query.format"]
 
     async def test_candidate_is_403(self, harness: ServiceHarness):
         response = await client(harness).get(
             f"{ROSTER}/template", headers=harness.headers(Role.CANDIDATE)
         )
-        problem(response, 403)
+        assert_problem(response, 403)
 
 
 class TestImport:
@@ -134,7 +133,7 @@ class TestImport:
             row(6, 证件号码=student_id(2)),  # line 3 has it already
             row(7, 姓名="", 专业层次="大专", 手机号码="12345"),
         )
-        body = problem(await upload(harness, content), 422)
+        body = assert_problem(await upload(harness, content), 422)
         assert body["detail"] == "文件中有 7 处错误，未导入任何考生"
         errors = body["errors"]
         assert [(e["field"], e["message"]) for e in errors] == [
@@ -157,7 +156,7 @@ class TestImport:
 
     async def test_school_students_need_their_studies(self, harness: ServiceHarness):
         content = csv_file(row(1, 就读专业="", 专业层次="", 入学年份=""))
-        body = problem(await upload(harness, content), 422)
+        body = assert_problem(await upload(harness, content), 422)
         assert fields(body) == ["rows[2].major", "rows[2].major_level", "rows[2].enrolment_year"]
         assert body["errors"][0]["message"] == "第2行“就读专业”：院校考生须填写此项"
 
@@ -193,25 +192,25 @@ class TestImport:
 
     async def test_long_id_that_excel_made_a_number_is_refused(self, harness: ServiceHarness):
         content = xlsx_file(row(1, 证件号码=float(student_id(1)[:-1] + "0")))
-        body = problem(await upload(harness, content, filename="s.xlsx"), 422)
+        body = assert_problem(await upload(harness, content, filename="s.xlsx"), 422)
         assert fields(body) == ["rows[2].id_number"]
         assert "文本格式" in body["errors"][0]["message"]
 
     async def test_wrong_header_is_a_file_error(self, harness: ServiceHarness):
         content = xlsx_file(row(1), header=("姓名", "身份证号", "手机号码"))
-        body = problem(await upload(harness, content, filename="s.xlsx"), 422)
+        body = assert_problem(await upload(harness, content, filename="s.xlsx"), 422)
         assert fields(body) == ["file"]
         assert "姓名拼音" in body["errors"][0]["message"]
 
     async def test_broken_workbook_and_empty_file_are_refused(self, harness: ServiceHarness):
         for content in (b"PK\x03\x04 not a workbook", b""):
-            assert fields(problem(await upload(harness, content), 422)) == ["file"]
+            assert fields(assert_problem(await upload(harness, content), 422)) == ["file"]
         assert await stored_count(harness) == 0
 
     async def test_other_roles_are_403(self, harness: ServiceHarness):
         for role in (Role.CANDIDATE, Role.ORG_ADMIN, Role.REVIEWER):
             headers = harness.headers(role, org_id="ORG-DEMO")
-            problem(await upload(harness, csv_file(row(1)), headers=headers), 403)
+            assert_problem(await upload(harness, csv_file(row(1)), headers=headers), 403)
         assert await stored_count(harness) == 0
 
 
@@ -246,7 +245,7 @@ class TestAdd:
         headers = school(harness)
         assert (await client(harness).post(ROSTER, json=self.body(), headers=headers)).is_success
         again = await client(harness).post(ROSTER, json=self.body(name="张三丰"), headers=headers)
-        problem(again, 409)
+        assert_problem(again, 409)
         assert [s.name for s in await stored(harness)] == ["张三"]
 
     async def test_bad_fields_are_422_together(self, harness: ServiceHarness):
@@ -255,14 +254,14 @@ class TestAdd:
             json=self.body(phone="123", enrolment_year=int(NEXT_YEAR), major=None),
             headers=school(harness),
         )
-        assert fields(problem(response, 422)) == ["phone", "major", "enrolment_year"]
+        assert fields(assert_problem(response, 422)) == ["phone", "major", "enrolment_year"]
         assert await stored_count(harness) == 0
 
     async def test_candidate_is_403(self, harness: ServiceHarness):
         response = await client(harness).post(
             ROSTER, json=self.body(), headers=harness.headers(Role.CANDIDATE, account_id=uuid4())
         )
-        problem(response, 403)
+        assert_problem(response, 403)
 
 
 class TestList:
@@ -309,13 +308,13 @@ class TestList:
             harness.headers(Role.CANDIDATE, account_id=uuid4()),
             harness.headers(Role.ORG_ADMIN, org_id="ORG-DEMO"),
         ):
-            problem(await client(harness).get(ROSTER, headers=headers), 403)
+            assert_problem(await client(harness).get(ROSTER, headers=headers), 403)
 
     async def test_bad_cursor_is_422(self, harness: ServiceHarness):
         response = await client(harness).get(
             ROSTER, params={"cursor": "nonsense"}, headers=school(harness)
         )
-        assert fields(problem(response, 422)) == ["cursor"]
+        assert fields(assert_problem(response, 422)) == ["cursor"]
 
 
 class TestDelete:
@@ -332,7 +331,7 @@ class TestDelete:
         response = await client(harness).delete(
             f"{ROSTER}/{student['id']}", headers=school(harness, OTHER_SCHOOL)
         )
-        problem(response, 404)
+        assert_problem(response, 404)
         assert await stored_count(harness) == 1
 
     async def test_candidate_is_403(self, harness: ServiceHarness):
@@ -341,5 +340,5 @@ class TestDelete:
         response = await client(harness).delete(
             f"{ROSTER}/{student['id']}", headers=harness.headers(Role.CANDIDATE)
         )
-        problem(response, 403)
+        assert_problem(response, 403)
         assert await stored_count(harness) == 1

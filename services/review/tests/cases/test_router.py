@@ -8,7 +8,7 @@ from sqlalchemy import update
 from review.cases.models import ReviewCase
 from skillcert.auth import Role
 from skillcert.events import ApplicationForfeited
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 
 from ..factories import (
     BAD_ID,
@@ -59,13 +59,6 @@ async def expire_claim(harness: ServiceHarness, case_id) -> None:
             .values(claim_expires_at=datetime.now(UTC) - timedelta(seconds=1))
         )
         await session.commit()
-
-
-def assert_problem(response, status: int, field: str | None = None) -> None:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    if field is not None:
-        assert field in [e["field"] for e in response.json()["errors"]], response.json()
 
 
 class TestQueue:

@@ -50,6 +50,8 @@ class ExamPlan(Base):
     registration_closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     exam_starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     exam_ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Until when a paid candidate may withdraw (退考) with the fee refunded and the seat freed.
+    withdrawal_closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     fee_fen: Mapped[int] = mapped_column(Integer)
     requires_mail_in: Mapped[bool] = mapped_column(Boolean, default=False)
     # Eligibility conditions (申报条件) travel as a unit with the plan and are never queried.

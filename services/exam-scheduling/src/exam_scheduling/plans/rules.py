@@ -57,6 +57,11 @@ def plan_problems(data: PlanCreate, known_occupations: set[str]) -> list[FieldEr
         problem("exam_starts_at", "考试开始时间不得早于报名截止时间")
     if data.exam_ends_at <= data.exam_starts_at:
         problem("exam_ends_at", "考试结束时间须晚于考试开始时间")
+    if data.withdrawal_closes_at is not None:
+        if data.withdrawal_closes_at <= data.registration_opens_at:
+            problem("withdrawal_closes_at", "退考截止时间须晚于报名开始时间")
+        elif data.withdrawal_closes_at > data.exam_starts_at:
+            problem("withdrawal_closes_at", "退考截止时间不得晚于考试开始时间")
     seen: set[str] = set()
     for i, subject in enumerate(data.subjects):
         if subject.code in seen:
@@ -85,6 +90,11 @@ def plan_problems(data: PlanCreate, known_occupations: set[str]) -> list[FieldEr
             if material not in MATERIAL_KINDS:
                 problem(f"{at}.required_materials.{j}", "不支持的申报材料类型")
     return problems
+
+
+def withdrawal_deadline(data: PlanCreate) -> datetime:
+    """The plan's withdrawal deadline (退考截止时间); registration's close unless set."""
+    return data.withdrawal_closes_at or data.registration_closes_at
 
 
 def _decimals(value: Decimal) -> int:

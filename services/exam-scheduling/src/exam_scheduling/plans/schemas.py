@@ -59,6 +59,9 @@ class PlanCreate(BaseModel):
     registration_closes_at: AwareTime
     exam_starts_at: AwareTime
     exam_ends_at: AwareTime
+    # Until when a paid candidate may withdraw with a refund; by default when registration
+    # closes, which is when scheduling (排考) begins (seed 003's plan windows).
+    withdrawal_closes_at: AwareTime | None = None
     fee_fen: int = Field(ge=0, le=100_000_000)
     requires_mail_in: bool = False
     subjects: list[SubjectIn] = Field(min_length=1, max_length=20)
@@ -128,6 +131,7 @@ class PlanOut(BaseModel):
     registration_closes_at: datetime
     exam_starts_at: datetime
     exam_ends_at: datetime
+    withdrawal_closes_at: datetime
     fee_fen: int
     requires_mail_in: bool
     status: str

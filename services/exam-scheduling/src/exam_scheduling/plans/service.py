@@ -19,6 +19,7 @@ from exam_scheduling.plans.rules import (
     owns,
     plan_problems,
     visible,
+    withdrawal_deadline,
 )
 from exam_scheduling.plans.schemas import (
     AttachSites,
@@ -79,6 +80,7 @@ class PlanService:
             registration_closes_at=data.registration_closes_at,
             exam_starts_at=data.exam_starts_at,
             exam_ends_at=data.exam_ends_at,
+            withdrawal_closes_at=withdrawal_deadline(data),
             fee_fen=data.fee_fen,
             requires_mail_in=data.requires_mail_in,
             conditions=await self._conditions(data),
@@ -229,6 +231,7 @@ def plan_out(plan: ExamPlan, sites: list[tuple[PlanSite, Site]]) -> PlanOut:
         registration_closes_at=plan.registration_closes_at,
         exam_starts_at=plan.exam_starts_at,
         exam_ends_at=plan.exam_ends_at,
+        withdrawal_closes_at=plan.withdrawal_closes_at,
         fee_fen=plan.fee_fen,
         requires_mail_in=plan.requires_mail_in,
         status=plan.status,
@@ -266,6 +269,7 @@ def published_event(plan: ExamPlan) -> events.ExamPlanPublished:
         registration_closes_at=plan.registration_closes_at,
         exam_starts_at=plan.exam_starts_at,
         exam_ends_at=plan.exam_ends_at,
+        withdrawal_closes_at=plan.withdrawal_closes_at,
         fee_fen=plan.fee_fen,
         requires_mail_in=plan.requires_mail_in,
         subjects=[

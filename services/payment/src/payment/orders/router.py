@@ -8,7 +8,6 @@ from fastapi import Depends, Request, Response
 from payment.config import PaymentSettings
 from payment.orders import qr
 from payment.orders.models import Order
-from payment.orders.rules import OrderStatus, is_payable
 from payment.orders.schemas import CreateOrder, OrderOut
 from payment.orders.service import OrderService
 from payment.wechat import wechatpay_of
@@ -35,25 +34,7 @@ Service = Annotated[OrderService, Depends(_service)]
 
 
 def _out(order: Order) -> OrderOut:
-    payable = order.code_url is not None and is_payable(order.status, order.expires_at, utcnow())
-    base = f"{PREFIX}/orders/{order.id}"
-    return OrderOut(
-        order_id=order.id,
-        application_id=order.application_id,
-        plan_id=order.plan_id,
-        out_trade_no=order.out_trade_no,
-        description=order.description,
-        amount_fen=order.amount_fen,
-        currency="CNY",
-        status=OrderStatus(order.status),
-        code_url=order.code_url if payable else None,
-        qr_svg=qr.svg(order.code_url) if payable and order.code_url else None,
-        qr_svg_url=f"{base}/qr.svg",
-        qr_png_url=f"{base}/qr.png",
-        created_at=order.created_at,
-        expires_at=order.expires_at,
-        paid_at=order.paid_at,
-    )
+    return OrderOut.from_model(order, utcnow(), f"{PREFIX}/orders/{order.id}")
 
 
 @router.post(

@@ -6,13 +6,10 @@ from uuid import UUID
 
 from fastapi import Depends, File, Form, Query, Request, Response, UploadFile
 
-from payment.payment_requests.models import PaymentRequest
-from payment.payment_requests.repository import PaymentRequestRepository
 from payment.payment_requests.rules import RequestMode, RequestStatus, template_csv
 from payment.payment_requests.schemas import (
     ConfirmPaymentRequest,
     PaymentRequestDetail,
-    PaymentRequestItemOut,
     PaymentRequestOut,
 )
 from payment.payment_requests.service import PaymentRequestService
@@ -22,7 +19,6 @@ from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
 from skillcert.paging import Page
-from skillcert.pii import mask_id_number
 
 PREFIX = "/api/v1/payment/requests"
 router = service_router(PREFIX, tags=["payment-requests"])
@@ -41,41 +37,6 @@ def _service(request: Request, session: DbSession) -> PaymentRequestService:
 
 
 Service = Annotated[PaymentRequestService, Depends(_service)]
-
-
-def _out(request: PaymentRequest) -> PaymentRequestOut:
-    return PaymentRequestOut(
-        request_id=request.id,
-        request_no=request.request_no,
-        plan_id=request.plan_id,
-        plan_title=request.plan_title,
-        org_id=request.org_id,
-        institution_id=request.institution_id,
-        mode=RequestMode(request.mode),
-        status=RequestStatus(request.status),
-        item_count=request.item_count,
-        student_count=request.student_count,
-        total_fen=request.total_fen,
-        created_at=request.created_at,
-        confirmed_at=request.confirmed_at,
-    )
-
-
-def _detail(request: PaymentRequest) -> PaymentRequestDetail:
-    return PaymentRequestDetail(
-        **_out(request).model_dump(),
-        items=[
-            PaymentRequestItemOut(
-                line=item.line,
-                application_id=item.application_id,
-                candidate_name=item.candidate_name,
-                id_number=mask_id_number(item.id_number) or "",
-                subject_code=item.subject_code,
-                amount_fen=item.amount_fen,
-            )
-            for item in request.items
-        ],
-    )
 
 
 @router.get(
@@ -115,28 +76,21 @@ async def create_payment_request(
     line is reported at once (errors[].field = rows[<line>].<column>); nothing is kept then."""
     data = await file.read()
     request = await service.create(principal, plan_id, mode, data, utcnow())
-    return _detail(request)
+    return PaymentRequestDetail.from_model(request)
 
 
 @router.get("", response_model=Page[PaymentRequestOut], responses=problem_responses(401, 403, 422))
 async def list_payment_requests(
     principal: Reader,
-    session: DbSession,
+    service: Service,
     plan_id: UUID | None = None,
     status: RequestStatus | None = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[PaymentRequestOut]:
     """An institution sees its own requests; an organisation those for its plans."""
-    rows = await PaymentRequestRepository(session).page(
-        institution_id=principal.org_id if principal.role is Role.INSTITUTION_ADMIN else None,
-        org_id=principal.org_id if principal.role is Role.ORG_ADMIN else None,
-        plan_id=plan_id,
-        status=status,
-        cursor=cursor,
-        limit=limit,
-    )
-    return rows.page(_out)
+    rows = await service.page(principal, plan_id, status, cursor, limit)
+    return rows.page(PaymentRequestOut.from_model)
 
 
 @router.get(
@@ -147,7 +101,7 @@ async def list_payment_requests(
 async def get_payment_request(
     request_id: UUID, principal: Reader, service: Service
 ) -> PaymentRequestDetail:
-    return _detail(await service.get_visible(principal, request_id))
+    return PaymentRequestDetail.from_model(await service.get_visible(principal, request_id))
 
 
 @router.delete(
@@ -172,4 +126,4 @@ async def confirm_payment_request(
     """确认缴费: the organisation received the money with this request number. Locks it and
     counts every student in it as paid."""
     request = await service.confirm(principal, request_id, body.request_no, utcnow())
-    return _detail(request)
+    return PaymentRequestDetail.from_model(request)

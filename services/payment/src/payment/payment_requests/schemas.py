@@ -5,7 +5,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from payment.payment_requests.models import PaymentRequest
 from payment.payment_requests.rules import RequestMode, RequestStatus
+from skillcert.pii import mask_id_number
 
 
 class ConfirmPaymentRequest(BaseModel):
@@ -38,6 +40,42 @@ class PaymentRequestOut(BaseModel):
     created_at: datetime
     confirmed_at: datetime | None
 
+    @classmethod
+    def from_model(cls, request: PaymentRequest) -> PaymentRequestOut:
+        return cls(
+            request_id=request.id,
+            request_no=request.request_no,
+            plan_id=request.plan_id,
+            plan_title=request.plan_title,
+            org_id=request.org_id,
+            institution_id=request.institution_id,
+            mode=RequestMode(request.mode),
+            status=RequestStatus(request.status),
+            item_count=request.item_count,
+            student_count=request.student_count,
+            total_fen=request.total_fen,
+            created_at=request.created_at,
+            confirmed_at=request.confirmed_at,
+        )
+
 
 class PaymentRequestDetail(PaymentRequestOut):
     items: list[PaymentRequestItemOut]
+
+    @classmethod
+    def from_model(cls, request: PaymentRequest) -> PaymentRequestDetail:
+        """With its lines, ID numbers masked; `request.items` must be loaded."""
+        return cls(
+            **PaymentRequestOut.from_model(request).model_dump(),
+            items=[
+                PaymentRequestItemOut(
+                    line=item.line,
+                    application_id=item.application_id,
+                    candidate_name=item.candidate_name,
+                    id_number=mask_id_number(item.id_number) or "",
+                    subject_code=item.subject_code,
+                    amount_fen=item.amount_fen,
+                )
+                for item in request.items
+            ],
+        )

@@ -36,6 +36,7 @@ from payment.plans.repository import PlanRepository
 from payment.wechat import WeChatPay
 from skillcert.auth import Principal, Role
 from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
+from skillcert.paging import Slice
 
 log = logging.getLogger("payment.payment_requests")
 
@@ -173,6 +174,24 @@ class PaymentRequestService:
         return matched, errors
 
     # -- read and delete ------------------------------------------------------------------
+
+    async def page(
+        self,
+        principal: Principal,
+        plan_id: UUID | None,
+        status: str | None,
+        cursor: str | None,
+        limit: int,
+    ) -> Slice[PaymentRequest]:
+        """An institution sees its own requests; an organisation those for its plans."""
+        return await self.requests.page(
+            institution_id=principal.org_id if principal.role is Role.INSTITUTION_ADMIN else None,
+            org_id=principal.org_id if principal.role is Role.ORG_ADMIN else None,
+            plan_id=plan_id,
+            status=status,
+            cursor=cursor,
+            limit=limit,
+        )
 
     async def get_visible(self, principal: Principal, request_id: UUID) -> PaymentRequest:
         request = await self.requests.get(request_id)

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
+from payment.reconciliation.models import ReconciliationFinding, ReconciliationRun
 from payment.reconciliation.rules import FindingAction, FindingKind, RunStatus, RunTrigger
 
 
@@ -41,6 +42,28 @@ class RunOut(BaseModel):
     differences: int
     error: str | None
 
+    @classmethod
+    def from_model(cls, run: ReconciliationRun) -> RunOut:
+        return cls(
+            run_id=run.id,
+            bill_date=run.bill_date,
+            trigger=RunTrigger(run.trigger),
+            status=RunStatus(run.status),
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+            provider_rows=run.provider_rows,
+            matched=run.matched,
+            differences=run.differences,
+            error=run.error,
+        )
+
 
 class RunDetail(RunOut):
     findings: list[FindingOut]
+
+    @classmethod
+    def of(cls, run: ReconciliationRun, findings: list[ReconciliationFinding]) -> RunDetail:
+        return cls(
+            **RunOut.from_model(run).model_dump(),
+            findings=[FindingOut.model_validate(f) for f in findings],
+        )

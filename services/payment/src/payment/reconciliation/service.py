@@ -38,6 +38,8 @@ from payment.reconciliation.rules import (
 )
 from payment.wechat import WeChatPay
 from skillcert.clock import utcnow
+from skillcert.errors import NotFound
+from skillcert.paging import Slice
 
 log = logging.getLogger("payment.reconciliation")
 
@@ -67,6 +69,17 @@ class ReconciliationService:
         self.channel = channel
         self.runs = ReconciliationRepository(session)
         self.orders = OrderRepository(session)
+
+    async def page(self, cursor: str | None, limit: int) -> Slice[ReconciliationRun]:
+        return await self.runs.page(cursor, limit)
+
+    async def with_findings(
+        self, run_id: UUID
+    ) -> tuple[ReconciliationRun, list[ReconciliationFinding]]:
+        run = await self.runs.get(run_id)
+        if run is None:
+            raise NotFound("对账记录不存在")
+        return run, await self.runs.findings(run.id)
 
     async def run(
         self,

@@ -1,15 +1,16 @@
 """Refund rules: when a paid fee goes back, the refund state machine, retry back-off. No I/O.
 
-Withdrawal (报名撤回): a paid fee is refunded in full when the candidate withdraws before the
-plan's registration deadline (registration_closes_at); after the deadline the seat is held
-and planned for, so nothing is refunded. A plan cancellation refunds every paid fee, whenever.
+Withdrawal (报名撤回): a paid fee is refunded in full when the candidate withdraws; registration
+allows that after payment only until the plan's withdrawal deadline (退考截止时间, carried on
+exam.plan.published), so the deadline is judged there, once. A plan cancellation refunds every
+paid fee, whenever.
 Money paid for an application that was already withdrawn, for a cancelled plan, or twice for
 one application is refunded whatever the date (orders.rules.refund_on_payment).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 
 from payment.orders.rules import RefundReview
@@ -82,11 +83,6 @@ def can_transition(current: str, target: RefundState) -> bool:
 def ensure_transition(current: str, target: RefundState) -> None:
     if not can_transition(current, target):
         raise Conflict(f"退款状态为{RefundState(current).value}，不能变更为{target.value}")
-
-
-def refund_on_withdrawal(withdrawn_at: datetime, registration_closes_at: datetime) -> bool:
-    """Withdrawn before the registration deadline: the fee goes back; at or after it: not."""
-    return withdrawn_at < registration_closes_at
 
 
 def out_refund_no(out_trade_no: str, sequence: int) -> str:

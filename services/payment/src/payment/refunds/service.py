@@ -16,7 +16,6 @@ from payment.orders.models import Order
 from payment.orders.repository import OrderRepository
 from payment.orders.rules import SETTLED, OrderKind, OrderStatus, RefundReview
 from payment.orders.rules import ensure_transition as ensure_order_transition
-from payment.plans.repository import PlanRepository
 from payment.provider import RefundAmount, RefundNotification, RefundStatus, WeChatPayError
 from payment.refunds.models import Refund
 from payment.refunds.repository import RefundRepository
@@ -28,7 +27,6 @@ from payment.refunds.rules import (
     RefundTrigger,
     can_transition,
     out_refund_no,
-    refund_on_withdrawal,
     retry_delay,
 )
 from payment.wechat import WeChatPay
@@ -95,18 +93,11 @@ class RefundService:
         await self.session.flush()
         return refund
 
-    async def for_withdrawal(
-        self, application_id: UUID, withdrawn_at: datetime, at: datetime
-    ) -> list[Refund]:
-        """报名撤回: refund the application's paid fee if it was withdrawn before the plan's
-        registration deadline (refunds.rules.refund_on_withdrawal)."""
+    async def for_withdrawal(self, application_id: UUID, at: datetime) -> list[Refund]:
+        """报名撤回: refund every paid fee of the application. Registration lets a paid
+        candidate withdraw only until the plan's withdrawal deadline, so a withdrawal it
+        announces is one to refund; money it had not heard of yet goes back too."""
         paid = await self.orders.paid_for_application(application_id)
-        if not paid:
-            return []
-        plan = await PlanRepository(self.session).get(paid[0].plan_id)
-        if plan is None or not refund_on_withdrawal(withdrawn_at, plan.registration_closes_at):
-            log.info("withdrawal of %s after the deadline: no refund", application_id)
-            return []
         started = [await self.request(order, RefundTrigger.WITHDRAWN, at) for order in paid]
         return [refund for refund in started if refund is not None]
 

@@ -11,45 +11,25 @@ from registration.applications.schemas import (
     ApplicationOut,
     ApplicationSummary,
     BasicInfoIn,
-    BasicInfoOut,
-    CertificateRevocationOut,
     ConditionIn,
     CreateApplicationIn,
-    DivisionOut,
-    DocumentOut,
     IdentityIn,
     MailInIn,
-    MailInOut,
-    PlanCancellationOut,
-    PriorCertificateOut,
-    ReasonOut,
-    RefundOut,
     RegistrationInfoIn,
-    RegistrationInfoOut,
     StaffApplicationSummary,
-    StatusChangeOut,
-    StepsOut,
     SubmissionReceipt,
     WithdrawIn,
-    WorkPeriodOut,
+    application_out,
+    application_summary,
+    staff_summary,
 )
-from registration.applications.service import (
-    ApplicationService,
-    ApplicationView,
-    steps_done,
-    total_work_months,
-)
+from registration.applications.service import ApplicationService
 from registration.applications.staff import StaffService
 from registration.config import RegistrationSettings
-from registration.divisions.rules import label
-from registration.documents.rules import DocumentStatus
-from registration.plans.models import ExamPlan
-from registration.plans.rules import mail_in_deadline, required_materials
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
 from skillcert.paging import Page
-from skillcert.pii import mask_id_number, mask_phone
 
 router = service_router("/api/v1/registration", tags=["registration: applications"])
 
@@ -66,145 +46,6 @@ async def _settings(request: Request) -> RegistrationSettings:
 Settings = Annotated[RegistrationSettings, Depends(_settings)]
 
 _EDIT_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
-
-
-def application_out(view: ApplicationView) -> ApplicationOut:
-    a, plan = view.application, view.plan
-    accepted = {d.kind for d in view.documents if d.status == DocumentStatus.ACCEPTED}
-    materials = required_materials(plan.conditions, a.condition_code)
-    basic = None
-    if a.name is not None:
-        assert a.gender and a.birth_date and a.ethnic_group and a.education and a.mobile
-        basic = BasicInfoOut(
-            name=a.name,
-            gender=a.gender,
-            birth_date=a.birth_date,
-            ethnic_group=a.ethnic_group,
-            education=a.education,
-            mobile=a.mobile,
-            email=a.email,
-            postal_code=a.postal_code,
-            political_status=a.political_status,
-            landline=a.landline,
-            assessment_category=a.assessment_category,
-            candidate_source=a.candidate_source,
-        )
-    registration = None
-    if a.id_number is not None and a.id_type is not None:
-        registration = RegistrationInfoOut(
-            id_type=a.id_type,
-            id_number=a.id_number,
-            work_unit=a.work_unit,
-            years_worked=a.years_worked,
-            registering_unit=a.registering_unit,
-            enterprise_type=a.enterprise_type,
-            hukou=_division(a.hukou_province, a.hukou_city, a.hukou_county),
-            residence=_division(
-                a.residence_province, a.residence_city, a.residence_county, a.residence_address
-            ),
-            work_unit_address=_division(
-                a.work_unit_province, a.work_unit_city, a.work_unit_county, a.work_unit_address
-            ),
-            work_history=[WorkPeriodOut.model_validate(w) for w in a.work_history],
-            total_work_months=total_work_months(a) or 0,
-        )
-    return ApplicationOut(
-        id=a.id,
-        plan_id=a.plan_id,
-        plan_title=plan.title,
-        org_id=a.org_id,
-        status=a.status,
-        status_label=STATUS_LABELS[ApplicationStatus(a.status)],
-        revision=a.revision,
-        edited_since_submit=a.edited_since_submit,
-        basic_info=basic,
-        identity=a.identity,
-        registration_info=registration,
-        condition_code=a.condition_code,
-        prior_certificate=(
-            PriorCertificateOut.model_validate(a.prior_certificate) if a.prior_certificate else None
-        ),
-        required_materials=materials,
-        mail_in=(
-            MailInOut(
-                required=True,
-                deadline=mail_in_deadline(plan.registration_closes_at),
-                received_on=a.mail_in_received_on,
-                tracking_number=a.mail_in_tracking_number,
-            )
-            if plan.requires_mail_in
-            else None
-        ),
-        steps=StepsOut(
-            **steps_done(a, plan), materials=all(kind in accepted for kind in materials)
-        ),
-        documents=[DocumentOut.model_validate(d) for d in view.documents],
-        rejection_reasons=[ReasonOut.model_validate(r) for r in a.rejection_reasons],
-        status_history=[StatusChangeOut.model_validate(h) for h in view.history],
-        ticket_number=a.ticket_number,
-        certificate_number=a.certificate_number,
-        certificate_revocation=(
-            CertificateRevocationOut(
-                revoked_at=a.certificate_revoked_at, reason=a.certificate_revocation_reason
-            )
-            if a.certificate_revoked_at is not None
-            else None
-        ),
-        refund=(
-            RefundOut(amount_fen=a.refunded_fen, refunded_at=a.refunded_at)
-            if a.refunded_at is not None and a.refunded_fen is not None
-            else None
-        ),
-        plan_cancellation=(
-            PlanCancellationOut(cancelled_at=plan.cancelled_at, reason=plan.cancel_reason)
-            if plan.cancelled_at is not None
-            else None
-        ),
-        created_at=a.created_at,
-        updated_at=a.updated_at,
-        submitted_at=a.submitted_at,
-    )
-
-
-def _division(
-    province: str | None, city: str | None, county: str | None, address: str | None = None
-) -> DivisionOut | None:
-    if province is None:
-        return None
-    return DivisionOut(
-        province=province,
-        city=city,
-        county=county,
-        address=address,
-        label=label(province, city, county),
-    )
-
-
-def staff_summary(a: Application, plan: ExamPlan | None) -> StaffApplicationSummary:
-    return StaffApplicationSummary(
-        **application_summary(a, plan).model_dump(),
-        candidate_id=a.candidate_id,
-        condition_code=a.condition_code,
-        total_work_months=total_work_months(a),
-        mail_in_required=plan.requires_mail_in if plan is not None else False,
-        mail_in_received_on=a.mail_in_received_on,
-    )
-
-
-def application_summary(a: Application, plan: ExamPlan | None) -> ApplicationSummary:
-    return ApplicationSummary(
-        id=a.id,
-        plan_id=a.plan_id,
-        plan_title=plan.title if plan is not None else "",
-        status=a.status,
-        status_label=STATUS_LABELS[ApplicationStatus(a.status)],
-        revision=a.revision,
-        name=a.name,
-        id_number=mask_id_number(a.id_number),
-        mobile=mask_phone(a.mobile),
-        created_at=a.created_at,
-        submitted_at=a.submitted_at,
-    )
 
 
 async def _view(

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import Enum, StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 
+from skillcert.clock import china_today, format_china
 from skillcert.errors import FieldError
+
+if TYPE_CHECKING:
+    from registration.applications.models import Application
+    from registration.plans.models import ExamPlan
 
 
 class ApplicationStatus(StrEnum):
@@ -84,6 +89,10 @@ TRANSITIONS: Final[dict[tuple[ApplicationStatus, Action], ApplicationStatus]] = 
     (S.SUBMITTED, Action.WITHDRAW): S.WITHDRAWN,
     (S.REJECTED, Action.WITHDRAW): S.WITHDRAWN,
     (S.APPROVED, Action.WITHDRAW): S.WITHDRAWN,
+    # A paid candidate withdraws (退考) only until the plan's withdrawal deadline: the fee
+    # goes back and the seat, if one was allocated, is released (PAID_WITHDRAWAL).
+    (S.PAID, Action.WITHDRAW): S.WITHDRAWN,
+    (S.SCHEDULED, Action.WITHDRAW): S.WITHDRAWN,
     # Seed 004: approved and paid candidates who have not mailed the paper forms by the
     # deadline are treated as giving up (视为放弃考试资格).
     (S.APPROVED, Action.FORFEIT): S.FORFEITED,
@@ -114,6 +123,10 @@ EDITABLE: Final[frozenset[ApplicationStatus]] = frozenset({S.DRAFT, S.SUBMITTED,
 MAIL_IN_RECORDABLE: Final[frozenset[ApplicationStatus]] = frozenset(
     {S.SUBMITTED, S.REJECTED, S.APPROVED, S.PAID, S.SCHEDULED}
 )
+
+
+#: A withdrawal from these statuses gives back a paid fee, so it closes at the plan's deadline.
+PAID_WITHDRAWAL: Final[frozenset[ApplicationStatus]] = frozenset({S.PAID, S.SCHEDULED})
 
 
 def sources_of(action: Action) -> frozenset[ApplicationStatus]:
@@ -281,6 +294,14 @@ MIN_WORKING_AGE: Final = 16
 MAX_WORK_PERIODS: Final = 20
 
 
+def withdrawal_problem(status: ApplicationStatus, deadline: datetime, now: datetime) -> str | None:
+    """Why a withdrawal is refused by the deadline, or None. Only a paid withdrawal has one:
+    before payment there is no fee to give back and no seat planned for."""
+    if status in PAID_WITHDRAWAL and now >= deadline:
+        return f"已过退考截止时间（{format_china(deadline)}），缴费后不能再撤回报名"
+    return None
+
+
 # --- step 3 work history (工作经历) ---------------------------------------------------------------
 
 
@@ -382,3 +403,32 @@ def prior_level_problem(level: int, prior_level: int) -> str | None:
     if level <= prior_level:
         return None
     return f"原证书等级须为{prior_level}级及以上"
+
+
+# --- derived from an application (pure: the rows are read, never loaded) ------------------
+
+
+def steps_done(application: Application, plan: ExamPlan) -> dict[str, bool]:
+    return {
+        "basic_info": application.name is not None,
+        "identity": application.identity is not None,
+        "registration_info": application.id_number is not None,
+        "condition": application.condition_code is not None or not plan.conditions,
+    }
+
+
+def periods_of(work_history: list[dict[str, Any]]) -> list[Period]:
+    return [
+        Period(
+            date.fromisoformat(w["from_month"]),
+            date.fromisoformat(w["to_month"]) if w.get("to_month") else None,
+        )
+        for w in work_history
+    ]
+
+
+def total_work_months(application: Application, today: date | None = None) -> int | None:
+    """None when no history was given: "no months" and "not told" differ for review."""
+    if not application.work_history:
+        return None
+    return months_worked(periods_of(application.work_history), today or china_today())

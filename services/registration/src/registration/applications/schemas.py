@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -30,14 +30,20 @@ from registration.applications.rules import (
     MOBILE_RE,
     OCCUPATION_CODE_RE,
     POSTAL_CODE_RE,
+    STATUS_LABELS,
+    ApplicationStatus,
     IdType,
     Period,
     id_number_problem,
     normalise_id_number,
     overlapping,
     period_problems,
+    steps_done,
+    total_work_months,
 )
 from registration.divisions import rules as divisions
+from registration.divisions.rules import label
+from registration.documents.rules import DocumentStatus
 from registration.forms.rules import (
     ASSESSMENT_CATEGORIES,
     CANDIDATE_SOURCES,
@@ -48,7 +54,14 @@ from registration.forms.rules import (
     POLITICAL_STATUSES,
     not_an_option,
 )
+from registration.plans.rules import aware, mail_in_deadline, required_materials
 from skillcert.clock import china_today
+from skillcert.pii import mask_id_number, mask_phone
+
+if TYPE_CHECKING:
+    from registration.applications.models import Application
+    from registration.applications.service import ApplicationView
+    from registration.plans.models import ExamPlan
 
 Text50 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Text30 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
@@ -590,6 +603,8 @@ class ApplicationOut(BaseModel):
     id: UUID
     plan_id: UUID
     plan_title: str
+    # 退考截止时间: until then the candidate may withdraw after paying, with a refund.
+    withdrawal_closes_at: datetime
     org_id: str
     status: str
     status_label: str
@@ -653,3 +668,146 @@ class StaffApplicationSummary(ApplicationSummary):
     total_work_months: int | None
     mail_in_required: bool
     mail_in_received_on: date | None
+
+
+# --- from the stored rows to the answers ----------------------------------------------------
+
+
+def application_out(view: ApplicationView) -> ApplicationOut:
+    a, plan = view.application, view.plan
+    accepted = {d.kind for d in view.documents if d.status == DocumentStatus.ACCEPTED}
+    materials = required_materials(plan.conditions, a.condition_code)
+    basic = None
+    if a.name is not None:
+        assert a.gender and a.birth_date and a.ethnic_group and a.education and a.mobile
+        basic = BasicInfoOut(
+            name=a.name,
+            gender=a.gender,
+            birth_date=a.birth_date,
+            ethnic_group=a.ethnic_group,
+            education=a.education,
+            mobile=a.mobile,
+            email=a.email,
+            postal_code=a.postal_code,
+            political_status=a.political_status,
+            landline=a.landline,
+            assessment_category=a.assessment_category,
+            candidate_source=a.candidate_source,
+        )
+    registration = None
+    if a.id_number is not None and a.id_type is not None:
+        registration = RegistrationInfoOut(
+            id_type=a.id_type,
+            id_number=a.id_number,
+            work_unit=a.work_unit,
+            years_worked=a.years_worked,
+            registering_unit=a.registering_unit,
+            enterprise_type=a.enterprise_type,
+            hukou=_division_out(a.hukou_province, a.hukou_city, a.hukou_county),
+            residence=_division_out(
+                a.residence_province, a.residence_city, a.residence_county, a.residence_address
+            ),
+            work_unit_address=_division_out(
+                a.work_unit_province, a.work_unit_city, a.work_unit_county, a.work_unit_address
+            ),
+            work_history=[WorkPeriodOut.model_validate(w) for w in a.work_history],
+            total_work_months=total_work_months(a) or 0,
+        )
+    return ApplicationOut(
+        id=a.id,
+        plan_id=a.plan_id,
+        plan_title=plan.title,
+        withdrawal_closes_at=aware(plan.withdrawal_closes_at),
+        org_id=a.org_id,
+        status=a.status,
+        status_label=STATUS_LABELS[ApplicationStatus(a.status)],
+        revision=a.revision,
+        edited_since_submit=a.edited_since_submit,
+        basic_info=basic,
+        identity=a.identity,
+        registration_info=registration,
+        condition_code=a.condition_code,
+        prior_certificate=(
+            PriorCertificateOut.model_validate(a.prior_certificate) if a.prior_certificate else None
+        ),
+        required_materials=materials,
+        mail_in=(
+            MailInOut(
+                required=True,
+                deadline=mail_in_deadline(plan.registration_closes_at),
+                received_on=a.mail_in_received_on,
+                tracking_number=a.mail_in_tracking_number,
+            )
+            if plan.requires_mail_in
+            else None
+        ),
+        steps=StepsOut(
+            **steps_done(a, plan), materials=all(kind in accepted for kind in materials)
+        ),
+        documents=[DocumentOut.model_validate(d) for d in view.documents],
+        rejection_reasons=[ReasonOut.model_validate(r) for r in a.rejection_reasons],
+        status_history=[StatusChangeOut.model_validate(h) for h in view.history],
+        ticket_number=a.ticket_number,
+        certificate_number=a.certificate_number,
+        certificate_revocation=(
+            CertificateRevocationOut(
+                revoked_at=a.certificate_revoked_at, reason=a.certificate_revocation_reason
+            )
+            if a.certificate_revoked_at is not None
+            else None
+        ),
+        refund=(
+            RefundOut(amount_fen=a.refunded_fen, refunded_at=a.refunded_at)
+            if a.refunded_at is not None and a.refunded_fen is not None
+            else None
+        ),
+        plan_cancellation=(
+            PlanCancellationOut(cancelled_at=plan.cancelled_at, reason=plan.cancel_reason)
+            if plan.cancelled_at is not None
+            else None
+        ),
+        created_at=a.created_at,
+        updated_at=a.updated_at,
+        submitted_at=a.submitted_at,
+    )
+
+
+def _division_out(
+    province: str | None, city: str | None, county: str | None, address: str | None = None
+) -> DivisionOut | None:
+    if province is None:
+        return None
+    return DivisionOut(
+        province=province,
+        city=city,
+        county=county,
+        address=address,
+        label=label(province, city, county),
+    )
+
+
+def staff_summary(a: Application, plan: ExamPlan | None) -> StaffApplicationSummary:
+    return StaffApplicationSummary(
+        **application_summary(a, plan).model_dump(),
+        candidate_id=a.candidate_id,
+        condition_code=a.condition_code,
+        total_work_months=total_work_months(a),
+        mail_in_required=plan.requires_mail_in if plan is not None else False,
+        mail_in_received_on=a.mail_in_received_on,
+    )
+
+
+def application_summary(a: Application, plan: ExamPlan | None) -> ApplicationSummary:
+    return ApplicationSummary(
+        id=a.id,
+        plan_id=a.plan_id,
+        plan_title=plan.title if plan is not None else "",
+        status=a.status,
+        status_label=STATUS_LABELS[ApplicationStatus(a.status)],
+        revision=a.revision,
+        name=a.name,
+        id_number=mask_id_number(a.id_number),
+        mobile=mask_phone(a.mobile),
+        created_at=a.created_at,
+        submitted_at=a.submitted_at,
+    )

@@ -19,15 +19,18 @@ from registration.applications.models import Application, StatusChange
 from registration.applications.repository import ApplicationRepository
 from registration.applications.rules import (
     EDITABLE,
+    PAID_WITHDRAWAL,
     Action,
     ApplicationStatus,
-    Period,
     can,
     identity_conflicts,
-    months_worked,
     next_status,
+    periods_of,
     prior_level_problem,
+    steps_done,
     too_young,
+    total_work_months,
+    withdrawal_problem,
 )
 from registration.applications.schemas import (
     BasicInfoIn,
@@ -42,13 +45,14 @@ from registration.documents.rules import kind_label
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
 from registration.plans.rules import (
+    aware,
     condition_codes,
     find_condition,
     required_materials,
     window_open,
 )
 from skillcert import outbox
-from skillcert.clock import china_today, utcnow
+from skillcert.clock import utcnow
 from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
 from skillcert.events import (
     ApplicationResubmitted,
@@ -69,32 +73,6 @@ class ApplicationView:
     plan: ExamPlan
     documents: list[Document]
     history: list[StatusChange]
-
-
-def steps_done(application: Application, plan: ExamPlan) -> dict[str, bool]:
-    return {
-        "basic_info": application.name is not None,
-        "identity": application.identity is not None,
-        "registration_info": application.id_number is not None,
-        "condition": application.condition_code is not None or not plan.conditions,
-    }
-
-
-def periods_of(work_history: list[dict[str, Any]]) -> list[Period]:
-    return [
-        Period(
-            date.fromisoformat(w["from_month"]),
-            date.fromisoformat(w["to_month"]) if w.get("to_month") else None,
-        )
-        for w in work_history
-    ]
-
-
-def total_work_months(application: Application, today: date | None = None) -> int | None:
-    """None when no history was given: "no months" and "not told" differ for review."""
-    if not application.work_history:
-        return None
-    return months_worked(periods_of(application.work_history), today or china_today())
 
 
 def _required(field: str, message: str) -> FieldError:
@@ -530,13 +508,22 @@ class ApplicationService:
     async def withdraw(
         self, candidate_id: UUID, application_id: UUID, reason: str | None
     ) -> Application:
-        application = await self.repo.of_candidate(application_id, candidate_id, lock=True)
-        if application is None:
+        """Withdraw (撤回); after payment (退考) only until the plan's withdrawal deadline, and
+        then payment refunds the fee and exam-scheduling releases the seat."""
+        found = await self._with_plan(application_id, candidate_id)
+        if found is None:
             raise NotFound("报名记录不存在")
-        if application.status == ApplicationStatus.CANCELLED:
+        application, plan = found
+        status = ApplicationStatus(application.status)
+        if status is ApplicationStatus.CANCELLED:
             raise plan_cancelled("考试计划已取消，报名已终止，无需撤回")
-        if not can(ApplicationStatus(application.status), Action.WITHDRAW):
+        if not can(status, Action.WITHDRAW):
             raise Conflict("当前报名状态不能撤回")
+        problem = withdrawal_problem(status, aware(plan.withdrawal_closes_at), utcnow())
+        if problem is not None:
+            raise RuleViolation(
+                problem, errors=[FieldError(field="status", message=problem, code="deadline")]
+            )
         move(self.repo, application, Action.WITHDRAW, note=reason)
         await outbox.record(
             self.session,
@@ -545,6 +532,7 @@ class ApplicationService:
                 candidate_id=application.candidate_id,
                 plan_id=application.plan_id,
                 reason=reason,
+                paid=status in PAID_WITHDRAWAL,
             ),
         )
         await self.session.flush()

@@ -43,6 +43,8 @@ class PlanOut(BaseModel):
     registration_closes_at: datetime
     exam_starts_at: datetime
     exam_ends_at: datetime
+    # 退考截止时间: until then a paid candidate may withdraw and get the fee back.
+    withdrawal_closes_at: datetime
     fee_fen: int
     requires_mail_in: bool
     subjects: list[PlanSubjectOut]

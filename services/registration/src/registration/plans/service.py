@@ -32,6 +32,7 @@ class PlanService:
             "registration_closes_at": event.registration_closes_at,
             "exam_starts_at": event.exam_starts_at,
             "exam_ends_at": event.exam_ends_at,
+            "withdrawal_closes_at": event.withdrawal_deadline,
             "fee_fen": event.fee_fen,
             "requires_mail_in": event.requires_mail_in,
             "subjects": [s.model_dump(mode="json") for s in event.subjects],

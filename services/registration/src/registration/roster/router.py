@@ -7,18 +7,19 @@ from uuid import UUID
 
 from fastapi import Depends, File, Query, Response, UploadFile
 
-from registration.applications.rules import IdType
-from registration.forms.rules import ID_TYPES
-from registration.roster.models import RosterStudent
 from registration.roster.rules import (
     CHOICES,
     HEADERS,
     MAX_FILE_BYTES,
-    STUDENT_TYPES,
     TEXT_COLUMNS,
     StudentType,
 )
-from registration.roster.schemas import RosterImportOut, RosterStudentIn, RosterStudentOut
+from registration.roster.schemas import (
+    RosterImportOut,
+    RosterStudentIn,
+    RosterStudentOut,
+    student_out,
+)
 from registration.roster.service import RosterService
 from registration.roster.sheets import XLSX_MEDIA_TYPE, csv_template, xlsx_template
 from skillcert.auth import Principal, Role, require_roles
@@ -26,7 +27,6 @@ from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
 from skillcert.paging import Page
-from skillcert.pii import mask_id_number, mask_phone
 
 router = service_router("/api/v1/registration", tags=["registration: student roster"])
 
@@ -38,26 +38,6 @@ _TEMPLATE_NAME = "考生信息导入模板"
 class TemplateFormat(StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
-
-
-def student_out(student: RosterStudent) -> RosterStudentOut:
-    student_type = StudentType(student.student_type)
-    return RosterStudentOut(
-        id=student.id,
-        student_type=student_type,
-        student_type_label=STUDENT_TYPES[student_type],
-        name=student.name,
-        name_pinyin=student.name_pinyin,
-        id_type=IdType(student.id_type),
-        id_type_label=ID_TYPES.get(student.id_type, student.id_type),
-        id_number=mask_id_number(student.id_number) or "",
-        phone=mask_phone(student.phone) or "",
-        major=student.major,
-        major_level=student.major_level,
-        enrolment_year=student.enrolment_year,
-        imported_at=student.imported_at,
-        updated_at=student.updated_at,
-    )
 
 
 @router.get(

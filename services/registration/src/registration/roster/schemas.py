@@ -29,6 +29,7 @@ from registration.applications.rules import (
     normalise_id_number,
 )
 from registration.forms.rules import ID_TYPES, not_an_option
+from registration.roster.models import RosterStudent
 from registration.roster.rules import (
     MAJOR_LEVELS,
     STUDENT_TYPES,
@@ -37,6 +38,7 @@ from registration.roster.rules import (
     label_to_code,
 )
 from skillcert.clock import china_today
+from skillcert.pii import mask_id_number, mask_phone
 
 _PINYIN_RE: Final = re.compile(r"^[A-Za-zÜüÊê]+(?:[ '·-][A-Za-zÜüÊê]+)*$")
 _YEAR_RE: Final = re.compile(r"^\d{4}$")
@@ -190,3 +192,23 @@ class RosterImportOut(BaseModel):
     created: int
     updated: int
     unchanged: int
+
+
+def student_out(student: RosterStudent) -> RosterStudentOut:
+    student_type = StudentType(student.student_type)
+    return RosterStudentOut(
+        id=student.id,
+        student_type=student_type,
+        student_type_label=STUDENT_TYPES[student_type],
+        name=student.name,
+        name_pinyin=student.name_pinyin,
+        id_type=IdType(student.id_type),
+        id_type_label=ID_TYPES.get(student.id_type, student.id_type),
+        id_number=mask_id_number(student.id_number) or "",
+        phone=mask_phone(student.phone) or "",
+        major=student.major,
+        major_level=student.major_level,
+        enrolment_year=student.enrolment_year,
+        imported_at=student.imported_at,
+        updated_at=student.updated_at,
+    )
