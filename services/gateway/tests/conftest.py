@@ -9,9 +9,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from pydantic import BaseModel, SecretStr
 
 from gateway.main import build_spec, seed_demo
-from gateway.ratelimits.limiter import EXTRAS_KEY as RATELIMITER_KEY
 from gateway.ratelimits.limiter import RateLimiter
-from gateway.routing.upstreams import EXTRAS_KEY as UPSTREAMS_KEY
 from skillcert.telemetry import configure_tracing
 from skillcert.testing import ServiceHarness
 
@@ -92,8 +90,8 @@ async def harness() -> AsyncIterator[ServiceHarness]:
 @pytest.fixture(autouse=True)
 async def clean(harness: ServiceHarness) -> AsyncIterator[None]:
     await harness.reset()
-    harness.ctx.extras[RATELIMITER_KEY] = RateLimiter(harness.ctx.settings.rate_limits)
-    harness.ctx.extras[UPSTREAMS_KEY].forget_merge()
+    harness.ctx.resources.limiter = RateLimiter(harness.ctx.settings.rate_limits)
+    harness.ctx.resources.upstreams.forget_merge()
     yield
 
 

@@ -17,7 +17,7 @@ async def harness() -> AsyncIterator[ServiceHarness]:
 @pytest.fixture(autouse=True)
 async def clean(harness: ServiceHarness) -> AsyncIterator[None]:
     await harness.reset()
-    from notification.main import _seed
+    from notification.main import seed
 
-    await _seed(harness.ctx)
+    await seed(harness.ctx)
     yield

@@ -6,7 +6,6 @@ from starlette.types import Receive, Scope, Send
 
 from payment.config import PaymentSettings
 from payment.main import build_spec
-from payment.wechat import wechatpay_of
 from skillcert.auth import Role
 from skillcert_devtools.wechatpay import SimulatorState, create_app, generate_test_keys, serve
 from tests.support import Channel, PaymentHarness
@@ -62,4 +61,4 @@ async def clean(harness: PaymentHarness) -> AsyncIterator[None]:
 
 @pytest.fixture
 def channel(harness: PaymentHarness) -> Channel:
-    return Channel(wechatpay_of(harness.ctx), harness.simulator)
+    return Channel(harness.ctx.resources.wechatpay, harness.simulator)

@@ -7,6 +7,7 @@ The framework owns the transaction (see `skillcert.http.TransactionalRoute` and
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -142,3 +143,25 @@ def insert_or_ignore(
     ).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
     # Typed result column, so SQLite's text comes back as the column's Python type too.
     return statement.columns(table.c[returning]) if returning else statement
+
+
+# --- advisory locks ---------------------------------------------------------------------------
+
+_ADVISORY_XACT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def lock_key(name: str) -> int:
+    """The 64-bit PostgreSQL lock key of a lock name: the same in every process and release
+    (unlike Python's salted `hash`), and computed here so no SQL hash function's version or
+    width (`hashtext` is 32-bit) decides which names collide."""
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def advisory_lock(session: AsyncSession, name: str) -> None:
+    """Serialise everything that takes the lock `name` (e.g. `"sms:13800000000"`) until the
+    session's transaction ends, commit or rollback: a transaction-level advisory lock on
+    PostgreSQL. A no-op on SQLite (embedded mode), where a database has one writer at a time
+    and the second writer waits for the first."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(_ADVISORY_XACT_LOCK, {"key": lock_key(name)})

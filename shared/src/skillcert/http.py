@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from skillcert import context
+from skillcert.db import advisory_lock
 from skillcert.errors import AppError, InvalidInput
 from skillcert.messaging import idempotency_table
 
@@ -95,11 +96,7 @@ class TransactionalRoute(APIRoute):
 async def _serialise_same_key(session: AsyncSession, scope: str, key: str) -> None:
     """Concurrent retries of one request wait for the first to finish (then replay its result)
     instead of racing it into a unique-constraint error. SQLite has one writer anyway."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
-            {"k": f"idempotency:{scope}:{key}"},
-        )
+    await advisory_lock(session, f"idempotency:{scope}:{key}")
 
 
 async def _stored_response(

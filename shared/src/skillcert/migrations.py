@@ -13,6 +13,7 @@ from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
+from skillcert.db import lock_key
 from skillcert.messaging import messaging_metadata
 
 
@@ -27,8 +28,9 @@ def upgrade(url: str, script_location: Path, revision: str = "head") -> None:
     command.upgrade(alembic_config(url, script_location), revision)
 
 
-#: advisory lock key held while a process migrates a PostgreSQL database
-MIGRATION_LOCK_KEY = 0x736B696C6C  # "skill"
+#: advisory lock key held while a process migrates a PostgreSQL database (session-level: the
+#: migration runs on its own connection, outside any SQLAlchemy transaction)
+MIGRATION_LOCK_KEY = lock_key("skillcert:migrations")
 
 
 async def upgrade_async(url: str, script_location: Path) -> None:

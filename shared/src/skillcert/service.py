@@ -4,20 +4,20 @@ relay, bus subscriptions, object storage, token verification, telemetry, errors,
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, cast
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from typing_extensions import TypeVar
 
 from skillcert.auth import TokenVerifier, jwks_from_url
 from skillcert.bus.base import MessageBus, RetryPolicy
@@ -29,6 +29,7 @@ from skillcert.errors import install_error_handlers
 from skillcert.events import Event
 from skillcert.http import CorrelationIdMiddleware, health_router
 from skillcert.inbox import EventConsumer, EventHandler
+from skillcert.jobs import JobRunner, PeriodicJob
 from skillcert.migrations import upgrade_async
 from skillcert.outbox import WAKE_KEY, OutboxRelay
 from skillcert.settings import BusKind, ServiceSettings, StorageKind
@@ -42,23 +43,32 @@ from skillcert.telemetry import (
 
 log = logging.getLogger("skillcert.service")
 
-Hook = Callable[["ServiceContext"], Awaitable[None]]
+S = TypeVar("S", bound=ServiceSettings)
+#: What a service builds at startup and releases at shutdown (clients, keys, pools); None for
+#: the services that own nothing beyond what every service gets.
+R = TypeVar("R", default=None)
+
 CTX_KEY = "skillcert.service_context"
 
 
 @dataclass
-class ServiceSpec:
-    """What makes a service itself; everything else is the same for all eight."""
+class ServiceSpec(Generic[S, R]):
+    """What makes a service itself; everything else is the same for all eight.
+
+    `lifespan(ctx)` is the service's own startup and shutdown, written together as one async
+    context manager: it builds what the service owns, seeds what must exist, yields the
+    resources object (`ctx.resources` from then on) and releases it all after the yield. Jobs
+    start once it has yielded and are stopped before it resumes."""
 
     name: str
     title: str
-    settings: ServiceSettings
+    settings: S
     metadata: MetaData
     migrations: Path
     routers: Sequence[APIRouter]
     handlers: Mapping[type[Event], EventHandler] = field(default_factory=dict)
-    on_startup: Sequence[Hook] = ()
-    background: Sequence[Hook] = ()
+    lifespan: Lifespan[S, R] | None = None
+    jobs: Sequence[PeriodicJob[ServiceContext[S, R]]] = ()
     migrate_on_start: bool = True
 
 
@@ -71,10 +81,21 @@ class SharedInfra:
     verifier: TokenVerifier | None = None
 
 
+class _Unset:
+    def __repr__(self) -> str:
+        return "<not started>"
+
+
+_UNSET = _Unset()
+
+
 @dataclass
-class ServiceContext:
-    spec: ServiceSpec
-    settings: ServiceSettings
+class ServiceContext(Generic[S, R]):
+    """One running service: its settings (typed by the service's settings class), database,
+    bus, storage, token verifier, and the resources its lifespan yielded."""
+
+    spec: ServiceSpec[S, R]
+    settings: S
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
     bus: MessageBus
@@ -82,8 +103,38 @@ class ServiceContext:
     verifier: TokenVerifier
     relay: OutboxRelay
     consumer: EventConsumer
-    extras: dict[str, Any] = field(default_factory=dict)
-    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    _resources: R | _Unset = _UNSET
+
+    @property
+    def resources(self) -> R:
+        if isinstance(self._resources, _Unset):
+            raise RuntimeError(f"{self.spec.name}: resources are not built yet (still starting)")
+        return self._resources
+
+
+Lifespan = Callable[[ServiceContext[S, R]], AbstractAsyncContextManager[R]]
+
+
+def context_of(source: Request | AsyncSession) -> ServiceContext[Any, Any]:
+    """The running service's context, from a request or a framework-opened session (consumers,
+    jobs). Untyped here: each service types it once in its own `context.py`."""
+    if isinstance(source, AsyncSession):
+        ctx: ServiceContext[Any, Any] = source.info[CTX_KEY]
+    else:
+        ctx = source.app.state.ctx
+    return ctx
+
+
+class ContextAccess(Generic[S, R]):
+    """A service's typed way to its context: `context = ContextAccess[MySettings]()` once in
+    `<service>/context.py`, then `context(request)` or `context(session)` anywhere, and
+    `Annotated[..., Depends(context.of_request)]` in routes."""
+
+    def __call__(self, source: Request | AsyncSession) -> ServiceContext[S, R]:
+        return context_of(source)
+
+    async def of_request(self, request: Request) -> ServiceContext[S, R]:
+        return context_of(request)
 
 
 def build_bus(settings: ServiceSettings) -> MessageBus:
@@ -147,7 +198,7 @@ def _settle_garbage_collector(young_threshold: int) -> None:
     gc.set_threshold(young_threshold, middle, old)
 
 
-def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> FastAPI:
+def create_service_app(spec: ServiceSpec[S, R], shared: SharedInfra | None = None) -> FastAPI:
     settings = spec.settings
     shared = shared or SharedInfra()
 
@@ -180,7 +231,7 @@ def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> 
         )
         sessionmaker.configure(info={WAKE_KEY: relay.wake})
         consumer = EventConsumer(spec.name, sessionmaker, spec.handlers)
-        ctx = ServiceContext(
+        ctx: ServiceContext[S, R] = ServiceContext(
             spec=spec,
             settings=settings,
             engine=engine,
@@ -193,28 +244,23 @@ def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> 
         )
         sessionmaker.configure(info={WAKE_KEY: relay.wake, CTX_KEY: ctx})
         app.state.ctx = ctx
-        for hook in spec.on_startup:
-            await hook(ctx)
-        relay.start()
-        if consumer.routing_keys:
-            await bus.subscribe(consumer.subscription(concurrency=settings.prefetch))
-        for job in spec.background:
-            ctx.tasks.append(asyncio.create_task(_supervised(job, ctx), name=f"{spec.name}-job"))
-        _settle_garbage_collector(settings.gc_young_threshold)
-        log.info("%s started", spec.name)
-        try:
+        async with AsyncExitStack() as stack:
+            stack.push_async_callback(
+                _close_infra, relay, bus if owns_bus else None, relay_engine, engine
+            )
+            if spec.lifespan is not None:
+                ctx._resources = await stack.enter_async_context(spec.lifespan(ctx))
+            else:
+                ctx._resources = cast(R, None)
+            relay.start()
+            if consumer.routing_keys:
+                await bus.subscribe(consumer.subscription(concurrency=settings.prefetch))
+            jobs = JobRunner(spec.jobs, ctx, prefix=f"{spec.name}:")
+            jobs.start()
+            stack.push_async_callback(jobs.stop)
+            _settle_garbage_collector(settings.gc_young_threshold)
+            log.info("%s started", spec.name)
             yield
-        finally:
-            for task in ctx.tasks:
-                task.cancel()
-            for task in ctx.tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            await relay.stop()
-            if owns_bus:
-                await bus.close()
-            await relay_engine.dispose()
-            await engine.dispose()
 
     app = FastAPI(
         title=f"skillcert {spec.title}",
@@ -237,25 +283,17 @@ def create_service_app(spec: ServiceSpec, shared: SharedInfra | None = None) -> 
     return app
 
 
-def context_of(session: AsyncSession) -> ServiceContext:
-    """The service context a framework-opened session belongs to (consumers, jobs)."""
-    ctx: ServiceContext = session.info[CTX_KEY]
-    return ctx
+async def _close_infra(relay: OutboxRelay, bus: MessageBus | None, *engines: AsyncEngine) -> None:
+    await relay.stop()
+    if bus is not None:
+        await bus.close()
+    for engine in engines:
+        await engine.dispose()
 
 
-async def _supervised(job: Hook, ctx: ServiceContext) -> None:
-    """Background jobs loop forever; a crash is logged and the job restarted after a pause."""
-    while True:
-        try:
-            await job(ctx)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("background job %s failed; restarting", getattr(job, "__name__", job))
-        await asyncio.sleep(1)
-
-
-def run(spec_factory: Callable[[], ServiceSpec], host: str = "127.0.0.1", port: int = 8000) -> None:
+def run(
+    spec_factory: Callable[[], ServiceSpec[Any, Any]], host: str = "127.0.0.1", port: int = 8000
+) -> None:
     import uvicorn
 
     spec = spec_factory()

@@ -100,7 +100,7 @@ class ServiceHarness:
 
     def __init__(
         self,
-        spec_factory: Callable[..., ServiceSpec],
+        spec_factory: Callable[..., ServiceSpec[Any, Any]],
         *,
         bus: BusKind = BusKind.RABBITMQ,
         retry_delays_ms: Sequence[int] = (100, 200),
@@ -120,9 +120,9 @@ class ServiceHarness:
         self.client: httpx.AsyncClient | None = None
 
     @property
-    def ctx(self) -> ServiceContext:
+    def ctx(self) -> ServiceContext[Any, Any]:
         assert self.app is not None
-        ctx: ServiceContext = self.app.state.ctx
+        ctx: ServiceContext[Any, Any] = self.app.state.ctx
         return ctx
 
     async def __aenter__(self) -> ServiceHarness:

@@ -104,7 +104,7 @@ async def on_account_registered(session: AsyncSession, event: AccountRegistered)
 HANDLERS: dict[type[Event], EventHandler] = {AccountRegistered: on_account_registered}
 
 
-def build_spec() -> ServiceSpec:
+def build_spec() -> ServiceSpec[ServiceSettings]:
     return ServiceSpec(
         name="sample",
         title="sample",

@@ -3,6 +3,8 @@ numbering, public verification and revocation (证书发放与查验)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,6 +13,7 @@ from certificate.base import Base
 from certificate.certificates import models as _certificates_models  # noqa: F401 (tables)
 from certificate.certificates.router import router as certificates_router
 from certificate.config import CertificateSettings
+from certificate.context import Context
 from certificate.identities import models as _identities_models  # noqa: F401
 from certificate.identities.service import IdentityService
 from certificate.plans import models as _plans_models  # noqa: F401
@@ -18,22 +21,26 @@ from certificate.stamps import models as _stamps_models  # noqa: F401
 from certificate.stamps.router import router as stamps_router
 from certificate.subscriptions import HANDLERS
 from skillcert.db import transaction
-from skillcert.service import ServiceContext, ServiceSpec, SharedInfra, create_service_app
+from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-async def ensure_identities(ctx: ServiceContext) -> None:
+async def ensure_identities(ctx: Context) -> None:
     """Dev/test: make the dev CA now rather than on the first signature (no-op in prod)."""
-    settings = ctx.settings
-    assert isinstance(settings, CertificateSettings)
     async with transaction(ctx.sessionmaker) as session:
-        identities = IdentityService(session, settings)
+        identities = IdentityService(session, ctx.settings)
         if identities.may_generate:
             await identities.ca()
 
 
-def build_spec(settings: CertificateSettings | None = None) -> ServiceSpec:
+@asynccontextmanager
+async def lifespan(ctx: Context) -> AsyncIterator[None]:
+    await ensure_identities(ctx)
+    yield
+
+
+def build_spec(settings: CertificateSettings | None = None) -> ServiceSpec[CertificateSettings]:
     return ServiceSpec(
         name="certificate",
         title="certificate",
@@ -42,7 +49,7 @@ def build_spec(settings: CertificateSettings | None = None) -> ServiceSpec:
         migrations=MIGRATIONS,
         routers=[certificates_router, stamps_router],
         handlers=HANDLERS,
-        on_startup=[ensure_identities],
+        lifespan=lifespan,
     )
 
 

@@ -14,8 +14,7 @@ from skillcert.settings import Profile
 
 
 def settings_of(world: World, **changes: object) -> CertificateSettings:
-    settings = world.harness.spec.settings
-    assert isinstance(settings, CertificateSettings)
+    settings: CertificateSettings = world.harness.spec.settings
     return settings.model_copy(update=changes)
 
 

@@ -3,6 +3,8 @@ allocation and admission tickets (准考证)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -14,24 +16,33 @@ from exam_scheduling.catalogue import models as _catalogue_models  # noqa: F401
 from exam_scheduling.catalogue.router import router as catalogue_router
 from exam_scheduling.catalogue.service import seed_catalogue
 from exam_scheduling.config import ExamSchedulingSettings
+from exam_scheduling.context import Context
 from exam_scheduling.plans import models as _plans_models  # noqa: F401
 from exam_scheduling.plans.router import router as plans_router
 from exam_scheduling.sites import models as _sites_models  # noqa: F401
 from exam_scheduling.sites.router import router as sites_router
 from exam_scheduling.subscriptions import HANDLERS
 from skillcert.db import transaction
-from skillcert.service import ServiceContext, ServiceSpec, SharedInfra, create_service_app
+from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-async def seed(ctx: ServiceContext) -> None:
+async def seed(ctx: Context) -> None:
     """Startup hook: the seeded occupations and levels exist in every installation."""
     async with transaction(ctx.sessionmaker) as session:
         await seed_catalogue(session)
 
 
-def build_spec(settings: ExamSchedulingSettings | None = None) -> ServiceSpec:
+@asynccontextmanager
+async def lifespan(ctx: Context) -> AsyncIterator[None]:
+    await seed(ctx)
+    yield
+
+
+def build_spec(
+    settings: ExamSchedulingSettings | None = None,
+) -> ServiceSpec[ExamSchedulingSettings]:
     return ServiceSpec(
         name="exam-scheduling",
         title="exam-scheduling",
@@ -40,7 +51,7 @@ def build_spec(settings: ExamSchedulingSettings | None = None) -> ServiceSpec:
         migrations=MIGRATIONS,
         routers=[catalogue_router, plans_router, sites_router, allocations_router],
         handlers=HANDLERS,
-        on_startup=[seed],
+        lifespan=lifespan,
     )
 
 

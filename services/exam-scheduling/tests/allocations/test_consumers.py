@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from exam_scheduling.allocations.models import ApprovedCandidate, SeatAllocation
-from exam_scheduling.allocations.service import CandidateNotYetApproved
+from skillcert.bus import RetryLater
 from skillcert.events import CandidateScheduled
 from skillcert.testing import ServiceHarness, assert_problem, eventually
 
@@ -162,7 +162,7 @@ class TestOrderPaid:
     async def test_payment_before_approval_fails_so_the_bus_retries(self, harness: ServiceHarness):
         plan = await scheduled_plan(harness, (30,))
         approval = approved(plan["id"])
-        with pytest.raises(CandidateNotYetApproved):
+        with pytest.raises(RetryLater):
             await harness.deliver(paid(approval))
         assert await allocations(harness) == []
 

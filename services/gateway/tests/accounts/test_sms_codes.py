@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from gateway.config import RateLimitPolicy
-from gateway.ratelimits.limiter import EXTRAS_KEY as RATELIMITER_KEY
 from gateway.ratelimits.limiter import RateLimiter
 from skillcert.events import SmsCodeIssued
 from skillcert.testing import ServiceHarness, assert_problem
@@ -85,7 +84,7 @@ class TestSendSmsCode:
         assert len(await codes(harness, PHONE)) == 5
 
     async def test_per_ip_rate_limit_is_429_with_retry_after(self, harness: ServiceHarness):
-        harness.ctx.extras[RATELIMITER_KEY] = RateLimiter(
+        harness.ctx.resources.limiter = RateLimiter(
             {"sms-codes": RateLimitPolicy(capacity=2, refill_per_s=0.01)}
         )
         for phone in ("13800000001", "13800000002"):

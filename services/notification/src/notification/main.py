@@ -2,38 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from notification.base import Base
 from notification.config import NotificationSettings
+from notification.context import Context
 from notification.messages import models as _messages_models  # noqa: F401  (register tables)
+from notification.messages.jobs import SMS_JOB
 from notification.messages.router import dev_router
 from notification.messages.router import router as messages_router
-from notification.messages.service import DevSmsGateway, seed_templates, sms_sender_loop
+from notification.messages.service import seed_templates
 from notification.plans import models as _plans_models  # noqa: F401
 from notification.subscriptions import HANDLERS
 from skillcert.db import transaction
-from skillcert.service import ServiceContext, ServiceSpec, SharedInfra, create_service_app
+from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-async def _seed(ctx: ServiceContext) -> None:
+async def seed(ctx: Context) -> None:
     async with transaction(ctx.sessionmaker) as session:
         await seed_templates(session)
 
 
-async def _send_sms(ctx: ServiceContext) -> None:
-    settings = ctx.settings
-    assert isinstance(settings, NotificationSettings)
-    await sms_sender_loop(
-        ctx.sessionmaker, DevSmsGateway(), settings.sms_max_attempts, settings.sms_poll_interval_s
-    )
+@asynccontextmanager
+async def lifespan(ctx: Context) -> AsyncIterator[None]:
+    await seed(ctx)
+    yield
 
 
-def build_spec(settings: NotificationSettings | None = None) -> ServiceSpec:
+def build_spec(
+    settings: NotificationSettings | None = None,
+) -> ServiceSpec[NotificationSettings]:
     settings = settings or NotificationSettings()
     routers = [messages_router]
     if settings.shows_dev_sms_outbox:
@@ -44,12 +48,10 @@ def build_spec(settings: NotificationSettings | None = None) -> ServiceSpec:
         settings=settings,
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        routers=[messages_router, dev_router]
-        if settings.shows_dev_sms_outbox
-        else [messages_router],
+        routers=routers,
         handlers=HANDLERS,
-        on_startup=[_seed],
-        background=[_send_sms],
+        lifespan=lifespan,
+        jobs=[SMS_JOB],
     )
 
 

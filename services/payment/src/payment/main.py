@@ -5,7 +5,8 @@ reached over HTTP at `provider_base_url` (in development a simulator outside thi
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -13,40 +14,38 @@ from fastapi import APIRouter, FastAPI
 from payment.applications import models as _applications_models  # noqa: F401  (register tables)
 from payment.base import Base
 from payment.config import PaymentSettings
+from payment.context import Context, PaymentResources
 from payment.orders import models as _orders_models  # noqa: F401
-from payment.orders.jobs import expiry_loop
+from payment.orders.jobs import EXPIRY_JOB
 from payment.orders.router import router as orders_router
 from payment.orders.webhook import router as webhook_router
 from payment.payment_requests import models as _requests_models  # noqa: F401
 from payment.payment_requests.router import router as payment_requests_router
 from payment.plans import models as _plans_models  # noqa: F401
 from payment.reconciliation import models as _reconciliation_models  # noqa: F401
-from payment.reconciliation.jobs import reconciliation_loop
+from payment.reconciliation.jobs import RECONCILIATION_JOB
 from payment.reconciliation.router import router as reconciliation_router
 from payment.refunds import models as _refunds_models  # noqa: F401
-from payment.refunds.jobs import refund_loop, refund_query_loop
+from payment.refunds.jobs import REFUND_JOB, REFUND_QUERY_JOB
 from payment.subscriptions import HANDLERS
-from payment.wechat import EXTRAS_KEY, build_wechatpay, wechatpay_of
-from skillcert.service import ServiceContext, ServiceSpec, SharedInfra, create_service_app
+from payment.wechat import build_wechatpay
+from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-async def _start_provider(ctx: ServiceContext) -> None:
-    settings = ctx.settings
-    assert isinstance(settings, PaymentSettings)
-    ctx.extras[EXTRAS_KEY] = build_wechatpay(settings)
-
-
-async def _close_provider_on_shutdown(ctx: ServiceContext) -> None:
-    # Background jobs are the only hook cancelled at shutdown: this one just waits for it.
+@asynccontextmanager
+async def lifespan(ctx: Context) -> AsyncIterator[PaymentResources]:
+    wechatpay = build_wechatpay(ctx.settings)
     try:
-        await asyncio.Event().wait()
+        yield PaymentResources(wechatpay)
     finally:
-        await wechatpay_of(ctx).aclose()
+        await wechatpay.aclose()
 
 
-def build_spec(settings: PaymentSettings | None = None) -> ServiceSpec:
+def build_spec(
+    settings: PaymentSettings | None = None,
+) -> ServiceSpec[PaymentSettings, PaymentResources]:
     settings = settings or PaymentSettings()
     routers: list[APIRouter] = [
         orders_router,
@@ -54,9 +53,9 @@ def build_spec(settings: PaymentSettings | None = None) -> ServiceSpec:
         payment_requests_router,
         reconciliation_router,
     ]
-    background = [expiry_loop, refund_loop, refund_query_loop, _close_provider_on_shutdown]
+    jobs = [EXPIRY_JOB, REFUND_JOB, REFUND_QUERY_JOB]
     if settings.reconciliation_enabled:
-        background.append(reconciliation_loop)
+        jobs.append(RECONCILIATION_JOB)
     return ServiceSpec(
         name="payment",
         title="payment",
@@ -65,8 +64,8 @@ def build_spec(settings: PaymentSettings | None = None) -> ServiceSpec:
         migrations=MIGRATIONS,
         routers=routers,
         handlers=HANDLERS,
-        on_startup=[_start_provider],
-        background=background,
+        lifespan=lifespan,
+        jobs=jobs,
     )
 
 

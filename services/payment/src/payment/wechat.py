@@ -17,9 +17,6 @@ from payment.provider import (
     load_private_key,
     load_public_key,
 )
-from skillcert.service import ServiceContext
-
-EXTRAS_KEY = "payment.wechatpay"
 
 
 @dataclass
@@ -68,8 +65,3 @@ def build_wechatpay(settings: PaymentSettings) -> WeChatPay:
         notify_url=settings.notify_url,
         http_clients=[http],
     )
-
-
-def wechatpay_of(ctx: ServiceContext) -> WeChatPay:
-    channel: WeChatPay = ctx.extras[EXTRAS_KEY]
-    return channel

@@ -106,8 +106,7 @@ class TestRefundJob:
 
 
 def settings_of(harness: ServiceHarness) -> PaymentSettings:
-    settings = harness.ctx.settings
-    assert isinstance(settings, PaymentSettings)
+    settings: PaymentSettings = harness.ctx.settings
     return settings
 
 

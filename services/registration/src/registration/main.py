@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from registration.applications import models as _applications_models  # noqa: F401  (tables)
-from registration.applications.jobs import forfeit_loop
+from registration.applications.jobs import FORFEIT_JOB
 from registration.applications.router import router as applications_router
 from registration.base import Base
 from registration.config import RegistrationSettings
@@ -25,7 +25,9 @@ from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_spec(settings: RegistrationSettings | None = None) -> ServiceSpec:
+def build_spec(
+    settings: RegistrationSettings | None = None,
+) -> ServiceSpec[RegistrationSettings]:
     return ServiceSpec(
         name="registration",
         title="registration",
@@ -34,7 +36,7 @@ def build_spec(settings: RegistrationSettings | None = None) -> ServiceSpec:
         migrations=MIGRATIONS,
         routers=[plans_router, forms_router, applications_router, documents_router, roster_router],
         handlers=HANDLERS,
-        background=[forfeit_loop],
+        jobs=[FORFEIT_JOB],
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from registration.applications.models import Application, StatusChange
+from skillcert.bus import RetryLater
 from skillcert.events import CertificateIssued, CertificateRevoked
 from skillcert.testing import ServiceHarness
 from tests.applications.test_consumers import (
@@ -100,7 +101,7 @@ class TestCertificateRevoked:
         a = await seed_application(harness, status="result_pass")
         certificate = issued(a)
         event = revoked(certificate)
-        with pytest.raises(Exception, match="before its issuance"):
+        with pytest.raises(RetryLater, match="before its issuance"):
             await harness.deliver(event)
         assert (await stored(harness, a.id)).status == "result_pass"
         await harness.deliver(certificate)

@@ -15,6 +15,7 @@ from registration.applications.service import ApplicationService
 from registration.documents.models import Document
 from registration.plans.models import ExamPlan
 from registration.plans.service import PlanService
+from skillcert.bus import RetryLater
 from skillcert.events import ExamPlanCancelled
 from skillcert.testing import ServiceHarness, assert_problem, eventually
 from tests.applications.test_consumers import approved, paid, scheduled, stored
@@ -135,7 +136,7 @@ class TestThePlan:
     ):
         plan = plan_event()
         event = cancelled(plan.plan_id)
-        with pytest.raises(Exception, match="before its publication"):
+        with pytest.raises(RetryLater, match="before its publication"):
             await harness.deliver(event)
         await harness.deliver(plan)
         await harness.deliver(event, attempt=2)  # the bus's retry

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from registration.applications.models import Application, StatusChange
+from skillcert.bus import RetryLater
 from skillcert.events import ExamPlanCancelled, OrderRefunded
 from skillcert.testing import ServiceHarness
 from tests.applications.test_consumers import approved, paid, scheduled, stored
@@ -82,7 +83,7 @@ class TestRefundOfAPaidApplication:
     async def test_a_refund_before_the_payment_is_retried_not_lost(self, harness: ServiceHarness):
         a = await seed_application(harness, status="approved")
         event = refunded(a)
-        with pytest.raises(Exception, match="refund"):
+        with pytest.raises(RetryLater, match="refund"):
             await harness.deliver(event)
         assert (await stored(harness, a.id)).refunded_at is None  # rolled back with the retry
         await harness.deliver(paid(a))

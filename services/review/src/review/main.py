@@ -18,7 +18,7 @@ from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_spec(settings: ReviewSettings | None = None) -> ServiceSpec:
+def build_spec(settings: ReviewSettings | None = None) -> ServiceSpec[ReviewSettings]:
     return ServiceSpec(
         name="review",
         title="review",

@@ -18,7 +18,7 @@ from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def build_spec(settings: ScoringSettings | None = None) -> ServiceSpec:
+def build_spec(settings: ScoringSettings | None = None) -> ServiceSpec[ScoringSettings]:
     return ServiceSpec(
         name="scoring",
         title="scoring",

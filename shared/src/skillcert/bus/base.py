@@ -25,6 +25,12 @@ class PermanentFailure(Exception):
     """The message can never be handled (undecodable, unknown contract): dead-letter at once."""
 
 
+class RetryLater(Exception):
+    """The message cannot be handled yet, typically because the event it follows has not
+    arrived (at-least-once delivery keeps no order): roll back and let the bus deliver it again
+    after its back-off; dead-lettered only if it never becomes handleable."""
+
+
 @dataclass(frozen=True)
 class Subscription:
     """One durable queue for one consuming service, bound to the event types it handles."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query
 
 from certificate.certificates.rules import Status
 from certificate.certificates.schemas import (
@@ -15,7 +15,7 @@ from certificate.certificates.schemas import (
     Verification,
 )
 from certificate.certificates.service import CertificateService, Record
-from certificate.config import CertificateSettings
+from certificate.context import CurrentContext
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -29,11 +29,8 @@ OrgAdmin = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
 Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
 
 
-def _service(request: Request, session: DbSession) -> CertificateService:
-    ctx = request.app.state.ctx
-    settings = ctx.settings
-    assert isinstance(settings, CertificateSettings)
-    return CertificateService(session, settings, ctx.storage)
+async def _service(ctx: CurrentContext, session: DbSession) -> CertificateService:
+    return CertificateService(session, ctx.settings, ctx.storage)
 
 
 Certificates = Annotated[CertificateService, Depends(_service)]

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
-from certificate.config import CertificateSettings
+from certificate.context import CurrentContext
 from certificate.stamps.schemas import PresignedPut, StampConfirm, StampUploadUrl, StampView
 from certificate.stamps.service import StampService
 from skillcert.auth import Principal, Role, require_roles
@@ -16,11 +16,8 @@ router = service_router("/api/v1/certificate", tags=["certificate"])
 Head = Annotated[Principal, Depends(require_roles(Role.INSTITUTION_HEAD))]
 
 
-def _service(request: Request, session: DbSession) -> StampService:
-    ctx = request.app.state.ctx
-    settings = ctx.settings
-    assert isinstance(settings, CertificateSettings)
-    return StampService(session, ctx.storage, settings.stamp_max_bytes)
+async def _service(ctx: CurrentContext, session: DbSession) -> StampService:
+    return StampService(session, ctx.storage, ctx.settings.stamp_max_bytes)
 
 
 Stamps = Annotated[StampService, Depends(_service)]

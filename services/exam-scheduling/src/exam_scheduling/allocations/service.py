@@ -30,17 +30,13 @@ from exam_scheduling.plans.repository import PlanRepository
 from exam_scheduling.plans.rules import PlanStatus, owns, visible
 from skillcert import events
 from skillcert.auth import Principal
-from skillcert.bus.base import PermanentFailure
+from skillcert.bus import PermanentFailure, RetryLater
 from skillcert.clock import utcnow
 from skillcert.errors import Forbidden, NotFound, RuleViolation
 from skillcert.outbox import record
 from skillcert.pii import mask_id_number
 
 log = logging.getLogger("exam_scheduling.allocations")
-
-
-class CandidateNotYetApproved(RuntimeError):
-    """Payment arrived before the approval reached us; raising lets the bus retry later."""
 
 
 class AllocationService:
@@ -77,9 +73,7 @@ class AllocationService:
         nothing for a cancelled plan (payment refunds the fee when it hears of the cancel)."""
         candidate = await self.repo.candidate(event.application_id)
         if candidate is None:
-            raise CandidateNotYetApproved(
-                f"application {event.application_id} paid before its approval arrived"
-            )
+            raise RetryLater(f"application {event.application_id} paid before its approval arrived")
         plan = await self.plans.get(event.plan_id, lock=True)
         if plan is None:
             raise PermanentFailure(f"order {event.order_id} is for unknown plan {event.plan_id}")

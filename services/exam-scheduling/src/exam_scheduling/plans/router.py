@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import Depends, Query, Request
 
-from exam_scheduling.config import ExamSchedulingSettings
+from exam_scheduling.context import context
 from exam_scheduling.fields import Code
 from exam_scheduling.plans.schemas import AttachSites, CancelPlan, PlanCreate, PlanOut
 from exam_scheduling.plans.service import PlanService
@@ -26,7 +26,7 @@ async def create_plan(
     data: PlanCreate, principal: OrgAdmin, session: DbSession, request: Request
 ) -> PlanOut:
     """Create an exam plan (考试计划) as a draft of the caller's organisation."""
-    settings: ExamSchedulingSettings = request.app.state.ctx.settings
+    settings = context(request).settings
     org_id = principal.org_id or ""
     org_name = settings.org_names.get(org_id, org_id)
     return await PlanService(session).create(principal, data, org_name)

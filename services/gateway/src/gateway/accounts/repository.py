@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.accounts.models import Account, SmsCode
 from gateway.accounts.rules import CodeAction, CodeStatus, code_transition
+from skillcert.db import advisory_lock
 
 
 class AccountRepository:
@@ -68,10 +69,7 @@ class AccountRepository:
     async def lock_phone(self, phone: str) -> None:
         """Serialise code issuing per phone so two racing requests cannot both pass the
         cool-down (PostgreSQL; SQLite already serialises writers)."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            await self.session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"sms:{phone}"}
-            )
+        await advisory_lock(self.session, f"sms:{phone}")
 
     async def sent_since(self, phone: str, since: datetime) -> list[datetime]:
         result = await self.session.execute(

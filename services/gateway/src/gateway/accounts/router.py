@@ -17,13 +17,12 @@ from gateway.accounts.schemas import (
     TokenResponse,
 )
 from gateway.accounts.service import AccountService, IdentityKit
+from gateway.context import context
 from gateway.ratelimits.limiter import client_ip, rate_limited
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
 from skillcert.pii import mask_phone
-
-IDENTITY_KEY = "gateway.identity"
 
 router = service_router("/api/v1/gateway", tags=["gateway"])
 # Key publishing touches no database: a plain router, no transaction.
@@ -33,8 +32,7 @@ Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
 
 
 def kit_of(request: Request) -> IdentityKit:
-    kit: IdentityKit = request.app.state.ctx.extras[IDENTITY_KEY]
-    return kit
+    return context(request).resources.identity
 
 
 def _service(request: Request, session: DbSession) -> AccountService:

@@ -13,11 +13,11 @@ from typing import Any
 
 from fastapi import Request
 
-from gateway.config import GatewaySettings, RateLimitPolicy
+from gateway.config import RateLimitPolicy
+from gateway.context import context
 from gateway.ratelimits.rules import TokenBucket, retry_after_header
 from skillcert.errors import RateLimited
 
-EXTRAS_KEY = "gateway.ratelimiter"
 # Idle (full) buckets are dropped once this many exist, so memory stays bounded.
 MAX_BUCKETS = 50_000
 
@@ -58,7 +58,7 @@ class RateLimiter:
 
 
 def client_ip(request: Request) -> str:
-    settings: GatewaySettings = request.app.state.ctx.settings
+    settings = context(request).settings
     if settings.trust_forwarded_for:
         forwarded = request.headers.get("x-forwarded-for", "")
         first = forwarded.split(",")[0].strip()
@@ -71,7 +71,6 @@ def rate_limited(name: str) -> Callable[[Request], Coroutine[Any, Any, None]]:
     """Dependency: one token from the caller's bucket for endpoint `name`, or 429."""
 
     async def check(request: Request) -> None:
-        limiter: RateLimiter = request.app.state.ctx.extras[EXTRAS_KEY]
-        limiter.check(name, client_ip(request))
+        context(request).resources.limiter.check(name, client_ip(request))
 
     return check

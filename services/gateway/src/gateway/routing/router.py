@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from opentelemetry import propagate
 from starlette.background import BackgroundTask
 
-from gateway.config import GatewaySettings
+from gateway.context import context
 from gateway.ratelimits.limiter import client_ip
 from gateway.routing.rules import (
     forwarded_for,
@@ -21,8 +21,8 @@ from gateway.routing.rules import (
     merge_openapi,
     returned_response_headers,
 )
-from gateway.routing.upstreams import EXTRAS_KEY, Upstreams
-from skillcert import context
+from gateway.routing.upstreams import Upstreams
+from skillcert.context import correlation_id
 from skillcert.errors import AppError, NotFound, ServiceUnavailable
 
 log = logging.getLogger("gateway.routing")
@@ -46,8 +46,7 @@ class GatewayTimeout(AppError):
 
 
 def upstreams_of(request: Request) -> Upstreams:
-    upstreams: Upstreams = request.app.state.ctx.extras[EXTRAS_KEY]
-    return upstreams
+    return context(request).resources.upstreams
 
 
 @router.get("/docs", include_in_schema=False)
@@ -58,7 +57,7 @@ async def docs() -> HTMLResponse:
 @router.get("/api/v1/openapi.json", include_in_schema=False)
 async def merged_openapi(request: Request) -> JSONResponse:
     """The whole platform's API: the gateway's own plus every service's document."""
-    settings: GatewaySettings = request.app.state.ctx.settings
+    settings = context(request).settings
     upstreams = upstreams_of(request)
     merged = upstreams.cached_merge(settings.openapi_cache_s)
     if merged is None:
@@ -91,7 +90,7 @@ async def proxy(service: str, path: str, request: Request) -> Response:
     # the parent of the upstream's.
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
-    if cid := context.correlation_id.get():
+    if cid := correlation_id.get():
         carrier["x-correlation-id"] = cid
     headers = [(k, v) for k, v in headers if k not in carrier] + list(carrier.items())
 

@@ -12,8 +12,6 @@ import httpx
 
 log = logging.getLogger("gateway.routing")
 
-EXTRAS_KEY = "gateway.upstreams"
-
 
 class Upstreams:
     def __init__(

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 
-from gateway.config import GatewaySettings
+from gateway.context import context
 from skillcert.errors import NotFound
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -21,7 +21,7 @@ router = APIRouter()
 
 
 def _web_dir(request: Request) -> Path:
-    settings: GatewaySettings = request.app.state.ctx.settings
+    settings = context(request).settings
     return settings.web_dir
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notification.config import NotificationSettings
+from notification.context import context
 from notification.messages.service import MessageService
 from skillcert.clock import format_china
 from skillcert.events import (
@@ -21,13 +21,10 @@ from skillcert.events import (
     ResultDetermined,
     SmsCodeIssued,
 )
-from skillcert.service import context_of
 
 
 def _service(session: AsyncSession) -> MessageService:
-    settings = context_of(session).settings
-    assert isinstance(settings, NotificationSettings)
-    return MessageService(session, sms_signature=settings.sms_signature)
+    return MessageService(session, sms_signature=context(session).settings.sms_signature)
 
 
 async def on_sms_code_issued(session: AsyncSession, event: SmsCodeIssued) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import datetime
@@ -162,15 +161,3 @@ async def deliver_due_sms(
         await repo.mark_sent(sent, utcnow())
         await session.commit()
         return len(due)
-
-
-async def sms_sender_loop(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    gateway: SmsGateway,
-    max_attempts: int,
-    interval_s: float,
-) -> None:
-    while True:
-        sent = await deliver_due_sms(sessionmaker, gateway, max_attempts)
-        if not sent:
-            await asyncio.sleep(interval_s)

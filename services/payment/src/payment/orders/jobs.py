@@ -3,28 +3,25 @@ lost webhook) or closed and expired; orders close to expiry are asked about earl
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import Counter
 from datetime import datetime
 
-from payment.config import PaymentSettings
+from payment.context import Context
 from payment.orders.repository import OrderRepository
 from payment.orders.service import CheckOutcome, OrderService
-from payment.wechat import wechatpay_of
 from skillcert.clock import utcnow
 from skillcert.db import transaction
-from skillcert.service import ServiceContext
+from skillcert.jobs import PeriodicJob
 
 log = logging.getLogger("payment.orders.jobs")
 
 
-async def check_due_orders(ctx: ServiceContext, at: datetime, batch: int = 100) -> Counter[str]:
+async def check_due_orders(ctx: Context, at: datetime, batch: int = 100) -> Counter[str]:
     """One pass; each order in its own transaction so one provider failure blocks no other.
     Returns how many orders ended in each outcome (and "failed")."""
     settings = ctx.settings
-    assert isinstance(settings, PaymentSettings)
-    channel = wechatpay_of(ctx)
+    channel = ctx.resources.wechatpay
     async with ctx.sessionmaker() as session:
         due = await OrderRepository(session).due_for_check(
             at, settings.active_query_window, settings.active_query_interval, batch
@@ -49,9 +46,10 @@ async def check_due_orders(ctx: ServiceContext, at: datetime, batch: int = 100) 
     return outcomes
 
 
-async def expiry_loop(ctx: ServiceContext) -> None:
-    settings = ctx.settings
-    assert isinstance(settings, PaymentSettings)
-    while True:
-        await check_due_orders(ctx, utcnow())
-        await asyncio.sleep(settings.expiry_interval_s)
+async def _check_due_orders_now(ctx: Context) -> Counter[str]:
+    return await check_due_orders(ctx, utcnow())
+
+
+EXPIRY_JOB = PeriodicJob[Context](
+    "order-expiry", _check_due_orders_now, wait=lambda ctx: ctx.settings.expiry_interval_s
+)

@@ -3,19 +3,17 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Response
 
-from payment.config import PaymentSettings
+from payment.context import CurrentContext
 from payment.orders import qr
 from payment.orders.models import Order
 from payment.orders.schemas import CreateOrder, OrderOut
 from payment.orders.service import OrderService
-from payment.wechat import wechatpay_of
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
-from skillcert.service import ServiceContext
 
 PREFIX = "/api/v1/payment"
 router = service_router(PREFIX, tags=["payment"])
@@ -23,11 +21,8 @@ router = service_router(PREFIX, tags=["payment"])
 Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
 
 
-def _service(request: Request, session: DbSession) -> OrderService:
-    ctx: ServiceContext = request.app.state.ctx
-    settings = ctx.settings
-    assert isinstance(settings, PaymentSettings)
-    return OrderService(session, wechatpay_of(ctx), settings.order_ttl)
+async def _service(ctx: CurrentContext, session: DbSession) -> OrderService:
+    return OrderService(session, ctx.resources.wechatpay, ctx.settings.order_ttl)
 
 
 Service = Annotated[OrderService, Depends(_service)]

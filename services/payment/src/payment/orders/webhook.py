@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from payment.config import PaymentSettings
+from payment.context import Context, context
 from payment.orders.service import OrderService, TransactionMismatch
 from payment.provider import (
     DecryptError,
@@ -27,11 +27,10 @@ from payment.provider import (
     decrypt_transaction,
 )
 from payment.refunds.service import PaymentNotYetKnown, RefundMismatch, RefundService
-from payment.wechat import WeChatPay, wechatpay_of
+from payment.wechat import WeChatPay
 from skillcert.clock import utcnow
 from skillcert.db import transaction
 from skillcert.errors import NotFound
-from skillcert.service import ServiceContext
 
 log = logging.getLogger("payment.webhook")
 
@@ -45,8 +44,8 @@ def _fail(status: int, message: str) -> JSONResponse:
 @router.post("/wechatpay", status_code=204, responses={400: {}, 401: {}, 404: {}, 500: {}})
 async def wechatpay_notification(request: Request) -> Response:
     """Verify over the raw bytes, decrypt, check against the order, settle it once."""
-    ctx: ServiceContext = request.app.state.ctx
-    channel = wechatpay_of(ctx)
+    ctx = context(request)
+    channel = ctx.resources.wechatpay
     raw = await request.body()
     try:
         channel.verifier.verify(request.headers, raw)
@@ -72,7 +71,6 @@ async def wechatpay_notification(request: Request) -> Response:
         log.warning("notification %s reports trade state %s", envelope.id, txn.trade_state)
         return _fail(400, f"unexpected trade state {txn.trade_state}")
     settings = ctx.settings
-    assert isinstance(settings, PaymentSettings)
     try:
         async with transaction(ctx.sessionmaker) as session:
             service = OrderService(session, channel, settings.order_ttl)
@@ -95,7 +93,7 @@ _REFUND_EVENTS = frozenset(
 
 
 async def _refund_notification(
-    ctx: ServiceContext, channel: WeChatPay, envelope: NotificationEnvelope
+    ctx: Context, channel: WeChatPay, envelope: NotificationEnvelope
 ) -> Response:
     """Verified like a payment (same signature check above, same APIv3 key), then applied to
     our refund once; a repeated notification finds the refund already in that state."""

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import Depends, File, Form, Query, Request, Response, UploadFile
 
+from payment.context import context
 from payment.payment_requests.rules import RequestMode, RequestStatus, template_csv
 from payment.payment_requests.schemas import (
     ConfirmPaymentRequest,
@@ -13,7 +14,6 @@ from payment.payment_requests.schemas import (
     PaymentRequestOut,
 )
 from payment.payment_requests.service import PaymentRequestService
-from payment.wechat import wechatpay_of
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
@@ -33,7 +33,7 @@ _MODE_NAMES = {RequestMode.CERTIFICATE: "按证书", RequestMode.SUBJECT: "按�
 
 
 def _service(request: Request, session: DbSession) -> PaymentRequestService:
-    return PaymentRequestService(session, wechatpay_of(request.app.state.ctx))
+    return PaymentRequestService(session, context(request).resources.wechatpay)
 
 
 Service = Annotated[PaymentRequestService, Depends(_service)]

@@ -5,10 +5,10 @@ from uuid import UUID
 
 from fastapi import Depends, Query, Request
 
+from payment.context import context
 from payment.reconciliation.rules import RunTrigger, bill_date_problem
 from payment.reconciliation.schemas import RunDetail, RunOut, RunReconciliation
 from payment.reconciliation.service import ReconciliationService
-from payment.wechat import wechatpay_of
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import FieldError, InvalidInput, problem_responses
@@ -23,7 +23,7 @@ Auditor = Annotated[Principal, Depends(require_roles(Role.OPS, Role.ORG_ADMIN))]
 
 
 def _service(request: Request, session: DbSession) -> ReconciliationService:
-    return ReconciliationService(session, wechatpay_of(request.app.state.ctx))
+    return ReconciliationService(session, context(request).resources.wechatpay)
 
 
 Service = Annotated[ReconciliationService, Depends(_service)]

@@ -5,19 +5,18 @@ them from the answer."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import Counter
 from datetime import datetime
 
 from payment.config import PaymentSettings
+from payment.context import Context
 from payment.refunds.repository import RefundRepository
 from payment.refunds.rules import RefundState
 from payment.refunds.service import Backoff, RefundService
-from payment.wechat import wechatpay_of
 from skillcert.clock import utcnow
 from skillcert.db import transaction
-from skillcert.service import ServiceContext
+from skillcert.jobs import PeriodicJob
 
 log = logging.getLogger("payment.refunds.jobs")
 
@@ -26,12 +25,11 @@ def backoff_of(settings: PaymentSettings) -> Backoff:
     return Backoff(base=settings.refund_backoff, cap=settings.refund_backoff_max)
 
 
-async def submit_due_refunds(ctx: ServiceContext, at: datetime, batch: int = 100) -> Counter[str]:
+async def submit_due_refunds(ctx: Context, at: datetime, batch: int = 100) -> Counter[str]:
     """One pass; each refund in its own transaction so one failure holds up no other.
     Returns how many were "accepted" by the provider and how many "failed"."""
     settings = ctx.settings
-    assert isinstance(settings, PaymentSettings)
-    channel = wechatpay_of(ctx)
+    channel = ctx.resources.wechatpay
     async with ctx.sessionmaker() as session:
         due = await RefundRepository(session).due(at, batch)
     outcomes: Counter[str] = Counter()
@@ -52,15 +50,12 @@ async def submit_due_refunds(ctx: ServiceContext, at: datetime, batch: int = 100
     return outcomes
 
 
-async def query_awaiting_refunds(
-    ctx: ServiceContext, at: datetime, batch: int = 100
-) -> Counter[str]:
+async def query_awaiting_refunds(ctx: Context, at: datetime, batch: int = 100) -> Counter[str]:
     """One pass; each refund in its own transaction so one provider failure blocks no other.
     Returns how many refunds ended in each state ("processing", "succeeded", "abnormal",
     "closed") and how many queries "failed"."""
     settings = ctx.settings
-    assert isinstance(settings, PaymentSettings)
-    channel = wechatpay_of(ctx)
+    channel = ctx.resources.wechatpay
     async with ctx.sessionmaker() as session:
         due = await RefundRepository(session).due_for_query(
             at, settings.refund_query_age, settings.refund_query_repeat, batch
@@ -84,17 +79,19 @@ async def query_awaiting_refunds(
     return outcomes
 
 
-async def refund_loop(ctx: ServiceContext) -> None:
-    settings = ctx.settings
-    assert isinstance(settings, PaymentSettings)
-    while True:
-        await submit_due_refunds(ctx, utcnow())
-        await asyncio.sleep(settings.refund_interval_s)
+async def _submit_due_refunds_now(ctx: Context) -> Counter[str]:
+    return await submit_due_refunds(ctx, utcnow())
 
 
-async def refund_query_loop(ctx: ServiceContext) -> None:
-    settings = ctx.settings
-    assert isinstance(settings, PaymentSettings)
-    while True:
-        await query_awaiting_refunds(ctx, utcnow())
-        await asyncio.sleep(settings.refund_query_interval_s)
+async def _query_awaiting_refunds_now(ctx: Context) -> Counter[str]:
+    return await query_awaiting_refunds(ctx, utcnow())
+
+
+REFUND_JOB = PeriodicJob[Context](
+    "refund-submit", _submit_due_refunds_now, wait=lambda ctx: ctx.settings.refund_interval_s
+)
+REFUND_QUERY_JOB = PeriodicJob[Context](
+    "refund-query",
+    _query_awaiting_refunds_now,
+    wait=lambda ctx: ctx.settings.refund_query_interval_s,
+)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.applications.models import Application
-from registration.applications.reactions import OutOfOrder, Reactions
+from registration.applications.reactions import Reactions
 from registration.applications.rules import Action
 from registration.plans.service import PlanService
+from skillcert.bus import RetryLater
 from skillcert.events import (
     ApplicationApproved,
     ApplicationRejected,
@@ -74,5 +75,5 @@ async def on_plan_cancelled(session: AsyncSession, event: ExamPlanCancelled) -> 
     the plan's lock keeps new applications out until then."""
     plan = await PlanService(session).cancel(event)
     if plan is None:
-        raise OutOfOrder(f"cancellation of plan {event.plan_id} before its publication")
+        raise RetryLater(f"cancellation of plan {event.plan_id} before its publication")
     await Reactions(session).cancel_for_plan(plan.plan_id, event.reason)

@@ -3,7 +3,6 @@ without them when the deadline has passed, are forfeited (seed 004)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
 
@@ -13,12 +12,12 @@ from registration.applications.history import move
 from registration.applications.models import Application
 from registration.applications.repository import ApplicationRepository
 from registration.applications.rules import Action
-from registration.config import RegistrationSettings
+from registration.context import Context
 from skillcert import outbox
 from skillcert.clock import utcnow
 from skillcert.db import transaction
 from skillcert.events import ApplicationForfeited
-from skillcert.service import ServiceContext
+from skillcert.jobs import PeriodicJob
 
 log = logging.getLogger("registration.applications.jobs")
 
@@ -45,25 +44,25 @@ async def forfeit_batch(session: AsyncSession, at: datetime, limit: int) -> list
     return overdue
 
 
-async def forfeit_overdue(ctx: ServiceContext, at: datetime) -> int:
+async def forfeit_overdue(ctx: Context, at: datetime) -> int:
     """One pass, a batch per transaction until none is left; returns how many were forfeited.
     Rows are claimed with SKIP LOCKED, so replicas running the job never forfeit one twice."""
     settings = ctx.settings
-    assert isinstance(settings, RegistrationSettings)
-    total = 0
-    while True:
+    total, batch_was_full = 0, True
+    while batch_was_full:
         async with transaction(ctx.sessionmaker) as session:
             done = await forfeit_batch(session, at, settings.forfeit_batch)
         total += len(done)
         for application in done:
             log.info("application %s forfeited: paper forms not received", application.id)
-        if len(done) < settings.forfeit_batch:
-            return total
+        batch_was_full = len(done) == settings.forfeit_batch
+    return total
 
 
-async def forfeit_loop(ctx: ServiceContext) -> None:
-    settings = ctx.settings
-    assert isinstance(settings, RegistrationSettings)
-    while True:
-        await forfeit_overdue(ctx, utcnow())
-        await asyncio.sleep(settings.forfeit_interval_s)
+async def _forfeit_now(ctx: Context) -> int:
+    return await forfeit_overdue(ctx, utcnow())
+
+
+FORFEIT_JOB = PeriodicJob[Context](
+    "forfeit-overdue", _forfeit_now, wait=lambda ctx: ctx.settings.forfeit_interval_s
+)

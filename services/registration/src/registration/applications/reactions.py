@@ -23,14 +23,11 @@ from registration.applications.rules import (
     fit_of,
     yuan,
 )
+from skillcert.bus import RetryLater
 from skillcert.clock import utcnow
 from skillcert.events import ApplicationRejected, CertificateRevoked, OrderRefunded
 
 log = logging.getLogger("registration.applications")
-
-
-class OutOfOrder(Exception):
-    """An event arrived before the one it follows; raising makes the bus retry it later."""
 
 
 class Reactions:
@@ -57,7 +54,7 @@ class Reactions:
             log.info("stale %s of %s revision %d ignored", action, application_id, revision)
             return
         if revision > application.revision:
-            raise OutOfOrder(f"decision on revision {revision} before its submission")
+            raise RetryLater(f"decision on revision {revision} before its submission")
         if application.status != ApplicationStatus.SUBMITTED:
             log.info("%s of %s in status %s ignored", action, application_id, application.status)
             return
@@ -88,7 +85,7 @@ class Reactions:
     ) -> None:
         fit = fit_of(ApplicationStatus(application.status), action)
         if fit is EventFit.TOO_EARLY:
-            raise OutOfOrder(f"{action} of {application.id} in status {application.status}")
+            raise RetryLater(f"{action} of {application.id} in status {application.status}")
         if fit is EventFit.STALE:
             log.info("%s of %s in status %s ignored", action, application.id, application.status)
             return
@@ -117,7 +114,7 @@ class Reactions:
             return
         fit = fit_of(ApplicationStatus(application.status), Action.REFUND)
         if fit is EventFit.TOO_EARLY:
-            raise OutOfOrder(f"refund of {application.id} in status {application.status}")
+            raise RetryLater(f"refund of {application.id} in status {application.status}")
         application.refund_order_id = event.order_id
         application.refunded_fen = event.amount_fen
         application.refunded_at = event.refunded_at
@@ -135,7 +132,7 @@ class Reactions:
         if application is None:
             if await self.repo.awaiting_certificate(event.candidate_id):
                 # The issuance has not reached us yet; the revocation waits for it.
-                raise OutOfOrder(f"revocation of {event.certificate_id} before its issuance")
+                raise RetryLater(f"revocation of {event.certificate_id} before its issuance")
             log.warning("revocation of unknown certificate %s ignored", event.certificate_id)
             return
 

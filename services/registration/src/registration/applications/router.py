@@ -26,6 +26,7 @@ from registration.applications.schemas import (
 from registration.applications.service import ApplicationService
 from registration.applications.staff import StaffService
 from registration.config import RegistrationSettings
+from registration.context import context
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -38,9 +39,7 @@ Staff = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.ORG_ADMIN
 
 
 async def _settings(request: Request) -> RegistrationSettings:
-    settings = request.app.state.ctx.settings
-    assert isinstance(settings, RegistrationSettings)
-    return settings
+    return context(request).settings
 
 
 Settings = Annotated[RegistrationSettings, Depends(_settings)]

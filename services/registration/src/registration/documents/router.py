@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 
-from registration.config import RegistrationSettings
+from registration.context import context
 from registration.documents.schemas import (
     DocumentOut,
     PresignedUploadOut,
@@ -18,16 +18,10 @@ from skillcert.auth import Principal, Role, require_roles
 from skillcert.db import transaction
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
-from skillcert.service import ServiceContext
 
 router = service_router("/api/v1/registration", tags=["registration: documents"])
 
 Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
-
-
-def _ctx(request: Request) -> ServiceContext:
-    ctx: ServiceContext = request.app.state.ctx
-    return ctx
 
 
 @router.post(
@@ -44,9 +38,8 @@ async def request_upload(
     request: Request,
 ) -> UploadOut:
     """A presigned URL to upload one material to; confirm it once uploaded."""
-    ctx = _ctx(request)
+    ctx = context(request)
     settings = ctx.settings
-    assert isinstance(settings, RegistrationSettings)
     document, upload = await DocumentService(session, ctx.storage).request_upload(
         principal.account_id,
         application_id,
@@ -82,7 +75,7 @@ async def confirm_upload(
 ) -> DocumentOut:
     """Check what arrived: the photo a real JPEG of 40–80 KB, other materials JPG/PNG/PDF up to
     5 MB. A bad file answers 422 and is marked rejected; the accepted one of its kind stays."""
-    ctx = _ctx(request)
+    ctx = context(request)
     try:
         document = await DocumentService(session, ctx.storage).confirm(
             principal.account_id, application_id, document_id

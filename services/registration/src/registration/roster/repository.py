@@ -3,10 +3,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from uuid import UUID
 
-from sqlalchemy import ScalarSelect, SQLColumnExpression, select, text
+from sqlalchemy import ScalarSelect, SQLColumnExpression, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.roster.models import RosterStudent
+from skillcert.db import advisory_lock
 from skillcert.paging import Keyset, Slice
 
 LATEST_FIRST = Keyset(RosterStudent.imported_at, RosterStudent.id, descending=True)
@@ -50,11 +51,7 @@ class RosterRepository:
         """Serialise changes of one institution's roster until the transaction ends, so two
         imports (or an import and an add) cannot race each other into the unique constraint.
         SQLite has one writer anyway."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            await self.session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
-                {"k": f"roster:{institution_id}"},
-            )
+        await advisory_lock(self.session, f"roster:{institution_id}")
 
     async def by_id_numbers(
         self, institution_id: str, id_numbers: Collection[str]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from review.cases.service import CaseService
-from review.config import ReviewSettings
+from review.context import context
 from skillcert.events import (
     ApplicationForfeited,
     ApplicationResubmitted,
@@ -13,13 +13,10 @@ from skillcert.events import (
     ApplicationWithdrawn,
     ExamPlanCancelled,
 )
-from skillcert.service import context_of
 
 
 def _service(session: AsyncSession) -> CaseService:
-    settings = context_of(session).settings
-    assert isinstance(settings, ReviewSettings)
-    return CaseService(session, settings)
+    return CaseService(session, context(session).settings)
 
 
 async def on_application_submitted(session: AsyncSession, event: ApplicationSubmitted) -> None:

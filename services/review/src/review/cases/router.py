@@ -16,7 +16,7 @@ from review.cases.schemas import (
     RejectRequest,
 )
 from review.cases.service import CaseService
-from review.config import ReviewSettings
+from review.context import CurrentContext, context
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -29,10 +29,8 @@ Reviewer = Annotated[Principal, Depends(require_roles(Role.REVIEWER))]
 ReviewStaff = Annotated[Principal, Depends(require_roles(Role.REVIEWER, Role.ORG_ADMIN))]
 
 
-def _service(request: Request, session: DbSession) -> CaseService:
-    settings = request.app.state.ctx.settings
-    assert isinstance(settings, ReviewSettings)
-    return CaseService(session, settings)
+async def _service(ctx: CurrentContext, session: DbSession) -> CaseService:
+    return CaseService(session, ctx.settings)
 
 
 Service = Annotated[CaseService, Depends(_service)]
@@ -60,7 +58,7 @@ async def case_by_application(
     application_id: UUID, principal: ReviewStaff, service: Service, request: Request
 ) -> CaseDetail:
     case_id = await service.case_id_of(principal, application_id)
-    return await service.detail(principal, case_id, request.app.state.ctx.storage)
+    return await service.detail(principal, case_id, context(request).storage)
 
 
 @router.get(
@@ -72,7 +70,7 @@ async def get_case(
     case_id: UUID, principal: ReviewStaff, service: Service, request: Request
 ) -> CaseDetail:
     """A case with findings, history, document download links and the audit trail."""
-    return await service.detail(principal, case_id, request.app.state.ctx.storage)
+    return await service.detail(principal, case_id, context(request).storage)
 
 
 @router.get(

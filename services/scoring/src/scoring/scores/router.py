@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import Depends, File, Path, Query, Request, UploadFile
 
-from scoring.config import ScoringSettings
+from scoring.context import context
 from scoring.scores.rules import ImportRow
 from scoring.scores.schemas import (
     CandidateScoresOut,
@@ -74,8 +74,7 @@ async def import_scores_workbook(
     file: Annotated[UploadFile, File(description="Excel .xlsx with columns 准考证号, 成绩")],
 ) -> ImportSummary:
     """Import one subject's scores from an Excel sheet; same rules as the JSON import."""
-    settings = request.app.state.ctx.settings
-    assert isinstance(settings, ScoringSettings)
+    settings = context(request).settings
     data = await file.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         message = f"文件不能超过 {settings.max_upload_bytes // (1024 * 1024)} MB"
