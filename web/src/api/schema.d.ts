@@ -558,6 +558,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/institution-admins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Institution Admin
+         * @description 试点院校业务管理员: the institution head creates admins of their own institution.
+         */
+        post: operations["create_institution_admin_api_v1_gateway_institution_admins_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/me": {
         parameters: {
             query?: never;
@@ -578,6 +598,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/ops/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Dead Letters
+         * @description Messages this service could not handle after its retries, oldest first. Reading
+         *     them leaves them parked.
+         */
+        get: operations["list_dead_letters_api_v1_gateway_ops_dead_letters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/ops/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay Dead Letters
+         * @description Hand parked messages back to this service's queue with a fresh retry budget; the
+         *     inbox drops any that had been handled after all.
+         */
+        post: operations["replay_dead_letters_api_v1_gateway_ops_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/password-resets": {
         parameters: {
             query?: never;
@@ -592,6 +654,27 @@ export interface paths {
          * @description 找回密码 with an SMS code sent for purpose reset_password.
          */
         post: operations["reset_password_api_v1_gateway_password_resets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/phone-proofs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prove Phone
+         * @description Exchange a sign-up SMS code (purpose `register`) for a short-lived phone proof, which
+         *     institution sign-up (`POST /api/v1/institution/sign-ups`) takes instead of the code.
+         */
+        post: operations["prove_phone_api_v1_gateway_phone_proofs_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -722,6 +805,28 @@ export interface paths {
         get: operations["list_directory_changes_api_v1_institution_directory__code__changes_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/sign-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign Up
+         * @description 注册账号 (seed 003 §1.1.2): an institution of the list signs up its head. Public; the
+         *     phone is proven by the gateway's phone proof. The login name is answered here, the
+         *     password reaches the phone by SMS. A second sign-up of the same institution is refused.
+         */
+        post: operations["sign_up_api_v1_institution_sign_ups_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3022,6 +3127,26 @@ export interface components {
             /** Title */
             title: string;
         };
+        /**
+         * InstitutionAdminCreate
+         * @description A business admin (试点院校业务管理员) of the head's own institution.
+         */
+        InstitutionAdminCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Password
+             * @description 至少 8 位，须同时包含字母和数字
+             */
+            password: string;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Username
+             * @description 小写字母开头的用户名
+             */
+            username: string;
+        };
         /** ItemError */
         ItemError: {
             /** Detail */
@@ -3507,6 +3632,31 @@ export interface components {
             student_count: number;
             /** Total Fen */
             total_fen: number;
+        };
+        /** PhoneProof */
+        PhoneProof: {
+            /** Expires In S */
+            expires_in_s: number;
+            /** Phone Proof */
+            phone_proof: string;
+        };
+        /**
+         * PhoneProofRequest
+         * @description An SMS code (purpose `register`) exchanged for a phone proof: the institution service
+         *     signs an institution up with it (it does not own SMS codes).
+         */
+        PhoneProofRequest: {
+            /**
+             * Code
+             * @description 6 位短信验证码
+             */
+            code: string;
+            /**
+             * Phone
+             * @description 中国大陆手机号
+             * @example 13800138000
+             */
+            phone: string;
         };
         /**
          * PlanCancellationOut
@@ -4411,6 +4561,32 @@ export interface components {
          * @enum {string}
          */
         SheetStatus: "open" | "publicity" | "locked";
+        /**
+         * SignUpRequest
+         * @description 注册账号: province and city, then an institution of the list (its name typed as the list
+         *     has it), and the phone proven by an SMS code (the gateway's `POST /phone-proofs`).
+         */
+        SignUpRequest: {
+            /**
+             * City
+             * @description GB/T 2260 city code
+             */
+            city: string;
+            /**
+             * Institution Code
+             * @description 学校标识码
+             */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /** Phone Proof */
+            phone_proof: string;
+            /**
+             * Province
+             * @description GB/T 2260 province code
+             */
+            province: string;
+        };
         /** SignatureView */
         SignatureView: {
             /** Field */
@@ -4421,6 +4597,23 @@ export interface components {
             trusted: boolean;
             /** Valid */
             valid: boolean;
+        };
+        /** SignedUp */
+        SignedUp: {
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /**
+             * Phone
+             * @description masked
+             */
+            phone: string;
+            /**
+             * Username
+             * @description the head's login name; the password comes by SMS
+             */
+            username: string;
         };
         /**
          * SiteCreate
@@ -6554,6 +6747,70 @@ export interface operations {
             };
         };
     };
+    create_institution_admin_api_v1_gateway_institution_admins_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstitutionAdminCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAccount"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     me_api_v1_gateway_me_get: {
         parameters: {
             query?: never;
@@ -6574,6 +6831,112 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_dead_letters_api_v1_gateway_ops_dead_letters_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    replay_dead_letters_api_v1_gateway_ops_dead_letters_replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6616,6 +6979,70 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    prove_phone_api_v1_gateway_phone_proofs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhoneProofRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneProof"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7093,6 +7520,50 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    sign_up_api_v1_institution_sign_ups_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedUp"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

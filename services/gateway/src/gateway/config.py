@@ -56,6 +56,8 @@ class GatewaySettings(ServiceSettings):
     sms_code_max_attempts: int = 5
     sms_resend_after_s: int = 60
     sms_hourly_cap_per_phone: int = 5
+    # A phone proof (an answered code another service signs up with) stays good this long.
+    phone_proof_ttl_s: int = Field(default=600, ge=60, le=3600)
 
     # --- rate limits (in memory, per process, per client IP) --------------------------------
     # One campus network shares an address, so these are loose; the tight limits are per phone
