@@ -76,7 +76,8 @@ class GatewaySettings(ServiceSettings):
 
     # --- demo staff accounts ----------------------------------------------------------------
     seed_demo: bool | None = Field(
-        default=None, description="seed the demo staff accounts; default: on unless prod"
+        default=None,
+        description="seed the demo staff accounts; default: only in the dev profile, never in prod",
     )
     demo_password: SecretStr | None = None
 
@@ -96,8 +97,9 @@ class GatewaySettings(ServiceSettings):
                 raise ValueError("GATEWAY_JWT_PRIVATE_KEY_PEM is required in the prod profile")
             if self.sms_code_secret is None:
                 raise ValueError("GATEWAY_SMS_CODE_SECRET is required in the prod profile")
+        self.refuse_in_prod(seed_demo=self.seed_demo)
         return self
 
     @property
     def should_seed_demo(self) -> bool:
-        return self.seed_demo if self.seed_demo is not None else self.profile is not Profile.PROD
+        return self.dev_convenience(self.seed_demo)

@@ -279,7 +279,9 @@ class TestInboxRouter:
         assert_problem(response, 404, slug="not-found")
 
     async def test_dev_outbox_rejects_malformed_phone(self, harness: ServiceHarness):
-        response = await harness.client.get("/api/v1/notification/dev/sms?phone=123")
+        response = await harness.client.get(
+            "/api/v1/notification/dev/sms?phone=123", headers=harness.headers(Role.OPS)
+        )
         assert_problem(response, 422, "query.phone")
 
 

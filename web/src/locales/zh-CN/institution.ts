@@ -31,7 +31,7 @@ export default {
     empty: '名册中还没有考生',
     updatedAt: '更新时间',
     delete: '移出',
-    deleteFor: '将 {name} 移出名册',
+    deleteFor: '移出 {name}',
     confirmDelete: '将 {name} 移出本院校名册？',
   },
   payments: {

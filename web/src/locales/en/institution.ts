@@ -1,0 +1,27 @@
+export default {
+  roster: {
+    title: 'Students',
+    lead: 'Your institution’s student roster: import or add one by one; an application is filed under your institution by its ID number. ID numbers and phones are masked.',
+    importTitle: 'Import / update in bulk',
+    templateXlsx: 'Excel template',
+    templateCsv: 'CSV template',
+    file: 'Filled-in template',
+    fileHint: 'CSV (UTF-8) or .xlsx; students already listed (same ID number) are updated. Imported only when every line is right.',
+    imported: 'Imported: {created} added, {updated} updated, {unchanged} unchanged',
+    type: 'Student type',
+    allTypes: 'All students',
+    types: { institution: 'Enrolled student', social: 'Trainee' },
+    add: 'Add a student',
+    added: 'Added to the roster',
+    levelHint: '中职, 高职专科, 职业本科 or 本科',
+    empty: 'No students on the roster yet',
+    updatedAt: 'Updated',
+    delete: 'Remove',
+    deleteFor: 'Remove {name}',
+    confirmDelete: 'Remove {name} from your roster?',
+  },
+  payments: {
+    title: 'Payment requests',
+    lead: 'Pay for your approved students together: import a request, the organisation confirms the money arrived, then it is locked.',
+  },
+}
