@@ -854,26 +854,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/notification/dev/sms": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Dev Sms Outbox
-         * @description Development only: the SMS a phone number would have received (the dev outbox).
-         */
-        get: operations["dev_sms_outbox_api_v1_notification_dev_sms_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/notification/inbox": {
         parameters: {
             query?: never;
@@ -2747,25 +2727,6 @@ export interface components {
             reviewer_name: string;
             /** Revision */
             revision: number;
-        };
-        /**
-         * DevSms
-         * @description An SMS as the dev outbox shows it (development profile only).
-         */
-        DevSms: {
-            /** Body */
-            body: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Phone */
-            phone: string;
-            /** Status */
-            status: string;
-            /** Template Code */
-            template_code: string;
         };
         /** DirectoryChange */
         DirectoryChange: {
@@ -7640,47 +7601,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
-                };
-            };
-        };
-    };
-    dev_sms_outbox_api_v1_notification_dev_sms_get: {
-        parameters: {
-            query: {
-                phone: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DevSms"][];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": unknown;
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
