@@ -15,5 +15,5 @@ export default defineConfig({
     },
   },
   build: { chunkSizeWarningLimit: 2000 },
-  test: { environment: 'jsdom', include: ['tests/unit/**/*.test.ts'], setupFiles: ['tests/unit/setup.ts'], css: false },
+  test: { environment: 'jsdom', include: ['tests/unit/**/*.test.ts'], setupFiles: ['tests/unit/setup.ts'], css: false, testTimeout: 20_000 },
 })

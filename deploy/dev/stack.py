@@ -2,7 +2,7 @@
 PostgreSQL, RabbitMQ and an S3 server on this machine, in the development profile, with the
 WeChat Pay simulator as a process of its own that payment reaches over HTTP.
 
-    uv run python deploy/dev/stack.py    # ports 8000 (gateway), 8101..8107, 8109 (simulator)
+    uv run python deploy/dev/stack.py    # ports 8000 (gateway), 8101..8108, 8109 (simulator)
 
 Used by the cross-process journey test as well (`Stack` below).
 """
@@ -35,6 +35,7 @@ SERVICES: dict[str, tuple[str, str, int]] = {
     "scoring": ("scoring", "SCORING_", 5),
     "certificate": ("certificate", "CERTIFICATE_", 6),
     "notification": ("notification", "NOTIFICATION_", 7),
+    "institution": ("institution", "INSTITUTION_", 8),
 }
 #: the WeChat Pay simulator's process (a development tool, not a service of the platform)
 SIMULATOR = "wechatpay-sim"

@@ -25,7 +25,7 @@ step() {
 step "ruff lint" uv run --frozen ruff check .
 step "ruff format" uv run --frozen ruff format --check .
 step "mypy" uv run --frozen mypy -p skillcert -p gateway -p registration -p review \
-  -p exam_scheduling -p payment -p scoring -p certificate -p notification -p skillcert_devtools
+  -p exam_scheduling -p payment -p scoring -p certificate -p notification -p institution -p skillcert_devtools
 step "tests: shared" uv run --frozen pytest shared/tests tests/infra -q -p no:cacheprovider
 step "tests: devtools" uv run --frozen pytest deploy/dev/devtools -q -p no:cacheprovider
 for service in services/*/; do
@@ -40,6 +40,8 @@ step "web: api types" web/scripts/gen_api.sh --check
 step "web: vue-tsc" bash -c "cd web && npx vue-tsc --noEmit"
 step "web: vitest" bash -c "cd web && npx vitest run"
 step "web: build" web/scripts/build.sh --force
+step "web: chromium" deploy/dev/chromium.sh
+step "web: browser" uv run --frozen pytest tests/web -q -p no:cacheprovider
 
 if ((${#failed[@]})); then
   echo "FAILED steps: ${failed[*]}"

@@ -7,3 +7,4 @@ CREATE DATABASE skillcert_payment;
 CREATE DATABASE skillcert_scoring;
 CREATE DATABASE skillcert_certificate;
 CREATE DATABASE skillcert_notification;
+CREATE DATABASE skillcert_institution;

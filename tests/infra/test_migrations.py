@@ -22,6 +22,7 @@ SERVICES = [
     "scoring",
     "certificate",
     "notification",
+    "institution",
 ]
 
 

@@ -34,7 +34,7 @@ def free_ports(count: int) -> list[int]:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     names = ["gateway", "registration", "review", "exam-scheduling", "payment", "scoring"]
-    names += ["certificate", "notification", SIMULATOR]
+    names += ["certificate", "notification", "institution", SIMULATOR]
     run = uuid.uuid4().hex[:8]
     stack = Stack(
         pg_admin_dsn=PG_ADMIN_DSN,
@@ -104,6 +104,7 @@ async def test_journey_across_processes_survives_a_broker_restart(stack: Stack):
         assert "/api/v1/registration/applications" in paths
         assert "/api/v1/certificate/verify" in paths
         assert "/api/v1/notification/ops/dead-letters/replay" in paths
+        assert "/api/v1/institution/directory" in paths
 
 
 async def test_a_paid_candidate_withdraws_and_is_refunded_across_processes(stack: Stack):

@@ -659,6 +659,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/institution/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Directory
+         * @description The official institutions of a province (and city), by name: what sign-up offers.
+         *     Public.
+         */
+        get: operations["list_directory_api_v1_institution_directory_get"];
+        put?: never;
+        /**
+         * Add Directory Entry
+         * @description Add a missing institution to the province's list (province admin; audited).
+         */
+        post: operations["add_directory_entry_api_v1_institution_directory_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/directory/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Directory Entry
+         * @description One institution of the official list. Public.
+         */
+        get: operations["get_directory_entry_api_v1_institution_directory__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Correct Directory Entry
+         * @description Correct an entry of the province's list (province admin; audited).
+         */
+        patch: operations["correct_directory_entry_api_v1_institution_directory__code__patch"];
+        trace?: never;
+    };
+    "/api/v1/institution/directory/{code}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Directory Changes
+         * @description The audit trail of an entry, newest first (the province's admin).
+         */
+        get: operations["list_directory_changes_api_v1_institution_directory__code__changes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notification/dev/sms": {
         parameters: {
             query?: never;
@@ -1367,7 +1436,8 @@ export interface paths {
         };
         /**
          * List Open Plans
-         * @description Exam plans whose registration window is open now, with conditions and fee.
+         * @description Exam plans whose registration window is open now, with conditions and fee. Public: the
+         *     home page lists them to visitors.
          */
         get: operations["list_open_plans_api_v1_registration_plans_get"];
         put?: never;
@@ -2372,6 +2442,11 @@ export interface components {
             /** Ticket Number */
             ticket_number: string;
         };
+        /**
+         * ChangeAction
+         * @enum {string}
+         */
+        ChangeAction: "added" | "corrected" | "imported";
         /** ClaimResult */
         ClaimResult: {
             /**
@@ -2565,6 +2640,99 @@ export interface components {
             status: string;
             /** Template Code */
             template_code: string;
+        };
+        /** DirectoryChange */
+        DirectoryChange: {
+            action: components["schemas"]["ChangeAction"];
+            /** Actor Id */
+            actor_id: string | null;
+            /** Actor Name */
+            actor_name: string;
+            /** After */
+            after: {
+                [key: string]: unknown;
+            };
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Before */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** Code */
+            code: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Reason */
+            reason: string | null;
+        };
+        /**
+         * DirectoryEntry
+         * @description An institution of the official list, as sign-up offers it.
+         */
+        DirectoryEntry: {
+            /**
+             * City
+             * @description GB/T 2260 city code
+             */
+            city: string;
+            /** City Name */
+            city_name: string;
+            /**
+             * Code
+             * @description 学校标识码 (10 digits)
+             */
+            code: string;
+            level: components["schemas"]["Level"];
+            /** Name */
+            name: string;
+            /**
+             * Province
+             * @description GB/T 2260 province code
+             */
+            province: string;
+            /** Province Name */
+            province_name: string;
+        };
+        /**
+         * DirectoryEntryCreate
+         * @description A missing institution, added by its province's admin.
+         */
+        DirectoryEntryCreate: {
+            /** City */
+            city: string;
+            /** Code */
+            code: string;
+            level: components["schemas"]["Level"];
+            /** Name */
+            name: string;
+            /**
+             * Reason
+             * @description why it is added (audit)
+             */
+            reason: string;
+        };
+        /**
+         * DirectoryEntryUpdate
+         * @description A correction by the province's admin; fields left out stay as they are. The code and
+         *     the province are the entry's identity and are not corrected (add the right entry).
+         */
+        DirectoryEntryUpdate: {
+            /** City */
+            city?: string | null;
+            level?: components["schemas"]["Level"] | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Reason
+             * @description why it is corrected (audit)
+             */
+            reason: string;
         };
         /**
          * DivisionIn
@@ -2863,6 +3031,12 @@ export interface components {
             /** Title */
             title: string;
         };
+        /**
+         * Level
+         * @description 办学层次 as the Ministry's list names it.
+         * @enum {string}
+         */
+        Level: "本科" | "高职" | "中职" | "技工";
         /** LevelOut */
         LevelOut: {
             /** Level */
@@ -3154,6 +3328,20 @@ export interface components {
         Page_CertificateView_: {
             /** Items */
             items: components["schemas"]["CertificateView"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[DirectoryChange] */
+        Page_DirectoryChange_: {
+            /** Items */
+            items: components["schemas"]["DirectoryChange"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[DirectoryEntry] */
+        Page_DirectoryEntry_: {
+            /** Items */
+            items: components["schemas"]["DirectoryEntry"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -6650,6 +6838,281 @@ export interface operations {
             };
         };
     };
+    list_directory_api_v1_institution_directory_get: {
+        parameters: {
+            query: {
+                /** @description GB/T 2260 province code */
+                province: string;
+                /** @description GB/T 2260 city code */
+                city?: string | null;
+                /** @description part of the name */
+                name?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DirectoryEntry_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_directory_entry_api_v1_institution_directory_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectoryEntryCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryEntry"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_directory_entry_api_v1_institution_directory__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryEntry"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    correct_directory_entry_api_v1_institution_directory__code__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectoryEntryUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryEntry"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_directory_changes_api_v1_institution_directory__code__changes_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DirectoryChange_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     dev_sms_outbox_api_v1_notification_dev_sms_get: {
         parameters: {
             query: {
@@ -9041,16 +9504,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_PlanOut_"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": unknown;
                 };
             };
             /** @description Unprocessable Entity */

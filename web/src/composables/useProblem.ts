@@ -4,7 +4,12 @@ import { ApiError, type FieldError } from '@/api/problem'
 /** Errors of a form from a problem+json answer: each shown at the field it names (bind
  * `:error="fieldErrors['phone']"` on the el-form-item), the rest and the problem's detail in
  * the form's alert. The form's values are never touched, so nothing typed is lost. */
-export function useProblem(knownFields?: readonly string[]) {
+/** The field as a form names it: query parameters come back as `query.<name>`. */
+export function formField(field: string): string {
+  return field.replace(/^(query|path|header|cookie)\./, '')
+}
+
+export function useProblem(knownFields?: readonly string[] | (() => readonly string[])) {
   const fieldErrors = reactive<Record<string, string>>({})
   const formError = ref<string | null>(null)
   const otherErrors = ref<FieldError[]>([])
@@ -21,9 +26,11 @@ export function useProblem(knownFields?: readonly string[]) {
       formError.value = error instanceof Error ? error.message : String(error)
       return
     }
-    const known = knownFields ? new Set(knownFields) : null
+    const fields = typeof knownFields === 'function' ? knownFields() : knownFields
+    const known = fields ? new Set(fields) : null
     for (const fe of error.fieldErrors) {
-      if (known === null || known.has(fe.field)) fieldErrors[fe.field] = fe.message
+      const name = formField(fe.field)
+      if (known === null || known.has(name)) fieldErrors[name] = fe.message
       else otherErrors.value.push(fe)
     }
     formError.value = error.problem.detail || error.problem.title

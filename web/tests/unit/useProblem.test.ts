@@ -33,6 +33,15 @@ describe('useProblem', () => {
     expect(formError.value).toBeNull()
   })
 
+  it('names query parameters as the form does', async () => {
+    const { fieldErrors, otherErrors, run } = useProblem(['number', 'id_number'])
+    await run(() =>
+      Promise.reject(new ApiError({ title: '请求参数有误', status: 422, errors: [{ field: 'query.id_number', message: '格式不正确' }] })),
+    )
+    expect(fieldErrors.id_number).toBe('格式不正确')
+    expect(otherErrors.value).toEqual([])
+  })
+
   it('gives a network failure a readable title', () => {
     const error = toApiError(0, undefined)
     expect(error.status).toBe(0)

@@ -1,4 +1,4 @@
-"""Embedded mode: all eight services in one process on SQLite, the in-process bus and local
+"""Embedded mode: all nine services in one process on SQLite, the in-process bus and local
 files, behind the gateway on one port. Same code as the distribution; only the wiring differs."""
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ SERVICES: dict[str, tuple[str, str]] = {
     "scoring": ("scoring", "SCORING_"),
     "certificate": ("certificate", "CERTIFICATE_"),
     "notification": ("notification", "NOTIFICATION_"),
+    "institution": ("institution", "INSTITUTION_"),
 }
 
 

@@ -24,6 +24,7 @@ DEFAULT_UPSTREAMS: dict[str, str] = {
     "scoring": "http://127.0.0.1:8105",
     "certificate": "http://127.0.0.1:8106",
     "notification": "http://127.0.0.1:8107",
+    "institution": "http://127.0.0.1:8108",
 }
 
 

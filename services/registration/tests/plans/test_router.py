@@ -78,6 +78,9 @@ class TestListOpenPlans:
         )
         assert_problem(response, 422, "cursor")
 
-    async def test_without_token_is_401(self, harness: ServiceHarness):
-        response = await harness.client.get(f"{API}/plans")
-        assert_problem(response, 401, slug="unauthorized")
+    async def test_visitors_see_open_plans_without_signing_in(self, kit: Kit):
+        # The public home page lists them before anyone has an account.
+        plan = await kit.open_plan()
+        response = await kit.client.get(f"{API}/plans")
+        assert response.status_code == 200
+        assert [i["plan_id"] for i in response.json()["items"]] == [str(plan.plan_id)]

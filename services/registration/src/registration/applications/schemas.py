@@ -41,8 +41,6 @@ from registration.applications.rules import (
     steps_done,
     total_work_months,
 )
-from registration.divisions import rules as divisions
-from registration.divisions.rules import label
 from registration.documents.rules import DocumentStatus
 from registration.forms.rules import (
     ASSESSMENT_CATEGORIES,
@@ -55,7 +53,9 @@ from registration.forms.rules import (
     not_an_option,
 )
 from registration.plans.rules import aware, mail_in_deadline, required_materials
+from skillcert import divisions
 from skillcert.clock import china_today
+from skillcert.divisions import label
 from skillcert.pii import mask_id_number, mask_phone
 
 if TYPE_CHECKING:

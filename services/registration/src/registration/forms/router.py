@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import Query
 
-from registration.divisions import rules as divisions
 from registration.forms import rules
 from registration.forms.schemas import DivisionOut, OptionOut, OptionsOut
+from skillcert import divisions
 from skillcert.auth import CurrentPrincipal
 from skillcert.errors import FieldError, InvalidInput, problem_responses
 from skillcert.http import service_router

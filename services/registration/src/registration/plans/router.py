@@ -6,7 +6,6 @@ from fastapi import Query
 
 from registration.plans.schemas import PlanOut
 from registration.plans.service import PlanService
-from skillcert.auth import CurrentPrincipal
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
 from skillcert.paging import Page
@@ -14,15 +13,15 @@ from skillcert.paging import Page
 router = service_router("/api/v1/registration", tags=["registration: plans"])
 
 
-@router.get("/plans", response_model=Page[PlanOut], responses=problem_responses(401, 422))
+@router.get("/plans", response_model=Page[PlanOut], responses=problem_responses(422))
 async def list_open_plans(
-    _: CurrentPrincipal,
     session: DbSession,
     occupation_code: Annotated[str | None, Query(max_length=50)] = None,
     level: Annotated[int | None, Query(ge=1, le=5)] = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[PlanOut]:
-    """Exam plans whose registration window is open now, with conditions and fee."""
+    """Exam plans whose registration window is open now, with conditions and fee. Public: the
+    home page lists them to visitors."""
     plans = await PlanService(session).open_plans(occupation_code, level, cursor, limit)
     return plans.page(PlanOut.model_validate)

@@ -4,7 +4,8 @@ The data is python-stdnum's `cn/loc` table (the one `stdnum.cn.ric` checks ID nu
 kept up to date upstream from the published code lists, so nothing here is typed by hand. Its
 format: a province line (`11 province="北京市"`), then four-digit suffixes whose names carry
 their validity (`[1983-2019]桥东区,[2020-]襄都区`); a name without an end year is current.
-Pure: no I/O beyond reading that packaged file once.
+Pure: no I/O beyond reading that packaged file once. Shared because every service that takes
+an address or a region (registration, institution) must agree on the codes.
 """
 
 from __future__ import annotations

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from institution.directory.schemas import (
+    DirectoryChange,
+    DirectoryEntry,
+    DirectoryEntryCreate,
+    DirectoryEntryUpdate,
+)
+from institution.directory.service import DirectoryService
+from skillcert.auth import Principal, Role, require_roles
+from skillcert.clock import utcnow
+from skillcert.errors import problem_responses
+from skillcert.http import DbSession, service_router
+from skillcert.paging import Page
+
+router = service_router("/api/v1/institution", tags=["institution"])
+
+ProvinceAdmin = Annotated[Principal, Depends(require_roles(Role.PROVINCE_ADMIN))]
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+@router.get("/directory", response_model=Page[DirectoryEntry], responses=problem_responses(422))
+async def list_directory(
+    session: DbSession,
+    province: Annotated[str, Query(description="GB/T 2260 province code")],
+    city: Annotated[str | None, Query(description="GB/T 2260 city code")] = None,
+    name: Annotated[str | None, Query(max_length=100, description="part of the name")] = None,
+    cursor: str | None = None,
+    limit: Limit = 50,
+) -> Page[DirectoryEntry]:
+    """The official institutions of a province (and city), by name: what sign-up offers.
+    Public."""
+    rows = await DirectoryService(session).listing(province, city, name, cursor, limit)
+    return rows.page(DirectoryEntry.from_model)
+
+
+@router.get("/directory/{code}", response_model=DirectoryEntry, responses=problem_responses(404))
+async def get_directory_entry(code: str, session: DbSession) -> DirectoryEntry:
+    """One institution of the official list. Public."""
+    return DirectoryEntry.from_model(await DirectoryService(session).entry(code))
+
+
+@router.post(
+    "/directory",
+    status_code=201,
+    response_model=DirectoryEntry,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def add_directory_entry(
+    body: DirectoryEntryCreate, principal: ProvinceAdmin, session: DbSession
+) -> DirectoryEntry:
+    """Add a missing institution to the province's list (province admin; audited)."""
+    entry = await DirectoryService(session).add(principal, body, utcnow())
+    return DirectoryEntry.from_model(entry)
+
+
+@router.patch(
+    "/directory/{code}",
+    response_model=DirectoryEntry,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def correct_directory_entry(
+    code: str, body: DirectoryEntryUpdate, principal: ProvinceAdmin, session: DbSession
+) -> DirectoryEntry:
+    """Correct an entry of the province's list (province admin; audited)."""
+    entry = await DirectoryService(session).correct(principal, code, body, utcnow())
+    return DirectoryEntry.from_model(entry)
+
+
+@router.get(
+    "/directory/{code}/changes",
+    response_model=Page[DirectoryChange],
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def list_directory_changes(
+    code: str,
+    principal: ProvinceAdmin,
+    session: DbSession,
+    cursor: str | None = None,
+    limit: Limit = 20,
+) -> Page[DirectoryChange]:
+    """The audit trail of an entry, newest first (the province's admin)."""
+    rows = await DirectoryService(session).changes(principal, code, cursor, limit)
+    return rows.page(DirectoryChange.from_model)

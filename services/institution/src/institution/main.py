@@ -1,0 +1,49 @@
+"""The institution service: the official institution directory, institution sign-up, base
+info, province pilot plans and applications, decisions and yearly quotas (seed 003 ch. 1)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from institution.base import Base
+from institution.config import InstitutionSettings
+from institution.context import Context
+from institution.directory import models as _directory_models  # noqa: F401  (register tables)
+from institution.directory.router import router as directory_router
+from institution.directory.service import load_directory_file
+from institution.subscriptions import HANDLERS
+from skillcert.service import ServiceSpec, SharedInfra, create_service_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+async def seed(ctx: Context) -> None:
+    if ctx.settings.directory_csv is not None:
+        await load_directory_file(ctx.sessionmaker, ctx.settings.directory_csv)
+
+
+@asynccontextmanager
+async def lifespan(ctx: Context) -> AsyncIterator[None]:
+    await seed(ctx)
+    yield
+
+
+def build_spec(settings: InstitutionSettings | None = None) -> ServiceSpec[InstitutionSettings]:
+    return ServiceSpec(
+        name="institution",
+        title="institution",
+        settings=settings or InstitutionSettings(),
+        metadata=Base.metadata,
+        migrations=MIGRATIONS,
+        routers=[directory_router],
+        handlers=HANDLERS,
+        lifespan=lifespan,
+    )
+
+
+def create_app(shared: SharedInfra | None = None) -> FastAPI:
+    return create_service_app(build_spec(), shared)
