@@ -107,6 +107,12 @@ async def test_journey_across_processes_survives_a_broker_restart(stack: Stack):
         assert "/api/v1/institution/directory" in paths
 
 
+async def test_an_institution_signs_up_across_processes(stack: Stack):
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+        journey = Journey(client, STAFF_PASSWORD, stack.simulator_url)
+        await journey.run_institution_sign_up()
+
+
 async def test_a_paid_candidate_withdraws_and_is_refunded_across_processes(stack: Stack):
     async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
         journey = Journey(client, STAFF_PASSWORD, stack.simulator_url)

@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -93,6 +94,12 @@ class TestTokens:
 
     def headers(self, principal: Principal) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.issuer.issue(principal)}"}
+
+    def phone_proof(
+        self, phone: str, purpose: str = "register", ttl: timedelta = timedelta(minutes=10)
+    ) -> str:
+        """A proof of `phone` as the gateway issues it after a right SMS code."""
+        return self.issuer.issue_phone_proof(phone, purpose, ttl)
 
 
 class ServiceHarness:

@@ -98,7 +98,7 @@ export default {
     singleSaved: '已录入 {ticket} 的成绩',
     onlyCorrections: '公示期间只能通过更正修改成绩。',
     correct: '更正成绩',
-    correctFor: '更正 {ticket} 的成绩',
+    correctFor: '更正成绩 {ticket}',
     correctTitle: '成绩更正',
     newScore: '更正后成绩',
     reason: '更正原因',

@@ -36,6 +36,18 @@ def password_problem(password: str) -> str | None:
     return None
 
 
+# No 0/O, 1/l/I: the first password is read off an SMS and typed by hand.
+_PASSWORD_LETTERS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+_PASSWORD_DIGITS = "23456789"
+
+
+def new_password(length: int = 10) -> str:
+    """A first password for an account made for someone (sent by SMS): letters and digits,
+    so it passes `password_problem`."""
+    rest = "".join(secrets.choice(_PASSWORD_LETTERS + _PASSWORD_DIGITS) for _ in range(length - 2))
+    return secrets.choice(_PASSWORD_LETTERS) + secrets.choice(_PASSWORD_DIGITS) + rest
+
+
 def is_phone(login: str) -> bool:
     return re.fullmatch(PHONE_PATTERN, login) is not None
 
