@@ -184,7 +184,6 @@ class TestInstitutionHeadConsole:
         page.locator("[data-test=stamp-upload]").click()
         expect(page.locator("[data-test=stamp-done]")).to_contain_text("签名章已更新")
 
-
     def test_a_business_admin_is_created_and_a_weak_password_shown_at_its_field(
         self, browser: Browser, platform: Platform
     ):
