@@ -767,6 +767,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/institution/directory/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Directory Regions
+         * @description The provinces, and their cities, that have listed institutions: sign-up's first two
+         *     choices. Public.
+         */
+        get: operations["list_directory_regions_api_v1_institution_directory_regions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/institution/directory/{code}": {
         parameters: {
             query?: never;
@@ -827,26 +848,6 @@ export interface paths {
          *     password reaches the phone by SMS. A second sign-up of the same institution is refused.
          */
         post: operations["sign_up_api_v1_institution_sign_ups_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/notification/dev/sms": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Dev Sms Outbox
-         * @description Development only: the SMS a phone number would have received (the dev outbox).
-         */
-        get: operations["dev_sms_outbox_api_v1_notification_dev_sms_get"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2727,25 +2728,6 @@ export interface components {
             /** Revision */
             revision: number;
         };
-        /**
-         * DevSms
-         * @description An SMS as the dev outbox shows it (development profile only).
-         */
-        DevSms: {
-            /** Body */
-            body: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Phone */
-            phone: string;
-            /** Status */
-            status: string;
-            /** Template Code */
-            template_code: string;
-        };
         /** DirectoryChange */
         DirectoryChange: {
             action: components["schemas"]["ChangeAction"];
@@ -3951,6 +3933,18 @@ export interface components {
              */
             type: string;
         };
+        /**
+         * ProvinceRegions
+         * @description A province and its cities that have listed institutions: what sign-up offers first.
+         */
+        ProvinceRegions: {
+            /** Cities */
+            cities: components["schemas"]["Region"][];
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+        };
         /** PublicityIn */
         PublicityIn: {
             /**
@@ -4048,6 +4042,13 @@ export interface components {
              * Format: date-time
              */
             refunded_at: string;
+        };
+        /** Region */
+        Region: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
         };
         /**
          * RegisterRequest
@@ -7368,6 +7369,26 @@ export interface operations {
             };
         };
     };
+    list_directory_regions_api_v1_institution_directory_regions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvinceRegions"][];
+                };
+            };
+        };
+    };
     get_directory_entry_api_v1_institution_directory__code__get: {
         parameters: {
             query?: never;
@@ -7580,47 +7601,6 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
-                };
-            };
-        };
-    };
-    dev_sms_outbox_api_v1_notification_dev_sms_get: {
-        parameters: {
-            query: {
-                phone: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DevSms"][];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": unknown;
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -1,4 +1,18 @@
 export default {
+  signup: {
+    title: 'Institution sign-up',
+    lead: 'Choose the province and city first, then your institution from the Ministry of Education list, and verify a phone. Each institution has exactly one head account.',
+    province: 'Province',
+    city: 'City',
+    institution: 'Institution',
+    institutionHint: 'Type to search the list',
+    notListed: 'Names come from the Ministry of Education; if yours is missing or wrong, contact your provincial education department.',
+    submit: 'Sign up',
+    doneTitle: 'Signed up',
+    username: 'Login name',
+    passwordSent: 'The login name and first password were sent by SMS to {phone}; change the password after signing in.',
+    toLogin: 'Sign in',
+  },
   roster: {
     title: 'Students',
     lead: 'Your institution’s student roster: import or add one by one; an application is filed under your institution by its ID number. ID numbers and phones are masked.',
