@@ -172,6 +172,23 @@ class TestImport:
         assert_problem(response, 422, "rows[3].id_number")
         assert await stored_requests(harness) == before
 
+    async def test_an_id_number_excel_rounded_is_refused_naming_the_cell(
+        self, harness: ServiceHarness
+    ):
+        school = await school_with_students(harness)
+        before = await stored_requests(harness)
+        # Typed without the text format, Excel keeps 15 digits: 110101199003070000.0.
+        rounded = float(id_number(1)[:15] + "000")
+        response = await school.upload(
+            xlsx_file(("身份证号", "姓名"), (rounded, "张三"), (id_number(2), "李四"))
+        )
+        errors = fields(assert_problem(response, 422))
+        assert list(errors) == ["rows[2].id_number"]
+        assert errors["rows[2].id_number"].startswith("第2行第A列（身份证号）：")
+        assert "110101199003070000" in errors["rows[2].id_number"]
+        assert "文本格式" in errors["rows[2].id_number"]
+        assert await stored_requests(harness) == before
+
     async def test_broken_workbook_is_refused(self, harness: ServiceHarness):
         school = await school_with_students(harness)
         response = await school.upload(b"PK\x03\x04 not really a workbook")
@@ -259,7 +276,7 @@ class TestImport:
         school = await school_with_students(harness)
         response = await school.upload(csv_file("学号,姓名", "1,张三"))
         assert fields(assert_problem(response, 422)) == {
-            "file": "表头缺少列：身份证号（请使用模板）"
+            "file": "表头缺少列：身份证号（请使用下载的模板）"
         }
         assert await stored_requests(harness) == 0
 

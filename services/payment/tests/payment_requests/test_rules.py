@@ -83,7 +83,7 @@ class TestParse:
         rows, errors = parse_import(csv_bytes("身份证号,姓名", "x,y"), RequestMode.SUBJECT)
         assert rows == []
         assert [(e.field, e.message) for e in errors] == [
-            ("file", "表头缺少列：科目代码（请使用模板）")
+            ("file", "表头缺少列：科目代码（请使用下载的模板）")
         ]
 
     def test_empty_file_is_a_file_error(self):

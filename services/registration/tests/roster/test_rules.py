@@ -6,7 +6,6 @@ from registration.roster.rules import (
     duplicate_key,
     enrolment_year_problem,
     label_to_code,
-    missing_headers,
     row_field,
     row_message,
 )
@@ -39,11 +38,6 @@ class TestTemplateColumns:
             "入学年份",
             "考生类型",
         )
-
-    def test_missing_headers_in_template_order(self):
-        assert missing_headers(["证件号码", "姓名", "其他"]) == [
-            h for h in HEADERS if h not in ("证件号码", "姓名")
-        ]
 
     def test_row_problem_names_line_and_column(self):
         assert row_field(7, "phone") == "rows[7].phone"

@@ -35,7 +35,7 @@ class TestControls:
     @pytest.mark.parametrize(("path", "body"), CONTROLS)
     async def test_without_a_token_401(self, http: httpx.AsyncClient, path: str, body: object):
         response = await http.post(path, json=body)
-        assert_problem(response, 401)
+        assert_problem(response, 401, slug="unauthorized")
         assert response.headers["www-authenticate"] == "Bearer"
 
     @pytest.mark.parametrize(("path", "body"), CONTROLS)
@@ -43,7 +43,7 @@ class TestControls:
         self, http: httpx.AsyncClient, tokens: testing.TestTokens, path: str, body: object
     ):
         candidate = tokens.headers(tokens.principal(Role.CANDIDATE))
-        assert_problem(await http.post(path, json=body, headers=candidate), 403)
+        assert_problem(await http.post(path, json=body, headers=candidate), 403, slug="forbidden")
 
     @pytest.mark.parametrize("role", [Role.REVIEWER, Role.ORG_ADMIN, Role.INSTITUTION_ADMIN])
     async def test_other_staff_403(

@@ -7,8 +7,11 @@ from fastapi.responses import JSONResponse
 
 from gateway.accounts.models import Account
 from gateway.accounts.schemas import (
+    InstitutionAdminIn,
     LoginIn,
     PasswordResetIn,
+    PhoneProofIn,
+    PhoneProofOut,
     RegisterIn,
     SmsCodeIn,
     SmsCodeSentOut,
@@ -22,12 +25,14 @@ from gateway.ratelimits.limiter import client_ip, rate_limited
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
+from skillcert.pii import mask_phone
 
 router = service_router("/api/v1/gateway", tags=["gateway"])
 # Key publishing touches no database: a plain router, no transaction.
 jwks_router = APIRouter(tags=["gateway"])
 
 Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
+InstitutionHead = Annotated[Principal, Depends(require_roles(Role.INSTITUTION_HEAD))]
 
 
 def kit_of(request: Request) -> IdentityKit:
@@ -81,6 +86,19 @@ async def register(body: RegisterIn, accounts: Accounts) -> TokenOut:
 
 
 @router.post(
+    "/phone-proofs",
+    response_model=PhoneProofOut,
+    dependencies=[Depends(rate_limited("accounts"))],
+    responses=problem_responses(400, 409, 422, 429),
+)
+async def prove_phone(body: PhoneProofIn, accounts: Accounts) -> PhoneProofOut:
+    """Exchange a sign-up SMS code (purpose `register`) for a short-lived phone proof, which
+    institution sign-up (`POST /api/v1/institution/sign-ups`) takes instead of the code."""
+    proof = await accounts.prove_phone(body.phone, body.code)
+    return PhoneProofOut(phone_proof=proof, expires_in_s=accounts.settings.phone_proof_ttl_s)
+
+
+@router.post(
     "/sessions",
     response_model=TokenOut,
     dependencies=[Depends(rate_limited("sessions"))],
@@ -130,7 +148,37 @@ async def create_staff(body: StaffAccountIn, _ops: Ops, accounts: Accounts) -> S
         phone=body.phone,
         password=body.password,
     )
-    return StaffAccountOut.from_model(account)
+    return StaffAccountOut(
+        account_id=account.id,
+        username=body.username,
+        name=account.name,
+        role=Role(account.role),
+        org_id=account.org_id,
+        phone=mask_phone(account.phone),
+    )
+
+
+@router.post(
+    "/institution-admins",
+    status_code=201,
+    response_model=StaffAccountOut,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_institution_admin(
+    body: InstitutionAdminIn, head: InstitutionHead, accounts: Accounts
+) -> StaffAccountOut:
+    """试点院校业务管理员: the institution head creates admins of their own institution."""
+    account = await accounts.create_institution_admin(
+        head, body.username, body.name, body.phone, body.password
+    )
+    return StaffAccountOut(
+        account_id=account.id,
+        username=body.username,
+        name=account.name,
+        role=Role(account.role),
+        org_id=account.org_id,
+        phone=mask_phone(account.phone),
+    )
 
 
 @jwks_router.get("/.well-known/jwks.json", tags=["gateway"])

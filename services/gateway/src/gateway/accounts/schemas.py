@@ -5,7 +5,6 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from gateway.accounts.models import Account
 from gateway.accounts.rules import (
     CODE_PATTERN,
     ORG_BOUND_ROLES,
@@ -16,7 +15,6 @@ from gateway.accounts.rules import (
     password_problem,
 )
 from skillcert.auth import Role
-from skillcert.pii import mask_phone
 
 Phone = Field(pattern=PHONE_PATTERN, description="中国大陆手机号", examples=["13800138000"])
 Code = Field(pattern=CODE_PATTERN, description="6 位短信验证码")
@@ -51,6 +49,34 @@ class RegisterIn(BaseModel):
     code: str = Code
     password: str = Password
     name: str = Field(min_length=1, max_length=50, description="姓名")
+
+    _password = field_validator("password")(_check_password)
+
+
+class PhoneProofIn(BaseModel):
+    """An SMS code (purpose `register`) exchanged for a phone proof: the institution service
+    signs an institution up with it (it does not own SMS codes)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    phone: str = Phone
+    code: str = Code
+
+
+class PhoneProofOut(BaseModel):
+    phone_proof: str
+    expires_in_s: int
+
+
+class InstitutionAdminIn(BaseModel):
+    """A business admin (试点院校业务管理员) of the head's own institution."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    username: str = Field(pattern=USERNAME_PATTERN, description="小写字母开头的用户名")
+    name: str = Field(min_length=1, max_length=100)
+    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
+    password: str = Password
 
     _password = field_validator("password")(_check_password)
 
@@ -136,14 +162,3 @@ class StaffAccountOut(BaseModel):
     role: Role
     org_id: str | None
     phone: str | None = Field(description="脱敏后的手机号")
-
-    @classmethod
-    def from_model(cls, account: Account) -> StaffAccountOut:
-        return cls(
-            account_id=account.id,
-            username=account.username or "",
-            name=account.name,
-            role=Role(account.role),
-            org_id=account.org_id,
-            phone=mask_phone(account.phone),
-        )

@@ -16,22 +16,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import secrets
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 from stdnum.cn import ric
 
 from payment.applications.rules import normalise_id_number
 from skillcert.clock import CHINA
-from skillcert.errors import Conflict, FieldError
+from skillcert.errors import Conflict, FieldError, InvalidInput
+from skillcert.spreadsheets import csv_template, read_sheet
+from skillcert.states import StateMachine
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -67,9 +64,9 @@ COLUMNS: dict[RequestMode, tuple[str, ...]] = {
 FIELD_OF_COLUMN = {ID_NUMBER: "id_number", NAME: "name", SUBJECT: "subject_code"}
 
 
-def ensure_transition(current: str, target: RequestStatus) -> None:
-    if target not in TRANSITIONS[RequestStatus(current)]:
-        raise Conflict("缴费单已确认缴费，不允许做任何修改")
+STATES = StateMachine.of_targets(
+    TRANSITIONS, refusal=lambda current, target: "缴费单已确认缴费，不允许做任何修改"
+)
 
 
 def ensure_deletable(status: str) -> None:
@@ -109,79 +106,28 @@ class ImportRow:
     subject_code: str | None
 
 
-def _decode(data: bytes) -> str | None:
-    # Excel in China saves CSV as GBK; the template we hand out is UTF-8 with a BOM.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def _xlsx_lines(data: bytes) -> list[list[str]] | None:
-    """The first sheet of an Excel workbook as text cells, or None when it is not one."""
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError):
-        return None
-    try:
-        sheet = workbook.worksheets[0]
-        return [
-            # Excel keeps long digit strings as numbers; an integral float prints without ".0".
-            [
-                ""
-                if value is None
-                else str(int(value))
-                if isinstance(value, float) and value.is_integer()
-                else str(value)
-                for value in row
-            ]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    finally:
-        workbook.close()
-
-
 def parse_import(data: bytes, mode: RequestMode) -> tuple[list[ImportRow], list[FieldError]]:
     """Read the template as CSV (UTF-8 or GBK) or as an Excel workbook (.xlsx); returns the
     rows and every problem found in the file itself."""
-    if len(data) > MAX_FILE_BYTES:
-        return [], [FieldError(field="file", message="文件不能超过 2MB")]
-    if data.startswith(b"PK\x03\x04"):  # a zip container: .xlsx
-        xlsx = _xlsx_lines(data)
-        if xlsx is None:
-            return [], [FieldError(field="file", message="无法读取 Excel 文件，请使用模板")]
-        lines = xlsx
-    else:
-        text = _decode(data)
-        if text is None:
-            message = "文件编码无法识别，请使用模板另存为 CSV 或 Excel"
-            return [], [FieldError(field="file", message=message)]
-        lines = list(csv.reader(io.StringIO(text)))
-    header = [cell.strip() for cell in lines[0]] if lines else []
-    missing = [column for column in COLUMNS[mode] if column not in header]
-    if missing:
-        message = f"表头缺少列：{'、'.join(missing)}（请使用模板）"
-        return [], [FieldError(field="file", message=message)]
-    position = {column: header.index(column) for column in COLUMNS[mode]}
+    try:
+        lines = read_sheet(
+            data,
+            COLUMNS[mode],
+            locate=row_field,
+            max_bytes=MAX_FILE_BYTES,
+            max_rows=MAX_ROWS,
+        )
+    except InvalidInput as exc:
+        return [], exc.errors
     rows: list[ImportRow] = []
     errors: list[FieldError] = []
     first_seen: dict[tuple[str, str | None], int] = {}
-    for line, cells in enumerate(lines[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(rows) >= MAX_ROWS:
-            errors.append(FieldError(field="file", message=f"一次最多导入 {MAX_ROWS} 行"))
-            break
-
-        def cell(column: str, cells: list[str] = cells) -> str:
-            index = position[column]
-            return cells[index].strip() if index < len(cells) else ""
-
-        id_number = normalise_id_number(cell(ID_NUMBER))
-        name = cell(NAME)
-        subject = cell(SUBJECT) if mode == RequestMode.SUBJECT else None
+    for sheet_line in lines:
+        line = sheet_line.number
+        cells = {column: text.strip() for column, text in sheet_line.cells.items()}
+        id_number = normalise_id_number(cells[ID_NUMBER])
+        name = cells[NAME]
+        subject = cells[SUBJECT] if mode == RequestMode.SUBJECT else None
         bad = False
         if not id_number:
             errors.append(FieldError(field=row_field(line, ID_NUMBER), message="身份证号必填"))
@@ -218,7 +164,5 @@ def parse_import(data: bytes, mode: RequestMode) -> tuple[list[ImportRow], list[
 
 
 def template_csv(mode: RequestMode) -> bytes:
-    """The import template: the header line only, UTF-8 with a BOM so Excel opens it right."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(COLUMNS[mode])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The import template: the header line only (see `skillcert.spreadsheets`)."""
+    return csv_template(COLUMNS[mode])

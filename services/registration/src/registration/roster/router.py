@@ -21,12 +21,12 @@ from registration.roster.schemas import (
     student_out,
 )
 from registration.roster.service import RosterService
-from registration.roster.sheets import XLSX_MEDIA_TYPE, csv_template, xlsx_template
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
 from skillcert.paging import Page
+from skillcert.spreadsheets import XLSX_MEDIA_TYPE, csv_template, xlsx_template
 
 router = service_router("/api/v1/registration", tags=["registration: student roster"])
 

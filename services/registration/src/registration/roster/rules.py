@@ -55,6 +55,7 @@ COLUMNS: Final[tuple[tuple[str, str], ...]] = (
 )
 HEADERS: Final[tuple[str, ...]] = tuple(header for header, _ in COLUMNS)
 HEADER_OF: Final[dict[str, str]] = {field: header for header, field in COLUMNS}
+FIELD_OF: Final[dict[str, str]] = dict(COLUMNS)
 #: Columns Excel must keep as text: long digit strings would otherwise turn into numbers.
 TEXT_COLUMNS: Final[tuple[str, ...]] = ("证件号码", "手机号码", "入学年份")
 #: Dropdowns of the Excel template: header -> the values offered.
@@ -75,10 +76,6 @@ def enrolment_year_problem(year: int, today: date) -> str | None:
     if year < today.year - ENROLMENT_YEARS_BACK:
         return f"入学年份不能早于{today.year - ENROLMENT_YEARS_BACK}年"
     return None
-
-
-def missing_headers(header: list[str]) -> list[str]:
-    return [name for name in HEADERS if name not in header]
 
 
 def row_field(line: int, field: str) -> str:

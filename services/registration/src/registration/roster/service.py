@@ -12,15 +12,15 @@ from registration.roster.models import RosterStudent
 from registration.roster.repository import RosterRepository
 from registration.roster.rules import (
     COLUMNS,
+    FIELD_OF,
+    HEADERS,
     MAX_FILE_BYTES,
     MAX_ROWS,
     duplicate_key,
-    missing_headers,
     row_field,
     row_message,
 )
 from registration.roster.schemas import RosterImportOut, RosterStudentIn
-from registration.roster.sheets import InexactNumber, file_error, read_table
 from skillcert.auth import Principal, Role
 from skillcert.errors import (
     Conflict,
@@ -31,6 +31,7 @@ from skillcert.errors import (
     validation_errors,
 )
 from skillcert.paging import Slice
+from skillcert.spreadsheets import file_error, read_sheet
 
 _COLUMN_ORDER = {field: position for position, (_, field) in enumerate(COLUMNS)}
 _DETAILS = (
@@ -63,24 +64,20 @@ def _row_error(line: int, field: str, message: str, code: str) -> FieldError:
 def parse_import(data: bytes) -> list[RosterStudentIn]:
     """The students of a filled-in template (CSV or Excel). Every bad cell and every ID
     number given twice is reported at once; any problem means no student at all."""
-    lines = read_table(data, MAX_FILE_BYTES, MAX_ROWS)
-    header = [cell.strip() for cell in lines[0]] if lines else []
-    missing = missing_headers(header)
-    if missing:
-        raise file_error(f"表头缺少列：{'、'.join(missing)}（请使用下载的模板）")
-    position = {field: header.index(name) for name, field in COLUMNS}
+    lines = read_sheet(
+        data,
+        HEADERS,
+        locate=lambda line, header: row_field(line, FIELD_OF[header]),
+        max_bytes=MAX_FILE_BYTES,
+        max_rows=MAX_ROWS,
+    )
     students: list[RosterStudentIn] = []
     problems: list[tuple[int, int, FieldError]] = []
     first_line: dict[str, int] = {}
-    for line, cells in enumerate(lines[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        raw = {field: cells[i] if i < len(cells) else "" for field, i in position.items()}
+    for sheet_line in lines:
+        line = sheet_line.number
+        raw = {field: sheet_line.cells[header] for header, field in COLUMNS}
         found: dict[str, FieldError] = {}
-        for field, value in raw.items():
-            if isinstance(value, InexactNumber):
-                message = "长数字被 Excel 改写了，请将该列设为文本格式后重新填写"
-                found.setdefault(field, _row_error(line, field, message, "inexact"))
         student: RosterStudentIn | None = None
         try:
             student = RosterStudentIn.model_validate(raw)
