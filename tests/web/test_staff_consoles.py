@@ -15,6 +15,7 @@ from skillcert_embedded.demo import login, plan_payload
 SCREENS = {
     "org.admin": [
         "/org/plans",
+        "/org/applications",
         "/org/sites",
         "/org/scores",
         "/org/certificates",
@@ -22,7 +23,7 @@ SCREENS = {
         "/org/reconciliation",
     ],
     "inst.admin": ["/institution/roster", "/institution/payment-requests", "/institution/sites"],
-    "inst.head": ["/head/certificates", "/head/stamp"],
+    "inst.head": ["/head/certificates", "/head/stamp", "/head/admins"],
     "province.admin": ["/province/directory"],
     "ops": ["/ops/dead-letters", "/ops/accounts", "/ops/reconciliation"],
 }
@@ -182,6 +183,21 @@ class TestInstitutionHeadConsole:
         )
         page.locator("[data-test=stamp-upload]").click()
         expect(page.locator("[data-test=stamp-done]")).to_contain_text("签名章已更新")
+
+    def test_a_business_admin_is_created_and_a_weak_password_shown_at_its_field(
+        self, browser: Browser, platform: Platform
+    ):
+        page = sign_in(browser, platform, "inst.head")
+        page.goto("/head/admins")
+        username = f"instadmin{random.randint(1000, 9999)}"
+        page.locator("[data-test=account-username]").fill(username)
+        page.locator("[data-test=account-name]").fill("新业务管理员")
+        page.locator("[data-test=account-password]").fill("short")
+        page.locator("[data-test=account-save]").click()
+        expect(field_error(page, "account-password")).to_be_visible()
+        page.locator("[data-test=account-password]").fill("Inst-Admin-2026-x")
+        page.locator("[data-test=account-save]").click()
+        expect(page.locator("[data-test=account-created]")).to_contain_text(username)
 
 
 class TestProvinceConsole:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from skillcert.auth import Principal, Role, SigningKey, TokenIssuer, TokenVerifier, jwks_static
 from skillcert.bus.base import Message
+from skillcert.bus.rabbit import RabbitBus
 from skillcert.events import Event, parse_event
 from skillcert.messaging import outbox_table
 from skillcert.service import ServiceContext, ServiceSpec, SharedInfra, create_service_app
@@ -163,7 +164,10 @@ class ServiceHarness:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        bus = self.ctx.bus if self.app is not None else None
         await self._stack.aclose()
+        if isinstance(bus, RabbitBus):
+            await bus.delete_topology([self.spec.name])
         await drop_database(self.database_name)
 
     async def reset(self) -> None:

@@ -57,6 +57,25 @@ class RabbitBus:
     def queue_name(self, service: str) -> str:
         return f"{self.exchange_name}.{service}"
 
+    def queue_names(self, service: str) -> list[str]:
+        """Every queue `service` consumes through: its own, one per retry delay, the dead."""
+        name = self.queue_name(service)
+        delays = sorted(set(self.retry.delays_ms))
+        return [name, *(f"{name}.retry.{delay}" for delay in delays), f"{name}.dead"]
+
+    async def delete_topology(self, services: Sequence[str]) -> None:
+        """Delete the exchange and the services' queues, on a connection of its own.
+
+        For throwaway exchanges only (tests, benchmarks): their durable queues would otherwise
+        outlive the run, and a broker that must recover thousands of them at a restart stalls."""
+        connection = await aio_pika.connect(self.url, timeout=10)
+        async with connection:
+            channel = await connection.channel()
+            for service in services:
+                for name in self.queue_names(service):
+                    await channel.queue_delete(name)
+            await channel.exchange_delete(self.exchange_name)
+
     async def connect(self) -> None:
         async with self._lock:
             if self._connection is not None:
@@ -137,13 +156,13 @@ class RabbitBus:
         exchange = await channel.declare_exchange(
             self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
         )
-        name = self.queue_name(service)
+        name, *retries, dead = self.queue_names(service)
         queue = await channel.declare_queue(name, durable=True)
         for key in routing_keys:
             await queue.bind(exchange, key)
-        for delay in sorted(set(self.retry.delays_ms)):
+        for retry_name, delay in zip(retries, sorted(set(self.retry.delays_ms)), strict=True):
             await channel.declare_queue(
-                f"{name}.retry.{delay}",
+                retry_name,
                 durable=True,
                 arguments={
                     "x-message-ttl": delay,
@@ -151,7 +170,7 @@ class RabbitBus:
                     "x-dead-letter-routing-key": name,
                 },
             )
-        await channel.declare_queue(f"{name}.dead", durable=True)
+        await channel.declare_queue(dead, durable=True)
         return queue
 
     async def declare(self, service: str, routing_keys: Sequence[str]) -> None:

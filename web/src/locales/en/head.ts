@@ -1,4 +1,14 @@
 export default {
+  admins: {
+    title: 'Business admins',
+    lead: 'Open business admin accounts of your institution: they keep the student roster, payment requests and sites.',
+    username: 'Username',
+    name: 'Name',
+    phone: 'Phone (optional)',
+    password: 'Initial password',
+    create: 'Create account',
+    created: 'Business admin {username} created',
+  },
   certificates: {
     title: 'Certificates',
     lead: 'Certificate records of your test centre. You sign first, then the organisation numbers and issues them; signatures cannot be withdrawn, so reject with a reason when something is wrong.',

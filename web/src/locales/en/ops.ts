@@ -1,5 +1,6 @@
 export default {
   services: {
+    gateway: 'Gateway',
     registration: 'Registration',
     review: 'Review',
     'exam-scheduling': 'Exam scheduling',

@@ -1,4 +1,21 @@
 export default {
+  applications: {
+    title: 'Applications',
+    lead: 'Applications to your plans (ID numbers and phones masked). For plans that require paper forms by post, record them here when they arrive.',
+    plan: 'Exam plan',
+    allPlans: 'All plans',
+    empty: 'No applications',
+    candidate: 'Candidate',
+    status: 'Status',
+    submittedAt: 'Submitted',
+    mailIn: 'Paper forms',
+    notRequired: 'Not required',
+    receivedOn: 'Received {date}',
+    recordMailIn: 'Record receipt',
+    receivedOnLabel: 'Received on',
+    tracking: 'Tracking number (optional)',
+    mailInSaved: 'Paper forms recorded',
+  },
   plans: {
     title: 'Exam plans',
     lead: 'Create an exam plan (a draft), attach sites and publish it; candidates can then apply within its registration window.',

@@ -1,5 +1,6 @@
 export default {
   services: {
+    gateway: '网关（gateway）',
     registration: '报名服务（registration）',
     review: '审核服务（review）',
     'exam-scheduling': '考务服务（exam-scheduling）',

@@ -1,4 +1,21 @@
 export default {
+  applications: {
+    title: '报名管理',
+    lead: '本组织考试计划的报名（证件号码和手机号已脱敏）。要求邮寄纸质材料的计划，收到后在此登记。',
+    plan: '考试计划',
+    allPlans: '全部考试计划',
+    empty: '没有报名记录',
+    candidate: '考生',
+    status: '状态',
+    submittedAt: '提交时间',
+    mailIn: '纸质材料',
+    notRequired: '无需邮寄',
+    receivedOn: '{date} 已收到',
+    recordMailIn: '登记收件',
+    receivedOnLabel: '收到日期',
+    tracking: '快递单号（可选）',
+    mailInSaved: '已登记收到纸质材料',
+  },
   plans: {
     title: '考试计划',
     lead: '新建考试计划（草稿），关联考点后发布；发布后考生即可在报名时间内报名。',
