@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Literal
 
 from skillcert.auth import Role
+from skillcert.states import StateMachine
 
 PHONE_PATTERN = r"^1[3-9]\d{9}$"
 # Starts with a letter so a username can never be mistaken for a phone number at login.
@@ -75,12 +76,7 @@ CODE_TRANSITIONS: dict[tuple[CodeStatus, CodeAction], CodeStatus] = {
 }
 
 
-def code_transition(action: CodeAction) -> tuple[frozenset[CodeStatus], CodeStatus]:
-    """The statuses `action` may start from and the status it leads to."""
-    sources = frozenset(src for (src, act) in CODE_TRANSITIONS if act is action)
-    targets = {dst for (_, act), dst in CODE_TRANSITIONS.items() if act is action}
-    (target,) = targets
-    return sources, target
+CODE_STATES = StateMachine(CODE_TRANSITIONS)
 
 
 def new_code() -> str:
