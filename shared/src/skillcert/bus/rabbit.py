@@ -18,7 +18,14 @@ from aio_pika.abc import (
     AbstractRobustConnection,
 )
 
-from skillcert.bus.base import DeadLetter, Message, PermanentFailure, RetryPolicy, Subscription
+from skillcert.bus.base import (
+    BrokerUnavailable,
+    DeadLetter,
+    Message,
+    PermanentFailure,
+    RetryPolicy,
+    Subscription,
+)
 from skillcert.pii import scrub
 
 log = logging.getLogger("skillcert.bus")
@@ -256,10 +263,18 @@ class RabbitBus:
 
         await queue.consume(on_message, no_ack=False)
 
-    async def dead_letters(self, service: str, limit: int = 100) -> list[DeadLetter]:
+    async def _ops_channel(self, publisher_confirms: bool = False) -> AbstractChannel:
+        """A channel for an operator's request; BrokerUnavailable while the connection is
+        down or being re-established (aio-pika's robust connection raises RuntimeError)."""
         if self._connection is None:
-            raise RuntimeError("bus is not connected")
-        channel = await self._connection.channel()
+            raise BrokerUnavailable("bus is not connected")
+        try:
+            return await self._connection.channel(publisher_confirms=publisher_confirms)
+        except (RuntimeError, ConnectionError, aiormq.exceptions.AMQPError) as exc:
+            raise BrokerUnavailable(str(exc)) from exc
+
+    async def dead_letters(self, service: str, limit: int = 100) -> list[DeadLetter]:
+        channel = await self._ops_channel()
         letters: list[DeadLetter] = []
         try:
             queue = await channel.declare_queue(f"{self.queue_name(service)}.dead", durable=True)
@@ -287,11 +302,9 @@ class RabbitBus:
     async def replay_dead_letters(
         self, service: str, message_ids: Sequence[str] | None = None
     ) -> int:
-        if self._connection is None:
-            raise RuntimeError("bus is not connected")
         wanted = set(message_ids) if message_ids is not None else None
         name = self.queue_name(service)
-        channel = await self._connection.channel(publisher_confirms=True)
+        channel = await self._ops_channel(publisher_confirms=True)
         replayed = 0
         try:
             queue = await channel.declare_queue(f"{name}.dead", durable=True)
