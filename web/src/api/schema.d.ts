@@ -742,6 +742,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/institution/base-info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Base Info
+         * @description The caller's institution's base info; `complete` is false until it was saved.
+         */
+        get: operations["get_base_info_api_v1_institution_base_info_get"];
+        /**
+         * Save Base Info
+         * @description 完善院校基础信息 (seed 003 §1.1.3 第一步) for the caller's own institution.
+         */
+        put: operations["save_base_info_api_v1_institution_base_info_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/institution/directory": {
         parameters: {
             query?: never;
@@ -2050,6 +2074,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Address */
+        Address: {
+            /** City */
+            city: string;
+            /** County */
+            county?: string | null;
+            /** Province */
+            province: string;
+            /**
+             * Street
+             * @description 详细地址
+             */
+            street: string;
+        };
         /** AddressIn */
         AddressIn: {
             /** Address */
@@ -2210,6 +2248,63 @@ export interface components {
             revision: number;
             /** To Status */
             to_status: string | null;
+        };
+        /** BaseInfo */
+        BaseInfo: {
+            address?: components["schemas"]["Address"] | null;
+            /**
+             * Complete
+             * @description required before the first pilot application
+             */
+            complete: boolean;
+            /** Contact Email */
+            contact_email?: string | null;
+            /** Contact Name */
+            contact_name?: string | null;
+            /**
+             * Contact Phone
+             * @description masked
+             */
+            contact_phone?: string | null;
+            /** Credit Code */
+            credit_code?: string | null;
+            /** Education Department */
+            education_department?: string | null;
+            /** Institution Code */
+            institution_code: string;
+            /** Name */
+            name: string;
+            type?: components["schemas"]["InstitutionType"] | null;
+            /** Updated At */
+            updated_at?: string | null;
+            /** Website */
+            website?: string | null;
+        };
+        /**
+         * BaseInfoUpdate
+         * @description 完善院校基础信息; the name is the directory's, the code the institution's own.
+         */
+        BaseInfoUpdate: {
+            address: components["schemas"]["Address"];
+            /** Contact Email */
+            contact_email: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /**
+             * Credit Code
+             * @description 统一社会信用代码
+             */
+            credit_code: string;
+            /**
+             * Education Department
+             * @description 省教育行政部门
+             */
+            education_department: string;
+            type: components["schemas"]["InstitutionType"];
+            /** Website */
+            website?: string | null;
         };
         /**
          * BasicInfoIn
@@ -3162,6 +3257,12 @@ export interface components {
              */
             username: string;
         };
+        /**
+         * InstitutionType
+         * @description 院校类型 as the base-info form offers it.
+         * @enum {string}
+         */
+        InstitutionType: "本科院校" | "高职院校" | "中职学校" | "技工院校" | "其他";
         /** ItemErrorOut */
         ItemErrorOut: {
             /** Detail */
@@ -7342,6 +7443,120 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_base_info_api_v1_institution_base_info_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseInfo"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    save_base_info_api_v1_institution_base_info_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BaseInfoUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseInfo"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
