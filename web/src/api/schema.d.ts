@@ -558,6 +558,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/institution-admins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Institution Admin
+         * @description 试点院校业务管理员: the institution head creates admins of their own institution.
+         */
+        post: operations["create_institution_admin_api_v1_gateway_institution_admins_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/me": {
         parameters: {
             query?: never;
@@ -578,6 +598,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/ops/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Dead Letters
+         * @description Messages this service could not handle after its retries, oldest first. Reading
+         *     them leaves them parked.
+         */
+        get: operations["list_dead_letters_api_v1_gateway_ops_dead_letters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/ops/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay Dead Letters
+         * @description Hand parked messages back to this service's queue with a fresh retry budget; the
+         *     inbox drops any that had been handled after all.
+         */
+        post: operations["replay_dead_letters_api_v1_gateway_ops_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/password-resets": {
         parameters: {
             query?: never;
@@ -592,6 +654,27 @@ export interface paths {
          * @description 找回密码 with an SMS code sent for purpose reset_password.
          */
         post: operations["reset_password_api_v1_gateway_password_resets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/phone-proofs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prove Phone
+         * @description Exchange a sign-up SMS code (purpose `register`) for a short-lived phone proof, which
+         *     institution sign-up (`POST /api/v1/institution/sign-ups`) takes instead of the code.
+         */
+        post: operations["prove_phone_api_v1_gateway_phone_proofs_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -659,6 +742,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/institution/base-info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Base Info
+         * @description The caller's institution's base info; `complete` is false until it was saved.
+         */
+        get: operations["get_base_info_api_v1_institution_base_info_get"];
+        /**
+         * Save Base Info
+         * @description 完善院校基础信息 (seed 003 §1.1.3 第一步) for the caller's own institution.
+         */
+        put: operations["save_base_info_api_v1_institution_base_info_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/institution/directory": {
         parameters: {
             query?: never;
@@ -678,6 +785,27 @@ export interface paths {
          * @description Add a missing institution to the province's list (province admin; audited).
          */
         post: operations["add_directory_entry_api_v1_institution_directory_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/directory/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Directory Regions
+         * @description The provinces, and their cities, that have listed institutions: sign-up's first two
+         *     choices. Public.
+         */
+        get: operations["list_directory_regions_api_v1_institution_directory_regions_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -728,20 +856,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/notification/dev/sms": {
+    "/api/v1/institution/sign-ups": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Dev Sms Outbox
-         * @description Development only: the SMS a phone number would have received (the dev outbox).
-         */
-        get: operations["dev_sms_outbox_api_v1_notification_dev_sms_get"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Sign Up
+         * @description 注册账号 (seed 003 §1.1.2): an institution of the list signs up its head. Public; the
+         *     phone is proven by the gateway's phone proof. The login name is answered here, the
+         *     password reaches the phone by SMS. A second sign-up of the same institution is refused.
+         */
+        post: operations["sign_up_api_v1_institution_sign_ups_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1944,6 +2074,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Address */
+        Address: {
+            /** City */
+            city: string;
+            /** County */
+            county?: string | null;
+            /** Province */
+            province: string;
+            /**
+             * Street
+             * @description 详细地址
+             */
+            street: string;
+        };
         /** AddressIn */
         AddressIn: {
             /** Address */
@@ -2030,10 +2174,10 @@ export interface components {
          */
         ApplicationStatus: "draft" | "submitted" | "approved" | "rejected" | "paid" | "scheduled" | "result_pass" | "result_fail" | "certified" | "withdrawn" | "forfeited" | "cancelled" | "refunded" | "certificate_revoked";
         /**
-         * ApplicationSummary
+         * ApplicationSummaryOut
          * @description An application in a list: ID number and phone masked.
          */
-        ApplicationSummary: {
+        ApplicationSummaryOut: {
             /**
              * Created At
              * Format: date-time
@@ -2066,21 +2210,21 @@ export interface components {
             /** Submitted At */
             submitted_at: string | null;
         };
-        /** ApproveRequest */
-        ApproveRequest: {
+        /** ApproveIn */
+        ApproveIn: {
             /**
              * Comment
              * @description 审核意见（内部）
              */
             comment?: string | null;
         };
-        /** AttachSites */
-        AttachSites: {
+        /** AttachSitesIn */
+        AttachSitesIn: {
             /** Site Ids */
             site_ids: string[];
         };
-        /** AuditEntryView */
-        AuditEntryView: {
+        /** AuditEntryOut */
+        AuditEntryOut: {
             /** Action */
             action: string;
             /** Actor Id */
@@ -2104,6 +2248,63 @@ export interface components {
             revision: number;
             /** To Status */
             to_status: string | null;
+        };
+        /** BaseInfo */
+        BaseInfo: {
+            address?: components["schemas"]["Address"] | null;
+            /**
+             * Complete
+             * @description required before the first pilot application
+             */
+            complete: boolean;
+            /** Contact Email */
+            contact_email?: string | null;
+            /** Contact Name */
+            contact_name?: string | null;
+            /**
+             * Contact Phone
+             * @description masked
+             */
+            contact_phone?: string | null;
+            /** Credit Code */
+            credit_code?: string | null;
+            /** Education Department */
+            education_department?: string | null;
+            /** Institution Code */
+            institution_code: string;
+            /** Name */
+            name: string;
+            type?: components["schemas"]["InstitutionType"] | null;
+            /** Updated At */
+            updated_at?: string | null;
+            /** Website */
+            website?: string | null;
+        };
+        /**
+         * BaseInfoUpdate
+         * @description 完善院校基础信息; the name is the directory's, the code the institution's own.
+         */
+        BaseInfoUpdate: {
+            address: components["schemas"]["Address"];
+            /** Contact Email */
+            contact_email: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /**
+             * Credit Code
+             * @description 统一社会信用代码
+             */
+            credit_code: string;
+            /**
+             * Education Department
+             * @description 省教育行政部门
+             */
+            education_department: string;
+            type: components["schemas"]["InstitutionType"];
+            /** Website */
+            website?: string | null;
         };
         /**
          * BasicInfoIn
@@ -2174,9 +2375,9 @@ export interface components {
             /** Postal Code */
             postal_code: string | null;
         };
-        /** BatchItem */
-        BatchItem: {
-            error?: components["schemas"]["ItemError"] | null;
+        /** BatchItemOut */
+        BatchItemOut: {
+            error?: components["schemas"]["ItemErrorOut"] | null;
             /**
              * Id
              * Format: uuid
@@ -2189,17 +2390,17 @@ export interface components {
             /** Status */
             status?: string | null;
         };
-        /** BatchSignBody */
-        BatchSignBody: {
+        /** BatchSignIn */
+        BatchSignIn: {
             /** Ids */
             ids: string[];
         };
-        /** BatchSignResult */
-        BatchSignResult: {
+        /** BatchSignResultOut */
+        BatchSignResultOut: {
             /** Failed */
             failed: number;
             /** Items */
-            items: components["schemas"]["BatchItem"][];
+            items: components["schemas"]["BatchItemOut"][];
             /** Signed */
             signed: number;
         };
@@ -2233,8 +2434,8 @@ export interface components {
              */
             file: string;
         };
-        /** CancelPlan */
-        CancelPlan: {
+        /** CancelPlanIn */
+        CancelPlanIn: {
             /** Reason */
             reason: string;
         };
@@ -2266,20 +2467,20 @@ export interface components {
             ticket_number: string;
         };
         /**
-         * CaseDetail
+         * CaseDetailOut
          * @description A case as its reviewer sees it: the full ID number (to compare with the ID photos),
          *     prior certificate and work history, pre-check findings, documents with short-lived download
          *     links, history (each revision with its findings and decision) and audit. Staff only: the
          *     candidate never reads this, so reviewer identities stay inside the organisation.
          */
-        CaseDetail: {
+        CaseDetailOut: {
             /**
              * Application Id
              * Format: uuid
              */
             application_id: string;
             /** Audit */
-            audit: components["schemas"]["AuditEntryView"][];
+            audit: components["schemas"]["AuditEntryOut"][];
             /** Birth Date */
             birth_date: string | null;
             /**
@@ -2294,7 +2495,7 @@ export interface components {
              * Format: uuid
              */
             case_id: string;
-            claim: components["schemas"]["ClaimView"] | null;
+            claim: components["schemas"]["ClaimOut"] | null;
             /** Condition Code */
             condition_code: string | null;
             /** Condition Title */
@@ -2302,17 +2503,17 @@ export interface components {
             /** Decided At */
             decided_at: string | null;
             /** Documents */
-            documents: components["schemas"]["DocumentView"][];
+            documents: components["schemas"]["CaseDocumentOut"][];
             /**
              * Due At
              * Format: date-time
              */
             due_at: string;
             /** Findings */
-            findings: components["schemas"]["FindingView"][];
-            findings_summary: components["schemas"]["FindingsSummaryView"];
+            findings: components["schemas"]["CaseFindingOut"][];
+            findings_summary: components["schemas"]["FindingsSummaryOut"];
             /** History */
-            history: components["schemas"]["RevisionView"][];
+            history: components["schemas"]["RevisionOut"][];
             /** Id Number */
             id_number: string;
             /** Id Type */
@@ -2335,7 +2536,7 @@ export interface components {
             plan_id: string;
             /** Plan Title */
             plan_title: string | null;
-            prior_certificate: components["schemas"]["PriorCertificateView"] | null;
+            prior_certificate: components["schemas"]["CasePriorCertificateOut"] | null;
             /** Requires Mail In */
             requires_mail_in: boolean;
             /** Revision */
@@ -2349,9 +2550,62 @@ export interface components {
             /** Total Work Months */
             total_work_months: number | null;
             /** Work History */
-            work_history: components["schemas"]["WorkPeriodView"][];
+            work_history: components["schemas"]["CaseWorkPeriodOut"][];
             /** Years Worked */
             years_worked: number | null;
+        };
+        /** CaseDocumentOut */
+        CaseDocumentOut: {
+            /** Content Type */
+            content_type: string;
+            /** Download Url */
+            download_url: string;
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: string;
+            /** Size */
+            size: number;
+        };
+        /**
+         * CaseFindingOut
+         * @description One automatic pre-check: `outcome` is passed, failed, skipped (not applicable or left to
+         *     the reviewer) or info (nothing to judge; e.g. the paper forms are to be mailed).
+         */
+        CaseFindingOut: {
+            /** Code */
+            code: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Message */
+            message: string;
+            /** Outcome */
+            outcome: string;
+        };
+        /**
+         * CasePriorCertificateOut
+         * @description The previous certificate (上一级别证书) the candidate declared.
+         */
+        CasePriorCertificateOut: {
+            /** Certificate Number */
+            certificate_number?: string | null;
+            /** Issued On */
+            issued_on?: string | null;
+            /** Level */
+            level: number;
+            /** Occupation Code */
+            occupation_code: string;
+            /** Occupation Name */
+            occupation_name?: string | null;
+        };
+        /** CaseReasonOut */
+        CaseReasonOut: {
+            /** Code */
+            code: string;
+            /** Text */
+            text: string;
         };
         /**
          * CaseStatus
@@ -2359,23 +2613,31 @@ export interface components {
          */
         CaseStatus: "pending" | "approved" | "rejected" | "withdrawn" | "forfeited" | "cancelled";
         /**
-         * CertificateRevocationOut
-         * @description 证书撤销: the certificate of this application was revoked.
+         * CaseWorkPeriodOut
+         * @description One work history entry (工作经历); `to_month` None means still there.
          */
-        CertificateRevocationOut: {
-            /** Reason */
-            reason: string | null;
+        CaseWorkPeriodOut: {
             /**
-             * Revoked At
-             * Format: date-time
+             * From Month
+             * Format: date
              */
-            revoked_at: string;
+            from_month: string;
+            /** Post */
+            post: string;
+            /** Referee */
+            referee?: string | null;
+            /** Referee Phone */
+            referee_phone?: string | null;
+            /** To Month */
+            to_month?: string | null;
+            /** Unit */
+            unit: string;
         };
         /**
-         * CertificateView
+         * CertificateOut
          * @description A certificate record as signers see it; the ID number is masked.
          */
-        CertificateView: {
+        CertificateOut: {
             /**
              * Application Id
              * Format: uuid
@@ -2442,13 +2704,46 @@ export interface components {
             /** Ticket Number */
             ticket_number: string;
         };
+        /** CertificateReasonIn */
+        CertificateReasonIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * CertificateRevocationOut
+         * @description 证书撤销: the certificate of this application was revoked.
+         */
+        CertificateRevocationOut: {
+            /** Reason */
+            reason: string | null;
+            /**
+             * Revoked At
+             * Format: date-time
+             */
+            revoked_at: string;
+        };
         /**
          * ChangeAction
          * @enum {string}
          */
         ChangeAction: "added" | "corrected" | "imported";
-        /** ClaimResult */
-        ClaimResult: {
+        /** ClaimOut */
+        ClaimOut: {
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Reviewer Id
+             * Format: uuid
+             */
+            reviewer_id: string;
+            /** Reviewer Name */
+            reviewer_name: string;
+        };
+        /** ClaimResultOut */
+        ClaimResultOut: {
             /**
              * Case Id
              * Format: uuid
@@ -2461,21 +2756,6 @@ export interface components {
             expires_at: string;
             /** Extended */
             extended: boolean;
-            /**
-             * Reviewer Id
-             * Format: uuid
-             */
-            reviewer_id: string;
-            /** Reviewer Name */
-            reviewer_name: string;
-        };
-        /** ClaimView */
-        ClaimView: {
-            /**
-             * Expires At
-             * Format: date-time
-             */
-            expires_at: string;
             /**
              * Reviewer Id
              * Format: uuid
@@ -2519,14 +2799,6 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** ConfirmPaymentRequest */
-        ConfirmPaymentRequest: {
-            /**
-             * Request No
-             * @description 缴费单号, as on the transfer
-             */
-            request_no: string;
-        };
         /**
          * CorrectionIn
          * @description A score correction (成绩更正) with its reason; it is audited.
@@ -2548,14 +2820,6 @@ export interface components {
              * Format: uuid
              */
             plan_id: string;
-        };
-        /** CreateOrder */
-        CreateOrder: {
-            /**
-             * Application Id
-             * Format: uuid
-             */
-            application_id: string;
         };
         /** DeadLetterList */
         DeadLetterList: {
@@ -2584,23 +2848,8 @@ export interface components {
             /** Type */
             type: string;
         };
-        /** DecisionResult */
-        DecisionResult: {
-            /**
-             * Application Id
-             * Format: uuid
-             */
-            application_id: string;
-            /**
-             * Case Id
-             * Format: uuid
-             */
-            case_id: string;
-            decision: components["schemas"]["DecisionView"];
-            status: components["schemas"]["CaseStatus"];
-        };
-        /** DecisionView */
-        DecisionView: {
+        /** DecisionOut */
+        DecisionOut: {
             /** Comment */
             comment: string | null;
             /**
@@ -2611,7 +2860,7 @@ export interface components {
             /** Outcome */
             outcome: string;
             /** Reasons */
-            reasons: components["schemas"]["ReasonView"][];
+            reasons: components["schemas"]["CaseReasonOut"][];
             /**
              * Reviewer Id
              * Format: uuid
@@ -2622,27 +2871,23 @@ export interface components {
             /** Revision */
             revision: number;
         };
-        /**
-         * DevSms
-         * @description An SMS as the dev outbox shows it (development profile only).
-         */
-        DevSms: {
-            /** Body */
-            body: string;
+        /** DecisionResultOut */
+        DecisionResultOut: {
             /**
-             * Created At
-             * Format: date-time
+             * Application Id
+             * Format: uuid
              */
-            created_at: string;
-            /** Phone */
-            phone: string;
-            /** Status */
-            status: string;
-            /** Template Code */
-            template_code: string;
+            application_id: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            decision: components["schemas"]["DecisionOut"];
+            status: components["schemas"]["CaseStatus"];
         };
-        /** DirectoryChange */
-        DirectoryChange: {
+        /** DirectoryChangeOut */
+        DirectoryChangeOut: {
             action: components["schemas"]["ChangeAction"];
             /** Actor Id */
             actor_id: string | null;
@@ -2672,10 +2917,28 @@ export interface components {
             reason: string | null;
         };
         /**
-         * DirectoryEntry
+         * DirectoryEntryIn
+         * @description A missing institution, added by its province's admin.
+         */
+        DirectoryEntryIn: {
+            /** City */
+            city: string;
+            /** Code */
+            code: string;
+            level: components["schemas"]["Level"];
+            /** Name */
+            name: string;
+            /**
+             * Reason
+             * @description why it is added (audit)
+             */
+            reason: string;
+        };
+        /**
+         * DirectoryEntryOut
          * @description An institution of the official list, as sign-up offers it.
          */
-        DirectoryEntry: {
+        DirectoryEntryOut: {
             /**
              * City
              * @description GB/T 2260 city code
@@ -2700,29 +2963,11 @@ export interface components {
             province_name: string;
         };
         /**
-         * DirectoryEntryCreate
-         * @description A missing institution, added by its province's admin.
-         */
-        DirectoryEntryCreate: {
-            /** City */
-            city: string;
-            /** Code */
-            code: string;
-            level: components["schemas"]["Level"];
-            /** Name */
-            name: string;
-            /**
-             * Reason
-             * @description why it is added (audit)
-             */
-            reason: string;
-        };
-        /**
-         * DirectoryEntryUpdate
+         * DirectoryEntryUpdateIn
          * @description A correction by the province's admin; fields left out stay as they are. The code and
          *     the province are the entry's identity and are not corrected (add the right entry).
          */
-        DirectoryEntryUpdate: {
+        DirectoryEntryUpdateIn: {
             /** City */
             city?: string | null;
             level?: components["schemas"]["Level"] | null;
@@ -2771,19 +3016,6 @@ export interface components {
             size: number | null;
             /** Status */
             status: string;
-        };
-        /** DocumentView */
-        DocumentView: {
-            /** Content Type */
-            content_type: string;
-            /** Download Url */
-            download_url: string;
-            /** Kind */
-            kind: string;
-            /** Label */
-            label: string;
-            /** Size */
-            size: number;
         };
         /**
          * ConditionIn
@@ -2929,25 +3161,8 @@ export interface components {
             /** Provider Transaction Id */
             provider_transaction_id: string | null;
         };
-        /**
-         * FindingView
-         * @description One automatic pre-check: `outcome` is passed, failed, skipped (not applicable or left to
-         *     the reviewer) or info (nothing to judge; e.g. the paper forms are to be mailed).
-         */
-        FindingView: {
-            /** Code */
-            code: string;
-            /** Details */
-            details: {
-                [key: string]: unknown;
-            };
-            /** Message */
-            message: string;
-            /** Outcome */
-            outcome: string;
-        };
-        /** FindingsSummaryView */
-        FindingsSummaryView: {
+        /** FindingsSummaryOut */
+        FindingsSummaryOut: {
             /** Failed */
             failed: number;
             /** Failed Codes */
@@ -2983,8 +3198,8 @@ export interface components {
              */
             identity: "teacher" | "student" | "employee";
         };
-        /** ImportSummary */
-        ImportSummary: {
+        /** ImportSummaryOut */
+        ImportSummaryOut: {
             /**
              * Imported
              * @description new scores
@@ -3001,8 +3216,8 @@ export interface components {
              */
             updated: number;
         };
-        /** InboxItem */
-        InboxItem: {
+        /** InboxItemOut */
+        InboxItemOut: {
             /** Body */
             body: string;
             /**
@@ -3022,8 +3237,34 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** ItemError */
-        ItemError: {
+        /**
+         * InstitutionAdminIn
+         * @description A business admin (试点院校业务管理员) of the head's own institution.
+         */
+        InstitutionAdminIn: {
+            /** Name */
+            name: string;
+            /**
+             * Password
+             * @description 至少 8 位，须同时包含字母和数字
+             */
+            password: string;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Username
+             * @description 小写字母开头的用户名
+             */
+            username: string;
+        };
+        /**
+         * InstitutionType
+         * @description 院校类型 as the base-info form offers it.
+         * @enum {string}
+         */
+        InstitutionType: "本科院校" | "高职院校" | "中职学校" | "技工院校" | "其他";
+        /** ItemErrorOut */
+        ItemErrorOut: {
             /** Detail */
             detail: string | null;
             /** Status */
@@ -3044,8 +3285,8 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** LockSummary */
-        LockSummary: {
+        /** LockSummaryOut */
+        LockSummaryOut: {
             /** Failed */
             failed: number;
             /**
@@ -3063,10 +3304,10 @@ export interface components {
             status: components["schemas"]["SheetStatus"];
         };
         /**
-         * LoginRequest
+         * LoginIn
          * @description 登录: a password, or for a phone an SMS code sent for purpose login.
          */
-        LoginRequest: {
+        LoginIn: {
             /** Code */
             code?: string | null;
             /**
@@ -3108,10 +3349,10 @@ export interface components {
             tracking_number: string | null;
         };
         /**
-         * MyCertificate
+         * MyCertificateOut
          * @description A candidate's own certificate (我的证书), with a short-lived PDF link once issued.
          */
-        MyCertificate: {
+        MyCertificateOut: {
             /** Download Url */
             download_url: string | null;
             /** Holder Name */
@@ -3160,13 +3401,13 @@ export interface components {
              * Scores
              * @description empty until the publicity period (公示) starts
              */
-            scores: components["schemas"]["MySubjectScore"][];
+            scores: components["schemas"]["MySubjectScoreOut"][];
             status: components["schemas"]["SheetStatus"];
             /** Ticket Number */
             ticket_number: string;
         };
-        /** MySubjectScore */
-        MySubjectScore: {
+        /** MySubjectScoreOut */
+        MySubjectScoreOut: {
             /** Pass Score */
             pass_score: number;
             /** Passed */
@@ -3252,6 +3493,14 @@ export interface components {
             /** Political Statuses */
             political_statuses: components["schemas"]["OptionOut"][];
         };
+        /** OrderIn */
+        OrderIn: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+        };
         /**
          * OrderOut
          * @description An order as the candidate sees it; the QR code (SVG) is included while payable.
@@ -3310,10 +3559,10 @@ export interface components {
          * @enum {string}
          */
         OrderStatus: "pending" | "paid" | "expired" | "closed" | "refunding" | "refunded";
-        /** Page[ApplicationSummary] */
-        Page_ApplicationSummary_: {
+        /** Page[ApplicationSummaryOut] */
+        Page_ApplicationSummaryOut_: {
             /** Items */
-            items: components["schemas"]["ApplicationSummary"][];
+            items: components["schemas"]["ApplicationSummaryOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3324,31 +3573,31 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[CertificateView] */
-        Page_CertificateView_: {
+        /** Page[CertificateOut] */
+        Page_CertificateOut_: {
             /** Items */
-            items: components["schemas"]["CertificateView"][];
+            items: components["schemas"]["CertificateOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[DirectoryChange] */
-        Page_DirectoryChange_: {
+        /** Page[DirectoryChangeOut] */
+        Page_DirectoryChangeOut_: {
             /** Items */
-            items: components["schemas"]["DirectoryChange"][];
+            items: components["schemas"]["DirectoryChangeOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[DirectoryEntry] */
-        Page_DirectoryEntry_: {
+        /** Page[DirectoryEntryOut] */
+        Page_DirectoryEntryOut_: {
             /** Items */
-            items: components["schemas"]["DirectoryEntry"][];
+            items: components["schemas"]["DirectoryEntryOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[InboxItem] */
-        Page_InboxItem_: {
+        /** Page[InboxItemOut] */
+        Page_InboxItemOut_: {
             /** Items */
-            items: components["schemas"]["InboxItem"][];
+            items: components["schemas"]["InboxItemOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3366,10 +3615,10 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[QueueItem] */
-        Page_QueueItem_: {
+        /** Page[QueueItemOut] */
+        Page_QueueItemOut_: {
             /** Items */
-            items: components["schemas"]["QueueItem"][];
+            items: components["schemas"]["QueueItemOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3387,15 +3636,15 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[StaffApplicationSummary] */
-        Page_StaffApplicationSummary_: {
+        /** Page[StaffApplicationSummaryOut] */
+        Page_StaffApplicationSummaryOut_: {
             /** Items */
-            items: components["schemas"]["StaffApplicationSummary"][];
+            items: components["schemas"]["StaffApplicationSummaryOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** PasswordResetRequest */
-        PasswordResetRequest: {
+        /** PasswordResetIn */
+        PasswordResetIn: {
             /**
              * Code
              * @description 6 位短信验证码
@@ -3413,8 +3662,16 @@ export interface components {
              */
             phone: string;
         };
-        /** PaymentRequestDetail */
-        PaymentRequestDetail: {
+        /** PaymentRequestConfirmIn */
+        PaymentRequestConfirmIn: {
+            /**
+             * Request No
+             * @description 缴费单号, as on the transfer
+             */
+            request_no: string;
+        };
+        /** PaymentRequestDetailOut */
+        PaymentRequestDetailOut: {
             /** Confirmed At */
             confirmed_at: string | null;
             /**
@@ -3509,6 +3766,31 @@ export interface components {
             total_fen: number;
         };
         /**
+         * PhoneProofIn
+         * @description An SMS code (purpose `register`) exchanged for a phone proof: the institution service
+         *     signs an institution up with it (it does not own SMS codes).
+         */
+        PhoneProofIn: {
+            /**
+             * Code
+             * @description 6 位短信验证码
+             */
+            code: string;
+            /**
+             * Phone
+             * @description 中国大陆手机号
+             * @example 13800138000
+             */
+            phone: string;
+        };
+        /** PhoneProofOut */
+        PhoneProofOut: {
+            /** Expires In S */
+            expires_in_s: number;
+            /** Phone Proof */
+            phone_proof: string;
+        };
+        /**
          * PlanCancellationOut
          * @description 考试计划已取消: the organisation cancelled the plan.
          */
@@ -3539,8 +3821,8 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** PlanCreate */
-        PlanCreate: {
+        /** PlanIn */
+        PlanIn: {
             /** Conditions */
             conditions?: components["schemas"]["ExamSchedulingConditionIn"][];
             /**
@@ -3670,8 +3952,8 @@ export interface components {
             /** Pass Score */
             pass_score: string;
         };
-        /** PresignedPut */
-        PresignedPut: {
+        /** PresignedPutOut */
+        PresignedPutOut: {
             /** Expires In S */
             expires_in_s: number;
             /** Headers */
@@ -3760,22 +4042,6 @@ export interface components {
             occupation_name: string | null;
         };
         /**
-         * PriorCertificateView
-         * @description The previous certificate (上一级别证书) the candidate declared.
-         */
-        PriorCertificateView: {
-            /** Certificate Number */
-            certificate_number?: string | null;
-            /** Issued On */
-            issued_on?: string | null;
-            /** Level */
-            level: number;
-            /** Occupation Code */
-            occupation_code: string;
-            /** Occupation Name */
-            occupation_name?: string | null;
-        };
-        /**
          * Problem
          * @description RFC 9457 problem details, with the invalid fields listed in `errors`.
          */
@@ -3801,6 +4067,18 @@ export interface components {
              */
             type: string;
         };
+        /**
+         * ProvinceRegions
+         * @description A province and its cities that have listed institutions: what sign-up offers first.
+         */
+        ProvinceRegions: {
+            /** Cities */
+            cities: components["schemas"]["Region"][];
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+        };
         /** PublicityIn */
         PublicityIn: {
             /**
@@ -3811,10 +4089,10 @@ export interface components {
             ends_at: string;
         };
         /**
-         * QueueItem
+         * QueueItemOut
          * @description A case in the review queue; the ID number is masked.
          */
-        QueueItem: {
+        QueueItemOut: {
             /**
              * Application Id
              * Format: uuid
@@ -3827,7 +4105,7 @@ export interface components {
              * Format: uuid
              */
             case_id: string;
-            claim: components["schemas"]["ClaimView"] | null;
+            claim: components["schemas"]["ClaimOut"] | null;
             /** Condition Code */
             condition_code: string | null;
             /**
@@ -3835,7 +4113,7 @@ export interface components {
              * Format: date-time
              */
             due_at: string;
-            findings: components["schemas"]["FindingsSummaryView"];
+            findings: components["schemas"]["FindingsSummaryOut"];
             /** Id Number Masked */
             id_number_masked: string;
             /** Overdue */
@@ -3858,11 +4136,6 @@ export interface components {
              */
             submitted_at: string;
         };
-        /** ReasonBody */
-        ReasonBody: {
-            /** Reason */
-            reason: string;
-        };
         /** ReasonIn */
         ReasonIn: {
             code: components["schemas"]["RejectionCode"];
@@ -3874,13 +4147,6 @@ export interface components {
         };
         /** ReasonOut */
         ReasonOut: {
-            /** Code */
-            code: string;
-            /** Text */
-            text: string;
-        };
-        /** ReasonView */
-        ReasonView: {
             /** Code */
             code: string;
             /** Text */
@@ -3899,11 +4165,18 @@ export interface components {
              */
             refunded_at: string;
         };
+        /** Region */
+        Region: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+        };
         /**
-         * RegisterRequest
+         * RegisterIn
          * @description Candidate sign-up (考生注册).
          */
-        RegisterRequest: {
+        RegisterIn: {
             /**
              * Code
              * @description 6 位短信验证码
@@ -3980,8 +4253,8 @@ export interface components {
             /** Years Worked */
             years_worked: number | null;
         };
-        /** RejectRequest */
-        RejectRequest: {
+        /** RejectIn */
+        RejectIn: {
             /**
              * Comment
              * @description 审核意见（内部）
@@ -4050,15 +4323,15 @@ export interface components {
          * @enum {string}
          */
         RequestStatus: "draft" | "confirmed";
-        /** RevisionView */
-        RevisionView: {
+        /** RevisionOut */
+        RevisionOut: {
             /** Condition Code */
             condition_code: string | null;
-            decision: components["schemas"]["DecisionView"] | null;
+            decision: components["schemas"]["DecisionOut"] | null;
             /** Document Kinds */
             document_kinds: string[];
             /** Findings */
-            findings: components["schemas"]["FindingView"][];
+            findings: components["schemas"]["CaseFindingOut"][];
             /** Outcome */
             outcome: string;
             /**
@@ -4086,10 +4359,10 @@ export interface components {
          */
         Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "ops";
         /**
-         * RoomCreate
+         * RoomIn
          * @description A new room (考场) of a site.
          */
-        RoomCreate: {
+        RoomIn: {
             /** Capacity */
             capacity: number;
             /** Name */
@@ -4115,10 +4388,10 @@ export interface components {
             site_id: string;
         };
         /**
-         * RosterEntry
+         * RosterEntryOut
          * @description One line of a plan's roster (考场编排明细); the ID number is masked.
          */
-        RosterEntry: {
+        RosterEntryOut: {
             /**
              * Application Id
              * Format: uuid
@@ -4223,8 +4496,8 @@ export interface components {
              */
             updated_at: string;
         };
-        /** RunDetail */
-        RunDetail: {
+        /** RunDetailOut */
+        RunDetailOut: {
             /**
              * Bill Date
              * Format: date
@@ -4257,6 +4530,14 @@ export interface components {
             started_at: string;
             status: components["schemas"]["RunStatus"];
             trigger: components["schemas"]["RunTrigger"];
+        };
+        /** RunIn */
+        RunIn: {
+            /**
+             * Bill Date
+             * Format: date
+             */
+            bill_date: string;
         };
         /** RunOut */
         RunOut: {
@@ -4291,14 +4572,6 @@ export interface components {
             status: components["schemas"]["RunStatus"];
             trigger: components["schemas"]["RunTrigger"];
         };
-        /** RunReconciliation */
-        RunReconciliation: {
-            /**
-             * Bill Date
-             * Format: date
-             */
-            bill_date: string;
-        };
         /**
          * RunStatus
          * @enum {string}
@@ -4310,10 +4583,10 @@ export interface components {
          */
         RunTrigger: "scheduled" | "manual";
         /**
-         * ScheduleResult
+         * ScheduleResultOut
          * @description Outcome of scheduling the waiting candidates of a plan (排考).
          */
-        ScheduleResult: {
+        ScheduleResultOut: {
             /** Scheduled */
             scheduled: number;
             /** Waiting */
@@ -4411,8 +4684,34 @@ export interface components {
          * @enum {string}
          */
         SheetStatus: "open" | "publicity" | "locked";
-        /** SignatureView */
-        SignatureView: {
+        /**
+         * SignUpRequest
+         * @description 注册账号: province and city, then an institution of the list (its name typed as the list
+         *     has it), and the phone proven by an SMS code (the gateway's `POST /phone-proofs`).
+         */
+        SignUpRequest: {
+            /**
+             * City
+             * @description GB/T 2260 city code
+             */
+            city: string;
+            /**
+             * Institution Code
+             * @description 学校标识码
+             */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /** Phone Proof */
+            phone_proof: string;
+            /**
+             * Province
+             * @description GB/T 2260 province code
+             */
+            province: string;
+        };
+        /** SignatureOut */
+        SignatureOut: {
             /** Field */
             field: string;
             /** Signer */
@@ -4422,11 +4721,28 @@ export interface components {
             /** Valid */
             valid: boolean;
         };
+        /** SignedUp */
+        SignedUp: {
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /**
+             * Phone
+             * @description masked
+             */
+            phone: string;
+            /**
+             * Username
+             * @description the head's login name; the password comes by SMS
+             */
+            username: string;
+        };
         /**
-         * SiteCreate
+         * SiteIn
          * @description A new test site (考点). An institution admin may omit institution_id (their own).
          */
-        SiteCreate: {
+        SiteIn: {
             /** Address */
             address: string;
             /** Institution Id */
@@ -4454,8 +4770,8 @@ export interface components {
             /** Rooms */
             rooms: components["schemas"]["RoomOut"][];
         };
-        /** SmsCodeRequest */
-        SmsCodeRequest: {
+        /** SmsCodeIn */
+        SmsCodeIn: {
             /**
              * Phone
              * @description 中国大陆手机号
@@ -4468,15 +4784,38 @@ export interface components {
              */
             purpose: "register" | "login" | "reset_password";
         };
-        /** SmsCodeSent */
-        SmsCodeSent: {
+        /** SmsCodeSentOut */
+        SmsCodeSentOut: {
             /** Expires In S */
             expires_in_s: number;
             /** Resend After S */
             resend_after_s: number;
         };
-        /** StaffAccount */
-        StaffAccount: {
+        /**
+         * StaffAccountIn
+         * @description A staff account created by ops (工作人员账号).
+         */
+        StaffAccountIn: {
+            /** Name */
+            name: string;
+            /** Org Id */
+            org_id?: string | null;
+            /**
+             * Password
+             * @description 至少 8 位，须同时包含字母和数字
+             */
+            password: string;
+            /** Phone */
+            phone?: string | null;
+            role: components["schemas"]["Role"];
+            /**
+             * Username
+             * @description 小写字母开头的用户名
+             */
+            username: string;
+        };
+        /** StaffAccountOut */
+        StaffAccountOut: {
             /**
              * Account Id
              * Format: uuid
@@ -4496,10 +4835,10 @@ export interface components {
             username: string;
         };
         /**
-         * StaffApplicationSummary
+         * StaffApplicationSummaryOut
          * @description An application of the organisation's plans, for its staff: PII masked.
          */
-        StaffApplicationSummary: {
+        StaffApplicationSummaryOut: {
             /**
              * Candidate Id
              * Format: uuid
@@ -4545,42 +4884,13 @@ export interface components {
             /** Total Work Months */
             total_work_months: number | null;
         };
-        /**
-         * StaffCreateRequest
-         * @description A staff account created by ops (工作人员账号).
-         */
-        StaffCreateRequest: {
-            /** Name */
-            name: string;
-            /** Org Id */
-            org_id?: string | null;
-            /**
-             * Password
-             * @description 至少 8 位，须同时包含字母和数字
-             */
-            password: string;
-            /** Phone */
-            phone?: string | null;
-            role: components["schemas"]["Role"];
-            /**
-             * Username
-             * @description 小写字母开头的用户名
-             */
-            username: string;
-        };
-        /** StampConfirm */
-        StampConfirm: {
+        /** StampConfirmIn */
+        StampConfirmIn: {
             /** Object Key */
             object_key: string;
         };
-        /** StampUploadUrl */
-        StampUploadUrl: {
-            /** Object Key */
-            object_key: string;
-            upload: components["schemas"]["PresignedPut"];
-        };
-        /** StampView */
-        StampView: {
+        /** StampOut */
+        StampOut: {
             /** Height */
             height: number;
             /** Institution Id */
@@ -4594,6 +4904,12 @@ export interface components {
             uploaded_at: string;
             /** Width */
             width: number;
+        };
+        /** StampUploadUrlOut */
+        StampUploadUrlOut: {
+            /** Object Key */
+            object_key: string;
+            upload: components["schemas"]["PresignedPutOut"];
         };
         /**
          * Status
@@ -4681,12 +4997,12 @@ export interface components {
             pass_score: string;
         };
         /**
-         * SubmissionReceipt
+         * SubmissionReceiptOut
          * @description The answer to a submission (提交回执): it is under review now. The whole application is
          *     one GET away; the submit call is the peak-season hot path and answers without re-reading
          *     the documents and the history.
          */
-        SubmissionReceipt: {
+        SubmissionReceiptOut: {
             /**
              * Id
              * Format: uuid
@@ -4715,10 +5031,10 @@ export interface components {
          */
         TemplateFormat: "csv" | "xlsx";
         /**
-         * Ticket
+         * TicketOut
          * @description An admission ticket (准考证) as the candidate sees it.
          */
-        Ticket: {
+        TicketOut: {
             /**
              * Application Id
              * Format: uuid
@@ -4762,8 +5078,8 @@ export interface components {
             /** Ticket Number */
             ticket_number: string;
         };
-        /** TokenResponse */
-        TokenResponse: {
+        /** TokenOut */
+        TokenOut: {
             /** Access Token */
             access_token: string;
             /**
@@ -4781,8 +5097,8 @@ export interface components {
              */
             token_type: "Bearer";
         };
-        /** UnreadCount */
-        UnreadCount: {
+        /** UnreadCountOut */
+        UnreadCountOut: {
             /** Unread */
             unread: number;
         };
@@ -4823,10 +5139,10 @@ export interface components {
             type: string;
         };
         /**
-         * Verification
+         * VerificationOut
          * @description The public answer of 证书查验: only for the right number and the full ID number.
          */
-        Verification: {
+        VerificationOut: {
             /** Download Url */
             download_url: string | null;
             /** Holder Name */
@@ -4846,7 +5162,7 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
             /** Signatures */
-            signatures: components["schemas"]["SignatureView"][];
+            signatures: components["schemas"]["SignatureOut"][];
             /** Status */
             status: string;
             /** Valid */
@@ -4893,27 +5209,6 @@ export interface components {
             referee_phone: string | null;
             /** To Month */
             to_month: string | null;
-            /** Unit */
-            unit: string;
-        };
-        /**
-         * WorkPeriodView
-         * @description One work history entry (工作经历); `to_month` None means still there.
-         */
-        WorkPeriodView: {
-            /**
-             * From Month
-             * Format: date
-             */
-            from_month: string;
-            /** Post */
-            post: string;
-            /** Referee */
-            referee?: string | null;
-            /** Referee Phone */
-            referee_phone?: string | null;
-            /** To Month */
-            to_month?: string | null;
             /** Unit */
             unit: string;
         };
@@ -4992,7 +5287,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_CertificateView_"];
+                    "application/json": components["schemas"]["Page_CertificateOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -5036,7 +5331,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BatchSignBody"];
+                "application/json": components["schemas"]["BatchSignIn"];
             };
         };
         responses: {
@@ -5046,7 +5341,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BatchSignResult"];
+                    "application/json": components["schemas"]["BatchSignResultOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5096,7 +5391,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MyCertificate"][];
+                    "application/json": components["schemas"]["MyCertificateOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -5132,7 +5427,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonBody"];
+                "application/json": components["schemas"]["CertificateReasonIn"];
             };
         };
         responses: {
@@ -5142,7 +5437,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateView"];
+                    "application/json": components["schemas"]["CertificateOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5208,7 +5503,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonBody"];
+                "application/json": components["schemas"]["CertificateReasonIn"];
             };
         };
         responses: {
@@ -5218,7 +5513,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateView"];
+                    "application/json": components["schemas"]["CertificateOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5290,7 +5585,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateView"];
+                    "application/json": components["schemas"]["CertificateOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5394,6 +5689,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_certificate_ops_dead_letters_replay_post: {
@@ -5448,6 +5753,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     confirm_stamp_api_v1_certificate_stamps_post: {
@@ -5459,7 +5774,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StampConfirm"];
+                "application/json": components["schemas"]["StampConfirmIn"];
             };
         };
         responses: {
@@ -5469,7 +5784,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StampView"];
+                    "application/json": components["schemas"]["StampOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5519,7 +5834,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StampUploadUrl"];
+                    "application/json": components["schemas"]["StampUploadUrlOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5542,6 +5857,15 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description 提交的数据有误（字段校验失败、请求体无法解析、Idempotency-Key 已用于另一请求） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     verify_certificate_api_v1_certificate_verify_get: {
@@ -5562,7 +5886,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Verification"];
+                    "application/json": components["schemas"]["VerificationOut"];
                 };
             };
             /** @description Not Found */
@@ -5699,6 +6023,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_exam_scheduling_ops_dead_letters_replay_post: {
@@ -5753,6 +6087,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     list_plans_api_v1_exam_scheduling_plans_get: {
@@ -5788,6 +6132,15 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -5809,7 +6162,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PlanCreate"];
+                "application/json": components["schemas"]["PlanIn"];
             };
         };
         responses: {
@@ -5884,6 +6237,15 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -5922,7 +6284,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RosterEntry"][];
+                    "application/json": components["schemas"]["RosterEntryOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -5983,7 +6345,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScheduleResult"];
+                    "application/json": components["schemas"]["ScheduleResultOut"];
                 };
             };
             /** @description Bad Request */
@@ -6048,7 +6410,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CancelPlan"];
+                "application/json": components["schemas"]["CancelPlanIn"];
             };
         };
         responses: {
@@ -6205,7 +6567,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AttachSites"];
+                "application/json": components["schemas"]["AttachSitesIn"];
             };
         };
         responses: {
@@ -6319,7 +6681,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SiteCreate"];
+                "application/json": components["schemas"]["SiteIn"];
             };
         };
         responses: {
@@ -6375,7 +6737,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RoomCreate"];
+                "application/json": components["schemas"]["RoomIn"];
             };
         };
         responses: {
@@ -6465,7 +6827,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Ticket"][];
+                    "application/json": components["schemas"]["TicketOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -6499,7 +6861,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RegisterRequest"];
+                "application/json": components["schemas"]["RegisterIn"];
             };
         };
         responses: {
@@ -6509,7 +6871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenOut"];
                 };
             };
             /** @description Bad Request */
@@ -6554,6 +6916,70 @@ export interface operations {
             };
         };
     };
+    create_institution_admin_api_v1_gateway_institution_admins_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstitutionAdminIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAccountOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     me_api_v1_gateway_me_get: {
         parameters: {
             query?: never;
@@ -6582,6 +7008,141 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_dead_letters_api_v1_gateway_ops_dead_letters_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    replay_dead_letters_api_v1_gateway_ops_dead_letters_replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     reset_password_api_v1_gateway_password_resets_post: {
@@ -6593,7 +7154,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PasswordResetRequest"];
+                "application/json": components["schemas"]["PasswordResetIn"];
             };
         };
         responses: {
@@ -6646,7 +7207,7 @@ export interface operations {
             };
         };
     };
-    login_api_v1_gateway_sessions_post: {
+    prove_phone_api_v1_gateway_phone_proofs_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -6655,7 +7216,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoginRequest"];
+                "application/json": components["schemas"]["PhoneProofIn"];
             };
         };
         responses: {
@@ -6665,7 +7226,71 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["PhoneProofOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    login_api_v1_gateway_sessions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenOut"];
                 };
             };
             /** @description Unauthorized */
@@ -6719,7 +7344,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SmsCodeRequest"];
+                "application/json": components["schemas"]["SmsCodeIn"];
             };
         };
         responses: {
@@ -6729,7 +7354,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SmsCodeSent"];
+                    "application/json": components["schemas"]["SmsCodeSentOut"];
                 };
             };
             /** @description Not Found */
@@ -6783,7 +7408,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StaffCreateRequest"];
+                "application/json": components["schemas"]["StaffAccountIn"];
             };
         };
         responses: {
@@ -6793,7 +7418,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StaffAccount"];
+                    "application/json": components["schemas"]["StaffAccountOut"];
                 };
             };
             /** @description Unauthorized */
@@ -6818,6 +7443,120 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_base_info_api_v1_institution_base_info_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseInfo"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    save_base_info_api_v1_institution_base_info_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BaseInfoUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseInfo"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6862,7 +7601,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_DirectoryEntry_"];
+                    "application/json": components["schemas"]["Page_DirectoryEntryOut_"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -6886,7 +7625,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DirectoryEntryCreate"];
+                "application/json": components["schemas"]["DirectoryEntryIn"];
             };
         };
         responses: {
@@ -6896,7 +7635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DirectoryEntry"];
+                    "application/json": components["schemas"]["DirectoryEntryOut"];
                 };
             };
             /** @description Unauthorized */
@@ -6941,6 +7680,26 @@ export interface operations {
             };
         };
     };
+    list_directory_regions_api_v1_institution_directory_regions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvinceRegions"][];
+                };
+            };
+        };
+    };
     get_directory_entry_api_v1_institution_directory__code__get: {
         parameters: {
             query?: never;
@@ -6958,7 +7717,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DirectoryEntry"];
+                    "application/json": components["schemas"]["DirectoryEntryOut"];
                 };
             };
             /** @description Not Found */
@@ -6993,7 +7752,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DirectoryEntryUpdate"];
+                "application/json": components["schemas"]["DirectoryEntryUpdateIn"];
             };
         };
         responses: {
@@ -7003,7 +7762,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DirectoryEntry"];
+                    "application/json": components["schemas"]["DirectoryEntryOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7068,7 +7827,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_DirectoryChange_"];
+                    "application/json": components["schemas"]["Page_DirectoryChangeOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -7113,28 +7872,30 @@ export interface operations {
             };
         };
     };
-    dev_sms_outbox_api_v1_notification_dev_sms_get: {
+    sign_up_api_v1_institution_sign_ups_post: {
         parameters: {
-            query: {
-                phone: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpRequest"];
+            };
+        };
         responses: {
             /** @description Successful Response */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DevSms"][];
+                    "application/json": components["schemas"]["SignedUp"];
                 };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7143,13 +7904,14 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -7172,7 +7934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_InboxItem_"];
+                    "application/json": components["schemas"]["Page_InboxItemOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -7183,6 +7945,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7212,7 +7983,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnreadCount"];
+                    "application/json": components["schemas"]["UnreadCountOut"];
+                };
+            };
+            /** @description 未登录或登录凭证无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7243,6 +8032,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7316,6 +8114,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_notification_ops_dead_letters_replay_post: {
@@ -7370,6 +8178,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     list_dead_letters_api_v1_payment_ops_dead_letters_get: {
@@ -7414,6 +8232,16 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7476,6 +8304,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     create_order_api_v1_payment_orders_post: {
@@ -7487,7 +8325,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateOrder"];
+                "application/json": components["schemas"]["OrderIn"];
             };
         };
         responses: {
@@ -7611,6 +8449,15 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -7661,6 +8508,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7722,6 +8578,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7817,7 +8682,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RunReconciliation"];
+                "application/json": components["schemas"]["RunIn"];
             };
         };
         responses: {
@@ -7827,7 +8692,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunDetail"];
+                    "application/json": components["schemas"]["RunDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7879,7 +8744,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunDetail"];
+                    "application/json": components["schemas"]["RunDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7998,7 +8863,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentRequestDetail"];
+                    "application/json": components["schemas"]["PaymentRequestDetailOut"];
                 };
             };
             /** @description Bad Request */
@@ -8112,7 +8977,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentRequestDetail"];
+                    "application/json": components["schemas"]["PaymentRequestDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -8238,7 +9103,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ConfirmPaymentRequest"];
+                "application/json": components["schemas"]["PaymentRequestConfirmIn"];
             };
         };
         responses: {
@@ -8248,7 +9113,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentRequestDetail"];
+                    "application/json": components["schemas"]["PaymentRequestDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -8340,6 +9205,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description 提交的数据有误（字段校验失败、请求体无法解析、Idempotency-Key 已用于另一请求） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Internal Server Error */
             500: {
                 headers: {
@@ -8367,7 +9241,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ApplicationSummary_"];
+                    "application/json": components["schemas"]["Page_ApplicationSummaryOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -9164,7 +10038,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubmissionReceipt"];
+                    "application/json": components["schemas"]["SubmissionReceiptOut"];
                 };
             };
             /** @description Bad Request */
@@ -9335,6 +10209,15 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -9397,6 +10280,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_registration_ops_dead_letters_replay_post: {
@@ -9451,6 +10344,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     form_options_api_v1_registration_options_get: {
@@ -9479,6 +10382,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9823,7 +10735,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_StaffApplicationSummary_"];
+                    "application/json": components["schemas"]["Page_StaffApplicationSummaryOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -9875,7 +10787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["CaseDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9937,7 +10849,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["CaseDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9993,7 +10905,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ApproveRequest"] | null;
+                "application/json": components["schemas"]["ApproveIn"] | null;
             };
         };
         responses: {
@@ -10003,7 +10915,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DecisionResult"];
+                    "application/json": components["schemas"]["DecisionResultOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10075,7 +10987,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditEntryView"][];
+                    "application/json": components["schemas"]["AuditEntryOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -10137,7 +11049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClaimResult"];
+                    "application/json": components["schemas"]["ClaimResultOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10203,7 +11115,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RejectRequest"];
+                "application/json": components["schemas"]["RejectIn"];
             };
         };
         responses: {
@@ -10213,7 +11125,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DecisionResult"];
+                    "application/json": components["schemas"]["DecisionResultOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10318,6 +11230,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_review_ops_dead_letters_replay_post: {
@@ -10372,6 +11294,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     review_queue_api_v1_review_queue_get: {
@@ -10393,7 +11325,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_QueueItem_"];
+                    "application/json": components["schemas"]["Page_QueueItemOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -10478,6 +11410,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_scoring_ops_dead_letters_replay_post: {
@@ -10524,6 +11466,16 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10761,7 +11713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LockSummary"];
+                    "application/json": components["schemas"]["LockSummaryOut"];
                 };
             };
             /** @description Bad Request */
@@ -10999,7 +11951,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportSummary"];
+                    "application/json": components["schemas"]["ImportSummaryOut"];
                 };
             };
             /** @description Bad Request */
@@ -11086,7 +12038,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportSummary"];
+                    "application/json": components["schemas"]["ImportSummaryOut"];
                 };
             };
             /** @description Bad Request */

@@ -17,17 +17,21 @@ from certificate.certificates.repository import CertificateRepository
 from certificate.certificates.rules import (
     REJECT_ACTION,
     SIGN_ACTION,
+    STATES,
     Action,
     Status,
     format_number,
     mask_name,
-    next_status,
     normalise_id_number,
     normalise_number,
     number_prefix,
-    refusal,
 )
-from certificate.certificates.schemas import BatchItem, ItemError, SignatureView, Verification
+from certificate.certificates.schemas import (
+    BatchItemOut,
+    ItemErrorOut,
+    SignatureOut,
+    VerificationOut,
+)
 from certificate.config import CertificateSettings
 from certificate.identities.rules import IdentityKind
 from certificate.identities.service import IdentityService
@@ -47,7 +51,7 @@ from certificate.plans.repository import PlanRepository
 from certificate.stamps.service import StampService
 from skillcert.auth import Principal, Role
 from skillcert.clock import china_today, utcnow
-from skillcert.errors import AppError, Conflict, Forbidden, NotFound
+from skillcert.errors import AppError, Forbidden, NotFound
 from skillcert.events import CertificateIssued, CertificateRevoked, ResultDetermined
 from skillcert.outbox import record
 from skillcert.paging import Slice
@@ -154,24 +158,28 @@ class CertificateService:
         await self.session.flush()
         return rec
 
-    async def batch_sign(self, principal: Principal, ids: list[UUID]) -> list[BatchItem]:
+    async def batch_sign(self, principal: Principal, ids: list[UUID]) -> list[BatchItemOut]:
         """Each certificate on its own: one that cannot be signed does not stop the others."""
-        items: list[BatchItem] = []
+        items: list[BatchItemOut] = []
         for certificate_id in dict.fromkeys(ids):
             try:
                 async with self.session.begin_nested():
                     rec = await self.sign(principal, certificate_id)
             except AppError as exc:
                 items.append(
-                    BatchItem(
+                    BatchItemOut(
                         id=certificate_id,
                         ok=False,
-                        error=ItemError(status=exc.status_code, title=exc.title, detail=exc.detail),
+                        error=ItemErrorOut(
+                            status=exc.status_code, title=exc.title, detail=exc.detail
+                        ),
                     )
                 )
             else:
                 cert = rec.certificate
-                items.append(BatchItem(id=cert.id, ok=True, status=cert.status, number=cert.number))
+                items.append(
+                    BatchItemOut(id=cert.id, ok=True, status=cert.status, number=cert.number)
+                )
         return items
 
     async def _issue(
@@ -267,7 +275,7 @@ class CertificateService:
 
     # --- public verification -------------------------------------------------------------
 
-    async def verify(self, number: str, id_number: str) -> Verification:
+    async def verify(self, number: str, id_number: str) -> VerificationOut:
         """证书查验 by number and full ID number; re-checks the PDF's signatures each time."""
         cert = await self.repo.by_number(normalise_number(number))
         if cert is None or not hmac.compare_digest(
@@ -288,7 +296,7 @@ class CertificateService:
             download_url = await self.storage.presign_download(
                 cert.pdf_key, timedelta(seconds=self.settings.download_url_ttl_s)
             )
-        return Verification(
+        return VerificationOut(
             valid=valid,
             status=cert.status,
             number=cert.number,
@@ -300,7 +308,7 @@ class CertificateService:
             institution=cert.institution_name,
             revoked_at=cert.revoked_at,
             signatures=[
-                SignatureView(
+                SignatureOut(
                     field=c.field_name,
                     signer=c.signer_common_name,
                     valid=c.error is None and c.intact and c.valid and not c.modified_after_signing,
@@ -350,11 +358,7 @@ class CertificateService:
 
     @staticmethod
     def _transition(cert: Certificate, action: Action) -> Status:
-        current = Status(cert.status)
-        target = next_status(current, action)
-        if target is None:
-            raise Conflict(refusal(current, action))
-        return target
+        return STATES.transition(Status(cert.status), action)
 
 
 def _org_of(principal: Principal) -> str:

@@ -15,16 +15,16 @@ from exam_scheduling.allocations.models import (
 )
 from exam_scheduling.allocations.repository import AllocationRepository, Placement, PlanRoom
 from exam_scheduling.allocations.rules import (
+    CREATED,
+    STATES,
     AllocationAction,
     AllocationStatus,
     ReleaseReason,
     blocks_payment,
-    can_release,
     first_free_seat,
-    next_status,
     ticket_number,
 )
-from exam_scheduling.allocations.schemas import RosterEntry, ScheduleResult, Ticket
+from exam_scheduling.allocations.schemas import RosterEntryOut, ScheduleResultOut, TicketOut
 from exam_scheduling.plans.models import ExamPlan
 from exam_scheduling.plans.repository import PlanRepository
 from exam_scheduling.plans.rules import PlanStatus, owns, visible
@@ -98,7 +98,7 @@ class AllocationService:
             candidate_id=candidate.candidate_id,
             plan_id=plan.id,
             order_id=event.order_id,
-            status=next_status(None, AllocationAction.QUEUE),
+            status=CREATED,
             created_at=utcnow(),
         )
         self.repo.add(allocation)
@@ -108,7 +108,7 @@ class AllocationService:
         await self.session.flush()
         return allocation
 
-    async def schedule_waiting(self, principal: Principal, plan_id: UUID) -> ScheduleResult:
+    async def schedule_waiting(self, principal: Principal, plan_id: UUID) -> ScheduleResultOut:
         """Seat the plan's waiting candidates, first paid first, after rooms or sites were added."""
         plan = await self._owned(principal, plan_id, lock=True)
         if plan.status == PlanStatus.CANCELLED:
@@ -116,7 +116,7 @@ class AllocationService:
         waiting = await self.repo.waiting(plan.id)
         scheduled = await self._seat_waiting(plan, waiting)
         await self.session.flush()
-        return ScheduleResult(scheduled=scheduled, waiting=len(waiting) - scheduled)
+        return ScheduleResultOut(scheduled=scheduled, waiting=len(waiting) - scheduled)
 
     async def release(
         self,
@@ -142,7 +142,9 @@ class AllocationService:
             )
         )
         allocation = await self.repo.allocation_for(application_id)
-        if allocation is None or not can_release(allocation.status):
+        if allocation is None or not STATES.allows(
+            AllocationStatus(allocation.status), AllocationAction.RELEASE
+        ):
             await self.session.flush()
             return None
         if order_id is not None and allocation.order_id != order_id:
@@ -154,7 +156,9 @@ class AllocationService:
             await self.session.flush()
             return None
         had_seat = allocation.status == AllocationStatus.SCHEDULED
-        allocation.status = next_status(allocation.status, AllocationAction.RELEASE)
+        allocation.status = STATES.transition(
+            AllocationStatus(allocation.status), AllocationAction.RELEASE
+        )
         # The seat and its ticket number (which encodes the seat) pass to the next candidate.
         allocation.room_id = None
         allocation.seat_number = None
@@ -170,10 +174,10 @@ class AllocationService:
             await self.session.flush()
         return allocation
 
-    async def roster(self, principal: Principal, plan_id: UUID) -> list[RosterEntry]:
+    async def roster(self, principal: Principal, plan_id: UUID) -> list[RosterEntryOut]:
         plan = await self._owned(principal, plan_id)
         return [
-            RosterEntry(
+            RosterEntryOut(
                 application_id=p.allocation.application_id,
                 candidate_id=p.allocation.candidate_id,
                 candidate_name=p.candidate.candidate_name,
@@ -188,7 +192,7 @@ class AllocationService:
             for p in await self.repo.roster(plan.id)
         ]
 
-    async def tickets(self, candidate_id: UUID) -> list[Ticket]:
+    async def tickets(self, candidate_id: UUID) -> list[TicketOut]:
         return [_ticket(p) for p in await self.repo.tickets_of(candidate_id)]
 
     async def _seat_waiting(self, plan: ExamPlan, waiting: list[SeatAllocation]) -> int:
@@ -219,7 +223,9 @@ class AllocationService:
             if seat is None:
                 continue
             used.add(seat)
-            allocation.status = next_status(allocation.status, AllocationAction.SEAT)
+            allocation.status = STATES.transition(
+                AllocationStatus(allocation.status), AllocationAction.SEAT
+            )
             allocation.room_id = option.room.id
             allocation.seat_number = seat
             allocation.ticket_number = ticket_number(
@@ -256,9 +262,9 @@ class AllocationService:
         return plan
 
 
-def _ticket(p: Placement) -> Ticket:
+def _ticket(p: Placement) -> TicketOut:
     assert p.site is not None and p.room is not None and p.allocation.ticket_number
-    return Ticket(
+    return TicketOut(
         ticket_number=p.allocation.ticket_number,
         application_id=p.allocation.application_id,
         plan_id=p.plan.id,

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from skillcert.auth import Principal, Role
 from skillcert.errors import FieldError
 from skillcert.events import MATERIAL_KINDS
+from skillcert.states import StateMachine
 
 if TYPE_CHECKING:
-    from exam_scheduling.plans.schemas import PlanCreate
+    from exam_scheduling.plans.schemas import PlanIn
 
 # A site's index takes three digits of the admission ticket number.
 MAX_SITES_PER_PLAN = 999
@@ -37,12 +38,18 @@ TRANSITIONS: dict[tuple[PlanStatus, PlanAction], PlanStatus] = {
 }
 
 
-def next_status(current: str, action: PlanAction) -> PlanStatus | None:
-    """The status after `action`, or None when the state machine does not allow it."""
-    return TRANSITIONS.get((PlanStatus(current), action))
+def _refusal(current: PlanStatus, action: PlanAction) -> str:
+    if action == PlanAction.PUBLISH:
+        return "考试计划已发布，不能重复发布"
+    if current == PlanStatus.CANCELLED:
+        return "考试计划已取消"
+    return "考试计划尚未发布，不能取消"
 
 
-def plan_problems(data: PlanCreate, known_occupations: set[str]) -> list[FieldError]:
+STATES = StateMachine(TRANSITIONS, refusal=_refusal)
+
+
+def plan_problems(data: PlanIn, known_occupations: set[str]) -> list[FieldError]:
     """Field errors pydantic cannot see: window order, unique codes, pass within full score,
     and the conditions: prior level below the plan's, related occupations of the catalogue
     (`known_occupations`), materials registration accepts."""
@@ -92,7 +99,7 @@ def plan_problems(data: PlanCreate, known_occupations: set[str]) -> list[FieldEr
     return problems
 
 
-def withdrawal_deadline(data: PlanCreate) -> datetime:
+def withdrawal_deadline(data: PlanIn) -> datetime:
     """The plan's withdrawal deadline (退考截止时间); registration's close unless set."""
     return data.withdrawal_closes_at or data.registration_closes_at
 

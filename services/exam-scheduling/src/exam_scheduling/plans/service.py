@@ -12,20 +12,20 @@ from exam_scheduling.plans.models import ExamPlan, PlanSite, PlanSubject
 from exam_scheduling.plans.repository import PlanRepository
 from exam_scheduling.plans.rules import (
     MAX_SITES_PER_PLAN,
+    STATES,
     PlanAction,
     PlanStatus,
     cancellable_in_time,
-    next_status,
     owns,
     plan_problems,
     visible,
     withdrawal_deadline,
 )
 from exam_scheduling.plans.schemas import (
-    AttachSites,
-    CancelPlan,
+    AttachSitesIn,
+    CancelPlanIn,
     ConditionOut,
-    PlanCreate,
+    PlanIn,
     PlanOut,
     PlanSiteOut,
     SubjectOut,
@@ -35,7 +35,7 @@ from exam_scheduling.sites.repository import SiteRepository
 from skillcert import events
 from skillcert.auth import Principal
 from skillcert.clock import utcnow
-from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
+from skillcert.errors import FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
 from skillcert.outbox import record
 from skillcert.paging import Slice
 
@@ -45,7 +45,7 @@ class PlanService:
         self.session = session
         self.repo = PlanRepository(session)
 
-    async def create(self, principal: Principal, data: PlanCreate, org_name: str) -> PlanOut:
+    async def create(self, principal: Principal, data: PlanIn, org_name: str) -> PlanOut:
         if principal.org_id is None:
             raise Forbidden("当前账号未关联培训评价组织")
         catalogue = CatalogueRepository(self.session)
@@ -123,7 +123,9 @@ class PlanService:
         )
         return Slice(await self._outs(plans.items), plans.next_cursor)
 
-    async def attach_sites(self, principal: Principal, plan_id: UUID, data: AttachSites) -> PlanOut:
+    async def attach_sites(
+        self, principal: Principal, plan_id: UUID, data: AttachSitesIn
+    ) -> PlanOut:
         plan = await self._owned(principal, plan_id, lock=True)
         wanted = list(dict.fromkeys(data.site_ids))  # keep order, drop repeats
         known = await SiteRepository(self.session).existing_ids(wanted)
@@ -147,27 +149,20 @@ class PlanService:
 
     async def publish(self, principal: Principal, plan_id: UUID) -> PlanOut:
         plan = await self._owned(principal, plan_id, lock=True)
-        status = next_status(plan.status, PlanAction.PUBLISH)
-        if status is None:
-            raise Conflict("考试计划已发布，不能重复发布")
-        plan.status = status
+        plan.status = STATES.transition(PlanStatus(plan.status), PlanAction.PUBLISH)
         plan.published_at = utcnow()
         await self.session.flush()
         await record(self.session, published_event(plan))
         return await self._out(plan)
 
-    async def cancel(self, principal: Principal, plan_id: UUID, data: CancelPlan) -> PlanOut:
+    async def cancel(self, principal: Principal, plan_id: UUID, data: CancelPlanIn) -> PlanOut:
         """Cancel a published plan before its exam (取消考试计划): registration closes its
         applications and payment refunds the paid fees when they hear of it."""
         plan = await self.repo.get(plan_id, lock=True)
         # Another organisation's plan is not theirs to manage: as if it did not exist.
         if plan is None or not owns(principal, plan.org_id):
             raise NotFound("考试计划不存在")
-        status = next_status(plan.status, PlanAction.CANCEL)
-        if status is None:
-            if plan.status == PlanStatus.CANCELLED:
-                raise Conflict("考试计划已取消")
-            raise Conflict("考试计划尚未发布，不能取消")
+        status = STATES.transition(PlanStatus(plan.status), PlanAction.CANCEL)
         at = utcnow()
         if not cancellable_in_time(plan.exam_starts_at, at):
             raise RuleViolation("考试已开始，不能取消考试计划")
@@ -181,7 +176,7 @@ class PlanService:
         )
         return await self._out(plan)
 
-    async def _conditions(self, data: PlanCreate) -> list[dict[str, object]]:
+    async def _conditions(self, data: PlanIn) -> list[dict[str, object]]:
         """The conditions as stored and published; a condition asking for the catalogue's
         related occupations gets the concrete list now, so the plan does not change later when
         the catalogue does."""

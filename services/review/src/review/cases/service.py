@@ -12,34 +12,35 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from review.cases import rules
+from review.cases import calendar, labels, prechecks, rules
 from review.cases.models import AuditEntry, CaseDecision, CaseFinding, ReviewCase
+from review.cases.prechecks import Submission
 from review.cases.repository import CaseRepository
 from review.cases.rules import (
+    STATES,
     ActorKind,
     AuditAction,
     CaseAction,
     CaseStatus,
     RevisionOutcome,
-    Submission,
 )
 from review.cases.schemas import (
-    ApproveRequest,
-    AuditEntryView,
-    CaseDetail,
-    ClaimResult,
-    ClaimView,
-    DecisionResult,
-    DecisionView,
-    DocumentView,
-    FindingsSummaryView,
-    FindingView,
-    PriorCertificateView,
-    QueueItem,
-    ReasonView,
-    RejectRequest,
-    RevisionView,
-    WorkPeriodView,
+    ApproveIn,
+    AuditEntryOut,
+    CaseDetailOut,
+    CaseDocumentOut,
+    CaseFindingOut,
+    CasePriorCertificateOut,
+    CaseReasonOut,
+    CaseWorkPeriodOut,
+    ClaimOut,
+    ClaimResultOut,
+    DecisionOut,
+    DecisionResultOut,
+    FindingsSummaryOut,
+    QueueItemOut,
+    RejectIn,
+    RevisionOut,
 )
 from review.config import ReviewSettings
 from review.plans.models import ReviewPlan
@@ -91,10 +92,10 @@ def _conditions(plan: ReviewPlan | None) -> list[PlanCondition] | None:
     return [PlanCondition.model_validate(c) for c in plan.conditions]
 
 
-def _facts(plan: ReviewPlan | None) -> rules.PlanFacts | None:
+def _facts(plan: ReviewPlan | None) -> prechecks.PlanFacts | None:
     if plan is None:
         return None
-    return rules.PlanFacts(
+    return prechecks.PlanFacts(
         conditions=_conditions(plan) or [],
         occupation_code=plan.occupation_code,
         occupation_name=plan.occupation_name,
@@ -109,9 +110,9 @@ def _mail_in_deadline(plan: ReviewPlan | None) -> datetime | None:
     return plan.registration_closes_at
 
 
-def _summary(findings: list[CaseFinding]) -> FindingsSummaryView:
-    summary = rules.summarize([(f.code, f.outcome) for f in findings])
-    return FindingsSummaryView(
+def _summary(findings: list[CaseFinding]) -> FindingsSummaryOut:
+    summary = prechecks.summarize([(f.code, f.outcome) for f in findings])
+    return FindingsSummaryOut(
         passed=summary.passed,
         failed=summary.failed,
         skipped=summary.skipped,
@@ -120,22 +121,22 @@ def _summary(findings: list[CaseFinding]) -> FindingsSummaryView:
     )
 
 
-def _claim_view(case: ReviewCase, now: datetime) -> ClaimView | None:
+def _claim_view(case: ReviewCase, now: datetime) -> ClaimOut | None:
     if case.claimed_by is None or not rules.lease_active(case.claim_expires_at, now):
         return None
     assert case.claim_expires_at is not None
-    return ClaimView(
+    return ClaimOut(
         reviewer_id=case.claimed_by,
         reviewer_name=case.claimed_by_name or "",
         expires_at=case.claim_expires_at,
     )
 
 
-def _decision_view(decision: CaseDecision) -> DecisionView:
-    return DecisionView(
+def _decision_view(decision: CaseDecision) -> DecisionOut:
+    return DecisionOut(
         revision=decision.revision,
         outcome=decision.outcome,
-        reasons=[ReasonView(**r) for r in decision.reasons],
+        reasons=[CaseReasonOut(**r) for r in decision.reasons],
         comment=decision.comment,
         reviewer_id=decision.reviewer_id,
         reviewer_name=decision.reviewer_name,
@@ -198,7 +199,7 @@ class CaseService:
             case_id, from_status, to_status = reopened
             action = AuditAction.RESUBMITTED
 
-        findings = rules.run_prechecks(
+        findings = prechecks.run_prechecks(
             Submission(
                 id_type=event.id_type,
                 id_number=event.id_number,
@@ -213,7 +214,7 @@ class CaseService:
             _facts(plan),
             today=china_today(event.submitted_at),
         )
-        failed = [f.code.value for f in findings if f.outcome == rules.CheckOutcome.FAILED]
+        failed = [f.code.value for f in findings if f.outcome == prechecks.CheckOutcome.FAILED]
         await self.repo.record_revision(
             revision={
                 "id": uuid4(),
@@ -270,7 +271,7 @@ class CaseService:
                 case.revision,
             )
             return None
-        target = rules.next_status(CaseStatus(case.status), CaseAction.RESUBMIT)
+        target = STATES.next(CaseStatus(case.status), CaseAction.RESUBMIT)
         if target is None:
             log.warning(
                 "revision %s of %s application %s ignored",
@@ -315,7 +316,7 @@ class CaseService:
             "work_history": [p.model_dump(mode="json") for p in event.work_history],
             "total_work_months": event.total_work_months,
             "submitted_at": event.submitted_at,
-            "due_at": rules.due_at(event.submitted_at, self.settings.review_working_days),
+            "due_at": calendar.due_at(event.submitted_at, self.settings.review_working_days),
             # A reviewer who claimed the old revision has not seen this one.
             "claimed_by": None,
             "claimed_by_name": None,
@@ -388,7 +389,7 @@ class CaseService:
         elif plan.cancelled_at is None:
             plan.cancelled_at, plan.cancel_reason = event.occurred_at, event.reason
         cases = await self.repo.of_plan(
-            event.plan_id, rules.statuses_allowing(CaseAction.CANCEL), lock=True
+            event.plan_id, sorted(STATES.sources(CaseAction.CANCEL)), lock=True
         )
         details = {"event_id": str(event.event_id), "reason": event.reason}
         closed = 0
@@ -418,7 +419,7 @@ class CaseService:
         details: dict[str, Any],
     ) -> bool:
         """Close one locked case by `action` if the table allows it; False when it does not."""
-        target = rules.next_status(CaseStatus(case.status), action)
+        target = STATES.next(CaseStatus(case.status), action)
         if target is None:
             return False
         # A decided revision keeps its decision in the history; only an undecided one closes.
@@ -458,7 +459,7 @@ class CaseService:
         status: CaseStatus,
         cursor: str | None,
         limit: int,
-    ) -> Slice[QueueItem]:
+    ) -> Slice[QueueItemOut]:
         if principal.org_id is None:
             return Slice()
         cases = await self.repo.queue(principal.org_id, status, cursor, limit)
@@ -468,7 +469,7 @@ class CaseService:
             by_case[finding.case_id].append(finding)
         now = self.now()
         return cases.map(
-            lambda c: QueueItem(
+            lambda c: QueueItemOut(
                 case_id=c.id,
                 application_id=c.application_id,
                 plan_id=c.plan_id,
@@ -493,10 +494,12 @@ class CaseService:
             raise NotFound("审核案件不存在")
         return case.id
 
-    async def detail(self, principal: Principal, case_id: UUID, storage: ObjectStore) -> CaseDetail:
+    async def detail(
+        self, principal: Principal, case_id: UUID, storage: ObjectStore
+    ) -> CaseDetailOut:
         case = await self._visible(principal, case_id)
         plan = await self.plans.get(case.plan_id)
-        condition = rules.find_condition(_conditions(plan) or [], case.condition_code)
+        condition = prechecks.find_condition(_conditions(plan) or [], case.condition_code)
         findings_by_revision: dict[int, list[CaseFinding]] = defaultdict(list)
         for finding in await self.repo.findings([case.id]):
             findings_by_revision[finding.revision].append(finding)
@@ -506,16 +509,16 @@ class CaseService:
         for raw in case.documents:
             doc = SubmittedDocument.model_validate(raw)
             documents.append(
-                DocumentView(
+                CaseDocumentOut(
                     kind=doc.kind,
-                    label=rules.material_label(doc.kind),
+                    label=labels.material_label(doc.kind),
                     content_type=doc.content_type,
                     size=doc.size,
                     download_url=await storage.presign_download(doc.object_key, expires),
                 )
             )
         history = [
-            RevisionView(
+            RevisionOut(
                 revision=r.revision,
                 source_event_type=r.source_event_type,
                 submitted_at=r.submitted_at,
@@ -525,14 +528,16 @@ class CaseService:
                 years_worked=r.years_worked,
                 total_work_months=r.total_work_months,
                 document_kinds=[d["kind"] for d in r.snapshot.get("documents", [])],
-                findings=[FindingView.model_validate(f) for f in findings_by_revision[r.revision]],
+                findings=[
+                    CaseFindingOut.model_validate(f) for f in findings_by_revision[r.revision]
+                ],
                 decision=_decision_view(decisions[r.revision]) if r.revision in decisions else None,
             )
             for r in await self.repo.revisions(case.id)
         ]
         current = findings_by_revision[case.revision]
         now = self.now()
-        return CaseDetail(
+        return CaseDetailOut(
             case_id=case.id,
             application_id=case.application_id,
             candidate_id=case.candidate_id,
@@ -551,11 +556,11 @@ class CaseService:
             years_worked=case.years_worked,
             total_work_months=case.total_work_months,
             prior_certificate=(
-                PriorCertificateView.model_validate(case.prior_certificate)
+                CasePriorCertificateOut.model_validate(case.prior_certificate)
                 if case.prior_certificate is not None
                 else None
             ),
-            work_history=[WorkPeriodView.model_validate(p) for p in case.work_history or []],
+            work_history=[CaseWorkPeriodOut.model_validate(p) for p in case.work_history or []],
             requires_mail_in=plan is not None and plan.requires_mail_in,
             mail_in_deadline=_mail_in_deadline(plan),
             submitted_at=case.submitted_at,
@@ -563,18 +568,18 @@ class CaseService:
             overdue=case.status == CaseStatus.PENDING and case.due_at < now,
             decided_at=case.decided_at,
             claim=_claim_view(case, now),
-            findings=[FindingView.model_validate(f) for f in current],
+            findings=[CaseFindingOut.model_validate(f) for f in current],
             findings_summary=_summary(current),
             documents=documents,
             history=history,
-            audit=[AuditEntryView.model_validate(a) for a in await self.repo.audit(case.id)],
+            audit=[AuditEntryOut.model_validate(a) for a in await self.repo.audit(case.id)],
         )
 
-    async def audit(self, principal: Principal, case_id: UUID) -> list[AuditEntryView]:
+    async def audit(self, principal: Principal, case_id: UUID) -> list[AuditEntryOut]:
         case = await self._visible(principal, case_id)
-        return [AuditEntryView.model_validate(a) for a in await self.repo.audit(case.id)]
+        return [AuditEntryOut.model_validate(a) for a in await self.repo.audit(case.id)]
 
-    async def claim(self, principal: Principal, case_id: UUID) -> ClaimResult:
+    async def claim(self, principal: Principal, case_id: UUID) -> ClaimResultOut:
         """Claim (领取) a pending case for the lease time; the holder may extend it."""
         case = await self._visible(principal, case_id, lock=True)
         if case.status != CaseStatus.PENDING:
@@ -597,7 +602,7 @@ class CaseService:
             details={"expires_at": case.claim_expires_at.isoformat()},
         )
         await self.session.flush()
-        return ClaimResult(
+        return ClaimResultOut(
             case_id=case.id,
             reviewer_id=principal.account_id,
             reviewer_name=case.claimed_by_name,
@@ -606,8 +611,8 @@ class CaseService:
         )
 
     async def approve(
-        self, principal: Principal, case_id: UUID, request: ApproveRequest
-    ) -> DecisionResult:
+        self, principal: Principal, case_id: UUID, request: ApproveIn
+    ) -> DecisionResultOut:
         """Approve (审核通过) the revision under review: the candidate may now pay."""
         case, decision = await self._decide(principal, case_id, CaseAction.APPROVE, [], request)
         await record(
@@ -623,7 +628,7 @@ class CaseService:
                 institution_id=case.institution_id,
             ),
         )
-        return DecisionResult(
+        return DecisionResultOut(
             case_id=case.id,
             application_id=case.application_id,
             status=CaseStatus(case.status),
@@ -631,11 +636,11 @@ class CaseService:
         )
 
     async def reject(
-        self, principal: Principal, case_id: UUID, request: RejectRequest
-    ) -> DecisionResult:
+        self, principal: Principal, case_id: UUID, request: RejectIn
+    ) -> DecisionResultOut:
         """Reject (审核不通过) with reasons the candidate reads; they may edit and resubmit."""
         reasons = [
-            {"code": r.code.value, "text": rules.rejection_text(r.code, r.text)}
+            {"code": r.code.value, "text": labels.rejection_text(r.code, r.text)}
             for r in request.reasons
         ]
         case, decision = await self._decide(principal, case_id, CaseAction.REJECT, reasons, request)
@@ -650,7 +655,7 @@ class CaseService:
                 decided_at=decision.decided_at,
             ),
         )
-        return DecisionResult(
+        return DecisionResultOut(
             case_id=case.id,
             application_id=case.application_id,
             status=CaseStatus(case.status),
@@ -663,10 +668,10 @@ class CaseService:
         case_id: UUID,
         action: CaseAction,
         reasons: list[dict[str, str]],
-        request: ApproveRequest | RejectRequest,
+        request: ApproveIn | RejectIn,
     ) -> tuple[ReviewCase, CaseDecision]:
         case = await self._visible(principal, case_id, lock=True)
-        target = rules.next_status(CaseStatus(case.status), action)
+        target = STATES.next(CaseStatus(case.status), action)
         if target is None:
             raise Conflict("该报名不是待审核状态，不能作出审核决定")
         now = self.now()
