@@ -14,7 +14,6 @@ from review.cases.rules import (
     Submission,
     due_at,
     is_stale,
-    is_valid_resident_id,
     months_worked_after,
     next_status,
     run_prechecks,
@@ -150,7 +149,7 @@ class TestTransitions:
 class TestResidentIdChecksum:
     @pytest.mark.parametrize("number", [VALID_ID, "11010519491231002X", "11010519491231002x"])
     def test_valid(self, number):
-        assert is_valid_resident_id(number, TODAY)
+        assert check(CheckCode.ID_NUMBER, id_number=number).outcome is CheckOutcome.PASSED
 
     @pytest.mark.parametrize(
         "number",
@@ -163,7 +162,7 @@ class TestResidentIdChecksum:
         ],
     )
     def test_invalid(self, number):
-        assert not is_valid_resident_id(number, TODAY)
+        assert check(CheckCode.ID_NUMBER, id_number=number).outcome is CheckOutcome.FAILED
 
 
 def beijing(y, m, d, hh=10, mm=0) -> datetime:
