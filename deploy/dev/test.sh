@@ -30,8 +30,21 @@ step "tests: shared" uv run --frozen pytest shared/tests tests/infra -q -p no:ca
 step "tests: devtools" uv run --frozen pytest deploy/dev/devtools -q -p no:cacheprovider
 for service in services/*/; do
   name=$(basename "$service")
-  step "tests: $name" uv run --frozen pytest "$service" -q -p no:cacheprovider
+  step "tests: $name" uv run --frozen pytest "$service" -m "not fuzz" -q -p no:cacheprovider
 done
+
+# Every operation of every service against its own OpenAPI (schemathesis, skillcert.fuzzing):
+# no 5xx and no status the document does not declare. Bounded by the examples per operation
+# and mode (SKILLCERT_FUZZ_EXAMPLES, default 5), from a fixed seed.
+fuzz() {
+  local rc=0
+  for service in services/*/; do
+    uv run --frozen pytest "$service/tests/test_openapi_fuzz.py" -m fuzz -q -p no:cacheprovider \
+      || rc=1
+  done
+  return $rc
+}
+step "fuzz: every operation against its OpenAPI" fuzz
 step "journey" uv run --frozen pytest tests/journey -q -p no:cacheprovider
 
 # The web app: the committed API types match the API, types check, components, the build.

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from uuid import uuid4
 
+import aio_pika
 import pytest
 
 from skillcert.bus.base import (
@@ -19,7 +20,7 @@ from skillcert.bus.base import (
 )
 from skillcert.bus.embedded import EmbeddedBus
 from skillcert.bus.rabbit import RabbitBus
-from skillcert.testing import AMQP_URL, eventually, unique
+from skillcert.testing import AMQP_URL, ServiceHarness, eventually, unique
 
 
 @pytest.fixture(params=["rabbitmq", "embedded"])
@@ -33,6 +34,8 @@ async def bus(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[M
     await bus.connect()
     yield bus
     await bus.close()
+    if isinstance(bus, RabbitBus):
+        await bus.delete_topology(["svc"])
 
 
 def message(key: str = "sample.thing.happened.v1") -> Message:
@@ -190,3 +193,48 @@ async def test_rabbit_batch_publish_takes_one_loop_turn_per_message_not_three() 
         await bus.close()
     assert confirmed == [True] * 200
     assert turns < 400, f"{turns} loop turns for 200 messages"
+
+
+async def _exists(kind: str, name: str) -> bool:
+    connection = await aio_pika.connect(AMQP_URL)
+    async with connection:
+        channel = await connection.channel()
+        try:
+            if kind == "queue":
+                await channel.declare_queue(name, passive=True)
+            else:
+                await channel.declare_exchange(name, passive=True)
+        except aio_pika.exceptions.ChannelNotFoundEntity:
+            return False
+        return True
+
+
+async def test_rabbit_delete_topology_removes_the_exchange_and_every_queue_it_declared() -> None:
+    bus = RabbitBus(AMQP_URL, f"{unique('bus')}.events", RetryPolicy((50, 100)))
+    await bus.connect()
+
+    async def handler(_: Message) -> None:
+        return None
+
+    await bus.subscribe(Subscription("svc", ("sample.#",), handler))
+    await bus.close()
+    names = bus.queue_names("svc")
+    assert len(names) == 4
+    assert all([await _exists("queue", name) for name in names])
+
+    await bus.delete_topology(["svc"])
+
+    assert not any([await _exists("queue", name) for name in names])
+    assert not await _exists("exchange", bus.exchange_name)
+
+
+async def test_a_service_harness_leaves_no_queue_behind() -> None:
+    from sample.app import build_spec
+
+    async with ServiceHarness(build_spec) as harness:
+        retry = RetryPolicy(tuple(harness.retry_delays_ms))
+        names = RabbitBus(AMQP_URL, harness.exchange, retry).queue_names(harness.spec.name)
+        assert await _exists("queue", names[0])
+
+    assert not any([await _exists("queue", name) for name in names])
+    assert not await _exists("exchange", harness.exchange)

@@ -131,3 +131,19 @@ class TestReplayDeadLetters:
         )
 
         assert_problem(response, 403, slug="forbidden")
+
+
+class TestBrokerDown:
+    async def test_listing_and_replay_answer_503_while_the_broker_is_unreachable(self):
+        # Found by the API fuzzing: a connection being re-established raised a bare
+        # RuntimeError out of aio-pika, a 500.
+        from sample.app import build_spec
+
+        async with ServiceHarness(build_spec) as harness:
+            await harness.ctx.bus.close()
+            ops = harness.headers(Role.OPS)
+            listed = await harness.client.get(BASE, headers=ops)
+            assert_problem(listed, 503, slug="unavailable", detail="消息队列暂不可用，请稍后再试")
+            assert listed.headers["retry-after"] == "5"
+            replayed = await harness.client.post(f"{BASE}/replay", json={}, headers=ops)
+            assert_problem(replayed, 503, slug="unavailable")

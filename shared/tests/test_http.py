@@ -67,6 +67,55 @@ class TestValidationProblem:
         assert_problem(response, 422)
         assert response.json()["errors"][0]["code"] == "json_invalid"
 
+    async def test_a_body_that_cannot_be_decoded_is_a_422_on_the_body(self, clean: ServiceHarness):
+        # FastAPI and Starlette answered these with a 400 that no operation declares.
+        staff = clean.headers(Role.ORG_ADMIN)
+        cases = [
+            ("/api/v1/sample/widgets", b"{not json", "application/json", "json_invalid"),
+            ("/api/v1/sample/widgets", b'{"name": "\xff\xfe"}', "application/json", "body_invalid"),
+            (
+                "/api/v1/sample/widgets/import",
+                b"--b\r\nNone--b--\r\n",
+                "multipart/form-data; boundary=b",
+                "body_invalid",
+            ),
+        ]
+        for path, body, content_type, code in cases:
+            response = await clean.client.post(
+                path, content=body, headers={**staff, "content-type": content_type}
+            )
+            problem = assert_problem(response, 422, "body", slug="validation")
+            assert [e["code"] for e in problem["errors"]] == [code], problem
+        assert await rows(clean, Widget) == 0
+
+
+class TestOpenAPI:
+    def test_every_operation_declares_what_the_shared_machinery_answers(
+        self, harness: ServiceHarness
+    ):
+        assert harness.app is not None
+        document = harness.app.openapi()
+        declared = {
+            (method.upper(), path): sorted(operation["responses"])
+            for path, item in document["paths"].items()
+            for method, operation in item.items()
+            if path.startswith("/api/v1/sample/widgets")
+        }
+        assert declared == {
+            # a login (401, 403) and input (422: fields, an unparsable body, Idempotency-Key)
+            ("POST", "/api/v1/sample/widgets"): ["201", "401", "403", "422"],
+            ("POST", "/api/v1/sample/widgets/import"): ["200", "401", "403", "422"],
+            # query parameters, no login
+            ("GET", "/api/v1/sample/widgets"): ["200", "422"],
+            # nothing to validate, no login
+            ("GET", "/api/v1/sample/widgets/count"): ["200"],
+        }
+        problem = document["paths"]["/api/v1/sample/widgets"]["post"]["responses"]["401"]
+        assert problem["content"] == {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        }
+        assert {"Problem", "FieldError"} <= set(document["components"]["schemas"])
+
 
 class TestAuth:
     async def test_missing_token_is_401(self, clean: ServiceHarness):

@@ -20,6 +20,7 @@ from skillcert_embedded.demo import STAFF, create_open_plan, login
 T = TypeVar("T")
 
 CONSUMING_SERVICES = (
+    "gateway",
     "registration",
     "review",
     "exam-scheduling",
@@ -578,6 +579,81 @@ class Journey:
             assert listed["service"] == service
             if self.fresh_bus:
                 assert listed["items"] == [], (service, listed["items"])
+
+    async def institution_signs_up(self) -> None:
+        """注册账号 (seed 003 §1.1.2): province and city, an institution of the official list,
+        a phone with an SMS code; the head's login name is answered, its password comes by SMS,
+        and the head then creates a business admin of the institution."""
+        listed = ok(
+            await self.client.get(
+                "/api/v1/institution/directory",
+                params={"province": "450000", "city": "450100", "name": "广西大学"},
+            ),
+            200,
+        )
+        [entry] = listed["items"]
+        phone = self.phone
+        ok(
+            await self.client.post(
+                "/api/v1/gateway/sms-codes", json={"phone": phone, "purpose": "register"}
+            ),
+            202,
+        )
+        sms_code = await eventually(lambda: self._sms(phone, "sms_code"), "the sign-up code")
+        proof = ok(
+            await self.client.post(
+                "/api/v1/gateway/phone-proofs",
+                json={"phone": phone, "code": "".join(c for c in sms_code if c.isdigit())[:6]},
+            ),
+            200,
+        )["phone_proof"]
+        body = {
+            "province": "450000",
+            "city": "450100",
+            "institution_code": entry["code"],
+            "institution_name": entry["name"],
+            "phone_proof": proof,
+        }
+        signed_up = ok(await self.client.post("/api/v1/institution/sign-ups", json=body), 201)
+        again = await self.client.post("/api/v1/institution/sign-ups", json=body)
+        assert again.status_code == 409, again.text  # one head per institution
+
+        credentials = await eventually(
+            lambda: self._sms(phone, "account_credentials"), "the head's login name and password"
+        )
+        assert f"账号：{signed_up['username']}" in credentials, credentials
+        password = credentials.split("初始密码：")[1].split("，")[0]
+        head = await login(self.client, signed_up["username"], password)
+        me = ok(await self.client.get("/api/v1/gateway/me", headers=head), 200)
+        assert (me["role"], me["org_id"]) == ("institution_head", entry["code"]), me
+        admin = ok(
+            await self.client.post(
+                "/api/v1/gateway/institution-admins",
+                json={
+                    "username": f"gxu.{phone[-4:]}",
+                    "name": "院校管理员",
+                    "password": "Admin2026x",
+                },
+                headers=head,
+            ),
+            201,
+        )
+        assert admin["org_id"] == entry["code"]
+        self.headers["new_institution_head"] = head
+
+    async def _sms(self, phone: str, template_code: str) -> str | None:
+        """The newest SMS of a template to a phone in the development outbox (ops only)."""
+        response = await self.client.get(
+            "/api/v1/notification/dev/sms", params={"phone": phone}, headers=self.headers["ops"]
+        )
+        bodies = [m["body"] for m in ok(response, 200) if m["template_code"] == template_code]
+        return bodies[-1] if bodies else None
+
+    async def run_institution_sign_up(self) -> None:
+        """An institution of the official list signs up its head, who makes an admin."""
+        await self.staff()
+        await self.institution_signs_up()
+        await self.ops_reads_dead_letters()
 
     async def run_withdrawal(self) -> None:
         """A paid candidate who withdraws instead of sitting the exam."""

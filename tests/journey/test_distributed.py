@@ -2,6 +2,7 @@
 server, through the gateway only — with RabbitMQ stopped and started in the middle."""
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -13,11 +14,15 @@ import pytest
 from journey import Journey
 from stack import SIMULATOR, Stack
 
+from skillcert.bus.base import RetryPolicy
+from skillcert.bus.rabbit import RabbitBus
 from skillcert.testing import AMQP_URL, PG_ADMIN_DSN, S3_ACCESS_KEY, S3_ENDPOINT, S3_SECRET_KEY
 
 pytestmark = pytest.mark.journey
 
 STAFF_PASSWORD = "Journey-Staff-2026"
+# Fast retries so a message that failed while the broker was away returns quickly.
+RETRY_DELAYS_MS = (200, 1000, 3000)
 
 
 def free_ports(count: int) -> list[int]:
@@ -49,8 +54,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         log_dir=tmp_path_factory.mktemp("stack-logs"),
         ports=dict(zip(names, free_ports(len(names)), strict=True)),
         extra_env={
-            # Fast retries so a message that failed while the broker was away returns quickly.
-            "SKILLCERT_RETRY_DELAYS_MS": "[200, 1000, 3000]",
+            "SKILLCERT_RETRY_DELAYS_MS": json.dumps(RETRY_DELAYS_MS),
             "SKILLCERT_OUTBOX_POLL_INTERVAL_S": "0.2",
             "SKILLCERT_LOG_JSON": "true",
         },
@@ -62,6 +66,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         stack.stop()
         asyncio.run(stack.drop_databases())
+        bus = RabbitBus(AMQP_URL, stack.exchange, RetryPolicy(RETRY_DELAYS_MS))
+        asyncio.run(bus.delete_topology(names))
 
 
 def rabbitmqctl(*args: str) -> None:
@@ -105,6 +111,12 @@ async def test_journey_across_processes_survives_a_broker_restart(stack: Stack):
         assert "/api/v1/certificate/verify" in paths
         assert "/api/v1/notification/ops/dead-letters/replay" in paths
         assert "/api/v1/institution/directory" in paths
+
+
+async def test_an_institution_signs_up_across_processes(stack: Stack):
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=30) as client:
+        journey = Journey(client, STAFF_PASSWORD, stack.simulator_url)
+        await journey.run_institution_sign_up()
 
 
 async def test_a_paid_candidate_withdraws_and_is_refunded_across_processes(stack: Stack):

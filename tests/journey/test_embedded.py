@@ -31,15 +31,8 @@ async def test_a_paid_candidate_withdraws_and_is_refunded_in_embedded_mode(tmp_p
     await run_embedded(tmp_path, Journey.run_withdrawal)
 
 
-async def test_the_institution_directory_answers_in_embedded_mode(tmp_path: Path):
-    async def steps(journey: Journey) -> None:
-        response = await journey.client.get(
-            "/api/v1/institution/directory", params={"province": "110000", "name": "首都师范"}
-        )
-        assert response.status_code == 200, response.text
-        assert [i["code"] for i in response.json()["items"]] == ["4111010028"]
-
-    await run_embedded(tmp_path, steps)
+async def test_an_institution_signs_up_in_embedded_mode(tmp_path: Path):
+    await run_embedded(tmp_path, Journey.run_institution_sign_up)
 
 
 async def run_embedded(tmp_path: Path, steps: Callable[[Journey], Awaitable[None]]) -> None:

@@ -247,6 +247,7 @@ class Reviewer:
         page.locator("[data-test=start-reject]").click()
         page.locator(f"[data-test=reason-{code}]").click()
         page.locator(f"[data-test=reason-text-{code}]").fill(text)
+        expect(page.locator("[data-test=audit]")).to_contain_text("领取审核")
         self.screens.check(page, "journey-review-reject")
         page.locator("[data-test=reject]").click()
         confirm_dialog(page)
@@ -298,7 +299,7 @@ def test_candidate_journey_in_the_browser(
     ) as created:
         page.locator("[data-test=pay]").click()
     order = created.value.json()
-    expect(page.locator("[data-test=qr]")).to_be_visible()
+    expect(page.locator("[data-test=qr] svg")).to_be_visible()
     candidate.shot("payment-qr")
     # The payer scans the QR code: the dev profile's WeChat Pay simulator pays (ops only).
     paid = client.post(

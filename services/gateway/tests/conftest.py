@@ -75,6 +75,8 @@ async def harness() -> AsyncIterator[ServiceHarness]:
         argon2_memory_kib=1024,
         argon2_parallelism=1,
         demo_password=SecretStr(DEMO_PASSWORD),
+        # The test profile has no demo staff unless a test run switches them on.
+        seed_demo=True,
         upstreams={
             "payment": "http://payment.test",
             "registration": "http://registration.test",

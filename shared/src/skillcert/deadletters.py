@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from skillcert.auth import Principal, Role, require_roles
-from skillcert.bus.base import DeadLetter, MessageBus
-from skillcert.errors import problem_responses
+from skillcert.bus.base import BrokerUnavailable, DeadLetter, MessageBus
+from skillcert.errors import ServiceUnavailable, problem_responses
 from skillcert.pii import scrub
 
 Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
@@ -65,6 +65,10 @@ def _bus(request: Request) -> MessageBus:
     return bus
 
 
+def _unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable("消息队列暂不可用，请稍后再试", headers={"Retry-After": "5"})
+
+
 def dead_letters_router(service: str) -> APIRouter:
     """Plain routes (no database transaction): the broker is the only thing they touch."""
     router = APIRouter(prefix=f"/api/v1/{service}/ops", tags=[f"{service}: ops"])
@@ -72,14 +76,17 @@ def dead_letters_router(service: str) -> APIRouter:
     @router.get(
         "/dead-letters",
         response_model=DeadLetterList,
-        responses=problem_responses(401, 403, 422),
+        responses=problem_responses(401, 403, 422, 503),
     )
     async def list_dead_letters(
         _: Ops, request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 100
     ) -> DeadLetterList:
         """Messages this service could not handle after its retries, oldest first. Reading
         them leaves them parked."""
-        letters = await _bus(request).dead_letters(service, limit + 1)
+        try:
+            letters = await _bus(request).dead_letters(service, limit + 1)
+        except BrokerUnavailable as exc:
+            raise _unavailable() from exc
         return DeadLetterList(
             service=service,
             items=[DeadLetterOut.of(letter) for letter in letters[:limit]],
@@ -89,12 +96,15 @@ def dead_letters_router(service: str) -> APIRouter:
     @router.post(
         "/dead-letters/replay",
         response_model=ReplayOut,
-        responses=problem_responses(401, 403, 422),
+        responses=problem_responses(401, 403, 422, 503),
     )
     async def replay_dead_letters(_: Ops, request: Request, body: ReplayIn) -> ReplayOut:
         """Hand parked messages back to this service's queue with a fresh retry budget; the
         inbox drops any that had been handled after all."""
-        replayed = await _bus(request).replay_dead_letters(service, body.message_ids)
+        try:
+            replayed = await _bus(request).replay_dead_letters(service, body.message_ids)
+        except BrokerUnavailable as exc:
+            raise _unavailable() from exc
         return ReplayOut(service=service, replayed=replayed)
 
     return router

@@ -136,6 +136,7 @@ _MESSAGES: dict[str, str] = {
     "less_than_equal": "数值过大",
     "value_error": "内容不正确",
     "json_invalid": "请求体不是有效的 JSON",
+    "body_invalid": "请求体无法解析（应为 UTF-8 编码的 JSON 或表单）",
     "model_attributes_type": "格式不正确",
     "dict_type": "格式不正确",
     "list_type": "应为列表",
@@ -155,7 +156,9 @@ _MESSAGES: dict[str, str] = {
 }
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
+def _field_path(loc: tuple[Any, ...], code: str = "") -> str:
+    if code == "json_invalid":
+        return "body"  # the loc's second part is the character offset of the error
     parts = list(loc)
     if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
         parts = parts[1:] if parts[0] == "body" else parts
@@ -173,7 +176,7 @@ def validation_errors(raw: list[dict[str, Any]]) -> list[FieldError]:
             message = str(ctx_error) if ctx_error else message
         out.append(
             FieldError(
-                field=_field_path(tuple(err.get("loc", ()))),
+                field=_field_path(tuple(err.get("loc", ())), code),
                 message=message or str(err.get("msg", "内容不正确")),
                 code=code,
             )
@@ -234,6 +237,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400:
+            # Starlette and FastAPI answer 400 to a body they cannot even decode (not UTF-8, a
+            # broken multipart form); our own code raises AppErrors. A payload problem like
+            # invalid JSON: the same 422 every operation declares, not a 400 none does.
+            return problem_response(
+                request,
+                status=422,
+                slug="validation",
+                title="提交的数据有误",
+                detail=f"请求体无法解析（{exc.detail}）",
+                errors=[
+                    FieldError(field="body", message=_MESSAGES["body_invalid"], code="body_invalid")
+                ],
+            )
         titles = {404: "资源不存在", 405: "不支持的请求方法", 401: "未登录或登录已过期"}
         return problem_response(
             request,

@@ -49,6 +49,20 @@ class AccountRegistered(Event):
     org_id: str | None = None
 
 
+class AccountCredentialsIssued(Event):
+    """An account made for someone (an institution head at sign-up): its login name and first
+    password travel to their phone by SMS, in this event only, as an SMS code does."""
+
+    type: Literal["identity.account.credentials_issued.v1"] = (
+        "identity.account.credentials_issued.v1"
+    )
+    account_id: UUID
+    phone: str
+    username: str
+    password: str
+    name: str
+
+
 # --- exam (exam-scheduling) ----------------------------------------------------------------
 
 
@@ -340,6 +354,24 @@ class CertificateRevoked(Event):
     revoked_at: datetime
 
 
+# --- institution ----------------------------------------------------------------------------
+
+
+class InstitutionRegistered(Event):
+    """An institution of the official list signed up (seed 003 §1.1.2): its one head account,
+    whose id the institution service chose, is to be made by the gateway for `head_phone`."""
+
+    type: Literal["institution.registered.v1"] = "institution.registered.v1"
+    institution_code: str
+    institution_name: str
+    province: str
+    city: str
+    head_account_id: UUID
+    head_username: str
+    head_phone: str
+    registered_at: datetime
+
+
 AnyEvent: TypeAlias = Annotated[
     SmsCodeIssued
     | AccountRegistered
@@ -356,7 +388,9 @@ AnyEvent: TypeAlias = Annotated[
     | OrderRefunded
     | ResultDetermined
     | CertificateIssued
-    | CertificateRevoked,
+    | CertificateRevoked
+    | AccountCredentialsIssued
+    | InstitutionRegistered,
     Field(discriminator="type"),
 ]
 
@@ -394,5 +428,7 @@ ALL_EVENT_TYPES: tuple[str, ...] = tuple(
         ResultDetermined,
         CertificateIssued,
         CertificateRevoked,
+        AccountCredentialsIssued,
+        InstitutionRegistered,
     )
 )

@@ -20,7 +20,7 @@ from skillcert.bus.base import MessageBus
 from skillcert.deadletters import DeadLetterOut
 from skillcert.migrations import upgrade
 from skillcert.service import build_bus
-from skillcert.settings import ServiceSettings
+from skillcert.settings import ServiceSettings, StorageKind
 
 
 def _module(service: str) -> str:
@@ -28,7 +28,8 @@ def _module(service: str) -> str:
 
 
 async def _with_bus(action: str, service: str, ids: Sequence[str] | None, limit: int) -> int:
-    bus: MessageBus = build_bus(ServiceSettings())
+    # Only the broker matters here: no object store, so no S3 secret to require.
+    bus: MessageBus = build_bus(ServiceSettings(storage=StorageKind.LOCAL))
     await bus.connect()
     try:
         if action == "list":

@@ -31,6 +31,7 @@ from skillcert.http import CorrelationIdMiddleware, health_router
 from skillcert.inbox import EventConsumer, EventHandler
 from skillcert.jobs import JobRunner, PeriodicJob
 from skillcert.migrations import upgrade_async
+from skillcert.openapi import declare_shared_responses
 from skillcert.outbox import WAKE_KEY, OutboxRelay
 from skillcert.settings import BusKind, ServiceSettings, StorageKind
 from skillcert.storage import LocalObjectStore, ObjectStore, S3ObjectStore
@@ -279,6 +280,7 @@ def create_service_app(spec: ServiceSpec[S, R], shared: SharedInfra | None = Non
         app.include_router(dead_letters_router(spec.name))
     for router in spec.routers:
         app.include_router(router)
+    declare_shared_responses(app)
     instrument_app(app, settings.otlp_endpoint)
     return app
 

@@ -14,7 +14,15 @@ from pydantic_settings import (
 
 
 class Profile(StrEnum):
-    """Where the process runs; `dev` is the only profile with convenience defaults."""
+    """Where the process runs. Production unless a developer says otherwise.
+
+    * ``prod``: every secret required; development conveniences (demo data, the development SMS
+      outbox) are refused, and their routes do not exist.
+    * ``test``: generated secrets allowed (test runs, see the root conftest.py); no convenience
+      unless a test switches it on.
+    * ``dev``: generated secrets allowed and the conveniences on (``make run``, ``make stack``);
+      even then anything that shows or moves what is not the caller's needs a staff token.
+    """
 
     DEV = "dev"
     TEST = "test"
@@ -39,7 +47,7 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SKILLCERT_", extra="ignore")
 
     service_name: str = "service"
-    profile: Profile = Profile.DEV
+    profile: Profile = Profile.PROD
     database_url: str = Field(
         default="sqlite+aiosqlite:///var/dev.db",
         description="SQLAlchemy async URL: postgresql+asyncpg://... or sqlite+aiosqlite:///file",
@@ -81,6 +89,18 @@ class ServiceSettings(BaseSettings):
     otlp_endpoint: str | None = None
     log_json: bool = True
     log_level: str = "INFO"
+
+    def dev_convenience(self, switch: bool | None) -> bool:
+        """Whether a development convenience is on: as switched, else only in the dev profile.
+        Subclasses refuse switching one on in prod (``refuse_in_prod``)."""
+        return self.profile is Profile.DEV if switch is None else switch
+
+    def refuse_in_prod(self, **switches: bool | None) -> None:
+        """A development convenience switched on in the prod profile is a configuration error."""
+        if self.profile is Profile.PROD:
+            on = sorted(name for name, switch in switches.items() if switch)
+            if on:
+                raise ValueError(f"{', '.join(on)} cannot be enabled in the prod profile")
 
     @model_validator(mode="after")
     def _secrets_required_outside_dev(self) -> ServiceSettings:

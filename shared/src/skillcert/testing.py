@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -20,6 +21,7 @@ from sqlalchemy import select
 
 from skillcert.auth import Principal, Role, SigningKey, TokenIssuer, TokenVerifier, jwks_static
 from skillcert.bus.base import Message
+from skillcert.bus.rabbit import RabbitBus
 from skillcert.events import Event, parse_event
 from skillcert.messaging import outbox_table
 from skillcert.service import ServiceContext, ServiceSpec, SharedInfra, create_service_app
@@ -94,6 +96,12 @@ class TestTokens:
     def headers(self, principal: Principal) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.issuer.issue(principal)}"}
 
+    def phone_proof(
+        self, phone: str, purpose: str = "register", ttl: timedelta = timedelta(minutes=10)
+    ) -> str:
+        """A proof of `phone` as the gateway issues it after a right SMS code."""
+        return self.issuer.issue_phone_proof(phone, purpose, ttl)
+
 
 class ServiceHarness:
     """Runs one service's app (lifespan included) against real infrastructure."""
@@ -156,7 +164,10 @@ class ServiceHarness:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        bus = self.ctx.bus if self.app is not None else None
         await self._stack.aclose()
+        if isinstance(bus, RabbitBus):
+            await bus.delete_topology([self.spec.name])
         await drop_database(self.database_name)
 
     async def reset(self) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from fastapi import Depends
+from fastapi import Depends, Query, Response, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy import String, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,10 +76,26 @@ BY_NAME = Keyset(Widget.name, Widget.id)
 
 @router.get("/widgets")
 async def list_widgets(
-    session: DbSession, cursor: str | None = None, limit: int = 20
+    session: DbSession, cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=100)] = 20
 ) -> Page[WidgetOut]:
     rows = await BY_NAME.fetch(session, select(Widget), cursor, limit)
     return rows.page(lambda w: WidgetOut(id=w.id, name=w.name))
+
+
+@router.post("/widgets/import")
+async def import_widgets(file: UploadFile, session: DbSession, _: Staff) -> dict[str, int]:
+    return {"bytes": len(await file.read())}
+
+
+# Two routes that break the contract on purpose, for the test of the fuzzing itself.
+@router.get("/bait/teapot")
+async def teapot() -> Response:
+    return Response(status_code=418)  # the document declares only 200
+
+
+@router.get("/bait/crash")
+async def crash() -> dict[str, str]:
+    raise RuntimeError("bait")
 
 
 @router.get("/widgets/count")

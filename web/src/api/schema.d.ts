@@ -558,6 +558,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/institution-admins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Institution Admin
+         * @description 试点院校业务管理员: the institution head creates admins of their own institution.
+         */
+        post: operations["create_institution_admin_api_v1_gateway_institution_admins_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/me": {
         parameters: {
             query?: never;
@@ -578,6 +598,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/ops/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Dead Letters
+         * @description Messages this service could not handle after its retries, oldest first. Reading
+         *     them leaves them parked.
+         */
+        get: operations["list_dead_letters_api_v1_gateway_ops_dead_letters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/ops/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay Dead Letters
+         * @description Hand parked messages back to this service's queue with a fresh retry budget; the
+         *     inbox drops any that had been handled after all.
+         */
+        post: operations["replay_dead_letters_api_v1_gateway_ops_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/password-resets": {
         parameters: {
             query?: never;
@@ -592,6 +654,27 @@ export interface paths {
          * @description 找回密码 with an SMS code sent for purpose reset_password.
          */
         post: operations["reset_password_api_v1_gateway_password_resets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/phone-proofs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prove Phone
+         * @description Exchange a sign-up SMS code (purpose `register`) for a short-lived phone proof, which
+         *     institution sign-up (`POST /api/v1/institution/sign-ups`) takes instead of the code.
+         */
+        post: operations["prove_phone_api_v1_gateway_phone_proofs_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -684,6 +767,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/institution/directory/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Directory Regions
+         * @description The provinces, and their cities, that have listed institutions: sign-up's first two
+         *     choices. Public.
+         */
+        get: operations["list_directory_regions_api_v1_institution_directory_regions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/institution/directory/{code}": {
         parameters: {
             query?: never;
@@ -728,20 +832,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/notification/dev/sms": {
+    "/api/v1/institution/sign-ups": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Dev Sms Outbox
-         * @description Development only: the SMS a phone number would have received (the dev outbox).
-         */
-        get: operations["dev_sms_outbox_api_v1_notification_dev_sms_get"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Sign Up
+         * @description 注册账号 (seed 003 §1.1.2): an institution of the list signs up its head. Public; the
+         *     phone is proven by the gateway's phone proof. The login name is answered here, the
+         *     password reaches the phone by SMS. A second sign-up of the same institution is refused.
+         */
+        post: operations["sign_up_api_v1_institution_sign_ups_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2622,25 +2728,6 @@ export interface components {
             /** Revision */
             revision: number;
         };
-        /**
-         * DevSms
-         * @description An SMS as the dev outbox shows it (development profile only).
-         */
-        DevSms: {
-            /** Body */
-            body: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Phone */
-            phone: string;
-            /** Status */
-            status: string;
-            /** Template Code */
-            template_code: string;
-        };
         /** DirectoryChange */
         DirectoryChange: {
             action: components["schemas"]["ChangeAction"];
@@ -3021,6 +3108,26 @@ export interface components {
             template_code: string;
             /** Title */
             title: string;
+        };
+        /**
+         * InstitutionAdminCreate
+         * @description A business admin (试点院校业务管理员) of the head's own institution.
+         */
+        InstitutionAdminCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Password
+             * @description 至少 8 位，须同时包含字母和数字
+             */
+            password: string;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Username
+             * @description 小写字母开头的用户名
+             */
+            username: string;
         };
         /** ItemError */
         ItemError: {
@@ -3508,6 +3615,31 @@ export interface components {
             /** Total Fen */
             total_fen: number;
         };
+        /** PhoneProof */
+        PhoneProof: {
+            /** Expires In S */
+            expires_in_s: number;
+            /** Phone Proof */
+            phone_proof: string;
+        };
+        /**
+         * PhoneProofRequest
+         * @description An SMS code (purpose `register`) exchanged for a phone proof: the institution service
+         *     signs an institution up with it (it does not own SMS codes).
+         */
+        PhoneProofRequest: {
+            /**
+             * Code
+             * @description 6 位短信验证码
+             */
+            code: string;
+            /**
+             * Phone
+             * @description 中国大陆手机号
+             * @example 13800138000
+             */
+            phone: string;
+        };
         /**
          * PlanCancellationOut
          * @description 考试计划已取消: the organisation cancelled the plan.
@@ -3801,6 +3933,18 @@ export interface components {
              */
             type: string;
         };
+        /**
+         * ProvinceRegions
+         * @description A province and its cities that have listed institutions: what sign-up offers first.
+         */
+        ProvinceRegions: {
+            /** Cities */
+            cities: components["schemas"]["Region"][];
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+        };
         /** PublicityIn */
         PublicityIn: {
             /**
@@ -3898,6 +4042,13 @@ export interface components {
              * Format: date-time
              */
             refunded_at: string;
+        };
+        /** Region */
+        Region: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
         };
         /**
          * RegisterRequest
@@ -4411,6 +4562,32 @@ export interface components {
          * @enum {string}
          */
         SheetStatus: "open" | "publicity" | "locked";
+        /**
+         * SignUpRequest
+         * @description 注册账号: province and city, then an institution of the list (its name typed as the list
+         *     has it), and the phone proven by an SMS code (the gateway's `POST /phone-proofs`).
+         */
+        SignUpRequest: {
+            /**
+             * City
+             * @description GB/T 2260 city code
+             */
+            city: string;
+            /**
+             * Institution Code
+             * @description 学校标识码
+             */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /** Phone Proof */
+            phone_proof: string;
+            /**
+             * Province
+             * @description GB/T 2260 province code
+             */
+            province: string;
+        };
         /** SignatureView */
         SignatureView: {
             /** Field */
@@ -4421,6 +4598,23 @@ export interface components {
             trusted: boolean;
             /** Valid */
             valid: boolean;
+        };
+        /** SignedUp */
+        SignedUp: {
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /**
+             * Phone
+             * @description masked
+             */
+            phone: string;
+            /**
+             * Username
+             * @description the head's login name; the password comes by SMS
+             */
+            username: string;
         };
         /**
          * SiteCreate
@@ -5394,6 +5588,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_certificate_ops_dead_letters_replay_post: {
@@ -5440,6 +5644,16 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5540,6 +5754,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+            /** @description 提交的数据有误（字段校验失败、请求体无法解析、Idempotency-Key 已用于另一请求） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5699,6 +5922,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_exam_scheduling_ops_dead_letters_replay_post: {
@@ -5753,6 +5986,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     list_plans_api_v1_exam_scheduling_plans_get: {
@@ -5786,6 +6029,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -5882,6 +6134,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -6554,6 +6815,70 @@ export interface operations {
             };
         };
     };
+    create_institution_admin_api_v1_gateway_institution_admins_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstitutionAdminCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAccount"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     me_api_v1_gateway_me_get: {
         parameters: {
             query?: never;
@@ -6574,6 +6899,141 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_dead_letters_api_v1_gateway_ops_dead_letters_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    replay_dead_letters_api_v1_gateway_ops_dead_letters_replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6616,6 +7076,70 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    prove_phone_api_v1_gateway_phone_proofs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhoneProofRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneProof"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6941,6 +7465,26 @@ export interface operations {
             };
         };
     };
+    list_directory_regions_api_v1_institution_directory_regions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvinceRegions"][];
+                };
+            };
+        };
+    };
     get_directory_entry_api_v1_institution_directory__code__get: {
         parameters: {
             query?: never;
@@ -7113,28 +7657,30 @@ export interface operations {
             };
         };
     };
-    dev_sms_outbox_api_v1_notification_dev_sms_get: {
+    sign_up_api_v1_institution_sign_ups_post: {
         parameters: {
-            query: {
-                phone: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpRequest"];
+            };
+        };
         responses: {
             /** @description Successful Response */
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DevSms"][];
+                    "application/json": components["schemas"]["SignedUp"];
                 };
             };
-            /** @description Not Found */
-            404: {
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7143,13 +7689,14 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -7185,6 +7732,15 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -7215,6 +7771,24 @@ export interface operations {
                     "application/json": components["schemas"]["UnreadCount"];
                 };
             };
+            /** @description 未登录或登录凭证无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     mark_read_api_v1_notification_inbox__item_id__read_post: {
@@ -7243,6 +7817,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7316,6 +7899,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_notification_ops_dead_letters_replay_post: {
@@ -7362,6 +7955,16 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7422,6 +8025,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_payment_ops_dead_letters_replay_post: {
@@ -7468,6 +8081,16 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7611,6 +8234,15 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Not Found */
             404: {
                 headers: {
@@ -7661,6 +8293,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -7722,6 +8363,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not Found */
@@ -8339,6 +8989,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description 提交的数据有误（字段校验失败、请求体无法解析、Idempotency-Key 已用于另一请求） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Internal Server Error */
             500: {
@@ -9335,6 +9994,15 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -9397,6 +10065,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_registration_ops_dead_letters_replay_post: {
@@ -9451,6 +10129,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     form_options_api_v1_registration_options_get: {
@@ -9479,6 +10167,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -10318,6 +11015,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_review_ops_dead_letters_replay_post: {
@@ -10364,6 +11071,16 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10478,6 +11195,16 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letters_api_v1_scoring_ops_dead_letters_replay_post: {
@@ -10524,6 +11251,16 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

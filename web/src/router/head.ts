@@ -14,6 +14,11 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/head/HeadStamp.vue'),
     meta: { title: 'head.stamp.title', roles: [...roles], menu: true, order: 20 },
   },
+  {
+    path: '/head/admins',
+    component: () => import('@/views/head/HeadAdmins.vue'),
+    meta: { title: 'head.admins.title', roles: [...roles], menu: true, order: 30 },
+  },
 ]
 
 export default routes

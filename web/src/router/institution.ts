@@ -6,6 +6,11 @@ const meta = (title: string, order: number) => ({ title, roles: [...roles], menu
 const routes: RouteRecordRaw[] = [
   { path: '/institution', redirect: '/institution/roster' },
   {
+    path: '/institution/signup',
+    component: () => import('@/views/institution/InstitutionSignupPage.vue'),
+    meta: { title: 'institution.signup.title', menu: true, guestOnly: true, order: 91 },
+  },
+  {
     path: '/institution/roster',
     component: () => import('@/views/institution/InstitutionRoster.vue'),
     meta: meta('institution.roster.title', 10),

@@ -11,6 +11,11 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/org/OrgPlanDetail.vue'),
     meta: meta('org.plan.title', 11, false),
   },
+  {
+    path: '/org/applications',
+    component: () => import('@/views/org/OrgApplications.vue'),
+    meta: meta('org.applications.title', 15),
+  },
   { path: '/org/sites', component: () => import('@/views/org/OrgSites.vue'), meta: meta('staff.sites.title', 20) },
   { path: '/org/scores', component: () => import('@/views/org/OrgScores.vue'), meta: meta('org.scores.title', 30) },
   {

@@ -1,11 +1,13 @@
 import type { RouteRecordRaw } from 'vue-router'
 
-/** 省级教育行政部门: one page saying what exists for the role (nothing yet). */
+/** 省级教育行政部门: the province's official institution directory. Pilot plans, pilot
+ * applications and quotas have no API yet; the directory page says so. */
 const routes: RouteRecordRaw[] = [
+  { path: '/province', redirect: '/province/directory' },
   {
-    path: '/province',
-    component: () => import('@/views/province/ProvinceHome.vue'),
-    meta: { title: 'province.home.title', roles: ['province_admin'], menu: true, order: 10 },
+    path: '/province/directory',
+    component: () => import('@/views/province/ProvinceDirectory.vue'),
+    meta: { title: 'province.directory.title', roles: ['province_admin'], menu: true, order: 10 },
   },
 ]
 

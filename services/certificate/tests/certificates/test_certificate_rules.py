@@ -5,12 +5,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from certificate.certificates.rules import (
+    STATES,
     TRANSITIONS,
     Action,
     Status,
     format_number,
     mask_name,
-    next_status,
     number_prefix,
     org_code,
     refusal,
@@ -20,9 +20,9 @@ from skillcert.clock import china_today
 
 class TestTransitions:
     def test_head_then_organisation_issues(self):
-        status = next_status(Status.PENDING_HEAD_SIGNATURE, Action.HEAD_SIGN)
+        status = STATES.next(Status.PENDING_HEAD_SIGNATURE, Action.HEAD_SIGN)
         assert status is Status.PENDING_ORG_SIGNATURE
-        assert next_status(status, Action.ORG_SIGN) is Status.ISSUED
+        assert STATES.next(status, Action.ORG_SIGN) is Status.ISSUED
 
     def test_nothing_leaves_a_final_state_but_revocation_of_an_issued_one(self):
         for (source, _action), _target in TRANSITIONS.items():
@@ -39,7 +39,7 @@ class TestTransitions:
         ],
     )
     def test_refusals_say_why(self, status: Status, action: Action, phrase: str):
-        assert next_status(status, action) is None
+        assert STATES.next(status, action) is None
         assert phrase in refusal(status, action)
 
 

@@ -56,6 +56,8 @@ class GatewaySettings(ServiceSettings):
     sms_code_max_attempts: int = 5
     sms_resend_after_s: int = 60
     sms_hourly_cap_per_phone: int = 5
+    # A phone proof (an answered code another service signs up with) stays good this long.
+    phone_proof_ttl_s: int = Field(default=600, ge=60, le=3600)
 
     # --- rate limits (in memory, per process, per client IP) --------------------------------
     # One campus network shares an address, so these are loose; the tight limits are per phone
@@ -74,7 +76,8 @@ class GatewaySettings(ServiceSettings):
 
     # --- demo staff accounts ----------------------------------------------------------------
     seed_demo: bool | None = Field(
-        default=None, description="seed the demo staff accounts; default: on unless prod"
+        default=None,
+        description="seed the demo staff accounts; default: only in the dev profile, never in prod",
     )
     demo_password: SecretStr | None = None
 
@@ -94,8 +97,9 @@ class GatewaySettings(ServiceSettings):
                 raise ValueError("GATEWAY_JWT_PRIVATE_KEY_PEM is required in the prod profile")
             if self.sms_code_secret is None:
                 raise ValueError("GATEWAY_SMS_CODE_SECRET is required in the prod profile")
+        self.refuse_in_prod(seed_demo=self.seed_demo)
         return self
 
     @property
     def should_seed_demo(self) -> bool:
-        return self.seed_demo if self.seed_demo is not None else self.profile is not Profile.PROD
+        return self.dev_convenience(self.seed_demo)

@@ -1,6 +1,9 @@
-"""Every event the gateway listens to: none. It only publishes (identity.*)."""
+"""Every event the gateway listens to, and its handler: the one list."""
 
-from skillcert.events import Event
+from gateway.accounts import consumers as accounts
+from skillcert.events import Event, InstitutionRegistered
 from skillcert.inbox import EventHandler
 
-HANDLERS: dict[type[Event], EventHandler] = {}
+HANDLERS: dict[type[Event], EventHandler] = {
+    InstitutionRegistered: accounts.on_institution_registered,
+}

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from gateway.accounts.rules import (
+    CODE_STATES,
     CodeAction,
     CodeStatus,
     code_matches,
-    code_transition,
     hash_code,
     hourly_cap_wait_s,
     password_problem,
@@ -29,10 +29,8 @@ class TestPasswordPolicy:
 
 class TestSmsCodeRules:
     def test_only_an_active_code_may_be_consumed(self):
-        assert code_transition(CodeAction.CONSUME) == (
-            frozenset({CodeStatus.ACTIVE}),
-            CodeStatus.CONSUMED,
-        )
+        assert CODE_STATES.sources(CodeAction.CONSUME) == frozenset({CodeStatus.ACTIVE})
+        assert CODE_STATES.target(CodeAction.CONSUME) is CodeStatus.CONSUMED
 
     def test_hash_binds_phone_and_purpose(self):
         stored = hash_code(b"k", "13800138000", "register", "123456")

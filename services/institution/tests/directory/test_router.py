@@ -74,6 +74,14 @@ class TestList:
         response = await harness.client.get(BASE, params={"province": "450000", "city": "320100"})
         assert_problem(response, 422, "city", messages={"city": "所选城市不属于所选省份"})
 
+    async def test_the_regions_with_listed_institutions(self, harness: ServiceHarness):
+        response = await harness.client.get(f"{BASE}/regions")
+        assert response.status_code == 200, response.text
+        provinces = {p["code"]: p for p in response.json()}
+        assert provinces["450000"]["name"] == "广西壮族自治区"
+        assert [c["name"] for c in provinces["450000"]["cities"]] == ["南宁市", "柳州市", "桂林市"]
+        assert "530000" not in provinces  # nothing listed in Yunnan
+
     async def test_one_entry_by_code(self, harness: ServiceHarness):
         response = await harness.client.get(f"{BASE}/4111010028")
         assert response.status_code == 200

@@ -13,6 +13,7 @@ from notification.config import NotificationSettings
 from notification.context import Context
 from notification.messages import models as _messages_models  # noqa: F401  (register tables)
 from notification.messages.jobs import SMS_JOB
+from notification.messages.router import dev_router
 from notification.messages.router import router as messages_router
 from notification.messages.service import seed_templates
 from notification.plans import models as _plans_models  # noqa: F401
@@ -37,13 +38,17 @@ async def lifespan(ctx: Context) -> AsyncIterator[None]:
 def build_spec(
     settings: NotificationSettings | None = None,
 ) -> ServiceSpec[NotificationSettings]:
+    settings = settings or NotificationSettings()
+    routers = [messages_router]
+    if settings.shows_dev_sms_outbox:
+        routers.append(dev_router)
     return ServiceSpec(
         name="notification",
         title="notification",
-        settings=settings or NotificationSettings(),
+        settings=settings,
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        routers=[messages_router],
+        routers=routers,
         handlers=HANDLERS,
         lifespan=lifespan,
         jobs=[SMS_JOB],

@@ -3,6 +3,7 @@
 from notification.messages import consumers as messages
 from notification.plans import consumers as plans
 from skillcert.events import (
+    AccountCredentialsIssued,
     AccountRegistered,
     ApplicationApproved,
     ApplicationForfeited,
@@ -23,6 +24,7 @@ from skillcert.inbox import EventHandler
 HANDLERS: dict[type[Event], EventHandler] = {
     SmsCodeIssued: messages.on_sms_code_issued,
     AccountRegistered: messages.on_account_registered,
+    AccountCredentialsIssued: messages.on_account_credentials_issued,
     ExamPlanPublished: plans.on_plan_published,
     ApplicationSubmitted: messages.on_application_submitted,
     ApplicationApproved: messages.on_application_approved,

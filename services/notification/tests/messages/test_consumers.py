@@ -10,6 +10,7 @@ from notification.messages.service import deliver_due_sms
 from notification.plans.models import PlanTitle
 from skillcert.auth import Role
 from skillcert.events import (
+    AccountCredentialsIssued,
     AccountRegistered,
     ApplicationApproved,
     ApplicationRejected,
@@ -76,6 +77,23 @@ class TestSmsCodeIssued:
         sms = await eventually(sent)
         assert "482913" in sms.body
         assert "5分钟" in sms.body
+
+
+class TestAccountCredentialsIssued:
+    async def test_the_login_name_and_password_reach_the_phone_once(self, harness: ServiceHarness):
+        event = AccountCredentialsIssued(
+            account_id=uuid4(),
+            phone="13800138001",
+            username="i4111010028",
+            password="Start-4a9x",
+            name="首都师范大学负责人",
+        )
+        await harness.deliver(event)
+        await harness.deliver(event)  # redelivered: one SMS
+        async with harness.ctx.sessionmaker() as session:
+            sms = (await session.execute(select(SmsDelivery))).scalars().all()
+        assert [(s.phone, s.template_code) for s in sms] == [("13800138001", "account_credentials")]
+        assert "账号：i4111010028" in sms[0].body and "初始密码：Start-4a9x" in sms[0].body
 
 
 class TestCandidateScheduled:
@@ -285,7 +303,9 @@ class TestInboxRouter:
         assert_problem(response, 404, slug="not-found")
 
     async def test_dev_outbox_rejects_malformed_phone(self, harness: ServiceHarness):
-        response = await harness.client.get("/api/v1/notification/dev/sms?phone=123")
+        response = await harness.client.get(
+            "/api/v1/notification/dev/sms?phone=123", headers=harness.headers(Role.OPS)
+        )
         assert_problem(response, 422, "query.phone")
 
 

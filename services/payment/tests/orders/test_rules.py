@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from payment.orders.rules import (
+    STATES,
     TRANSITIONS,
     OrderStatus,
     due_for_active_query,
-    ensure_transition,
     new_out_trade_no,
     order_description,
     transaction_mismatches,
@@ -38,7 +38,7 @@ class TestTransitions:
         ],
     )
     def test_allowed(self, current: str, target: OrderStatus):
-        ensure_transition(current, target)
+        STATES.transition(OrderStatus(current), target)
 
     @pytest.mark.parametrize(
         ("current", "target"),
@@ -52,7 +52,7 @@ class TestTransitions:
     )
     def test_forbidden(self, current: str, target: OrderStatus):
         with pytest.raises(Conflict):
-            ensure_transition(current, target)
+            STATES.transition(OrderStatus(current), target)
 
 
 class TestOrderNumbers:

@@ -7,10 +7,9 @@ from datetime import timedelta
 import pytest
 
 from payment.refunds.rules import (
+    STATES,
     TRANSITIONS,
     RefundState,
-    can_transition,
-    ensure_transition,
     out_refund_no,
     retry_delay,
 )
@@ -49,8 +48,8 @@ class TestStateMachine:
         assert TRANSITIONS[RefundState.CLOSED] == frozenset()
 
     def test_abnormal_can_still_succeed(self):
-        assert can_transition(RefundState.ABNORMAL, RefundState.SUCCEEDED)
+        assert STATES.allows(RefundState.ABNORMAL, RefundState.SUCCEEDED)
 
     def test_succeeded_cannot_be_closed(self):
         with pytest.raises(Conflict):
-            ensure_transition(RefundState.SUCCEEDED, RefundState.CLOSED)
+            STATES.transition(RefundState.SUCCEEDED, RefundState.CLOSED)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from review.cases.models import AuditEntry, CaseFinding, CaseRevision, ReviewCase
-from review.cases.rules import CheckCode, CheckOutcome
+from review.cases.prechecks import CheckCode, CheckOutcome
 from review.plans.models import ReviewPlan
 from skillcert.auth import Role
 from skillcert.events import (

@@ -4,11 +4,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from scoring.scores.rules import (
+    STATES,
     TRANSITIONS,
     SheetAction,
     SheetStatus,
     determine,
-    next_status,
     publicity_over,
     score_problem,
 )
@@ -52,11 +52,11 @@ class TestStateMachine:
         assert not [key for key in TRANSITIONS if key[0] is SheetStatus.LOCKED]
 
     def test_publicity_refuses_bulk_import_but_allows_corrections(self):
-        assert next_status(SheetStatus.PUBLICITY, SheetAction.IMPORT) is None
-        assert next_status(SheetStatus.PUBLICITY, SheetAction.CORRECT) is SheetStatus.PUBLICITY
+        assert STATES.next(SheetStatus.PUBLICITY, SheetAction.IMPORT) is None
+        assert STATES.next(SheetStatus.PUBLICITY, SheetAction.CORRECT) is SheetStatus.PUBLICITY
 
     def test_open_may_lock_directly(self):
-        assert next_status(SheetStatus.OPEN, SheetAction.LOCK) is SheetStatus.LOCKED
+        assert STATES.next(SheetStatus.OPEN, SheetAction.LOCK) is SheetStatus.LOCKED
 
     def test_publicity_is_over_at_its_end(self):
         now = datetime.now(UTC)

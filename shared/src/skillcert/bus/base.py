@@ -21,6 +21,10 @@ class Message:
 Handler = Callable[[Message], Awaitable[None]]
 
 
+class BrokerUnavailable(RuntimeError):
+    """The broker cannot be reached right now (not connected, or reconnecting)."""
+
+
 class PermanentFailure(Exception):
     """The message can never be handled (undecodable, unknown contract): dead-letter at once."""
 

@@ -18,7 +18,14 @@ from aio_pika.abc import (
     AbstractRobustConnection,
 )
 
-from skillcert.bus.base import DeadLetter, Message, PermanentFailure, RetryPolicy, Subscription
+from skillcert.bus.base import (
+    BrokerUnavailable,
+    DeadLetter,
+    Message,
+    PermanentFailure,
+    RetryPolicy,
+    Subscription,
+)
 from skillcert.pii import scrub
 
 log = logging.getLogger("skillcert.bus")
@@ -56,6 +63,25 @@ class RabbitBus:
 
     def queue_name(self, service: str) -> str:
         return f"{self.exchange_name}.{service}"
+
+    def queue_names(self, service: str) -> list[str]:
+        """Every queue `service` consumes through: its own, one per retry delay, the dead."""
+        name = self.queue_name(service)
+        delays = sorted(set(self.retry.delays_ms))
+        return [name, *(f"{name}.retry.{delay}" for delay in delays), f"{name}.dead"]
+
+    async def delete_topology(self, services: Sequence[str]) -> None:
+        """Delete the exchange and the services' queues, on a connection of its own.
+
+        For throwaway exchanges only (tests, benchmarks): their durable queues would otherwise
+        outlive the run, and a broker that must recover thousands of them at a restart stalls."""
+        connection = await aio_pika.connect(self.url, timeout=10)
+        async with connection:
+            channel = await connection.channel()
+            for service in services:
+                for name in self.queue_names(service):
+                    await channel.queue_delete(name)
+            await channel.exchange_delete(self.exchange_name)
 
     async def connect(self) -> None:
         async with self._lock:
@@ -137,13 +163,13 @@ class RabbitBus:
         exchange = await channel.declare_exchange(
             self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
         )
-        name = self.queue_name(service)
+        name, *retries, dead = self.queue_names(service)
         queue = await channel.declare_queue(name, durable=True)
         for key in routing_keys:
             await queue.bind(exchange, key)
-        for delay in sorted(set(self.retry.delays_ms)):
+        for retry_name, delay in zip(retries, sorted(set(self.retry.delays_ms)), strict=True):
             await channel.declare_queue(
-                f"{name}.retry.{delay}",
+                retry_name,
                 durable=True,
                 arguments={
                     "x-message-ttl": delay,
@@ -151,7 +177,7 @@ class RabbitBus:
                     "x-dead-letter-routing-key": name,
                 },
             )
-        await channel.declare_queue(f"{name}.dead", durable=True)
+        await channel.declare_queue(dead, durable=True)
         return queue
 
     async def declare(self, service: str, routing_keys: Sequence[str]) -> None:
@@ -237,10 +263,18 @@ class RabbitBus:
 
         await queue.consume(on_message, no_ack=False)
 
-    async def dead_letters(self, service: str, limit: int = 100) -> list[DeadLetter]:
+    async def _ops_channel(self, publisher_confirms: bool = False) -> AbstractChannel:
+        """A channel for an operator's request; BrokerUnavailable while the connection is
+        down or being re-established (aio-pika's robust connection raises RuntimeError)."""
         if self._connection is None:
-            raise RuntimeError("bus is not connected")
-        channel = await self._connection.channel()
+            raise BrokerUnavailable("bus is not connected")
+        try:
+            return await self._connection.channel(publisher_confirms=publisher_confirms)
+        except (RuntimeError, ConnectionError, aiormq.exceptions.AMQPError) as exc:
+            raise BrokerUnavailable(str(exc)) from exc
+
+    async def dead_letters(self, service: str, limit: int = 100) -> list[DeadLetter]:
+        channel = await self._ops_channel()
         letters: list[DeadLetter] = []
         try:
             queue = await channel.declare_queue(f"{self.queue_name(service)}.dead", durable=True)
@@ -268,11 +302,9 @@ class RabbitBus:
     async def replay_dead_letters(
         self, service: str, message_ids: Sequence[str] | None = None
     ) -> int:
-        if self._connection is None:
-            raise RuntimeError("bus is not connected")
         wanted = set(message_ids) if message_ids is not None else None
         name = self.queue_name(service)
-        channel = await self._connection.channel(publisher_confirms=True)
+        channel = await self._ops_channel(publisher_confirms=True)
         replayed = 0
         try:
             queue = await channel.declare_queue(f"{name}.dead", durable=True)

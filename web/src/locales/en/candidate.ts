@@ -10,7 +10,7 @@ export default {
     submitConfirmTitle: 'Submit', submitConfirm: 'Submit for eligibility review? You can still edit while it is reviewed.',
     submitted: 'Submitted for review',
   },
-  payment: { title: 'Payment', amount: 'Amount', scan: 'Scan the QR code with WeChat to pay', status: 'Status', waiting: 'Waiting for payment…', paid: 'Paid', back: 'Back to the application' },
+  payment: { title: 'Payment', qrLabel: 'WeChat Pay QR code', amount: 'Amount', scan: 'Scan the QR code with WeChat to pay', status: 'Status', waiting: 'Waiting for payment…', paid: 'Paid', back: 'Back to the application' },
   tickets: { title: 'Admission tickets', empty: 'No ticket yet', download: 'Download', print: 'Print' },
   scores: { title: 'Scores', empty: 'No scores yet' },
   certificates: { title: 'Certificates', empty: 'No certificate yet', download: 'Download', share: 'Copy verification link', copied: 'Link copied' },

@@ -129,6 +129,7 @@ export default {
     title: '缴费',
     amount: '应缴金额',
     scan: '请使用微信扫描二维码支付',
+    qrLabel: '微信支付二维码',
     status: '支付状态',
     waiting: '等待支付…',
     paid: '支付成功',

@@ -1,4 +1,18 @@
 export default {
+  signup: {
+    title: '试点院校注册账号',
+    lead: '请先选择院校所在省市，再从教育部院校名单中选择院校，并验证手机号。每所院校只能注册一个负责人账号。',
+    province: '院校所在省份',
+    city: '院校所在城市',
+    institution: '院校名称',
+    institutionHint: '请输入关键字搜索名单中的院校',
+    notListed: '院校名称均来自教育部官方数据；名单中没有或不正确的，请联系所在省级教育行政部门。',
+    submit: '注册',
+    doneTitle: '注册成功',
+    username: '账号',
+    passwordSent: '账号和初始密码已通过短信发送至 {phone}，请妥善保管并在登录后修改密码。',
+    toLogin: '去登录',
+  },
   roster: {
     title: '考生管理',
     lead: '本院校的考生名册：批量导入或单个新增；考生报名时按证件号码归入本院校。证件号码和手机号已脱敏。',
@@ -17,7 +31,7 @@ export default {
     empty: '名册中还没有考生',
     updatedAt: '更新时间',
     delete: '移出',
-    deleteFor: '将 {name} 移出名册',
+    deleteFor: '移出 {name}',
     confirmDelete: '将 {name} 移出本院校名册？',
   },
   payments: {

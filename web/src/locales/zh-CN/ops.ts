@@ -1,5 +1,6 @@
 export default {
   services: {
+    gateway: '网关（gateway）',
     registration: '报名服务（registration）',
     review: '审核服务（review）',
     'exam-scheduling': '考务服务（exam-scheduling）',
@@ -18,7 +19,7 @@ export default {
     attempts: '尝试次数',
     deadAt: '进入死信时间',
     replay: '重放',
-    replayOne: '重放消息 {id}',
+    replayOne: '重放 {id}',
     replaySelected: '重放所选（{n}）',
     replayAll: '全部重放',
     replayTitle: '重放死信',

@@ -1,8 +1,26 @@
 export default {
-  home: {
-    title: '省级工作台',
-    notYet: '平台暂未提供省级教育行政部门的功能',
-    explain:
-      '试点计划发布、试点申报审批和年度指标下达由院校服务负责，而该服务尚未上线，因此这里还没有可以查看或办理的事项。上线后，相应页面会出现在本菜单中。',
+  directory: {
+    title: '院校名单',
+    lead: '本省的官方院校名单：院校注册时只能从中选择。名单有遗漏时新增，有误时更正；每次修改都须说明原因并留有记录。',
+    noProvince: '当前账号未关联省份（机构代码应为 PROV-省份字母，如 PROV-GX），无法维护院校名单。',
+    allCities: '全部城市',
+    searchName: '按院校名称查找',
+    add: '新增院校',
+    correct: '更正',
+    correctTitle: '更正院校信息',
+    history: '修改记录',
+    empty: '没有符合条件的院校',
+    code: '学校标识码',
+    name: '院校名称',
+    city: '所在城市',
+    level: '办学层次',
+    reason: '原因',
+    added: '院校已加入名单',
+    corrected: '院校信息已更正',
+    actions: { added: '新增', corrected: '更正', imported: '导入' },
+  },
+  notYet: {
+    title: '试点计划与指标',
+    text: '试点计划发布、试点申报审批和年度指标下达的接口尚未提供；上线后会出现在本菜单中。',
   },
 }

@@ -50,6 +50,17 @@ export default {
     findings: '自动检查结果',
     outcomes: { passed: '通过', failed: '未通过', skipped: '未检查', info: '提示' },
     audit: '审核记录',
+    actions: {
+      opened: '收到报名',
+      resubmitted: '重新提交',
+      claimed: '领取审核',
+      claim_extended: '延长领取',
+      approved: '审核通过',
+      rejected: '审核不通过',
+      withdrawn: '考生撤回',
+      forfeited: '逾期未寄材料',
+      cancelled: '计划取消',
+    },
     history: '历次提交',
     dueAt: '审核期限',
     codes: {

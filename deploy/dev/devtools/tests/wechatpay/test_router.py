@@ -10,6 +10,7 @@ import pytest
 
 from skillcert import testing
 from skillcert.auth import Role
+from skillcert.testing import assert_problem
 from skillcert_devtools.wechatpay import DevKeySet, SimulatorState, create_app
 
 CONTROLS = [
@@ -30,20 +31,11 @@ async def http(keys: DevKeySet, tokens: testing.TestTokens) -> AsyncIterator[htt
     await state.aclose()
 
 
-def assert_problem(response: httpx.Response, status: int) -> None:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert body["status"] == status
-    assert body["type"].startswith("https://skillcert.example/problems/")
-    assert body["title"]
-
-
 class TestControls:
     @pytest.mark.parametrize(("path", "body"), CONTROLS)
     async def test_without_a_token_401(self, http: httpx.AsyncClient, path: str, body: object):
         response = await http.post(path, json=body)
-        assert_problem(response, 401)
+        assert_problem(response, 401, slug="unauthorized")
         assert response.headers["www-authenticate"] == "Bearer"
 
     @pytest.mark.parametrize(("path", "body"), CONTROLS)
@@ -51,7 +43,7 @@ class TestControls:
         self, http: httpx.AsyncClient, tokens: testing.TestTokens, path: str, body: object
     ):
         candidate = tokens.headers(tokens.principal(Role.CANDIDATE))
-        assert_problem(await http.post(path, json=body, headers=candidate), 403)
+        assert_problem(await http.post(path, json=body, headers=candidate), 403, slug="forbidden")
 
     @pytest.mark.parametrize("role", [Role.REVIEWER, Role.ORG_ADMIN, Role.INSTITUTION_ADMIN])
     async def test_other_staff_403(

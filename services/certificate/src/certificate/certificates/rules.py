@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from skillcert.auth import Role
+from skillcert.states import StateMachine
 
 # Issue dates and the year in the number are Beijing dates: a certificate signed at 00:30 on
 # 1 January in China belongs to the new year even though it is still 31 December in UTC.
@@ -57,10 +58,6 @@ _REFUSALS: dict[tuple[Status, Action], str] = {
 }
 
 
-def next_status(current: Status, action: Action) -> Status | None:
-    return TRANSITIONS.get((current, action))
-
-
 def refusal(current: Status, action: Action) -> str:
     specific = _REFUSALS.get((current, action))
     if specific is not None:
@@ -70,6 +67,9 @@ def refusal(current: Status, action: Action) -> str:
         Status.REJECTED: "证书已被拒绝签发",
         Status.REVOKED: "证书已撤销",
     }.get(current, "当前状态不允许此操作")
+
+
+STATES = StateMachine(TRANSITIONS, refusal=refusal)
 
 
 def org_code(org_id: str) -> str:

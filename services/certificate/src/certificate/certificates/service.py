@@ -17,15 +17,14 @@ from certificate.certificates.repository import CertificateRepository
 from certificate.certificates.rules import (
     REJECT_ACTION,
     SIGN_ACTION,
+    STATES,
     Action,
     Status,
     format_number,
     mask_name,
-    next_status,
     normalise_id_number,
     normalise_number,
     number_prefix,
-    refusal,
 )
 from certificate.certificates.schemas import BatchItem, ItemError, SignatureView, Verification
 from certificate.config import CertificateSettings
@@ -47,7 +46,7 @@ from certificate.plans.repository import PlanRepository
 from certificate.stamps.service import StampService
 from skillcert.auth import Principal, Role
 from skillcert.clock import china_today, utcnow
-from skillcert.errors import AppError, Conflict, Forbidden, NotFound
+from skillcert.errors import AppError, Forbidden, NotFound
 from skillcert.events import CertificateIssued, CertificateRevoked, ResultDetermined
 from skillcert.outbox import record
 from skillcert.paging import Slice
@@ -350,11 +349,7 @@ class CertificateService:
 
     @staticmethod
     def _transition(cert: Certificate, action: Action) -> Status:
-        current = Status(cert.status)
-        target = next_status(current, action)
-        if target is None:
-            raise Conflict(refusal(current, action))
-        return target
+        return STATES.transition(Status(cert.status), action)
 
 
 def _org_of(principal: Principal) -> str:

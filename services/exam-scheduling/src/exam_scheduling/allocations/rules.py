@@ -8,6 +8,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from skillcert.clock import in_china
+from skillcert.states import StateMachine
 
 # Exam years are counted on Beijing time: a 2027-01-01 00:30 (+08:00) exam belongs to 2027.
 
@@ -19,14 +20,15 @@ class AllocationStatus(StrEnum):
 
 
 class AllocationAction(StrEnum):
-    QUEUE = "queue"  # payment arrived, no seat free
     SEAT = "seat"  # a seat was assigned
     RELEASE = "release"  # the application will not sit: its seat or place in the queue goes
 
 
-# The one table of allowed transitions: (from, action) -> to; None is "no allocation yet".
-TRANSITIONS: dict[tuple[AllocationStatus | None, AllocationAction], AllocationStatus] = {
-    (None, AllocationAction.QUEUE): AllocationStatus.WAITING,
+#: A paid candidate's allocation is created waiting; from there it moves by the table.
+CREATED = AllocationStatus.WAITING
+
+# The one table of allowed transitions: (from, action) -> to.
+TRANSITIONS: dict[tuple[AllocationStatus, AllocationAction], AllocationStatus] = {
     (AllocationStatus.WAITING, AllocationAction.SEAT): AllocationStatus.SCHEDULED,
     (AllocationStatus.WAITING, AllocationAction.RELEASE): AllocationStatus.RELEASED,
     (AllocationStatus.SCHEDULED, AllocationAction.RELEASE): AllocationStatus.RELEASED,
@@ -39,15 +41,9 @@ class ReleaseReason(StrEnum):
     REFUNDED = "refunded"  # 考试费已退
 
 
-def can_release(current: str) -> bool:
-    return (AllocationStatus(current), AllocationAction.RELEASE) in TRANSITIONS
-
-
-def next_status(current: str | None, action: AllocationAction) -> AllocationStatus:
-    to = TRANSITIONS.get((AllocationStatus(current) if current else None, action))
-    if to is None:
-        raise ValueError(f"allocation cannot {action} from {current}")
-    return to
+STATES = StateMachine(
+    TRANSITIONS, refusal=lambda current, action: f"考位状态为{current}，不能{action}"
+)
 
 
 def blocks_payment(released_orders: Iterable[UUID | None], order_id: UUID) -> bool:

@@ -15,13 +15,13 @@ from exam_scheduling.allocations.models import (
 )
 from exam_scheduling.allocations.repository import AllocationRepository, Placement, PlanRoom
 from exam_scheduling.allocations.rules import (
+    CREATED,
+    STATES,
     AllocationAction,
     AllocationStatus,
     ReleaseReason,
     blocks_payment,
-    can_release,
     first_free_seat,
-    next_status,
     ticket_number,
 )
 from exam_scheduling.allocations.schemas import RosterEntry, ScheduleResult, Ticket
@@ -98,7 +98,7 @@ class AllocationService:
             candidate_id=candidate.candidate_id,
             plan_id=plan.id,
             order_id=event.order_id,
-            status=next_status(None, AllocationAction.QUEUE),
+            status=CREATED,
             created_at=utcnow(),
         )
         self.repo.add(allocation)
@@ -142,7 +142,9 @@ class AllocationService:
             )
         )
         allocation = await self.repo.allocation_for(application_id)
-        if allocation is None or not can_release(allocation.status):
+        if allocation is None or not STATES.allows(
+            AllocationStatus(allocation.status), AllocationAction.RELEASE
+        ):
             await self.session.flush()
             return None
         if order_id is not None and allocation.order_id != order_id:
@@ -154,7 +156,9 @@ class AllocationService:
             await self.session.flush()
             return None
         had_seat = allocation.status == AllocationStatus.SCHEDULED
-        allocation.status = next_status(allocation.status, AllocationAction.RELEASE)
+        allocation.status = STATES.transition(
+            AllocationStatus(allocation.status), AllocationAction.RELEASE
+        )
         # The seat and its ticket number (which encodes the seat) pass to the next candidate.
         allocation.room_id = None
         allocation.seat_number = None
@@ -219,7 +223,9 @@ class AllocationService:
             if seat is None:
                 continue
             used.add(seat)
-            allocation.status = next_status(allocation.status, AllocationAction.SEAT)
+            allocation.status = STATES.transition(
+                AllocationStatus(allocation.status), AllocationAction.SEAT
+            )
             allocation.room_id = option.room.id
             allocation.seat_number = seat
             allocation.ticket_number = ticket_number(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from skillcert.auth import Principal, Role
 from skillcert.errors import FieldError
 from skillcert.events import MATERIAL_KINDS
+from skillcert.states import StateMachine
 
 if TYPE_CHECKING:
     from exam_scheduling.plans.schemas import PlanCreate
@@ -37,9 +38,15 @@ TRANSITIONS: dict[tuple[PlanStatus, PlanAction], PlanStatus] = {
 }
 
 
-def next_status(current: str, action: PlanAction) -> PlanStatus | None:
-    """The status after `action`, or None when the state machine does not allow it."""
-    return TRANSITIONS.get((PlanStatus(current), action))
+def _refusal(current: PlanStatus, action: PlanAction) -> str:
+    if action == PlanAction.PUBLISH:
+        return "考试计划已发布，不能重复发布"
+    if current == PlanStatus.CANCELLED:
+        return "考试计划已取消"
+    return "考试计划尚未发布，不能取消"
+
+
+STATES = StateMachine(TRANSITIONS, refusal=_refusal)
 
 
 def plan_problems(data: PlanCreate, known_occupations: set[str]) -> list[FieldError]:

@@ -12,10 +12,10 @@ from exam_scheduling.plans.models import ExamPlan, PlanSite, PlanSubject
 from exam_scheduling.plans.repository import PlanRepository
 from exam_scheduling.plans.rules import (
     MAX_SITES_PER_PLAN,
+    STATES,
     PlanAction,
     PlanStatus,
     cancellable_in_time,
-    next_status,
     owns,
     plan_problems,
     visible,
@@ -35,7 +35,7 @@ from exam_scheduling.sites.repository import SiteRepository
 from skillcert import events
 from skillcert.auth import Principal
 from skillcert.clock import utcnow
-from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
+from skillcert.errors import FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
 from skillcert.outbox import record
 from skillcert.paging import Slice
 
@@ -147,10 +147,7 @@ class PlanService:
 
     async def publish(self, principal: Principal, plan_id: UUID) -> PlanOut:
         plan = await self._owned(principal, plan_id, lock=True)
-        status = next_status(plan.status, PlanAction.PUBLISH)
-        if status is None:
-            raise Conflict("考试计划已发布，不能重复发布")
-        plan.status = status
+        plan.status = STATES.transition(PlanStatus(plan.status), PlanAction.PUBLISH)
         plan.published_at = utcnow()
         await self.session.flush()
         await record(self.session, published_event(plan))
@@ -163,11 +160,7 @@ class PlanService:
         # Another organisation's plan is not theirs to manage: as if it did not exist.
         if plan is None or not owns(principal, plan.org_id):
             raise NotFound("考试计划不存在")
-        status = next_status(plan.status, PlanAction.CANCEL)
-        if status is None:
-            if plan.status == PlanStatus.CANCELLED:
-                raise Conflict("考试计划已取消")
-            raise Conflict("考试计划尚未发布，不能取消")
+        status = STATES.transition(PlanStatus(plan.status), PlanAction.CANCEL)
         at = utcnow()
         if not cancellable_in_time(plan.exam_starts_at, at):
             raise RuleViolation("考试已开始，不能取消考试计划")

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.accounts.models import Account, SmsCode
-from gateway.accounts.rules import CodeAction, CodeStatus, code_transition
+from gateway.accounts.rules import CODE_STATES, CodeAction, CodeStatus
 from skillcert.db import advisory_lock
 
 
@@ -88,7 +88,8 @@ class AccountRepository:
         await self.session.flush()
 
     async def supersede_codes(self, phone: str, purpose: str) -> None:
-        sources, target = code_transition(CodeAction.SUPERSEDE)
+        sources = CODE_STATES.sources(CodeAction.SUPERSEDE)
+        target = CODE_STATES.target(CodeAction.SUPERSEDE)
         await self.session.execute(
             update(SmsCode)
             .where(SmsCode.phone == phone, SmsCode.purpose == purpose, SmsCode.status.in_(sources))
@@ -126,7 +127,7 @@ class AccountRepository:
 
     async def move_code(self, code_id: UUID, action: CodeAction, at: datetime) -> bool:
         """Apply `action` if the code is in a status it may start from; False otherwise."""
-        sources, target = code_transition(action)
+        sources, target = CODE_STATES.sources(action), CODE_STATES.target(action)
         values: dict[str, object] = {"status": target}
         if action is CodeAction.CONSUME:
             values["consumed_at"] = at

@@ -7,8 +7,11 @@ from fastapi.responses import JSONResponse
 
 from gateway.accounts.models import Account
 from gateway.accounts.schemas import (
+    InstitutionAdminCreate,
     LoginRequest,
     PasswordResetRequest,
+    PhoneProof,
+    PhoneProofRequest,
     RegisterRequest,
     SmsCodeRequest,
     SmsCodeSent,
@@ -29,6 +32,7 @@ router = service_router("/api/v1/gateway", tags=["gateway"])
 jwks_router = APIRouter(tags=["gateway"])
 
 Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
+InstitutionHead = Annotated[Principal, Depends(require_roles(Role.INSTITUTION_HEAD))]
 
 
 def kit_of(request: Request) -> IdentityKit:
@@ -82,6 +86,19 @@ async def register(body: RegisterRequest, accounts: Accounts) -> TokenResponse:
 
 
 @router.post(
+    "/phone-proofs",
+    response_model=PhoneProof,
+    dependencies=[Depends(rate_limited("accounts"))],
+    responses=problem_responses(400, 409, 422, 429),
+)
+async def prove_phone(body: PhoneProofRequest, accounts: Accounts) -> PhoneProof:
+    """Exchange a sign-up SMS code (purpose `register`) for a short-lived phone proof, which
+    institution sign-up (`POST /api/v1/institution/sign-ups`) takes instead of the code."""
+    proof = await accounts.prove_phone(body.phone, body.code)
+    return PhoneProof(phone_proof=proof, expires_in_s=accounts.settings.phone_proof_ttl_s)
+
+
+@router.post(
     "/sessions",
     response_model=TokenResponse,
     dependencies=[Depends(rate_limited("sessions"))],
@@ -130,6 +147,29 @@ async def create_staff(body: StaffCreateRequest, _ops: Ops, accounts: Accounts) 
         org_id=body.org_id,
         phone=body.phone,
         password=body.password,
+    )
+    return StaffAccount(
+        account_id=account.id,
+        username=body.username,
+        name=account.name,
+        role=Role(account.role),
+        org_id=account.org_id,
+        phone=mask_phone(account.phone),
+    )
+
+
+@router.post(
+    "/institution-admins",
+    status_code=201,
+    response_model=StaffAccount,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_institution_admin(
+    body: InstitutionAdminCreate, head: InstitutionHead, accounts: Accounts
+) -> StaffAccount:
+    """试点院校业务管理员: the institution head creates admins of their own institution."""
+    account = await accounts.create_institution_admin(
+        head, body.username, body.name, body.phone, body.password
     )
     return StaffAccount(
         account_id=account.id,

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Literal
 
 from skillcert.auth import Role
+from skillcert.states import StateMachine
 
 PHONE_PATTERN = r"^1[3-9]\d{9}$"
 # Starts with a letter so a username can never be mistaken for a phone number at login.
@@ -33,6 +34,18 @@ def password_problem(password: str) -> str | None:
     if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
         return "密码须同时包含字母和数字"
     return None
+
+
+# No 0/O, 1/l/I: the first password is read off an SMS and typed by hand.
+_PASSWORD_LETTERS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+_PASSWORD_DIGITS = "23456789"
+
+
+def new_password(length: int = 10) -> str:
+    """A first password for an account made for someone (sent by SMS): letters and digits,
+    so it passes `password_problem`."""
+    rest = "".join(secrets.choice(_PASSWORD_LETTERS + _PASSWORD_DIGITS) for _ in range(length - 2))
+    return secrets.choice(_PASSWORD_LETTERS) + secrets.choice(_PASSWORD_DIGITS) + rest
 
 
 def is_phone(login: str) -> bool:
@@ -63,12 +76,7 @@ CODE_TRANSITIONS: dict[tuple[CodeStatus, CodeAction], CodeStatus] = {
 }
 
 
-def code_transition(action: CodeAction) -> tuple[frozenset[CodeStatus], CodeStatus]:
-    """The statuses `action` may start from and the status it leads to."""
-    sources = frozenset(src for (src, act) in CODE_TRANSITIONS if act is action)
-    targets = {dst for (_, act), dst in CODE_TRANSITIONS.items() if act is action}
-    (target,) = targets
-    return sources, target
+CODE_STATES = StateMachine(CODE_TRANSITIONS)
 
 
 def new_code() -> str:

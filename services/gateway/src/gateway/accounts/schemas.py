@@ -53,6 +53,34 @@ class RegisterRequest(BaseModel):
     _password = field_validator("password")(_check_password)
 
 
+class PhoneProofRequest(BaseModel):
+    """An SMS code (purpose `register`) exchanged for a phone proof: the institution service
+    signs an institution up with it (it does not own SMS codes)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    phone: str = Phone
+    code: str = Code
+
+
+class PhoneProof(BaseModel):
+    phone_proof: str
+    expires_in_s: int
+
+
+class InstitutionAdminCreate(BaseModel):
+    """A business admin (试点院校业务管理员) of the head's own institution."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    username: str = Field(pattern=USERNAME_PATTERN, description="小写字母开头的用户名")
+    name: str = Field(min_length=1, max_length=100)
+    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
+    password: str = Password
+
+    _password = field_validator("password")(_check_password)
+
+
 class TokenResponse(BaseModel):
     account_id: UUID
     access_token: str

@@ -15,7 +15,7 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -35,6 +35,7 @@ from gateway.accounts.rules import (
     is_phone,
     lock_remaining_s,
     new_code,
+    new_password,
     resend_wait_s,
     why_no_usable_code,
 )
@@ -43,7 +44,12 @@ from skillcert.auth import Principal, Role, TokenIssuer
 from skillcert.clock import utcnow
 from skillcert.db import transaction
 from skillcert.errors import AppError, Conflict, FieldError, NotFound, RateLimited, Unauthorized
-from skillcert.events import AccountRegistered, SmsCodeIssued
+from skillcert.events import (
+    AccountCredentialsIssued,
+    AccountRegistered,
+    InstitutionRegistered,
+    SmsCodeIssued,
+)
 from skillcert.outbox import record
 from skillcert.pii import mask_phone
 
@@ -214,10 +220,7 @@ class AccountService:
     async def register(self, phone: str, code: str, password: str, name: str) -> Account:
         """Candidate sign-up (考生注册) with a verified phone."""
         if await self.repo.phone_taken(phone):
-            raise Conflict(
-                "该手机号已注册，请直接登录",
-                errors=[FieldError(field="phone", message="该手机号已注册", code="taken")],
-            )
+            raise self._phone_taken()
         await self._consume_code(phone, "register", code)
         at = utcnow()
         account = Account(
@@ -242,6 +245,66 @@ class AccountService:
         )
         log.info("candidate account %s registered for %s", account.id, mask_phone(phone))
         return account
+
+    def _phone_taken(self) -> Conflict:
+        return Conflict(
+            "该手机号已注册，请直接登录",
+            errors=[FieldError(field="phone", message="该手机号已注册", code="taken")],
+        )
+
+    async def prove_phone(self, phone: str, code: str) -> str:
+        """A phone proof for a sign-up another service completes (institution sign-up): the
+        code is used up here, as candidate sign-up uses it."""
+        if await self.repo.phone_taken(phone):
+            raise self._phone_taken()
+        await self._consume_code(phone, "register", code)
+        ttl = timedelta(seconds=self.settings.phone_proof_ttl_s)
+        return self.kit.issuer.issue_phone_proof(phone, "register", ttl)
+
+    # --- institutions ---------------------------------------------------------------------
+
+    async def create_institution_head(self, event: InstitutionRegistered) -> None:
+        """The head account of an institution that signed up, with the id the institution
+        service chose; its login name and first password go to the phone by SMS."""
+        if await self.repo.get(event.head_account_id) is not None:
+            return
+        # The proof checked the phone was free; one taken since keeps the account off it
+        # (a phone signs in one account) while the SMS still reaches the person.
+        phone = None if await self.repo.phone_taken(event.head_phone) else event.head_phone
+        password = new_password()
+        name = f"{event.institution_name}负责人"
+        await self.create_staff(
+            username=event.head_username,
+            name=name,
+            role=Role.INSTITUTION_HEAD,
+            org_id=event.institution_code,
+            phone=phone,
+            password=password,
+            account_id=event.head_account_id,
+        )
+        await record(
+            self.session,
+            AccountCredentialsIssued(
+                account_id=event.head_account_id,
+                phone=event.head_phone,
+                username=event.head_username,
+                password=password,
+                name=name,
+            ),
+        )
+
+    async def create_institution_admin(
+        self, head: Principal, username: str, name: str, phone: str | None, password: str
+    ) -> Account:
+        """试点院校业务管理员, created by the institution's head for that institution only."""
+        return await self.create_staff(
+            username=username,
+            name=name,
+            role=Role.INSTITUTION_ADMIN,
+            org_id=head.org_id,
+            phone=phone,
+            password=password,
+        )
 
     async def reset_password(self, phone: str, code: str, new_password: str) -> None:
         """找回密码: a verified phone sets a new password and lifts a lock-out."""
@@ -323,6 +386,7 @@ class AccountService:
         org_id: str | None,
         phone: str | None,
         password: str,
+        account_id: UUID | None = None,
     ) -> Account:
         """A staff account (工作人员账号); one institution head (考核站点负责人) per org."""
         if await self.repo.by_username(username) is not None:
@@ -346,6 +410,7 @@ class AccountService:
             )
         at = utcnow()
         account = Account(
+            id=account_id or uuid4(),
             username=username,
             phone=phone,
             name=name,

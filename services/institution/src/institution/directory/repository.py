@@ -38,6 +38,11 @@ class DirectoryRepository:
             query = query.where(DirectoryEntry.name.contains(name, autoescape=True))
         return await BY_NAME.fetch(self.session, query, cursor, limit)
 
+    async def regions(self) -> list[tuple[str, str]]:
+        """Every (province, city) with at least one listed institution."""
+        query = select(DirectoryEntry.province, DirectoryEntry.city).distinct()
+        return [(p, c) for p, c in (await self.session.execute(query)).all()]
+
     async def changes(self, code: str, cursor: str | None, limit: int) -> Slice[DirectoryChange]:
         query = select(DirectoryChange).where(DirectoryChange.code == code)
         return await NEWEST_FIRST.fetch(self.session, query, cursor, limit)

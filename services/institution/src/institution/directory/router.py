@@ -9,6 +9,7 @@ from institution.directory.schemas import (
     DirectoryEntry,
     DirectoryEntryCreate,
     DirectoryEntryUpdate,
+    ProvinceRegions,
 )
 from institution.directory.service import DirectoryService
 from skillcert.auth import Principal, Role, require_roles
@@ -36,6 +37,13 @@ async def list_directory(
     Public."""
     rows = await DirectoryService(session).listing(province, city, name, cursor, limit)
     return rows.page(DirectoryEntry.from_model)
+
+
+@router.get("/directory/regions", response_model=list[ProvinceRegions])
+async def list_directory_regions(session: DbSession) -> list[ProvinceRegions]:
+    """The provinces, and their cities, that have listed institutions: sign-up's first two
+    choices. Public."""
+    return await DirectoryService(session).regions()
 
 
 @router.get("/directory/{code}", response_model=DirectoryEntry, responses=problem_responses(404))

@@ -36,6 +36,17 @@ class DirectoryEntry(BaseModel):
         )
 
 
+class Region(BaseModel):
+    code: str
+    name: str
+
+
+class ProvinceRegions(Region):
+    """A province and its cities that have listed institutions: what sign-up offers first."""
+
+    cities: list[Region]
+
+
 class DirectoryEntryCreate(BaseModel):
     """A missing institution, added by its province's admin."""
 

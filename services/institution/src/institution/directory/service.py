@@ -19,7 +19,14 @@ from institution.directory.rules import (
     parse_csv,
     province_of_org,
 )
-from institution.directory.schemas import DirectoryEntryCreate, DirectoryEntryUpdate, ImportReport
+from institution.directory.schemas import (
+    DirectoryEntryCreate,
+    DirectoryEntryUpdate,
+    ImportReport,
+    ProvinceRegions,
+    Region,
+)
+from skillcert import divisions
 from skillcert.auth import Principal
 from skillcert.clock import utcnow
 from skillcert.db import transaction
@@ -62,6 +69,19 @@ class DirectoryService:
         if problems:
             raise _invalid(problems)
         return await self.repo.listing(province, city, name, cursor, limit)
+
+    async def regions(self) -> list[ProvinceRegions]:
+        cities: dict[str, list[str]] = {}
+        for province, city in sorted(await self.repo.regions()):
+            cities.setdefault(province, []).append(city)
+        return [
+            ProvinceRegions(
+                code=province,
+                name=divisions.label(province),
+                cities=[Region(code=c, name=divisions.label(c)) for c in codes],
+            )
+            for province, codes in cities.items()
+        ]
 
     async def entry(self, code: str) -> DirectoryEntry:
         entry = await self.repo.get(code)

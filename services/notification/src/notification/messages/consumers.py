@@ -8,6 +8,7 @@ from notification.context import context
 from notification.messages.service import MessageService
 from skillcert.clock import format_china
 from skillcert.events import (
+    AccountCredentialsIssued,
     AccountRegistered,
     ApplicationApproved,
     ApplicationForfeited,
@@ -30,6 +31,13 @@ def _service(session: AsyncSession) -> MessageService:
 async def on_sms_code_issued(session: AsyncSession, event: SmsCodeIssued) -> None:
     minutes = max(1, round((event.expires_at - event.occurred_at).total_seconds() / 60))
     await _service(session).send_code(event.phone, event.code, minutes)
+
+
+async def on_account_credentials_issued(
+    session: AsyncSession, event: AccountCredentialsIssued
+) -> None:
+    params = {"name": event.name, "username": event.username, "password": event.password}
+    await _service(session).send_to_phone(event.phone, "account_credentials", params)
 
 
 async def on_account_registered(session: AsyncSession, event: AccountRegistered) -> None:

@@ -17,6 +17,11 @@ class SmsStatus(StrEnum):
 # code: (title, in-app text, SMS text or None)
 DEFAULT_TEMPLATES: dict[str, tuple[str, str, str | None]] = {
     "sms_code": ("短信验证码", "", "您的验证码为{code}，{minutes}分钟内有效，请勿泄露给他人。"),
+    "account_credentials": (
+        "账号已开通",
+        "",
+        "{name}，您的账号已开通。账号：{username}，初始密码：{password}，请登录后及时修改密码。",
+    ),
     "account_registered": ("注册成功", "{name}，欢迎使用职业技能等级认定平台。", None),
     "application_submitted": (
         "报名已提交",

@@ -82,14 +82,16 @@ class MessageService:
         return item_id
 
     async def send_code(self, phone: str, code: str, minutes: int) -> None:
-        template = await self.repo.template("sms_code")
+        await self.send_to_phone(phone, "sms_code", {"code": code, "minutes": minutes})
+
+    async def send_to_phone(
+        self, phone: str, template_code: str, params: Mapping[str, object]
+    ) -> None:
+        """An SMS to a phone that is no inbox's (yet): codes, first credentials."""
+        template = await self.repo.template(template_code)
         if template is None or not template.sms_text:
-            raise NotFound("message template sms_code is missing")
-        await self.repo.add_sms(
-            self._sms(
-                phone, fill(template.sms_text, {"code": code, "minutes": minutes}), "sms_code"
-            )
-        )
+            raise NotFound(f"message template {template_code} is missing")
+        await self.repo.add_sms(self._sms(phone, fill(template.sms_text, params), template_code))
 
     def _sms(self, phone: str, text: str, template_code: str) -> dict[str, object]:
         at = utcnow()

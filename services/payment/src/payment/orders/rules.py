@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from payment.provider import Transaction
 from skillcert.clock import CHINA
-from skillcert.errors import Conflict
+from skillcert.states import StateMachine
 
 CURRENCY = "CNY"
 DESCRIPTION_PREFIX = "职业技能等级认定考试费-"
@@ -57,13 +57,9 @@ class RefundReview(StrEnum):
     OFFLINE = "offline"  # owed back but paid offline: the organisation refunds by hand
 
 
-def can_transition(current: str, target: OrderStatus) -> bool:
-    return target in TRANSITIONS[OrderStatus(current)]
-
-
-def ensure_transition(current: str, target: OrderStatus) -> None:
-    if not can_transition(current, target):
-        raise Conflict(f"订单状态为{OrderStatus(current).value}，不能变更为{target.value}")
+STATES = StateMachine.of_targets(
+    TRANSITIONS, refusal=lambda current, target: f"订单状态为{current}，不能变更为{target}"
+)
 
 
 def new_out_trade_no(now: datetime, prefix: str = "SC") -> str:

@@ -19,9 +19,9 @@ from payment.orders.repository import OrderRepository
 from payment.orders.rules import (
     CURRENCY,
     SETTLED,
+    STATES,
     OrderStatus,
     RefundReview,
-    ensure_transition,
     is_payable,
     new_out_trade_no,
     order_description,
@@ -186,7 +186,7 @@ class OrderService:
                 )
             return False
         late = order.status != OrderStatus.PENDING
-        ensure_transition(order.status, OrderStatus.PAID)
+        STATES.transition(OrderStatus(order.status), OrderStatus.PAID)
         order.status = OrderStatus.PAID
         order.paid_at = txn.success_time.astimezone(UTC) if txn.success_time else at
         order.provider_transaction_id = txn.transaction_id
@@ -258,7 +258,7 @@ class OrderService:
                 raise
             if exc.code not in _CLOSE_NOT_NEEDED:
                 raise
-        ensure_transition(order.status, OrderStatus.EXPIRED)
+        STATES.transition(OrderStatus(order.status), OrderStatus.EXPIRED)
         order.status = OrderStatus.EXPIRED
         order.closed_at = at
         await self.session.flush()

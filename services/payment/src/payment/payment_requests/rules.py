@@ -26,6 +26,7 @@ from skillcert.clock import CHINA
 from skillcert.errors import Conflict, FieldError, InvalidInput
 from skillcert.resident_id import is_resident_id
 from skillcert.spreadsheets import csv_template, read_sheet
+from skillcert.states import StateMachine
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -59,9 +60,9 @@ COLUMNS: dict[RequestMode, tuple[str, ...]] = {
 FIELD_OF_COLUMN = {ID_NUMBER: "id_number", NAME: "name", SUBJECT: "subject_code"}
 
 
-def ensure_transition(current: str, target: RequestStatus) -> None:
-    if target not in TRANSITIONS[RequestStatus(current)]:
-        raise Conflict("缴费单已确认缴费，不允许做任何修改")
+STATES = StateMachine.of_targets(
+    TRANSITIONS, refusal=lambda current, target: "缴费单已确认缴费，不允许做任何修改"
+)
 
 
 def ensure_deletable(status: str) -> None:

@@ -20,12 +20,12 @@ from payment.payment_requests.repository import PaymentRequestRepository
 from payment.payment_requests.rules import (
     ID_NUMBER,
     NAME,
+    STATES,
     SUBJECT,
     ImportRow,
     RequestMode,
     RequestStatus,
     ensure_deletable,
-    ensure_transition,
     new_request_no,
     parse_import,
     row_field,
@@ -216,7 +216,7 @@ class PaymentRequestService:
         request = await self.requests.get(request_id, lock=True)
         if request is None or request.org_id != principal.org_id:
             raise NotFound("缴费单不存在")
-        ensure_transition(request.status, RequestStatus.CONFIRMED)
+        STATES.transition(RequestStatus(request.status), RequestStatus.CONFIRMED)
         if request_no.strip() != request.request_no:
             message = "缴费单号与该缴费单不一致"
             raise InvalidInput(message, errors=[FieldError(field="request_no", message=message)])

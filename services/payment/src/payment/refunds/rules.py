@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from payment.orders.rules import RefundReview
 from payment.provider import RefundStatus
-from skillcert.errors import Conflict
+from skillcert.states import StateMachine
 
 
 class RefundState(StrEnum):
@@ -76,13 +76,9 @@ TRIGGER_OF_REVIEW: dict[RefundReview, RefundTrigger] = {
 }
 
 
-def can_transition(current: str, target: RefundState) -> bool:
-    return target in TRANSITIONS[RefundState(current)]
-
-
-def ensure_transition(current: str, target: RefundState) -> None:
-    if not can_transition(current, target):
-        raise Conflict(f"退款状态为{RefundState(current).value}，不能变更为{target.value}")
+STATES = StateMachine.of_targets(
+    TRANSITIONS, refusal=lambda current, target: f"退款状态为{current}，不能变更为{target}"
+)
 
 
 def out_refund_no(out_trade_no: str, sequence: int) -> str:

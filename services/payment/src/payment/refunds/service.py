@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from payment.orders.models import Order
 from payment.orders.repository import OrderRepository
 from payment.orders.rules import SETTLED, OrderKind, OrderStatus, RefundReview
-from payment.orders.rules import ensure_transition as ensure_order_transition
+from payment.orders.rules import STATES as ORDER_STATES
 from payment.provider import RefundAmount, RefundNotification, RefundStatus, WeChatPayError
 from payment.refunds.models import Refund
 from payment.refunds.repository import RefundRepository
@@ -23,9 +23,9 @@ from payment.refunds.rules import (
     FINAL,
     PROVIDER_STATES,
     REASONS,
+    STATES,
     RefundState,
     RefundTrigger,
-    can_transition,
     out_refund_no,
     retry_delay,
 )
@@ -75,7 +75,7 @@ class RefundService:
             log.warning("order %s paid offline needs a manual refund (%s)", order.id, trigger)
             await self.session.flush()
             return None
-        ensure_order_transition(order.status, OrderStatus.REFUNDING)
+        ORDER_STATES.transition(OrderStatus(order.status), OrderStatus.REFUNDING)
         sequence = await self.refunds.count_for_order(order.id) + 1
         refund = Refund(
             order_id=order.id,
@@ -251,7 +251,7 @@ class RefundService:
         at: datetime,
     ) -> None:
         target = PROVIDER_STATES[provider_status]
-        if target == refund.status or not can_transition(refund.status, target):
+        if target == refund.status or not STATES.allows(RefundState(refund.status), target):
             if refund.status in FINAL and target != refund.status:
                 log.warning(
                     "refund %s is %s; ignoring a late %s",
@@ -264,7 +264,7 @@ class RefundService:
         refund.status = target
         if target == RefundState.SUCCEEDED:
             refund.finished_at = success_time.astimezone(UTC) if success_time else at
-            ensure_order_transition(order.status, OrderStatus.REFUNDED)
+            ORDER_STATES.transition(OrderStatus(order.status), OrderStatus.REFUNDED)
             order.status = OrderStatus.REFUNDED
             order.refunded_at = refund.finished_at
             if order.announced:
@@ -281,7 +281,7 @@ class RefundService:
                 )
         elif target == RefundState.CLOSED:
             refund.finished_at = at
-            ensure_order_transition(order.status, OrderStatus.PAID)
+            ORDER_STATES.transition(OrderStatus(order.status), OrderStatus.PAID)
             order.status = OrderStatus.PAID
             order.refund_review = RefundReview.REFUND_CLOSED
             log.error("refund %s closed by the provider; order %s", refund.out_refund_no, order.id)

@@ -7,7 +7,7 @@ from typing import Any
 
 from registration.applications.models import Application, StatusChange
 from registration.applications.repository import ApplicationRepository
-from registration.applications.rules import Action, ApplicationStatus, next_status
+from registration.applications.rules import STATES, Action, ApplicationStatus
 from skillcert.clock import utcnow
 
 
@@ -19,7 +19,7 @@ def move(
     reasons: list[dict[str, Any]] | None = None,
 ) -> None:
     current = ApplicationStatus(application.status)
-    target = next_status(current, action)
+    target = STATES.transition(current, action)
     add_history(repo, application, current, target, note, reasons)
     application.status = target
     application.updated_at = utcnow()

@@ -13,6 +13,7 @@ from skillcert.clock import china_today, format_china
 from skillcert.errors import FieldError
 from skillcert.resident_id import birth_date as birth_date_of
 from skillcert.resident_id import compact, resident_id_problem
+from skillcert.states import StateMachine
 
 if TYPE_CHECKING:
     from registration.applications.models import Application
@@ -115,6 +116,8 @@ TRANSITIONS: Final[dict[tuple[ApplicationStatus, Action], ApplicationStatus]] = 
     (S.CERTIFIED, Action.REVOKE_CERTIFICATE): S.CERTIFICATE_REVOKED,
 }
 
+STATES = StateMachine(TRANSITIONS, refusal=lambda current, action: "当前报名状态不允许此操作")
+
 #: The candidate may change the application only while review has not approved it (审核中仍可修改).
 EDITABLE: Final[frozenset[ApplicationStatus]] = frozenset({S.DRAFT, S.SUBMITTED, S.REJECTED})
 
@@ -128,13 +131,8 @@ MAIL_IN_RECORDABLE: Final[frozenset[ApplicationStatus]] = frozenset(
 PAID_WITHDRAWAL: Final[frozenset[ApplicationStatus]] = frozenset({S.PAID, S.SCHEDULED})
 
 
-def sources_of(action: Action) -> frozenset[ApplicationStatus]:
-    """The statuses `action` may move an application from."""
-    return frozenset(src for (src, act) in TRANSITIONS if act is action)
-
-
 #: What a plan cancellation ends: every application not final.
-CANCELLABLE: Final[frozenset[ApplicationStatus]] = sources_of(Action.CANCEL)
+CANCELLABLE: Final[frozenset[ApplicationStatus]] = STATES.sources(Action.CANCEL)
 
 #: Status-history notes are stored up to this length.
 NOTE_MAX: Final = 500
@@ -147,17 +145,6 @@ def clip_note(text: str) -> str:
 def yuan(fen: int) -> str:
     """An amount in fen as the candidate reads it: 380.00."""
     return f"{fen // 100}.{fen % 100:02d}"
-
-
-def can(current: ApplicationStatus, action: Action) -> bool:
-    return (current, action) in TRANSITIONS
-
-
-def next_status(current: ApplicationStatus, action: Action) -> ApplicationStatus:
-    try:
-        return TRANSITIONS[(current, action)]
-    except KeyError:
-        raise ValueError(f"{action} is not allowed in status {current}") from None
 
 
 # How far along the journey a status is; events from other services that arrive "too early"
@@ -189,11 +176,11 @@ class EventFit(Enum):
 
 def fit_of(current: ApplicationStatus, action: Action) -> EventFit:
     """Whether another service's event can move the application now."""
-    if can(current, action):
+    if STATES.allows(current, action):
         return EventFit.APPLY
     if current in OFF_JOURNEY:
         return EventFit.STALE
-    sources = sources_of(action)
+    sources = STATES.sources(action)
     if sources and all(_STAGE[current] < _STAGE[src] for src in sources):
         return EventFit.TOO_EARLY
     return EventFit.STALE

@@ -20,11 +20,10 @@ from registration.applications.repository import ApplicationRepository
 from registration.applications.rules import (
     EDITABLE,
     PAID_WITHDRAWAL,
+    STATES,
     Action,
     ApplicationStatus,
-    can,
     identity_conflicts,
-    next_status,
     periods_of,
     prior_level_problem,
     steps_done,
@@ -371,7 +370,7 @@ class ApplicationService:
         status = ApplicationStatus(application.status)
         if status is ApplicationStatus.CANCELLED:
             raise plan_cancelled("考试计划已取消，报名已终止，不能提交")
-        if not can(status, Action.SUBMIT):
+        if not STATES.allows(status, Action.SUBMIT):
             raise Conflict("当前报名状态不能提交")
         if status is ApplicationStatus.SUBMITTED and not application.edited_since_submit:
             raise Conflict("报名已提交审核，未修改内容无需重复提交")
@@ -384,7 +383,7 @@ class ApplicationService:
 
         first = application.revision == 0
         at = utcnow()
-        target = next_status(status, Action.SUBMIT)
+        target = STATES.transition(status, Action.SUBMIT)
         changes: dict[str, Any] = {
             "revision": application.revision + 1,
             "edited_since_submit": False,
@@ -517,7 +516,7 @@ class ApplicationService:
         status = ApplicationStatus(application.status)
         if status is ApplicationStatus.CANCELLED:
             raise plan_cancelled("考试计划已取消，报名已终止，无需撤回")
-        if not can(status, Action.WITHDRAW):
+        if not STATES.allows(status, Action.WITHDRAW):
             raise Conflict("当前报名状态不能撤回")
         problem = withdrawal_problem(status, aware(plan.withdrawal_closes_at), utcnow())
         if problem is not None:

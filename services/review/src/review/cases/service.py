@@ -12,16 +12,17 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from review.cases import rules
+from review.cases import calendar, labels, prechecks, rules
 from review.cases.models import AuditEntry, CaseDecision, CaseFinding, ReviewCase
+from review.cases.prechecks import Submission
 from review.cases.repository import CaseRepository
 from review.cases.rules import (
+    STATES,
     ActorKind,
     AuditAction,
     CaseAction,
     CaseStatus,
     RevisionOutcome,
-    Submission,
 )
 from review.cases.schemas import (
     ApproveRequest,
@@ -91,10 +92,10 @@ def _conditions(plan: ReviewPlan | None) -> list[PlanCondition] | None:
     return [PlanCondition.model_validate(c) for c in plan.conditions]
 
 
-def _facts(plan: ReviewPlan | None) -> rules.PlanFacts | None:
+def _facts(plan: ReviewPlan | None) -> prechecks.PlanFacts | None:
     if plan is None:
         return None
-    return rules.PlanFacts(
+    return prechecks.PlanFacts(
         conditions=_conditions(plan) or [],
         occupation_code=plan.occupation_code,
         occupation_name=plan.occupation_name,
@@ -110,7 +111,7 @@ def _mail_in_deadline(plan: ReviewPlan | None) -> datetime | None:
 
 
 def _summary(findings: list[CaseFinding]) -> FindingsSummaryView:
-    summary = rules.summarize([(f.code, f.outcome) for f in findings])
+    summary = prechecks.summarize([(f.code, f.outcome) for f in findings])
     return FindingsSummaryView(
         passed=summary.passed,
         failed=summary.failed,
@@ -198,7 +199,7 @@ class CaseService:
             case_id, from_status, to_status = reopened
             action = AuditAction.RESUBMITTED
 
-        findings = rules.run_prechecks(
+        findings = prechecks.run_prechecks(
             Submission(
                 id_type=event.id_type,
                 id_number=event.id_number,
@@ -213,7 +214,7 @@ class CaseService:
             _facts(plan),
             today=china_today(event.submitted_at),
         )
-        failed = [f.code.value for f in findings if f.outcome == rules.CheckOutcome.FAILED]
+        failed = [f.code.value for f in findings if f.outcome == prechecks.CheckOutcome.FAILED]
         await self.repo.record_revision(
             revision={
                 "id": uuid4(),
@@ -270,7 +271,7 @@ class CaseService:
                 case.revision,
             )
             return None
-        target = rules.next_status(CaseStatus(case.status), CaseAction.RESUBMIT)
+        target = STATES.next(CaseStatus(case.status), CaseAction.RESUBMIT)
         if target is None:
             log.warning(
                 "revision %s of %s application %s ignored",
@@ -315,7 +316,7 @@ class CaseService:
             "work_history": [p.model_dump(mode="json") for p in event.work_history],
             "total_work_months": event.total_work_months,
             "submitted_at": event.submitted_at,
-            "due_at": rules.due_at(event.submitted_at, self.settings.review_working_days),
+            "due_at": calendar.due_at(event.submitted_at, self.settings.review_working_days),
             # A reviewer who claimed the old revision has not seen this one.
             "claimed_by": None,
             "claimed_by_name": None,
@@ -388,7 +389,7 @@ class CaseService:
         elif plan.cancelled_at is None:
             plan.cancelled_at, plan.cancel_reason = event.occurred_at, event.reason
         cases = await self.repo.of_plan(
-            event.plan_id, rules.statuses_allowing(CaseAction.CANCEL), lock=True
+            event.plan_id, sorted(STATES.sources(CaseAction.CANCEL)), lock=True
         )
         details = {"event_id": str(event.event_id), "reason": event.reason}
         closed = 0
@@ -418,7 +419,7 @@ class CaseService:
         details: dict[str, Any],
     ) -> bool:
         """Close one locked case by `action` if the table allows it; False when it does not."""
-        target = rules.next_status(CaseStatus(case.status), action)
+        target = STATES.next(CaseStatus(case.status), action)
         if target is None:
             return False
         # A decided revision keeps its decision in the history; only an undecided one closes.
@@ -496,7 +497,7 @@ class CaseService:
     async def detail(self, principal: Principal, case_id: UUID, storage: ObjectStore) -> CaseDetail:
         case = await self._visible(principal, case_id)
         plan = await self.plans.get(case.plan_id)
-        condition = rules.find_condition(_conditions(plan) or [], case.condition_code)
+        condition = prechecks.find_condition(_conditions(plan) or [], case.condition_code)
         findings_by_revision: dict[int, list[CaseFinding]] = defaultdict(list)
         for finding in await self.repo.findings([case.id]):
             findings_by_revision[finding.revision].append(finding)
@@ -508,7 +509,7 @@ class CaseService:
             documents.append(
                 DocumentView(
                     kind=doc.kind,
-                    label=rules.material_label(doc.kind),
+                    label=labels.material_label(doc.kind),
                     content_type=doc.content_type,
                     size=doc.size,
                     download_url=await storage.presign_download(doc.object_key, expires),
@@ -635,7 +636,7 @@ class CaseService:
     ) -> DecisionResult:
         """Reject (审核不通过) with reasons the candidate reads; they may edit and resubmit."""
         reasons = [
-            {"code": r.code.value, "text": rules.rejection_text(r.code, r.text)}
+            {"code": r.code.value, "text": labels.rejection_text(r.code, r.text)}
             for r in request.reasons
         ]
         case, decision = await self._decide(principal, case_id, CaseAction.REJECT, reasons, request)
@@ -666,7 +667,7 @@ class CaseService:
         request: ApproveRequest | RejectRequest,
     ) -> tuple[ReviewCase, CaseDecision]:
         case = await self._visible(principal, case_id, lock=True)
-        target = rules.next_status(CaseStatus(case.status), action)
+        target = STATES.next(CaseStatus(case.status), action)
         if target is None:
             raise Conflict("该报名不是待审核状态，不能作出审核决定")
         now = self.now()

@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Literal
 
 from skillcert.events import SubjectScore
+from skillcert.states import StateMachine
 
 # One import is one transaction holding the plan's row lock: keep it bounded.
 MAX_IMPORT_ROWS = 5000
@@ -58,12 +59,11 @@ _REFUSALS: dict[SheetStatus, str] = {
 }
 
 
-def next_status(status: SheetStatus, action: SheetAction) -> SheetStatus | None:
-    return TRANSITIONS.get((status, action))
-
-
-def refusal(status: SheetStatus) -> str:
+def refusal(status: SheetStatus, action: SheetAction | None = None) -> str:
     return _REFUSALS.get(status, "当前状态不允许此操作")
+
+
+STATES = StateMachine(TRANSITIONS, refusal=refusal)
 
 
 def publicity_over(ends_at: datetime | None, now: datetime) -> bool:

@@ -18,14 +18,13 @@ from scoring.roster.repository import RosterRepository
 from scoring.scores.models import CertificateResult, Score, ScoreChange, ScoreSheet
 from scoring.scores.repository import ScoreRepository
 from scoring.scores.rules import (
+    STATES,
     ImportRow,
     ResultKind,
     SheetAction,
     SheetStatus,
     determine,
-    next_status,
     publicity_over,
-    refusal,
     score_problem,
 )
 from scoring.scores.schemas import (
@@ -41,7 +40,7 @@ from scoring.scores.schemas import (
 from scoring.scores.xlsx import parse_score_workbook
 from skillcert.auth import Principal
 from skillcert.clock import format_china, utcnow
-from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
+from skillcert.errors import FieldError, InvalidInput, NotFound, RuleViolation
 from skillcert.events import ResultDetermined
 from skillcert.outbox import record
 from skillcert.paging import Slice
@@ -77,8 +76,7 @@ class ScoringService:
 
     async def _sheet_for(self, plan_id: UUID, action: SheetAction, at: datetime) -> ScoreSheet:
         sheet = await self.repo.sheet_for_update(plan_id, at)
-        if next_status(SheetStatus(sheet.status), action) is None:
-            raise Conflict(refusal(SheetStatus(sheet.status)))
+        STATES.transition(SheetStatus(sheet.status), action)
         return sheet
 
     @staticmethod

@@ -1,0 +1,15 @@
+"""What the gateway does on other services' events: make the head account of an institution
+that signed up (the gateway owns accounts)."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.accounts.service import AccountService
+from gateway.context import context
+from skillcert.events import InstitutionRegistered
+
+
+async def on_institution_registered(session: AsyncSession, event: InstitutionRegistered) -> None:
+    kit = context(session).resources.identity
+    await AccountService(session, kit).create_institution_head(event)

@@ -1,0 +1,81 @@
+"""Helpers of the staff consoles' browser tests: signing in through the login page, the
+confirmation dialog, and the files staff upload (score sheets, rosters, stamps)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import openpyxl
+from browser import Platform, new_page
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
+
+T = TypeVar("T")
+
+#: where each demo staff account lands after signing in (HOME_OF, then the area's first page)
+LANDING = {
+    "org.admin": "/org/plans",
+    "inst.admin": "/institution/roster",
+    "inst.head": "/head/certificates",
+    "province.admin": "/province/directory",
+    "ops": "/ops/dead-letters",
+}
+
+
+def sign_in(
+    browser: Browser, platform: Platform, username: str, viewport: dict[str, int] | None = None
+) -> Page:
+    page = new_page(browser, platform, viewport or {"width": 1280, "height": 800})
+    page.goto("/login")
+    page.locator("[data-test=login]").fill(username)
+    page.locator("[data-test=password]").fill(platform.staff_password)
+    page.locator("[data-test=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(LANDING[username]) + r"(\?.*)?$"), timeout=20_000)
+    return page
+
+
+def confirm_dialog(page: Page) -> None:
+    """Accepts the confirmation asked before an irreversible act."""
+    box = page.locator(".el-message-box")
+    expect(box).to_be_visible()
+    box.locator(".el-message-box__btns .el-button--primary").click()
+    expect(box).to_be_hidden()
+
+
+def in_thread(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Runs API-side steps (the journey's async client) beside Playwright's own loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def score_sheet(rows: list[tuple[object, object]]) -> bytes:
+    """An Excel score sheet (准考证号, 成绩), the ticket number kept as text."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["准考证号", "成绩"])
+    for ticket, score in rows:
+        sheet.append([ticket, score])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def stamp_png() -> bytes:
+    """A red signature stamp on a transparent background."""
+    image = Image.new("RGBA", (240, 120), (0, 0, 0, 0))
+    for x in range(20, 220):
+        for y in range(50, 70):
+            image.putpixel((x, y), (200, 20, 20, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def file_payload(name: str, mime: str, data: bytes) -> dict[str, Any]:
+    return {"name": name, "mimeType": mime, "buffer": data}

@@ -1,0 +1,252 @@
+"""Each staff console in the browser: its screens load (on a phone and a desktop, each with
+the accessibility check), one action works, and a refused input is shown at its field."""
+
+from __future__ import annotations
+
+import random
+
+from browser import Platform, Screens
+from journey import resident_id
+from playwright.sync_api import Browser, expect
+from staff import confirm_dialog, file_payload, in_thread, sign_in, stamp_png
+
+from skillcert_embedded.demo import login, plan_payload
+
+SCREENS = {
+    "org.admin": [
+        "/org/plans",
+        "/org/applications",
+        "/org/sites",
+        "/org/scores",
+        "/org/certificates",
+        "/org/payment-requests",
+        "/org/reconciliation",
+    ],
+    "inst.admin": ["/institution/roster", "/institution/payment-requests", "/institution/sites"],
+    "inst.head": ["/head/certificates", "/head/stamp", "/head/admins"],
+    "province.admin": ["/province/directory"],
+    "ops": ["/ops/dead-letters", "/ops/accounts", "/ops/reconciliation"],
+}
+
+
+def field_error(page, test_id: str):  # type: ignore[no-untyped-def]
+    """The error shown at the form item holding the input `data-test=test_id`."""
+    item = page.locator(".el-form-item", has=page.locator(f"[data-test={test_id}]"))
+    return item.locator(".el-form-item__error")
+
+
+class TestEveryConsoleScreen:
+    def test_screens_load(
+        self, browser: Browser, platform: Platform, screens: Screens, viewport: dict[str, int]
+    ):
+        for username, paths in SCREENS.items():
+            page = sign_in(browser, platform, username, viewport)
+            for path in paths:
+                page.goto(path)
+                expect(page.locator("h1")).to_be_visible()
+                expect(page.locator("[data-test=loading]")).to_have_count(0)
+                screens.check(page, f"{path.strip('/').replace('/', '-')}-{viewport['width']}")
+            page.context.close()
+
+
+class TestOrganisationConsole:
+    def test_an_empty_plan_is_refused_at_its_fields(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = sign_in(browser, platform, "org.admin")
+        page.locator("[data-test=create-plan]").click()
+        page.locator("[data-test=plan-title]").fill("")
+        page.locator("[data-test=plan-save]").click()
+        expect(field_error(page, "plan-title")).to_be_visible()
+        expect(field_error(page, "plan-occupation")).to_be_visible()
+        screens.check(page, "org-plan-form-errors")
+
+    def test_a_draft_is_published_after_confirming(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        async def draft() -> str:
+            import httpx
+
+            async with httpx.AsyncClient(base_url=platform.base_url, timeout=30) as client:
+                headers = await login(client, "org.admin", platform.staff_password)
+                created = await client.post(
+                    "/api/v1/exam-scheduling/plans",
+                    json=plan_payload(f"浏览器测试草稿 {random.randint(1000, 9999)}"),
+                    headers=headers,
+                )
+                created.raise_for_status()
+                return str(created.json()["id"])
+
+        plan_id = in_thread(draft())
+        page = sign_in(browser, platform, "org.admin")
+        page.goto(f"/org/plans/{plan_id}")
+        expect(page.locator("[data-test=plan-status]")).to_have_text("草稿")
+        screens.check(page, "org-plan-draft")
+        page.locator("[data-test=publish]").click()
+        confirm_dialog(page)
+        expect(page.locator("[data-test=plan-status]")).to_have_text("已发布")
+        screens.check(page, "org-plan-published")
+
+    def test_a_site_and_a_room_are_added_and_a_missing_name_is_shown_at_its_field(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = sign_in(browser, platform, "org.admin")
+        page.goto("/org/sites")
+        page.locator("[data-test=create-site]").click()
+        page.locator("[data-test=site-address]").fill("广西南宁市浏览器路1号")
+        page.locator("[data-test=site-institution-id]").fill("INST-DEMO")
+        page.locator("[data-test=site-institution-name]").fill("示例职业技术学院")
+        page.locator("[data-test=site-save]").click()
+        expect(field_error(page, "site-name")).to_be_visible()
+        screens.check(page, "org-site-form-errors")
+        name = f"浏览器测试考点{random.randint(1000, 9999)}"
+        page.locator("[data-test=site-name]").fill(name)
+        page.locator("[data-test=site-save]").click()
+        card = page.locator(".el-card", has_text=name)
+        expect(card).to_contain_text("还没有考场")
+        card.locator("[data-test=add-room]").click()
+        page.locator("[data-test=room-name]").fill("第九考场")
+        page.locator("[data-test=room-save]").click()
+        expect(card).to_contain_text("第九考场")
+
+    def test_a_reconciliation_date_in_the_future_is_refused_at_its_field(
+        self, browser: Browser, platform: Platform
+    ):
+        page = sign_in(browser, platform, "org.admin")
+        page.goto("/org/reconciliation")
+        date = page.locator("#bill-date")
+        date.fill("2099-01-01")
+        date.press("Enter")
+        page.locator("[data-test=run-reconciliation]").click()
+        item = page.locator(".el-form-item", has=date)
+        expect(item.locator(".el-form-item__error")).to_be_visible()
+
+
+ROSTER_HEADER = "姓名,姓名拼音,证件类型,证件号码,手机号码,就读专业,专业层次,入学年份,考生类型\r\n"
+
+
+class TestInstitutionConsole:
+    def test_a_bad_roster_is_reported_per_row_and_a_good_one_imported(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = sign_in(browser, platform, "inst.admin")
+        bad = ROSTER_HEADER + "李华,LI Hua,居民身份证,110101199001011234,1380013800,,,,社会考生\r\n"
+        page.locator("[data-test=import-file]").set_input_files(
+            file_payload("roster.csv", "text/csv", bad.encode("utf-8-sig"))
+        )
+        page.locator("[data-test=import-submit]").click()
+        report = page.locator("[data-test=row-errors]")
+        expect(report).to_contain_text("第 2 行")
+        expect(report).to_contain_text("手机号码")
+        screens.check(page, "institution-roster-row-errors")
+
+        id_number = resident_id("19900101", random.choice((1, 3, 5, 7, 9)))
+        good = ROSTER_HEADER + f"李华,LI Hua,居民身份证,{id_number},13800138000,,,,社会考生\r\n"
+        page.locator("[data-test=import-file]").set_input_files(
+            file_payload("roster.csv", "text/csv", good.encode("utf-8-sig"))
+        )
+        page.locator("[data-test=import-submit]").click()
+        expect(page.locator(".el-message--success")).to_contain_text("导入完成")
+        masked = f"{id_number[:6]}{'*' * 8}{id_number[-4:]}"
+        expect(page.locator("[data-test=roster]")).to_contain_text(masked)
+
+    def test_a_wrong_phone_is_shown_at_its_field_when_adding_one_student(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = sign_in(browser, platform, "inst.admin")
+        page.locator("[data-test=add-student]").click()
+        page.get_by_role("radio", name="社会考生").check(force=True)
+        page.locator("[data-test=student-name]").fill("赵六")
+        page.locator("[data-test=student-pinyin]").fill("ZHAO Liu")
+        page.locator("[data-test=student-id]").fill("110101198001010018")
+        page.locator("[data-test=student-phone]").fill("12345")
+        page.locator("[data-test=student-save]").click()
+        expect(field_error(page, "student-phone")).to_contain_text("手机号码")
+        expect(page.locator("[data-test=student-name]")).to_have_value("赵六")
+        screens.check(page, "institution-add-student-error")
+
+
+class TestInstitutionHeadConsole:
+    def test_a_stamp_that_is_no_png_is_refused_at_the_file_and_a_png_accepted(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = sign_in(browser, platform, "inst.head")
+        page.goto("/head/stamp")
+        page.locator("[data-test=stamp-file]").set_input_files(
+            file_payload("stamp.png", "image/png", b"not a picture at all")
+        )
+        page.locator("[data-test=stamp-upload]").click()
+        expect(page.locator("[data-test=stamp-error]")).to_be_visible()
+        screens.check(page, "head-stamp-error")
+        page.locator("[data-test=stamp-file]").set_input_files(
+            file_payload("stamp.png", "image/png", stamp_png())
+        )
+        page.locator("[data-test=stamp-upload]").click()
+        expect(page.locator("[data-test=stamp-done]")).to_contain_text("签名章已更新")
+
+    def test_a_business_admin_is_created_and_a_weak_password_shown_at_its_field(
+        self, browser: Browser, platform: Platform
+    ):
+        page = sign_in(browser, platform, "inst.head")
+        page.goto("/head/admins")
+        username = f"instadmin{random.randint(1000, 9999)}"
+        page.locator("[data-test=account-username]").fill(username)
+        page.locator("[data-test=account-name]").fill("新业务管理员")
+        page.locator("[data-test=account-password]").fill("short")
+        page.locator("[data-test=account-save]").click()
+        expect(field_error(page, "account-password")).to_be_visible()
+        page.locator("[data-test=account-password]").fill("Inst-Admin-2026-x")
+        page.locator("[data-test=account-save]").click()
+        expect(page.locator("[data-test=account-created]")).to_contain_text(username)
+
+
+class TestProvinceConsole:
+    def test_a_missing_institution_is_added_and_a_bad_code_shown_at_its_field(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = sign_in(browser, platform, "province.admin")
+        # What has no API yet is said plainly, not shown with made-up data.
+        expect(page.locator("[data-test=province-not-yet]")).to_contain_text("尚未提供")
+        page.locator("[data-test=add-entry]").click()
+        page.locator("[data-test=entry-code]").fill("123")
+        name = f"浏览器测试职业学院{random.randint(1000, 9999)}"
+        page.locator("[data-test=entry-name]").fill(name)
+        page.locator("[data-test=entry-city]").click()
+        page.get_by_role("option", name="南宁市").click()
+        page.locator("[data-test=entry-reason]").fill("教育部名单遗漏")
+        page.locator("[data-test=entry-save]").click()
+        expect(field_error(page, "entry-code")).to_contain_text("10位数字")
+        screens.check(page, "province-directory-error")
+        page.locator("[data-test=entry-code]").fill(f"41{random.randint(10_000_000, 99_999_999)}")
+        page.locator("[data-test=entry-save]").click()
+        expect(page.locator(".el-message--success")).to_contain_text("已加入名单")
+        page.locator("[data-test=name-filter]").fill(name)
+        page.locator("[data-test=name-filter]").press("Enter")
+        expect(page.locator("[data-test=directory]")).to_contain_text(name)
+
+
+class TestOpsConsole:
+    def test_every_service_dead_letters_can_be_read(self, browser: Browser, platform: Platform):
+        page = sign_in(browser, platform, "ops")
+        for label in ("审核服务", "证书服务", "通知服务"):
+            page.locator("[data-test=service]").click()
+            page.get_by_role("option", name=label).click()
+            expect(page.locator("[data-test=empty]")).to_contain_text("该服务没有死信")
+        expect(page.locator("[data-test=replay-all]")).to_be_disabled()
+
+    def test_a_staff_account_is_created_and_a_bad_username_shown_at_its_field(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = sign_in(browser, platform, "ops")
+        page.goto("/ops/accounts")
+        page.locator("[data-test=account-username]").fill("9-Bad Name")
+        page.locator("[data-test=account-name]").fill("新审核员")
+        page.locator("[data-test=account-org]").fill("ORG-DEMO")
+        page.locator("[data-test=account-password]").fill("Reviewer-2026-x")
+        page.locator("[data-test=account-save]").click()
+        expect(field_error(page, "account-username")).to_be_visible()
+        screens.check(page, "ops-account-error")
+        username = f"reviewer{random.randint(1000, 9999)}"
+        page.locator("[data-test=account-username]").fill(username)
+        page.locator("[data-test=account-save]").click()
+        expect(page.locator("[data-test=account-created]")).to_contain_text(username)

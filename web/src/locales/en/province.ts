@@ -1,0 +1,26 @@
+export default {
+  directory: {
+    title: 'Institution directory',
+    lead: 'Your province’s official list of institutions, which institution sign-up offers. Add missing ones and correct mistakes; every change needs a reason and is recorded.',
+    noProvince: 'This account is not linked to a province (organisation PROV-<letters>, e.g. PROV-GX).',
+    allCities: 'All cities',
+    searchName: 'Find by name',
+    add: 'Add institution',
+    correct: 'Correct',
+    correctTitle: 'Correct an institution',
+    history: 'History',
+    empty: 'No institutions match',
+    code: 'Institution code',
+    name: 'Name',
+    city: 'City',
+    level: 'Level',
+    reason: 'Reason',
+    added: 'Institution added to the list',
+    corrected: 'Institution corrected',
+    actions: { added: 'Added', corrected: 'Corrected', imported: 'Imported' },
+  },
+  notYet: {
+    title: 'Pilot plans and quotas',
+    text: 'Publishing pilot plans, approving pilot applications and granting yearly quotas have no API yet; they will appear in this menu when they do.',
+  },
+}
