@@ -15,6 +15,7 @@ import httpx
 from PIL import Image
 from stdnum.cn import ric
 
+from skillcert.testing import assert_problem
 from skillcert_embedded.demo import STAFF, create_open_plan, login
 
 T = TypeVar("T")
@@ -526,9 +527,7 @@ class Journey:
         base = f"/api/v1/registration/applications/{app_id}"
         # Only the candidate withdraws: the organisation's staff are refused.
         refused = await self.client.post(f"{base}/withdraw", headers=self.headers["org_admin"])
-        assert refused.status_code == 403, refused.text
-        assert refused.headers["content-type"].startswith("application/problem+json")
-        assert refused.json()["status"] == 403
+        assert_problem(refused, 403, slug="forbidden")
         withdrawn = ok(
             await self.client.post(
                 f"{base}/withdraw", json={"reason": "工作调动，无法参加考试"}, headers=me

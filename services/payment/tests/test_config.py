@@ -15,6 +15,7 @@ from payment.main import build_spec
 from payment.wechat import build_wechatpay
 from skillcert.service import create_service_app
 from skillcert.settings import Profile
+from skillcert.testing import assert_problem
 from skillcert_devtools.wechatpay import DevKeySet, generate_test_keys
 
 
@@ -84,9 +85,7 @@ class TestProductionApp:
                 "/v3/pay/transactions/native",
             ):
                 response = await client.post(path, json={"out_trade_no": "SC2026"})
-                assert response.status_code == 404, (path, response.text)
-                assert response.headers["content-type"] == "application/problem+json"
-                assert response.json()["status"] == 404
+                assert_problem(response, 404)
 
     def test_the_service_never_imports_the_dev_tools(self):
         # A fresh interpreter: this test process has the simulator loaded for the other tests.

@@ -742,6 +742,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/institution/base-info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Base Info
+         * @description The caller's institution's base info; `complete` is false until it was saved.
+         */
+        get: operations["get_base_info_api_v1_institution_base_info_get"];
+        /**
+         * Save Base Info
+         * @description 完善院校基础信息 (seed 003 §1.1.3 第一步) for the caller's own institution.
+         */
+        put: operations["save_base_info_api_v1_institution_base_info_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/institution/directory": {
         parameters: {
             query?: never;
@@ -2050,6 +2074,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** Address */
+        Address: {
+            /** City */
+            city: string;
+            /** County */
+            county?: string | null;
+            /** Province */
+            province: string;
+            /**
+             * Street
+             * @description 详细地址
+             */
+            street: string;
+        };
         /** AddressIn */
         AddressIn: {
             /** Address */
@@ -2136,10 +2174,10 @@ export interface components {
          */
         ApplicationStatus: "draft" | "submitted" | "approved" | "rejected" | "paid" | "scheduled" | "result_pass" | "result_fail" | "certified" | "withdrawn" | "forfeited" | "cancelled" | "refunded" | "certificate_revoked";
         /**
-         * ApplicationSummary
+         * ApplicationSummaryOut
          * @description An application in a list: ID number and phone masked.
          */
-        ApplicationSummary: {
+        ApplicationSummaryOut: {
             /**
              * Created At
              * Format: date-time
@@ -2172,21 +2210,21 @@ export interface components {
             /** Submitted At */
             submitted_at: string | null;
         };
-        /** ApproveRequest */
-        ApproveRequest: {
+        /** ApproveIn */
+        ApproveIn: {
             /**
              * Comment
              * @description 审核意见（内部）
              */
             comment?: string | null;
         };
-        /** AttachSites */
-        AttachSites: {
+        /** AttachSitesIn */
+        AttachSitesIn: {
             /** Site Ids */
             site_ids: string[];
         };
-        /** AuditEntryView */
-        AuditEntryView: {
+        /** AuditEntryOut */
+        AuditEntryOut: {
             /** Action */
             action: string;
             /** Actor Id */
@@ -2210,6 +2248,63 @@ export interface components {
             revision: number;
             /** To Status */
             to_status: string | null;
+        };
+        /** BaseInfo */
+        BaseInfo: {
+            address?: components["schemas"]["Address"] | null;
+            /**
+             * Complete
+             * @description required before the first pilot application
+             */
+            complete: boolean;
+            /** Contact Email */
+            contact_email?: string | null;
+            /** Contact Name */
+            contact_name?: string | null;
+            /**
+             * Contact Phone
+             * @description masked
+             */
+            contact_phone?: string | null;
+            /** Credit Code */
+            credit_code?: string | null;
+            /** Education Department */
+            education_department?: string | null;
+            /** Institution Code */
+            institution_code: string;
+            /** Name */
+            name: string;
+            type?: components["schemas"]["InstitutionType"] | null;
+            /** Updated At */
+            updated_at?: string | null;
+            /** Website */
+            website?: string | null;
+        };
+        /**
+         * BaseInfoUpdate
+         * @description 完善院校基础信息; the name is the directory's, the code the institution's own.
+         */
+        BaseInfoUpdate: {
+            address: components["schemas"]["Address"];
+            /** Contact Email */
+            contact_email: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /**
+             * Credit Code
+             * @description 统一社会信用代码
+             */
+            credit_code: string;
+            /**
+             * Education Department
+             * @description 省教育行政部门
+             */
+            education_department: string;
+            type: components["schemas"]["InstitutionType"];
+            /** Website */
+            website?: string | null;
         };
         /**
          * BasicInfoIn
@@ -2280,9 +2375,9 @@ export interface components {
             /** Postal Code */
             postal_code: string | null;
         };
-        /** BatchItem */
-        BatchItem: {
-            error?: components["schemas"]["ItemError"] | null;
+        /** BatchItemOut */
+        BatchItemOut: {
+            error?: components["schemas"]["ItemErrorOut"] | null;
             /**
              * Id
              * Format: uuid
@@ -2295,17 +2390,17 @@ export interface components {
             /** Status */
             status?: string | null;
         };
-        /** BatchSignBody */
-        BatchSignBody: {
+        /** BatchSignIn */
+        BatchSignIn: {
             /** Ids */
             ids: string[];
         };
-        /** BatchSignResult */
-        BatchSignResult: {
+        /** BatchSignResultOut */
+        BatchSignResultOut: {
             /** Failed */
             failed: number;
             /** Items */
-            items: components["schemas"]["BatchItem"][];
+            items: components["schemas"]["BatchItemOut"][];
             /** Signed */
             signed: number;
         };
@@ -2339,8 +2434,8 @@ export interface components {
              */
             file: string;
         };
-        /** CancelPlan */
-        CancelPlan: {
+        /** CancelPlanIn */
+        CancelPlanIn: {
             /** Reason */
             reason: string;
         };
@@ -2372,20 +2467,20 @@ export interface components {
             ticket_number: string;
         };
         /**
-         * CaseDetail
+         * CaseDetailOut
          * @description A case as its reviewer sees it: the full ID number (to compare with the ID photos),
          *     prior certificate and work history, pre-check findings, documents with short-lived download
          *     links, history (each revision with its findings and decision) and audit. Staff only: the
          *     candidate never reads this, so reviewer identities stay inside the organisation.
          */
-        CaseDetail: {
+        CaseDetailOut: {
             /**
              * Application Id
              * Format: uuid
              */
             application_id: string;
             /** Audit */
-            audit: components["schemas"]["AuditEntryView"][];
+            audit: components["schemas"]["AuditEntryOut"][];
             /** Birth Date */
             birth_date: string | null;
             /**
@@ -2400,7 +2495,7 @@ export interface components {
              * Format: uuid
              */
             case_id: string;
-            claim: components["schemas"]["ClaimView"] | null;
+            claim: components["schemas"]["ClaimOut"] | null;
             /** Condition Code */
             condition_code: string | null;
             /** Condition Title */
@@ -2408,17 +2503,17 @@ export interface components {
             /** Decided At */
             decided_at: string | null;
             /** Documents */
-            documents: components["schemas"]["DocumentView"][];
+            documents: components["schemas"]["CaseDocumentOut"][];
             /**
              * Due At
              * Format: date-time
              */
             due_at: string;
             /** Findings */
-            findings: components["schemas"]["FindingView"][];
-            findings_summary: components["schemas"]["FindingsSummaryView"];
+            findings: components["schemas"]["CaseFindingOut"][];
+            findings_summary: components["schemas"]["FindingsSummaryOut"];
             /** History */
-            history: components["schemas"]["RevisionView"][];
+            history: components["schemas"]["RevisionOut"][];
             /** Id Number */
             id_number: string;
             /** Id Type */
@@ -2441,7 +2536,7 @@ export interface components {
             plan_id: string;
             /** Plan Title */
             plan_title: string | null;
-            prior_certificate: components["schemas"]["PriorCertificateView"] | null;
+            prior_certificate: components["schemas"]["CasePriorCertificateOut"] | null;
             /** Requires Mail In */
             requires_mail_in: boolean;
             /** Revision */
@@ -2455,9 +2550,62 @@ export interface components {
             /** Total Work Months */
             total_work_months: number | null;
             /** Work History */
-            work_history: components["schemas"]["WorkPeriodView"][];
+            work_history: components["schemas"]["CaseWorkPeriodOut"][];
             /** Years Worked */
             years_worked: number | null;
+        };
+        /** CaseDocumentOut */
+        CaseDocumentOut: {
+            /** Content Type */
+            content_type: string;
+            /** Download Url */
+            download_url: string;
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: string;
+            /** Size */
+            size: number;
+        };
+        /**
+         * CaseFindingOut
+         * @description One automatic pre-check: `outcome` is passed, failed, skipped (not applicable or left to
+         *     the reviewer) or info (nothing to judge; e.g. the paper forms are to be mailed).
+         */
+        CaseFindingOut: {
+            /** Code */
+            code: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Message */
+            message: string;
+            /** Outcome */
+            outcome: string;
+        };
+        /**
+         * CasePriorCertificateOut
+         * @description The previous certificate (上一级别证书) the candidate declared.
+         */
+        CasePriorCertificateOut: {
+            /** Certificate Number */
+            certificate_number?: string | null;
+            /** Issued On */
+            issued_on?: string | null;
+            /** Level */
+            level: number;
+            /** Occupation Code */
+            occupation_code: string;
+            /** Occupation Name */
+            occupation_name?: string | null;
+        };
+        /** CaseReasonOut */
+        CaseReasonOut: {
+            /** Code */
+            code: string;
+            /** Text */
+            text: string;
         };
         /**
          * CaseStatus
@@ -2465,23 +2613,31 @@ export interface components {
          */
         CaseStatus: "pending" | "approved" | "rejected" | "withdrawn" | "forfeited" | "cancelled";
         /**
-         * CertificateRevocationOut
-         * @description 证书撤销: the certificate of this application was revoked.
+         * CaseWorkPeriodOut
+         * @description One work history entry (工作经历); `to_month` None means still there.
          */
-        CertificateRevocationOut: {
-            /** Reason */
-            reason: string | null;
+        CaseWorkPeriodOut: {
             /**
-             * Revoked At
-             * Format: date-time
+             * From Month
+             * Format: date
              */
-            revoked_at: string;
+            from_month: string;
+            /** Post */
+            post: string;
+            /** Referee */
+            referee?: string | null;
+            /** Referee Phone */
+            referee_phone?: string | null;
+            /** To Month */
+            to_month?: string | null;
+            /** Unit */
+            unit: string;
         };
         /**
-         * CertificateView
+         * CertificateOut
          * @description A certificate record as signers see it; the ID number is masked.
          */
-        CertificateView: {
+        CertificateOut: {
             /**
              * Application Id
              * Format: uuid
@@ -2548,13 +2704,46 @@ export interface components {
             /** Ticket Number */
             ticket_number: string;
         };
+        /** CertificateReasonIn */
+        CertificateReasonIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * CertificateRevocationOut
+         * @description 证书撤销: the certificate of this application was revoked.
+         */
+        CertificateRevocationOut: {
+            /** Reason */
+            reason: string | null;
+            /**
+             * Revoked At
+             * Format: date-time
+             */
+            revoked_at: string;
+        };
         /**
          * ChangeAction
          * @enum {string}
          */
         ChangeAction: "added" | "corrected" | "imported";
-        /** ClaimResult */
-        ClaimResult: {
+        /** ClaimOut */
+        ClaimOut: {
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Reviewer Id
+             * Format: uuid
+             */
+            reviewer_id: string;
+            /** Reviewer Name */
+            reviewer_name: string;
+        };
+        /** ClaimResultOut */
+        ClaimResultOut: {
             /**
              * Case Id
              * Format: uuid
@@ -2567,21 +2756,6 @@ export interface components {
             expires_at: string;
             /** Extended */
             extended: boolean;
-            /**
-             * Reviewer Id
-             * Format: uuid
-             */
-            reviewer_id: string;
-            /** Reviewer Name */
-            reviewer_name: string;
-        };
-        /** ClaimView */
-        ClaimView: {
-            /**
-             * Expires At
-             * Format: date-time
-             */
-            expires_at: string;
             /**
              * Reviewer Id
              * Format: uuid
@@ -2625,14 +2799,6 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** ConfirmPaymentRequest */
-        ConfirmPaymentRequest: {
-            /**
-             * Request No
-             * @description 缴费单号, as on the transfer
-             */
-            request_no: string;
-        };
         /**
          * CorrectionIn
          * @description A score correction (成绩更正) with its reason; it is audited.
@@ -2654,14 +2820,6 @@ export interface components {
              * Format: uuid
              */
             plan_id: string;
-        };
-        /** CreateOrder */
-        CreateOrder: {
-            /**
-             * Application Id
-             * Format: uuid
-             */
-            application_id: string;
         };
         /** DeadLetterList */
         DeadLetterList: {
@@ -2690,23 +2848,8 @@ export interface components {
             /** Type */
             type: string;
         };
-        /** DecisionResult */
-        DecisionResult: {
-            /**
-             * Application Id
-             * Format: uuid
-             */
-            application_id: string;
-            /**
-             * Case Id
-             * Format: uuid
-             */
-            case_id: string;
-            decision: components["schemas"]["DecisionView"];
-            status: components["schemas"]["CaseStatus"];
-        };
-        /** DecisionView */
-        DecisionView: {
+        /** DecisionOut */
+        DecisionOut: {
             /** Comment */
             comment: string | null;
             /**
@@ -2717,7 +2860,7 @@ export interface components {
             /** Outcome */
             outcome: string;
             /** Reasons */
-            reasons: components["schemas"]["ReasonView"][];
+            reasons: components["schemas"]["CaseReasonOut"][];
             /**
              * Reviewer Id
              * Format: uuid
@@ -2728,8 +2871,23 @@ export interface components {
             /** Revision */
             revision: number;
         };
-        /** DirectoryChange */
-        DirectoryChange: {
+        /** DecisionResultOut */
+        DecisionResultOut: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /**
+             * Case Id
+             * Format: uuid
+             */
+            case_id: string;
+            decision: components["schemas"]["DecisionOut"];
+            status: components["schemas"]["CaseStatus"];
+        };
+        /** DirectoryChangeOut */
+        DirectoryChangeOut: {
             action: components["schemas"]["ChangeAction"];
             /** Actor Id */
             actor_id: string | null;
@@ -2759,10 +2917,28 @@ export interface components {
             reason: string | null;
         };
         /**
-         * DirectoryEntry
+         * DirectoryEntryIn
+         * @description A missing institution, added by its province's admin.
+         */
+        DirectoryEntryIn: {
+            /** City */
+            city: string;
+            /** Code */
+            code: string;
+            level: components["schemas"]["Level"];
+            /** Name */
+            name: string;
+            /**
+             * Reason
+             * @description why it is added (audit)
+             */
+            reason: string;
+        };
+        /**
+         * DirectoryEntryOut
          * @description An institution of the official list, as sign-up offers it.
          */
-        DirectoryEntry: {
+        DirectoryEntryOut: {
             /**
              * City
              * @description GB/T 2260 city code
@@ -2787,29 +2963,11 @@ export interface components {
             province_name: string;
         };
         /**
-         * DirectoryEntryCreate
-         * @description A missing institution, added by its province's admin.
-         */
-        DirectoryEntryCreate: {
-            /** City */
-            city: string;
-            /** Code */
-            code: string;
-            level: components["schemas"]["Level"];
-            /** Name */
-            name: string;
-            /**
-             * Reason
-             * @description why it is added (audit)
-             */
-            reason: string;
-        };
-        /**
-         * DirectoryEntryUpdate
+         * DirectoryEntryUpdateIn
          * @description A correction by the province's admin; fields left out stay as they are. The code and
          *     the province are the entry's identity and are not corrected (add the right entry).
          */
-        DirectoryEntryUpdate: {
+        DirectoryEntryUpdateIn: {
             /** City */
             city?: string | null;
             level?: components["schemas"]["Level"] | null;
@@ -2858,19 +3016,6 @@ export interface components {
             size: number | null;
             /** Status */
             status: string;
-        };
-        /** DocumentView */
-        DocumentView: {
-            /** Content Type */
-            content_type: string;
-            /** Download Url */
-            download_url: string;
-            /** Kind */
-            kind: string;
-            /** Label */
-            label: string;
-            /** Size */
-            size: number;
         };
         /**
          * ConditionIn
@@ -3016,25 +3161,8 @@ export interface components {
             /** Provider Transaction Id */
             provider_transaction_id: string | null;
         };
-        /**
-         * FindingView
-         * @description One automatic pre-check: `outcome` is passed, failed, skipped (not applicable or left to
-         *     the reviewer) or info (nothing to judge; e.g. the paper forms are to be mailed).
-         */
-        FindingView: {
-            /** Code */
-            code: string;
-            /** Details */
-            details: {
-                [key: string]: unknown;
-            };
-            /** Message */
-            message: string;
-            /** Outcome */
-            outcome: string;
-        };
-        /** FindingsSummaryView */
-        FindingsSummaryView: {
+        /** FindingsSummaryOut */
+        FindingsSummaryOut: {
             /** Failed */
             failed: number;
             /** Failed Codes */
@@ -3070,8 +3198,8 @@ export interface components {
              */
             identity: "teacher" | "student" | "employee";
         };
-        /** ImportSummary */
-        ImportSummary: {
+        /** ImportSummaryOut */
+        ImportSummaryOut: {
             /**
              * Imported
              * @description new scores
@@ -3088,8 +3216,8 @@ export interface components {
              */
             updated: number;
         };
-        /** InboxItem */
-        InboxItem: {
+        /** InboxItemOut */
+        InboxItemOut: {
             /** Body */
             body: string;
             /**
@@ -3110,10 +3238,10 @@ export interface components {
             title: string;
         };
         /**
-         * InstitutionAdminCreate
+         * InstitutionAdminIn
          * @description A business admin (试点院校业务管理员) of the head's own institution.
          */
-        InstitutionAdminCreate: {
+        InstitutionAdminIn: {
             /** Name */
             name: string;
             /**
@@ -3129,8 +3257,14 @@ export interface components {
              */
             username: string;
         };
-        /** ItemError */
-        ItemError: {
+        /**
+         * InstitutionType
+         * @description 院校类型 as the base-info form offers it.
+         * @enum {string}
+         */
+        InstitutionType: "本科院校" | "高职院校" | "中职学校" | "技工院校" | "其他";
+        /** ItemErrorOut */
+        ItemErrorOut: {
             /** Detail */
             detail: string | null;
             /** Status */
@@ -3151,8 +3285,8 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** LockSummary */
-        LockSummary: {
+        /** LockSummaryOut */
+        LockSummaryOut: {
             /** Failed */
             failed: number;
             /**
@@ -3170,10 +3304,10 @@ export interface components {
             status: components["schemas"]["SheetStatus"];
         };
         /**
-         * LoginRequest
+         * LoginIn
          * @description 登录: a password, or for a phone an SMS code sent for purpose login.
          */
-        LoginRequest: {
+        LoginIn: {
             /** Code */
             code?: string | null;
             /**
@@ -3215,10 +3349,10 @@ export interface components {
             tracking_number: string | null;
         };
         /**
-         * MyCertificate
+         * MyCertificateOut
          * @description A candidate's own certificate (我的证书), with a short-lived PDF link once issued.
          */
-        MyCertificate: {
+        MyCertificateOut: {
             /** Download Url */
             download_url: string | null;
             /** Holder Name */
@@ -3267,13 +3401,13 @@ export interface components {
              * Scores
              * @description empty until the publicity period (公示) starts
              */
-            scores: components["schemas"]["MySubjectScore"][];
+            scores: components["schemas"]["MySubjectScoreOut"][];
             status: components["schemas"]["SheetStatus"];
             /** Ticket Number */
             ticket_number: string;
         };
-        /** MySubjectScore */
-        MySubjectScore: {
+        /** MySubjectScoreOut */
+        MySubjectScoreOut: {
             /** Pass Score */
             pass_score: number;
             /** Passed */
@@ -3359,6 +3493,14 @@ export interface components {
             /** Political Statuses */
             political_statuses: components["schemas"]["OptionOut"][];
         };
+        /** OrderIn */
+        OrderIn: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+        };
         /**
          * OrderOut
          * @description An order as the candidate sees it; the QR code (SVG) is included while payable.
@@ -3417,10 +3559,10 @@ export interface components {
          * @enum {string}
          */
         OrderStatus: "pending" | "paid" | "expired" | "closed" | "refunding" | "refunded";
-        /** Page[ApplicationSummary] */
-        Page_ApplicationSummary_: {
+        /** Page[ApplicationSummaryOut] */
+        Page_ApplicationSummaryOut_: {
             /** Items */
-            items: components["schemas"]["ApplicationSummary"][];
+            items: components["schemas"]["ApplicationSummaryOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3431,31 +3573,31 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[CertificateView] */
-        Page_CertificateView_: {
+        /** Page[CertificateOut] */
+        Page_CertificateOut_: {
             /** Items */
-            items: components["schemas"]["CertificateView"][];
+            items: components["schemas"]["CertificateOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[DirectoryChange] */
-        Page_DirectoryChange_: {
+        /** Page[DirectoryChangeOut] */
+        Page_DirectoryChangeOut_: {
             /** Items */
-            items: components["schemas"]["DirectoryChange"][];
+            items: components["schemas"]["DirectoryChangeOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[DirectoryEntry] */
-        Page_DirectoryEntry_: {
+        /** Page[DirectoryEntryOut] */
+        Page_DirectoryEntryOut_: {
             /** Items */
-            items: components["schemas"]["DirectoryEntry"][];
+            items: components["schemas"]["DirectoryEntryOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[InboxItem] */
-        Page_InboxItem_: {
+        /** Page[InboxItemOut] */
+        Page_InboxItemOut_: {
             /** Items */
-            items: components["schemas"]["InboxItem"][];
+            items: components["schemas"]["InboxItemOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3473,10 +3615,10 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[QueueItem] */
-        Page_QueueItem_: {
+        /** Page[QueueItemOut] */
+        Page_QueueItemOut_: {
             /** Items */
-            items: components["schemas"]["QueueItem"][];
+            items: components["schemas"]["QueueItemOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3494,15 +3636,15 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** Page[StaffApplicationSummary] */
-        Page_StaffApplicationSummary_: {
+        /** Page[StaffApplicationSummaryOut] */
+        Page_StaffApplicationSummaryOut_: {
             /** Items */
-            items: components["schemas"]["StaffApplicationSummary"][];
+            items: components["schemas"]["StaffApplicationSummaryOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
-        /** PasswordResetRequest */
-        PasswordResetRequest: {
+        /** PasswordResetIn */
+        PasswordResetIn: {
             /**
              * Code
              * @description 6 位短信验证码
@@ -3520,8 +3662,16 @@ export interface components {
              */
             phone: string;
         };
-        /** PaymentRequestDetail */
-        PaymentRequestDetail: {
+        /** PaymentRequestConfirmIn */
+        PaymentRequestConfirmIn: {
+            /**
+             * Request No
+             * @description 缴费单号, as on the transfer
+             */
+            request_no: string;
+        };
+        /** PaymentRequestDetailOut */
+        PaymentRequestDetailOut: {
             /** Confirmed At */
             confirmed_at: string | null;
             /**
@@ -3615,19 +3765,12 @@ export interface components {
             /** Total Fen */
             total_fen: number;
         };
-        /** PhoneProof */
-        PhoneProof: {
-            /** Expires In S */
-            expires_in_s: number;
-            /** Phone Proof */
-            phone_proof: string;
-        };
         /**
-         * PhoneProofRequest
+         * PhoneProofIn
          * @description An SMS code (purpose `register`) exchanged for a phone proof: the institution service
          *     signs an institution up with it (it does not own SMS codes).
          */
-        PhoneProofRequest: {
+        PhoneProofIn: {
             /**
              * Code
              * @description 6 位短信验证码
@@ -3639,6 +3782,13 @@ export interface components {
              * @example 13800138000
              */
             phone: string;
+        };
+        /** PhoneProofOut */
+        PhoneProofOut: {
+            /** Expires In S */
+            expires_in_s: number;
+            /** Phone Proof */
+            phone_proof: string;
         };
         /**
          * PlanCancellationOut
@@ -3671,8 +3821,8 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** PlanCreate */
-        PlanCreate: {
+        /** PlanIn */
+        PlanIn: {
             /** Conditions */
             conditions?: components["schemas"]["ExamSchedulingConditionIn"][];
             /**
@@ -3802,8 +3952,8 @@ export interface components {
             /** Pass Score */
             pass_score: string;
         };
-        /** PresignedPut */
-        PresignedPut: {
+        /** PresignedPutOut */
+        PresignedPutOut: {
             /** Expires In S */
             expires_in_s: number;
             /** Headers */
@@ -3892,22 +4042,6 @@ export interface components {
             occupation_name: string | null;
         };
         /**
-         * PriorCertificateView
-         * @description The previous certificate (上一级别证书) the candidate declared.
-         */
-        PriorCertificateView: {
-            /** Certificate Number */
-            certificate_number?: string | null;
-            /** Issued On */
-            issued_on?: string | null;
-            /** Level */
-            level: number;
-            /** Occupation Code */
-            occupation_code: string;
-            /** Occupation Name */
-            occupation_name?: string | null;
-        };
-        /**
          * Problem
          * @description RFC 9457 problem details, with the invalid fields listed in `errors`.
          */
@@ -3955,10 +4089,10 @@ export interface components {
             ends_at: string;
         };
         /**
-         * QueueItem
+         * QueueItemOut
          * @description A case in the review queue; the ID number is masked.
          */
-        QueueItem: {
+        QueueItemOut: {
             /**
              * Application Id
              * Format: uuid
@@ -3971,7 +4105,7 @@ export interface components {
              * Format: uuid
              */
             case_id: string;
-            claim: components["schemas"]["ClaimView"] | null;
+            claim: components["schemas"]["ClaimOut"] | null;
             /** Condition Code */
             condition_code: string | null;
             /**
@@ -3979,7 +4113,7 @@ export interface components {
              * Format: date-time
              */
             due_at: string;
-            findings: components["schemas"]["FindingsSummaryView"];
+            findings: components["schemas"]["FindingsSummaryOut"];
             /** Id Number Masked */
             id_number_masked: string;
             /** Overdue */
@@ -4002,11 +4136,6 @@ export interface components {
              */
             submitted_at: string;
         };
-        /** ReasonBody */
-        ReasonBody: {
-            /** Reason */
-            reason: string;
-        };
         /** ReasonIn */
         ReasonIn: {
             code: components["schemas"]["RejectionCode"];
@@ -4018,13 +4147,6 @@ export interface components {
         };
         /** ReasonOut */
         ReasonOut: {
-            /** Code */
-            code: string;
-            /** Text */
-            text: string;
-        };
-        /** ReasonView */
-        ReasonView: {
             /** Code */
             code: string;
             /** Text */
@@ -4051,10 +4173,10 @@ export interface components {
             name: string;
         };
         /**
-         * RegisterRequest
+         * RegisterIn
          * @description Candidate sign-up (考生注册).
          */
-        RegisterRequest: {
+        RegisterIn: {
             /**
              * Code
              * @description 6 位短信验证码
@@ -4131,8 +4253,8 @@ export interface components {
             /** Years Worked */
             years_worked: number | null;
         };
-        /** RejectRequest */
-        RejectRequest: {
+        /** RejectIn */
+        RejectIn: {
             /**
              * Comment
              * @description 审核意见（内部）
@@ -4201,15 +4323,15 @@ export interface components {
          * @enum {string}
          */
         RequestStatus: "draft" | "confirmed";
-        /** RevisionView */
-        RevisionView: {
+        /** RevisionOut */
+        RevisionOut: {
             /** Condition Code */
             condition_code: string | null;
-            decision: components["schemas"]["DecisionView"] | null;
+            decision: components["schemas"]["DecisionOut"] | null;
             /** Document Kinds */
             document_kinds: string[];
             /** Findings */
-            findings: components["schemas"]["FindingView"][];
+            findings: components["schemas"]["CaseFindingOut"][];
             /** Outcome */
             outcome: string;
             /**
@@ -4237,10 +4359,10 @@ export interface components {
          */
         Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "ops";
         /**
-         * RoomCreate
+         * RoomIn
          * @description A new room (考场) of a site.
          */
-        RoomCreate: {
+        RoomIn: {
             /** Capacity */
             capacity: number;
             /** Name */
@@ -4266,10 +4388,10 @@ export interface components {
             site_id: string;
         };
         /**
-         * RosterEntry
+         * RosterEntryOut
          * @description One line of a plan's roster (考场编排明细); the ID number is masked.
          */
-        RosterEntry: {
+        RosterEntryOut: {
             /**
              * Application Id
              * Format: uuid
@@ -4374,8 +4496,8 @@ export interface components {
              */
             updated_at: string;
         };
-        /** RunDetail */
-        RunDetail: {
+        /** RunDetailOut */
+        RunDetailOut: {
             /**
              * Bill Date
              * Format: date
@@ -4408,6 +4530,14 @@ export interface components {
             started_at: string;
             status: components["schemas"]["RunStatus"];
             trigger: components["schemas"]["RunTrigger"];
+        };
+        /** RunIn */
+        RunIn: {
+            /**
+             * Bill Date
+             * Format: date
+             */
+            bill_date: string;
         };
         /** RunOut */
         RunOut: {
@@ -4442,14 +4572,6 @@ export interface components {
             status: components["schemas"]["RunStatus"];
             trigger: components["schemas"]["RunTrigger"];
         };
-        /** RunReconciliation */
-        RunReconciliation: {
-            /**
-             * Bill Date
-             * Format: date
-             */
-            bill_date: string;
-        };
         /**
          * RunStatus
          * @enum {string}
@@ -4461,10 +4583,10 @@ export interface components {
          */
         RunTrigger: "scheduled" | "manual";
         /**
-         * ScheduleResult
+         * ScheduleResultOut
          * @description Outcome of scheduling the waiting candidates of a plan (排考).
          */
-        ScheduleResult: {
+        ScheduleResultOut: {
             /** Scheduled */
             scheduled: number;
             /** Waiting */
@@ -4588,8 +4710,8 @@ export interface components {
              */
             province: string;
         };
-        /** SignatureView */
-        SignatureView: {
+        /** SignatureOut */
+        SignatureOut: {
             /** Field */
             field: string;
             /** Signer */
@@ -4617,10 +4739,10 @@ export interface components {
             username: string;
         };
         /**
-         * SiteCreate
+         * SiteIn
          * @description A new test site (考点). An institution admin may omit institution_id (their own).
          */
-        SiteCreate: {
+        SiteIn: {
             /** Address */
             address: string;
             /** Institution Id */
@@ -4648,8 +4770,8 @@ export interface components {
             /** Rooms */
             rooms: components["schemas"]["RoomOut"][];
         };
-        /** SmsCodeRequest */
-        SmsCodeRequest: {
+        /** SmsCodeIn */
+        SmsCodeIn: {
             /**
              * Phone
              * @description 中国大陆手机号
@@ -4662,15 +4784,38 @@ export interface components {
              */
             purpose: "register" | "login" | "reset_password";
         };
-        /** SmsCodeSent */
-        SmsCodeSent: {
+        /** SmsCodeSentOut */
+        SmsCodeSentOut: {
             /** Expires In S */
             expires_in_s: number;
             /** Resend After S */
             resend_after_s: number;
         };
-        /** StaffAccount */
-        StaffAccount: {
+        /**
+         * StaffAccountIn
+         * @description A staff account created by ops (工作人员账号).
+         */
+        StaffAccountIn: {
+            /** Name */
+            name: string;
+            /** Org Id */
+            org_id?: string | null;
+            /**
+             * Password
+             * @description 至少 8 位，须同时包含字母和数字
+             */
+            password: string;
+            /** Phone */
+            phone?: string | null;
+            role: components["schemas"]["Role"];
+            /**
+             * Username
+             * @description 小写字母开头的用户名
+             */
+            username: string;
+        };
+        /** StaffAccountOut */
+        StaffAccountOut: {
             /**
              * Account Id
              * Format: uuid
@@ -4690,10 +4835,10 @@ export interface components {
             username: string;
         };
         /**
-         * StaffApplicationSummary
+         * StaffApplicationSummaryOut
          * @description An application of the organisation's plans, for its staff: PII masked.
          */
-        StaffApplicationSummary: {
+        StaffApplicationSummaryOut: {
             /**
              * Candidate Id
              * Format: uuid
@@ -4739,42 +4884,13 @@ export interface components {
             /** Total Work Months */
             total_work_months: number | null;
         };
-        /**
-         * StaffCreateRequest
-         * @description A staff account created by ops (工作人员账号).
-         */
-        StaffCreateRequest: {
-            /** Name */
-            name: string;
-            /** Org Id */
-            org_id?: string | null;
-            /**
-             * Password
-             * @description 至少 8 位，须同时包含字母和数字
-             */
-            password: string;
-            /** Phone */
-            phone?: string | null;
-            role: components["schemas"]["Role"];
-            /**
-             * Username
-             * @description 小写字母开头的用户名
-             */
-            username: string;
-        };
-        /** StampConfirm */
-        StampConfirm: {
+        /** StampConfirmIn */
+        StampConfirmIn: {
             /** Object Key */
             object_key: string;
         };
-        /** StampUploadUrl */
-        StampUploadUrl: {
-            /** Object Key */
-            object_key: string;
-            upload: components["schemas"]["PresignedPut"];
-        };
-        /** StampView */
-        StampView: {
+        /** StampOut */
+        StampOut: {
             /** Height */
             height: number;
             /** Institution Id */
@@ -4788,6 +4904,12 @@ export interface components {
             uploaded_at: string;
             /** Width */
             width: number;
+        };
+        /** StampUploadUrlOut */
+        StampUploadUrlOut: {
+            /** Object Key */
+            object_key: string;
+            upload: components["schemas"]["PresignedPutOut"];
         };
         /**
          * Status
@@ -4875,12 +4997,12 @@ export interface components {
             pass_score: string;
         };
         /**
-         * SubmissionReceipt
+         * SubmissionReceiptOut
          * @description The answer to a submission (提交回执): it is under review now. The whole application is
          *     one GET away; the submit call is the peak-season hot path and answers without re-reading
          *     the documents and the history.
          */
-        SubmissionReceipt: {
+        SubmissionReceiptOut: {
             /**
              * Id
              * Format: uuid
@@ -4909,10 +5031,10 @@ export interface components {
          */
         TemplateFormat: "csv" | "xlsx";
         /**
-         * Ticket
+         * TicketOut
          * @description An admission ticket (准考证) as the candidate sees it.
          */
-        Ticket: {
+        TicketOut: {
             /**
              * Application Id
              * Format: uuid
@@ -4956,8 +5078,8 @@ export interface components {
             /** Ticket Number */
             ticket_number: string;
         };
-        /** TokenResponse */
-        TokenResponse: {
+        /** TokenOut */
+        TokenOut: {
             /** Access Token */
             access_token: string;
             /**
@@ -4975,8 +5097,8 @@ export interface components {
              */
             token_type: "Bearer";
         };
-        /** UnreadCount */
-        UnreadCount: {
+        /** UnreadCountOut */
+        UnreadCountOut: {
             /** Unread */
             unread: number;
         };
@@ -5017,10 +5139,10 @@ export interface components {
             type: string;
         };
         /**
-         * Verification
+         * VerificationOut
          * @description The public answer of 证书查验: only for the right number and the full ID number.
          */
-        Verification: {
+        VerificationOut: {
             /** Download Url */
             download_url: string | null;
             /** Holder Name */
@@ -5040,7 +5162,7 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
             /** Signatures */
-            signatures: components["schemas"]["SignatureView"][];
+            signatures: components["schemas"]["SignatureOut"][];
             /** Status */
             status: string;
             /** Valid */
@@ -5087,27 +5209,6 @@ export interface components {
             referee_phone: string | null;
             /** To Month */
             to_month: string | null;
-            /** Unit */
-            unit: string;
-        };
-        /**
-         * WorkPeriodView
-         * @description One work history entry (工作经历); `to_month` None means still there.
-         */
-        WorkPeriodView: {
-            /**
-             * From Month
-             * Format: date
-             */
-            from_month: string;
-            /** Post */
-            post: string;
-            /** Referee */
-            referee?: string | null;
-            /** Referee Phone */
-            referee_phone?: string | null;
-            /** To Month */
-            to_month?: string | null;
             /** Unit */
             unit: string;
         };
@@ -5186,7 +5287,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_CertificateView_"];
+                    "application/json": components["schemas"]["Page_CertificateOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -5230,7 +5331,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BatchSignBody"];
+                "application/json": components["schemas"]["BatchSignIn"];
             };
         };
         responses: {
@@ -5240,7 +5341,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BatchSignResult"];
+                    "application/json": components["schemas"]["BatchSignResultOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5290,7 +5391,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MyCertificate"][];
+                    "application/json": components["schemas"]["MyCertificateOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -5326,7 +5427,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonBody"];
+                "application/json": components["schemas"]["CertificateReasonIn"];
             };
         };
         responses: {
@@ -5336,7 +5437,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateView"];
+                    "application/json": components["schemas"]["CertificateOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5402,7 +5503,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReasonBody"];
+                "application/json": components["schemas"]["CertificateReasonIn"];
             };
         };
         responses: {
@@ -5412,7 +5513,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateView"];
+                    "application/json": components["schemas"]["CertificateOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5484,7 +5585,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CertificateView"];
+                    "application/json": components["schemas"]["CertificateOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5673,7 +5774,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StampConfirm"];
+                "application/json": components["schemas"]["StampConfirmIn"];
             };
         };
         responses: {
@@ -5683,7 +5784,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StampView"];
+                    "application/json": components["schemas"]["StampOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5733,7 +5834,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StampUploadUrl"];
+                    "application/json": components["schemas"]["StampUploadUrlOut"];
                 };
             };
             /** @description Unauthorized */
@@ -5785,7 +5886,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Verification"];
+                    "application/json": components["schemas"]["VerificationOut"];
                 };
             };
             /** @description Not Found */
@@ -6061,7 +6162,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PlanCreate"];
+                "application/json": components["schemas"]["PlanIn"];
             };
         };
         responses: {
@@ -6183,7 +6284,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RosterEntry"][];
+                    "application/json": components["schemas"]["RosterEntryOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -6244,7 +6345,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScheduleResult"];
+                    "application/json": components["schemas"]["ScheduleResultOut"];
                 };
             };
             /** @description Bad Request */
@@ -6309,7 +6410,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CancelPlan"];
+                "application/json": components["schemas"]["CancelPlanIn"];
             };
         };
         responses: {
@@ -6466,7 +6567,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AttachSites"];
+                "application/json": components["schemas"]["AttachSitesIn"];
             };
         };
         responses: {
@@ -6580,7 +6681,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SiteCreate"];
+                "application/json": components["schemas"]["SiteIn"];
             };
         };
         responses: {
@@ -6636,7 +6737,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RoomCreate"];
+                "application/json": components["schemas"]["RoomIn"];
             };
         };
         responses: {
@@ -6726,7 +6827,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Ticket"][];
+                    "application/json": components["schemas"]["TicketOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -6760,7 +6861,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RegisterRequest"];
+                "application/json": components["schemas"]["RegisterIn"];
             };
         };
         responses: {
@@ -6770,7 +6871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenOut"];
                 };
             };
             /** @description Bad Request */
@@ -6824,7 +6925,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InstitutionAdminCreate"];
+                "application/json": components["schemas"]["InstitutionAdminIn"];
             };
         };
         responses: {
@@ -6834,7 +6935,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StaffAccount"];
+                    "application/json": components["schemas"]["StaffAccountOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7053,7 +7154,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PasswordResetRequest"];
+                "application/json": components["schemas"]["PasswordResetIn"];
             };
         };
         responses: {
@@ -7115,7 +7216,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PhoneProofRequest"];
+                "application/json": components["schemas"]["PhoneProofIn"];
             };
         };
         responses: {
@@ -7125,7 +7226,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PhoneProof"];
+                    "application/json": components["schemas"]["PhoneProofOut"];
                 };
             };
             /** @description Bad Request */
@@ -7179,7 +7280,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LoginRequest"];
+                "application/json": components["schemas"]["LoginIn"];
             };
         };
         responses: {
@@ -7189,7 +7290,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponse"];
+                    "application/json": components["schemas"]["TokenOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7243,7 +7344,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SmsCodeRequest"];
+                "application/json": components["schemas"]["SmsCodeIn"];
             };
         };
         responses: {
@@ -7253,7 +7354,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SmsCodeSent"];
+                    "application/json": components["schemas"]["SmsCodeSentOut"];
                 };
             };
             /** @description Not Found */
@@ -7307,7 +7408,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StaffCreateRequest"];
+                "application/json": components["schemas"]["StaffAccountIn"];
             };
         };
         responses: {
@@ -7317,7 +7418,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StaffAccount"];
+                    "application/json": components["schemas"]["StaffAccountOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7362,6 +7463,120 @@ export interface operations {
             };
         };
     };
+    get_base_info_api_v1_institution_base_info_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseInfo"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    save_base_info_api_v1_institution_base_info_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BaseInfoUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseInfo"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_directory_api_v1_institution_directory_get: {
         parameters: {
             query: {
@@ -7386,7 +7601,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_DirectoryEntry_"];
+                    "application/json": components["schemas"]["Page_DirectoryEntryOut_"];
                 };
             };
             /** @description Unprocessable Entity */
@@ -7410,7 +7625,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DirectoryEntryCreate"];
+                "application/json": components["schemas"]["DirectoryEntryIn"];
             };
         };
         responses: {
@@ -7420,7 +7635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DirectoryEntry"];
+                    "application/json": components["schemas"]["DirectoryEntryOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7502,7 +7717,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DirectoryEntry"];
+                    "application/json": components["schemas"]["DirectoryEntryOut"];
                 };
             };
             /** @description Not Found */
@@ -7537,7 +7752,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DirectoryEntryUpdate"];
+                "application/json": components["schemas"]["DirectoryEntryUpdateIn"];
             };
         };
         responses: {
@@ -7547,7 +7762,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DirectoryEntry"];
+                    "application/json": components["schemas"]["DirectoryEntryOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7612,7 +7827,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_DirectoryChange_"];
+                    "application/json": components["schemas"]["Page_DirectoryChangeOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -7719,7 +7934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_InboxItem_"];
+                    "application/json": components["schemas"]["Page_InboxItemOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -7768,7 +7983,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnreadCount"];
+                    "application/json": components["schemas"]["UnreadCountOut"];
                 };
             };
             /** @description 未登录或登录凭证无效 */
@@ -8110,7 +8325,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateOrder"];
+                "application/json": components["schemas"]["OrderIn"];
             };
         };
         responses: {
@@ -8467,7 +8682,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RunReconciliation"];
+                "application/json": components["schemas"]["RunIn"];
             };
         };
         responses: {
@@ -8477,7 +8692,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunDetail"];
+                    "application/json": components["schemas"]["RunDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -8529,7 +8744,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunDetail"];
+                    "application/json": components["schemas"]["RunDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -8648,7 +8863,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentRequestDetail"];
+                    "application/json": components["schemas"]["PaymentRequestDetailOut"];
                 };
             };
             /** @description Bad Request */
@@ -8762,7 +8977,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentRequestDetail"];
+                    "application/json": components["schemas"]["PaymentRequestDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -8888,7 +9103,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ConfirmPaymentRequest"];
+                "application/json": components["schemas"]["PaymentRequestConfirmIn"];
             };
         };
         responses: {
@@ -8898,7 +9113,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentRequestDetail"];
+                    "application/json": components["schemas"]["PaymentRequestDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9026,7 +9241,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ApplicationSummary_"];
+                    "application/json": components["schemas"]["Page_ApplicationSummaryOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -9823,7 +10038,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubmissionReceipt"];
+                    "application/json": components["schemas"]["SubmissionReceiptOut"];
                 };
             };
             /** @description Bad Request */
@@ -10520,7 +10735,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_StaffApplicationSummary_"];
+                    "application/json": components["schemas"]["Page_StaffApplicationSummaryOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -10572,7 +10787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["CaseDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10634,7 +10849,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["CaseDetailOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10690,7 +10905,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ApproveRequest"] | null;
+                "application/json": components["schemas"]["ApproveIn"] | null;
             };
         };
         responses: {
@@ -10700,7 +10915,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DecisionResult"];
+                    "application/json": components["schemas"]["DecisionResultOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10772,7 +10987,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditEntryView"][];
+                    "application/json": components["schemas"]["AuditEntryOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -10834,7 +11049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClaimResult"];
+                    "application/json": components["schemas"]["ClaimResultOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10900,7 +11115,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RejectRequest"];
+                "application/json": components["schemas"]["RejectIn"];
             };
         };
         responses: {
@@ -10910,7 +11125,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DecisionResult"];
+                    "application/json": components["schemas"]["DecisionResultOut"];
                 };
             };
             /** @description Unauthorized */
@@ -11110,7 +11325,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_QueueItem_"];
+                    "application/json": components["schemas"]["Page_QueueItemOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -11498,7 +11713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LockSummary"];
+                    "application/json": components["schemas"]["LockSummaryOut"];
                 };
             };
             /** @description Bad Request */
@@ -11736,7 +11951,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportSummary"];
+                    "application/json": components["schemas"]["ImportSummaryOut"];
                 };
             };
             /** @description Bad Request */
@@ -11823,7 +12038,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportSummary"];
+                    "application/json": components["schemas"]["ImportSummaryOut"];
                 };
             };
             /** @description Bad Request */

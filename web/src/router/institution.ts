@@ -6,6 +6,11 @@ const meta = (title: string, order: number) => ({ title, roles: [...roles], menu
 const routes: RouteRecordRaw[] = [
   { path: '/institution', redirect: '/institution/roster' },
   {
+    path: '/institution/base-info',
+    component: () => import('@/views/institution/InstitutionBaseInfo.vue'),
+    meta: { title: 'institution.baseInfo.title', roles: ['institution_head', 'institution_admin'], menu: true, order: 5 },
+  },
+  {
     path: '/institution/signup',
     component: () => import('@/views/institution/InstitutionSignupPage.vue'),
     meta: { title: 'institution.signup.title', menu: true, guestOnly: true, order: 91 },

@@ -42,7 +42,7 @@ export const useAuthStore = defineStore('auth', () => {
     else localStorage.removeItem(STORAGE_KEY)
   }
 
-  async function adopt(tokens: Schemas['TokenResponse']) {
+  async function adopt(tokens: Schemas['TokenOut']) {
     const base: Stored = {
       token: tokens.access_token,
       role: tokens.role,

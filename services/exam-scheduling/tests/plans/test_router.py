@@ -131,9 +131,7 @@ class TestCreatePlan:
             json=plan_payload(withdrawal_closes_at="2026-05-17T00:00:00+08:00"),
             headers=org_admin(harness),
         )
-        assert response.status_code == 422
-        assert response.headers["content-type"].startswith("application/problem+json")
-        assert response.json()["errors"] == [
+        assert assert_problem(response, 422)["errors"] == [
             {
                 "field": "withdrawal_closes_at",
                 "message": "退考截止时间不得晚于考试开始时间",

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from skillcert.testing import ServiceHarness
+from skillcert.testing import ServiceHarness, assert_problem
 from tests.helpers import client
 
 INDEX = '<!doctype html><div id="app"></div><script src="/assets/index-abc123.js"></script>'
@@ -55,9 +55,7 @@ class TestWebApp:
 
     async def test_api_paths_keep_their_problem_404(self, harness: ServiceHarness, built: Path):
         response = await client(harness).get("/api/v1/nowhere")
-        assert response.status_code == 404
-        assert response.headers["content-type"] == "application/problem+json"
-        assert response.json()["status"] == 404
+        assert_problem(response, 404)
 
     async def test_paths_never_leave_the_build(self, harness: ServiceHarness, built: Path):
         response = await client(harness).get("/assets/../../secret.txt")

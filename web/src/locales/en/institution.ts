@@ -1,4 +1,23 @@
 export default {
+  baseInfo: {
+    title: 'Base information',
+    lead: 'Complete the base information before the first pilot application; the name comes from the Ministry list.',
+    complete: 'Complete',
+    incomplete: 'Incomplete',
+    type: 'Type',
+    creditCode: 'Unified social credit code',
+    website: 'Website',
+    department: 'Provincial education department',
+    divisions: 'Location (division codes)',
+    divisionsHint: 'GB/T 2260 six-digit codes, e.g. 110000 / 110100 / 110108',
+    county: 'County',
+    street: 'Street address',
+    contactName: 'Contact name',
+    contactPhone: 'Contact phone',
+    contactEmail: 'Contact email',
+    save: 'Save',
+    saved: 'Base information saved',
+  },
   signup: {
     title: 'Institution sign-up',
     lead: 'Choose the province and city first, then your institution from the Ministry of Education list, and verify a phone. Each institution has exactly one head account.',

@@ -1,4 +1,23 @@
 export default {
+  baseInfo: {
+    title: '院校基础信息',
+    lead: '申报证书试点前须先完善院校基础信息；院校名称来自教育部院校名单。',
+    complete: '已完善',
+    incomplete: '未完善',
+    type: '院校类型',
+    creditCode: '统一社会信用代码',
+    website: '院校网址',
+    department: '省教育行政部门',
+    divisions: '单位所在地（行政区划代码）',
+    divisionsHint: 'GB/T 2260 六位代码，如 110000 / 110100 / 110108',
+    county: '区县',
+    street: '详细地址',
+    contactName: '联系人姓名',
+    contactPhone: '联系人手机号',
+    contactEmail: '联系人邮箱',
+    save: '保存',
+    saved: '基础信息已保存',
+  },
   signup: {
     title: '试点院校注册账号',
     lead: '请先选择院校所在省市，再从教育部院校名单中选择院校，并验证手机号。每所院校只能注册一个负责人账号。',

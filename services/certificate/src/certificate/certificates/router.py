@@ -7,12 +7,12 @@ from fastapi import Depends, Query
 
 from certificate.certificates.rules import Status
 from certificate.certificates.schemas import (
-    BatchSignBody,
-    BatchSignResult,
-    CertificateView,
-    MyCertificate,
-    ReasonBody,
-    Verification,
+    BatchSignIn,
+    BatchSignResultOut,
+    CertificateOut,
+    CertificateReasonIn,
+    MyCertificateOut,
+    VerificationOut,
 )
 from certificate.certificates.service import CertificateService, Record
 from certificate.context import CurrentContext
@@ -36,13 +36,13 @@ async def _service(ctx: CurrentContext, session: DbSession) -> CertificateServic
 Certificates = Annotated[CertificateService, Depends(_service)]
 
 
-def _view(rec: Record) -> CertificateView:
-    return CertificateView.of(rec.certificate, rec.plan)
+def _view(rec: Record) -> CertificateOut:
+    return CertificateOut.of(rec.certificate, rec.plan)
 
 
 @router.get(
     "/certificates",
-    response_model=Page[CertificateView],
+    response_model=Page[CertificateOut],
     responses=problem_responses(401, 403, 422),
 )
 async def list_certificates(
@@ -51,7 +51,7 @@ async def list_certificates(
     status: Status | None = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> Page[CertificateView]:
+) -> Page[CertificateOut]:
     """证书发放管理: the head sees their institution's records, the organisation those of its
     plans; newest first, ID numbers masked."""
     records = await certificates.list_for(principal, status, cursor, limit)
@@ -59,12 +59,16 @@ async def list_certificates(
 
 
 @router.get(
-    "/certificates/mine", response_model=list[MyCertificate], responses=problem_responses(401, 403)
+    "/certificates/mine",
+    response_model=list[MyCertificateOut],
+    responses=problem_responses(401, 403),
 )
-async def my_certificates(principal: Candidate, certificates: Certificates) -> list[MyCertificate]:
+async def my_certificates(
+    principal: Candidate, certificates: Certificates
+) -> list[MyCertificateOut]:
     """我的证书: the candidate's own certificates; issued ones with a short-lived PDF link."""
     return [
-        MyCertificate(
+        MyCertificateOut(
             id=cert.id,
             status=cert.status,
             number=cert.number,
@@ -84,26 +88,26 @@ async def my_certificates(principal: Candidate, certificates: Certificates) -> l
 
 @router.post(
     "/certificates/batch-sign",
-    response_model=BatchSignResult,
+    response_model=BatchSignResultOut,
     responses=problem_responses(401, 403, 422),
 )
 async def batch_sign(
-    body: BatchSignBody, principal: Signer, certificates: Certificates
-) -> BatchSignResult:
+    body: BatchSignIn, principal: Signer, certificates: Certificates
+) -> BatchSignResultOut:
     """批量确认签发: every id is signed on its own; the outcome is reported per id."""
     items = await certificates.batch_sign(principal, body.ids)
     signed = sum(1 for i in items if i.ok)
-    return BatchSignResult(signed=signed, failed=len(items) - signed, items=items)
+    return BatchSignResultOut(signed=signed, failed=len(items) - signed, items=items)
 
 
 @router.post(
     "/certificates/{certificate_id}/sign",
-    response_model=CertificateView,
+    response_model=CertificateOut,
     responses=problem_responses(401, 403, 404, 409),
 )
 async def sign_certificate(
     certificate_id: UUID, principal: Signer, certificates: Certificates
-) -> CertificateView:
+) -> CertificateOut:
     """确认签发. The head of the institution signs first; the organisation's signature then
     numbers the certificate and stores the digitally signed PDF. Irreversible."""
     return _view(await certificates.sign(principal, certificate_id))
@@ -111,35 +115,35 @@ async def sign_certificate(
 
 @router.post(
     "/certificates/{certificate_id}/reject",
-    response_model=CertificateView,
+    response_model=CertificateOut,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def reject_certificate(
-    certificate_id: UUID, body: ReasonBody, principal: Signer, certificates: Certificates
-) -> CertificateView:
+    certificate_id: UUID, body: CertificateReasonIn, principal: Signer, certificates: Certificates
+) -> CertificateOut:
     """拒绝签发 with a reason (the head before signing, the organisation before issuing)."""
     return _view(await certificates.reject(principal, certificate_id, body.reason))
 
 
 @router.post(
     "/certificates/{certificate_id}/revoke",
-    response_model=CertificateView,
+    response_model=CertificateOut,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def revoke_certificate(
-    certificate_id: UUID, body: ReasonBody, principal: OrgAdmin, certificates: Certificates
-) -> CertificateView:
+    certificate_id: UUID, body: CertificateReasonIn, principal: OrgAdmin, certificates: Certificates
+) -> CertificateOut:
     """撤销 an issued certificate (organisation only)."""
     return _view(await certificates.revoke(principal, certificate_id, body.reason))
 
 
-@router.get("/verify", response_model=Verification, responses=problem_responses(404, 422))
+@router.get("/verify", response_model=VerificationOut, responses=problem_responses(404, 422))
 async def verify_certificate(
     certificates: Certificates,
     number: Annotated[str, Query(min_length=6, max_length=40, pattern=r"^\s*[0-9A-Za-z]+\s*$")],
     id_number: Annotated[
         str, Query(pattern=r"^\s*(\d{17}[\dXx]|\d{15}|[0-9A-Za-z()（）-]{6,20})\s*$")
     ],
-) -> Verification:
+) -> VerificationOut:
     """证书查验, public: certificate number plus the holder's full ID number."""
     return await certificates.verify(number, id_number)

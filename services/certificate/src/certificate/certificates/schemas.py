@@ -13,7 +13,7 @@ from skillcert.pii import mask_id_number
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)]
 
 
-class CertificateView(BaseModel):
+class CertificateOut(BaseModel):
     """A certificate record as signers see it; the ID number is masked."""
 
     id: UUID
@@ -43,7 +43,7 @@ class CertificateView(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, cert: Certificate, plan: PlanInfo | None) -> CertificateView:
+    def of(cls, cert: Certificate, plan: PlanInfo | None) -> CertificateOut:
         return cls(
             id=cert.id,
             status=cert.status,
@@ -74,7 +74,7 @@ class CertificateView(BaseModel):
         )
 
 
-class MyCertificate(BaseModel):
+class MyCertificateOut(BaseModel):
     """A candidate's own certificate (我的证书), with a short-lived PDF link once issued."""
 
     id: UUID
@@ -91,46 +91,46 @@ class MyCertificate(BaseModel):
     download_url: str | None
 
 
-class ReasonBody(BaseModel):
+class CertificateReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Reason
 
 
-class BatchSignBody(BaseModel):
+class BatchSignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ids: list[UUID] = Field(min_length=1, max_length=50)
 
 
-class ItemError(BaseModel):
+class ItemErrorOut(BaseModel):
     status: int
     title: str
     detail: str | None
 
 
-class BatchItem(BaseModel):
+class BatchItemOut(BaseModel):
     id: UUID
     ok: bool
     status: str | None = None
     number: str | None = None
-    error: ItemError | None = None
+    error: ItemErrorOut | None = None
 
 
-class BatchSignResult(BaseModel):
+class BatchSignResultOut(BaseModel):
     signed: int
     failed: int
-    items: list[BatchItem]
+    items: list[BatchItemOut]
 
 
-class SignatureView(BaseModel):
+class SignatureOut(BaseModel):
     field: str
     signer: str | None
     valid: bool
     trusted: bool
 
 
-class Verification(BaseModel):
+class VerificationOut(BaseModel):
     """The public answer of 证书查验: only for the right number and the full ID number."""
 
     valid: bool
@@ -143,5 +143,5 @@ class Verification(BaseModel):
     organisation: str | None
     institution: str
     revoked_at: datetime | None
-    signatures: list[SignatureView]
+    signatures: list[SignatureOut]
     download_url: str | None

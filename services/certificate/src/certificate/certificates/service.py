@@ -26,7 +26,12 @@ from certificate.certificates.rules import (
     normalise_number,
     number_prefix,
 )
-from certificate.certificates.schemas import BatchItem, ItemError, SignatureView, Verification
+from certificate.certificates.schemas import (
+    BatchItemOut,
+    ItemErrorOut,
+    SignatureOut,
+    VerificationOut,
+)
 from certificate.config import CertificateSettings
 from certificate.identities.rules import IdentityKind
 from certificate.identities.service import IdentityService
@@ -153,24 +158,28 @@ class CertificateService:
         await self.session.flush()
         return rec
 
-    async def batch_sign(self, principal: Principal, ids: list[UUID]) -> list[BatchItem]:
+    async def batch_sign(self, principal: Principal, ids: list[UUID]) -> list[BatchItemOut]:
         """Each certificate on its own: one that cannot be signed does not stop the others."""
-        items: list[BatchItem] = []
+        items: list[BatchItemOut] = []
         for certificate_id in dict.fromkeys(ids):
             try:
                 async with self.session.begin_nested():
                     rec = await self.sign(principal, certificate_id)
             except AppError as exc:
                 items.append(
-                    BatchItem(
+                    BatchItemOut(
                         id=certificate_id,
                         ok=False,
-                        error=ItemError(status=exc.status_code, title=exc.title, detail=exc.detail),
+                        error=ItemErrorOut(
+                            status=exc.status_code, title=exc.title, detail=exc.detail
+                        ),
                     )
                 )
             else:
                 cert = rec.certificate
-                items.append(BatchItem(id=cert.id, ok=True, status=cert.status, number=cert.number))
+                items.append(
+                    BatchItemOut(id=cert.id, ok=True, status=cert.status, number=cert.number)
+                )
         return items
 
     async def _issue(
@@ -266,7 +275,7 @@ class CertificateService:
 
     # --- public verification -------------------------------------------------------------
 
-    async def verify(self, number: str, id_number: str) -> Verification:
+    async def verify(self, number: str, id_number: str) -> VerificationOut:
         """证书查验 by number and full ID number; re-checks the PDF's signatures each time."""
         cert = await self.repo.by_number(normalise_number(number))
         if cert is None or not hmac.compare_digest(
@@ -287,7 +296,7 @@ class CertificateService:
             download_url = await self.storage.presign_download(
                 cert.pdf_key, timedelta(seconds=self.settings.download_url_ttl_s)
             )
-        return Verification(
+        return VerificationOut(
             valid=valid,
             status=cert.status,
             number=cert.number,
@@ -299,7 +308,7 @@ class CertificateService:
             institution=cert.institution_name,
             revoked_at=cert.revoked_at,
             signatures=[
-                SignatureView(
+                SignatureOut(
                     field=c.field_name,
                     signer=c.signer_common_name,
                     valid=c.error is None and c.intact and c.valid and not c.modified_after_signing,

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from certificate.context import CurrentContext
-from certificate.stamps.schemas import PresignedPut, StampConfirm, StampUploadUrl, StampView
+from certificate.stamps.schemas import PresignedPutOut, StampConfirmIn, StampOut, StampUploadUrlOut
 from certificate.stamps.service import StampService
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
@@ -24,14 +24,14 @@ Stamps = Annotated[StampService, Depends(_service)]
 
 
 @router.post(
-    "/stamps/upload-url", response_model=StampUploadUrl, responses=problem_responses(401, 403)
+    "/stamps/upload-url", response_model=StampUploadUrlOut, responses=problem_responses(401, 403)
 )
-async def stamp_upload_url(principal: Head, stamps: Stamps) -> StampUploadUrl:
+async def stamp_upload_url(principal: Head, stamps: Stamps) -> StampUploadUrlOut:
     """Where the head uploads the signature stamp PNG (签名章) with a PUT."""
     key, upload = await stamps.upload_url(principal)
-    return StampUploadUrl(
+    return StampUploadUrlOut(
         object_key=key,
-        upload=PresignedPut(
+        upload=PresignedPutOut(
             method=upload.method,
             url=upload.url,
             headers=upload.headers,
@@ -40,7 +40,7 @@ async def stamp_upload_url(principal: Head, stamps: Stamps) -> StampUploadUrl:
     )
 
 
-@router.post("/stamps", response_model=StampView, responses=problem_responses(401, 403, 422))
-async def confirm_stamp(body: StampConfirm, principal: Head, stamps: Stamps) -> StampView:
+@router.post("/stamps", response_model=StampOut, responses=problem_responses(401, 403, 422))
+async def confirm_stamp(body: StampConfirmIn, principal: Head, stamps: Stamps) -> StampOut:
     """Accept the uploaded stamp after checking it (PNG, at most 1 MB); it replaces the old one."""
-    return StampView.model_validate(await stamps.confirm(principal, body.object_key))
+    return StampOut.model_validate(await stamps.confirm(principal, body.object_key))

@@ -6,19 +6,19 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 
-class PresignedPut(BaseModel):
+class PresignedPutOut(BaseModel):
     method: str
     url: str
     headers: dict[str, str]
     expires_in_s: int
 
 
-class StampUploadUrl(BaseModel):
+class StampUploadUrlOut(BaseModel):
     object_key: str
-    upload: PresignedPut
+    upload: PresignedPutOut
 
 
-class StampConfirm(BaseModel):
+class StampConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     object_key: Annotated[
@@ -26,7 +26,7 @@ class StampConfirm(BaseModel):
     ]
 
 
-class StampView(BaseModel):
+class StampOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     institution_id: str

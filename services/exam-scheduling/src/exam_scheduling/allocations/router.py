@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import Depends
 
-from exam_scheduling.allocations.schemas import RosterEntry, ScheduleResult, Ticket
+from exam_scheduling.allocations.schemas import RosterEntryOut, ScheduleResultOut, TicketOut
 from exam_scheduling.allocations.service import AllocationService
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
@@ -17,29 +17,31 @@ OrgAdmin = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
 Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
 
 
-@router.get("/tickets/mine", response_model=list[Ticket], responses=problem_responses(401, 403))
-async def my_tickets(principal: Candidate, session: DbSession) -> list[Ticket]:
+@router.get("/tickets/mine", response_model=list[TicketOut], responses=problem_responses(401, 403))
+async def my_tickets(principal: Candidate, session: DbSession) -> list[TicketOut]:
     """The caller's admission tickets (准考证), soonest exam first."""
     return await AllocationService(session).tickets(principal.account_id)
 
 
 @router.get(
     "/plans/{plan_id}/allocations",
-    response_model=list[RosterEntry],
+    response_model=list[RosterEntryOut],
     responses=problem_responses(401, 403, 404),
 )
-async def plan_roster(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> list[RosterEntry]:
+async def plan_roster(
+    plan_id: UUID, principal: OrgAdmin, session: DbSession
+) -> list[RosterEntryOut]:
     """The plan's roster (考场编排): site, room, seat and ticket per candidate, ID masked."""
     return await AllocationService(session).roster(principal, plan_id)
 
 
 @router.post(
     "/plans/{plan_id}/allocations/schedule",
-    response_model=ScheduleResult,
+    response_model=ScheduleResultOut,
     responses=problem_responses(400, 401, 403, 404),
 )
 async def schedule_waiting(
     plan_id: UUID, principal: OrgAdmin, session: DbSession
-) -> ScheduleResult:
+) -> ScheduleResultOut:
     """Seat the candidates waiting for a room (待排考), e.g. after rooms were added."""
     return await AllocationService(session).schedule_waiting(principal, plan_id)

@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 
-class RosterEntry(BaseModel):
+class RosterEntryOut(BaseModel):
     """One line of a plan's roster (考场编排明细); the ID number is masked."""
 
     application_id: UUID
@@ -21,7 +21,7 @@ class RosterEntry(BaseModel):
     seat_number: int | None
 
 
-class Ticket(BaseModel):
+class TicketOut(BaseModel):
     """An admission ticket (准考证) as the candidate sees it."""
 
     ticket_number: str
@@ -41,7 +41,7 @@ class Ticket(BaseModel):
     exam_ends_at: datetime
 
 
-class ScheduleResult(BaseModel):
+class ScheduleResultOut(BaseModel):
     """Outcome of scheduling the waiting candidates of a plan (排考)."""
 
     scheduled: int

@@ -24,7 +24,7 @@ from exam_scheduling.allocations.rules import (
     first_free_seat,
     ticket_number,
 )
-from exam_scheduling.allocations.schemas import RosterEntry, ScheduleResult, Ticket
+from exam_scheduling.allocations.schemas import RosterEntryOut, ScheduleResultOut, TicketOut
 from exam_scheduling.plans.models import ExamPlan
 from exam_scheduling.plans.repository import PlanRepository
 from exam_scheduling.plans.rules import PlanStatus, owns, visible
@@ -108,7 +108,7 @@ class AllocationService:
         await self.session.flush()
         return allocation
 
-    async def schedule_waiting(self, principal: Principal, plan_id: UUID) -> ScheduleResult:
+    async def schedule_waiting(self, principal: Principal, plan_id: UUID) -> ScheduleResultOut:
         """Seat the plan's waiting candidates, first paid first, after rooms or sites were added."""
         plan = await self._owned(principal, plan_id, lock=True)
         if plan.status == PlanStatus.CANCELLED:
@@ -116,7 +116,7 @@ class AllocationService:
         waiting = await self.repo.waiting(plan.id)
         scheduled = await self._seat_waiting(plan, waiting)
         await self.session.flush()
-        return ScheduleResult(scheduled=scheduled, waiting=len(waiting) - scheduled)
+        return ScheduleResultOut(scheduled=scheduled, waiting=len(waiting) - scheduled)
 
     async def release(
         self,
@@ -174,10 +174,10 @@ class AllocationService:
             await self.session.flush()
         return allocation
 
-    async def roster(self, principal: Principal, plan_id: UUID) -> list[RosterEntry]:
+    async def roster(self, principal: Principal, plan_id: UUID) -> list[RosterEntryOut]:
         plan = await self._owned(principal, plan_id)
         return [
-            RosterEntry(
+            RosterEntryOut(
                 application_id=p.allocation.application_id,
                 candidate_id=p.allocation.candidate_id,
                 candidate_name=p.candidate.candidate_name,
@@ -192,7 +192,7 @@ class AllocationService:
             for p in await self.repo.roster(plan.id)
         ]
 
-    async def tickets(self, candidate_id: UUID) -> list[Ticket]:
+    async def tickets(self, candidate_id: UUID) -> list[TicketOut]:
         return [_ticket(p) for p in await self.repo.tickets_of(candidate_id)]
 
     async def _seat_waiting(self, plan: ExamPlan, waiting: list[SeatAllocation]) -> int:
@@ -262,9 +262,9 @@ class AllocationService:
         return plan
 
 
-def _ticket(p: Placement) -> Ticket:
+def _ticket(p: Placement) -> TicketOut:
     assert p.site is not None and p.room is not None and p.allocation.ticket_number
-    return Ticket(
+    return TicketOut(
         ticket_number=p.allocation.ticket_number,
         application_id=p.allocation.application_id,
         plan_id=p.plan.id,

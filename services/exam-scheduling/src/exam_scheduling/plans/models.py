@@ -63,7 +63,7 @@ class ExamPlan(Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
 
     subjects: Mapped[list[PlanSubject]] = relationship(
-        lazy="selectin", order_by="PlanSubject.position", cascade="all, delete-orphan"
+        lazy="raise", order_by="PlanSubject.position", cascade="all, delete-orphan"
     )
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from exam_scheduling.plans.models import Counter, ExamPlan, PlanSite
 from exam_scheduling.plans.rules import PlanStatus
@@ -14,6 +15,7 @@ from exam_scheduling.sites.models import Site
 from skillcert.paging import Keyset, Slice
 
 PLAN_SERIAL = "plan_serial"
+WITH_SUBJECTS = selectinload(ExamPlan.subjects)
 NEWEST_FIRST = Keyset(ExamPlan.created_at, ExamPlan.id, descending=True)
 
 
@@ -40,7 +42,7 @@ class PlanRepository:
         return int(result.scalar_one())
 
     async def get(self, plan_id: UUID, *, lock: bool = False) -> ExamPlan | None:
-        query = select(ExamPlan).where(ExamPlan.id == plan_id)
+        query = select(ExamPlan).where(ExamPlan.id == plan_id).options(WITH_SUBJECTS)
         if lock:
             # Serialises publishing, site attachment and seat allocation of one plan.
             query = query.with_for_update()
@@ -58,7 +60,7 @@ class PlanRepository:
     ) -> Slice[ExamPlan]:
         """Newest first. Staff see their organisation's plans (published or not) and every
         published plan; everyone else only published plans."""
-        query = select(ExamPlan)
+        query = select(ExamPlan).options(WITH_SUBJECTS)
         if published_only or org_id is None:
             query = query.where(ExamPlan.status == PlanStatus.PUBLISHED)
         else:

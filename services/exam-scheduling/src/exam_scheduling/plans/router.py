@@ -7,7 +7,7 @@ from fastapi import Depends, Query, Request
 
 from exam_scheduling.context import context
 from exam_scheduling.fields import Code
-from exam_scheduling.plans.schemas import AttachSites, CancelPlan, PlanCreate, PlanOut
+from exam_scheduling.plans.schemas import AttachSitesIn, CancelPlanIn, PlanIn, PlanOut
 from exam_scheduling.plans.service import PlanService
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import problem_responses
@@ -23,7 +23,7 @@ OrgAdmin = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
     "/plans", status_code=201, response_model=PlanOut, responses=problem_responses(401, 403, 422)
 )
 async def create_plan(
-    data: PlanCreate, principal: OrgAdmin, session: DbSession, request: Request
+    data: PlanIn, principal: OrgAdmin, session: DbSession, request: Request
 ) -> PlanOut:
     """Create an exam plan (考试计划) as a draft of the caller's organisation."""
     settings = context(request).settings
@@ -57,7 +57,7 @@ async def get_plan(plan_id: UUID, principal: CurrentPrincipal, session: DbSessio
     responses=problem_responses(400, 401, 403, 404, 422),
 )
 async def attach_sites(
-    plan_id: UUID, data: AttachSites, principal: OrgAdmin, session: DbSession
+    plan_id: UUID, data: AttachSitesIn, principal: OrgAdmin, session: DbSession
 ) -> PlanOut:
     """Attach test sites (考点) to a plan; already attached ones are left as they are."""
     return await PlanService(session).attach_sites(principal, plan_id, data)
@@ -79,7 +79,7 @@ async def publish_plan(plan_id: UUID, principal: OrgAdmin, session: DbSession) -
     responses=problem_responses(400, 401, 403, 404, 409, 422),
 )
 async def cancel_plan(
-    plan_id: UUID, data: CancelPlan, principal: OrgAdmin, session: DbSession
+    plan_id: UUID, data: CancelPlanIn, principal: OrgAdmin, session: DbSession
 ) -> PlanOut:
     """Cancel a published plan before its exam starts (取消): its applications close and paid
     fees are refunded by the services that hear of it."""

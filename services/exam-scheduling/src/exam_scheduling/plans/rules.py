@@ -13,7 +13,7 @@ from skillcert.events import MATERIAL_KINDS
 from skillcert.states import StateMachine
 
 if TYPE_CHECKING:
-    from exam_scheduling.plans.schemas import PlanCreate
+    from exam_scheduling.plans.schemas import PlanIn
 
 # A site's index takes three digits of the admission ticket number.
 MAX_SITES_PER_PLAN = 999
@@ -49,7 +49,7 @@ def _refusal(current: PlanStatus, action: PlanAction) -> str:
 STATES = StateMachine(TRANSITIONS, refusal=_refusal)
 
 
-def plan_problems(data: PlanCreate, known_occupations: set[str]) -> list[FieldError]:
+def plan_problems(data: PlanIn, known_occupations: set[str]) -> list[FieldError]:
     """Field errors pydantic cannot see: window order, unique codes, pass within full score,
     and the conditions: prior level below the plan's, related occupations of the catalogue
     (`known_occupations`), materials registration accepts."""
@@ -99,7 +99,7 @@ def plan_problems(data: PlanCreate, known_occupations: set[str]) -> list[FieldEr
     return problems
 
 
-def withdrawal_deadline(data: PlanCreate) -> datetime:
+def withdrawal_deadline(data: PlanIn) -> datetime:
     """The plan's withdrawal deadline (退考截止时间); registration's close unless set."""
     return data.withdrawal_closes_at or data.registration_closes_at
 

@@ -49,7 +49,7 @@ class ConditionIn(BaseModel):
     required_materials: list[Text50] = Field(default_factory=list, max_length=30)
 
 
-class PlanCreate(BaseModel):
+class PlanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Text200
@@ -68,13 +68,13 @@ class PlanCreate(BaseModel):
     conditions: list[ConditionIn] = Field(default_factory=list, max_length=20)
 
 
-class CancelPlan(BaseModel):
+class CancelPlanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text200
 
 
-class AttachSites(BaseModel):
+class AttachSitesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     site_ids: list[UUID] = Field(min_length=1, max_length=100)

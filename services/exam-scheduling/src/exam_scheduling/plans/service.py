@@ -22,10 +22,10 @@ from exam_scheduling.plans.rules import (
     withdrawal_deadline,
 )
 from exam_scheduling.plans.schemas import (
-    AttachSites,
-    CancelPlan,
+    AttachSitesIn,
+    CancelPlanIn,
     ConditionOut,
-    PlanCreate,
+    PlanIn,
     PlanOut,
     PlanSiteOut,
     SubjectOut,
@@ -45,7 +45,7 @@ class PlanService:
         self.session = session
         self.repo = PlanRepository(session)
 
-    async def create(self, principal: Principal, data: PlanCreate, org_name: str) -> PlanOut:
+    async def create(self, principal: Principal, data: PlanIn, org_name: str) -> PlanOut:
         if principal.org_id is None:
             raise Forbidden("当前账号未关联培训评价组织")
         catalogue = CatalogueRepository(self.session)
@@ -123,7 +123,9 @@ class PlanService:
         )
         return Slice(await self._outs(plans.items), plans.next_cursor)
 
-    async def attach_sites(self, principal: Principal, plan_id: UUID, data: AttachSites) -> PlanOut:
+    async def attach_sites(
+        self, principal: Principal, plan_id: UUID, data: AttachSitesIn
+    ) -> PlanOut:
         plan = await self._owned(principal, plan_id, lock=True)
         wanted = list(dict.fromkeys(data.site_ids))  # keep order, drop repeats
         known = await SiteRepository(self.session).existing_ids(wanted)
@@ -153,7 +155,7 @@ class PlanService:
         await record(self.session, published_event(plan))
         return await self._out(plan)
 
-    async def cancel(self, principal: Principal, plan_id: UUID, data: CancelPlan) -> PlanOut:
+    async def cancel(self, principal: Principal, plan_id: UUID, data: CancelPlanIn) -> PlanOut:
         """Cancel a published plan before its exam (取消考试计划): registration closes its
         applications and payment refunds the paid fees when they hear of it."""
         plan = await self.repo.get(plan_id, lock=True)
@@ -174,7 +176,7 @@ class PlanService:
         )
         return await self._out(plan)
 
-    async def _conditions(self, data: PlanCreate) -> list[dict[str, object]]:
+    async def _conditions(self, data: PlanIn) -> list[dict[str, object]]:
         """The conditions as stored and published; a condition asking for the catalogue's
         related occupations gets the concrete list now, so the plan does not change later when
         the catalogue does."""

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import Depends
 
-from exam_scheduling.sites.schemas import RoomCreate, RoomOut, SiteCreate, SiteOut
+from exam_scheduling.sites.schemas import RoomIn, RoomOut, SiteIn, SiteOut
 from exam_scheduling.sites.service import SiteService
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
@@ -22,7 +22,7 @@ SiteManager = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN, Role.IN
     response_model=SiteOut,
     responses=problem_responses(401, 403, 422),
 )
-async def create_site(data: SiteCreate, principal: SiteManager, session: DbSession) -> SiteOut:
+async def create_site(data: SiteIn, principal: SiteManager, session: DbSession) -> SiteOut:
     """Set up a test site (考点申报) for an institution."""
     return await SiteService(session).create(principal, data)
 
@@ -34,7 +34,7 @@ async def create_site(data: SiteCreate, principal: SiteManager, session: DbSessi
     responses=problem_responses(400, 401, 403, 404, 409, 422),
 )
 async def add_room(
-    site_id: UUID, data: RoomCreate, principal: SiteManager, session: DbSession
+    site_id: UUID, data: RoomIn, principal: SiteManager, session: DbSession
 ) -> RoomOut:
     """Add a room (考场设置) with its number of seats."""
     return await SiteService(session).add_room(principal, site_id, data)

@@ -8,7 +8,7 @@ from exam_scheduling.fields import Text50, Text100, Text200
 from exam_scheduling.sites.rules import MAX_ROOM_CAPACITY, MIN_ROOM_CAPACITY
 
 
-class SiteCreate(BaseModel):
+class SiteIn(BaseModel):
     """A new test site (考点). An institution admin may omit institution_id (their own)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -19,7 +19,7 @@ class SiteCreate(BaseModel):
     institution_name: Text100
 
 
-class RoomCreate(BaseModel):
+class RoomIn(BaseModel):
     """A new room (考场) of a site."""
 
     model_config = ConfigDict(extra="forbid")

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from exam_scheduling.sites.models import Room, Site
 from exam_scheduling.sites.repository import SiteRepository
 from exam_scheduling.sites.rules import MAX_ROOMS_PER_SITE, can_manage_site
-from exam_scheduling.sites.schemas import RoomCreate, RoomOut, SiteCreate, SiteOut
+from exam_scheduling.sites.schemas import RoomIn, RoomOut, SiteIn, SiteOut
 from skillcert.auth import Principal, Role
 from skillcert.clock import utcnow
 from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
@@ -20,7 +20,7 @@ class SiteService:
         self.session = session
         self.repo = SiteRepository(session)
 
-    async def create(self, principal: Principal, data: SiteCreate) -> SiteOut:
+    async def create(self, principal: Principal, data: SiteIn) -> SiteOut:
         institution_id = data.institution_id
         if principal.role is Role.INSTITUTION_ADMIN:
             if institution_id is not None and institution_id != principal.org_id:
@@ -44,7 +44,7 @@ class SiteService:
         await self.session.flush()
         return _site_out(site, [])
 
-    async def add_room(self, principal: Principal, site_id: UUID, data: RoomCreate) -> RoomOut:
+    async def add_room(self, principal: Principal, site_id: UUID, data: RoomIn) -> RoomOut:
         site = await self.repo.get(site_id, lock=True)
         if site is None or not can_manage_site(principal, site.institution_id):
             raise NotFound("考点不存在")

@@ -7,17 +7,17 @@ from fastapi.responses import JSONResponse
 
 from gateway.accounts.models import Account
 from gateway.accounts.schemas import (
-    InstitutionAdminCreate,
-    LoginRequest,
-    PasswordResetRequest,
-    PhoneProof,
-    PhoneProofRequest,
-    RegisterRequest,
-    SmsCodeRequest,
-    SmsCodeSent,
-    StaffAccount,
-    StaffCreateRequest,
-    TokenResponse,
+    InstitutionAdminIn,
+    LoginIn,
+    PasswordResetIn,
+    PhoneProofIn,
+    PhoneProofOut,
+    RegisterIn,
+    SmsCodeIn,
+    SmsCodeSentOut,
+    StaffAccountIn,
+    StaffAccountOut,
+    TokenOut,
 )
 from gateway.accounts.service import AccountService, IdentityKit
 from gateway.context import context
@@ -46,8 +46,8 @@ def _service(request: Request, session: DbSession) -> AccountService:
 Accounts = Annotated[AccountService, Depends(_service)]
 
 
-def _tokens(service: AccountService, account: Account) -> TokenResponse:
-    return TokenResponse(
+def _tokens(service: AccountService, account: Account) -> TokenOut:
+    return TokenOut(
         account_id=account.id,
         access_token=service.token_for(account),
         expires_in=service.settings.access_token_ttl_s,
@@ -58,15 +58,15 @@ def _tokens(service: AccountService, account: Account) -> TokenResponse:
 @router.post(
     "/sms-codes",
     status_code=202,
-    response_model=SmsCodeSent,
+    response_model=SmsCodeSentOut,
     dependencies=[Depends(rate_limited("sms-codes"))],
     responses=problem_responses(404, 409, 422, 429),
 )
-async def send_sms_code(body: SmsCodeRequest, request: Request, accounts: Accounts) -> SmsCodeSent:
+async def send_sms_code(body: SmsCodeIn, request: Request, accounts: Accounts) -> SmsCodeSentOut:
     """Send a 6-digit SMS code (短信验证码) for sign-up, login or password reset."""
     await accounts.issue_code(body.phone, body.purpose, client_ip(request))
     settings = accounts.settings
-    return SmsCodeSent(
+    return SmsCodeSentOut(
         expires_in_s=settings.sms_code_ttl_s, resend_after_s=settings.sms_resend_after_s
     )
 
@@ -74,11 +74,11 @@ async def send_sms_code(body: SmsCodeRequest, request: Request, accounts: Accoun
 @router.post(
     "/accounts",
     status_code=201,
-    response_model=TokenResponse,
+    response_model=TokenOut,
     dependencies=[Depends(rate_limited("accounts"))],
     responses=problem_responses(400, 409, 422, 429),
 )
-async def register(body: RegisterRequest, accounts: Accounts) -> TokenResponse:
+async def register(body: RegisterIn, accounts: Accounts) -> TokenOut:
     """Candidate sign-up (考生注册) with phone, SMS code and password; signs the candidate in.
     Honours Idempotency-Key."""
     account = await accounts.register(body.phone, body.code, body.password, body.name)
@@ -87,24 +87,24 @@ async def register(body: RegisterRequest, accounts: Accounts) -> TokenResponse:
 
 @router.post(
     "/phone-proofs",
-    response_model=PhoneProof,
+    response_model=PhoneProofOut,
     dependencies=[Depends(rate_limited("accounts"))],
     responses=problem_responses(400, 409, 422, 429),
 )
-async def prove_phone(body: PhoneProofRequest, accounts: Accounts) -> PhoneProof:
+async def prove_phone(body: PhoneProofIn, accounts: Accounts) -> PhoneProofOut:
     """Exchange a sign-up SMS code (purpose `register`) for a short-lived phone proof, which
     institution sign-up (`POST /api/v1/institution/sign-ups`) takes instead of the code."""
     proof = await accounts.prove_phone(body.phone, body.code)
-    return PhoneProof(phone_proof=proof, expires_in_s=accounts.settings.phone_proof_ttl_s)
+    return PhoneProofOut(phone_proof=proof, expires_in_s=accounts.settings.phone_proof_ttl_s)
 
 
 @router.post(
     "/sessions",
-    response_model=TokenResponse,
+    response_model=TokenOut,
     dependencies=[Depends(rate_limited("sessions"))],
     responses=problem_responses(401, 422, 423, 429),
 )
-async def login(body: LoginRequest, accounts: Accounts) -> TokenResponse:
+async def login(body: LoginIn, accounts: Accounts) -> TokenOut:
     """登录 with phone (or staff username) and password, or phone and SMS code; repeated wrong
     passwords lock the account."""
     if body.code is not None:
@@ -121,7 +121,7 @@ async def login(body: LoginRequest, accounts: Accounts) -> TokenResponse:
     dependencies=[Depends(rate_limited("password-resets"))],
     responses=problem_responses(400, 404, 422, 429),
 )
-async def reset_password(body: PasswordResetRequest, accounts: Accounts) -> None:
+async def reset_password(body: PasswordResetIn, accounts: Accounts) -> None:
     """找回密码 with an SMS code sent for purpose reset_password."""
     await accounts.reset_password(body.phone, body.code, body.new_password)
 
@@ -135,10 +135,10 @@ async def me(principal: CurrentPrincipal) -> Principal:
 @router.post(
     "/staff",
     status_code=201,
-    response_model=StaffAccount,
+    response_model=StaffAccountOut,
     responses=problem_responses(401, 403, 409, 422),
 )
-async def create_staff(body: StaffCreateRequest, _ops: Ops, accounts: Accounts) -> StaffAccount:
+async def create_staff(body: StaffAccountIn, _ops: Ops, accounts: Accounts) -> StaffAccountOut:
     """Create a staff account (工作人员账号); ops only."""
     account = await accounts.create_staff(
         username=body.username,
@@ -148,7 +148,7 @@ async def create_staff(body: StaffCreateRequest, _ops: Ops, accounts: Accounts) 
         phone=body.phone,
         password=body.password,
     )
-    return StaffAccount(
+    return StaffAccountOut(
         account_id=account.id,
         username=body.username,
         name=account.name,
@@ -161,17 +161,17 @@ async def create_staff(body: StaffCreateRequest, _ops: Ops, accounts: Accounts) 
 @router.post(
     "/institution-admins",
     status_code=201,
-    response_model=StaffAccount,
+    response_model=StaffAccountOut,
     responses=problem_responses(401, 403, 409, 422),
 )
 async def create_institution_admin(
-    body: InstitutionAdminCreate, head: InstitutionHead, accounts: Accounts
-) -> StaffAccount:
+    body: InstitutionAdminIn, head: InstitutionHead, accounts: Accounts
+) -> StaffAccountOut:
     """试点院校业务管理员: the institution head creates admins of their own institution."""
     account = await accounts.create_institution_admin(
         head, body.username, body.name, body.phone, body.password
     )
-    return StaffAccount(
+    return StaffAccountOut(
         account_id=account.id,
         username=body.username,
         name=account.name,

@@ -28,19 +28,19 @@ def _check_password(value: str) -> str:
     return value
 
 
-class SmsCodeRequest(BaseModel):
+class SmsCodeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phone: str = Phone
     purpose: SmsPurpose
 
 
-class SmsCodeSent(BaseModel):
+class SmsCodeSentOut(BaseModel):
     expires_in_s: int
     resend_after_s: int
 
 
-class RegisterRequest(BaseModel):
+class RegisterIn(BaseModel):
     """Candidate sign-up (考生注册)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -53,7 +53,7 @@ class RegisterRequest(BaseModel):
     _password = field_validator("password")(_check_password)
 
 
-class PhoneProofRequest(BaseModel):
+class PhoneProofIn(BaseModel):
     """An SMS code (purpose `register`) exchanged for a phone proof: the institution service
     signs an institution up with it (it does not own SMS codes)."""
 
@@ -63,12 +63,12 @@ class PhoneProofRequest(BaseModel):
     code: str = Code
 
 
-class PhoneProof(BaseModel):
+class PhoneProofOut(BaseModel):
     phone_proof: str
     expires_in_s: int
 
 
-class InstitutionAdminCreate(BaseModel):
+class InstitutionAdminIn(BaseModel):
     """A business admin (试点院校业务管理员) of the head's own institution."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -81,7 +81,7 @@ class InstitutionAdminCreate(BaseModel):
     _password = field_validator("password")(_check_password)
 
 
-class TokenResponse(BaseModel):
+class TokenOut(BaseModel):
     account_id: UUID
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"
@@ -89,7 +89,7 @@ class TokenResponse(BaseModel):
     role: Role
 
 
-class LoginRequest(BaseModel):
+class LoginIn(BaseModel):
     """登录: a password, or for a phone an SMS code sent for purpose login."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -110,7 +110,7 @@ class LoginRequest(BaseModel):
         return value
 
 
-class PasswordResetRequest(BaseModel):
+class PasswordResetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phone: str = Phone
@@ -120,7 +120,7 @@ class PasswordResetRequest(BaseModel):
     _password = field_validator("new_password")(_check_password)
 
 
-class StaffCreateRequest(BaseModel):
+class StaffAccountIn(BaseModel):
     """A staff account created by ops (工作人员账号)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -153,7 +153,7 @@ class StaffCreateRequest(BaseModel):
         return value
 
 
-class StaffAccount(BaseModel):
+class StaffAccountOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     account_id: UUID

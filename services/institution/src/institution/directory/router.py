@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from institution.directory.schemas import (
-    DirectoryChange,
-    DirectoryEntry,
-    DirectoryEntryCreate,
-    DirectoryEntryUpdate,
+    DirectoryChangeOut,
+    DirectoryEntryIn,
+    DirectoryEntryOut,
+    DirectoryEntryUpdateIn,
     ProvinceRegions,
 )
 from institution.directory.service import DirectoryService
@@ -24,7 +24,7 @@ ProvinceAdmin = Annotated[Principal, Depends(require_roles(Role.PROVINCE_ADMIN))
 Limit = Annotated[int, Query(ge=1, le=100)]
 
 
-@router.get("/directory", response_model=Page[DirectoryEntry], responses=problem_responses(422))
+@router.get("/directory", response_model=Page[DirectoryEntryOut], responses=problem_responses(422))
 async def list_directory(
     session: DbSession,
     province: Annotated[str, Query(description="GB/T 2260 province code")],
@@ -32,11 +32,11 @@ async def list_directory(
     name: Annotated[str | None, Query(max_length=100, description="part of the name")] = None,
     cursor: str | None = None,
     limit: Limit = 50,
-) -> Page[DirectoryEntry]:
+) -> Page[DirectoryEntryOut]:
     """The official institutions of a province (and city), by name: what sign-up offers.
     Public."""
     rows = await DirectoryService(session).listing(province, city, name, cursor, limit)
-    return rows.page(DirectoryEntry.from_model)
+    return rows.page(DirectoryEntryOut.from_model)
 
 
 @router.get("/directory/regions", response_model=list[ProvinceRegions])
@@ -46,42 +46,42 @@ async def list_directory_regions(session: DbSession) -> list[ProvinceRegions]:
     return await DirectoryService(session).regions()
 
 
-@router.get("/directory/{code}", response_model=DirectoryEntry, responses=problem_responses(404))
-async def get_directory_entry(code: str, session: DbSession) -> DirectoryEntry:
+@router.get("/directory/{code}", response_model=DirectoryEntryOut, responses=problem_responses(404))
+async def get_directory_entry(code: str, session: DbSession) -> DirectoryEntryOut:
     """One institution of the official list. Public."""
-    return DirectoryEntry.from_model(await DirectoryService(session).entry(code))
+    return DirectoryEntryOut.from_model(await DirectoryService(session).entry(code))
 
 
 @router.post(
     "/directory",
     status_code=201,
-    response_model=DirectoryEntry,
+    response_model=DirectoryEntryOut,
     responses=problem_responses(401, 403, 409, 422),
 )
 async def add_directory_entry(
-    body: DirectoryEntryCreate, principal: ProvinceAdmin, session: DbSession
-) -> DirectoryEntry:
+    body: DirectoryEntryIn, principal: ProvinceAdmin, session: DbSession
+) -> DirectoryEntryOut:
     """Add a missing institution to the province's list (province admin; audited)."""
     entry = await DirectoryService(session).add(principal, body, utcnow())
-    return DirectoryEntry.from_model(entry)
+    return DirectoryEntryOut.from_model(entry)
 
 
 @router.patch(
     "/directory/{code}",
-    response_model=DirectoryEntry,
+    response_model=DirectoryEntryOut,
     responses=problem_responses(401, 403, 404, 422),
 )
 async def correct_directory_entry(
-    code: str, body: DirectoryEntryUpdate, principal: ProvinceAdmin, session: DbSession
-) -> DirectoryEntry:
+    code: str, body: DirectoryEntryUpdateIn, principal: ProvinceAdmin, session: DbSession
+) -> DirectoryEntryOut:
     """Correct an entry of the province's list (province admin; audited)."""
     entry = await DirectoryService(session).correct(principal, code, body, utcnow())
-    return DirectoryEntry.from_model(entry)
+    return DirectoryEntryOut.from_model(entry)
 
 
 @router.get(
     "/directory/{code}/changes",
-    response_model=Page[DirectoryChange],
+    response_model=Page[DirectoryChangeOut],
     responses=problem_responses(401, 403, 404, 422),
 )
 async def list_directory_changes(
@@ -90,7 +90,7 @@ async def list_directory_changes(
     session: DbSession,
     cursor: str | None = None,
     limit: Limit = 20,
-) -> Page[DirectoryChange]:
+) -> Page[DirectoryChangeOut]:
     """The audit trail of an entry, newest first (the province's admin)."""
     rows = await DirectoryService(session).changes(principal, code, cursor, limit)
-    return rows.page(DirectoryChange.from_model)
+    return rows.page(DirectoryChangeOut.from_model)

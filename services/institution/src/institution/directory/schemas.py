@@ -12,7 +12,7 @@ from institution.directory.rules import NAME_MAX, ChangeAction, Level
 from skillcert import divisions
 
 
-class DirectoryEntry(BaseModel):
+class DirectoryEntryOut(BaseModel):
     """An institution of the official list, as sign-up offers it."""
 
     code: str = Field(description="学校标识码 (10 digits)")
@@ -24,7 +24,7 @@ class DirectoryEntry(BaseModel):
     level: Level
 
     @classmethod
-    def from_model(cls, entry: DirectoryEntryModel) -> DirectoryEntry:
+    def from_model(cls, entry: DirectoryEntryModel) -> DirectoryEntryOut:
         return cls(
             code=entry.code,
             name=entry.name,
@@ -47,7 +47,7 @@ class ProvinceRegions(Region):
     cities: list[Region]
 
 
-class DirectoryEntryCreate(BaseModel):
+class DirectoryEntryIn(BaseModel):
     """A missing institution, added by its province's admin."""
 
     model_config = ConfigDict(extra="forbid")
@@ -59,7 +59,7 @@ class DirectoryEntryCreate(BaseModel):
     reason: str = Field(min_length=1, max_length=500, description="why it is added (audit)")
 
 
-class DirectoryEntryUpdate(BaseModel):
+class DirectoryEntryUpdateIn(BaseModel):
     """A correction by the province's admin; fields left out stay as they are. The code and
     the province are the entry's identity and are not corrected (add the right entry)."""
 
@@ -71,7 +71,7 @@ class DirectoryEntryUpdate(BaseModel):
     reason: str = Field(min_length=1, max_length=500, description="why it is corrected (audit)")
 
 
-class DirectoryChange(BaseModel):
+class DirectoryChangeOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: UUID
@@ -85,10 +85,10 @@ class DirectoryChange(BaseModel):
     at: datetime
 
     @classmethod
-    def from_model(cls, change: DirectoryChangeModel) -> DirectoryChange:
+    def from_model(cls, change: DirectoryChangeModel) -> DirectoryChangeOut:
         return cls.model_validate(change)
 
 
-class ImportReport(BaseModel):
+class ImportReportOut(BaseModel):
     added: int
     unchanged: int

@@ -20,9 +20,9 @@ from institution.directory.rules import (
     province_of_org,
 )
 from institution.directory.schemas import (
-    DirectoryEntryCreate,
-    DirectoryEntryUpdate,
-    ImportReport,
+    DirectoryEntryIn,
+    DirectoryEntryUpdateIn,
+    ImportReportOut,
     ProvinceRegions,
     Region,
 )
@@ -103,7 +103,7 @@ class DirectoryService:
         return None
 
     async def add(
-        self, principal: Principal, body: DirectoryEntryCreate, now: datetime
+        self, principal: Principal, body: DirectoryEntryIn, now: datetime
     ) -> DirectoryEntry:
         province = province_of(principal)
         name = body.name.strip()
@@ -130,7 +130,7 @@ class DirectoryService:
         return entry
 
     async def correct(
-        self, principal: Principal, code: str, body: DirectoryEntryUpdate, now: datetime
+        self, principal: Principal, code: str, body: DirectoryEntryUpdateIn, now: datetime
     ) -> DirectoryEntry:
         entry = await self._own_entry(principal, code)
         name = body.name.strip() if body.name is not None else None
@@ -160,7 +160,7 @@ class DirectoryService:
         await self._own_entry(principal, code)
         return await self.repo.changes(code, cursor, limit)
 
-    async def load(self, entries: list[Entry], now: datetime) -> ImportReport:
+    async def load(self, entries: list[Entry], now: datetime) -> ImportReportOut:
         """Add the entries not yet in the list. Entries already there are left as they are: a
         province's correction outlives a reload of the file it corrected."""
         existing = await self.repo.existing_codes([e.code for e in entries])
@@ -198,7 +198,7 @@ class DirectoryService:
             for e in new
         ))  # fmt: skip
         await self.session.flush()
-        return ImportReport(added=len(new), unchanged=len(entries) - len(new))
+        return ImportReportOut(added=len(new), unchanged=len(entries) - len(new))
 
     @staticmethod
     def _change(
@@ -223,7 +223,7 @@ class DirectoryService:
 
 async def load_directory_file(
     sessionmaker: async_sessionmaker[AsyncSession], path: Path
-) -> ImportReport:
+) -> ImportReportOut:
     """Load a directory CSV in one transaction: all its rows or, with any bad row, none."""
     text = await asyncio.to_thread(path.read_text, encoding="utf-8")
     entries, problems = parse_csv(text)

@@ -6,7 +6,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict
 
 
-class InboxItem(BaseModel):
+class InboxItemOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: UUID
@@ -17,11 +17,11 @@ class InboxItem(BaseModel):
     read_at: datetime | None
 
 
-class UnreadCount(BaseModel):
+class UnreadCountOut(BaseModel):
     unread: int
 
 
-class DevSms(BaseModel):
+class DevSmsOut(BaseModel):
     """An SMS as the dev outbox shows it (development profile only)."""
 
     model_config = ConfigDict(from_attributes=True)

@@ -8,7 +8,7 @@ from fastapi import Depends, Response
 from payment.context import CurrentContext
 from payment.orders import qr
 from payment.orders.models import Order
-from payment.orders.schemas import CreateOrder, OrderOut
+from payment.orders.schemas import OrderIn, OrderOut
 from payment.orders.service import OrderService
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.clock import utcnow
@@ -39,7 +39,7 @@ def _out(order: Order) -> OrderOut:
     responses={200: {"model": OrderOut}, **problem_responses(401, 403, 404, 409, 422, 502, 503)},
 )
 async def create_order(
-    body: CreateOrder, principal: Candidate, service: Service, response: Response
+    body: OrderIn, principal: Candidate, service: Service, response: Response
 ) -> OrderOut:
     """Order the exam fee of one's own approved application (待缴费 → 扫码支付).
 

@@ -11,7 +11,7 @@ from payment.orders.models import Order
 from payment.orders.rules import OrderStatus, is_payable
 
 
-class CreateOrder(BaseModel):
+class OrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     application_id: UUID

@@ -35,7 +35,7 @@ class PaymentRequest(Base):
         back_populates="request",
         cascade="all, delete-orphan",
         order_by="PaymentRequestItem.line",
-        lazy="selectin",
+        lazy="raise",
     )
 
 
@@ -56,4 +56,4 @@ class PaymentRequestItem(Base):
     subject_code: Mapped[str | None] = mapped_column(String(32))
     amount_fen: Mapped[int] = mapped_column(Integer)
 
-    request: Mapped[PaymentRequest] = relationship(back_populates="items")
+    request: Mapped[PaymentRequest] = relationship(back_populates="items", lazy="raise")

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from payment.payment_requests.models import PaymentRequest, PaymentRequestItem
 from skillcert.paging import Keyset, Slice
@@ -20,7 +21,11 @@ class PaymentRequestRepository:
         self.session.add(request)
 
     async def get(self, request_id: UUID, *, lock: bool = False) -> PaymentRequest | None:
-        query = select(PaymentRequest).where(PaymentRequest.id == request_id)
+        query = (
+            select(PaymentRequest)
+            .where(PaymentRequest.id == request_id)
+            .options(selectinload(PaymentRequest.items))
+        )
         if lock:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()

@@ -9,8 +9,8 @@ from fastapi import Depends, File, Form, Query, Request, Response, UploadFile
 from payment.context import context
 from payment.payment_requests.rules import RequestMode, RequestStatus, template_csv
 from payment.payment_requests.schemas import (
-    ConfirmPaymentRequest,
-    PaymentRequestDetail,
+    PaymentRequestConfirmIn,
+    PaymentRequestDetailOut,
     PaymentRequestOut,
 )
 from payment.payment_requests.service import PaymentRequestService
@@ -62,7 +62,7 @@ async def download_template(
 @router.post(
     "",
     status_code=201,
-    response_model=PaymentRequestDetail,
+    response_model=PaymentRequestDetailOut,
     responses=problem_responses(400, 401, 403, 422),
 )
 async def create_payment_request(
@@ -71,12 +71,12 @@ async def create_payment_request(
     plan_id: Annotated[UUID, Form()],
     mode: Annotated[RequestMode, Form()],
     file: Annotated[UploadFile, File(description="the filled-in CSV template")],
-) -> PaymentRequestDetail:
+) -> PaymentRequestDetailOut:
     """Import the template into a new payment request (缴费申请单) for one plan. Every bad
     line is reported at once (errors[].field = rows[<line>].<column>); nothing is kept then."""
     data = await file.read()
     request = await service.create(principal, plan_id, mode, data, utcnow())
-    return PaymentRequestDetail.from_model(request)
+    return PaymentRequestDetailOut.from_model(request)
 
 
 @router.get("", response_model=Page[PaymentRequestOut], responses=problem_responses(401, 403, 422))
@@ -95,13 +95,13 @@ async def list_payment_requests(
 
 @router.get(
     "/{request_id}",
-    response_model=PaymentRequestDetail,
+    response_model=PaymentRequestDetailOut,
     responses=problem_responses(401, 403, 404, 422),
 )
 async def get_payment_request(
     request_id: UUID, principal: Reader, service: Service
-) -> PaymentRequestDetail:
-    return PaymentRequestDetail.from_model(await service.get_visible(principal, request_id))
+) -> PaymentRequestDetailOut:
+    return PaymentRequestDetailOut.from_model(await service.get_visible(principal, request_id))
 
 
 @router.delete(
@@ -117,13 +117,13 @@ async def delete_payment_request(
 
 @router.post(
     "/{request_id}/confirm",
-    response_model=PaymentRequestDetail,
+    response_model=PaymentRequestDetailOut,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def confirm_payment_request(
-    request_id: UUID, body: ConfirmPaymentRequest, principal: Organisation, service: Service
-) -> PaymentRequestDetail:
+    request_id: UUID, body: PaymentRequestConfirmIn, principal: Organisation, service: Service
+) -> PaymentRequestDetailOut:
     """确认缴费: the organisation received the money with this request number. Locks it and
     counts every student in it as paid."""
     request = await service.confirm(principal, request_id, body.request_no, utcnow())
-    return PaymentRequestDetail.from_model(request)
+    return PaymentRequestDetailOut.from_model(request)

@@ -10,7 +10,7 @@ from payment.payment_requests.rules import RequestMode, RequestStatus
 from skillcert.pii import mask_id_number
 
 
-class ConfirmPaymentRequest(BaseModel):
+class PaymentRequestConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     request_no: str = Field(min_length=1, max_length=20, description="缴费单号, as on the transfer")
@@ -59,11 +59,11 @@ class PaymentRequestOut(BaseModel):
         )
 
 
-class PaymentRequestDetail(PaymentRequestOut):
+class PaymentRequestDetailOut(PaymentRequestOut):
     items: list[PaymentRequestItemOut]
 
     @classmethod
-    def from_model(cls, request: PaymentRequest) -> PaymentRequestDetail:
+    def from_model(cls, request: PaymentRequest) -> PaymentRequestDetailOut:
         """With its lines, ID numbers masked; `request.items` must be loaded."""
         return cls(
             **PaymentRequestOut.from_model(request).model_dump(),

@@ -7,7 +7,7 @@ from fastapi import Depends, Query, Request
 
 from payment.context import context
 from payment.reconciliation.rules import RunTrigger, bill_date_problem
-from payment.reconciliation.schemas import RunDetail, RunOut, RunReconciliation
+from payment.reconciliation.schemas import RunDetailOut, RunIn, RunOut
 from payment.reconciliation.service import ReconciliationService
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
@@ -47,23 +47,21 @@ async def list_reconciliations(
 
 @router.get(
     "/reconciliations/{run_id}",
-    response_model=RunDetail,
+    response_model=RunDetailOut,
     responses=problem_responses(401, 403, 404, 422),
 )
-async def get_reconciliation(run_id: UUID, _: Auditor, service: Service) -> RunDetail:
+async def get_reconciliation(run_id: UUID, _: Auditor, service: Service) -> RunDetailOut:
     """One run with its findings."""
-    return RunDetail.of(*await service.with_findings(run_id))
+    return RunDetailOut.of(*await service.with_findings(run_id))
 
 
 @router.post(
     "/reconciliations",
     status_code=201,
-    response_model=RunDetail,
+    response_model=RunDetailOut,
     responses=problem_responses(401, 403, 422),
 )
-async def run_reconciliation(
-    body: RunReconciliation, principal: Auditor, service: Service
-) -> RunDetail:
+async def run_reconciliation(body: RunIn, principal: Auditor, service: Service) -> RunDetailOut:
     """Reconcile one day's bill now (e.g. again after a failed or disputed run). A bill the
     provider cannot deliver gives a run with status failed and the reason."""
     at = utcnow()
@@ -71,4 +69,4 @@ async def run_reconciliation(
     if problem is not None:
         raise InvalidInput(problem, errors=[FieldError(field="bill_date", message=problem)])
     run = await service.run(body.bill_date, RunTrigger.MANUAL, at, principal.account_id)
-    return RunDetail.of(*await service.with_findings(run.id))
+    return RunDetailOut.of(*await service.with_findings(run.id))

@@ -9,7 +9,7 @@ from payment.reconciliation.models import ReconciliationFinding, ReconciliationR
 from payment.reconciliation.rules import FindingAction, FindingKind, RunStatus, RunTrigger
 
 
-class RunReconciliation(BaseModel):
+class RunIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     bill_date: date
@@ -58,11 +58,11 @@ class RunOut(BaseModel):
         )
 
 
-class RunDetail(RunOut):
+class RunDetailOut(RunOut):
     findings: list[FindingOut]
 
     @classmethod
-    def of(cls, run: ReconciliationRun, findings: list[ReconciliationFinding]) -> RunDetail:
+    def of(cls, run: ReconciliationRun, findings: list[ReconciliationFinding]) -> RunDetailOut:
         return cls(
             **RunOut.from_model(run).model_dump(),
             findings=[FindingOut.model_validate(f) for f in findings],

@@ -9,15 +9,15 @@ from registration.applications.models import Application
 from registration.applications.rules import STATUS_LABELS, ApplicationStatus
 from registration.applications.schemas import (
     ApplicationOut,
-    ApplicationSummary,
+    ApplicationSummaryOut,
     BasicInfoIn,
     ConditionIn,
     CreateApplicationIn,
     IdentityIn,
     MailInIn,
     RegistrationInfoIn,
-    StaffApplicationSummary,
-    SubmissionReceipt,
+    StaffApplicationSummaryOut,
+    SubmissionReceiptOut,
     WithdrawIn,
     application_out,
     application_summary,
@@ -70,7 +70,7 @@ async def create_application(
 
 @router.get(
     "/applications",
-    response_model=Page[ApplicationSummary],
+    response_model=Page[ApplicationSummaryOut],
     responses=problem_responses(401, 403, 422),
 )
 async def list_my_applications(
@@ -78,7 +78,7 @@ async def list_my_applications(
     session: DbSession,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> Page[ApplicationSummary]:
+) -> Page[ApplicationSummaryOut]:
     """The caller's applications, newest first; ID numbers and phones masked."""
     applications, plans = await ApplicationService(session).mine(
         principal.account_id, cursor, limit
@@ -173,19 +173,19 @@ async def save_condition(
 
 @router.post(
     "/applications/{application_id}/submit",
-    response_model=SubmissionReceipt,
+    response_model=SubmissionReceiptOut,
     responses=_EDIT_ERRORS,
 )
 async def submit_application(
     application_id: UUID, principal: Candidate, session: DbSession, settings: Settings
-) -> SubmissionReceipt:
+) -> SubmissionReceiptOut:
     """Submit for review (审核中); again after rejection or after editing while under review.
     Answers with the receipt; `GET /applications/{id}` shows the whole application."""
     application = await ApplicationService(session, settings).submit(
         principal.account_id, application_id
     )
     assert application.submitted_at is not None
-    return SubmissionReceipt(
+    return SubmissionReceiptOut(
         id=application.id,
         plan_id=application.plan_id,
         status=application.status,
@@ -234,7 +234,7 @@ async def record_mail_in(
 
 @router.get(
     "/staff/applications",
-    response_model=Page[StaffApplicationSummary],
+    response_model=Page[StaffApplicationSummaryOut],
     responses=problem_responses(401, 403, 422),
 )
 async def list_org_applications(
@@ -244,7 +244,7 @@ async def list_org_applications(
     status: ApplicationStatus | None = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> Page[StaffApplicationSummary]:
+) -> Page[StaffApplicationSummaryOut]:
     """Applications to the caller's organisation's plans, newest first; ID numbers and phones
     masked."""
     applications, plans = await StaffService(session).of_org(

@@ -631,7 +631,7 @@ class ApplicationOut(BaseModel):
     submitted_at: datetime | None
 
 
-class SubmissionReceipt(BaseModel):
+class SubmissionReceiptOut(BaseModel):
     """The answer to a submission (提交回执): it is under review now. The whole application is
     one GET away; the submit call is the peak-season hot path and answers without re-reading
     the documents and the history."""
@@ -644,7 +644,7 @@ class SubmissionReceipt(BaseModel):
     submitted_at: datetime
 
 
-class ApplicationSummary(BaseModel):
+class ApplicationSummaryOut(BaseModel):
     """An application in a list: ID number and phone masked."""
 
     id: UUID
@@ -660,7 +660,7 @@ class ApplicationSummary(BaseModel):
     submitted_at: datetime | None
 
 
-class StaffApplicationSummary(ApplicationSummary):
+class StaffApplicationSummaryOut(ApplicationSummaryOut):
     """An application of the organisation's plans, for its staff: PII masked."""
 
     candidate_id: UUID
@@ -786,8 +786,8 @@ def _division_out(
     )
 
 
-def staff_summary(a: Application, plan: ExamPlan | None) -> StaffApplicationSummary:
-    return StaffApplicationSummary(
+def staff_summary(a: Application, plan: ExamPlan | None) -> StaffApplicationSummaryOut:
+    return StaffApplicationSummaryOut(
         **application_summary(a, plan).model_dump(),
         candidate_id=a.candidate_id,
         condition_code=a.condition_code,
@@ -797,8 +797,8 @@ def staff_summary(a: Application, plan: ExamPlan | None) -> StaffApplicationSumm
     )
 
 
-def application_summary(a: Application, plan: ExamPlan | None) -> ApplicationSummary:
-    return ApplicationSummary(
+def application_summary(a: Application, plan: ExamPlan | None) -> ApplicationSummaryOut:
+    return ApplicationSummaryOut(
         id=a.id,
         plan_id=a.plan_id,
         plan_title=plan.title if plan is not None else "",

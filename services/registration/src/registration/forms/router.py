@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Annotated
 
 from fastapi import Query
 
-from registration.forms import rules
-from registration.forms.schemas import DivisionOut, OptionOut, OptionsOut
+from registration.forms.schemas import DivisionOut, OptionsOut, option_lists
 from skillcert import divisions
 from skillcert.auth import CurrentPrincipal
 from skillcert.errors import FieldError, InvalidInput, problem_responses
@@ -17,39 +15,10 @@ from skillcert.http import service_router
 router = service_router("/api/v1/registration", tags=["registration: form"])
 
 
-def _plain(values: tuple[str, ...], coded: bool = False) -> list[OptionOut]:
-    return [
-        OptionOut(value=v, label=v, code=rules.standard_code(values, v) if coded else None)
-        for v in values
-    ]
-
-
-def _labelled(values: dict[str, str]) -> list[OptionOut]:
-    return [OptionOut(value=k, label=v) for k, v in values.items()]
-
-
-@cache
-def _options() -> OptionsOut:
-    return OptionsOut(
-        genders=_labelled(rules.GENDERS),
-        ethnic_groups=_plain(rules.ETHNIC_GROUPS, coded=True),
-        political_statuses=_plain(rules.POLITICAL_STATUSES, coded=True),
-        education_levels=_plain(rules.EDUCATION_LEVELS),
-        assessment_categories=_plain(rules.ASSESSMENT_CATEGORIES),
-        candidate_sources=_plain(rules.CANDIDATE_SOURCES),
-        identities=_labelled(rules.IDENTITIES),
-        id_types=_labelled(rules.ID_TYPES),
-        enterprise_types=_plain(rules.ENTERPRISE_TYPES),
-        levels=[OptionOut(value=str(k), label=v) for k, v in rules.LEVELS.items()],
-        materials=_labelled(rules.MATERIALS),
-        default_assessment_category=rules.DEFAULT_ASSESSMENT_CATEGORY,
-    )
-
-
 @router.get("/options", response_model=OptionsOut, responses=problem_responses(401))
 async def form_options(_: CurrentPrincipal) -> OptionsOut:
     """Every option list the four registration steps need."""
-    return _options()
+    return option_lists()
 
 
 @router.get("/divisions", response_model=list[DivisionOut], responses=problem_responses(401, 422))

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from functools import cache
+
 from pydantic import BaseModel
+
+from registration.forms import rules
 
 
 class OptionOut(BaseModel):
@@ -38,3 +42,33 @@ class DivisionOut(BaseModel):
     level: int
     #: whether a further select follows (Dongguan, for one, has no counties)
     has_children: bool
+
+
+def _plain(values: tuple[str, ...], coded: bool = False) -> list[OptionOut]:
+    return [
+        OptionOut(value=v, label=v, code=rules.standard_code(values, v) if coded else None)
+        for v in values
+    ]
+
+
+def _labelled(values: dict[str, str]) -> list[OptionOut]:
+    return [OptionOut(value=k, label=v) for k, v in values.items()]
+
+
+@cache
+def option_lists() -> OptionsOut:
+    """The option lists, built once from the rules."""
+    return OptionsOut(
+        genders=_labelled(rules.GENDERS),
+        ethnic_groups=_plain(rules.ETHNIC_GROUPS, coded=True),
+        political_statuses=_plain(rules.POLITICAL_STATUSES, coded=True),
+        education_levels=_plain(rules.EDUCATION_LEVELS),
+        assessment_categories=_plain(rules.ASSESSMENT_CATEGORIES),
+        candidate_sources=_plain(rules.CANDIDATE_SOURCES),
+        identities=_labelled(rules.IDENTITIES),
+        id_types=_labelled(rules.ID_TYPES),
+        enterprise_types=_plain(rules.ENTERPRISE_TYPES),
+        levels=[OptionOut(value=str(k), label=v) for k, v in rules.LEVELS.items()],
+        materials=_labelled(rules.MATERIALS),
+        default_assessment_category=rules.DEFAULT_ASSESSMENT_CATEGORY,
+    )

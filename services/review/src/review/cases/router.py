@@ -7,13 +7,13 @@ from fastapi import Body, Depends, Query, Request
 
 from review.cases.rules import CaseStatus
 from review.cases.schemas import (
-    ApproveRequest,
-    AuditEntryView,
-    CaseDetail,
-    ClaimResult,
-    DecisionResult,
-    QueueItem,
-    RejectRequest,
+    ApproveIn,
+    AuditEntryOut,
+    CaseDetailOut,
+    ClaimResultOut,
+    DecisionResultOut,
+    QueueItemOut,
+    RejectIn,
 )
 from review.cases.service import CaseService
 from review.context import CurrentContext, context
@@ -36,14 +36,14 @@ async def _service(ctx: CurrentContext, session: DbSession) -> CaseService:
 Service = Annotated[CaseService, Depends(_service)]
 
 
-@router.get("/queue", response_model=Page[QueueItem], responses=problem_responses(401, 403, 422))
+@router.get("/queue", response_model=Page[QueueItemOut], responses=problem_responses(401, 403, 422))
 async def review_queue(
     principal: ReviewStaff,
     service: Service,
     status: CaseStatus = CaseStatus.PENDING,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> Page[QueueItem]:
+) -> Page[QueueItemOut]:
     """The review queue (审核队列) of the caller's organisation, oldest submission first."""
     items = await service.queue(principal, status, cursor, limit)
     return items.page()
@@ -51,71 +51,71 @@ async def review_queue(
 
 @router.get(
     "/cases/by-application/{application_id}",
-    response_model=CaseDetail,
+    response_model=CaseDetailOut,
     responses=problem_responses(401, 403, 404, 422),
 )
 async def case_by_application(
     application_id: UUID, principal: ReviewStaff, service: Service, request: Request
-) -> CaseDetail:
+) -> CaseDetailOut:
     case_id = await service.case_id_of(principal, application_id)
     return await service.detail(principal, case_id, context(request).storage)
 
 
 @router.get(
     "/cases/{case_id}",
-    response_model=CaseDetail,
+    response_model=CaseDetailOut,
     responses=problem_responses(401, 403, 404, 422),
 )
 async def get_case(
     case_id: UUID, principal: ReviewStaff, service: Service, request: Request
-) -> CaseDetail:
+) -> CaseDetailOut:
     """A case with findings, history, document download links and the audit trail."""
     return await service.detail(principal, case_id, context(request).storage)
 
 
 @router.get(
     "/cases/{case_id}/audit",
-    response_model=list[AuditEntryView],
+    response_model=list[AuditEntryOut],
     responses=problem_responses(401, 403, 404, 422),
 )
 async def case_audit(
     case_id: UUID, principal: ReviewStaff, service: Service
-) -> list[AuditEntryView]:
+) -> list[AuditEntryOut]:
     return await service.audit(principal, case_id)
 
 
 @router.post(
     "/cases/{case_id}/claim",
-    response_model=ClaimResult,
+    response_model=ClaimResultOut,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
-async def claim_case(case_id: UUID, principal: Reviewer, service: Service) -> ClaimResult:
+async def claim_case(case_id: UUID, principal: Reviewer, service: Service) -> ClaimResultOut:
     """Claim (领取) a case for the lease time; claiming it again extends the lease."""
     return await service.claim(principal, case_id)
 
 
 @router.post(
     "/cases/{case_id}/approve",
-    response_model=DecisionResult,
+    response_model=DecisionResultOut,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def approve_case(
     case_id: UUID,
     principal: Reviewer,
     service: Service,
-    body: Annotated[ApproveRequest | None, Body()] = None,
-) -> DecisionResult:
+    body: Annotated[ApproveIn | None, Body()] = None,
+) -> DecisionResultOut:
     """Approve (审核通过); only by the reviewer holding the claim."""
-    return await service.approve(principal, case_id, body or ApproveRequest())
+    return await service.approve(principal, case_id, body or ApproveIn())
 
 
 @router.post(
     "/cases/{case_id}/reject",
-    response_model=DecisionResult,
+    response_model=DecisionResultOut,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def reject_case(
-    case_id: UUID, principal: Reviewer, service: Service, body: RejectRequest
-) -> DecisionResult:
+    case_id: UUID, principal: Reviewer, service: Service, body: RejectIn
+) -> DecisionResultOut:
     """Reject (审核不通过) with at least one reason; only by the reviewer holding the claim."""
     return await service.reject(principal, case_id, body)

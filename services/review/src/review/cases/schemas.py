@@ -15,7 +15,7 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class ApproveRequest(_Body):
+class ApproveIn(_Body):
     comment: str | None = Field(default=None, max_length=500, description="审核意见（内部）")
 
 
@@ -37,7 +37,7 @@ class ReasonIn(_Body):
         return value
 
 
-class RejectRequest(_Body):
+class RejectIn(_Body):
     reasons: list[ReasonIn] = Field(min_length=1, max_length=10, description="驳回原因，至少一条")
     comment: str | None = Field(default=None, max_length=500, description="审核意见（内部）")
 
@@ -45,13 +45,13 @@ class RejectRequest(_Body):
 # --- responses ------------------------------------------------------------------------------
 
 
-class ClaimView(BaseModel):
+class ClaimOut(BaseModel):
     reviewer_id: UUID
     reviewer_name: str
     expires_at: datetime
 
 
-class FindingsSummaryView(BaseModel):
+class FindingsSummaryOut(BaseModel):
     passed: int
     failed: int
     skipped: int
@@ -59,7 +59,7 @@ class FindingsSummaryView(BaseModel):
     failed_codes: list[str]
 
 
-class FindingView(BaseModel):
+class CaseFindingOut(BaseModel):
     """One automatic pre-check: `outcome` is passed, failed, skipped (not applicable or left to
     the reviewer) or info (nothing to judge; e.g. the paper forms are to be mailed)."""
 
@@ -71,7 +71,7 @@ class FindingView(BaseModel):
     details: dict[str, Any]
 
 
-class QueueItem(BaseModel):
+class QueueItemOut(BaseModel):
     """A case in the review queue; the ID number is masked."""
 
     case_id: UUID
@@ -87,11 +87,11 @@ class QueueItem(BaseModel):
     due_at: datetime
     overdue: bool
     requires_mail_in: bool
-    claim: ClaimView | None
-    findings: FindingsSummaryView
+    claim: ClaimOut | None
+    findings: FindingsSummaryOut
 
 
-class PriorCertificateView(BaseModel):
+class CasePriorCertificateOut(BaseModel):
     """The previous certificate (上一级别证书) the candidate declared."""
 
     occupation_code: str
@@ -101,7 +101,7 @@ class PriorCertificateView(BaseModel):
     issued_on: date | None = None
 
 
-class WorkPeriodView(BaseModel):
+class CaseWorkPeriodOut(BaseModel):
     """One work history entry (工作经历); `to_month` None means still there."""
 
     from_month: date
@@ -112,7 +112,7 @@ class WorkPeriodView(BaseModel):
     referee_phone: str | None = None
 
 
-class DocumentView(BaseModel):
+class CaseDocumentOut(BaseModel):
     kind: str
     label: str
     content_type: str
@@ -120,24 +120,24 @@ class DocumentView(BaseModel):
     download_url: str
 
 
-class ReasonView(BaseModel):
+class CaseReasonOut(BaseModel):
     code: str
     text: str
 
 
-class DecisionView(BaseModel):
+class DecisionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     revision: int
     outcome: str
-    reasons: list[ReasonView]
+    reasons: list[CaseReasonOut]
     comment: str | None
     reviewer_id: UUID
     reviewer_name: str
     decided_at: datetime
 
 
-class RevisionView(BaseModel):
+class RevisionOut(BaseModel):
     revision: int
     source_event_type: str
     submitted_at: datetime
@@ -147,11 +147,11 @@ class RevisionView(BaseModel):
     years_worked: int | None
     total_work_months: int | None
     document_kinds: list[str]
-    findings: list[FindingView]
-    decision: DecisionView | None
+    findings: list[CaseFindingOut]
+    decision: DecisionOut | None
 
 
-class AuditEntryView(BaseModel):
+class AuditEntryOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     at: datetime
@@ -165,7 +165,7 @@ class AuditEntryView(BaseModel):
     details: dict[str, Any]
 
 
-class CaseDetail(BaseModel):
+class CaseDetailOut(BaseModel):
     """A case as its reviewer sees it: the full ID number (to compare with the ID photos),
     prior certificate and work history, pre-check findings, documents with short-lived download
     links, history (each revision with its findings and decision) and audit. Staff only: the
@@ -188,8 +188,8 @@ class CaseDetail(BaseModel):
     condition_title: str | None
     years_worked: int | None
     total_work_months: int | None
-    prior_certificate: PriorCertificateView | None
-    work_history: list[WorkPeriodView]
+    prior_certificate: CasePriorCertificateOut | None
+    work_history: list[CaseWorkPeriodOut]
     requires_mail_in: bool
     mail_in_deadline: datetime | None = Field(
         description="when the paper forms must have arrived (end of registration), if mailed"
@@ -198,15 +198,15 @@ class CaseDetail(BaseModel):
     due_at: datetime
     overdue: bool
     decided_at: datetime | None
-    claim: ClaimView | None
-    findings: list[FindingView]
-    findings_summary: FindingsSummaryView
-    documents: list[DocumentView]
-    history: list[RevisionView]
-    audit: list[AuditEntryView]
+    claim: ClaimOut | None
+    findings: list[CaseFindingOut]
+    findings_summary: FindingsSummaryOut
+    documents: list[CaseDocumentOut]
+    history: list[RevisionOut]
+    audit: list[AuditEntryOut]
 
 
-class ClaimResult(BaseModel):
+class ClaimResultOut(BaseModel):
     case_id: UUID
     reviewer_id: UUID
     reviewer_name: str
@@ -214,8 +214,8 @@ class ClaimResult(BaseModel):
     extended: bool
 
 
-class DecisionResult(BaseModel):
+class DecisionResultOut(BaseModel):
     case_id: UUID
     application_id: UUID
     status: CaseStatus
-    decision: DecisionView
+    decision: DecisionOut

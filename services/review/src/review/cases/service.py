@@ -25,22 +25,22 @@ from review.cases.rules import (
     RevisionOutcome,
 )
 from review.cases.schemas import (
-    ApproveRequest,
-    AuditEntryView,
-    CaseDetail,
-    ClaimResult,
-    ClaimView,
-    DecisionResult,
-    DecisionView,
-    DocumentView,
-    FindingsSummaryView,
-    FindingView,
-    PriorCertificateView,
-    QueueItem,
-    ReasonView,
-    RejectRequest,
-    RevisionView,
-    WorkPeriodView,
+    ApproveIn,
+    AuditEntryOut,
+    CaseDetailOut,
+    CaseDocumentOut,
+    CaseFindingOut,
+    CasePriorCertificateOut,
+    CaseReasonOut,
+    CaseWorkPeriodOut,
+    ClaimOut,
+    ClaimResultOut,
+    DecisionOut,
+    DecisionResultOut,
+    FindingsSummaryOut,
+    QueueItemOut,
+    RejectIn,
+    RevisionOut,
 )
 from review.config import ReviewSettings
 from review.plans.models import ReviewPlan
@@ -110,9 +110,9 @@ def _mail_in_deadline(plan: ReviewPlan | None) -> datetime | None:
     return plan.registration_closes_at
 
 
-def _summary(findings: list[CaseFinding]) -> FindingsSummaryView:
+def _summary(findings: list[CaseFinding]) -> FindingsSummaryOut:
     summary = prechecks.summarize([(f.code, f.outcome) for f in findings])
-    return FindingsSummaryView(
+    return FindingsSummaryOut(
         passed=summary.passed,
         failed=summary.failed,
         skipped=summary.skipped,
@@ -121,22 +121,22 @@ def _summary(findings: list[CaseFinding]) -> FindingsSummaryView:
     )
 
 
-def _claim_view(case: ReviewCase, now: datetime) -> ClaimView | None:
+def _claim_view(case: ReviewCase, now: datetime) -> ClaimOut | None:
     if case.claimed_by is None or not rules.lease_active(case.claim_expires_at, now):
         return None
     assert case.claim_expires_at is not None
-    return ClaimView(
+    return ClaimOut(
         reviewer_id=case.claimed_by,
         reviewer_name=case.claimed_by_name or "",
         expires_at=case.claim_expires_at,
     )
 
 
-def _decision_view(decision: CaseDecision) -> DecisionView:
-    return DecisionView(
+def _decision_view(decision: CaseDecision) -> DecisionOut:
+    return DecisionOut(
         revision=decision.revision,
         outcome=decision.outcome,
-        reasons=[ReasonView(**r) for r in decision.reasons],
+        reasons=[CaseReasonOut(**r) for r in decision.reasons],
         comment=decision.comment,
         reviewer_id=decision.reviewer_id,
         reviewer_name=decision.reviewer_name,
@@ -459,7 +459,7 @@ class CaseService:
         status: CaseStatus,
         cursor: str | None,
         limit: int,
-    ) -> Slice[QueueItem]:
+    ) -> Slice[QueueItemOut]:
         if principal.org_id is None:
             return Slice()
         cases = await self.repo.queue(principal.org_id, status, cursor, limit)
@@ -469,7 +469,7 @@ class CaseService:
             by_case[finding.case_id].append(finding)
         now = self.now()
         return cases.map(
-            lambda c: QueueItem(
+            lambda c: QueueItemOut(
                 case_id=c.id,
                 application_id=c.application_id,
                 plan_id=c.plan_id,
@@ -494,7 +494,9 @@ class CaseService:
             raise NotFound("审核案件不存在")
         return case.id
 
-    async def detail(self, principal: Principal, case_id: UUID, storage: ObjectStore) -> CaseDetail:
+    async def detail(
+        self, principal: Principal, case_id: UUID, storage: ObjectStore
+    ) -> CaseDetailOut:
         case = await self._visible(principal, case_id)
         plan = await self.plans.get(case.plan_id)
         condition = prechecks.find_condition(_conditions(plan) or [], case.condition_code)
@@ -507,7 +509,7 @@ class CaseService:
         for raw in case.documents:
             doc = SubmittedDocument.model_validate(raw)
             documents.append(
-                DocumentView(
+                CaseDocumentOut(
                     kind=doc.kind,
                     label=labels.material_label(doc.kind),
                     content_type=doc.content_type,
@@ -516,7 +518,7 @@ class CaseService:
                 )
             )
         history = [
-            RevisionView(
+            RevisionOut(
                 revision=r.revision,
                 source_event_type=r.source_event_type,
                 submitted_at=r.submitted_at,
@@ -526,14 +528,16 @@ class CaseService:
                 years_worked=r.years_worked,
                 total_work_months=r.total_work_months,
                 document_kinds=[d["kind"] for d in r.snapshot.get("documents", [])],
-                findings=[FindingView.model_validate(f) for f in findings_by_revision[r.revision]],
+                findings=[
+                    CaseFindingOut.model_validate(f) for f in findings_by_revision[r.revision]
+                ],
                 decision=_decision_view(decisions[r.revision]) if r.revision in decisions else None,
             )
             for r in await self.repo.revisions(case.id)
         ]
         current = findings_by_revision[case.revision]
         now = self.now()
-        return CaseDetail(
+        return CaseDetailOut(
             case_id=case.id,
             application_id=case.application_id,
             candidate_id=case.candidate_id,
@@ -552,11 +556,11 @@ class CaseService:
             years_worked=case.years_worked,
             total_work_months=case.total_work_months,
             prior_certificate=(
-                PriorCertificateView.model_validate(case.prior_certificate)
+                CasePriorCertificateOut.model_validate(case.prior_certificate)
                 if case.prior_certificate is not None
                 else None
             ),
-            work_history=[WorkPeriodView.model_validate(p) for p in case.work_history or []],
+            work_history=[CaseWorkPeriodOut.model_validate(p) for p in case.work_history or []],
             requires_mail_in=plan is not None and plan.requires_mail_in,
             mail_in_deadline=_mail_in_deadline(plan),
             submitted_at=case.submitted_at,
@@ -564,18 +568,18 @@ class CaseService:
             overdue=case.status == CaseStatus.PENDING and case.due_at < now,
             decided_at=case.decided_at,
             claim=_claim_view(case, now),
-            findings=[FindingView.model_validate(f) for f in current],
+            findings=[CaseFindingOut.model_validate(f) for f in current],
             findings_summary=_summary(current),
             documents=documents,
             history=history,
-            audit=[AuditEntryView.model_validate(a) for a in await self.repo.audit(case.id)],
+            audit=[AuditEntryOut.model_validate(a) for a in await self.repo.audit(case.id)],
         )
 
-    async def audit(self, principal: Principal, case_id: UUID) -> list[AuditEntryView]:
+    async def audit(self, principal: Principal, case_id: UUID) -> list[AuditEntryOut]:
         case = await self._visible(principal, case_id)
-        return [AuditEntryView.model_validate(a) for a in await self.repo.audit(case.id)]
+        return [AuditEntryOut.model_validate(a) for a in await self.repo.audit(case.id)]
 
-    async def claim(self, principal: Principal, case_id: UUID) -> ClaimResult:
+    async def claim(self, principal: Principal, case_id: UUID) -> ClaimResultOut:
         """Claim (领取) a pending case for the lease time; the holder may extend it."""
         case = await self._visible(principal, case_id, lock=True)
         if case.status != CaseStatus.PENDING:
@@ -598,7 +602,7 @@ class CaseService:
             details={"expires_at": case.claim_expires_at.isoformat()},
         )
         await self.session.flush()
-        return ClaimResult(
+        return ClaimResultOut(
             case_id=case.id,
             reviewer_id=principal.account_id,
             reviewer_name=case.claimed_by_name,
@@ -607,8 +611,8 @@ class CaseService:
         )
 
     async def approve(
-        self, principal: Principal, case_id: UUID, request: ApproveRequest
-    ) -> DecisionResult:
+        self, principal: Principal, case_id: UUID, request: ApproveIn
+    ) -> DecisionResultOut:
         """Approve (审核通过) the revision under review: the candidate may now pay."""
         case, decision = await self._decide(principal, case_id, CaseAction.APPROVE, [], request)
         await record(
@@ -624,7 +628,7 @@ class CaseService:
                 institution_id=case.institution_id,
             ),
         )
-        return DecisionResult(
+        return DecisionResultOut(
             case_id=case.id,
             application_id=case.application_id,
             status=CaseStatus(case.status),
@@ -632,8 +636,8 @@ class CaseService:
         )
 
     async def reject(
-        self, principal: Principal, case_id: UUID, request: RejectRequest
-    ) -> DecisionResult:
+        self, principal: Principal, case_id: UUID, request: RejectIn
+    ) -> DecisionResultOut:
         """Reject (审核不通过) with reasons the candidate reads; they may edit and resubmit."""
         reasons = [
             {"code": r.code.value, "text": labels.rejection_text(r.code, r.text)}
@@ -651,7 +655,7 @@ class CaseService:
                 decided_at=decision.decided_at,
             ),
         )
-        return DecisionResult(
+        return DecisionResultOut(
             case_id=case.id,
             application_id=case.application_id,
             status=CaseStatus(case.status),
@@ -664,7 +668,7 @@ class CaseService:
         case_id: UUID,
         action: CaseAction,
         reasons: list[dict[str, str]],
-        request: ApproveRequest | RejectRequest,
+        request: ApproveIn | RejectIn,
     ) -> tuple[ReviewCase, CaseDecision]:
         case = await self._visible(principal, case_id, lock=True)
         target = STATES.next(CaseStatus(case.status), action)

@@ -10,8 +10,8 @@ from scoring.scores.rules import ImportRow
 from scoring.scores.schemas import (
     CandidateScoresOut,
     CorrectionIn,
-    ImportSummary,
-    LockSummary,
+    ImportSummaryOut,
+    LockSummaryOut,
     MyResultOut,
     PublicityIn,
     ScoreChangeOut,
@@ -42,7 +42,7 @@ async def get_sheet(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> S
 
 @router.post(
     "/plans/{plan_id}/subjects/{subject_code}/scores",
-    response_model=ImportSummary,
+    response_model=ImportSummaryOut,
     responses=WRITE_ERRORS,
 )
 async def import_scores(
@@ -51,7 +51,7 @@ async def import_scores(
     body: ScoreImportIn,
     principal: OrgAdmin,
     session: DbSession,
-) -> ImportSummary:
+) -> ImportSummaryOut:
     """Import one subject's scores (按科目导入成绩); all rows or none."""
     rows = [
         ImportRow(locator=f"scores.{i}", ticket_number=r.ticket_number, score=r.score)
@@ -62,7 +62,7 @@ async def import_scores(
 
 @router.post(
     "/plans/{plan_id}/subjects/{subject_code}/scores/import",
-    response_model=ImportSummary,
+    response_model=ImportSummaryOut,
     responses=WRITE_ERRORS,
 )
 async def import_scores_workbook(
@@ -72,7 +72,7 @@ async def import_scores_workbook(
     principal: OrgAdmin,
     session: DbSession,
     file: Annotated[UploadFile, File(description="Excel .xlsx with columns 准考证号, 成绩")],
-) -> ImportSummary:
+) -> ImportSummaryOut:
     """Import one subject's scores from an Excel sheet; same rules as the JSON import."""
     settings = context(request).settings
     data = await file.read(settings.max_upload_bytes + 1)
@@ -116,8 +116,8 @@ async def list_changes(
     return [ScoreChangeOut.model_validate(c) for c in changes]
 
 
-@router.post("/plans/{plan_id}/lock", response_model=LockSummary, responses=WRITE_ERRORS)
-async def lock_scores(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> LockSummary:
+@router.post("/plans/{plan_id}/lock", response_model=LockSummaryOut, responses=WRITE_ERRORS)
+async def lock_scores(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> LockSummaryOut:
     """Lock the scores for good (永久锁定) and determine every candidate's result."""
     return await ScoringService(session).lock(principal, plan_id)
 

@@ -28,7 +28,7 @@ class ScoreImportIn(BaseModel):
     scores: list[ScoreRowIn] = Field(min_length=1, max_length=MAX_IMPORT_ROWS)
 
 
-class ImportSummary(BaseModel):
+class ImportSummaryOut(BaseModel):
     imported: int = Field(description="new scores")
     updated: int = Field(description="existing scores replaced by a different value")
     unchanged: int = Field(description="rows equal to the score already recorded")
@@ -100,7 +100,7 @@ class ScoreChangeOut(BaseModel):
     changed_at: datetime
 
 
-class LockSummary(BaseModel):
+class LockSummaryOut(BaseModel):
     plan_id: UUID
     status: SheetStatus
     locked_at: datetime
@@ -108,7 +108,7 @@ class LockSummary(BaseModel):
     failed: int
 
 
-class MySubjectScore(BaseModel):
+class MySubjectScoreOut(BaseModel):
     subject_code: str
     subject_name: str
     score: float | None
@@ -123,7 +123,7 @@ class MyResultOut(BaseModel):
     plan_title: str
     ticket_number: str
     status: SheetStatus
-    scores: list[MySubjectScore] = Field(
+    scores: list[MySubjectScoreOut] = Field(
         description="empty until the publicity period (公示) starts"
     )
     result: ResultKind | None

@@ -30,10 +30,10 @@ from scoring.scores.rules import (
 from scoring.scores.schemas import (
     CandidateScoresOut,
     CorrectionIn,
-    ImportSummary,
-    LockSummary,
+    ImportSummaryOut,
+    LockSummaryOut,
     MyResultOut,
-    MySubjectScore,
+    MySubjectScoreOut,
     ScoreSheetOut,
     SubjectOut,
 )
@@ -92,7 +92,7 @@ class ScoringService:
 
     async def import_scores(
         self, principal: Principal, plan_id: UUID, subject_code: str, rows: list[ImportRow]
-    ) -> ImportSummary:
+    ) -> ImportSummaryOut:
         """All or nothing: one bad row and no score of the batch is written."""
         await self._plan_of(principal, plan_id)
         at = utcnow()
@@ -156,11 +156,11 @@ class ScoringService:
                 updated += 1
         sheet.updated_at = at
         await self.session.flush()
-        return ImportSummary(imported=imported, updated=updated, unchanged=unchanged)
+        return ImportSummaryOut(imported=imported, updated=updated, unchanged=unchanged)
 
     async def import_workbook(
         self, principal: Principal, plan_id: UUID, subject_code: str, data: bytes
-    ) -> ImportSummary:
+    ) -> ImportSummaryOut:
         await self._plan_of(principal, plan_id)
         # openpyxl is synchronous and a full sheet takes a moment: keep the event loop free.
         rows = await asyncio.to_thread(parse_score_workbook, data)
@@ -282,7 +282,7 @@ class ScoringService:
 
     # --- lock and results -----------------------------------------------------------------
 
-    async def lock(self, principal: Principal, plan_id: UUID) -> LockSummary:
+    async def lock(self, principal: Principal, plan_id: UUID) -> LockSummaryOut:
         """Permanent lock (永久锁定): determines and announces each rostered candidate's result."""
         await self._plan_of(principal, plan_id)
         at = utcnow()
@@ -336,7 +336,7 @@ class ScoringService:
         sheet.updated_at = at
         await self.session.flush()
         log.info("plan %s scores locked: %d passed, %d failed", plan_id, passed, failed)
-        return LockSummary(
+        return LockSummaryOut(
             plan_id=plan_id, status=SheetStatus.LOCKED, locked_at=at, passed=passed, failed=failed
         )
 
@@ -403,7 +403,7 @@ class ScoringService:
         for entry in entries:
             sheet = sheets.get(entry.plan_id)
             status = SheetStatus(sheet.status) if sheet else SheetStatus.OPEN
-            visible: list[MySubjectScore] = []
+            visible: list[MySubjectScoreOut] = []
             if status is not SheetStatus.OPEN:
                 mine = (
                     await self.repo.scores_by_application(entry.plan_id, [entry.application_id])
@@ -411,7 +411,7 @@ class ScoringService:
                 for subject in subjects.get(entry.plan_id, []):
                     score = mine.get(subject.code)
                     visible.append(
-                        MySubjectScore(
+                        MySubjectScoreOut(
                             subject_code=subject.code,
                             subject_name=subject.name,
                             score=float(score) if score is not None else None,
