@@ -2074,8 +2074,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** Address */
-        Address: {
+        /** AddressIn */
+        AddressIn: {
+            /** Address */
+            address?: string | null;
+            /** City */
+            city?: string | null;
+            /** County */
+            county?: string | null;
+            /** Province */
+            province: string;
+        };
+        /** AddressOut */
+        AddressOut: {
             /** City */
             city: string;
             /** County */
@@ -2087,17 +2098,6 @@ export interface components {
              * @description 详细地址
              */
             street: string;
-        };
-        /** AddressIn */
-        AddressIn: {
-            /** Address */
-            address?: string | null;
-            /** City */
-            city?: string | null;
-            /** County */
-            county?: string | null;
-            /** Province */
-            province: string;
         };
         /**
          * ApplicationOut
@@ -2249,9 +2249,35 @@ export interface components {
             /** To Status */
             to_status: string | null;
         };
-        /** BaseInfo */
-        BaseInfo: {
-            address?: components["schemas"]["Address"] | null;
+        /**
+         * BaseInfoIn
+         * @description 完善院校基础信息; the name is the directory's, the code the institution's own.
+         */
+        BaseInfoIn: {
+            address: components["schemas"]["InstitutionAddressIn"];
+            /** Contact Email */
+            contact_email: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /**
+             * Credit Code
+             * @description 统一社会信用代码
+             */
+            credit_code: string;
+            /**
+             * Education Department
+             * @description 省教育行政部门
+             */
+            education_department: string;
+            type: components["schemas"]["InstitutionType"];
+            /** Website */
+            website?: string | null;
+        };
+        /** BaseInfoOut */
+        BaseInfoOut: {
+            address?: components["schemas"]["AddressOut"] | null;
             /**
              * Complete
              * @description required before the first pilot application
@@ -2277,32 +2303,6 @@ export interface components {
             type?: components["schemas"]["InstitutionType"] | null;
             /** Updated At */
             updated_at?: string | null;
-            /** Website */
-            website?: string | null;
-        };
-        /**
-         * BaseInfoUpdate
-         * @description 完善院校基础信息; the name is the directory's, the code the institution's own.
-         */
-        BaseInfoUpdate: {
-            address: components["schemas"]["Address"];
-            /** Contact Email */
-            contact_email: string;
-            /** Contact Name */
-            contact_name: string;
-            /** Contact Phone */
-            contact_phone: string;
-            /**
-             * Credit Code
-             * @description 统一社会信用代码
-             */
-            credit_code: string;
-            /**
-             * Education Department
-             * @description 省教育行政部门
-             */
-            education_department: string;
-            type: components["schemas"]["InstitutionType"];
             /** Website */
             website?: string | null;
         };
@@ -3237,6 +3237,20 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** AddressIn */
+        InstitutionAddressIn: {
+            /** City */
+            city: string;
+            /** County */
+            county?: string | null;
+            /** Province */
+            province: string;
+            /**
+             * Street
+             * @description 详细地址
+             */
+            street: string;
+        };
         /**
          * InstitutionAdminIn
          * @description A business admin (试点院校业务管理员) of the head's own institution.
@@ -4068,12 +4082,12 @@ export interface components {
             type: string;
         };
         /**
-         * ProvinceRegions
+         * ProvinceRegionsOut
          * @description A province and its cities that have listed institutions: what sign-up offers first.
          */
-        ProvinceRegions: {
+        ProvinceRegionsOut: {
             /** Cities */
-            cities: components["schemas"]["Region"][];
+            cities: components["schemas"]["RegionOut"][];
             /** Code */
             code: string;
             /** Name */
@@ -4165,8 +4179,8 @@ export interface components {
              */
             refunded_at: string;
         };
-        /** Region */
-        Region: {
+        /** RegionOut */
+        RegionOut: {
             /** Code */
             code: string;
             /** Name */
@@ -4685,11 +4699,11 @@ export interface components {
          */
         SheetStatus: "open" | "publicity" | "locked";
         /**
-         * SignUpRequest
+         * SignUpIn
          * @description 注册账号: province and city, then an institution of the list (its name typed as the list
          *     has it), and the phone proven by an SMS code (the gateway's `POST /phone-proofs`).
          */
-        SignUpRequest: {
+        SignUpIn: {
             /**
              * City
              * @description GB/T 2260 city code
@@ -4710,19 +4724,8 @@ export interface components {
              */
             province: string;
         };
-        /** SignatureOut */
-        SignatureOut: {
-            /** Field */
-            field: string;
-            /** Signer */
-            signer: string | null;
-            /** Trusted */
-            trusted: boolean;
-            /** Valid */
-            valid: boolean;
-        };
-        /** SignedUp */
-        SignedUp: {
+        /** SignUpOut */
+        SignUpOut: {
             /** Institution Code */
             institution_code: string;
             /** Institution Name */
@@ -4737,6 +4740,17 @@ export interface components {
              * @description the head's login name; the password comes by SMS
              */
             username: string;
+        };
+        /** SignatureOut */
+        SignatureOut: {
+            /** Field */
+            field: string;
+            /** Signer */
+            signer: string | null;
+            /** Trusted */
+            trusted: boolean;
+            /** Valid */
+            valid: boolean;
         };
         /**
          * SiteIn
@@ -7478,7 +7492,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BaseInfo"];
+                    "application/json": components["schemas"]["BaseInfoOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7522,7 +7536,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BaseInfoUpdate"];
+                "application/json": components["schemas"]["BaseInfoIn"];
             };
         };
         responses: {
@@ -7532,7 +7546,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BaseInfo"];
+                    "application/json": components["schemas"]["BaseInfoOut"];
                 };
             };
             /** @description Unauthorized */
@@ -7695,7 +7709,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProvinceRegions"][];
+                    "application/json": components["schemas"]["ProvinceRegionsOut"][];
                 };
             };
         };
@@ -7881,7 +7895,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SignUpRequest"];
+                "application/json": components["schemas"]["SignUpIn"];
             };
         };
         responses: {
@@ -7891,7 +7905,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SignedUp"];
+                    "application/json": components["schemas"]["SignUpOut"];
                 };
             };
             /** @description Conflict */

@@ -9,7 +9,7 @@ from institution.directory.schemas import (
     DirectoryEntryIn,
     DirectoryEntryOut,
     DirectoryEntryUpdateIn,
-    ProvinceRegions,
+    ProvinceRegionsOut,
 )
 from institution.directory.service import DirectoryService
 from skillcert.auth import Principal, Role, require_roles
@@ -39,8 +39,8 @@ async def list_directory(
     return rows.page(DirectoryEntryOut.from_model)
 
 
-@router.get("/directory/regions", response_model=list[ProvinceRegions])
-async def list_directory_regions(session: DbSession) -> list[ProvinceRegions]:
+@router.get("/directory/regions", response_model=list[ProvinceRegionsOut])
+async def list_directory_regions(session: DbSession) -> list[ProvinceRegionsOut]:
     """The provinces, and their cities, that have listed institutions: sign-up's first two
     choices. Public."""
     return await DirectoryService(session).regions()

@@ -36,15 +36,15 @@ class DirectoryEntryOut(BaseModel):
         )
 
 
-class Region(BaseModel):
+class RegionOut(BaseModel):
     code: str
     name: str
 
 
-class ProvinceRegions(Region):
+class ProvinceRegionsOut(RegionOut):
     """A province and its cities that have listed institutions: what sign-up offers first."""
 
-    cities: list[Region]
+    cities: list[RegionOut]
 
 
 class DirectoryEntryIn(BaseModel):

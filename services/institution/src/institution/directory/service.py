@@ -23,8 +23,8 @@ from institution.directory.schemas import (
     DirectoryEntryIn,
     DirectoryEntryUpdateIn,
     ImportReportOut,
-    ProvinceRegions,
-    Region,
+    ProvinceRegionsOut,
+    RegionOut,
 )
 from skillcert import divisions
 from skillcert.auth import Principal
@@ -70,15 +70,15 @@ class DirectoryService:
             raise _invalid(problems)
         return await self.repo.listing(province, city, name, cursor, limit)
 
-    async def regions(self) -> list[ProvinceRegions]:
+    async def regions(self) -> list[ProvinceRegionsOut]:
         cities: dict[str, list[str]] = {}
         for province, city in sorted(await self.repo.regions()):
             cities.setdefault(province, []).append(city)
         return [
-            ProvinceRegions(
+            ProvinceRegionsOut(
                 code=province,
                 name=divisions.label(province),
-                cities=[Region(code=c, name=divisions.label(c)) for c in codes],
+                cities=[RegionOut(code=c, name=divisions.label(c)) for c in codes],
             )
             for province, codes in cities.items()
         ]

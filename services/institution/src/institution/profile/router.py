@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from institution.profile.schemas import BaseInfo, BaseInfoUpdate
+from institution.profile.schemas import BaseInfoIn, BaseInfoOut
 from institution.profile.service import ProfileService
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
@@ -18,15 +18,17 @@ InstitutionStaff = Annotated[
 ]
 
 
-@router.get("/base-info", response_model=BaseInfo, responses=problem_responses(401, 403, 404))
-async def get_base_info(principal: InstitutionStaff, session: DbSession) -> BaseInfo:
+@router.get("/base-info", response_model=BaseInfoOut, responses=problem_responses(401, 403, 404))
+async def get_base_info(principal: InstitutionStaff, session: DbSession) -> BaseInfoOut:
     """The caller's institution's base info; `complete` is false until it was saved."""
     return await ProfileService(session).base_info(principal)
 
 
-@router.put("/base-info", response_model=BaseInfo, responses=problem_responses(401, 403, 404, 422))
+@router.put(
+    "/base-info", response_model=BaseInfoOut, responses=problem_responses(401, 403, 404, 422)
+)
 async def save_base_info(
-    body: BaseInfoUpdate, principal: InstitutionStaff, session: DbSession
-) -> BaseInfo:
+    body: BaseInfoIn, principal: InstitutionStaff, session: DbSession
+) -> BaseInfoOut:
     """完善院校基础信息 (seed 003 §1.1.3 第一步) for the caller's own institution."""
     return await ProfileService(session).save(principal, body, utcnow())

@@ -11,7 +11,7 @@ from institution.directory.repository import DirectoryRepository
 from institution.profile.models import InstitutionProfile
 from institution.profile.repository import ProfileRepository
 from institution.profile.rules import address_problems, credit_code_problem
-from institution.profile.schemas import BaseInfo, BaseInfoUpdate
+from institution.profile.schemas import BaseInfoIn, BaseInfoOut
 from skillcert.auth import Principal
 from skillcert.errors import FieldError, InvalidInput, NotFound
 
@@ -29,11 +29,11 @@ class ProfileService:
             raise NotFound("账号所属院校不在院校名单中")
         return entry
 
-    async def base_info(self, principal: Principal) -> BaseInfo:
+    async def base_info(self, principal: Principal) -> BaseInfoOut:
         entry = await self._own(principal)
-        return BaseInfo.of(entry.code, entry.name, await self.repo.get(entry.code))
+        return BaseInfoOut.of(entry.code, entry.name, await self.repo.get(entry.code))
 
-    async def save(self, principal: Principal, body: BaseInfoUpdate, now: datetime) -> BaseInfo:
+    async def save(self, principal: Principal, body: BaseInfoIn, now: datetime) -> BaseInfoOut:
         entry = await self._own(principal)
         problems: list[FieldError] = []
         credit_code = body.credit_code.upper()
@@ -65,4 +65,4 @@ class ProfileService:
             for key, value in values.items():
                 setattr(profile, key, value)
             await self.session.flush()
-        return BaseInfo.of(entry.code, entry.name, profile)
+        return BaseInfoOut.of(entry.code, entry.name, profile)

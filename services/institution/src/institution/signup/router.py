@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from institution.context import CurrentContext
 from institution.signup.rules import PROOF_PURPOSE
-from institution.signup.schemas import SignedUp, SignUpRequest
+from institution.signup.schemas import SignUpIn, SignUpOut
 from institution.signup.service import SignUpService
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
@@ -12,9 +12,9 @@ router = service_router("/api/v1/institution", tags=["institution"])
 
 
 @router.post(
-    "/sign-ups", status_code=201, response_model=SignedUp, responses=problem_responses(409, 422)
+    "/sign-ups", status_code=201, response_model=SignUpOut, responses=problem_responses(409, 422)
 )
-async def sign_up(body: SignUpRequest, ctx: CurrentContext, session: DbSession) -> SignedUp:
+async def sign_up(body: SignUpIn, ctx: CurrentContext, session: DbSession) -> SignUpOut:
     """注册账号 (seed 003 §1.1.2): an institution of the list signs up its head. Public; the
     phone is proven by the gateway's phone proof. The login name is answered here, the
     password reaches the phone by SMS. A second sign-up of the same institution is refused."""

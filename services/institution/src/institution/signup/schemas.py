@@ -3,7 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class SignUpRequest(BaseModel):
+class SignUpIn(BaseModel):
     """注册账号: province and city, then an institution of the list (its name typed as the list
     has it), and the phone proven by an SMS code (the gateway's `POST /phone-proofs`)."""
 
@@ -16,7 +16,7 @@ class SignUpRequest(BaseModel):
     phone_proof: str = Field(min_length=1, max_length=2000)
 
 
-class SignedUp(BaseModel):
+class SignUpOut(BaseModel):
     institution_code: str
     institution_name: str
     username: str = Field(description="the head's login name; the password comes by SMS")

@@ -15,7 +15,7 @@ from institution.directory.repository import DirectoryRepository
 from institution.signup.models import InstitutionHead
 from institution.signup.repository import SignUpRepository
 from institution.signup.rules import ALREADY_REGISTERED, head_username, mismatch_problems
-from institution.signup.schemas import SignedUp, SignUpRequest
+from institution.signup.schemas import SignUpIn, SignUpOut
 from skillcert.auth import PhoneProof
 from skillcert.errors import Conflict, FieldError, InvalidInput
 from skillcert.events import InstitutionRegistered
@@ -31,7 +31,7 @@ class SignUpService:
         self.repo = SignUpRepository(session)
         self.directory = DirectoryRepository(session)
 
-    async def sign_up(self, body: SignUpRequest, proof: PhoneProof, now: datetime) -> SignedUp:
+    async def sign_up(self, body: SignUpIn, proof: PhoneProof, now: datetime) -> SignUpOut:
         entry = await self.directory.get(body.institution_code)
         listed = (entry.province, entry.city, entry.name) if entry else None
         problems = mismatch_problems(listed, body.province, body.city, body.institution_name)
@@ -71,7 +71,7 @@ class SignUpService:
             ),
         )
         log.info("institution %s signed up, head %s", entry.code, mask_phone(proof.phone))
-        return SignedUp(
+        return SignUpOut(
             institution_code=entry.code,
             institution_name=entry.name,
             username=head_username(entry.code),
