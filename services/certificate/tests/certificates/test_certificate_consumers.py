@@ -1,5 +1,8 @@
 """Consumers against the real database and broker: records from results, the plan read model."""
 
+from datetime import timedelta
+from uuid import uuid4
+
 from certificate_testkit import INST, INST_NAME, World
 from sqlalchemy import func, select
 
@@ -73,3 +76,29 @@ class TestExamPlanPublished:
             1,
             "一级/高级技师",
         )
+
+    async def test_an_older_publication_arriving_late_does_not_roll_the_plan_back(
+        self, world: World
+    ):
+        plan = await world.plan()
+        newer = plan.model_copy(
+            update={
+                "event_id": uuid4(),
+                "occurred_at": plan.occurred_at + timedelta(hours=2),
+                "org_name": "更正后的组织名称",
+            }
+        )
+        older = plan.model_copy(
+            update={
+                "event_id": uuid4(),
+                "occurred_at": plan.occurred_at + timedelta(hours=1),
+                "org_name": "过时的组织名称",
+            }
+        )
+        await world.harness.deliver(newer)
+        await world.harness.deliver(older)
+
+        async with world.harness.ctx.sessionmaker() as session:
+            row = (await session.execute(select(PlanInfo))).scalar_one()
+        assert row.org_name == "更正后的组织名称"
+        assert row.published_at == newer.occurred_at

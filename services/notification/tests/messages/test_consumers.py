@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select
 
 from notification.messages.models import InboxMessage, MessageTemplate, SmsDelivery
 from notification.messages.service import deliver_due_sms
+from notification.plans.models import PlanTitle
 from skillcert.auth import Role
 from skillcert.events import (
     AccountCredentialsIssued,
@@ -136,6 +137,29 @@ class TestCandidateScheduled:
             ).scalar_one()
         assert "考试时间 2099-03-01 09:30。" in inbox
         assert "考试时间2099-03-01 09:30，" in sms
+
+
+class TestExamPlanPublished:
+    async def test_an_older_publication_arriving_late_keeps_the_newer_title(
+        self, harness: ServiceHarness
+    ):
+        plan_id = uuid4()
+        first = plan_published(plan_id, "2026年电子商务师四级")
+        newer = first.model_copy(
+            update={"occurred_at": first.occurred_at + timedelta(hours=2), "title": "更正后的标题"}
+        )
+        older = first.model_copy(
+            update={
+                "event_id": uuid4(),
+                "occurred_at": first.occurred_at + timedelta(hours=1),
+                "title": "过时的标题",
+            }
+        )
+        await harness.deliver(newer)
+        await harness.deliver(older)
+        async with harness.ctx.sessionmaker() as session:
+            titles = (await session.execute(select(PlanTitle.title))).scalars().all()
+        assert titles == ["更正后的标题"]
 
 
 class TestApplicationApproved:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from payment.payment_requests.rules import (
     RequestMode,
-    id_number_valid,
     parse_import,
     subject_fees,
     template_csv,
@@ -26,18 +25,29 @@ class TestSubjectFees:
 
 
 class TestIdNumber:
-    def test_check_digit(self):
-        assert id_number_valid(id_number(1))
-        wrong = id_number(1)[:-1] + ("0" if id_number(1)[-1] != "0" else "1")
-        assert not id_number_valid(wrong)
-        assert not id_number_valid("12345")
+    def test_an_area_code_created_after_the_birth_year_is_read(self):
+        # 莱西市 (370285) exists since 1990; people born there earlier hold 370285… numbers.
+        number = id_number(7, region="370285", birth="19850612")
+        raw = csv_bytes("身份证号,姓名", f"{number},张三")
+        rows, errors = parse_import(raw, RequestMode.CERTIFICATE)
+        assert errors == []
+        assert [r.id_number for r in rows] == [number]
 
-    def test_a_birth_date_that_does_not_exist_is_refused(self):
-        # 1990-02-30 with the check digit that would make the 17 digits pass (GB 11643).
-        body = "11010119900230123"
-        weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-        check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
-        assert not id_number_valid(body + check)
+    def test_check_digit_date_and_area_that_never_existed_are_refused(self):
+        valid = id_number(1)
+        wrong = valid[:-1] + ("0" if valid[-1] != "0" else "1")
+        # 1990-02-30, and an area code no county ever had, each with a correct check digit.
+        raw = csv_bytes(
+            "身份证号,姓名",
+            f"{wrong},甲",
+            f"{id_number(2, birth='19900230')},乙",
+            f"{id_number(3, region='110199')},丙",
+            "12345,丁",
+        )
+        _, errors = parse_import(raw, RequestMode.CERTIFICATE)
+        assert [(e.field, e.message) for e in errors] == [
+            (f"rows[{line}].id_number", "身份证号不正确") for line in (2, 3, 4, 5)
+        ]
 
 
 class TestTemplate:

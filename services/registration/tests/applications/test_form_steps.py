@@ -1,7 +1,7 @@
 """The seeds' form, step by step, over HTTP: every bad input refused with all its fields at
 once, in Chinese, and nothing saved."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -191,6 +191,53 @@ class TestRegistrationInfo:
         )
         assert errors(body) == {field: message}
         assert (await kit.get(headers, application_id))["registration_info"] is None
+
+    async def test_a_birth_date_in_the_future_is_refused_while_step_one_is_empty(self, kit: Kit):
+        headers, application_id = await draft(kit)
+        unborn = resident_id(birth=china_today() + timedelta(days=30))
+        response = await kit.put(
+            headers, application_id, "registration-info", {**REGISTRATION_INFO, "id_number": unborn}
+        )
+        assert_problem(
+            response,
+            422,
+            "id_number",
+            messages={"id_number": "身份证号码中的出生日期晚于今天，请核对"},
+        )
+        assert (await kit.get(headers, application_id))["registration_info"] is None
+
+    @pytest.mark.parametrize(
+        ("area", "born"),
+        [
+            ("370285", date(1985, 6, 12)),
+            ("460400", date(1992, 3, 1)),
+            ("441900", date(1965, 2, 28)),
+        ],
+        ids=["laixi-1990", "danzhou-2015", "dongguan-1988"],
+    )
+    async def test_an_area_code_created_after_the_birth_year_is_accepted(
+        self, kit: Kit, area: str, born: date
+    ):
+        headers, application_id = await draft(kit)
+        number = resident_id(birth=born, area=area)
+        response = await kit.put(
+            headers, application_id, "registration-info", {**REGISTRATION_INFO, "id_number": number}
+        )
+        assert response.status_code == 200, response.text
+        assert (await kit.get(headers, application_id))["registration_info"] is not None
+
+    async def test_an_area_code_that_never_existed_is_refused(self, kit: Kit):
+        headers, application_id = await draft(kit)
+        number = resident_id(area="110199")
+        response = await kit.put(
+            headers, application_id, "registration-info", {**REGISTRATION_INFO, "id_number": number}
+        )
+        assert_problem(
+            response,
+            422,
+            "id_number",
+            messages={"id_number": "身份证号码中的地区代码不存在，请核对"},
+        )
 
     async def test_future_reversed_and_overlapping_months_all_at_once(self, kit: Kit):
         headers, application_id = await with_basic_info(kit)

@@ -11,7 +11,6 @@ from review.cases.prechecks import (
     Finding,
     PlanFacts,
     Submission,
-    is_valid_resident_id,
     months_worked_after,
     run_prechecks,
     summarize,
@@ -89,7 +88,7 @@ def by_code(findings) -> dict[CheckCode, CheckOutcome]:
 class TestResidentIdChecksum:
     @pytest.mark.parametrize("number", [VALID_ID, "11010519491231002X", "11010519491231002x"])
     def test_valid(self, number):
-        assert is_valid_resident_id(number, TODAY)
+        assert check(CheckCode.ID_NUMBER, id_number=number).outcome is CheckOutcome.PASSED
 
     @pytest.mark.parametrize(
         "number",
@@ -102,7 +101,7 @@ class TestResidentIdChecksum:
         ],
     )
     def test_invalid(self, number):
-        assert not is_valid_resident_id(number, TODAY)
+        assert check(CheckCode.ID_NUMBER, id_number=number).outcome is CheckOutcome.FAILED
 
 
 class TestPrechecks:

@@ -1,6 +1,7 @@
+from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Integer, String
+from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from certificate.base import Base
@@ -20,3 +21,5 @@ class PlanInfo(Base):
     occupation_name: Mapped[str] = mapped_column(String(200))
     level: Mapped[int] = mapped_column(Integer)
     level_name: Mapped[str] = mapped_column(String(100))
+    # The publication kept (its occurred_at); null for plans kept before versions were.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,8 +1,10 @@
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from certificate.plans.models import PlanInfo
+from skillcert.readmodel import upsert_newer
 
 
 class PlanRepository:
@@ -12,7 +14,7 @@ class PlanRepository:
     async def get(self, plan_id: UUID) -> PlanInfo | None:
         return await self.session.get(PlanInfo, plan_id)
 
-    async def save(self, plan: PlanInfo) -> None:
-        # merge: a re-published plan (title or names corrected) replaces the earlier copy.
-        await self.session.merge(plan)
-        await self.session.flush()
+    async def remember(self, values: dict[str, Any]) -> bool:
+        """A republished plan (title or names corrected) replaces the copy kept, unless the
+        copy is of a newer publication; False when it was older."""
+        return await upsert_newer(self.session, PlanInfo, values)

@@ -1,6 +1,7 @@
+from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import String
+from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from notification.base import Base
@@ -13,3 +14,5 @@ class PlanTitle(Base):
 
     plan_id: Mapped[UUID] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
+    # The publication kept (its occurred_at); null for titles kept before versions were.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -16,17 +16,15 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from stdnum.cn import ric
-
 from payment.applications.rules import normalise_id_number
 from skillcert.clock import CHINA
 from skillcert.errors import Conflict, FieldError, InvalidInput
+from skillcert.resident_id import is_resident_id
 from skillcert.spreadsheets import csv_template, read_sheet
 from skillcert.states import StateMachine
 
@@ -37,8 +35,6 @@ MAX_NAME = 50
 ID_NUMBER = "身份证号"
 NAME = "姓名"
 SUBJECT = "科目代码"
-
-_ID_RE = re.compile(r"\d{17}[\dX]")
 
 
 class RequestMode(StrEnum):
@@ -88,12 +84,6 @@ def subject_fees(fee_fen: int, subject_codes: list[str]) -> dict[str, int]:
     return {code: share + (1 if i < left else 0) for i, code in enumerate(subject_codes)}
 
 
-def id_number_valid(value: str) -> bool:
-    """An 18-character resident ID (upper-case X) with a real birth date and a correct check
-    digit (GB 11643), checked by python-stdnum as registration checks it."""
-    return _ID_RE.fullmatch(value) is not None and bool(ric.is_valid(value))
-
-
 def row_field(line: int, column: str) -> str:
     return f"rows[{line}].{FIELD_OF_COLUMN.get(column, column)}"
 
@@ -132,7 +122,7 @@ def parse_import(data: bytes, mode: RequestMode) -> tuple[list[ImportRow], list[
         if not id_number:
             errors.append(FieldError(field=row_field(line, ID_NUMBER), message="身份证号必填"))
             bad = True
-        elif not id_number_valid(id_number):
+        elif not is_resident_id(id_number):
             errors.append(FieldError(field=row_field(line, ID_NUMBER), message="身份证号不正确"))
             bad = True
         if not name:

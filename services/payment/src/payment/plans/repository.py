@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from payment.plans.models import PlanFee
 from skillcert.events import ExamPlanPublished
+from skillcert.readmodel import upsert_newer
 
 
 class PlanRepository:
@@ -17,23 +18,20 @@ class PlanRepository:
         return await self.session.get(PlanFee, plan_id)
 
     async def remember(self, event: ExamPlanPublished) -> None:
-        plan = await self.session.get(PlanFee, event.plan_id)
-        if plan is None:
-            plan = PlanFee(plan_id=event.plan_id, published_at=event.occurred_at)
-            self.session.add(plan)
-        elif plan.published_at > event.occurred_at:
-            # An older publication delivered late must not undo a newer one.
-            return
-        plan.org_id = event.org_id
-        plan.title = event.title
-        plan.fee_fen = event.fee_fen
-        plan.registration_opens_at = event.registration_opens_at
-        plan.registration_closes_at = event.registration_closes_at
-        plan.exam_starts_at = event.exam_starts_at
-        plan.exam_ends_at = event.exam_ends_at
-        plan.published_at = event.occurred_at
-        plan.subject_codes = [subject.code for subject in event.subjects]
-        await self.session.flush()
+        """Keep the plan; an older publication delivered late does not undo a newer one."""
+        values = {
+            "plan_id": event.plan_id,
+            "org_id": event.org_id,
+            "title": event.title,
+            "fee_fen": event.fee_fen,
+            "registration_opens_at": event.registration_opens_at,
+            "registration_closes_at": event.registration_closes_at,
+            "exam_starts_at": event.exam_starts_at,
+            "exam_ends_at": event.exam_ends_at,
+            "published_at": event.occurred_at,
+            "subject_codes": [subject.code for subject in event.subjects],
+        }
+        await upsert_newer(self.session, PlanFee, values)
 
     async def cancel(self, plan_id: UUID, at: datetime) -> PlanFee | None:
         """Mark the plan cancelled; None when it was never published here."""

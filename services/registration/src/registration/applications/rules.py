@@ -9,11 +9,10 @@ from datetime import date, datetime
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
-from stdnum.cn import ric
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
-
 from skillcert.clock import china_today, format_china
 from skillcert.errors import FieldError
+from skillcert.resident_id import birth_date as birth_date_of
+from skillcert.resident_id import compact, resident_id_problem
 from skillcert.states import StateMachine
 
 if TYPE_CHECKING:
@@ -203,19 +202,6 @@ class IdType(StrEnum):
     FOREIGN_PERMANENT_RESIDENT = "foreign_permanent_resident"  # 外国人永久居留身份证
 
 
-def resident_id_problem(number: str) -> str | None:
-    """Why a resident ID number (居民身份证号码) is invalid, in Chinese; None when valid."""
-    try:
-        ric.validate(number)
-    except InvalidChecksum:
-        return "身份证号码校验位不正确，请核对后重新输入"
-    except InvalidComponent:
-        return "身份证号码中的出生日期或地区代码无效"
-    except ValidationError:
-        return "身份证号码应为18位（最后一位可为X）"
-    return None
-
-
 def id_number_problem(id_type: IdType, number: str) -> str | None:
     if id_type is IdType.RESIDENT_ID:
         return resident_id_problem(number)
@@ -226,7 +212,7 @@ def id_number_problem(id_type: IdType, number: str) -> str | None:
 
 def normalise_id_number(id_type: IdType, number: str) -> str:
     number = number.strip()
-    return ric.compact(number) if id_type is IdType.RESIDENT_ID else number.upper()
+    return compact(number) if id_type is IdType.RESIDENT_ID else number.upper()
 
 
 def identity_conflicts(
@@ -244,7 +230,8 @@ def identity_conflicts(
     if id_type != IdType.RESIDENT_ID or not id_number or resident_id_problem(id_number):
         return []
     errors: list[FieldError] = []
-    id_birth = ric.get_birth_date(id_number)
+    id_birth = birth_date_of(id_number)
+    assert id_birth is not None  # a valid number's date
     id_gender = "male" if int(id_number[16]) % 2 == 1 else "female"
     if birth_date is not None and birth_date != id_birth:
         field = "id_number" if blame == "id_number" else "birth_date"

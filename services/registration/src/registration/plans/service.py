@@ -3,14 +3,16 @@ candidates choosing what to apply for."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
-from registration.plans.rules import aware
 from skillcert.clock import utcnow
 from skillcert.events import ExamPlanCancelled, ExamPlanPublished
 from skillcert.paging import Slice
+from skillcert.readmodel import upsert_newer
 
 
 class PlanService:
@@ -20,7 +22,7 @@ class PlanService:
 
     async def remember(self, event: ExamPlanPublished) -> None:
         """Upsert the plan; a republication older than what we hold is ignored."""
-        values = {
+        values: dict[str, Any] = {
             "org_id": event.org_id,
             "org_name": event.org_name,
             "title": event.title,
@@ -39,13 +41,7 @@ class PlanService:
             "conditions": [c.model_dump(mode="json") for c in event.conditions],
             "published_at": event.occurred_at,
         }
-        plan = await self.repo.get(event.plan_id)
-        if plan is None:
-            self.repo.add(ExamPlan(plan_id=event.plan_id, **values))
-        elif aware(plan.published_at) <= event.occurred_at:
-            for name, value in values.items():
-                setattr(plan, name, value)
-        await self.session.flush()
+        await upsert_newer(self.session, ExamPlan, {"plan_id": event.plan_id, **values})
 
     async def cancel(self, event: ExamPlanCancelled) -> ExamPlan | None:
         """Mark the plan cancelled (locked: no application is created meanwhile); None when

@@ -13,6 +13,7 @@ from typing import Any
 from review.cases.labels import level_name, material_label
 from skillcert.clock import format_china
 from skillcert.events import PlanCondition, PriorCertificate, SubmittedDocument, WorkPeriod
+from skillcert.resident_id import birth_date, compact, is_resident_id
 
 # --- photo ----------------------------------------------------------------------------------
 
@@ -25,34 +26,6 @@ PHOTO_MAX_BYTES = 80 * 1024
 # --- ID number (GB 11643-1999) --------------------------------------------------------------
 
 RESIDENT_ID_TYPES = frozenset({"resident_id", "id_card", "居民身份证", "身份证"})
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK_CHARS = "10X98765432"
-
-
-def id_check_char(first17: str) -> str:
-    """The GB 11643 check character: ISO 7064 MOD 11-2 over the first 17 digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
-    return _ID_CHECK_CHARS[total % 11]
-
-
-def id_birth_date(number: str) -> date | None:
-    """The birth date encoded in an 18-digit resident ID number, or None when impossible."""
-    try:
-        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return None
-
-
-def is_valid_resident_id(number: str, today: date | None = None) -> bool:
-    """An 18-character resident ID (居民身份证号码): 17 digits, real birth date, check char."""
-    number = number.upper()
-    if len(number) != 18 or not number[:17].isdigit() or number[0] == "0":
-        return False
-    born = id_birth_date(number)
-    if born is None or born.year < 1900 or (today is not None and born > today):
-        return False
-    return id_check_char(number[:17]) == number[17]
 
 
 # --- automatic pre-checks (自动预审) ----------------------------------------------------------
@@ -210,11 +183,12 @@ def _check_id(submission: Submission, today: date) -> list[Finding]:
                 {"id_type": submission.id_type},
             )
         ]
-    if not is_valid_resident_id(submission.id_number, today):
+    number = compact(submission.id_number)
+    if not is_resident_id(number, today):
         return [Finding(CheckCode.ID_NUMBER, CheckOutcome.FAILED, "身份证号码校验未通过")]
     found = [Finding(CheckCode.ID_NUMBER, CheckOutcome.PASSED, "身份证号码校验通过")]
     if submission.birth_date is not None:
-        if id_birth_date(submission.id_number) == submission.birth_date:
+        if birth_date(number) == submission.birth_date:
             found.append(
                 Finding(CheckCode.BIRTH_DATE, CheckOutcome.PASSED, "出生日期与身份证号码一致")
             )

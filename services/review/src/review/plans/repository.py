@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from review.plans.models import ReviewPlan
+from skillcert.readmodel import upsert_newer
 
 #: Read for every submission review receives: built once, where `session.get` built the
 #: statement and its cache key on every call.
@@ -30,3 +32,7 @@ class PlanRepository:
 
     def add(self, plan: ReviewPlan) -> None:
         self.session.add(plan)
+
+    async def remember(self, values: dict[str, Any]) -> bool:
+        """Keep a publication unless a newer one is kept; False when it was older."""
+        return await upsert_newer(self.session, ReviewPlan, values)

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.plans.models import PlanSubjectRule, ScoringPlan
 from skillcert.events import ExamPlanPublished
+from skillcert.readmodel import upsert_newer
 
 
 class PlanRepository:
@@ -46,10 +47,8 @@ class PlanRepository:
         return out
 
     async def remember(self, event: ExamPlanPublished) -> None:
-        plan = await self.get(event.plan_id)
-        if plan is not None and plan.published_at > event.occurred_at:
-            return  # a newer version of the plan is already known
         values = {
+            "plan_id": event.plan_id,
             "org_id": event.org_id,
             "org_name": event.org_name,
             "title": event.title,
@@ -60,12 +59,8 @@ class PlanRepository:
             "exam_ends_at": event.exam_ends_at,
             "published_at": event.occurred_at,
         }
-        if plan is None:
-            self.session.add(ScoringPlan(plan_id=event.plan_id, **values))
-        else:
-            for key, value in values.items():
-                setattr(plan, key, value)
-        await self.session.flush()
+        if not await upsert_newer(self.session, ScoringPlan, values):
+            return  # a newer version of the plan is already known
         # The published subject list is the whole truth for the plan: replace, don't merge.
         await self.session.execute(
             delete(PlanSubjectRule).where(PlanSubjectRule.plan_id == event.plan_id)
