@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from collections.abc import Iterator
 
 import pytest
 
@@ -33,8 +34,16 @@ def park_one_dead_letter(exchange: str) -> str:
     return asyncio.run(run())
 
 
-def test_list_then_replay(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    exchange = f"{unique('ops')}.events"
+@pytest.fixture
+def exchange() -> Iterator[str]:
+    name = f"{unique('ops')}.events"
+    yield name
+    asyncio.run(RabbitBus(AMQP_URL, name).delete_topology(["svc"]))
+
+
+def test_list_then_replay(
+    exchange: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
     monkeypatch.setenv("SKILLCERT_AMQP_URL", AMQP_URL)
     monkeypatch.setenv("SKILLCERT_EXCHANGE", exchange)
     message_id = park_one_dead_letter(exchange)
