@@ -166,6 +166,7 @@ async def test_rabbit_publish_on_a_lost_channel_reports_every_message_unconfirme
         assert await bus.publish([message(), message()]) == [False, False]
     finally:
         await bus.close()
+        await bus.delete_topology([])
 
 
 async def test_rabbit_batch_publish_takes_one_loop_turn_per_message_not_three() -> None:
@@ -191,6 +192,7 @@ async def test_rabbit_batch_publish_takes_one_loop_turn_per_message_not_three() 
         busy = False
         await load
         await bus.close()
+        await bus.delete_topology(["svc"])
     assert confirmed == [True] * 200
     assert turns < 400, f"{turns} loop turns for 200 messages"
 
