@@ -52,5 +52,8 @@ class TestDisconnects:
             statuses = [await create(f"after-{i}") for i in range(5)]
         finally:
             clean.ctx.relay.start()
-        # The first use of a dead connection fails and invalidates the whole pool.
-        assert statuses == [500, 201, 201, 201, 201], statuses
+        # The first use of a dead connection fails and invalidates the whole pool. A consumer
+        # polling the same pool may meet it first, so the first request may already succeed;
+        # after it, every request must.
+        assert statuses[0] in (500, 201), statuses
+        assert statuses[1:] == [201, 201, 201, 201], statuses
