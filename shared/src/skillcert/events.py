@@ -372,6 +372,27 @@ class InstitutionRegistered(Event):
     registered_at: datetime
 
 
+class PilotApproved(Event):
+    """A province approved an institution's pilot application (证书试点申报审批通过, seed 003
+    §1.1.4): the yearly quota (指标) of `approved_headcount` students the institution may register
+    for exams of the certificate in `year` (China time; void after 31 December). A later decision
+    for the same institution, certificate and year replaces it: `decided_at` orders them, and
+    only the province decides."""
+
+    type: Literal["institution.pilot.approved.v1"] = "institution.pilot.approved.v1"
+    decision_id: UUID
+    application_id: UUID
+    institution_code: str
+    institution_name: str
+    province: str
+    #: the certificate's code: the occupation code exam plans are opened for
+    certificate_code: str
+    certificate_name: str
+    year: int
+    approved_headcount: int = Field(ge=0)
+    decided_at: datetime
+
+
 AnyEvent: TypeAlias = Annotated[
     SmsCodeIssued
     | AccountRegistered
@@ -390,7 +411,8 @@ AnyEvent: TypeAlias = Annotated[
     | CertificateIssued
     | CertificateRevoked
     | AccountCredentialsIssued
-    | InstitutionRegistered,
+    | InstitutionRegistered
+    | PilotApproved,
     Field(discriminator="type"),
 ]
 
@@ -430,5 +452,6 @@ ALL_EVENT_TYPES: tuple[str, ...] = tuple(
         CertificateRevoked,
         AccountCredentialsIssued,
         InstitutionRegistered,
+        PilotApproved,
     )
 )
