@@ -23,7 +23,7 @@ from exam_scheduling.sites.rules import MAX_ROOM_CAPACITY, MIN_ROOM_CAPACITY
 RoomTypeName = Literal["computer", "practical", "written"]
 
 
-class CertificateIn(BaseModel):
+class SiteCertificateIn(BaseModel):
     """A certificate (考核证书) the site applies to hold exams for: occupation and level."""
 
     model_config = ConfigDict(extra="forbid")
@@ -49,7 +49,7 @@ class SiteIn(BaseModel):
     contact_name: Text50
     contact_phone: Mobile
     contact_email: Email
-    certificates: list[CertificateIn] = Field(min_length=1, max_length=20)
+    certificates: list[SiteCertificateIn] = Field(min_length=1, max_length=20)
 
 
 class SiteDecisionIn(BaseModel):
@@ -113,7 +113,7 @@ class RoomOut(BaseModel):
     address: str | None
 
 
-class CertificateOut(BaseModel):
+class SiteCertificateOut(BaseModel):
     occupation_code: str
     level: int
 
@@ -136,7 +136,7 @@ class SiteOut(BaseModel):
     contact_name: str
     contact_phone: str
     contact_email: str
-    certificates: list[CertificateOut]
+    certificates: list[SiteCertificateOut]
     status: str
     decided_at: datetime | None
     decision_reason: str | None
@@ -160,7 +160,7 @@ class SiteOut(BaseModel):
             contact_name=site.contact_name,
             contact_phone=site.contact_phone,
             contact_email=site.contact_email,
-            certificates=[CertificateOut.model_validate(c) for c in site.certificates],
+            certificates=[SiteCertificateOut.model_validate(c) for c in site.certificates],
             status=site.status,
             decided_at=site.decided_at,
             decision_reason=site.decision_reason,

@@ -29,11 +29,11 @@ from exam_scheduling.sites.schemas import (
     AssignSiteIn,
     BorrowingIn,
     BorrowingOut,
-    CertificateIn,
     CopyRoomsIn,
     PlanRoomsOut,
     RoomIn,
     RoomOut,
+    SiteCertificateIn,
     SiteDecisionIn,
     SiteIn,
     SiteOut,
@@ -215,7 +215,7 @@ class SiteService:
         problems = []
         if data.org_id not in org_names:
             problems.append(FieldError(field="org_id", message="培训评价组织不存在"))
-        certificate = CertificateIn(occupation_code=data.occupation_code, level=data.level)
+        certificate = SiteCertificateIn(occupation_code=data.occupation_code, level=data.level)
         problems += await self._certificate_problems([certificate], None)
         if problems:
             raise InvalidInput("借考申请信息有误", errors=problems)
@@ -319,7 +319,7 @@ class SiteService:
         return number
 
     async def _certificate_problems(
-        self, certificates: list[CertificateIn], field: str | None
+        self, certificates: list[SiteCertificateIn], field: str | None
     ) -> list[FieldError]:
         catalogue = CatalogueRepository(self.session)
         problems: list[FieldError] = []
