@@ -224,7 +224,8 @@ def feasible_timetable(
         status = solver.solve(model)
         if status == cp_model.INFEASIBLE:
             raise NoTimetableFound("the hard constraints cannot all be met")
-        if status != cp_model.OPTIMAL or solver.objective_value > 0:
+        # FEASIBLE at zero overflow happens when the limit strikes as the solution is found.
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.objective_value > 0:
             raise NoTimetableFound(
                 f"no feasible timetable in {time_limit:.0f} s"
                 + (f" (best: {solver.objective_value:.0f} seats short)" if status else "")
