@@ -713,7 +713,8 @@ export interface paths {
         put?: never;
         /**
          * Send Sms Code
-         * @description Send a 6-digit SMS code (短信验证码) for sign-up, login or password reset.
+         * @description Send a 6-digit SMS code (短信验证码) for sign-up, login or password reset. For login
+         *     and reset the answer is the same whether the phone has an account or not.
          */
         post: operations["send_sms_code_api_v1_gateway_sms_codes_post"];
         delete?: never;
@@ -7423,16 +7424,6 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": unknown;
-                };
-            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -7541,6 +7532,16 @@ export interface operations {
                     "application/json": components["schemas"]["TokenOut"];
                 };
             };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -7603,16 +7604,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SmsCodeSentOut"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": unknown;
                 };
             };
             /** @description Conflict */
