@@ -692,8 +692,9 @@ export interface paths {
         put?: never;
         /**
          * Login
-         * @description 登录 with phone (or staff username) and password, or phone and SMS code; repeated wrong
-         *     passwords lock the account.
+         * @description 登录 with phone (or staff username) and password, or phone and SMS code. Wrong
+         *     passwords hold back the login from the caller's address with growing delays (429); many
+         *     from everywhere lock the account (423 for the right password) until an SMS-code login.
          */
         post: operations["login_api_v1_gateway_sessions_post"];
         delete?: never;
