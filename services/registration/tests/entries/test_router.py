@@ -19,6 +19,7 @@ from skillcert.events import (
     ExamPlanCancelled,
 )
 from skillcert.testing import ServiceHarness, assert_problem
+from tests.conftest import plan_event
 from tests.entries.support import (
     ENTRIES,
     entry_count,
@@ -270,6 +271,19 @@ class TestRegister:
             await send(harness, plan.plan_id, entry_file(CERT, line(1))), 422, "plan_id"
         )
         assert "取消" in body["errors"][0]["message"]
+
+    async def test_a_cancelled_plan_gives_its_places_back(self, harness: ServiceHarness):
+        plan = await setup(harness, students=2, headcount=1)
+        assert (await send(harness, plan.plan_id, entry_file(CERT, line(1)))).status_code == 200
+        other = plan_event()
+        await harness.deliver(other)
+        assert_problem(await send(harness, other.plan_id, entry_file(CERT, line(2))), 422)
+        await harness.deliver(
+            ExamPlanCancelled(plan_id=plan.plan_id, org_id=plan.org_id, reason="考点调整")
+        )
+        response = await send(harness, other.plan_id, entry_file(CERT, line(2)))
+        assert response.status_code == 200, response.text
+        assert response.json()["quota"]["used"] == 1
 
     async def test_an_unknown_plan_is_refused(self, harness: ServiceHarness):
         await setup(harness, students=1)

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.entries.models import ExamEntry
+from registration.plans.models import ExamPlan
 from registration.quotas.models import Quota
 
 
@@ -40,12 +41,15 @@ class QuotaRepository:
     async def used(
         self, institution_id: str, year: int, certificate_codes: Collection[str]
     ) -> dict[str, int]:
-        """Places used per certificate: the institution's students registered in `year`."""
+        """Places used per certificate: the institution's students registered in `year`; a
+        cancelled plan's registrations use none (no one sits it)."""
         if not certificate_codes:
             return {}
         query = (
             select(ExamEntry.certificate_code, func.count())
+            .join(ExamPlan, ExamPlan.plan_id == ExamEntry.plan_id)
             .where(
+                ExamPlan.cancelled_at.is_(None),
                 ExamEntry.institution_id == institution_id,
                 ExamEntry.year == year,
                 ExamEntry.certificate_code.in_(list(certificate_codes)),

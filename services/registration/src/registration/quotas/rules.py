@@ -4,7 +4,8 @@
   year; it is void after 31 December, China time: no carry-over. The year a registration (报考)
   counts against is the China-time year of the moment it is made.
 * Each student registered for an exam plan of the certificate uses one place, whatever the
-  number of the plan's subjects; deleting the registration gives the place back.
+  number of the plan's subjects; deleting the registration gives the place back, and so does
+  the cancellation of the plan.
 """
 
 from __future__ import annotations
