@@ -22,6 +22,7 @@ from pathlib import Path
 
 import asyncpg
 
+from skillcert.serving import UVICORN_FLAGS
 from skillcert_devtools.wechatpay import DevKeySet, generate_test_keys
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,6 +178,7 @@ class Stack:
                 "--port",
                 str(self.port(service)),
                 "--no-access-log",
+                *UVICORN_FLAGS,
             ]
         self.processes[service] = subprocess.Popen(
             command,

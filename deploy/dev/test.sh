@@ -26,6 +26,7 @@ step "ruff lint" uv run --frozen ruff check .
 step "ruff format" uv run --frozen ruff format --check .
 step "mypy" uv run --frozen mypy -p skillcert -p gateway -p registration -p review \
   -p exam_scheduling -p payment -p scoring -p certificate -p notification -p institution -p skillcert_devtools
+step "pdf: font and poppler" deploy/dev/pdf-tools.sh
 step "tests: shared" uv run --frozen pytest shared/tests tests/infra -q -p no:cacheprovider
 step "tests: devtools" uv run --frozen pytest deploy/dev/devtools -q -p no:cacheprovider
 for service in services/*/; do

@@ -298,6 +298,8 @@ def run(
 ) -> None:
     import uvicorn
 
+    from skillcert.serving import server_config
+
     spec = spec_factory()
     configure_logging(spec.name, spec.settings.log_level, spec.settings.log_json)
-    uvicorn.run(create_service_app(spec), host=host, port=port, log_config=None)
+    uvicorn.Server(server_config(create_service_app(spec), host, port)).run()

@@ -15,6 +15,7 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
+from skillcert.serving import server_config
 from skillcert.settings import Profile
 from skillcert.telemetry import configure_logging
 from skillcert_embedded.app import EmbeddedConfig, create_embedded_app
@@ -33,9 +34,7 @@ def arguments(description: str | None) -> EmbeddedConfig:
 def serve(config: EmbeddedConfig, app: FastAPI) -> None:
     """Serve until interrupted; in the development profile create the demo data first."""
     configure_logging("skillcert-embedded", "INFO", json_logs=False)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host=config.host, port=config.port, log_config=None)
-    )
+    server = uvicorn.Server(server_config(app, config.host, config.port))
 
     async def run() -> None:
         task = asyncio.create_task(server.serve())

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
@@ -71,8 +72,10 @@ class GatewaySettings(ServiceSettings):
             "password-resets": RateLimitPolicy(capacity=20, refill_per_s=1 / 30),
         }
     )
-    # Only behind a trusted load balancer may X-Forwarded-For name the client.
-    trust_forwarded_for: bool = False
+    # The proxies (addresses or networks, e.g. "10.0.0.0/8") whose X-Forwarded-For the gateway
+    # believes. Default none: the client is the connected peer, whatever headers it sends. The
+    # uvicorn servers never rewrite the peer themselves (skillcert.serving).
+    trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=list)
 
     # --- demo staff accounts ----------------------------------------------------------------
     seed_demo: bool | None = Field(

@@ -56,6 +56,12 @@ from skillcert.pii import mask_phone
 log = logging.getLogger("gateway.accounts")
 
 
+# One answer for a wrong password and for a login nobody has (no attempts-left count: it
+# would exist only for real accounts).
+WRONG_LOGIN = "账号或密码错误"
+INVALID_CODE = "验证码无效，请重新获取"
+
+
 class CodeRejected(AppError):
     status_code = 400
     slug = "sms-code-rejected"
@@ -88,11 +94,17 @@ class Passwords:
         except (VerificationError, InvalidHashError):
             return False
 
-    async def verify_nobody(self, password: str) -> None:
-        """Spend the time a real check takes, so response times do not reveal which logins
-        exist."""
+    async def prepare(self) -> None:
+        """Make the hash unknown logins are checked against, at startup: made lazily, the
+        first unknown login would take two hashes' time."""
         if self._dummy_hash is None:
             self._dummy_hash = await self.hash(secrets.token_hex(16))
+
+    async def verify_nobody(self, password: str) -> None:
+        """Spend the time a real check takes (same argon2 parameters), so response times do
+        not reveal which logins exist."""
+        await self.prepare()
+        assert self._dummy_hash is not None
         await self.verify(self._dummy_hash, password)
 
     def needs_rehash(self, password_hash: str) -> bool:
@@ -130,18 +142,18 @@ class AccountService:
 
     async def issue_code(self, phone: str, purpose: SmsPurpose, client_ip: str | None) -> None:
         """Send a fresh code (发送验证码): cool-down and hourly cap per phone, the newest code
-        replaces older ones for the same purpose."""
+        replaces older ones for the same purpose.
+
+        For login and password reset a phone without an account is answered exactly as one
+        with an account, cool-down included, so the answer does not tell who is registered:
+        a code is stored for it as usual, but no SMS goes out and nobody can ever use it."""
         await self.repo.lock_phone(phone)
         taken = await self.repo.phone_taken(phone)
         if purpose == "register" and taken:
+            # Sign-up cannot hide it: the sign-up itself would fail (docs/security.md).
             raise Conflict(
                 "该手机号已注册，请直接登录",
                 errors=[FieldError(field="phone", message="该手机号已注册", code="taken")],
-            )
-        if purpose != "register" and not taken:
-            raise NotFound(
-                "该手机号尚未注册",
-                errors=[FieldError(field="phone", message="该手机号尚未注册", code="unknown")],
             )
         at = utcnow()
         wait = resend_wait_s(
@@ -172,6 +184,9 @@ class AccountService:
                 expires_at=expires_at,
             )
         )
+        if purpose != "register" and not taken:
+            log.info("SMS code for %s to unregistered %s not sent", purpose, mask_phone(phone))
+            return
         # The notification service delivers the SMS; the code travels only in this event.
         await record(
             self.session,
@@ -307,14 +322,14 @@ class AccountService:
         )
 
     async def reset_password(self, phone: str, code: str, new_password: str) -> None:
-        """找回密码: a verified phone sets a new password and lifts a lock-out."""
-        account = await self.repo.by_phone(phone)
-        if account is None:
-            raise NotFound(
-                "该手机号尚未注册",
-                errors=[FieldError(field="phone", message="该手机号尚未注册", code="unknown")],
-            )
+        """找回密码: a verified phone sets a new password and lifts a lock-out. The code is
+        checked first, so a phone without an account gets the same refusals as one with."""
         await self._consume_code(phone, "reset_password", code)
+        account = await self.repo.by_phone(phone)
+        if account is None:  # nobody received the code: only a lucky guess gets here
+            raise CodeRejected(
+                INVALID_CODE, errors=[FieldError(field="code", message=INVALID_CODE)]
+            )
         account.password_hash = await self.kit.passwords.hash(new_password)
         account.password_changed_at = utcnow()
         account.failed_logins = 0
@@ -332,7 +347,7 @@ class AccountService:
         )
         if account is None:
             await self.kit.passwords.verify_nobody(password)
-            raise Unauthorized("账号或密码错误")
+            raise Unauthorized(WRONG_LOGIN)
         at = utcnow()
         if wait := lock_remaining_s(account.locked_until, at):
             raise self._locked(wait)
@@ -345,8 +360,7 @@ class AccountService:
             if locked is not None:
                 log.warning("account %s locked after %d failed logins", account.id, failures)
                 raise self._locked(self.settings.login_lockout_s)
-            remaining = self.settings.login_max_failures - failures
-            raise Unauthorized(f"账号或密码错误，还可尝试 {remaining} 次")
+            raise Unauthorized(WRONG_LOGIN)
         account.failed_logins = 0
         account.locked_until = None
         account.last_login_at = at
@@ -356,11 +370,14 @@ class AccountService:
         return account
 
     async def login_with_code(self, phone: str, code: str) -> Account:
-        """登录 with an SMS code: proof of the phone, so it also lifts a password lock-out."""
-        account = await self.repo.by_phone(phone) if is_phone(phone) else None
-        if account is None:
-            raise Unauthorized("该手机号尚未注册")
+        """登录 with an SMS code: proof of the phone, so it also lifts a password lock-out. The
+        code is checked first: a phone without an account gets the same refusals."""
         await self._consume_code(phone, "login", code)
+        account = await self.repo.by_phone(phone)
+        if account is None:  # nobody received the code: only a lucky guess gets here
+            raise CodeRejected(
+                INVALID_CODE, errors=[FieldError(field="code", message=INVALID_CODE)]
+            )
         account.failed_logins = 0
         account.locked_until = None
         account.last_login_at = utcnow()

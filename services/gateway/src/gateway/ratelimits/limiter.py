@@ -15,7 +15,12 @@ from fastapi import Request
 
 from gateway.config import RateLimitPolicy
 from gateway.context import context
-from gateway.ratelimits.rules import TokenBucket, retry_after_header
+from gateway.ratelimits.rules import (
+    TokenBucket,
+    client_address,
+    is_trusted,
+    retry_after_header,
+)
 from skillcert.errors import RateLimited
 
 # Idle (full) buckets are dropped once this many exist, so memory stays bounded.
@@ -57,14 +62,21 @@ class RateLimiter:
         self._buckets.clear()
 
 
-def client_ip(request: Request) -> str:
-    settings = context(request).settings
-    if settings.trust_forwarded_for:
-        forwarded = request.headers.get("x-forwarded-for", "")
-        first = forwarded.split(",")[0].strip()
-        if first:
-            return first
+def peer_ip(request: Request) -> str:
+    """The address that connected to us (uvicorn never rewrites it: skillcert.serving)."""
     return request.client.host if request.client else "unknown"
+
+
+def peer_is_trusted_proxy(request: Request) -> bool:
+    return is_trusted(peer_ip(request), context(request).settings.trusted_proxies)
+
+
+def client_ip(request: Request) -> str:
+    """The client's address for the per-IP limits and the logs."""
+    settings = context(request).settings
+    return client_address(
+        peer_ip(request), request.headers.getlist("x-forwarded-for"), settings.trusted_proxies
+    )
 
 
 def rate_limited(name: str) -> Callable[[Request], Coroutine[Any, Any, None]]:

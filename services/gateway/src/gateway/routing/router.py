@@ -14,7 +14,7 @@ from opentelemetry import propagate
 from starlette.background import BackgroundTask
 
 from gateway.context import context
-from gateway.ratelimits.limiter import client_ip
+from gateway.ratelimits.limiter import peer_ip, peer_is_trusted_proxy
 from gateway.routing.rules import (
     forwarded_for,
     forwarded_request_headers,
@@ -80,7 +80,11 @@ async def proxy(service: str, path: str, request: Request) -> Response:
     headers.append(
         (
             "x-forwarded-for",
-            forwarded_for(request.headers.get("x-forwarded-for"), client_ip(request)),
+            forwarded_for(
+                ", ".join(request.headers.getlist("x-forwarded-for")),
+                peer_ip(request),
+                peer_is_trusted_proxy(request),
+            ),
         )
     )
     headers.append(("x-forwarded-proto", request.url.scheme))

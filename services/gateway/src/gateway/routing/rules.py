@@ -67,8 +67,10 @@ def returned_response_headers(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[
     ]
 
 
-def forwarded_for(existing: str | None, client: str) -> str:
-    return f"{existing}, {client}" if existing else client
+def forwarded_for(existing: str | None, peer: str, peer_trusted: bool) -> str:
+    """The X-Forwarded-For an upstream gets: the chain a trusted proxy passed on plus the peer,
+    or the peer alone (an untrusted client's own header is dropped, not relayed)."""
+    return f"{existing}, {peer}" if existing and peer_trusted else peer
 
 
 # --- merged OpenAPI -------------------------------------------------------------------------
