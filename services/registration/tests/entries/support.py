@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +18,17 @@ from skillcert.events import ExamPlanPublished
 from skillcert.testing import ServiceHarness
 from tests.conftest import API, plan_event
 from tests.quotas.support import pilot_approved
-from tests.roster.support import SCHOOL, client, csv_file, row, school
+from tests.roster.support import (
+    SCHOOL,
+    client,
+    csv_file,
+    photo,
+    row,
+    school,
+    student_id,
+    upload_photos,
+    zip_of,
+)
 from tests.roster.support import upload as upload_roster
 
 ENTRIES = f"{API}/exam-entries"
@@ -47,16 +58,22 @@ async def setup(
     students: int = 3,
     headcount: int = 20,
     org_id: str = SCHOOL,
+    without_photo: Collection[int] = (),
     **plan: Any,
 ) -> ExamPlanPublished:
-    """An open plan (subjects T and P), `students` on `org_id`'s roster, and its quota."""
+    """An open plan (subjects T and P), `students` on `org_id`'s roster, each with a checked
+    photo imported as the institution does (but those `without_photo`), and the quota."""
     event = plan_event(**plan)
     await harness.deliver(event)
     if students:
-        response = await upload_roster(
-            harness, csv_file(*(row(n) for n in range(1, students + 1))), org_id=org_id
-        )
+        numbers = range(1, students + 1)
+        response = await upload_roster(harness, csv_file(*(row(n) for n in numbers)), org_id=org_id)
         assert response.status_code == 200, response.text
+        image = photo()
+        photos = {f"{student_id(n)}.jpg": image for n in numbers if n not in without_photo}
+        if photos:
+            imported = await upload_photos(harness, zip_of(photos), org_id=org_id)
+            assert imported.status_code == 200, imported.text
     await harness.deliver(pilot_approved(headcount, institution_code=org_id))
     return event
 

@@ -32,7 +32,17 @@ from tests.entries.support import (
     stored,
 )
 from tests.quotas.support import pilot_approved
-from tests.roster.support import OTHER_SCHOOL, SCHOOL, client, row, school, student_id
+from tests.roster.support import (
+    OTHER_SCHOOL,
+    SCHOOL,
+    client,
+    photo,
+    row,
+    school,
+    student_id,
+    upload_photos,
+    zip_of,
+)
 
 CERT = EntryMode.CERTIFICATE
 SUBJ = EntryMode.SUBJECT
@@ -181,6 +191,24 @@ class TestRegister:
         assert "T 理论知识" in body["errors"][3]["message"]
         assert await entry_count(harness) == 1
         assert len(await harness.outbox("review.application.approved.v1")) == 1
+
+    async def test_a_student_without_a_checked_photo_is_refused(self, harness: ServiceHarness):
+        plan = await setup(harness, students=2, without_photo={2})
+        body = assert_problem(
+            await send(harness, plan.plan_id, entry_file(CERT, line(1), line(2))),
+            422,
+            "rows[3].id_number",
+            messages={
+                "rows[3].id_number": "第3行“证件号码”：考生照片未导入或未通过检查，不能报考或发证"
+            },
+        )
+        assert body["detail"] == "文件中有 1 处错误，未报考任何考生"
+        assert await entry_count(harness) == 0
+        image = photo()
+        imported = await upload_photos(harness, zip_of({f"{student_id(2)}.jpg": image}))
+        assert imported.status_code == 200, imported.text
+        response = await send(harness, plan.plan_id, entry_file(CERT, line(1), line(2)))
+        assert response.status_code == 200, response.text
 
     async def test_a_student_registered_by_certificate_is_refused_again(
         self, harness: ServiceHarness

@@ -10,7 +10,8 @@
   back. A student registered for more subjects of the same plan uses no further place.
 * All or nothing per file: every bad line is reported at once (``rows[<line>].<field>``) and
   nothing is written.
-* Only the institution's own staff (institution admin or head) register its students.
+* Only students on the institution's roster with a checked photo (the admission ticket and the
+  certificate carry it), and only by the institution's own staff (institution admin or head).
 """
 
 from __future__ import annotations

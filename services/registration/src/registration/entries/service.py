@@ -45,6 +45,7 @@ from registration.quotas.repository import QuotaRepository
 from registration.quotas.rules import quota_year, remaining
 from registration.quotas.schemas import QuotaOut, quota_out
 from registration.roster.models import RosterStudent
+from registration.roster.rules import exam_blocker
 from skillcert import outbox
 from skillcert.auth import Principal
 from skillcert.clock import CHINA, format_china
@@ -218,6 +219,8 @@ class EntryService:
                 )
             elif student.name != line.name:
                 problems.add(line.line, NAME, "与考生名单中该证件号码的姓名不一致", "name")
+            elif (blocker := exam_blocker(student.photo_status)) is not None:
+                problems.add(line.line, ID_NUMBER, blocker, "photo")
             elif entry is not None and entry.institution_id != institution_id:
                 message = "该考生已由其他院校报考此考试计划"
                 problems.add(line.line, ID_NUMBER, message, "registered")
