@@ -1,15 +1,15 @@
 """Benchmark the exam timetabler on ITC2007 examination-track instances (issue 12).
 
-    uv run python deploy/bench/itc2007.py ../shared/benchmarks/itc2007 --time-limit 270 \\
-        --out var/itc2007
+    nice -n 19 uv run python deploy/bench/itc2007.py ../shared/benchmarks/itc2007 \\
+        --time-limit 300 --workers 2 --out var/itc2007
 
 Arguments are instance files or folders of them (``*.exam``). Per instance: solve within
-``--time-limit`` seconds (wall clock: CP-SAT feasibility with ``--workers`` threads, then
-single-threaded annealing; the CPU seconds the process got are reported too), write ``<name>.sol`` in the competition's format to ``--out``,
+``--time-limit`` seconds of wall clock (CP-SAT feasibility with ``--workers`` threads, then
+single-threaded annealing), write ``<name>.sol`` in the competition's format to ``--out``,
 evaluate it with the independent evaluator, and print one table row: hard violations, soft
 penalty, the competition winner's published penalty (reference_results.csv beside the
-instance) and the time. ``--out`` also gets ``results.csv`` and one ``<name>.json`` with the
-soft components.
+instance), the wall time and the CPU seconds the process got. ``--out`` also gets
+``results.csv`` and one ``<name>.json`` with the soft components.
 """
 
 from __future__ import annotations
