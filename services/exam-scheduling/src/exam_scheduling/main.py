@@ -22,6 +22,8 @@ from exam_scheduling.plans.router import router as plans_router
 from exam_scheduling.sites import models as _sites_models  # noqa: F401
 from exam_scheduling.sites.router import router as sites_router
 from exam_scheduling.subscriptions import HANDLERS
+from exam_scheduling.tickets import models as _tickets_models  # noqa: F401
+from exam_scheduling.tickets.router import router as tickets_router
 from skillcert.db import transaction
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
@@ -49,7 +51,7 @@ def build_spec(
         settings=settings or ExamSchedulingSettings(),
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        routers=[catalogue_router, plans_router, sites_router, allocations_router],
+        routers=[catalogue_router, plans_router, sites_router, allocations_router, tickets_router],
         handlers=HANDLERS,
         lifespan=lifespan,
     )
