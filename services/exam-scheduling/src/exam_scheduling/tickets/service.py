@@ -112,7 +112,7 @@ class TicketService:
         if found is None:
             raise NotFound("考场不存在")
         room, site = found
-        _require_institution(principal, site.institution_id)
+        require_institution(principal, site.institution_id)
         seated = await self.repo.in_room(room_id, plan_id)
         return await self._render(seated, f"准考证 {site.name} {room.name}")
 
@@ -120,7 +120,7 @@ class TicketService:
         site = await self.repo.site(site_id)
         if site is None:
             raise NotFound("考点不存在")
-        _require_institution(principal, site.institution_id)
+        require_institution(principal, site.institution_id)
         seated = await self.repo.at_site(site_id, plan_id)
         return await self._render(seated, f"准考证 {site.name}")
 
@@ -193,6 +193,7 @@ def room_address(s: Seated) -> str:
     return exam_address(getattr(s.room, "address", None), s.site.address)
 
 
-def _require_institution(principal: Principal, institution_id: str) -> None:
+def require_institution(principal: Principal, institution_id: str, what: str = "准考证") -> None:
+    """Only the institution that runs the site (its admin or head) prints for it."""
     if principal.role not in INSTITUTION_ROLES or principal.org_id != institution_id:
-        raise Forbidden("只能下载本院校考点的准考证")
+        raise Forbidden(f"只能下载本院校考点的{what}")
