@@ -9,9 +9,9 @@ import re
 import zipfile
 from pathlib import Path
 
+import httpx
 import pytest
 from browser import Platform, Screens, new_page
-import httpx
 from journey import Journey, resident_id
 from playwright.sync_api import Browser, Page, expect
 from staff import in_thread, sign_in
