@@ -32,6 +32,9 @@ class Role(StrEnum):
     INSTITUTION_ADMIN = "institution_admin"  # 试点院校/考核站点
     INSTITUTION_HEAD = "institution_head"  # 考核站点负责人
     PROVINCE_ADMIN = "province_admin"  # 省级教育行政部门
+    CITY_REVIEWER = (
+        "city_reviewer"  # 地市级教育行政部门审核员 (org_id `CITY-<GB/T 2260 city code>`)
+    )
     OPS = "ops"
 
 

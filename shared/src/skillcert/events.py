@@ -393,6 +393,29 @@ class PilotApproved(Event):
     decided_at: datetime
 
 
+class PilotDecided(Event):
+    """A decision on an institution's pilot application (证书试点申报审核结果, seed 003 §1.1.4)
+    the applicant is told of by SMS and in-app: the province's approval or rejection, or the
+    city's rejection (a city approval only passes it on to the province). `recipient_id` is
+    the account that submitted it; `phone` the head's registered phone (注册人手机), if known."""
+
+    type: Literal["institution.pilot.decided.v1"] = "institution.pilot.decided.v1"
+    decision_id: UUID
+    application_id: UUID
+    institution_code: str
+    institution_name: str
+    certificate_code: str
+    certificate_name: str
+    year: int
+    level: Literal["city", "province"]
+    outcome: Literal["approved", "rejected"]
+    approved_headcount: int | None = None
+    reason: str | None = None
+    recipient_id: UUID
+    phone: str | None = None
+    decided_at: datetime
+
+
 AnyEvent: TypeAlias = Annotated[
     SmsCodeIssued
     | AccountRegistered
@@ -412,7 +435,8 @@ AnyEvent: TypeAlias = Annotated[
     | CertificateRevoked
     | AccountCredentialsIssued
     | InstitutionRegistered
-    | PilotApproved,
+    | PilotApproved
+    | PilotDecided,
     Field(discriminator="type"),
 ]
 
@@ -453,5 +477,6 @@ ALL_EVENT_TYPES: tuple[str, ...] = tuple(
         AccountCredentialsIssued,
         InstitutionRegistered,
         PilotApproved,
+        PilotDecided,
     )
 )

@@ -817,8 +817,9 @@ export interface paths {
         put?: never;
         /**
          * Login
-         * @description 登录 with phone (or staff username) and password, or phone and SMS code; repeated wrong
-         *     passwords lock the account.
+         * @description 登录 with phone (or staff username) and password, or phone and SMS code. Wrong
+         *     passwords hold back the login from the caller's address with growing delays (429); many
+         *     from everywhere lock the account (423 for the right password) until an SMS-code login.
          */
         post: operations["login_api_v1_gateway_sessions_post"];
         delete?: never;
@@ -838,7 +839,8 @@ export interface paths {
         put?: never;
         /**
          * Send Sms Code
-         * @description Send a 6-digit SMS code (短信验证码) for sign-up, login or password reset.
+         * @description Send a 6-digit SMS code (短信验证码) for sign-up, login or password reset. For login
+         *     and reset the answer is the same whether the phone has an account or not.
          */
         post: operations["send_sms_code_api_v1_gateway_sms_codes_post"];
         delete?: never;
@@ -7681,16 +7683,6 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": unknown;
-                };
-            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -7799,6 +7791,16 @@ export interface operations {
                     "application/json": components["schemas"]["TokenOut"];
                 };
             };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -7861,16 +7863,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SmsCodeSentOut"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                    "application/problem+json": unknown;
                 };
             };
             /** @description Conflict */

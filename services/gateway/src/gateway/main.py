@@ -72,6 +72,7 @@ def _lifespan(
     async def lifespan(ctx: Context) -> AsyncIterator[GatewayResources]:
         settings = ctx.settings
         identity = identity_kit(ctx)
+        await identity.passwords.prepare()
         # The gateway checks its own tokens with its own key, not over HTTP to itself.
         ctx.verifier = TokenVerifier(
             jwks_static(identity.issuer.jwks()), settings.jwt_issuer, settings.jwt_audience

@@ -17,3 +17,5 @@ class InstitutionSettings(ServiceSettings):
     # A deployment points this at the Ministry's full list, or sets it empty and loads the
     # list with `python -m institution.directory FILE`.
     directory_csv: Path | None = SAMPLE_DIRECTORY
+    # How long a presigned upload URL of a pilot application's attachment is valid.
+    upload_url_expires_s: int = 600

@@ -15,6 +15,8 @@ from institution.context import Context
 from institution.directory import models as _directory_models  # noqa: F401  (register tables)
 from institution.directory.router import router as directory_router
 from institution.directory.service import load_directory_file
+from institution.pilot import models as _pilot_models  # noqa: F401
+from institution.pilot.router import router as pilot_router
 from institution.profile import models as _profile_models  # noqa: F401
 from institution.profile.router import router as profile_router
 from institution.signup import models as _signup_models  # noqa: F401
@@ -43,7 +45,7 @@ def build_spec(settings: InstitutionSettings | None = None) -> ServiceSpec[Insti
         settings=settings or InstitutionSettings(),
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        routers=[directory_router, signup_router, profile_router],
+        routers=[directory_router, signup_router, profile_router, pilot_router],
         handlers=HANDLERS,
         lifespan=lifespan,
     )

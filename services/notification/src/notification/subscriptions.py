@@ -16,6 +16,7 @@ from skillcert.events import (
     ExamPlanPublished,
     OrderPaid,
     OrderRefunded,
+    PilotDecided,
     ResultDetermined,
     SmsCodeIssued,
 )
@@ -36,4 +37,5 @@ HANDLERS: dict[type[Event], EventHandler] = {
     ApplicationForfeited: messages.on_application_forfeited,
     OrderRefunded: messages.on_order_refunded,
     CertificateRevoked: messages.on_certificate_revoked,
+    PilotDecided: messages.on_pilot_decided,
 }

@@ -60,10 +60,11 @@ def _tokens(service: AccountService, account: Account) -> TokenOut:
     status_code=202,
     response_model=SmsCodeSentOut,
     dependencies=[Depends(rate_limited("sms-codes"))],
-    responses=problem_responses(404, 409, 422, 429),
+    responses=problem_responses(409, 422, 429),
 )
 async def send_sms_code(body: SmsCodeIn, request: Request, accounts: Accounts) -> SmsCodeSentOut:
-    """Send a 6-digit SMS code (短信验证码) for sign-up, login or password reset."""
+    """Send a 6-digit SMS code (短信验证码) for sign-up, login or password reset. For login
+    and reset the answer is the same whether the phone has an account or not."""
     await accounts.issue_code(body.phone, body.purpose, client_ip(request))
     settings = accounts.settings
     return SmsCodeSentOut(
@@ -102,16 +103,18 @@ async def prove_phone(body: PhoneProofIn, accounts: Accounts) -> PhoneProofOut:
     "/sessions",
     response_model=TokenOut,
     dependencies=[Depends(rate_limited("sessions"))],
-    responses=problem_responses(401, 422, 423, 429),
+    responses=problem_responses(400, 401, 422, 423, 429),
 )
-async def login(body: LoginIn, accounts: Accounts) -> TokenOut:
-    """登录 with phone (or staff username) and password, or phone and SMS code; repeated wrong
-    passwords lock the account."""
+async def login(body: LoginIn, request: Request, accounts: Accounts) -> TokenOut:
+    """登录 with phone (or staff username) and password, or phone and SMS code. Wrong
+    passwords hold back the login from the caller's address with growing delays (429); many
+    from everywhere lock the account (423 for the right password) until an SMS-code login."""
+    source = client_ip(request)
     if body.code is not None:
-        account = await accounts.login_with_code(body.login, body.code)
+        account = await accounts.login_with_code(body.login, body.code, source)
     else:
         assert body.password is not None  # the schema requires one of the two
-        account = await accounts.login(body.login, body.password)
+        account = await accounts.login(body.login, body.password, source)
     return _tokens(accounts, account)
 
 
@@ -119,7 +122,7 @@ async def login(body: LoginIn, accounts: Accounts) -> TokenOut:
     "/password-resets",
     status_code=204,
     dependencies=[Depends(rate_limited("password-resets"))],
-    responses=problem_responses(400, 404, 422, 429),
+    responses=problem_responses(400, 422, 429),
 )
 async def reset_password(body: PasswordResetIn, accounts: Accounts) -> None:
     """找回密码 with an SMS code sent for purpose reset_password."""

@@ -19,6 +19,7 @@ from skillcert.events import (
     CertificateRevoked,
     OrderPaid,
     OrderRefunded,
+    PilotDecided,
     ResultDetermined,
     SmsCodeIssued,
 )
@@ -142,3 +143,20 @@ async def on_certificate_revoked(session: AsyncSession, event: CertificateRevoke
         {"certificate_number": event.certificate_number, "reason": event.reason},
         event.event_id,
     )
+
+
+async def on_pilot_decided(session: AsyncSession, event: PilotDecided) -> None:
+    """证书试点申报审核结果: in-app to the account that submitted it, by SMS to the head's
+    registered phone (注册人手机, seed 003 §1.1.4): institution staff have no contact here."""
+    params: dict[str, object] = {
+        "year": event.year,
+        "certificate_name": event.certificate_name,
+        "approved_headcount": event.approved_headcount or 0,
+        "reason": event.reason or "",
+        "level_text": "经市级教育行政部门" if event.level == "city" else "经省级教育行政部门",
+    }
+    template = "pilot_approved" if event.outcome == "approved" else "pilot_rejected"
+    service = _service(session)
+    await service.notify(event.recipient_id, template, params, event.event_id, sms=False)
+    if event.phone:
+        await service.send_to_phone(event.phone, template, params)

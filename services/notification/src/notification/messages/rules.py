@@ -38,6 +38,19 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str, str | None]] = {
         "您报名的“{plan_title}”审核不通过，原因：{reasons}。请修改后重新提交。",
         "您报名的“{plan_title}”审核不通过，原因：{reasons}。请登录平台修改后重新提交。",
     ),
+    "pilot_approved": (
+        "证书试点申报审核通过",
+        "贵校申报的{year}年“{certificate_name}”试点已审核通过，"
+        "批准培训人数 {approved_headcount} 人。",
+        "贵校申报的{year}年“{certificate_name}”试点已审核通过，批准培训人数{approved_headcount}人。",
+    ),
+    "pilot_rejected": (
+        "证书试点申报审核不通过",
+        "贵校申报的{year}年“{certificate_name}”试点{level_text}审核不通过，原因：{reason}。"
+        "请修改后重新提交。",
+        "贵校申报的{year}年“{certificate_name}”试点{level_text}审核不通过，原因：{reason}。"
+        "请登录平台修改后重新提交。",
+    ),
     "order_paid": ("缴费成功", "您已成功缴费 {amount_yuan} 元，请等待考场编排。", None),
     "candidate_scheduled": (
         "考场编排完成",
