@@ -13,7 +13,7 @@ import httpx
 import pytest
 from browser import Platform, Screens, new_page
 from journey import Journey, resident_id
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from staff import in_thread, sign_in
 
 from skillcert.pdf_testing import pdf_fonts, pdf_text, read_qr_codes, render_page
@@ -26,7 +26,7 @@ async def candidate_with_a_ticket(platform: Platform) -> Journey:
             client,
             platform.staff_password,
             platform.base_url + SIMULATOR_PATH,
-            id_number=resident_id("19900307", 3),
+            id_number=resident_id("19850612", 9),
         )
         await journey.staff()
         await journey.organisation_opens_a_plan()
@@ -44,9 +44,9 @@ def journey(platform: Platform) -> Journey:
     return in_thread(candidate_with_a_ticket(platform))
 
 
-def saved(page: Page, click: str, tmp_path: Path, name: str) -> bytes:
+def saved(page: Page, button: Locator, tmp_path: Path, name: str) -> bytes:
     with page.expect_download() as download:
-        page.locator(click).first.click()
+        button.first.click()
     path = tmp_path / name
     download.value.save_as(path)
     return path.read_bytes()
@@ -66,7 +66,7 @@ def test_candidate_downloads_the_ticket_pdf(
     expect(page.locator("[data-test=ticket]")).to_contain_text(ticket)
     screens.check(page, "tickets-pdf-candidate-375")
 
-    pdf = saved(page, "[data-test=download-ticket-pdf]", tmp_path, "ticket.pdf")
+    pdf = saved(page, page.locator("[data-test=download-ticket-pdf]"), tmp_path, "ticket.pdf")
     assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
     assert all(f.embedded and f.subset for f in pdf_fonts(pdf))
     text = pdf_text(pdf).replace(" ", "")
@@ -95,16 +95,18 @@ def test_institution_downloads_a_rooms_tickets_and_the_sites_printouts(
     screens.check(page, "tickets-pdf-institution-printouts")
 
     room = site.locator("[data-test=printout-rooms] tr", has_text="第一考场")
-    tickets = saved(room, "[data-test=room-tickets]", tmp_path, "room-tickets.pdf")
+    tickets = saved(page, room.locator("[data-test=room-tickets]"), tmp_path, "room-tickets.pdf")
     assert tickets.startswith(b"%PDF-")
     assert journey.state["ticket_number"] in pdf_text(tickets)
 
-    sheet = saved(room, "[data-test=room-sign-in-sheet]", tmp_path, "sign-in.pdf")
+    sheet = saved(page, room.locator("[data-test=room-sign-in-sheet]"), tmp_path, "sign-in.pdf")
     assert "考场签到表" in pdf_text(sheet).replace(" ", "")
 
     archive = zipfile.ZipFile(
-        io.BytesIO(saved(site, "[data-test=site-printouts]", tmp_path, "p.zip"))
+        io.BytesIO(saved(page, site.locator("[data-test=site-printouts]"), tmp_path, "p.zip"))
     )
     assert "01-第一考场-签到表.pdf" in archive.namelist()
-    site_tickets = saved(site, "[data-test=site-tickets]", tmp_path, "site-tickets.pdf")
+    site_tickets = saved(
+        page, site.locator("[data-test=site-tickets]"), tmp_path, "site-tickets.pdf"
+    )
     assert journey.state["ticket_number"] in pdf_text(site_tickets)
