@@ -188,9 +188,8 @@ class TicketService:
 
 
 def room_address(s: Seated) -> str:
-    # Rooms gain their own address (another campus) in the sites package; until then, and
-    # for rooms without one, the site's address is where the candidate goes.
-    return exam_address(getattr(s.room, "address", None), s.site.address)
+    # A room without its own address (考场地址) is at the site's address.
+    return exam_address(s.room.address, s.site.address)
 
 
 def require_institution(principal: Principal, institution_id: str, what: str = "准考证") -> None:
