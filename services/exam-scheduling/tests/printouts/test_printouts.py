@@ -14,7 +14,16 @@ from skillcert.pdf_testing import ink_pixels, pdf_fonts, pdf_text, render_page
 from skillcert.testing import ServiceHarness, assert_problem
 
 from ..factories import API, scheduled_plan
-from ..tickets.test_tickets import OTHER_INST, candidate, filed, institution, jpeg, seat, sites
+from ..tickets.test_tickets import (
+    OTHER_INST,
+    candidate,
+    filed,
+    institution,
+    jpeg,
+    rooms,
+    seat,
+    sites,
+)
 
 
 async def site0(harness: ServiceHarness) -> dict:
@@ -32,7 +41,7 @@ class TestSignInSheet:
     ):
         plan = await scheduled_plan(harness, (3,))
         seated = [await seat(harness, plan, name) for name in ("张三", "李四")]
-        room = (await site0(harness))["rooms"][0]
+        room = (await rooms(harness, (await site0(harness))["id"]))[0]
         response = await harness.client.get(
             f"{API}/rooms/{room['id']}/printouts/sign-in-sheet.pdf", headers=institution(harness)
         )
@@ -45,7 +54,7 @@ class TestSignInSheet:
             "考场签到表",
             "2026-05-1609:00–11:00",
             "1号机房",
-            "北京市海淀区示例路1号",
+            "北京市海淀区示例路1号实训楼3层301室",
             "监考人员：________________",
             "巡考人员：",
             "张三",
@@ -69,7 +78,7 @@ class TestSignInSheet:
         await harness.ctx.storage.put(key, jpeg(), "image/jpeg")
         await harness.deliver(filed(app, key))
         await seat(harness, plan, application_id=app)
-        room = (await site0(harness))["rooms"][0]
+        room = (await rooms(harness, (await site0(harness))["id"]))[0]
         url = f"{API}/rooms/{room['id']}/printouts/sign-in-sheet.pdf"
         with_photo = (await harness.client.get(url, headers=institution(harness))).content
         # The photo cell of the first row: below the header block, second column.
@@ -82,7 +91,7 @@ class TestSignInSheet:
         plan = await scheduled_plan(harness, (20,))
         for i in range(14):
             await seat(harness, plan, f"考生{i:02d}")
-        room = (await site0(harness))["rooms"][0]
+        room = (await rooms(harness, (await site0(harness))["id"]))[0]
         pdf = (
             await harness.client.get(
                 f"{API}/rooms/{room['id']}/printouts/sign-in-sheet.pdf",
@@ -99,7 +108,7 @@ class TestLabels:
     async def test_labels_name_the_room_and_candidates(self, harness: ServiceHarness, kind: str):
         plan = await scheduled_plan(harness, (3,))
         numbers = [(await seat(harness, plan, n))[1]["ticket_number"] for n in ("张三", "李四")]
-        room = (await site0(harness))["rooms"][0]
+        room = (await rooms(harness, (await site0(harness))["id"]))[0]
         response = await harness.client.get(
             f"{API}/rooms/{room['id']}/printouts/{kind}.pdf",
             headers=institution(harness, role=Role.INSTITUTION_HEAD),
@@ -114,7 +123,7 @@ class TestLabels:
 
     async def test_an_empty_room_still_gives_a_page(self, harness: ServiceHarness):
         await scheduled_plan(harness, (3,))
-        room = (await site0(harness))["rooms"][0]
+        room = (await rooms(harness, (await site0(harness))["id"]))[0]
         response = await harness.client.get(
             f"{API}/rooms/{room['id']}/printouts/door-label.pdf", headers=institution(harness)
         )
@@ -153,7 +162,7 @@ class TestFromTheOtherSide:
         approval, _ = await seat(harness, plan)
         site = await site0(harness)
         urls = [
-            f"{API}/rooms/{site['rooms'][0]['id']}/printouts/sign-in-sheet.pdf",
+            f"{API}/rooms/{(await rooms(harness, site['id']))[0]['id']}/printouts/sign-in-sheet.pdf",
             f"{API}/sites/{site['id']}/printouts.zip",
         ]
         for url in urls:

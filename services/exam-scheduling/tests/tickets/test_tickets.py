@@ -53,6 +53,16 @@ async def sites(harness: ServiceHarness) -> list[dict]:
     return response.json()
 
 
+async def rooms(harness: ServiceHarness, site_id: str) -> list[dict]:
+    """The rooms set up for the (one) plan the site serves, by number."""
+    response = await harness.client.get(
+        f"{API}/sites/{site_id}/rooms", headers=institution(harness)
+    )
+    assert response.status_code == 200, response.text
+    [plan] = response.json()["plans"]
+    return sorted(plan["rooms"], key=lambda r: r["number"])
+
+
 def jpeg() -> bytes:
     img = Image.new("RGB", (295, 413), (255, 255, 255))
     ImageDraw.Draw(img).rectangle((40, 60, 255, 413), fill=(30, 30, 80))
@@ -118,7 +128,8 @@ class TestCandidateTicket:
             ticket["ticket_number"],
             "张三",
             "110101********4514",
-            "北京市海淀区示例路1号",
+            # The room's own address (考场地址), not only the site's.
+            "北京市海淀区示例路1号实训楼3层301室",
             "1号机房",
             "理论知识",
             "专业能力",
@@ -195,7 +206,7 @@ class TestInstitutionDownloads:
         plan = await scheduled_plan(harness, (2, 2))
         numbers = [(await seat(harness, plan, name))[1]["ticket_number"] for name in "甲乙丙"]
         [site] = [s for s in await sites(harness) if s["name"] == "考点0"]
-        first_room = site["rooms"][0]
+        first_room = (await rooms(harness, site["id"]))[0]
         response = await harness.client.get(
             f"{API}/rooms/{first_room['id']}/tickets.pdf",
             params={"plan_id": plan["id"]},
@@ -227,7 +238,7 @@ class TestInstitutionDownloads:
         site = (await sites(harness))[0]
         for url in (
             f"{API}/sites/{site['id']}/tickets.pdf",
-            f"{API}/rooms/{site['rooms'][0]['id']}/tickets.pdf",
+            f"{API}/rooms/{(await rooms(harness, site['id']))[0]['id']}/tickets.pdf",
         ):
             assert_problem(
                 await harness.client.get(url, headers=institution(harness, OTHER_INST)),

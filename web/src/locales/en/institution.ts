@@ -3,6 +3,7 @@ export default {
     title: 'Exam printouts',
     lead: "Download admission tickets and room printouts (sign-in sheet, desk labels, door label) for your institution's sites, per room or a whole site at once.",
     empty: 'No sites yet: add one under Sites and rooms',
+    standing: 'Rooms for every exam',
     noRooms: 'This site has no rooms yet',
     room: 'Room',
     files: 'Downloads',
