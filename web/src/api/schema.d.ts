@@ -858,6 +858,285 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/institution/pilot/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Applications
+         * @description The institution's own applications; the province's or city's review queue (filter
+         *     `status=province_review` / `city_review`). Newest first.
+         */
+        get: operations["list_applications_api_v1_institution_pilot_applications_get"];
+        put?: never;
+        /**
+         * Create Application
+         * @description 申报证书试点: saved as a draft; only inside an open batch, base info complete.
+         */
+        post: operations["create_application_api_v1_institution_pilot_applications_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/pilot/applications/{application_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Application
+         * @description One application with its attachments and its decisions (the audit trail).
+         */
+        get: operations["get_application_api_v1_institution_pilot_applications__application_id__get"];
+        /**
+         * Update Application
+         * @description Edit a draft, or a rejected application (then submit it again).
+         */
+        put: operations["update_application_api_v1_institution_pilot_applications__application_id__put"];
+        post?: never;
+        /**
+         * Delete Application
+         * @description Delete a draft (a submitted application cannot be deleted).
+         */
+        delete: operations["delete_application_api_v1_institution_pilot_applications__application_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/pilot/applications/{application_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Attachment Upload
+         * @description A presigned URL to upload one supporting document (PDF or Word, up to 10 MB) to;
+         *     confirm it once uploaded.
+         */
+        post: operations["request_attachment_upload_api_v1_institution_pilot_applications__application_id__attachments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/pilot/applications/{application_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete Attachment */
+        delete: operations["delete_attachment_api_v1_institution_pilot_applications__application_id__attachments__attachment_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/pilot/applications/{application_id}/attachments/{attachment_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Attachment
+         * @description Check what arrived by its content: a PDF or a Word document, whatever its name says.
+         *     Anything else answers 422 and is kept as rejected.
+         */
+        post: operations["confirm_attachment_api_v1_institution_pilot_applications__application_id__attachments__attachment_id__confirm_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/pilot/applications/{application_id}/attachments/{attachment_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Attachment
+         * @description A short-lived download link, for whoever may see the application.
+         */
+        get: operations["download_attachment_api_v1_institution_pilot_applications__application_id__attachments__attachment_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/pilot/applications/{application_id}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide Application
+         * @description 审核: the city reviewer (where the batch wants it) approves or rejects with a reason;
+         *     the province approves with the approved headcount or rejects with a reason.
+         */
+        post: operations["decide_application_api_v1_institution_pilot_applications__application_id__decisions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/pilot/applications/{application_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit Application
+         * @description 提交审核 (`confirmed` must be true): locked until the decision.
+         */
+        post: operations["submit_application_api_v1_institution_pilot_applications__application_id__submit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/pilot/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Certificates
+         * @description 证书目录: the certificates a plan may offer (code = occupation code). Public.
+         */
+        get: operations["list_certificates_api_v1_institution_pilot_certificates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/pilot/majors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Majors
+         * @description 专业目录 (职业教育专业目录): the majors an application names. Public.
+         */
+        get: operations["list_majors_api_v1_institution_pilot_majors_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/pilot/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Plans
+         * @description The province's plans, newest year first: the admin's own province, an institution's
+         *     province (what it may apply in).
+         */
+        get: operations["list_plans_api_v1_institution_pilot_plans_get"];
+        put?: never;
+        /**
+         * Create Plan
+         * @description 发布申报计划 of a year for the admin's province, with its batches.
+         */
+        post: operations["create_plan_api_v1_institution_pilot_plans_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/pilot/plans/{plan_id}/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Batch
+         * @description 增加申报批次 to the province's plan (补报).
+         */
+        post: operations["add_batch_api_v1_institution_pilot_plans__plan_id__batches_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/pilot/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pilot Status
+         * @description 试点院校 by year: once a batch closed, an approved application makes the institution
+         *     that year's pilot institution.
+         */
+        get: operations["pilot_status_api_v1_institution_pilot_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/institution/sign-ups": {
         parameters: {
             query?: never;
@@ -1580,6 +1859,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registration/roster/audit-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Roster Audit Records
+         * @description 操作记录 of the caller's roster, latest first: 人工确认 and exports.
+         */
+        get: operations["list_roster_audit_records_api_v1_registration_roster_audit_records_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registration/roster/students": {
         parameters: {
             query?: never;
@@ -1605,6 +1904,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registration/roster/students/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Roster Students
+         * @description 批量导出考生信息 for 批量修改: the caller's roster in the import template, to correct and
+         *     import back. Unlike every list, it carries full ID numbers and phones — the ID number is
+         *     the key the re-import matches on — so only the institution's own admins get it, and each
+         *     export is recorded (操作记录: who, when, how many).
+         */
+        get: operations["export_roster_students_api_v1_registration_roster_students_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registration/roster/students/import": {
         parameters: {
             query?: never;
@@ -1621,6 +1943,29 @@ export interface paths {
          *     rows[<line>].<field>) and then nothing is written.
          */
         post: operations["import_roster_students_api_v1_registration_roster_students_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/roster/students/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Roster Photos
+         * @description 批量导入考生照片: a zip (at most 50 MB, 1000 files) of 小一寸 photos named 身份证号.jpg —
+         *     JPG or PNG by content, at most 5 MB, 295×413 px, red background. Each file is matched to
+         *     a student of the caller's roster and checked on its own; the good ones are stored (a new
+         *     photo replaces the old) and every file is reported. A bad zip as a whole is 422 on `file`.
+         */
+        post: operations["import_roster_photos_api_v1_registration_roster_students_photos_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1663,6 +2008,47 @@ export interface paths {
          * @description Take a student off the caller's roster.
          */
         delete: operations["delete_roster_student_api_v1_registration_roster_students__student_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/roster/students/{student_id}/identity-confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Roster Student Identity
+         * @description 人工确认: the institution checked by hand the student whose identity check failed (or
+         *     was not made) and vouches for them, giving its reason; recorded with who and when.
+         */
+        post: operations["confirm_roster_student_identity_api_v1_registration_roster_students__student_id__identity_confirmation_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/roster/students/{student_id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Roster Student Photo
+         * @description A short-lived link (presigned GET) to the student's checked photo.
+         */
+        get: operations["roster_student_photo_api_v1_registration_roster_students__student_id__photo_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2102,6 +2488,33 @@ export interface components {
             street: string;
         };
         /**
+         * ApplicationIn
+         * @description A draft's content; what a submission needs besides is checked on submit.
+         */
+        ApplicationIn: {
+            /** Certificate Code */
+            certificate_code: string;
+            /** Majors */
+            majors?: string[];
+            /**
+             * Planned Headcount
+             * @description 拟申报的培训人数
+             */
+            planned_headcount: number;
+            /**
+             * Teachers
+             * @description 师资情况 (HTML)
+             * @default
+             */
+            teachers: string;
+            /**
+             * Venue
+             * @description 场地情况 (HTML)
+             * @default
+             */
+            venue: string;
+        };
+        /**
          * ApplicationOut
          * @description An application as its owner sees it: everything, ID number in full.
          */
@@ -2225,6 +2638,48 @@ export interface components {
             /** Site Ids */
             site_ids: string[];
         };
+        /** AttachmentOut */
+        AttachmentOut: {
+            /** Content Type */
+            content_type: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** File Name */
+            file_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            /** Size */
+            size: number | null;
+            /** Status */
+            status: string;
+        };
+        /** AttachmentRequestIn */
+        AttachmentRequestIn: {
+            /** Content Type */
+            content_type: string;
+            /** File Name */
+            file_name: string;
+            /** Size */
+            size: number;
+        };
+        /** AttachmentUploadOut */
+        AttachmentUploadOut: {
+            attachment: components["schemas"]["AttachmentOut"];
+            upload: components["schemas"]["InstitutionPresignedUploadOut"];
+        };
+        /**
+         * AuditAction
+         * @enum {string}
+         */
+        AuditAction: "identity_confirmed" | "exported";
         /** AuditEntryOut */
         AuditEntryOut: {
             /** Action */
@@ -2377,6 +2832,36 @@ export interface components {
             /** Postal Code */
             postal_code: string | null;
         };
+        /** BatchIn */
+        BatchIn: {
+            /** Certificate Codes */
+            certificate_codes: string[];
+            /**
+             * City Review First
+             * @description 是否需要地市级教育局审批
+             */
+            city_review_first: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /**
+             * Majors Required
+             * @description 是否要求按专业填报
+             */
+            majors_required: boolean;
+            /**
+             * Name
+             * @description 申报批次, e.g. 2026年第一次
+             */
+            name: string;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+        };
         /** BatchItemOut */
         BatchItemOut: {
             error?: components["schemas"]["ItemErrorOut"] | null;
@@ -2391,6 +2876,37 @@ export interface components {
             ok: boolean;
             /** Status */
             status?: string | null;
+        };
+        /** BatchOut */
+        BatchOut: {
+            /** Certificates */
+            certificates: components["schemas"]["InstitutionCertificateOut"][];
+            /** City Review First */
+            city_review_first: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Majors Required */
+            majors_required: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * State
+             * @description upcoming / open / closed
+             */
+            state: string;
         };
         /** BatchSignIn */
         BatchSignIn: {
@@ -2419,6 +2935,14 @@ export interface components {
              * Format: uuid
              */
             plan_id: string;
+        };
+        /** Body_import_roster_photos_api_v1_registration_roster_students_photos_post */
+        Body_import_roster_photos_api_v1_registration_roster_students_photos_post: {
+            /**
+             * File
+             * @description a .zip of photos named 身份证号.jpg
+             */
+            file: string;
         };
         /** Body_import_roster_students_api_v1_registration_roster_students_import_post */
         Body_import_roster_students_api_v1_registration_roster_students_import_post: {
@@ -2850,6 +3374,19 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** DecisionIn */
+        DecisionIn: {
+            /** Approved Headcount */
+            approved_headcount?: number | null;
+            outcome: components["schemas"]["Outcome"];
+            /** Reason */
+            reason?: string | null;
+        };
+        /**
+         * DecisionLevel
+         * @enum {string}
+         */
+        DecisionLevel: "city" | "province";
         /** DecisionOut */
         DecisionOut: {
             /** Comment */
@@ -3018,6 +3555,13 @@ export interface components {
             size: number | null;
             /** Status */
             status: string;
+        };
+        /** DownloadOut */
+        DownloadOut: {
+            /** File Name */
+            file_name: string;
+            /** Url */
+            url: string;
         };
         /**
          * ConditionIn
@@ -3190,6 +3734,14 @@ export interface components {
          */
         IdType: "resident_id" | "hk_macao_permit" | "taiwan_permit" | "passport" | "foreign_permanent_resident";
         /**
+         * IdentityConfirmationIn
+         * @description 人工确认: the institution checked the student's name, ID number and photo by hand.
+         */
+        IdentityConfirmationIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
          * IdentityIn
          * @description Step 2 身份选择: social candidates choose employee (职工身份).
          */
@@ -3200,6 +3752,11 @@ export interface components {
              */
             identity: "teacher" | "student" | "employee";
         };
+        /**
+         * IdentityStatus
+         * @enum {string}
+         */
+        IdentityStatus: "unchecked" | "passed" | "failed" | "confirmed";
         /** ImportSummaryOut */
         ImportSummaryOut: {
             /**
@@ -3272,6 +3829,168 @@ export interface components {
              * @description 小写字母开头的用户名
              */
             username: string;
+        };
+        /** ApplicationOut */
+        InstitutionApplicationOut: {
+            /** Approved Headcount */
+            approved_headcount: number | null;
+            /**
+             * Attachments
+             * @default []
+             */
+            attachments: components["schemas"]["AttachmentOut"][];
+            /**
+             * Batch Id
+             * Format: uuid
+             */
+            batch_id: string;
+            /** Batch Name */
+            batch_name: string;
+            certificate: components["schemas"]["InstitutionCertificateOut"];
+            /** City */
+            city: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /**
+             * Decisions
+             * @default []
+             */
+            decisions: components["schemas"]["InstitutionDecisionOut"][];
+            /** Editable */
+            editable: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /** Majors */
+            majors: components["schemas"]["MajorOut"][];
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Planned Headcount */
+            planned_headcount: number;
+            /** Province */
+            province: string;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            status: components["schemas"]["PilotStatus"];
+            /** Status Label */
+            status_label: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Teachers */
+            teachers: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Venue */
+            venue: string;
+            /** Year */
+            year: number;
+        };
+        /** CertificateOut */
+        InstitutionCertificateOut: {
+            /**
+             * Code
+             * @description the occupation code exam plans use
+             */
+            code: string;
+            /** Name */
+            name: string;
+            /** Organisation */
+            organisation: string;
+        };
+        /** DecisionOut */
+        InstitutionDecisionOut: {
+            /** Approved Headcount */
+            approved_headcount: number | null;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Decider Name */
+            decider_name: string;
+            /** Decider Org */
+            decider_org: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            level: components["schemas"]["DecisionLevel"];
+            outcome: components["schemas"]["Outcome"];
+            /** Reason */
+            reason: string | null;
+        };
+        /** PlanIn */
+        InstitutionPlanIn: {
+            /** Batches */
+            batches: components["schemas"]["BatchIn"][];
+            /** Title */
+            title: string;
+            /** Year */
+            year: number;
+        };
+        /** PlanOut */
+        InstitutionPlanOut: {
+            /** Batches */
+            batches: components["schemas"]["BatchOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Province */
+            province: string;
+            /** Title */
+            title: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * PresignedUploadOut
+         * @description POST: a multipart form to `url` with `fields` first and the file last as `file`; the
+         *     storage server refuses a larger file or another type. PUT: the bytes to `url` with
+         *     `headers`.
+         */
+        InstitutionPresignedUploadOut: {
+            /** Expires In S */
+            expires_in_s: number;
+            /**
+             * Fields
+             * @default {}
+             */
+            fields: {
+                [key: string]: string;
+            };
+            /** Headers */
+            headers: {
+                [key: string]: string;
+            };
+            /** Method */
+            method: string;
+            /** Url */
+            url: string;
         };
         /**
          * InstitutionType
@@ -3364,6 +4083,15 @@ export interface components {
             /** Tracking Number */
             tracking_number: string | null;
         };
+        /** MajorOut */
+        MajorOut: {
+            /** Code */
+            code: string;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+        };
         /**
          * MyCertificateOut
          * @description A candidate's own certificate (我的证书), with a short-lived PDF link once issued.
@@ -3434,6 +4162,35 @@ export interface components {
             subject_code: string;
             /** Subject Name */
             subject_name: string;
+        };
+        /** NewApplicationIn */
+        NewApplicationIn: {
+            /**
+             * Batch Id
+             * Format: uuid
+             */
+            batch_id: string;
+            /** Certificate Code */
+            certificate_code: string;
+            /** Majors */
+            majors?: string[];
+            /**
+             * Planned Headcount
+             * @description 拟申报的培训人数
+             */
+            planned_headcount: number;
+            /**
+             * Teachers
+             * @description 师资情况 (HTML)
+             * @default
+             */
+            teachers: string;
+            /**
+             * Venue
+             * @description 场地情况 (HTML)
+             * @default
+             */
+            venue: string;
         };
         /** OccupationDetailOut */
         OccupationDetailOut: {
@@ -3575,6 +4332,18 @@ export interface components {
          * @enum {string}
          */
         OrderStatus: "pending" | "paid" | "expired" | "closed" | "refunding" | "refunded";
+        /**
+         * Outcome
+         * @enum {string}
+         */
+        Outcome: "approved" | "rejected";
+        /** Page[ApplicationOut] */
+        Page_ApplicationOut_: {
+            /** Items */
+            items: components["schemas"]["InstitutionApplicationOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[ApplicationSummaryOut] */
         Page_ApplicationSummaryOut_: {
             /** Items */
@@ -3635,6 +4404,13 @@ export interface components {
         Page_QueueItemOut_: {
             /** Items */
             items: components["schemas"]["QueueItemOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[RosterAuditRecordOut] */
+        Page_RosterAuditRecordOut_: {
+            /** Items */
+            items: components["schemas"]["RosterAuditRecordOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3805,6 +4581,90 @@ export interface components {
             expires_in_s: number;
             /** Phone Proof */
             phone_proof: string;
+        };
+        /**
+         * PhotoFileOut
+         * @description What became of one file of the photo zip. Its name is masked like any ID number.
+         */
+        PhotoFileOut: {
+            /** File */
+            file: string;
+            /** Message */
+            message: string;
+            outcome: components["schemas"]["PhotoOutcome"];
+            /** Outcome Label */
+            outcome_label: string;
+            /** Student Id */
+            student_id?: string | null;
+            /** Student Name */
+            student_name?: string | null;
+        };
+        /**
+         * PhotoImportOut
+         * @description 批量导入考生照片: how many photos were matched and stored, how many refused, and each
+         *     file's outcome in the order of the zip.
+         */
+        PhotoImportOut: {
+            /** Files */
+            files: components["schemas"]["PhotoFileOut"][];
+            /** Matched */
+            matched: number;
+            /** Refused */
+            refused: number;
+        };
+        /**
+         * PhotoOutcome
+         * @description What became of one file of the zip.
+         * @enum {string}
+         */
+        PhotoOutcome: "matched" | "no_student" | "bad_name" | "duplicate" | "wrong_size" | "not_red" | "too_big" | "not_image";
+        /**
+         * PhotoStatus
+         * @enum {string}
+         */
+        PhotoStatus: "missing" | "checked";
+        /**
+         * PhotoUrlOut
+         * @description A short-lived link to the student's photo (presigned GET).
+         */
+        PhotoUrlOut: {
+            /** Expires In S */
+            expires_in_s: number;
+            /** Url */
+            url: string;
+        };
+        /**
+         * PilotStatus
+         * @description 申报状态.
+         * @enum {string}
+         */
+        PilotStatus: "draft" | "city_review" | "province_review" | "approved" | "rejected";
+        /** PilotStatusOut */
+        PilotStatusOut: {
+            /** Institution Code */
+            institution_code: string;
+            /** Years */
+            years: components["schemas"]["PilotYearOut"][];
+        };
+        /** PilotYearOut */
+        PilotYearOut: {
+            /**
+             * Certificates
+             * @description approved, batch closed
+             */
+            certificates: components["schemas"]["InstitutionCertificateOut"][];
+            /**
+             * Pending Certificates
+             * @description approved, but the batch is still open
+             */
+            pending_certificates: components["schemas"]["InstitutionCertificateOut"][];
+            /**
+             * Pilot
+             * @description 试点院校: a batch has closed with an approved application
+             */
+            pilot: boolean;
+            /** Year */
+            year: number;
         };
         /**
          * PlanCancellationOut
@@ -4373,7 +5233,7 @@ export interface components {
          * Role
          * @enum {string}
          */
-        Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "ops";
+        Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "city_reviewer" | "ops";
         /**
          * RoomIn
          * @description A new room (考场) of a site.
@@ -4402,6 +5262,35 @@ export interface components {
              * Format: uuid
              */
             site_id: string;
+        };
+        /**
+         * RosterAuditRecordOut
+         * @description 操作记录: a 人工确认 or an export with full ID numbers.
+         */
+        RosterAuditRecordOut: {
+            action: components["schemas"]["AuditAction"];
+            /** Action Label */
+            action_label: string;
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Reason */
+            reason: string | null;
+            /** Student Count */
+            student_count: number | null;
+            /** Student Id */
+            student_id: string | null;
+            /** Student Name */
+            student_name: string | null;
         };
         /**
          * RosterEntryOut
@@ -4488,6 +5377,15 @@ export interface components {
             id_type: components["schemas"]["IdType"];
             /** Id Type Label */
             id_type_label: string;
+            /** Identity Confirmation Reason */
+            identity_confirmation_reason: string | null;
+            /** Identity Confirmed At */
+            identity_confirmed_at: string | null;
+            /** Identity Confirmed By */
+            identity_confirmed_by: string | null;
+            identity_status: components["schemas"]["IdentityStatus"];
+            /** Identity Status Label */
+            identity_status_label: string;
             /**
              * Imported At
              * Format: date-time
@@ -4503,6 +5401,11 @@ export interface components {
             name_pinyin: string;
             /** Phone */
             phone: string;
+            /** Photo Checked At */
+            photo_checked_at: string | null;
+            photo_status: components["schemas"]["PhotoStatus"];
+            /** Photo Status Label */
+            photo_status_label: string;
             student_type: components["schemas"]["StudentType"];
             /** Student Type Label */
             student_type_label: string;
@@ -5040,6 +5943,14 @@ export interface components {
              * Format: date-time
              */
             submitted_at: string;
+        };
+        /** SubmitIn */
+        SubmitIn: {
+            /**
+             * Confirmed
+             * @description 提交后不能再修改: the applicant confirmed it
+             */
+            confirmed: boolean;
         };
         /**
          * TemplateFormat
@@ -7878,6 +8789,1148 @@ export interface operations {
             };
         };
     };
+    list_applications_api_v1_institution_pilot_applications_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["PilotStatus"] | null;
+                plan_id?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ApplicationOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_application_api_v1_institution_pilot_applications_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewApplicationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_application_api_v1_institution_pilot_applications__application_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_application_api_v1_institution_pilot_applications__application_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplicationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    delete_application_api_v1_institution_pilot_applications__application_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    request_attachment_upload_api_v1_institution_pilot_applications__application_id__attachments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachmentRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentUploadOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    delete_attachment_api_v1_institution_pilot_applications__application_id__attachments__attachment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    confirm_attachment_api_v1_institution_pilot_applications__application_id__attachments__attachment_id__confirm_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    download_attachment_api_v1_institution_pilot_applications__application_id__attachments__attachment_id__download_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+                attachment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    decide_application_api_v1_institution_pilot_applications__application_id__decisions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    submit_application_api_v1_institution_pilot_applications__application_id__submit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_certificates_api_v1_institution_pilot_certificates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionCertificateOut"][];
+                };
+            };
+        };
+    };
+    list_majors_api_v1_institution_pilot_majors_get: {
+        parameters: {
+            query?: {
+                /** @description part of name or code */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MajorOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_plans_api_v1_institution_pilot_plans_get: {
+        parameters: {
+            query?: {
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionPlanOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_plan_api_v1_institution_pilot_plans_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstitutionPlanIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionPlanOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    add_batch_api_v1_institution_pilot_plans__plan_id__batches_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionPlanOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    pilot_status_api_v1_institution_pilot_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PilotStatusOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     sign_up_api_v1_institution_sign_ups_post: {
         parameters: {
             query?: never;
@@ -10436,6 +12489,59 @@ export interface operations {
             };
         };
     };
+    list_roster_audit_records_api_v1_registration_roster_audit_records_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RosterAuditRecordOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_roster_students_api_v1_registration_roster_students_get: {
         parameters: {
             query?: {
@@ -10554,6 +12660,60 @@ export interface operations {
             };
         };
     };
+    export_roster_students_api_v1_registration_roster_students_export_get: {
+        parameters: {
+            query?: {
+                format?: components["schemas"]["TemplateFormat"];
+                student_type?: components["schemas"]["StudentType"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     import_roster_students_api_v1_registration_roster_students_import_post: {
         parameters: {
             query?: never;
@@ -10574,6 +12734,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RosterImportOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    import_roster_photos_api_v1_registration_roster_students_photos_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_roster_photos_api_v1_registration_roster_students_photos_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoImportOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10678,6 +12892,144 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    confirm_roster_student_identity_api_v1_registration_roster_students__student_id__identity_confirmation_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityConfirmationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterStudentOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    roster_student_photo_api_v1_registration_roster_students__student_id__photo_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoUrlOut"];
+                };
             };
             /** @description Unauthorized */
             401: {
