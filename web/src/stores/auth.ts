@@ -111,7 +111,7 @@ export const useAuthStore = defineStore('auth', () => {
       const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
       // The lock's callback returns a promise; the lock is held until it settles.
       const run: Promise<string | null> = locks
-        ? (locks.request('skillcert.auth.refresh', renew) as Promise<string | null>)
+        ? (locks.request('skillcert.auth.refresh', renew) as unknown as Promise<string | null>)
         : renew()
       renewing = run.finally(() => {
         renewing = null
