@@ -26,5 +26,6 @@ export const HOME_OF: Record<Role, string> = {
   institution_admin: '/institution',
   institution_head: '/head',
   province_admin: '/province',
+  city_reviewer: '/city',
   ops: '/ops',
 }

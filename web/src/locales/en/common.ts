@@ -34,6 +34,7 @@ export default {
     institution_admin: 'Institution / test site',
     institution_head: 'Test site head',
     province_admin: 'Provincial education department',
+    city_reviewer: 'City education bureau',
     ops: 'Operations',
   },
 }
