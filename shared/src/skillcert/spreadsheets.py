@@ -172,10 +172,13 @@ def read_sheet(
     return lines
 
 
-def csv_template(header: Iterable[str]) -> bytes:
-    """The header line, UTF-8 with a BOM so that Excel opens it with the Chinese intact."""
+def csv_template(header: Iterable[str], rows: Iterable[Sequence[str]] = ()) -> bytes:
+    """The header line (and `rows`, for an export that is to be imported back), UTF-8 with a
+    BOM so that Excel opens it with the Chinese intact."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(list(header))
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(list(header))
+    writer.writerows(list(r) for r in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -184,9 +187,11 @@ def xlsx_template(
     header: Sequence[str],
     text_columns: Iterable[str] = (),
     choices: dict[str, tuple[str, ...]] | None = None,
+    rows: Iterable[Sequence[str]] = (),
 ) -> bytes:
     """A workbook with the header row in bold, `text_columns` formatted as text (so IDs and
-    phones keep their digits) and a dropdown of the given choices under those headers."""
+    phones keep their digits) and a dropdown of the given choices under those headers; `rows`
+    below it (as text) make it an export that imports back unchanged."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -208,6 +213,12 @@ def xlsx_template(
             validation.error = f"请从列表中选择{name}"
             validation.add(f"{letter}2:{letter}{_TEMPLATE_ROWS}")
             sheet.add_data_validation(validation)
+    for values in rows:
+        sheet.append(list(values))
+        for cell in sheet[sheet.max_row]:
+            cell.number_format = "@"
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # "=..." typed by a user stays text, never a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

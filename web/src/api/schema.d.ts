@@ -692,8 +692,9 @@ export interface paths {
         put?: never;
         /**
          * Login
-         * @description 登录 with phone (or staff username) and password, or phone and SMS code; repeated wrong
-         *     passwords lock the account.
+         * @description 登录 with phone (or staff username) and password, or phone and SMS code. Wrong
+         *     passwords hold back the login from the caller's address with growing delays (429); many
+         *     from everywhere lock the account (423 for the right password) until an SMS-code login.
          */
         post: operations["login_api_v1_gateway_sessions_post"];
         delete?: never;
@@ -1858,6 +1859,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registration/roster/audit-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Roster Audit Records
+         * @description 操作记录 of the caller's roster, latest first: 人工确认 and exports.
+         */
+        get: operations["list_roster_audit_records_api_v1_registration_roster_audit_records_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registration/roster/students": {
         parameters: {
             query?: never;
@@ -1883,6 +1904,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registration/roster/students/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Roster Students
+         * @description 批量导出考生信息 for 批量修改: the caller's roster in the import template, to correct and
+         *     import back. Unlike every list, it carries full ID numbers and phones — the ID number is
+         *     the key the re-import matches on — so only the institution's own admins get it, and each
+         *     export is recorded (操作记录: who, when, how many).
+         */
+        get: operations["export_roster_students_api_v1_registration_roster_students_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registration/roster/students/import": {
         parameters: {
             query?: never;
@@ -1899,6 +1943,29 @@ export interface paths {
          *     rows[<line>].<field>) and then nothing is written.
          */
         post: operations["import_roster_students_api_v1_registration_roster_students_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/roster/students/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Roster Photos
+         * @description 批量导入考生照片: a zip (at most 50 MB, 1000 files) of 小一寸 photos named 身份证号.jpg —
+         *     JPG or PNG by content, at most 5 MB, 295×413 px, red background. Each file is matched to
+         *     a student of the caller's roster and checked on its own; the good ones are stored (a new
+         *     photo replaces the old) and every file is reported. A bad zip as a whole is 422 on `file`.
+         */
+        post: operations["import_roster_photos_api_v1_registration_roster_students_photos_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1941,6 +2008,47 @@ export interface paths {
          * @description Take a student off the caller's roster.
          */
         delete: operations["delete_roster_student_api_v1_registration_roster_students__student_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/roster/students/{student_id}/identity-confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Roster Student Identity
+         * @description 人工确认: the institution checked by hand the student whose identity check failed (or
+         *     was not made) and vouches for them, giving its reason; recorded with who and when.
+         */
+        post: operations["confirm_roster_student_identity_api_v1_registration_roster_students__student_id__identity_confirmation_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/roster/students/{student_id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Roster Student Photo
+         * @description A short-lived link (presigned GET) to the student's checked photo.
+         */
+        get: operations["roster_student_photo_api_v1_registration_roster_students__student_id__photo_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2503,6 +2611,11 @@ export interface components {
             /** Site Ids */
             site_ids: string[];
         };
+        /**
+         * AuditAction
+         * @enum {string}
+         */
+        AuditAction: "identity_confirmed" | "exported";
         /** AuditEntryOut */
         AuditEntryOut: {
             /** Action */
@@ -2697,6 +2810,14 @@ export interface components {
              * Format: uuid
              */
             plan_id: string;
+        };
+        /** Body_import_roster_photos_api_v1_registration_roster_students_photos_post */
+        Body_import_roster_photos_api_v1_registration_roster_students_photos_post: {
+            /**
+             * File
+             * @description a .zip of photos named 身份证号.jpg
+             */
+            file: string;
         };
         /** Body_import_roster_students_api_v1_registration_roster_students_import_post */
         Body_import_roster_students_api_v1_registration_roster_students_import_post: {
@@ -3473,6 +3594,14 @@ export interface components {
          */
         IdType: "resident_id" | "hk_macao_permit" | "taiwan_permit" | "passport" | "foreign_permanent_resident";
         /**
+         * IdentityConfirmationIn
+         * @description 人工确认: the institution checked the student's name, ID number and photo by hand.
+         */
+        IdentityConfirmationIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
          * IdentityIn
          * @description Step 2 身份选择: social candidates choose employee (职工身份).
          */
@@ -3483,6 +3612,11 @@ export interface components {
              */
             identity: "teacher" | "student" | "employee";
         };
+        /**
+         * IdentityStatus
+         * @enum {string}
+         */
+        IdentityStatus: "unchecked" | "passed" | "failed" | "confirmed";
         /** ImportSummaryOut */
         ImportSummaryOut: {
             /**
@@ -3962,6 +4096,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[RosterAuditRecordOut] */
+        Page_RosterAuditRecordOut_: {
+            /** Items */
+            items: components["schemas"]["RosterAuditRecordOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[RosterStudentOut] */
         Page_RosterStudentOut_: {
             /** Items */
@@ -4129,6 +4270,57 @@ export interface components {
             expires_in_s: number;
             /** Phone Proof */
             phone_proof: string;
+        };
+        /**
+         * PhotoFileOut
+         * @description What became of one file of the photo zip. Its name is masked like any ID number.
+         */
+        PhotoFileOut: {
+            /** File */
+            file: string;
+            /** Message */
+            message: string;
+            outcome: components["schemas"]["PhotoOutcome"];
+            /** Outcome Label */
+            outcome_label: string;
+            /** Student Id */
+            student_id?: string | null;
+            /** Student Name */
+            student_name?: string | null;
+        };
+        /**
+         * PhotoImportOut
+         * @description 批量导入考生照片: how many photos were matched and stored, how many refused, and each
+         *     file's outcome in the order of the zip.
+         */
+        PhotoImportOut: {
+            /** Files */
+            files: components["schemas"]["PhotoFileOut"][];
+            /** Matched */
+            matched: number;
+            /** Refused */
+            refused: number;
+        };
+        /**
+         * PhotoOutcome
+         * @description What became of one file of the zip.
+         * @enum {string}
+         */
+        PhotoOutcome: "matched" | "no_student" | "bad_name" | "duplicate" | "wrong_size" | "not_red" | "too_big" | "not_image";
+        /**
+         * PhotoStatus
+         * @enum {string}
+         */
+        PhotoStatus: "missing" | "checked";
+        /**
+         * PhotoUrlOut
+         * @description A short-lived link to the student's photo (presigned GET).
+         */
+        PhotoUrlOut: {
+            /** Expires In S */
+            expires_in_s: number;
+            /** Url */
+            url: string;
         };
         /**
          * PilotApplicationIn
@@ -5080,6 +5272,35 @@ export interface components {
             site_id: string;
         };
         /**
+         * RosterAuditRecordOut
+         * @description 操作记录: a 人工确认 or an export with full ID numbers.
+         */
+        RosterAuditRecordOut: {
+            action: components["schemas"]["AuditAction"];
+            /** Action Label */
+            action_label: string;
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Reason */
+            reason: string | null;
+            /** Student Count */
+            student_count: number | null;
+            /** Student Id */
+            student_id: string | null;
+            /** Student Name */
+            student_name: string | null;
+        };
+        /**
          * RosterEntryOut
          * @description One line of a plan's roster (考场编排明细); the ID number is masked.
          */
@@ -5164,6 +5385,15 @@ export interface components {
             id_type: components["schemas"]["IdType"];
             /** Id Type Label */
             id_type_label: string;
+            /** Identity Confirmation Reason */
+            identity_confirmation_reason: string | null;
+            /** Identity Confirmed At */
+            identity_confirmed_at: string | null;
+            /** Identity Confirmed By */
+            identity_confirmed_by: string | null;
+            identity_status: components["schemas"]["IdentityStatus"];
+            /** Identity Status Label */
+            identity_status_label: string;
             /**
              * Imported At
              * Format: date-time
@@ -5179,6 +5409,11 @@ export interface components {
             name_pinyin: string;
             /** Phone */
             phone: string;
+            /** Photo Checked At */
+            photo_checked_at: string | null;
+            photo_status: components["schemas"]["PhotoStatus"];
+            /** Photo Status Label */
+            photo_status_label: string;
             student_type: components["schemas"]["StudentType"];
             /** Student Type Label */
             student_type_label: string;
@@ -12254,6 +12489,59 @@ export interface operations {
             };
         };
     };
+    list_roster_audit_records_api_v1_registration_roster_audit_records_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RosterAuditRecordOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_roster_students_api_v1_registration_roster_students_get: {
         parameters: {
             query?: {
@@ -12372,6 +12660,60 @@ export interface operations {
             };
         };
     };
+    export_roster_students_api_v1_registration_roster_students_export_get: {
+        parameters: {
+            query?: {
+                format?: components["schemas"]["TemplateFormat"];
+                student_type?: components["schemas"]["StudentType"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     import_roster_students_api_v1_registration_roster_students_import_post: {
         parameters: {
             query?: never;
@@ -12392,6 +12734,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RosterImportOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    import_roster_photos_api_v1_registration_roster_students_photos_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_roster_photos_api_v1_registration_roster_students_photos_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoImportOut"];
                 };
             };
             /** @description Unauthorized */
@@ -12496,6 +12892,144 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    confirm_roster_student_identity_api_v1_registration_roster_students__student_id__identity_confirmation_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityConfirmationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterStudentOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    roster_student_photo_api_v1_registration_roster_students__student_id__photo_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                student_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoUrlOut"];
+                };
             };
             /** @description Unauthorized */
             401: {

@@ -46,8 +46,18 @@ class GatewaySettings(ServiceSettings):
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=1024)
     argon2_parallelism: int = Field(default=4, ge=1)
-    login_max_failures: int = 5
-    login_lockout_s: int = 15 * 60
+    # Wrong passwords are held per (login, client address): the first `login_free_failures`
+    # pass, then each one makes the pair wait `login_delay_base_s`, doubling, up to
+    # `login_max_delay_s`. A pair's count is forgotten a window after its last failure. The
+    # account itself is locked outright (for `login_lockout_s`, or until the owner signs in by
+    # SMS code or resets the password) only after `login_lock_failures` failures from all
+    # addresses since its last good login; that is logged. docs/security.md.
+    login_free_failures: int = Field(default=5, ge=1)
+    login_delay_base_s: int = Field(default=2, ge=1)
+    login_max_delay_s: int = Field(default=15 * 60, ge=1)
+    login_throttle_window_s: int = Field(default=24 * 3600, ge=60)
+    login_lock_failures: int = Field(default=100, ge=1)
+    login_lockout_s: int = Field(default=3600, ge=60)
 
     # --- SMS codes --------------------------------------------------------------------------
     # Codes are stored as HMAC-SHA256 under this secret: a plain hash of 6 digits is reversed

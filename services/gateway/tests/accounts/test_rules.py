@@ -1,4 +1,4 @@
-"""Password policy and SMS-code rules (pure functions)."""
+"""Password policy, SMS-code and login-throttle rules (pure functions)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,9 +8,13 @@ from gateway.accounts.rules import (
     CODE_STATES,
     CodeAction,
     CodeStatus,
+    ThrottlePolicy,
+    after_failure,
     code_matches,
+    failure_delay_s,
     hash_code,
     hourly_cap_wait_s,
+    login_key,
     password_problem,
 )
 
@@ -42,3 +46,24 @@ class TestSmsCodeRules:
         sent = [NOW - timedelta(minutes=m) for m in (55, 45, 35, 25, 15)]
         assert hourly_cap_wait_s(sent, NOW, cap=5) == 5 * 60
         assert hourly_cap_wait_s(sent[1:], NOW, cap=5) == 0
+
+
+class TestLoginThrottle:
+    POLICY = ThrottlePolicy(free_failures=3, base_delay_s=2, max_delay_s=60, window_s=3600)
+    NOW = datetime(2026, 12, 1, 8, tzinfo=UTC)
+
+    def test_free_failures_then_doubling_delays_up_to_the_maximum(self):
+        delays = [failure_delay_s(n, self.POLICY) for n in range(1, 11)]
+        assert delays == [0, 0, 0, 2, 4, 8, 16, 32, 60, 60]
+
+    def test_a_count_older_than_the_window_starts_over(self):
+        stale = self.NOW - timedelta(seconds=3601)
+        assert after_failure(9, stale, self.NOW, self.POLICY) == (1, None)
+        recent = self.NOW - timedelta(seconds=10)
+        assert after_failure(3, recent, self.NOW, self.POLICY) == (
+            4,
+            self.NOW + timedelta(seconds=2),
+        )
+
+    def test_the_key_folds_case(self):
+        assert login_key(" Inst.Head ") == login_key("inst.head")

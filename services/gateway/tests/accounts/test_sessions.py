@@ -57,18 +57,7 @@ class TestLogin:
         problem = assert_problem(await login(harness, "13700000000", PASSWORD), 401)
         assert problem["detail"] == "账号或密码错误"
 
-    async def test_five_failures_lock_the_account_for_15_minutes(self, harness: ServiceHarness):
-        await register(harness, PHONE)
-        for _ in range(4):
-            assert (await login(harness, PHONE, "Wrong1234")).status_code == 401
-        response = await login(harness, PHONE, "Wrong1234")
-        problem = assert_problem(response, 423)
-        assert "15 分钟" in problem["detail"]
-        assert response.headers["Retry-After"] == "900"
-        # Locked: the right password does not help either.
-        response = await login(harness, PHONE, PASSWORD)
-        assert_problem(response, 423)
-        assert 890 <= int(response.headers["Retry-After"]) <= 900
+    # Throttling and the outright lock: tests/accounts/test_lockout.py.
 
     async def test_lock_expires(self, harness: ServiceHarness):
         await register(harness, PHONE)

@@ -34,7 +34,7 @@ export default {
     institution_admin: 'Institution / test site',
     institution_head: 'Test site head',
     province_admin: 'Provincial education department',
-    city_reviewer: 'City education bureau',
+    city_reviewer: 'City reviewer',
     ops: 'Operations',
   },
 }

@@ -34,7 +34,7 @@ export default {
     institution_admin: '院校/考核站点',
     institution_head: '考核站点负责人',
     province_admin: '省级教育行政部门',
-    city_reviewer: '地市级教育行政部门',
+    city_reviewer: '地市级审核员',
     ops: '运维',
   },
 }

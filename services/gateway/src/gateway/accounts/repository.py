@@ -3,12 +3,12 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.accounts.models import Account, SmsCode
+from gateway.accounts.models import Account, LoginThrottle, SmsCode
 from gateway.accounts.rules import CODE_STATES, CodeAction, CodeStatus
-from skillcert.db import advisory_lock
+from skillcert.db import advisory_lock, insert_or_ignore, table_of
 
 
 class AccountRepository:
@@ -44,10 +44,10 @@ class AccountRepository:
         return account
 
     async def count_failure(
-        self, account_id: UUID, max_failures: int, lock_until: datetime
+        self, account_id: UUID, lock_failures: int, lock_until: datetime
     ) -> tuple[int, datetime | None]:
-        """One more failed login; at `max_failures` the account locks and the count restarts.
-        Returns (failures so far, locked until)."""
+        """One more failed login on the account, from anywhere; at `lock_failures` the account
+        locks and the count starts over. Returns (failures so far, locked until or None)."""
         result = await self.session.execute(
             update(Account)
             .where(Account.id == account_id)
@@ -55,7 +55,7 @@ class AccountRepository:
             .returning(Account.failed_logins)
         )
         failures = int(result.scalar_one())
-        if failures < max_failures:
+        if failures < lock_failures:
             return failures, None
         await self.session.execute(
             update(Account)
@@ -63,6 +63,42 @@ class AccountRepository:
             .values(failed_logins=0, locked_until=lock_until)
         )
         return failures, lock_until
+
+    # --- login throttle -------------------------------------------------------------------
+
+    async def throttle(self, login: str, source: str) -> LoginThrottle | None:
+        return await self.session.get(LoginThrottle, (login, source))
+
+    async def throttle_for_update(self, login: str, source: str, now: datetime) -> LoginThrottle:
+        """The pair's row, created when missing, locked for this transaction (parallel wrong
+        passwords from one pair each count)."""
+        await self.session.execute(
+            insert_or_ignore(
+                table_of(LoginThrottle),
+                ("login", "source", "failures", "last_failure_at"),
+                ("login", "source"),
+            ),
+            {"login": login, "source": source, "failures": 0, "last_failure_at": now},
+        )
+        result = await self.session.execute(
+            select(LoginThrottle)
+            .where(LoginThrottle.login == login, LoginThrottle.source == source)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return result.scalar_one()
+
+    async def clear_throttle(self, login: str, source: str) -> None:
+        await self.session.execute(
+            delete(LoginThrottle).where(
+                LoginThrottle.login == login, LoginThrottle.source == source
+            )
+        )
+
+    async def forget_throttles_before(self, cutoff: datetime) -> None:
+        await self.session.execute(
+            delete(LoginThrottle).where(LoginThrottle.last_failure_at < cutoff)
+        )
 
     # --- SMS codes ------------------------------------------------------------------------
 

@@ -105,14 +105,16 @@ async def prove_phone(body: PhoneProofIn, accounts: Accounts) -> PhoneProofOut:
     dependencies=[Depends(rate_limited("sessions"))],
     responses=problem_responses(400, 401, 422, 423, 429),
 )
-async def login(body: LoginIn, accounts: Accounts) -> TokenOut:
-    """登录 with phone (or staff username) and password, or phone and SMS code; repeated wrong
-    passwords lock the account."""
+async def login(body: LoginIn, request: Request, accounts: Accounts) -> TokenOut:
+    """登录 with phone (or staff username) and password, or phone and SMS code. Wrong
+    passwords hold back the login from the caller's address with growing delays (429); many
+    from everywhere lock the account (423 for the right password) until an SMS-code login."""
+    source = client_ip(request)
     if body.code is not None:
-        account = await accounts.login_with_code(body.login, body.code)
+        account = await accounts.login_with_code(body.login, body.code, source)
     else:
         assert body.password is not None  # the schema requires one of the two
-        account = await accounts.login(body.login, body.password)
+        account = await accounts.login(body.login, body.password, source)
     return _tokens(accounts, account)
 
 

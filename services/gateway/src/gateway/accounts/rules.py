@@ -52,6 +52,12 @@ def is_phone(login: str) -> bool:
     return re.fullmatch(PHONE_PATTERN, login) is not None
 
 
+def login_key(login: str) -> str:
+    """What wrong passwords are counted under: the login as typed, case folded (a username
+    in other case is no way around the count)."""
+    return login.strip().lower()
+
+
 # --- SMS codes (短信验证码) -----------------------------------------------------------------
 
 
@@ -134,13 +140,48 @@ def hourly_cap_wait_s(sent_in_last_hour: list[datetime], now: datetime, cap: int
     return max(1, math.ceil((oldest_blocking + timedelta(hours=1) - now).total_seconds()))
 
 
-# --- login lock-out -------------------------------------------------------------------------
+# --- login throttle and lock-out ---------------------------------------------------------------
 
 
 def lock_remaining_s(locked_until: datetime | None, now: datetime) -> int:
     if locked_until is None or locked_until <= now:
         return 0
     return math.ceil((locked_until - now).total_seconds())
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    """How wrong passwords from one (login, address) pair are held back (GatewaySettings)."""
+
+    free_failures: int
+    base_delay_s: int
+    max_delay_s: int
+    window_s: int
+
+
+def failure_delay_s(failures: int, policy: ThrottlePolicy) -> int:
+    """The wait after the pair's `failures`-th wrong password: none while free, then the
+    base delay doubling with each further failure, up to the maximum."""
+    beyond = failures - policy.free_failures
+    if beyond <= 0:
+        return 0
+    return min(policy.max_delay_s, policy.base_delay_s << min(beyond - 1, 30))
+
+
+def after_failure(
+    failures: int, last_failure_at: datetime | None, now: datetime, policy: ThrottlePolicy
+) -> tuple[int, datetime | None]:
+    """The pair's count and hold after one more wrong password; a count older than the
+    window starts over."""
+    if last_failure_at is None or now - last_failure_at > timedelta(seconds=policy.window_s):
+        failures = 0
+    failures += 1
+    delay = failure_delay_s(failures, policy)
+    return failures, (now + timedelta(seconds=delay) if delay else None)
+
+
+def wait_text(seconds: int) -> str:
+    return f"{seconds} 秒" if seconds < 60 else f"{math.ceil(seconds / 60)} 分钟"
 
 
 # --- staff ----------------------------------------------------------------------------------

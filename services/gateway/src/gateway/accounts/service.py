@@ -14,7 +14,7 @@ import logging
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from argon2 import PasswordHasher
@@ -29,19 +29,23 @@ from gateway.accounts.rules import (
     CodeAction,
     CodeStatus,
     SmsPurpose,
+    ThrottlePolicy,
+    after_failure,
     code_matches,
     hash_code,
     hourly_cap_wait_s,
     is_phone,
     lock_remaining_s,
+    login_key,
     new_code,
     new_password,
     resend_wait_s,
+    wait_text,
     why_no_usable_code,
 )
 from gateway.config import GatewaySettings
 from skillcert.auth import Principal, Role, TokenIssuer
-from skillcert.clock import utcnow
+from skillcert.clock import format_china, utcnow
 from skillcert.db import transaction
 from skillcert.errors import AppError, Conflict, FieldError, NotFound, RateLimited, Unauthorized
 from skillcert.events import (
@@ -338,8 +342,22 @@ class AccountService:
 
     # --- login ----------------------------------------------------------------------------
 
-    async def login(self, login: str, password: str) -> Account:
-        """登录 by phone (candidates, staff with a phone) or username (staff)."""
+    async def login(self, login: str, password: str, source: str) -> Account:
+        """登录 by phone (candidates, staff with a phone) or username (staff), from the client
+        address `source`.
+
+        Wrong passwords hold back the (login, source) pair with growing delays, registered
+        login or not, so a stranger's guesses slow the stranger, not the owner; the account
+        locks outright only at a much higher count over all sources. The owner's way in
+        past both is an SMS code (login_with_code) or a password reset."""
+        key = login_key(login)
+        at = utcnow()
+        throttle = await self.repo.throttle(key, source)
+        if throttle is not None and (wait := lock_remaining_s(throttle.blocked_until, at)):
+            raise RateLimited(
+                f"密码错误次数过多，请 {wait_text(wait)}后再试，或使用短信验证码登录",
+                headers={"Retry-After": str(wait)},
+            )
         account = (
             await self.repo.by_phone(login)
             if is_phone(login)
@@ -347,20 +365,15 @@ class AccountService:
         )
         if account is None:
             await self.kit.passwords.verify_nobody(password)
+            await self._count_failure(key, source, None, at)
             raise Unauthorized(WRONG_LOGIN)
-        at = utcnow()
+        if not await self.kit.passwords.verify(account.password_hash, password):
+            await self._count_failure(key, source, account.id, at)
+            raise Unauthorized(WRONG_LOGIN)
+        # Only someone who knows the password learns that the account is locked.
         if wait := lock_remaining_s(account.locked_until, at):
             raise self._locked(wait)
-        if not await self.kit.passwords.verify(account.password_hash, password):
-            lock_until = at + timedelta(seconds=self.settings.login_lockout_s)
-            async with transaction(self.kit.sessionmaker) as side:
-                failures, locked = await AccountRepository(side).count_failure(
-                    account.id, self.settings.login_max_failures, lock_until
-                )
-            if locked is not None:
-                log.warning("account %s locked after %d failed logins", account.id, failures)
-                raise self._locked(self.settings.login_lockout_s)
-            raise Unauthorized(WRONG_LOGIN)
+        await self.repo.clear_throttle(key, source)
         account.failed_logins = 0
         account.locked_until = None
         account.last_login_at = at
@@ -369,15 +382,51 @@ class AccountService:
         await self.session.flush()
         return account
 
-    async def login_with_code(self, phone: str, code: str) -> Account:
-        """登录 with an SMS code: proof of the phone, so it also lifts a password lock-out. The
-        code is checked first: a phone without an account gets the same refusals."""
+    async def _count_failure(
+        self, key: str, source: str, account_id: UUID | None, at: datetime
+    ) -> None:
+        """Count a wrong password in a side transaction: it must stay counted although the
+        request fails and its own transaction rolls back."""
+        settings = self.settings
+        policy = ThrottlePolicy(
+            free_failures=settings.login_free_failures,
+            base_delay_s=settings.login_delay_base_s,
+            max_delay_s=settings.login_max_delay_s,
+            window_s=settings.login_throttle_window_s,
+        )
+        async with transaction(self.kit.sessionmaker) as side:
+            repo = AccountRepository(side)
+            await repo.forget_throttles_before(at - timedelta(seconds=policy.window_s))
+            pair = await repo.throttle_for_update(key, source, at)
+            pair.failures, pair.blocked_until = after_failure(
+                pair.failures, pair.last_failure_at if pair.failures else None, at, policy
+            )
+            pair.last_failure_at = at
+            if account_id is None:
+                return
+            lock_until = at + timedelta(seconds=settings.login_lockout_s)
+            failures, locked = await repo.count_failure(
+                account_id, settings.login_lock_failures, lock_until
+            )
+        if locked is not None:
+            log.warning(
+                "account %s locked until %s after %d failed logins from all addresses",
+                account_id,
+                format_china(locked),
+                failures,
+            )
+
+    async def login_with_code(self, phone: str, code: str, source: str) -> Account:
+        """登录 with an SMS code: proof of the phone, so it also lifts a password lock-out and
+        the hold on the caller's address. The code is checked first: a phone without an
+        account gets the same refusals."""
         await self._consume_code(phone, "login", code)
         account = await self.repo.by_phone(phone)
         if account is None:  # nobody received the code: only a lucky guess gets here
             raise CodeRejected(
                 INVALID_CODE, errors=[FieldError(field="code", message=INVALID_CODE)]
             )
+        await self.repo.clear_throttle(login_key(phone), source)
         account.failed_logins = 0
         account.locked_until = None
         account.last_login_at = utcnow()
@@ -388,7 +437,7 @@ class AccountService:
     def _locked(wait_s: int) -> AccountLocked:
         minutes = max(1, math.ceil(wait_s / 60))
         return AccountLocked(
-            f"密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试或找回密码",
+            f"账号因多次密码错误已被锁定，请使用短信验证码登录、找回密码，或 {minutes} 分钟后再试",
             headers={"Retry-After": str(wait_s)},
         )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import DateTime, Index, Integer, String, UniqueConstraint
+from sqlalchemy import DateTime, Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registration.base import Base
@@ -39,3 +39,41 @@ class RosterStudent(Base):
     #: when the institution put the student on its roster; a re-import does not move it
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: 考生照片 (rules.PhotoStatus): only a checked photo is ever stored, under `photo_key`
+    photo_status: Mapped[str] = mapped_column(
+        String(20), default="missing", server_default="missing"
+    )
+    photo_key: Mapped[str | None] = mapped_column(String(200))
+    photo_content_type: Mapped[str | None] = mapped_column(String(50))
+    photo_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: 实名认证 (rules.IdentityStatus); the last 人工确认 (also in the audit records)
+    identity_status: Mapped[str] = mapped_column(
+        String(20), default="unchecked", server_default="unchecked"
+    )
+    identity_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    identity_confirmed_by: Mapped[str | None] = mapped_column(String(100))
+    identity_confirmation_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class RosterAuditRecord(Base):
+    """操作记录 of the roster that the law or the seed asks to be traceable: a 人工确认 of a
+    student's identity (who, when, why) and an export with full ID numbers (批量导出, PIPL)."""
+
+    __tablename__ = "roster_audit_records"
+    __table_args__ = (
+        Index("ix_roster_audit_records_institution_at", "institution_id", "at", "id"),
+    )
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    institution_id: Mapped[str] = mapped_column(String(50))
+    #: identity_confirmed | exported
+    action: Mapped[str] = mapped_column(String(30))
+    #: the student confirmed; none for an export (a student may be deleted later: no FK)
+    student_id: Mapped[UUID | None] = mapped_column(Uuid)
+    student_name: Mapped[str | None] = mapped_column(String(50))
+    actor_account_id: Mapped[UUID] = mapped_column(Uuid)
+    actor_name: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    #: how many students an export held
+    student_count: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

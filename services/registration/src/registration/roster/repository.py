@@ -6,11 +6,12 @@ from uuid import UUID
 from sqlalchemy import ScalarSelect, SQLColumnExpression, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from registration.roster.models import RosterStudent
+from registration.roster.models import RosterAuditRecord, RosterStudent
 from skillcert.db import advisory_lock
 from skillcert.paging import Keyset, Slice
 
 LATEST_FIRST = Keyset(RosterStudent.imported_at, RosterStudent.id, descending=True)
+AUDIT_LATEST_FIRST = Keyset(RosterAuditRecord.at, RosterAuditRecord.id, descending=True)
 
 
 def institution_for_id_number(
@@ -43,6 +44,9 @@ class RosterRepository:
 
     def add_all(self, students: Collection[RosterStudent]) -> None:
         self.session.add_all(students)
+
+    def add_audit(self, record: RosterAuditRecord) -> None:
+        self.session.add(record)
 
     async def delete(self, student: RosterStudent) -> None:
         await self.session.delete(student)
@@ -88,3 +92,30 @@ class RosterRepository:
         if student_type is not None:
             query = query.where(RosterStudent.student_type == student_type)
         return await LATEST_FIRST.fetch(self.session, query, cursor, limit)
+
+    async def all_of(self, institution_id: str, student_type: str | None) -> list[RosterStudent]:
+        """The whole roster (for the 批量修改 export), in the order the institution added it."""
+        query = select(RosterStudent).where(RosterStudent.institution_id == institution_id)
+        if student_type is not None:
+            query = query.where(RosterStudent.student_type == student_type)
+        query = query.order_by(RosterStudent.imported_at, RosterStudent.id)
+        return list((await self.session.execute(query)).scalars())
+
+    async def photo_statuses(
+        self, institution_id: str, id_numbers: Collection[str]
+    ) -> dict[str, str]:
+        """Photo status (rules.PhotoStatus) by ID number of those on the institution's roster,
+        for 报考: a student missing from the result is not on the roster."""
+        if not id_numbers:
+            return {}
+        query = select(RosterStudent.id_number, RosterStudent.photo_status).where(
+            RosterStudent.institution_id == institution_id,
+            RosterStudent.id_number.in_(list(id_numbers)),
+        )
+        return dict((await self.session.execute(query)).tuples().all())
+
+    async def audit_page(
+        self, institution_id: str, cursor: str | None, limit: int
+    ) -> Slice[RosterAuditRecord]:
+        query = select(RosterAuditRecord).where(RosterAuditRecord.institution_id == institution_id)
+        return await AUDIT_LATEST_FIRST.fetch(self.session, query, cursor, limit)

@@ -29,16 +29,25 @@ from registration.applications.rules import (
     normalise_id_number,
 )
 from registration.forms.rules import ID_TYPES, not_an_option
-from registration.roster.models import RosterStudent
+from registration.roster.models import RosterAuditRecord, RosterStudent
 from registration.roster.rules import (
+    AUDIT_ACTIONS,
+    CONFIRMATION_REASON_MAX,
+    IDENTITY_STATUSES,
     MAJOR_LEVELS,
+    PHOTO_OUTCOMES,
+    PHOTO_STATUSES,
     STUDENT_TYPES,
+    AuditAction,
+    IdentityStatus,
+    PhotoOutcome,
+    PhotoStatus,
     StudentType,
     enrolment_year_problem,
     label_to_code,
 )
 from skillcert.clock import china_today
-from skillcert.pii import mask_id_number, mask_phone
+from skillcert.pii import mask_id_number, mask_phone, scrub
 
 _PINYIN_RE: Final = re.compile(r"^[A-Za-zÜüÊê]+(?:[ '·-][A-Za-zÜüÊê]+)*$")
 _YEAR_RE: Final = re.compile(r"^\d{4}$")
@@ -183,6 +192,16 @@ class RosterStudentOut(BaseModel):
     enrolment_year: int | None
     imported_at: datetime
     updated_at: datetime
+    #: 考生照片: only `checked` lets the student be registered for an exam (报考) or certified
+    photo_status: PhotoStatus
+    photo_status_label: str
+    photo_checked_at: datetime | None
+    #: 实名认证; `failed` and `unchecked` await the institution's 人工确认
+    identity_status: IdentityStatus
+    identity_status_label: str
+    identity_confirmed_at: datetime | None
+    identity_confirmed_by: str | None
+    identity_confirmation_reason: str | None
 
 
 class RosterImportOut(BaseModel):
@@ -211,4 +230,91 @@ def student_out(student: RosterStudent) -> RosterStudentOut:
         enrolment_year=student.enrolment_year,
         imported_at=student.imported_at,
         updated_at=student.updated_at,
+        photo_status=PhotoStatus(student.photo_status),
+        photo_status_label=PHOTO_STATUSES[PhotoStatus(student.photo_status)],
+        photo_checked_at=student.photo_checked_at,
+        identity_status=IdentityStatus(student.identity_status),
+        identity_status_label=IDENTITY_STATUSES[IdentityStatus(student.identity_status)],
+        identity_confirmed_at=student.identity_confirmed_at,
+        identity_confirmed_by=student.identity_confirmed_by,
+        identity_confirmation_reason=student.identity_confirmation_reason,
+    )
+
+
+class PhotoFileOut(BaseModel):
+    """What became of one file of the photo zip. Its name is masked like any ID number."""
+
+    file: str
+    outcome: PhotoOutcome
+    outcome_label: str
+    message: str
+    #: the student it was matched to (matched, or refused for its content)
+    student_id: UUID | None = None
+    student_name: str | None = None
+
+
+class PhotoImportOut(BaseModel):
+    """批量导入考生照片: how many photos were matched and stored, how many refused, and each
+    file's outcome in the order of the zip."""
+
+    matched: int
+    refused: int
+    files: list[PhotoFileOut]
+
+
+class PhotoUrlOut(BaseModel):
+    """A short-lived link to the student's photo (presigned GET)."""
+
+    url: str
+    expires_in_s: int
+
+
+class IdentityConfirmationIn(BaseModel):
+    """人工确认: the institution checked the student's name, ID number and photo by hand."""
+
+    reason: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=2, max_length=CONFIRMATION_REASON_MAX),
+    ]
+
+
+class RosterAuditRecordOut(BaseModel):
+    """操作记录: a 人工确认 or an export with full ID numbers."""
+
+    id: UUID
+    action: AuditAction
+    action_label: str
+    student_id: UUID | None
+    student_name: str | None
+    actor_name: str
+    reason: str | None
+    student_count: int | None
+    at: datetime
+
+
+def photo_file_out(
+    name: str, outcome: PhotoOutcome, message: str, student: RosterStudent | None = None
+) -> PhotoFileOut:
+    return PhotoFileOut(
+        file=scrub(name),
+        outcome=outcome,
+        outcome_label=PHOTO_OUTCOMES[outcome],
+        message=message,
+        student_id=student.id if student else None,
+        student_name=student.name if student else None,
+    )
+
+
+def audit_out(record: RosterAuditRecord) -> RosterAuditRecordOut:
+    action = AuditAction(record.action)
+    return RosterAuditRecordOut(
+        id=record.id,
+        action=action,
+        action_label=AUDIT_ACTIONS[action],
+        student_id=record.student_id,
+        student_name=record.student_name,
+        actor_name=record.actor_name,
+        reason=record.reason,
+        student_count=record.student_count,
+        at=record.at,
     )
