@@ -1776,6 +1776,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registration/exam-entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Exam Entries
+         * @description The caller's institution's registrations (报考记录) for the plan, newest first; ID
+         *     numbers masked.
+         */
+        get: operations["list_exam_entries_api_v1_registration_exam_entries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/exam-entries/deletions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete Exam Entries
+         * @description 批量删除报考数据: delete the file's registrations (by certificate) or subjects (by
+         *     subject) within the registration window; places go back to the quota. All or nothing.
+         */
+        post: operations["delete_exam_entries_api_v1_registration_exam_entries_deletions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/exam-entries/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Exam Entries
+         * @description 批量导入报考: register the file's roster students for the plan, by certificate (every
+         *     subject) or by subject, within the registration window and the quota. Every bad line is
+         *     reported at once (errors[].field = rows[<line>].<field>, or plan_id) and then nothing is
+         *     written.
+         */
+        post: operations["import_exam_entries_api_v1_registration_exam_entries_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/exam-entries/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Entry Plans
+         * @description Exam plans the caller's institution may register students for this year: plans of the
+         *     certificates it has a quota for, with the window, subjects and the quota used and left.
+         */
+        get: operations["list_entry_plans_api_v1_registration_exam_entries_plans_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/exam-entries/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Entry Template
+         * @description The template of 报考 and of its deletion (批量删除报考数据): 姓名, 证件号码, and by
+         *     subject 科目代码; CSV (UTF-8) or Excel with the ID and subject columns as text.
+         */
+        get: operations["download_entry_template_api_v1_registration_exam_entries_template_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/registration/ops/dead-letters": {
         parameters: {
             query?: never;
@@ -1851,6 +1958,28 @@ export interface paths {
          *     home page lists them to visitors.
          */
         get: operations["list_open_plans_api_v1_registration_plans_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registration/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Quotas
+         * @description The caller's institution's quotas (指标) of a year (this year, China time, by default):
+         *     approved by the province, used by registrations (报考), left. Read only: only a province
+         *     decision changes a quota.
+         */
+        get: operations["list_quotas_api_v1_registration_quotas_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2811,6 +2940,34 @@ export interface components {
              */
             plan_id: string;
         };
+        /** Body_delete_exam_entries_api_v1_registration_exam_entries_deletions_post */
+        Body_delete_exam_entries_api_v1_registration_exam_entries_deletions_post: {
+            /**
+             * File
+             * @description the filled-in template, CSV or .xlsx
+             */
+            file: string;
+            mode: components["schemas"]["EntryMode"];
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+        };
+        /** Body_import_exam_entries_api_v1_registration_exam_entries_import_post */
+        Body_import_exam_entries_api_v1_registration_exam_entries_import_post: {
+            /**
+             * File
+             * @description the filled-in template, CSV or .xlsx
+             */
+            file: string;
+            mode: components["schemas"]["EntryMode"];
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+        };
         /** Body_import_roster_photos_api_v1_registration_roster_students_photos_post */
         Body_import_roster_photos_api_v1_registration_roster_students_photos_post: {
             /**
@@ -3422,6 +3579,121 @@ export interface components {
             size: number | null;
             /** Status */
             status: string;
+        };
+        /**
+         * EntryDeletionOut
+         * @description What a deletion import did: registrations deleted (each place given back), subjects
+         *     taken off registrations that keep others; and the quota after.
+         */
+        EntryDeletionOut: {
+            /** Deleted */
+            deleted: number;
+            quota: components["schemas"]["QuotaOut"] | null;
+            /** Subjects Removed */
+            subjects_removed: number;
+        };
+        /**
+         * EntryImportOut
+         * @description What a 报考 import did: students newly registered (each used a place), subjects added
+         *     to students already registered; and the quota after.
+         */
+        EntryImportOut: {
+            quota: components["schemas"]["QuotaOut"];
+            /** Registered */
+            registered: number;
+            /** Subjects Added */
+            subjects_added: number;
+        };
+        /**
+         * EntryMode
+         * @enum {string}
+         */
+        EntryMode: "certificate" | "subject";
+        /**
+         * EntryPlanOut
+         * @description An exam plan of a certificate the institution has a quota for this year: its window,
+         *     whether it is open now, its subjects and the quota.
+         */
+        EntryPlanOut: {
+            /**
+             * Exam Starts At
+             * Format: date-time
+             */
+            exam_starts_at: string;
+            /** Level Name */
+            level_name: string;
+            /** Occupation Code */
+            occupation_code: string;
+            /** Occupation Name */
+            occupation_name: string;
+            /** Org Name */
+            org_name: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            quota: components["schemas"]["QuotaOut"];
+            /**
+             * Registration Closes At
+             * Format: date-time
+             */
+            registration_closes_at: string;
+            /**
+             * Registration Opens At
+             * Format: date-time
+             */
+            registration_opens_at: string;
+            /** Subjects */
+            subjects: components["schemas"]["PlanSubjectOut"][];
+            /** Title */
+            title: string;
+            /** Window Open */
+            window_open: boolean;
+        };
+        /**
+         * ExamEntryOut
+         * @description A student registered for the plan; ID number masked.
+         */
+        ExamEntryOut: {
+            /**
+             * Entered At
+             * Format: date-time
+             */
+            entered_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Id Number */
+            id_number: string;
+            /** Name */
+            name: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /**
+             * Student Id
+             * Format: uuid
+             */
+            student_id: string;
+            /** Subjects */
+            subjects: components["schemas"]["ExamEntrySubjectOut"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ExamEntrySubjectOut */
+        ExamEntrySubjectOut: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
         };
         /**
          * ConditionIn
@@ -4058,6 +4330,13 @@ export interface components {
         Page_DirectoryEntryOut_: {
             /** Items */
             items: components["schemas"]["DirectoryEntryOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ExamEntryOut] */
+        Page_ExamEntryOut_: {
+            /** Items */
+            items: components["schemas"]["ExamEntryOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -5019,6 +5298,29 @@ export interface components {
              * Format: date-time
              */
             submitted_at: string;
+        };
+        /**
+         * QuotaOut
+         * @description An institution's quota for a certificate and year: approved, used and left.
+         */
+        QuotaOut: {
+            /** Approved Headcount */
+            approved_headcount: number;
+            /** Certificate Code */
+            certificate_code: string;
+            /** Certificate Name */
+            certificate_name: string;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Remaining */
+            remaining: number;
+            /** Used */
+            used: number;
+            /** Year */
+            year: number;
         };
         /** ReasonIn */
         ReasonIn: {
@@ -12289,6 +12591,262 @@ export interface operations {
             };
         };
     };
+    list_exam_entries_api_v1_registration_exam_entries_get: {
+        parameters: {
+            query: {
+                plan_id: string;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ExamEntryOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    delete_exam_entries_api_v1_registration_exam_entries_deletions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_delete_exam_entries_api_v1_registration_exam_entries_deletions_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryDeletionOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    import_exam_entries_api_v1_registration_exam_entries_import_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_exam_entries_api_v1_registration_exam_entries_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryImportOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_entry_plans_api_v1_registration_exam_entries_plans_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryPlanOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    download_entry_template_api_v1_registration_exam_entries_template_get: {
+        parameters: {
+            query?: {
+                mode?: components["schemas"]["EntryMode"];
+                format?: components["schemas"]["TemplateFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_dead_letters_api_v1_registration_ops_dead_letters_get: {
         parameters: {
             query?: {
@@ -12475,6 +13033,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_PlanOut_"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_quotas_api_v1_registration_quotas_get: {
+        parameters: {
+            query?: {
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
             /** @description Unprocessable Entity */

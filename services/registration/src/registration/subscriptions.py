@@ -2,6 +2,7 @@
 
 from registration.applications import consumers as applications
 from registration.plans import consumers as plans
+from registration.quotas import consumers as quotas
 from skillcert.events import (
     ApplicationApproved,
     ApplicationRejected,
@@ -13,6 +14,7 @@ from skillcert.events import (
     ExamPlanPublished,
     OrderPaid,
     OrderRefunded,
+    PilotApproved,
     ResultDetermined,
 )
 from skillcert.inbox import EventHandler
@@ -28,4 +30,5 @@ HANDLERS: dict[type[Event], EventHandler] = {
     CertificateIssued: applications.on_certificate_issued,
     CertificateRevoked: applications.on_certificate_revoked,
     OrderRefunded: applications.on_order_refunded,
+    PilotApproved: quotas.on_pilot_approved,
 }
