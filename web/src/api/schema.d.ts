@@ -331,6 +331,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Organisations
+         * @description The certifying organisations (培训评价组织) a site application may be addressed to.
+         */
+        get: operations["list_organisations_api_v1_exam_scheduling_organisations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/plans": {
         parameters: {
             query?: never;
@@ -473,6 +493,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/site-borrowings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Borrowings
+         * @description An institution's own requests; for an organisation, those addressed to it.
+         */
+        get: operations["list_borrowings_api_v1_exam_scheduling_site_borrowings_get"];
+        put?: never;
+        /**
+         * Request Borrowing
+         * @description 借考: an institution without a site asks to sit at another institution's site.
+         */
+        post: operations["request_borrowing_api_v1_exam_scheduling_site_borrowings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/site-borrowings/{borrowing_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign Borrowing
+         * @description 借考分配: the organisation names the host site.
+         */
+        post: operations["assign_borrowing_api_v1_exam_scheduling_site_borrowings__borrowing_id__assign_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/site-borrowings/{borrowing_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject Borrowing */
+        post: operations["reject_borrowing_api_v1_exam_scheduling_site_borrowings__borrowing_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/sites": {
         parameters: {
             query?: never;
@@ -482,15 +563,72 @@ export interface paths {
         };
         /**
          * List Sites
-         * @description Sites with their rooms: all for the organisation, its own for an institution.
+         * @description An institution's own sites; for an organisation, the applications addressed to it.
          */
         get: operations["list_sites_api_v1_exam_scheduling_sites_get"];
         put?: never;
         /**
-         * Create Site
-         * @description Set up a test site (考点申报) for an institution.
+         * Apply For Site
+         * @description 申报考核站点: the caller's institution applies to an organisation; pending until decided.
          */
-        post: operations["create_site_api_v1_exam_scheduling_sites_post"];
+        post: operations["apply_for_site_api_v1_exam_scheduling_sites_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Site */
+        get: operations["get_site_api_v1_exam_scheduling_sites__site_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Site
+         * @description 审批通过: the site may host the organisation's exams of its certificates.
+         */
+        post: operations["approve_site_api_v1_exam_scheduling_sites__site_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject Site
+         * @description 审批不通过, with the reason the institution reads.
+         */
+        post: operations["reject_site_api_v1_exam_scheduling_sites__site_id__reject_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -504,14 +642,58 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Rooms
+         * @description 考场管理: the site's rooms per exam plan it serves.
+         */
+        get: operations["list_rooms_api_v1_exam_scheduling_sites__site_id__rooms_get"];
         put?: never;
         /**
          * Add Room
-         * @description Add a room (考场设置) with its number of seats.
+         * @description 设置考场 for one exam plan: name, type, seats and the address printed on tickets.
          */
         post: operations["add_room_api_v1_exam_scheduling_sites__site_id__rooms_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/rooms/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy Rooms
+         * @description 沿用之前的考场设置: copy an earlier plan's rooms to a plan that has none yet.
+         */
+        post: operations["copy_rooms_api_v1_exam_scheduling_sites__site_id__rooms_copy_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/rooms/{room_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Room
+         * @description Remove a room nobody has been seated in yet.
+         */
+        delete: operations["remove_room_api_v1_exam_scheduling_sites__site_id__rooms__room_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2735,6 +2917,14 @@ export interface components {
              */
             comment?: string | null;
         };
+        /** AssignSiteIn */
+        AssignSiteIn: {
+            /**
+             * Site Id
+             * Format: uuid
+             */
+            site_id: string;
+        };
         /** AttachSitesIn */
         AttachSitesIn: {
             /** Site Ids */
@@ -2991,6 +3181,62 @@ export interface components {
              * @description Excel .xlsx with columns 准考证号, 成绩
              */
             file: string;
+        };
+        /**
+         * BorrowingIn
+         * @description 借考: an institution without a site asks the organisation to seat its candidates at
+         *     another institution's site.
+         */
+        BorrowingIn: {
+            /** Candidate Count */
+            candidate_count: number;
+            /** Institution Name */
+            institution_name: string;
+            /** Level */
+            level: number;
+            /** Note */
+            note?: string | null;
+            /** Occupation Code */
+            occupation_code: string;
+            /** Org Id */
+            org_id: string;
+        };
+        /** BorrowingOut */
+        BorrowingOut: {
+            /** Candidate Count */
+            candidate_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decision Reason */
+            decision_reason: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Id */
+            institution_id: string;
+            /** Institution Name */
+            institution_name: string;
+            /** Level */
+            level: number;
+            /** Note */
+            note: string;
+            /** Occupation Code */
+            occupation_code: string;
+            /** Org Id */
+            org_id: string;
+            /** Site Id */
+            site_id: string | null;
+            /** Site Name */
+            site_name?: string | null;
+            /** Status */
+            status: string;
         };
         /** CancelPlanIn */
         CancelPlanIn: {
@@ -3356,6 +3602,20 @@ export interface components {
             required_materials: string[];
             /** Title */
             title: string;
+        };
+        /**
+         * CopyRoomsIn
+         * @description 沿用之前的考场设置: copy the rooms the site had for `from_plan_id` (by default the latest
+         *     earlier plan it had rooms for) to `plan_id`.
+         */
+        CopyRoomsIn: {
+            /** From Plan Id */
+            from_plan_id?: string | null;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
         };
         /**
          * CorrectionIn
@@ -3762,6 +4022,8 @@ export interface components {
             level: number;
             /** Level Name */
             level_name: string;
+            /** Number */
+            number: string;
             /** Occupation Code */
             occupation_code: string;
             /** Occupation Name */
@@ -4293,6 +4555,16 @@ export interface components {
          * @enum {string}
          */
         OrderStatus: "pending" | "paid" | "expired" | "closed" | "refunding" | "refunded";
+        /**
+         * OrganisationOut
+         * @description A certifying organisation (培训评价组织) an institution may apply to.
+         */
+        OrganisationOut: {
+            /** Name */
+            name: string;
+            /** Org Id */
+            org_id: string;
+        };
         /**
          * Outcome
          * @enum {string}
@@ -5084,6 +5356,28 @@ export interface components {
              */
             withdrawal_closes_at: string;
         };
+        /**
+         * PlanRoomsOut
+         * @description A plan the site serves, with the rooms set up for it.
+         */
+        PlanRoomsOut: {
+            /**
+             * Exam Starts At
+             * Format: date-time
+             */
+            exam_starts_at: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Plan Number */
+            plan_number: string;
+            /** Plan Title */
+            plan_title: string;
+            /** Rooms */
+            rooms: components["schemas"]["RoomOut"][];
+        };
         /** PlanSiteOut */
         PlanSiteOut: {
             /** Address */
@@ -5546,16 +5840,30 @@ export interface components {
         Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "city_reviewer" | "ops";
         /**
          * RoomIn
-         * @description A new room (考场) of a site.
+         * @description A room (考场) of a site for one exam plan.
          */
         RoomIn: {
+            /** Address */
+            address: string;
             /** Capacity */
             capacity: number;
             /** Name */
             name: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /**
+             * Room Type
+             * @enum {string}
+             */
+            room_type: "computer" | "practical" | "written";
         };
         /** RoomOut */
         RoomOut: {
+            /** Address */
+            address: string | null;
             /** Capacity */
             capacity: number;
             /**
@@ -5567,6 +5875,13 @@ export interface components {
             name: string;
             /** Number */
             number: number;
+            /** Plan Id */
+            plan_id: string | null;
+            /**
+             * Room Type
+             * @enum {string}
+             */
+            room_type: "computer" | "practical" | "written";
             /**
              * Site Id
              * Format: uuid
@@ -5968,23 +6283,88 @@ export interface components {
             valid: boolean;
         };
         /**
+         * SiteCertificateIn
+         * @description A certificate (考核证书) the site applies to hold exams for: occupation and level.
+         */
+        SiteCertificateIn: {
+            /** Level */
+            level: number;
+            /** Occupation Code */
+            occupation_code: string;
+        };
+        /** SiteCertificateOut */
+        SiteCertificateOut: {
+            /** Level */
+            level: number;
+            /** Occupation Code */
+            occupation_code: string;
+        };
+        /** SiteDecisionIn */
+        SiteDecisionIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
          * SiteIn
-         * @description A new test site (考点). An institution admin may omit institution_id (their own).
+         * @description An application for an exam site (申报考核站点) by the caller's own institution. A
+         *     recognisable name follows 学校名称 + 证书简称 + 考核站点.
          */
         SiteIn: {
             /** Address */
             address: string;
-            /** Institution Id */
-            institution_id?: string | null;
+            /** Certificates */
+            certificates: components["schemas"]["SiteCertificateIn"][];
+            /** City Code */
+            city_code: string;
+            /** Contact Email */
+            contact_email: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /** County Code */
+            county_code?: string | null;
+            /** Description */
+            description: string;
             /** Institution Name */
             institution_name: string;
             /** Name */
             name: string;
+            /** Org Id */
+            org_id: string;
+            /** Province Code */
+            province_code: string;
         };
-        /** SiteOut */
+        /**
+         * SiteOut
+         * @description An exam site application (考核站点) as its institution and organisation see it.
+         */
         SiteOut: {
             /** Address */
             address: string;
+            /** Certificates */
+            certificates: components["schemas"]["SiteCertificateOut"][];
+            /** City Code */
+            city_code: string | null;
+            /** Contact Email */
+            contact_email: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /** County Code */
+            county_code: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decision Reason */
+            decision_reason: string | null;
+            /** Description */
+            description: string;
             /**
              * Id
              * Format: uuid
@@ -5996,8 +6376,32 @@ export interface components {
             institution_name: string;
             /** Name */
             name: string;
-            /** Rooms */
-            rooms: components["schemas"]["RoomOut"][];
+            /** Org Id */
+            org_id: string;
+            /** Org Name */
+            org_name: string;
+            /** Province Code */
+            province_code: string | null;
+            /** Region */
+            region: string;
+            /** Status */
+            status: string;
+        };
+        /**
+         * SiteRoomsOut
+         * @description 考场管理: a site's rooms per exam plan it serves, newest exam first; `standing` are rooms
+         *     set up before rooms were per exam (they serve every plan).
+         */
+        SiteRoomsOut: {
+            /** Plans */
+            plans: components["schemas"]["PlanRoomsOut"][];
+            /**
+             * Site Id
+             * Format: uuid
+             */
+            site_id: string;
+            /** Standing */
+            standing: components["schemas"]["RoomOut"][];
         };
         /** SmsCodeIn */
         SmsCodeIn: {
@@ -7328,6 +7732,46 @@ export interface operations {
             };
         };
     };
+    list_organisations_api_v1_exam_scheduling_organisations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_plans_api_v1_exam_scheduling_plans_get: {
         parameters: {
             query?: {
@@ -7861,6 +8305,252 @@ export interface operations {
             };
         };
     };
+    list_borrowings_api_v1_exam_scheduling_site_borrowings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowingOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    request_borrowing_api_v1_exam_scheduling_site_borrowings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BorrowingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    assign_borrowing_api_v1_exam_scheduling_site_borrowings__borrowing_id__assign_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                borrowing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignSiteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    reject_borrowing_api_v1_exam_scheduling_site_borrowings__borrowing_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                borrowing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_sites_api_v1_exam_scheduling_sites_get: {
         parameters: {
             query?: never;
@@ -7901,7 +8591,7 @@ export interface operations {
             };
         };
     };
-    create_site_api_v1_exam_scheduling_sites_post: {
+    apply_for_site_api_v1_exam_scheduling_sites_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -7951,6 +8641,275 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_site_api_v1_exam_scheduling_sites__site_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    approve_site_api_v1_exam_scheduling_sites__site_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reject_site_api_v1_exam_scheduling_sites__site_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_rooms_api_v1_exam_scheduling_sites__site_id__rooms_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteRoomsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8037,6 +8996,152 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    copy_rooms_api_v1_exam_scheduling_sites__site_id__rooms_copy_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CopyRoomsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    remove_room_api_v1_exam_scheduling_sites__site_id__rooms__room_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
