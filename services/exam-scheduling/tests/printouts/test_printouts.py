@@ -161,8 +161,9 @@ class TestFromTheOtherSide:
         plan = await scheduled_plan(harness, (3,))
         approval, _ = await seat(harness, plan)
         site = await site0(harness)
+        room = (await rooms(harness, site["id"]))[0]
         urls = [
-            f"{API}/rooms/{(await rooms(harness, site['id']))[0]['id']}/printouts/sign-in-sheet.pdf",
+            f"{API}/rooms/{room['id']}/printouts/sign-in-sheet.pdf",
             f"{API}/sites/{site['id']}/printouts.zip",
         ]
         for url in urls:
