@@ -2799,33 +2799,6 @@ export interface components {
             street: string;
         };
         /**
-         * ApplicationIn
-         * @description A draft's content; what a submission needs besides is checked on submit.
-         */
-        ApplicationIn: {
-            /** Certificate Code */
-            certificate_code: string;
-            /** Majors */
-            majors?: string[];
-            /**
-             * Planned Headcount
-             * @description 拟申报的培训人数
-             */
-            planned_headcount: number;
-            /**
-             * Teachers
-             * @description 师资情况 (HTML)
-             * @default
-             */
-            teachers: string;
-            /**
-             * Venue
-             * @description 场地情况 (HTML)
-             * @default
-             */
-            venue: string;
-        };
-        /**
          * ApplicationOut
          * @description An application as its owner sees it: everything, ID number in full.
          */
@@ -2956,43 +2929,6 @@ export interface components {
         AttachSitesIn: {
             /** Site Ids */
             site_ids: string[];
-        };
-        /** AttachmentOut */
-        AttachmentOut: {
-            /** Content Type */
-            content_type: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** File Name */
-            file_name: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Rejection Reason */
-            rejection_reason: string | null;
-            /** Size */
-            size: number | null;
-            /** Status */
-            status: string;
-        };
-        /** AttachmentRequestIn */
-        AttachmentRequestIn: {
-            /** Content Type */
-            content_type: string;
-            /** File Name */
-            file_name: string;
-            /** Size */
-            size: number;
-        };
-        /** AttachmentUploadOut */
-        AttachmentUploadOut: {
-            attachment: components["schemas"]["AttachmentOut"];
-            upload: components["schemas"]["InstitutionPresignedUploadOut"];
         };
         /**
          * AuditAction
@@ -3151,36 +3087,6 @@ export interface components {
             /** Postal Code */
             postal_code: string | null;
         };
-        /** BatchIn */
-        BatchIn: {
-            /** Certificate Codes */
-            certificate_codes: string[];
-            /**
-             * City Review First
-             * @description 是否需要地市级教育局审批
-             */
-            city_review_first: boolean;
-            /**
-             * Closes At
-             * Format: date-time
-             */
-            closes_at: string;
-            /**
-             * Majors Required
-             * @description 是否要求按专业填报
-             */
-            majors_required: boolean;
-            /**
-             * Name
-             * @description 申报批次, e.g. 2026年第一次
-             */
-            name: string;
-            /**
-             * Opens At
-             * Format: date-time
-             */
-            opens_at: string;
-        };
         /** BatchItemOut */
         BatchItemOut: {
             error?: components["schemas"]["ItemErrorOut"] | null;
@@ -3195,37 +3101,6 @@ export interface components {
             ok: boolean;
             /** Status */
             status?: string | null;
-        };
-        /** BatchOut */
-        BatchOut: {
-            /** Certificates */
-            certificates: components["schemas"]["InstitutionCertificateOut"][];
-            /** City Review First */
-            city_review_first: boolean;
-            /**
-             * Closes At
-             * Format: date-time
-             */
-            closes_at: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Majors Required */
-            majors_required: boolean;
-            /** Name */
-            name: string;
-            /**
-             * Opens At
-             * Format: date-time
-             */
-            opens_at: string;
-            /**
-             * State
-             * @description upcoming / open / closed
-             */
-            state: string;
         };
         /** BatchSignIn */
         BatchSignIn: {
@@ -3791,14 +3666,6 @@ export interface components {
             /** Type */
             type: string;
         };
-        /** DecisionIn */
-        DecisionIn: {
-            /** Approved Headcount */
-            approved_headcount?: number | null;
-            outcome: components["schemas"]["Outcome"];
-            /** Reason */
-            reason?: string | null;
-        };
         /**
          * DecisionLevel
          * @enum {string}
@@ -3972,13 +3839,6 @@ export interface components {
             size: number | null;
             /** Status */
             status: string;
-        };
-        /** DownloadOut */
-        DownloadOut: {
-            /** File Name */
-            file_name: string;
-            /** Url */
-            url: string;
         };
         /**
          * EntryDeletionOut
@@ -4364,168 +4224,6 @@ export interface components {
              */
             username: string;
         };
-        /** ApplicationOut */
-        InstitutionApplicationOut: {
-            /** Approved Headcount */
-            approved_headcount: number | null;
-            /**
-             * Attachments
-             * @default []
-             */
-            attachments: components["schemas"]["AttachmentOut"][];
-            /**
-             * Batch Id
-             * Format: uuid
-             */
-            batch_id: string;
-            /** Batch Name */
-            batch_name: string;
-            certificate: components["schemas"]["InstitutionCertificateOut"];
-            /** City */
-            city: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Decided At */
-            decided_at: string | null;
-            /**
-             * Decisions
-             * @default []
-             */
-            decisions: components["schemas"]["InstitutionDecisionOut"][];
-            /** Editable */
-            editable: boolean;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Institution Code */
-            institution_code: string;
-            /** Institution Name */
-            institution_name: string;
-            /** Majors */
-            majors: components["schemas"]["MajorOut"][];
-            /**
-             * Plan Id
-             * Format: uuid
-             */
-            plan_id: string;
-            /** Planned Headcount */
-            planned_headcount: number;
-            /** Province */
-            province: string;
-            /** Rejection Reason */
-            rejection_reason: string | null;
-            status: components["schemas"]["PilotStatus"];
-            /** Status Label */
-            status_label: string;
-            /** Submitted At */
-            submitted_at: string | null;
-            /** Teachers */
-            teachers: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Venue */
-            venue: string;
-            /** Year */
-            year: number;
-        };
-        /** CertificateOut */
-        InstitutionCertificateOut: {
-            /**
-             * Code
-             * @description the occupation code exam plans use
-             */
-            code: string;
-            /** Name */
-            name: string;
-            /** Organisation */
-            organisation: string;
-        };
-        /** DecisionOut */
-        InstitutionDecisionOut: {
-            /** Approved Headcount */
-            approved_headcount: number | null;
-            /**
-             * Decided At
-             * Format: date-time
-             */
-            decided_at: string;
-            /** Decider Name */
-            decider_name: string;
-            /** Decider Org */
-            decider_org: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            level: components["schemas"]["DecisionLevel"];
-            outcome: components["schemas"]["Outcome"];
-            /** Reason */
-            reason: string | null;
-        };
-        /** PlanIn */
-        InstitutionPlanIn: {
-            /** Batches */
-            batches: components["schemas"]["BatchIn"][];
-            /** Title */
-            title: string;
-            /** Year */
-            year: number;
-        };
-        /** PlanOut */
-        InstitutionPlanOut: {
-            /** Batches */
-            batches: components["schemas"]["BatchOut"][];
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Province */
-            province: string;
-            /** Title */
-            title: string;
-            /** Year */
-            year: number;
-        };
-        /**
-         * PresignedUploadOut
-         * @description POST: a multipart form to `url` with `fields` first and the file last as `file`; the
-         *     storage server refuses a larger file or another type. PUT: the bytes to `url` with
-         *     `headers`.
-         */
-        InstitutionPresignedUploadOut: {
-            /** Expires In S */
-            expires_in_s: number;
-            /**
-             * Fields
-             * @default {}
-             */
-            fields: {
-                [key: string]: string;
-            };
-            /** Headers */
-            headers: {
-                [key: string]: string;
-            };
-            /** Method */
-            method: string;
-            /** Url */
-            url: string;
-        };
         /**
          * InstitutionType
          * @description 院校类型 as the base-info form offers it.
@@ -4617,15 +4315,6 @@ export interface components {
             /** Tracking Number */
             tracking_number: string | null;
         };
-        /** MajorOut */
-        MajorOut: {
-            /** Code */
-            code: string;
-            /** Level */
-            level: string;
-            /** Name */
-            name: string;
-        };
         /**
          * MyCertificateOut
          * @description A candidate's own certificate (我的证书), with a short-lived PDF link once issued.
@@ -4697,8 +4386,8 @@ export interface components {
             /** Subject Name */
             subject_name: string;
         };
-        /** NewApplicationIn */
-        NewApplicationIn: {
+        /** NewPilotApplicationIn */
+        NewPilotApplicationIn: {
             /**
              * Batch Id
              * Format: uuid
@@ -4881,13 +4570,6 @@ export interface components {
          * @enum {string}
          */
         Outcome: "approved" | "rejected";
-        /** Page[ApplicationOut] */
-        Page_ApplicationOut_: {
-            /** Items */
-            items: components["schemas"]["InstitutionApplicationOut"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
-        };
         /** Page[ApplicationSummaryOut] */
         Page_ApplicationSummaryOut_: {
             /** Items */
@@ -4941,6 +4623,13 @@ export interface components {
         Page_PaymentRequestOut_: {
             /** Items */
             items: components["schemas"]["PaymentRequestOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[PilotApplicationOut] */
+        Page_PilotApplicationOut_: {
+            /** Items */
+            items: components["schemas"]["PilotApplicationOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -5185,6 +4874,317 @@ export interface components {
             url: string;
         };
         /**
+         * PilotApplicationIn
+         * @description A draft's content; what a submission needs besides is checked on submit.
+         */
+        PilotApplicationIn: {
+            /** Certificate Code */
+            certificate_code: string;
+            /** Majors */
+            majors?: string[];
+            /**
+             * Planned Headcount
+             * @description 拟申报的培训人数
+             */
+            planned_headcount: number;
+            /**
+             * Teachers
+             * @description 师资情况 (HTML)
+             * @default
+             */
+            teachers: string;
+            /**
+             * Venue
+             * @description 场地情况 (HTML)
+             * @default
+             */
+            venue: string;
+        };
+        /** PilotApplicationOut */
+        PilotApplicationOut: {
+            /** Approved Headcount */
+            approved_headcount: number | null;
+            /**
+             * Attachments
+             * @default []
+             */
+            attachments: components["schemas"]["PilotAttachmentOut"][];
+            /**
+             * Batch Id
+             * Format: uuid
+             */
+            batch_id: string;
+            /** Batch Name */
+            batch_name: string;
+            certificate: components["schemas"]["PilotCertificateOut"];
+            /** City */
+            city: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /**
+             * Decisions
+             * @default []
+             */
+            decisions: components["schemas"]["PilotDecisionOut"][];
+            /** Editable */
+            editable: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /** Majors */
+            majors: components["schemas"]["PilotMajorOut"][];
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Planned Headcount */
+            planned_headcount: number;
+            /** Province */
+            province: string;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            status: components["schemas"]["PilotStatus"];
+            /** Status Label */
+            status_label: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Teachers */
+            teachers: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Venue */
+            venue: string;
+            /** Year */
+            year: number;
+        };
+        /** PilotAttachmentOut */
+        PilotAttachmentOut: {
+            /** Content Type */
+            content_type: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** File Name */
+            file_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            /** Size */
+            size: number | null;
+            /** Status */
+            status: string;
+        };
+        /** PilotAttachmentRequestIn */
+        PilotAttachmentRequestIn: {
+            /** Content Type */
+            content_type: string;
+            /** File Name */
+            file_name: string;
+            /** Size */
+            size: number;
+        };
+        /** PilotAttachmentUploadOut */
+        PilotAttachmentUploadOut: {
+            attachment: components["schemas"]["PilotAttachmentOut"];
+            upload: components["schemas"]["PilotPresignedUploadOut"];
+        };
+        /** PilotBatchIn */
+        PilotBatchIn: {
+            /** Certificate Codes */
+            certificate_codes: string[];
+            /**
+             * City Review First
+             * @description 是否需要地市级教育局审批
+             */
+            city_review_first: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /**
+             * Majors Required
+             * @description 是否要求按专业填报
+             */
+            majors_required: boolean;
+            /**
+             * Name
+             * @description 申报批次, e.g. 2026年第一次
+             */
+            name: string;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+        };
+        /** PilotBatchOut */
+        PilotBatchOut: {
+            /** Certificates */
+            certificates: components["schemas"]["PilotCertificateOut"][];
+            /** City Review First */
+            city_review_first: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Majors Required */
+            majors_required: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * State
+             * @description upcoming / open / closed
+             */
+            state: string;
+        };
+        /** PilotCertificateOut */
+        PilotCertificateOut: {
+            /**
+             * Code
+             * @description the occupation code exam plans use
+             */
+            code: string;
+            /** Name */
+            name: string;
+            /** Organisation */
+            organisation: string;
+        };
+        /** PilotDecisionIn */
+        PilotDecisionIn: {
+            /** Approved Headcount */
+            approved_headcount?: number | null;
+            outcome: components["schemas"]["Outcome"];
+            /** Reason */
+            reason?: string | null;
+        };
+        /** PilotDecisionOut */
+        PilotDecisionOut: {
+            /** Approved Headcount */
+            approved_headcount: number | null;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Decider Name */
+            decider_name: string;
+            /** Decider Org */
+            decider_org: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            level: components["schemas"]["DecisionLevel"];
+            outcome: components["schemas"]["Outcome"];
+            /** Reason */
+            reason: string | null;
+        };
+        /** PilotDownloadOut */
+        PilotDownloadOut: {
+            /** File Name */
+            file_name: string;
+            /** Url */
+            url: string;
+        };
+        /** PilotMajorOut */
+        PilotMajorOut: {
+            /** Code */
+            code: string;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+        };
+        /** PilotPlanIn */
+        PilotPlanIn: {
+            /** Batches */
+            batches: components["schemas"]["PilotBatchIn"][];
+            /** Title */
+            title: string;
+            /** Year */
+            year: number;
+        };
+        /** PilotPlanOut */
+        PilotPlanOut: {
+            /** Batches */
+            batches: components["schemas"]["PilotBatchOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Province */
+            province: string;
+            /** Title */
+            title: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * PilotPresignedUploadOut
+         * @description POST: a multipart form to `url` with `fields` first and the file last as `file`; the
+         *     storage server refuses a larger file or another type. PUT: the bytes to `url` with
+         *     `headers`.
+         */
+        PilotPresignedUploadOut: {
+            /** Expires In S */
+            expires_in_s: number;
+            /**
+             * Fields
+             * @default {}
+             */
+            fields: {
+                [key: string]: string;
+            };
+            /** Headers */
+            headers: {
+                [key: string]: string;
+            };
+            /** Method */
+            method: string;
+            /** Url */
+            url: string;
+        };
+        /**
          * PilotStatus
          * @description 申报状态.
          * @enum {string}
@@ -5197,18 +5197,26 @@ export interface components {
             /** Years */
             years: components["schemas"]["PilotYearOut"][];
         };
+        /** PilotSubmitIn */
+        PilotSubmitIn: {
+            /**
+             * Confirmed
+             * @description 提交后不能再修改: the applicant confirmed it
+             */
+            confirmed: boolean;
+        };
         /** PilotYearOut */
         PilotYearOut: {
             /**
              * Certificates
              * @description approved, batch closed
              */
-            certificates: components["schemas"]["InstitutionCertificateOut"][];
+            certificates: components["schemas"]["PilotCertificateOut"][];
             /**
              * Pending Certificates
              * @description approved, but the batch is still open
              */
-            pending_certificates: components["schemas"]["InstitutionCertificateOut"][];
+            pending_certificates: components["schemas"]["PilotCertificateOut"][];
             /**
              * Pilot
              * @description 试点院校: a batch has closed with an approved application
@@ -6649,14 +6657,6 @@ export interface components {
              * Format: date-time
              */
             submitted_at: string;
-        };
-        /** SubmitIn */
-        SubmitIn: {
-            /**
-             * Confirmed
-             * @description 提交后不能再修改: the applicant confirmed it
-             */
-            confirmed: boolean;
         };
         /**
          * TemplateFormat
@@ -10216,7 +10216,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ApplicationOut_"];
+                    "application/json": components["schemas"]["Page_PilotApplicationOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -10270,7 +10270,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewApplicationIn"];
+                "application/json": components["schemas"]["NewPilotApplicationIn"];
             };
         };
         responses: {
@@ -10280,7 +10280,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Bad Request */
@@ -10362,7 +10362,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10417,7 +10417,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApplicationIn"];
+                "application/json": components["schemas"]["PilotApplicationIn"];
             };
         };
         responses: {
@@ -10427,7 +10427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Bad Request */
@@ -10572,7 +10572,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AttachmentRequestIn"];
+                "application/json": components["schemas"]["PilotAttachmentRequestIn"];
             };
         };
         responses: {
@@ -10582,7 +10582,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentUploadOut"];
+                    "application/json": components["schemas"]["PilotAttachmentUploadOut"];
                 };
             };
             /** @description Bad Request */
@@ -10745,7 +10745,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentOut"];
+                    "application/json": components["schemas"]["PilotAttachmentOut"];
                 };
             };
             /** @description Bad Request */
@@ -10828,7 +10828,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DownloadOut"];
+                    "application/json": components["schemas"]["PilotDownloadOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10883,7 +10883,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DecisionIn"];
+                "application/json": components["schemas"]["PilotDecisionIn"];
             };
         };
         responses: {
@@ -10893,7 +10893,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10959,7 +10959,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SubmitIn"];
+                "application/json": components["schemas"]["PilotSubmitIn"];
             };
         };
         responses: {
@@ -10969,7 +10969,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Bad Request */
@@ -11049,7 +11049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionCertificateOut"][];
+                    "application/json": components["schemas"]["PilotCertificateOut"][];
                 };
             };
         };
@@ -11072,7 +11072,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MajorOut"][];
+                    "application/json": components["schemas"]["PilotMajorOut"][];
                 };
             };
             /** @description Validation Error */
@@ -11103,7 +11103,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionPlanOut"][];
+                    "application/json": components["schemas"]["PilotPlanOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -11157,7 +11157,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InstitutionPlanIn"];
+                "application/json": components["schemas"]["PilotPlanIn"];
             };
         };
         responses: {
@@ -11167,7 +11167,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionPlanOut"];
+                    "application/json": components["schemas"]["PilotPlanOut"];
                 };
             };
             /** @description Unauthorized */
@@ -11223,7 +11223,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BatchIn"];
+                "application/json": components["schemas"]["PilotBatchIn"];
             };
         };
         responses: {
@@ -11233,7 +11233,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionPlanOut"];
+                    "application/json": components["schemas"]["PilotPlanOut"];
                 };
             };
             /** @description Unauthorized */
