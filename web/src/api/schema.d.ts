@@ -2484,7 +2484,7 @@ export interface paths {
         post?: never;
         /**
          * Delete Roster Student
-         * @description Take a student off the caller's roster.
+         * @description Take a student off the caller's roster; their photo is deleted with them.
          */
         delete: operations["delete_roster_student_api_v1_registration_roster_students__student_id__delete"];
         options?: never;
