@@ -514,6 +514,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/rooms/{room_id}/printouts/{kind}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Room Printout
+         * @description A room's printout for the institution running its site: `sign-in-sheet` (考场签到表:
+         *     time, invigilators, each candidate's photo, name, masked ID, ticket number, institution,
+         *     seat, a signature column, 应考/实考/缺考), `desk-labels` (桌贴) or `door-label` (门贴).
+         *     Each plan sitting in the room gets its own section; `plan_id` keeps one.
+         */
+        get: operations["room_printout_api_v1_exam_scheduling_rooms__room_id__printouts__kind__pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/tickets.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Room Tickets Pdf
+         * @description Every admission ticket of a room in one file (one page each), optionally of one plan:
+         *     for the institution whose site the room belongs to.
+         */
+        get: operations["room_tickets_pdf_api_v1_exam_scheduling_rooms__room_id__tickets_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/site-borrowings": {
         parameters: {
             query?: never;
@@ -636,6 +680,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/sites/{site_id}/printouts.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Site Printouts
+         * @description Every room's sign-in sheet, desk labels and door label of a site in one zip.
+         */
+        get: operations["site_printouts_api_v1_exam_scheduling_sites__site_id__printouts_zip_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/sites/{site_id}/reject": {
         parameters: {
             query?: never;
@@ -720,6 +784,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/sites/{site_id}/tickets.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Site Tickets Pdf
+         * @description Every admission ticket of a site in one file, room by room.
+         */
+        get: operations["site_tickets_pdf_api_v1_exam_scheduling_sites__site_id__tickets_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/ticket-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Keys
+         * @description The public keys (JWK set, ES256) that check the signed QR code of an admission ticket;
+         *     a check-in device loads them once and then verifies tickets offline.
+         */
+        get: operations["ticket_keys_api_v1_exam_scheduling_ticket_keys_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/tickets/mine": {
         parameters: {
             query?: never;
@@ -732,6 +837,26 @@ export interface paths {
          * @description The caller's admission tickets (准考证), soonest exam first.
          */
         get: operations["my_tickets_api_v1_exam_scheduling_tickets_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/tickets/{ticket_number}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Ticket Pdf
+         * @description 准考证 PDF: the candidate's own ticket, photo, masked ID, sessions, rules, signed QR.
+         */
+        get: operations["my_ticket_pdf_api_v1_exam_scheduling_tickets__ticket_number__pdf_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -775,6 +900,27 @@ export interface paths {
          * @description 试点院校业务管理员: the institution head creates admins of their own institution.
          */
         post: operations["create_institution_admin_api_v1_gateway_institution_admins_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Logout
+         * @description 退出登录: revokes every refresh token of the account (all its sessions, every device);
+         *     access tokens already issued lapse within their short lifetime.
+         */
+        post: operations["logout_api_v1_gateway_logout_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -900,6 +1046,28 @@ export interface paths {
          *     from everywhere lock the account (423 for the right password) until an SMS-code login.
          */
         post: operations["login_api_v1_gateway_sessions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/sessions/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh Session
+         * @description 刷新登录: a refresh token for a new access token and a new refresh token. Each refresh
+         *     token works once; presenting a used one again ends the whole session (both holders must
+         *     log in again).
+         */
+        post: operations["refresh_session_api_v1_gateway_sessions_refresh_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2337,7 +2505,7 @@ export interface paths {
         post?: never;
         /**
          * Delete Roster Student
-         * @description Take a student off the caller's roster.
+         * @description Take a student off the caller's roster; their photo is deleted with them.
          */
         delete: operations["delete_roster_student_api_v1_registration_roster_students__student_id__delete"];
         options?: never;
@@ -2820,33 +2988,6 @@ export interface components {
             street: string;
         };
         /**
-         * ApplicationIn
-         * @description A draft's content; what a submission needs besides is checked on submit.
-         */
-        ApplicationIn: {
-            /** Certificate Code */
-            certificate_code: string;
-            /** Majors */
-            majors?: string[];
-            /**
-             * Planned Headcount
-             * @description 拟申报的培训人数
-             */
-            planned_headcount: number;
-            /**
-             * Teachers
-             * @description 师资情况 (HTML)
-             * @default
-             */
-            teachers: string;
-            /**
-             * Venue
-             * @description 场地情况 (HTML)
-             * @default
-             */
-            venue: string;
-        };
-        /**
          * ApplicationOut
          * @description An application as its owner sees it: everything, ID number in full.
          */
@@ -2977,43 +3118,6 @@ export interface components {
         AttachSitesIn: {
             /** Site Ids */
             site_ids: string[];
-        };
-        /** AttachmentOut */
-        AttachmentOut: {
-            /** Content Type */
-            content_type: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** File Name */
-            file_name: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Rejection Reason */
-            rejection_reason: string | null;
-            /** Size */
-            size: number | null;
-            /** Status */
-            status: string;
-        };
-        /** AttachmentRequestIn */
-        AttachmentRequestIn: {
-            /** Content Type */
-            content_type: string;
-            /** File Name */
-            file_name: string;
-            /** Size */
-            size: number;
-        };
-        /** AttachmentUploadOut */
-        AttachmentUploadOut: {
-            attachment: components["schemas"]["AttachmentOut"];
-            upload: components["schemas"]["InstitutionPresignedUploadOut"];
         };
         /**
          * AuditAction
@@ -3172,36 +3276,6 @@ export interface components {
             /** Postal Code */
             postal_code: string | null;
         };
-        /** BatchIn */
-        BatchIn: {
-            /** Certificate Codes */
-            certificate_codes: string[];
-            /**
-             * City Review First
-             * @description 是否需要地市级教育局审批
-             */
-            city_review_first: boolean;
-            /**
-             * Closes At
-             * Format: date-time
-             */
-            closes_at: string;
-            /**
-             * Majors Required
-             * @description 是否要求按专业填报
-             */
-            majors_required: boolean;
-            /**
-             * Name
-             * @description 申报批次, e.g. 2026年第一次
-             */
-            name: string;
-            /**
-             * Opens At
-             * Format: date-time
-             */
-            opens_at: string;
-        };
         /** BatchItemOut */
         BatchItemOut: {
             error?: components["schemas"]["ItemErrorOut"] | null;
@@ -3216,37 +3290,6 @@ export interface components {
             ok: boolean;
             /** Status */
             status?: string | null;
-        };
-        /** BatchOut */
-        BatchOut: {
-            /** Certificates */
-            certificates: components["schemas"]["InstitutionCertificateOut"][];
-            /** City Review First */
-            city_review_first: boolean;
-            /**
-             * Closes At
-             * Format: date-time
-             */
-            closes_at: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Majors Required */
-            majors_required: boolean;
-            /** Name */
-            name: string;
-            /**
-             * Opens At
-             * Format: date-time
-             */
-            opens_at: string;
-            /**
-             * State
-             * @description upcoming / open / closed
-             */
-            state: string;
         };
         /** BatchSignIn */
         BatchSignIn: {
@@ -3812,14 +3855,6 @@ export interface components {
             /** Type */
             type: string;
         };
-        /** DecisionIn */
-        DecisionIn: {
-            /** Approved Headcount */
-            approved_headcount?: number | null;
-            outcome: components["schemas"]["Outcome"];
-            /** Reason */
-            reason?: string | null;
-        };
         /**
          * DecisionLevel
          * @enum {string}
@@ -3993,13 +4028,6 @@ export interface components {
             size: number | null;
             /** Status */
             status: string;
-        };
-        /** DownloadOut */
-        DownloadOut: {
-            /** File Name */
-            file_name: string;
-            /** Url */
-            url: string;
         };
         /**
          * EntryDeletionOut
@@ -4415,168 +4443,6 @@ export interface components {
              */
             username: string;
         };
-        /** ApplicationOut */
-        InstitutionApplicationOut: {
-            /** Approved Headcount */
-            approved_headcount: number | null;
-            /**
-             * Attachments
-             * @default []
-             */
-            attachments: components["schemas"]["AttachmentOut"][];
-            /**
-             * Batch Id
-             * Format: uuid
-             */
-            batch_id: string;
-            /** Batch Name */
-            batch_name: string;
-            certificate: components["schemas"]["InstitutionCertificateOut"];
-            /** City */
-            city: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Decided At */
-            decided_at: string | null;
-            /**
-             * Decisions
-             * @default []
-             */
-            decisions: components["schemas"]["InstitutionDecisionOut"][];
-            /** Editable */
-            editable: boolean;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Institution Code */
-            institution_code: string;
-            /** Institution Name */
-            institution_name: string;
-            /** Majors */
-            majors: components["schemas"]["MajorOut"][];
-            /**
-             * Plan Id
-             * Format: uuid
-             */
-            plan_id: string;
-            /** Planned Headcount */
-            planned_headcount: number;
-            /** Province */
-            province: string;
-            /** Rejection Reason */
-            rejection_reason: string | null;
-            status: components["schemas"]["PilotStatus"];
-            /** Status Label */
-            status_label: string;
-            /** Submitted At */
-            submitted_at: string | null;
-            /** Teachers */
-            teachers: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Venue */
-            venue: string;
-            /** Year */
-            year: number;
-        };
-        /** CertificateOut */
-        InstitutionCertificateOut: {
-            /**
-             * Code
-             * @description the occupation code exam plans use
-             */
-            code: string;
-            /** Name */
-            name: string;
-            /** Organisation */
-            organisation: string;
-        };
-        /** DecisionOut */
-        InstitutionDecisionOut: {
-            /** Approved Headcount */
-            approved_headcount: number | null;
-            /**
-             * Decided At
-             * Format: date-time
-             */
-            decided_at: string;
-            /** Decider Name */
-            decider_name: string;
-            /** Decider Org */
-            decider_org: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            level: components["schemas"]["DecisionLevel"];
-            outcome: components["schemas"]["Outcome"];
-            /** Reason */
-            reason: string | null;
-        };
-        /** PlanIn */
-        InstitutionPlanIn: {
-            /** Batches */
-            batches: components["schemas"]["BatchIn"][];
-            /** Title */
-            title: string;
-            /** Year */
-            year: number;
-        };
-        /** PlanOut */
-        InstitutionPlanOut: {
-            /** Batches */
-            batches: components["schemas"]["BatchOut"][];
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Province */
-            province: string;
-            /** Title */
-            title: string;
-            /** Year */
-            year: number;
-        };
-        /**
-         * PresignedUploadOut
-         * @description POST: a multipart form to `url` with `fields` first and the file last as `file`; the
-         *     storage server refuses a larger file or another type. PUT: the bytes to `url` with
-         *     `headers`.
-         */
-        InstitutionPresignedUploadOut: {
-            /** Expires In S */
-            expires_in_s: number;
-            /**
-             * Fields
-             * @default {}
-             */
-            fields: {
-                [key: string]: string;
-            };
-            /** Headers */
-            headers: {
-                [key: string]: string;
-            };
-            /** Method */
-            method: string;
-            /** Url */
-            url: string;
-        };
         /**
          * InstitutionType
          * @description 院校类型 as the base-info form offers it.
@@ -4668,15 +4534,6 @@ export interface components {
             /** Tracking Number */
             tracking_number: string | null;
         };
-        /** MajorOut */
-        MajorOut: {
-            /** Code */
-            code: string;
-            /** Level */
-            level: string;
-            /** Name */
-            name: string;
-        };
         /**
          * MyCertificateOut
          * @description A candidate's own certificate (我的证书), with a short-lived PDF link once issued.
@@ -4748,8 +4605,8 @@ export interface components {
             /** Subject Name */
             subject_name: string;
         };
-        /** NewApplicationIn */
-        NewApplicationIn: {
+        /** NewPilotApplicationIn */
+        NewPilotApplicationIn: {
             /**
              * Batch Id
              * Format: uuid
@@ -4932,13 +4789,6 @@ export interface components {
          * @enum {string}
          */
         Outcome: "approved" | "rejected";
-        /** Page[ApplicationOut] */
-        Page_ApplicationOut_: {
-            /** Items */
-            items: components["schemas"]["InstitutionApplicationOut"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
-        };
         /** Page[ApplicationSummaryOut] */
         Page_ApplicationSummaryOut_: {
             /** Items */
@@ -4992,6 +4842,13 @@ export interface components {
         Page_PaymentRequestOut_: {
             /** Items */
             items: components["schemas"]["PaymentRequestOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[PilotApplicationOut] */
+        Page_PilotApplicationOut_: {
+            /** Items */
+            items: components["schemas"]["PilotApplicationOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -5236,6 +5093,317 @@ export interface components {
             url: string;
         };
         /**
+         * PilotApplicationIn
+         * @description A draft's content; what a submission needs besides is checked on submit.
+         */
+        PilotApplicationIn: {
+            /** Certificate Code */
+            certificate_code: string;
+            /** Majors */
+            majors?: string[];
+            /**
+             * Planned Headcount
+             * @description 拟申报的培训人数
+             */
+            planned_headcount: number;
+            /**
+             * Teachers
+             * @description 师资情况 (HTML)
+             * @default
+             */
+            teachers: string;
+            /**
+             * Venue
+             * @description 场地情况 (HTML)
+             * @default
+             */
+            venue: string;
+        };
+        /** PilotApplicationOut */
+        PilotApplicationOut: {
+            /** Approved Headcount */
+            approved_headcount: number | null;
+            /**
+             * Attachments
+             * @default []
+             */
+            attachments: components["schemas"]["PilotAttachmentOut"][];
+            /**
+             * Batch Id
+             * Format: uuid
+             */
+            batch_id: string;
+            /** Batch Name */
+            batch_name: string;
+            certificate: components["schemas"]["PilotCertificateOut"];
+            /** City */
+            city: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /**
+             * Decisions
+             * @default []
+             */
+            decisions: components["schemas"]["PilotDecisionOut"][];
+            /** Editable */
+            editable: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /** Majors */
+            majors: components["schemas"]["PilotMajorOut"][];
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Planned Headcount */
+            planned_headcount: number;
+            /** Province */
+            province: string;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            status: components["schemas"]["PilotStatus"];
+            /** Status Label */
+            status_label: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Teachers */
+            teachers: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Venue */
+            venue: string;
+            /** Year */
+            year: number;
+        };
+        /** PilotAttachmentOut */
+        PilotAttachmentOut: {
+            /** Content Type */
+            content_type: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** File Name */
+            file_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            /** Size */
+            size: number | null;
+            /** Status */
+            status: string;
+        };
+        /** PilotAttachmentRequestIn */
+        PilotAttachmentRequestIn: {
+            /** Content Type */
+            content_type: string;
+            /** File Name */
+            file_name: string;
+            /** Size */
+            size: number;
+        };
+        /** PilotAttachmentUploadOut */
+        PilotAttachmentUploadOut: {
+            attachment: components["schemas"]["PilotAttachmentOut"];
+            upload: components["schemas"]["PilotPresignedUploadOut"];
+        };
+        /** PilotBatchIn */
+        PilotBatchIn: {
+            /** Certificate Codes */
+            certificate_codes: string[];
+            /**
+             * City Review First
+             * @description 是否需要地市级教育局审批
+             */
+            city_review_first: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /**
+             * Majors Required
+             * @description 是否要求按专业填报
+             */
+            majors_required: boolean;
+            /**
+             * Name
+             * @description 申报批次, e.g. 2026年第一次
+             */
+            name: string;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+        };
+        /** PilotBatchOut */
+        PilotBatchOut: {
+            /** Certificates */
+            certificates: components["schemas"]["PilotCertificateOut"][];
+            /** City Review First */
+            city_review_first: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Majors Required */
+            majors_required: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * State
+             * @description upcoming / open / closed
+             */
+            state: string;
+        };
+        /** PilotCertificateOut */
+        PilotCertificateOut: {
+            /**
+             * Code
+             * @description the occupation code exam plans use
+             */
+            code: string;
+            /** Name */
+            name: string;
+            /** Organisation */
+            organisation: string;
+        };
+        /** PilotDecisionIn */
+        PilotDecisionIn: {
+            /** Approved Headcount */
+            approved_headcount?: number | null;
+            outcome: components["schemas"]["Outcome"];
+            /** Reason */
+            reason?: string | null;
+        };
+        /** PilotDecisionOut */
+        PilotDecisionOut: {
+            /** Approved Headcount */
+            approved_headcount: number | null;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Decider Name */
+            decider_name: string;
+            /** Decider Org */
+            decider_org: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            level: components["schemas"]["DecisionLevel"];
+            outcome: components["schemas"]["Outcome"];
+            /** Reason */
+            reason: string | null;
+        };
+        /** PilotDownloadOut */
+        PilotDownloadOut: {
+            /** File Name */
+            file_name: string;
+            /** Url */
+            url: string;
+        };
+        /** PilotMajorOut */
+        PilotMajorOut: {
+            /** Code */
+            code: string;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+        };
+        /** PilotPlanIn */
+        PilotPlanIn: {
+            /** Batches */
+            batches: components["schemas"]["PilotBatchIn"][];
+            /** Title */
+            title: string;
+            /** Year */
+            year: number;
+        };
+        /** PilotPlanOut */
+        PilotPlanOut: {
+            /** Batches */
+            batches: components["schemas"]["PilotBatchOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Province */
+            province: string;
+            /** Title */
+            title: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * PilotPresignedUploadOut
+         * @description POST: a multipart form to `url` with `fields` first and the file last as `file`; the
+         *     storage server refuses a larger file or another type. PUT: the bytes to `url` with
+         *     `headers`.
+         */
+        PilotPresignedUploadOut: {
+            /** Expires In S */
+            expires_in_s: number;
+            /**
+             * Fields
+             * @default {}
+             */
+            fields: {
+                [key: string]: string;
+            };
+            /** Headers */
+            headers: {
+                [key: string]: string;
+            };
+            /** Method */
+            method: string;
+            /** Url */
+            url: string;
+        };
+        /**
          * PilotStatus
          * @description 申报状态.
          * @enum {string}
@@ -5248,18 +5416,26 @@ export interface components {
             /** Years */
             years: components["schemas"]["PilotYearOut"][];
         };
+        /** PilotSubmitIn */
+        PilotSubmitIn: {
+            /**
+             * Confirmed
+             * @description 提交后不能再修改: the applicant confirmed it
+             */
+            confirmed: boolean;
+        };
         /** PilotYearOut */
         PilotYearOut: {
             /**
              * Certificates
              * @description approved, batch closed
              */
-            certificates: components["schemas"]["InstitutionCertificateOut"][];
+            certificates: components["schemas"]["PilotCertificateOut"][];
             /**
              * Pending Certificates
              * @description approved, but the batch is still open
              */
-            pending_certificates: components["schemas"]["InstitutionCertificateOut"][];
+            pending_certificates: components["schemas"]["PilotCertificateOut"][];
             /**
              * Pilot
              * @description 试点院校: a batch has closed with an approved application
@@ -5686,6 +5862,11 @@ export interface components {
             code: string;
             /** Text */
             text: string;
+        };
+        /** RefreshIn */
+        RefreshIn: {
+            /** Refresh Token */
+            refresh_token: string;
         };
         /**
          * RefundOut
@@ -6713,19 +6894,39 @@ export interface components {
              */
             submitted_at: string;
         };
-        /** SubmitIn */
-        SubmitIn: {
-            /**
-             * Confirmed
-             * @description 提交后不能再修改: the applicant confirmed it
-             */
-            confirmed: boolean;
-        };
         /**
          * TemplateFormat
          * @enum {string}
          */
         TemplateFormat: "csv" | "xlsx";
+        /**
+         * TicketKeyOut
+         * @description One public key (JWK, EC P-256) that checks ticket QR codes.
+         */
+        TicketKeyOut: {
+            /** Alg */
+            alg: string;
+            /** Crv */
+            crv: string;
+            /** Kid */
+            kid: string;
+            /** Kty */
+            kty: string;
+            /** Use */
+            use: string;
+            /** X */
+            x: string;
+            /** Y */
+            y: string;
+        };
+        /**
+         * TicketKeySetOut
+         * @description The JWK set (RFC 7517) an offline check-in device loads to verify ticket QR codes.
+         */
+        TicketKeySetOut: {
+            /** Keys */
+            keys: components["schemas"]["TicketKeyOut"][];
+        };
         /**
          * TicketOut
          * @description An admission ticket (准考证) as the candidate sees it.
@@ -6785,6 +6986,13 @@ export interface components {
             account_id: string;
             /** Expires In */
             expires_in: number;
+            /** Refresh Expires In */
+            refresh_expires_in: number;
+            /**
+             * Refresh Token
+             * @description 刷新令牌: exchange it once at POST /sessions/refresh for new tokens
+             */
+            refresh_token: string;
             role: components["schemas"]["Role"];
             /**
              * Token Type
@@ -8488,6 +8696,135 @@ export interface operations {
             };
         };
     };
+    room_printout_api_v1_exam_scheduling_rooms__room_id__printouts__kind__pdf_get: {
+        parameters: {
+            query?: {
+                plan_id?: string | null;
+            };
+            header?: never;
+            path: {
+                room_id: string;
+                kind: "sign-in-sheet" | "desk-labels" | "door-label";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    room_tickets_pdf_api_v1_exam_scheduling_rooms__room_id__tickets_pdf_get: {
+        parameters: {
+            query?: {
+                plan_id?: string | null;
+            };
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_borrowings_api_v1_exam_scheduling_site_borrowings_get: {
         parameters: {
             query?: never;
@@ -8960,6 +9297,70 @@ export interface operations {
             };
         };
     };
+    site_printouts_api_v1_exam_scheduling_sites__site_id__printouts_zip_get: {
+        parameters: {
+            query?: {
+                plan_id?: string | null;
+            };
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     reject_site_api_v1_exam_scheduling_sites__site_id__reject_post: {
         parameters: {
             query?: never;
@@ -9329,6 +9730,90 @@ export interface operations {
             };
         };
     };
+    site_tickets_pdf_api_v1_exam_scheduling_sites__site_id__tickets_pdf_get: {
+        parameters: {
+            query?: {
+                plan_id?: string | null;
+            };
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    ticket_keys_api_v1_exam_scheduling_ticket_keys_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketKeySetOut"];
+                };
+            };
+        };
+    };
     my_tickets_api_v1_exam_scheduling_tickets_mine_get: {
         parameters: {
             query?: never;
@@ -9359,6 +9844,68 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    my_ticket_pdf_api_v1_exam_scheduling_tickets__ticket_number__pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9493,6 +10040,52 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    logout_api_v1_gateway_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 提交的数据有误（字段校验失败、请求体无法解析、Idempotency-Key 已用于另一请求） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -9832,6 +10425,60 @@ export interface operations {
             };
             /** @description Locked */
             423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    refresh_session_api_v1_gateway_sessions_refresh_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10399,7 +11046,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ApplicationOut_"];
+                    "application/json": components["schemas"]["Page_PilotApplicationOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -10453,7 +11100,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewApplicationIn"];
+                "application/json": components["schemas"]["NewPilotApplicationIn"];
             };
         };
         responses: {
@@ -10463,7 +11110,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Bad Request */
@@ -10545,7 +11192,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10600,7 +11247,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApplicationIn"];
+                "application/json": components["schemas"]["PilotApplicationIn"];
             };
         };
         responses: {
@@ -10610,7 +11257,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Bad Request */
@@ -10755,7 +11402,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AttachmentRequestIn"];
+                "application/json": components["schemas"]["PilotAttachmentRequestIn"];
             };
         };
         responses: {
@@ -10765,7 +11412,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentUploadOut"];
+                    "application/json": components["schemas"]["PilotAttachmentUploadOut"];
                 };
             };
             /** @description Bad Request */
@@ -10928,7 +11575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentOut"];
+                    "application/json": components["schemas"]["PilotAttachmentOut"];
                 };
             };
             /** @description Bad Request */
@@ -11011,7 +11658,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DownloadOut"];
+                    "application/json": components["schemas"]["PilotDownloadOut"];
                 };
             };
             /** @description Unauthorized */
@@ -11066,7 +11713,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DecisionIn"];
+                "application/json": components["schemas"]["PilotDecisionIn"];
             };
         };
         responses: {
@@ -11076,7 +11723,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Unauthorized */
@@ -11142,7 +11789,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SubmitIn"];
+                "application/json": components["schemas"]["PilotSubmitIn"];
             };
         };
         responses: {
@@ -11152,7 +11799,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Bad Request */
@@ -11232,7 +11879,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionCertificateOut"][];
+                    "application/json": components["schemas"]["PilotCertificateOut"][];
                 };
             };
         };
@@ -11255,7 +11902,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MajorOut"][];
+                    "application/json": components["schemas"]["PilotMajorOut"][];
                 };
             };
             /** @description Validation Error */
@@ -11286,7 +11933,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionPlanOut"][];
+                    "application/json": components["schemas"]["PilotPlanOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -11340,7 +11987,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InstitutionPlanIn"];
+                "application/json": components["schemas"]["PilotPlanIn"];
             };
         };
         responses: {
@@ -11350,7 +11997,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionPlanOut"];
+                    "application/json": components["schemas"]["PilotPlanOut"];
                 };
             };
             /** @description Unauthorized */
@@ -11406,7 +12053,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BatchIn"];
+                "application/json": components["schemas"]["PilotBatchIn"];
             };
         };
         responses: {
@@ -11416,7 +12063,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionPlanOut"];
+                    "application/json": components["schemas"]["PilotPlanOut"];
                 };
             };
             /** @description Unauthorized */
