@@ -221,7 +221,10 @@ class Journey:
 
     async def organisation_opens_a_plan(self) -> None:
         plan = await create_open_plan(
-            self.client, self.headers["org_admin"], title=f"旅程测试计划 {self.phone}"
+            self.client,
+            self.headers["org_admin"],
+            self.headers["institution_admin"],
+            title=f"旅程测试计划 {self.phone}",
         )
         self.state["plan_id"] = plan["id"]
 

@@ -331,6 +331,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Organisations
+         * @description The certifying organisations (培训评价组织) a site application may be addressed to.
+         */
+        get: operations["list_organisations_api_v1_exam_scheduling_organisations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/plans": {
         parameters: {
             query?: never;
@@ -473,6 +493,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/site-borrowings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Borrowings
+         * @description An institution's own requests; for an organisation, those addressed to it.
+         */
+        get: operations["list_borrowings_api_v1_exam_scheduling_site_borrowings_get"];
+        put?: never;
+        /**
+         * Request Borrowing
+         * @description 借考: an institution without a site asks to sit at another institution's site.
+         */
+        post: operations["request_borrowing_api_v1_exam_scheduling_site_borrowings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/site-borrowings/{borrowing_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign Borrowing
+         * @description 借考分配: the organisation names the host site.
+         */
+        post: operations["assign_borrowing_api_v1_exam_scheduling_site_borrowings__borrowing_id__assign_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/site-borrowings/{borrowing_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject Borrowing */
+        post: operations["reject_borrowing_api_v1_exam_scheduling_site_borrowings__borrowing_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/sites": {
         parameters: {
             query?: never;
@@ -482,15 +563,72 @@ export interface paths {
         };
         /**
          * List Sites
-         * @description Sites with their rooms: all for the organisation, its own for an institution.
+         * @description An institution's own sites; for an organisation, the applications addressed to it.
          */
         get: operations["list_sites_api_v1_exam_scheduling_sites_get"];
         put?: never;
         /**
-         * Create Site
-         * @description Set up a test site (考点申报) for an institution.
+         * Apply For Site
+         * @description 申报考核站点: the caller's institution applies to an organisation; pending until decided.
          */
-        post: operations["create_site_api_v1_exam_scheduling_sites_post"];
+        post: operations["apply_for_site_api_v1_exam_scheduling_sites_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Site */
+        get: operations["get_site_api_v1_exam_scheduling_sites__site_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Site
+         * @description 审批通过: the site may host the organisation's exams of its certificates.
+         */
+        post: operations["approve_site_api_v1_exam_scheduling_sites__site_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject Site
+         * @description 审批不通过, with the reason the institution reads.
+         */
+        post: operations["reject_site_api_v1_exam_scheduling_sites__site_id__reject_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -504,14 +642,58 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Rooms
+         * @description 考场管理: the site's rooms per exam plan it serves.
+         */
+        get: operations["list_rooms_api_v1_exam_scheduling_sites__site_id__rooms_get"];
         put?: never;
         /**
          * Add Room
-         * @description Add a room (考场设置) with its number of seats.
+         * @description 设置考场 for one exam plan: name, type, seats and the address printed on tickets.
          */
         post: operations["add_room_api_v1_exam_scheduling_sites__site_id__rooms_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/rooms/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy Rooms
+         * @description 沿用之前的考场设置: copy an earlier plan's rooms to a plan that has none yet.
+         */
+        post: operations["copy_rooms_api_v1_exam_scheduling_sites__site_id__rooms_copy_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/rooms/{room_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Room
+         * @description Remove a room nobody has been seated in yet.
+         */
+        delete: operations["remove_room_api_v1_exam_scheduling_sites__site_id__rooms__room_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2617,33 +2799,6 @@ export interface components {
             street: string;
         };
         /**
-         * ApplicationIn
-         * @description A draft's content; what a submission needs besides is checked on submit.
-         */
-        ApplicationIn: {
-            /** Certificate Code */
-            certificate_code: string;
-            /** Majors */
-            majors?: string[];
-            /**
-             * Planned Headcount
-             * @description 拟申报的培训人数
-             */
-            planned_headcount: number;
-            /**
-             * Teachers
-             * @description 师资情况 (HTML)
-             * @default
-             */
-            teachers: string;
-            /**
-             * Venue
-             * @description 场地情况 (HTML)
-             * @default
-             */
-            venue: string;
-        };
-        /**
          * ApplicationOut
          * @description An application as its owner sees it: everything, ID number in full.
          */
@@ -2762,47 +2917,18 @@ export interface components {
              */
             comment?: string | null;
         };
+        /** AssignSiteIn */
+        AssignSiteIn: {
+            /**
+             * Site Id
+             * Format: uuid
+             */
+            site_id: string;
+        };
         /** AttachSitesIn */
         AttachSitesIn: {
             /** Site Ids */
             site_ids: string[];
-        };
-        /** AttachmentOut */
-        AttachmentOut: {
-            /** Content Type */
-            content_type: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** File Name */
-            file_name: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Rejection Reason */
-            rejection_reason: string | null;
-            /** Size */
-            size: number | null;
-            /** Status */
-            status: string;
-        };
-        /** AttachmentRequestIn */
-        AttachmentRequestIn: {
-            /** Content Type */
-            content_type: string;
-            /** File Name */
-            file_name: string;
-            /** Size */
-            size: number;
-        };
-        /** AttachmentUploadOut */
-        AttachmentUploadOut: {
-            attachment: components["schemas"]["AttachmentOut"];
-            upload: components["schemas"]["InstitutionPresignedUploadOut"];
         };
         /**
          * AuditAction
@@ -2961,36 +3087,6 @@ export interface components {
             /** Postal Code */
             postal_code: string | null;
         };
-        /** BatchIn */
-        BatchIn: {
-            /** Certificate Codes */
-            certificate_codes: string[];
-            /**
-             * City Review First
-             * @description 是否需要地市级教育局审批
-             */
-            city_review_first: boolean;
-            /**
-             * Closes At
-             * Format: date-time
-             */
-            closes_at: string;
-            /**
-             * Majors Required
-             * @description 是否要求按专业填报
-             */
-            majors_required: boolean;
-            /**
-             * Name
-             * @description 申报批次, e.g. 2026年第一次
-             */
-            name: string;
-            /**
-             * Opens At
-             * Format: date-time
-             */
-            opens_at: string;
-        };
         /** BatchItemOut */
         BatchItemOut: {
             error?: components["schemas"]["ItemErrorOut"] | null;
@@ -3005,37 +3101,6 @@ export interface components {
             ok: boolean;
             /** Status */
             status?: string | null;
-        };
-        /** BatchOut */
-        BatchOut: {
-            /** Certificates */
-            certificates: components["schemas"]["InstitutionCertificateOut"][];
-            /** City Review First */
-            city_review_first: boolean;
-            /**
-             * Closes At
-             * Format: date-time
-             */
-            closes_at: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Majors Required */
-            majors_required: boolean;
-            /** Name */
-            name: string;
-            /**
-             * Opens At
-             * Format: date-time
-             */
-            opens_at: string;
-            /**
-             * State
-             * @description upcoming / open / closed
-             */
-            state: string;
         };
         /** BatchSignIn */
         BatchSignIn: {
@@ -3116,6 +3181,62 @@ export interface components {
              * @description Excel .xlsx with columns 准考证号, 成绩
              */
             file: string;
+        };
+        /**
+         * BorrowingIn
+         * @description 借考: an institution without a site asks the organisation to seat its candidates at
+         *     another institution's site.
+         */
+        BorrowingIn: {
+            /** Candidate Count */
+            candidate_count: number;
+            /** Institution Name */
+            institution_name: string;
+            /** Level */
+            level: number;
+            /** Note */
+            note?: string | null;
+            /** Occupation Code */
+            occupation_code: string;
+            /** Org Id */
+            org_id: string;
+        };
+        /** BorrowingOut */
+        BorrowingOut: {
+            /** Candidate Count */
+            candidate_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decision Reason */
+            decision_reason: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Id */
+            institution_id: string;
+            /** Institution Name */
+            institution_name: string;
+            /** Level */
+            level: number;
+            /** Note */
+            note: string;
+            /** Occupation Code */
+            occupation_code: string;
+            /** Org Id */
+            org_id: string;
+            /** Site Id */
+            site_id: string | null;
+            /** Site Name */
+            site_name?: string | null;
+            /** Status */
+            status: string;
         };
         /** CancelPlanIn */
         CancelPlanIn: {
@@ -3483,6 +3604,20 @@ export interface components {
             title: string;
         };
         /**
+         * CopyRoomsIn
+         * @description 沿用之前的考场设置: copy the rooms the site had for `from_plan_id` (by default the latest
+         *     earlier plan it had rooms for) to `plan_id`.
+         */
+        CopyRoomsIn: {
+            /** From Plan Id */
+            from_plan_id?: string | null;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+        };
+        /**
          * CorrectionIn
          * @description A score correction (成绩更正) with its reason; it is audited.
          */
@@ -3530,14 +3665,6 @@ export interface components {
             message_id: string;
             /** Type */
             type: string;
-        };
-        /** DecisionIn */
-        DecisionIn: {
-            /** Approved Headcount */
-            approved_headcount?: number | null;
-            outcome: components["schemas"]["Outcome"];
-            /** Reason */
-            reason?: string | null;
         };
         /**
          * DecisionLevel
@@ -3712,13 +3839,6 @@ export interface components {
             size: number | null;
             /** Status */
             status: string;
-        };
-        /** DownloadOut */
-        DownloadOut: {
-            /** File Name */
-            file_name: string;
-            /** Url */
-            url: string;
         };
         /**
          * EntryDeletionOut
@@ -3902,6 +4022,8 @@ export interface components {
             level: number;
             /** Level Name */
             level_name: string;
+            /** Number */
+            number: string;
             /** Occupation Code */
             occupation_code: string;
             /** Occupation Name */
@@ -4102,168 +4224,6 @@ export interface components {
              */
             username: string;
         };
-        /** ApplicationOut */
-        InstitutionApplicationOut: {
-            /** Approved Headcount */
-            approved_headcount: number | null;
-            /**
-             * Attachments
-             * @default []
-             */
-            attachments: components["schemas"]["AttachmentOut"][];
-            /**
-             * Batch Id
-             * Format: uuid
-             */
-            batch_id: string;
-            /** Batch Name */
-            batch_name: string;
-            certificate: components["schemas"]["InstitutionCertificateOut"];
-            /** City */
-            city: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Decided At */
-            decided_at: string | null;
-            /**
-             * Decisions
-             * @default []
-             */
-            decisions: components["schemas"]["InstitutionDecisionOut"][];
-            /** Editable */
-            editable: boolean;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Institution Code */
-            institution_code: string;
-            /** Institution Name */
-            institution_name: string;
-            /** Majors */
-            majors: components["schemas"]["MajorOut"][];
-            /**
-             * Plan Id
-             * Format: uuid
-             */
-            plan_id: string;
-            /** Planned Headcount */
-            planned_headcount: number;
-            /** Province */
-            province: string;
-            /** Rejection Reason */
-            rejection_reason: string | null;
-            status: components["schemas"]["PilotStatus"];
-            /** Status Label */
-            status_label: string;
-            /** Submitted At */
-            submitted_at: string | null;
-            /** Teachers */
-            teachers: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Venue */
-            venue: string;
-            /** Year */
-            year: number;
-        };
-        /** CertificateOut */
-        InstitutionCertificateOut: {
-            /**
-             * Code
-             * @description the occupation code exam plans use
-             */
-            code: string;
-            /** Name */
-            name: string;
-            /** Organisation */
-            organisation: string;
-        };
-        /** DecisionOut */
-        InstitutionDecisionOut: {
-            /** Approved Headcount */
-            approved_headcount: number | null;
-            /**
-             * Decided At
-             * Format: date-time
-             */
-            decided_at: string;
-            /** Decider Name */
-            decider_name: string;
-            /** Decider Org */
-            decider_org: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            level: components["schemas"]["DecisionLevel"];
-            outcome: components["schemas"]["Outcome"];
-            /** Reason */
-            reason: string | null;
-        };
-        /** PlanIn */
-        InstitutionPlanIn: {
-            /** Batches */
-            batches: components["schemas"]["BatchIn"][];
-            /** Title */
-            title: string;
-            /** Year */
-            year: number;
-        };
-        /** PlanOut */
-        InstitutionPlanOut: {
-            /** Batches */
-            batches: components["schemas"]["BatchOut"][];
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Province */
-            province: string;
-            /** Title */
-            title: string;
-            /** Year */
-            year: number;
-        };
-        /**
-         * PresignedUploadOut
-         * @description POST: a multipart form to `url` with `fields` first and the file last as `file`; the
-         *     storage server refuses a larger file or another type. PUT: the bytes to `url` with
-         *     `headers`.
-         */
-        InstitutionPresignedUploadOut: {
-            /** Expires In S */
-            expires_in_s: number;
-            /**
-             * Fields
-             * @default {}
-             */
-            fields: {
-                [key: string]: string;
-            };
-            /** Headers */
-            headers: {
-                [key: string]: string;
-            };
-            /** Method */
-            method: string;
-            /** Url */
-            url: string;
-        };
         /**
          * InstitutionType
          * @description 院校类型 as the base-info form offers it.
@@ -4355,15 +4315,6 @@ export interface components {
             /** Tracking Number */
             tracking_number: string | null;
         };
-        /** MajorOut */
-        MajorOut: {
-            /** Code */
-            code: string;
-            /** Level */
-            level: string;
-            /** Name */
-            name: string;
-        };
         /**
          * MyCertificateOut
          * @description A candidate's own certificate (我的证书), with a short-lived PDF link once issued.
@@ -4435,8 +4386,8 @@ export interface components {
             /** Subject Name */
             subject_name: string;
         };
-        /** NewApplicationIn */
-        NewApplicationIn: {
+        /** NewPilotApplicationIn */
+        NewPilotApplicationIn: {
             /**
              * Batch Id
              * Format: uuid
@@ -4605,17 +4556,20 @@ export interface components {
          */
         OrderStatus: "pending" | "paid" | "expired" | "closed" | "refunding" | "refunded";
         /**
+         * OrganisationOut
+         * @description A certifying organisation (培训评价组织) an institution may apply to.
+         */
+        OrganisationOut: {
+            /** Name */
+            name: string;
+            /** Org Id */
+            org_id: string;
+        };
+        /**
          * Outcome
          * @enum {string}
          */
         Outcome: "approved" | "rejected";
-        /** Page[ApplicationOut] */
-        Page_ApplicationOut_: {
-            /** Items */
-            items: components["schemas"]["InstitutionApplicationOut"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
-        };
         /** Page[ApplicationSummaryOut] */
         Page_ApplicationSummaryOut_: {
             /** Items */
@@ -4669,6 +4623,13 @@ export interface components {
         Page_PaymentRequestOut_: {
             /** Items */
             items: components["schemas"]["PaymentRequestOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[PilotApplicationOut] */
+        Page_PilotApplicationOut_: {
+            /** Items */
+            items: components["schemas"]["PilotApplicationOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -4913,6 +4874,317 @@ export interface components {
             url: string;
         };
         /**
+         * PilotApplicationIn
+         * @description A draft's content; what a submission needs besides is checked on submit.
+         */
+        PilotApplicationIn: {
+            /** Certificate Code */
+            certificate_code: string;
+            /** Majors */
+            majors?: string[];
+            /**
+             * Planned Headcount
+             * @description 拟申报的培训人数
+             */
+            planned_headcount: number;
+            /**
+             * Teachers
+             * @description 师资情况 (HTML)
+             * @default
+             */
+            teachers: string;
+            /**
+             * Venue
+             * @description 场地情况 (HTML)
+             * @default
+             */
+            venue: string;
+        };
+        /** PilotApplicationOut */
+        PilotApplicationOut: {
+            /** Approved Headcount */
+            approved_headcount: number | null;
+            /**
+             * Attachments
+             * @default []
+             */
+            attachments: components["schemas"]["PilotAttachmentOut"][];
+            /**
+             * Batch Id
+             * Format: uuid
+             */
+            batch_id: string;
+            /** Batch Name */
+            batch_name: string;
+            certificate: components["schemas"]["PilotCertificateOut"];
+            /** City */
+            city: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /**
+             * Decisions
+             * @default []
+             */
+            decisions: components["schemas"]["PilotDecisionOut"][];
+            /** Editable */
+            editable: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /** Majors */
+            majors: components["schemas"]["PilotMajorOut"][];
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Planned Headcount */
+            planned_headcount: number;
+            /** Province */
+            province: string;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            status: components["schemas"]["PilotStatus"];
+            /** Status Label */
+            status_label: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Teachers */
+            teachers: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Venue */
+            venue: string;
+            /** Year */
+            year: number;
+        };
+        /** PilotAttachmentOut */
+        PilotAttachmentOut: {
+            /** Content Type */
+            content_type: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** File Name */
+            file_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            /** Size */
+            size: number | null;
+            /** Status */
+            status: string;
+        };
+        /** PilotAttachmentRequestIn */
+        PilotAttachmentRequestIn: {
+            /** Content Type */
+            content_type: string;
+            /** File Name */
+            file_name: string;
+            /** Size */
+            size: number;
+        };
+        /** PilotAttachmentUploadOut */
+        PilotAttachmentUploadOut: {
+            attachment: components["schemas"]["PilotAttachmentOut"];
+            upload: components["schemas"]["PilotPresignedUploadOut"];
+        };
+        /** PilotBatchIn */
+        PilotBatchIn: {
+            /** Certificate Codes */
+            certificate_codes: string[];
+            /**
+             * City Review First
+             * @description 是否需要地市级教育局审批
+             */
+            city_review_first: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /**
+             * Majors Required
+             * @description 是否要求按专业填报
+             */
+            majors_required: boolean;
+            /**
+             * Name
+             * @description 申报批次, e.g. 2026年第一次
+             */
+            name: string;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+        };
+        /** PilotBatchOut */
+        PilotBatchOut: {
+            /** Certificates */
+            certificates: components["schemas"]["PilotCertificateOut"][];
+            /** City Review First */
+            city_review_first: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Majors Required */
+            majors_required: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * State
+             * @description upcoming / open / closed
+             */
+            state: string;
+        };
+        /** PilotCertificateOut */
+        PilotCertificateOut: {
+            /**
+             * Code
+             * @description the occupation code exam plans use
+             */
+            code: string;
+            /** Name */
+            name: string;
+            /** Organisation */
+            organisation: string;
+        };
+        /** PilotDecisionIn */
+        PilotDecisionIn: {
+            /** Approved Headcount */
+            approved_headcount?: number | null;
+            outcome: components["schemas"]["Outcome"];
+            /** Reason */
+            reason?: string | null;
+        };
+        /** PilotDecisionOut */
+        PilotDecisionOut: {
+            /** Approved Headcount */
+            approved_headcount: number | null;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Decider Name */
+            decider_name: string;
+            /** Decider Org */
+            decider_org: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            level: components["schemas"]["DecisionLevel"];
+            outcome: components["schemas"]["Outcome"];
+            /** Reason */
+            reason: string | null;
+        };
+        /** PilotDownloadOut */
+        PilotDownloadOut: {
+            /** File Name */
+            file_name: string;
+            /** Url */
+            url: string;
+        };
+        /** PilotMajorOut */
+        PilotMajorOut: {
+            /** Code */
+            code: string;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+        };
+        /** PilotPlanIn */
+        PilotPlanIn: {
+            /** Batches */
+            batches: components["schemas"]["PilotBatchIn"][];
+            /** Title */
+            title: string;
+            /** Year */
+            year: number;
+        };
+        /** PilotPlanOut */
+        PilotPlanOut: {
+            /** Batches */
+            batches: components["schemas"]["PilotBatchOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Province */
+            province: string;
+            /** Title */
+            title: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * PilotPresignedUploadOut
+         * @description POST: a multipart form to `url` with `fields` first and the file last as `file`; the
+         *     storage server refuses a larger file or another type. PUT: the bytes to `url` with
+         *     `headers`.
+         */
+        PilotPresignedUploadOut: {
+            /** Expires In S */
+            expires_in_s: number;
+            /**
+             * Fields
+             * @default {}
+             */
+            fields: {
+                [key: string]: string;
+            };
+            /** Headers */
+            headers: {
+                [key: string]: string;
+            };
+            /** Method */
+            method: string;
+            /** Url */
+            url: string;
+        };
+        /**
          * PilotStatus
          * @description 申报状态.
          * @enum {string}
@@ -4925,18 +5197,26 @@ export interface components {
             /** Years */
             years: components["schemas"]["PilotYearOut"][];
         };
+        /** PilotSubmitIn */
+        PilotSubmitIn: {
+            /**
+             * Confirmed
+             * @description 提交后不能再修改: the applicant confirmed it
+             */
+            confirmed: boolean;
+        };
         /** PilotYearOut */
         PilotYearOut: {
             /**
              * Certificates
              * @description approved, batch closed
              */
-            certificates: components["schemas"]["InstitutionCertificateOut"][];
+            certificates: components["schemas"]["PilotCertificateOut"][];
             /**
              * Pending Certificates
              * @description approved, but the batch is still open
              */
-            pending_certificates: components["schemas"]["InstitutionCertificateOut"][];
+            pending_certificates: components["schemas"]["PilotCertificateOut"][];
             /**
              * Pilot
              * @description 试点院校: a batch has closed with an approved application
@@ -5075,6 +5355,28 @@ export interface components {
              * Format: date-time
              */
             withdrawal_closes_at: string;
+        };
+        /**
+         * PlanRoomsOut
+         * @description A plan the site serves, with the rooms set up for it.
+         */
+        PlanRoomsOut: {
+            /**
+             * Exam Starts At
+             * Format: date-time
+             */
+            exam_starts_at: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Plan Number */
+            plan_number: string;
+            /** Plan Title */
+            plan_title: string;
+            /** Rooms */
+            rooms: components["schemas"]["RoomOut"][];
         };
         /** PlanSiteOut */
         PlanSiteOut: {
@@ -5538,16 +5840,30 @@ export interface components {
         Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "city_reviewer" | "ops";
         /**
          * RoomIn
-         * @description A new room (考场) of a site.
+         * @description A room (考场) of a site for one exam plan.
          */
         RoomIn: {
+            /** Address */
+            address: string;
             /** Capacity */
             capacity: number;
             /** Name */
             name: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /**
+             * Room Type
+             * @enum {string}
+             */
+            room_type: "computer" | "practical" | "written";
         };
         /** RoomOut */
         RoomOut: {
+            /** Address */
+            address: string | null;
             /** Capacity */
             capacity: number;
             /**
@@ -5559,6 +5875,13 @@ export interface components {
             name: string;
             /** Number */
             number: number;
+            /** Plan Id */
+            plan_id: string | null;
+            /**
+             * Room Type
+             * @enum {string}
+             */
+            room_type: "computer" | "practical" | "written";
             /**
              * Site Id
              * Format: uuid
@@ -5960,23 +6283,88 @@ export interface components {
             valid: boolean;
         };
         /**
+         * SiteCertificateIn
+         * @description A certificate (考核证书) the site applies to hold exams for: occupation and level.
+         */
+        SiteCertificateIn: {
+            /** Level */
+            level: number;
+            /** Occupation Code */
+            occupation_code: string;
+        };
+        /** SiteCertificateOut */
+        SiteCertificateOut: {
+            /** Level */
+            level: number;
+            /** Occupation Code */
+            occupation_code: string;
+        };
+        /** SiteDecisionIn */
+        SiteDecisionIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
          * SiteIn
-         * @description A new test site (考点). An institution admin may omit institution_id (their own).
+         * @description An application for an exam site (申报考核站点) by the caller's own institution. A
+         *     recognisable name follows 学校名称 + 证书简称 + 考核站点.
          */
         SiteIn: {
             /** Address */
             address: string;
-            /** Institution Id */
-            institution_id?: string | null;
+            /** Certificates */
+            certificates: components["schemas"]["SiteCertificateIn"][];
+            /** City Code */
+            city_code: string;
+            /** Contact Email */
+            contact_email: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /** County Code */
+            county_code?: string | null;
+            /** Description */
+            description: string;
             /** Institution Name */
             institution_name: string;
             /** Name */
             name: string;
+            /** Org Id */
+            org_id: string;
+            /** Province Code */
+            province_code: string;
         };
-        /** SiteOut */
+        /**
+         * SiteOut
+         * @description An exam site application (考核站点) as its institution and organisation see it.
+         */
         SiteOut: {
             /** Address */
             address: string;
+            /** Certificates */
+            certificates: components["schemas"]["SiteCertificateOut"][];
+            /** City Code */
+            city_code: string | null;
+            /** Contact Email */
+            contact_email: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /** County Code */
+            county_code: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decision Reason */
+            decision_reason: string | null;
+            /** Description */
+            description: string;
             /**
              * Id
              * Format: uuid
@@ -5988,8 +6376,32 @@ export interface components {
             institution_name: string;
             /** Name */
             name: string;
-            /** Rooms */
-            rooms: components["schemas"]["RoomOut"][];
+            /** Org Id */
+            org_id: string;
+            /** Org Name */
+            org_name: string;
+            /** Province Code */
+            province_code: string | null;
+            /** Region */
+            region: string;
+            /** Status */
+            status: string;
+        };
+        /**
+         * SiteRoomsOut
+         * @description 考场管理: a site's rooms per exam plan it serves, newest exam first; `standing` are rooms
+         *     set up before rooms were per exam (they serve every plan).
+         */
+        SiteRoomsOut: {
+            /** Plans */
+            plans: components["schemas"]["PlanRoomsOut"][];
+            /**
+             * Site Id
+             * Format: uuid
+             */
+            site_id: string;
+            /** Standing */
+            standing: components["schemas"]["RoomOut"][];
         };
         /** SmsCodeIn */
         SmsCodeIn: {
@@ -6245,14 +6657,6 @@ export interface components {
              * Format: date-time
              */
             submitted_at: string;
-        };
-        /** SubmitIn */
-        SubmitIn: {
-            /**
-             * Confirmed
-             * @description 提交后不能再修改: the applicant confirmed it
-             */
-            confirmed: boolean;
         };
         /**
          * TemplateFormat
@@ -7328,6 +7732,46 @@ export interface operations {
             };
         };
     };
+    list_organisations_api_v1_exam_scheduling_organisations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_plans_api_v1_exam_scheduling_plans_get: {
         parameters: {
             query?: {
@@ -7861,6 +8305,252 @@ export interface operations {
             };
         };
     };
+    list_borrowings_api_v1_exam_scheduling_site_borrowings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowingOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    request_borrowing_api_v1_exam_scheduling_site_borrowings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BorrowingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    assign_borrowing_api_v1_exam_scheduling_site_borrowings__borrowing_id__assign_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                borrowing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignSiteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    reject_borrowing_api_v1_exam_scheduling_site_borrowings__borrowing_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                borrowing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_sites_api_v1_exam_scheduling_sites_get: {
         parameters: {
             query?: never;
@@ -7901,7 +8591,7 @@ export interface operations {
             };
         };
     };
-    create_site_api_v1_exam_scheduling_sites_post: {
+    apply_for_site_api_v1_exam_scheduling_sites_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -7951,6 +8641,275 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_site_api_v1_exam_scheduling_sites__site_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    approve_site_api_v1_exam_scheduling_sites__site_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reject_site_api_v1_exam_scheduling_sites__site_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_rooms_api_v1_exam_scheduling_sites__site_id__rooms_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteRoomsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8037,6 +8996,152 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    copy_rooms_api_v1_exam_scheduling_sites__site_id__rooms_copy_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CopyRoomsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    remove_room_api_v1_exam_scheduling_sites__site_id__rooms__room_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -9111,7 +10216,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ApplicationOut_"];
+                    "application/json": components["schemas"]["Page_PilotApplicationOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -9165,7 +10270,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewApplicationIn"];
+                "application/json": components["schemas"]["NewPilotApplicationIn"];
             };
         };
         responses: {
@@ -9175,7 +10280,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Bad Request */
@@ -9257,7 +10362,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9312,7 +10417,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApplicationIn"];
+                "application/json": components["schemas"]["PilotApplicationIn"];
             };
         };
         responses: {
@@ -9322,7 +10427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Bad Request */
@@ -9467,7 +10572,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AttachmentRequestIn"];
+                "application/json": components["schemas"]["PilotAttachmentRequestIn"];
             };
         };
         responses: {
@@ -9477,7 +10582,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentUploadOut"];
+                    "application/json": components["schemas"]["PilotAttachmentUploadOut"];
                 };
             };
             /** @description Bad Request */
@@ -9640,7 +10745,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentOut"];
+                    "application/json": components["schemas"]["PilotAttachmentOut"];
                 };
             };
             /** @description Bad Request */
@@ -9723,7 +10828,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DownloadOut"];
+                    "application/json": components["schemas"]["PilotDownloadOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9778,7 +10883,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DecisionIn"];
+                "application/json": components["schemas"]["PilotDecisionIn"];
             };
         };
         responses: {
@@ -9788,7 +10893,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9854,7 +10959,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SubmitIn"];
+                "application/json": components["schemas"]["PilotSubmitIn"];
             };
         };
         responses: {
@@ -9864,7 +10969,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Bad Request */
@@ -9944,7 +11049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionCertificateOut"][];
+                    "application/json": components["schemas"]["PilotCertificateOut"][];
                 };
             };
         };
@@ -9967,7 +11072,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MajorOut"][];
+                    "application/json": components["schemas"]["PilotMajorOut"][];
                 };
             };
             /** @description Validation Error */
@@ -9998,7 +11103,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionPlanOut"][];
+                    "application/json": components["schemas"]["PilotPlanOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -10052,7 +11157,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InstitutionPlanIn"];
+                "application/json": components["schemas"]["PilotPlanIn"];
             };
         };
         responses: {
@@ -10062,7 +11167,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionPlanOut"];
+                    "application/json": components["schemas"]["PilotPlanOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10118,7 +11223,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BatchIn"];
+                "application/json": components["schemas"]["PilotBatchIn"];
             };
         };
         responses: {
@@ -10128,7 +11233,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionPlanOut"];
+                    "application/json": components["schemas"]["PilotPlanOut"];
                 };
             };
             /** @description Unauthorized */

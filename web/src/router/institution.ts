@@ -11,6 +11,11 @@ const routes: RouteRecordRaw[] = [
     meta: { title: 'institution.baseInfo.title', roles: ['institution_head', 'institution_admin'], menu: true, order: 5 },
   },
   {
+    path: '/institution/pilot',
+    component: () => import('@/views/institution/InstitutionPilot.vue'),
+    meta: { title: 'pilot.apply.title', roles: ['institution_head', 'institution_admin'], menu: true, order: 6 },
+  },
+  {
     path: '/institution/signup',
     component: () => import('@/views/institution/InstitutionSignupPage.vue'),
     meta: { title: 'institution.signup.title', menu: true, guestOnly: true, order: 91 },

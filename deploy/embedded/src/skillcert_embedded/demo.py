@@ -1,6 +1,6 @@
-"""Demo data, created through the public API exactly as staff would: a test site with rooms at
-the demo institution and an exam plan open for registration; and a pilot institution with an
-approved quota (指标) for the plan's certificate: the province (Jiangsu, `province.js`)
+"""Demo data, created through the public API exactly as staff would: an approved exam site of
+the demo institution with rooms for an exam plan open for registration; and a pilot institution
+with an approved quota (指标) for the plan's certificate: the province (Jiangsu, `province.js`)
 publishes this year's pilot plan, an institution of the official list signs up, applies and is
 approved, and its admin `pilot.admin` (the demo password) may register students for the plan
 (报考管理)."""
@@ -85,29 +85,41 @@ def plan_payload(title: str = DEMO_PLAN_TITLE) -> dict[str, Any]:
     }
 
 
+def site_payload() -> dict[str, Any]:
+    """The demo institution's application for an exam site (申报考核站点) to the demo org."""
+    return {
+        "name": f"{DEMO_INSTITUTION_NAME}电子商务师考核站点",
+        "org_id": DEMO_ORG,
+        "institution_name": DEMO_INSTITUTION_NAME,
+        "province_code": "450000",
+        "city_code": "450100",
+        "county_code": "450103",
+        "address": "广西南宁市青秀区示例路1号",
+        "description": "计算机房两间，每间30个机位，配备监控与备用电源",
+        "contact_name": "李老师",
+        "contact_phone": "13800138000",
+        "contact_email": "exam@example.edu.cn",
+        "certificates": [{"occupation_code": "4-01-02-02", "level": 1}],
+    }
+
+
 async def create_open_plan(
-    client: httpx.AsyncClient, org_headers: dict[str, str], title: str = DEMO_PLAN_TITLE
+    client: httpx.AsyncClient,
+    org_headers: dict[str, str],
+    institution_headers: dict[str, str],
+    title: str = DEMO_PLAN_TITLE,
 ) -> dict[str, Any]:
-    """A test site with two rooms at the demo institution and a published plan using it."""
+    """The demo institution applies for an exam site, the organisation approves it, opens a
+    plan using it, the institution sets up two rooms for that exam, and the plan is published."""
     site = await client.post(
-        "/api/v1/exam-scheduling/sites",
-        json={
-            "name": f"{DEMO_INSTITUTION_NAME}考点",
-            "address": "广西南宁市示例路1号",
-            "institution_id": DEMO_INSTITUTION,
-            "institution_name": DEMO_INSTITUTION_NAME,
-        },
-        headers=org_headers,
+        "/api/v1/exam-scheduling/sites", json=site_payload(), headers=institution_headers
     )
     site.raise_for_status()
     site_id = site.json()["id"]
-    for room in ("第一考场", "第二考场"):
-        created = await client.post(
-            f"/api/v1/exam-scheduling/sites/{site_id}/rooms",
-            json={"name": room, "capacity": 30},
-            headers=org_headers,
-        )
-        created.raise_for_status()
+    approved = await client.post(
+        f"/api/v1/exam-scheduling/sites/{site_id}/approve", headers=org_headers
+    )
+    approved.raise_for_status()
     plan = await client.post(
         "/api/v1/exam-scheduling/plans", json=plan_payload(title), headers=org_headers
     )
@@ -119,6 +131,19 @@ async def create_open_plan(
         headers=org_headers,
     )
     attached.raise_for_status()
+    for number, room in enumerate(("第一考场", "第二考场"), start=1):
+        created = await client.post(
+            f"/api/v1/exam-scheduling/sites/{site_id}/rooms",
+            json={
+                "plan_id": plan_id,
+                "name": room,
+                "room_type": "computer",
+                "capacity": 30,
+                "address": f"广西南宁市青秀区示例路1号实训楼{number}层10{number}室",
+            },
+            headers=institution_headers,
+        )
+        created.raise_for_status()
     published = await client.post(
         f"/api/v1/exam-scheduling/plans/{plan_id}/publish", headers=org_headers
     )
@@ -267,6 +292,7 @@ async def seed_demo(base_url: str, password: str) -> None:
         existing = await client.get("/api/v1/exam-scheduling/plans", headers=org)
         existing.raise_for_status()
         if not any(p["title"] == DEMO_PLAN_TITLE for p in existing.json()["items"]):
-            plan = await create_open_plan(client, org)
+            institution = await login(client, STAFF["institution_admin"], password)
+            plan = await create_open_plan(client, org, institution)
             log.info("demo exam plan published: %s", plan["title"])
         await seed_pilot(client, password)

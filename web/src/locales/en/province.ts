@@ -20,7 +20,7 @@ export default {
     actions: { added: 'Added', corrected: 'Corrected', imported: 'Imported' },
   },
   notYet: {
-    title: 'Pilot plans and quotas',
-    text: 'Publishing pilot plans, approving pilot applications and granting yearly quotas have no API yet; they will appear in this menu when they do.',
+    title: 'Yearly quotas',
+    text: 'The yearly quotas granted by approved pilot applications have no screen here yet; pilot plans and the review of applications are in this menu.',
   },
 }

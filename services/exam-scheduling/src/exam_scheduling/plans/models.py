@@ -39,6 +39,8 @@ class ExamPlan(Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     # Short readable number of the plan, part of every admission ticket number.
     serial: Mapped[int] = mapped_column(Integer, unique=True)
+    # 计划编号 as people quote it: K + the day it was created (China) + the serial, K202612070007.
+    number: Mapped[str] = mapped_column(String(20), unique=True)
     org_id: Mapped[str] = mapped_column(String(50))
     org_name: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(200))

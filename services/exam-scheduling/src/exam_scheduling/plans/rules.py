@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from skillcert.auth import Principal, Role
+from skillcert.clock import in_china
 from skillcert.errors import FieldError
 from skillcert.events import MATERIAL_KINDS
 from skillcert.states import StateMachine
@@ -107,6 +108,12 @@ def withdrawal_deadline(data: PlanIn) -> datetime:
 def _decimals(value: Decimal) -> int:
     exponent = value.normalize().as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def plan_number(created_at: datetime, serial: int) -> str:
+    """计划编号: K + creation day in China (YYYYMMDD) + the serial, at least four digits;
+    unique because the serial is."""
+    return f"K{in_china(created_at):%Y%m%d}{serial:04d}"
 
 
 def owns(principal: Principal, org_id: str) -> bool:

@@ -120,6 +120,7 @@ class PlanOut(BaseModel):
 
     id: UUID
     serial: int
+    number: str  # 计划编号, K…
     org_id: str
     org_name: str
     title: str

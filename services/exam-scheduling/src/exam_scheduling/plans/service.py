@@ -17,6 +17,7 @@ from exam_scheduling.plans.rules import (
     PlanStatus,
     cancellable_in_time,
     owns,
+    plan_number,
     plan_problems,
     visible,
     withdrawal_deadline,
@@ -67,8 +68,11 @@ class PlanService:
             problems.append(FieldError(field="level", message="等级不存在", code="unknown"))
         if problems or occupation is None or level is None:
             raise InvalidInput("考试计划信息有误", errors=problems)
+        serial = await self.repo.next_serial()
+        created_at = utcnow()
         plan = ExamPlan(
-            serial=await self.repo.next_serial(),
+            serial=serial,
+            number=plan_number(created_at, serial),
             org_id=principal.org_id,
             org_name=org_name,
             title=data.title,
@@ -85,7 +89,7 @@ class PlanService:
             requires_mail_in=data.requires_mail_in,
             conditions=await self._conditions(data),
             status=PlanStatus.DRAFT,
-            created_at=utcnow(),
+            created_at=created_at,
             subjects=[
                 PlanSubject(
                     code=s.code,
@@ -128,14 +132,20 @@ class PlanService:
     ) -> PlanOut:
         plan = await self._owned(principal, plan_id, lock=True)
         wanted = list(dict.fromkeys(data.site_ids))  # keep order, drop repeats
-        known = await SiteRepository(self.session).existing_ids(wanted)
+        # Only a site approved for this organisation, for this plan's certificate, may host it;
+        # any other site is answered as unknown, whoever's it is.
+        approved = await SiteRepository(self.session).approved_for(plan.org_id, wanted)
+        certificate = {"occupation_code": plan.occupation_code, "level": plan.level}
         missing = [
-            FieldError(field=f"site_ids.{data.site_ids.index(s)}", message="考点不存在")
+            FieldError(
+                field=f"site_ids.{data.site_ids.index(s)}",
+                message="考核站点不存在，或未获批承办本证书的考试",
+            )
             for s in wanted
-            if s not in known
+            if s not in approved or certificate not in approved[s].certificates
         ]
         if missing:
-            raise InvalidInput("考点不存在", errors=missing)
+            raise InvalidInput("考核站点不能承办本考试计划", errors=missing)
         attached = {ps.site_id for ps, _ in await self.repo.sites_of([plan.id])}
         position = await self.repo.last_site_position(plan.id)
         new = [s for s in wanted if s not in attached]
@@ -215,6 +225,7 @@ def plan_out(plan: ExamPlan, sites: list[tuple[PlanSite, Site]]) -> PlanOut:
     return PlanOut(
         id=plan.id,
         serial=plan.serial,
+        number=plan.number,
         org_id=plan.org_id,
         org_name=plan.org_name,
         title=plan.title,

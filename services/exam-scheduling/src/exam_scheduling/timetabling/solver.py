@@ -21,6 +21,7 @@ import math
 import random
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -47,6 +48,31 @@ class SolveStats:
 class SolveResult:
     assignment: Assignment
     stats: SolveStats
+
+
+def _maximal(sets: Iterable[set[int]]) -> list[frozenset[int]]:
+    """The distinct sets of two or more that no other set contains (fewer, equally strong
+    at-most-one constraints: many students sit a subset of another's exams)."""
+    distinct = sorted({frozenset(s) for s in sets if len(s) > 1}, key=len, reverse=True)
+    kept: list[frozenset[int]] = []
+    containing: dict[int, list[int]] = defaultdict(list)
+    for candidate in distinct:
+        pivot = min(candidate, key=lambda g: len(containing[g]))
+        if any(candidate <= kept[k] for k in containing[pivot]):
+            continue
+        for g in candidate:
+            containing[g].append(len(kept))
+        kept.append(candidate)
+    return kept
+
+
+class _StopAtZero(cp_model.CpSolverSolutionCallback):
+    """Stops the search at the first timetable with no seat overflow: that is all phase 1
+    needs, and CP-SAT does not always close the bound by itself."""
+
+    def on_solution_callback(self) -> None:
+        if self.objective_value <= 0:
+            self.stop_search()
 
 
 class _Groups:
@@ -141,6 +167,71 @@ def _pack_period_cp(
     return {e: r for (e, r), v in x.items() if solver.boolean_value(v)}
 
 
+def _rehome_unpacked(
+    instance: Instance, groups: _Groups, chosen: list[int], pack_limit: float
+) -> Assignment | None:
+    """Rooms for CP-SAT's periods. CP-SAT only sees seat totals, so a period's exams may not
+    pack into its rooms; the groups left over move to another period they fit in without a
+    clash or a broken AFTER/EXCLUSION. None when one finds no such period."""
+    exclusive = set(instance.room_exclusive)
+    chosen = list(chosen)
+    of_exam, members = groups.of_exam, groups.members
+    neighbours: list[set[int]] = [set() for _ in members]
+    for a, b in instance.conflicts:
+        neighbours[of_exam[a]].add(of_exam[b])
+        neighbours[of_exam[b]].add(of_exam[a])
+    before: list[list[int]] = [[] for _ in members]  # groups that must come earlier
+    apart: list[list[int]] = [[] for _ in members]
+    for a, b in instance.after:
+        before[of_exam[a]].append(of_exam[b])
+    for a, b in instance.exclusion:
+        apart[of_exam[a]].append(of_exam[b])
+        apart[of_exam[b]].append(of_exam[a])
+    after: list[list[int]] = [[] for _ in members]
+    for g, earlier in enumerate(before):
+        for h in earlier:
+            after[h].append(g)
+
+    def exams_in(p: int) -> list[int]:
+        return [e for g, q in enumerate(chosen) if q == p for e in members[g]]
+
+    packings: dict[int, dict[int, int]] = {}
+    homeless: list[int] = []
+    for p in range(len(instance.periods)):
+        packing = _pack_period(instance, exams_in(p), exclusive, pack_limit)
+        while packing is None:
+            # Evict the smallest group of the period until the rest packs.
+            here = sorted(
+                {g for g, q in enumerate(chosen) if q == p},
+                key=lambda g: sum(instance.sizes[e] for e in members[g]),
+            )
+            homeless.append(here[0])
+            chosen[here[0]] = -1
+            packing = _pack_period(instance, exams_in(p), exclusive, pack_limit)
+        packings[p] = packing
+    for g in homeless:
+        for q in groups.allowed[g]:
+            if (
+                any(chosen[h] == q for h in neighbours[g] | set(apart[g]))
+                or any(chosen[h] >= q for h in before[g])
+                or any(0 <= chosen[h] <= q for h in after[g])
+            ):
+                continue
+            packing = _pack_period(instance, exams_in(q) + members[g], exclusive, pack_limit)
+            if packing is not None:
+                chosen[g] = q
+                packings[q] = packing
+                break
+        else:
+            return None
+    periods = [chosen[of_exam[e]] for e in range(instance.exam_count)]
+    rooms = [-1] * instance.exam_count
+    for packing in packings.values():
+        for e, r in packing.items():
+            rooms[e] = r
+    return Assignment(periods=periods, rooms=rooms)
+
+
 def feasible_timetable(
     instance: Instance,
     time_limit: float,
@@ -175,8 +266,7 @@ def feasible_timetable(
     for e, students in enumerate(instance.students):
         for s in students:
             student_groups[s].add(groups.of_exam[e])
-    cliques = {frozenset(gs) for gs in student_groups.values() if len(gs) > 1}
-    for clique in cliques:
+    for clique in _maximal(student_groups.values()):
         for p in range(n_periods):
             together = [at[g][p] for g in sorted(clique) if p in at[g]]
             if len(together) > 1:
@@ -200,6 +290,17 @@ def feasible_timetable(
     # constraint CP-SAT often finds nothing in minutes; as overflow to minimise, its
     # neighbourhood search drives it to zero quickly.
     group_seats = [sum(seats(e) for e in members) for members in groups.members]
+    capacities = sorted({r.capacity for r in instance.rooms})
+    thresholds = capacities[:-1]
+    seats_above = {t: sum(r.capacity for r in instance.rooms if r.capacity > t) for t in thresholds}
+    seats_over = [
+        {
+            t: sum(seats(e) for e in members if instance.sizes[e] > t)
+            for t in thresholds
+            if any(instance.sizes[e] > t for e in members)
+        }
+        for members in groups.members
+    ]
     overflow = []
     for p in range(n_periods):
         here = [(h, at[h][p]) for h in range(len(at)) if p in at[h]]
@@ -207,6 +308,17 @@ def feasible_timetable(
         over = model.new_int_var(0, max(0, sum(group_seats) - total_seats), f"over{p}")
         model.add(load <= total_seats + over)
         overflow.append(over)
+        # Exams larger than a room can only sit in the rooms larger than it: per capacity
+        # threshold, their seats within those rooms' seats. Without these, set 1 (seven rooms
+        # of very different sizes) keeps failing the room packing.
+        for threshold in thresholds:
+            big = [
+                (seats_over[h][threshold], lit)
+                for h, lit in here
+                if seats_over[h].get(threshold, 0) > 0
+            ]
+            if big:
+                model.add(sum(n * lit for n, lit in big) <= seats_above[threshold])
         exclusive_here = [lit for h, lit in here for e in groups.members[h] if e in exclusive]
         if exclusive_here:
             model.add(sum(exclusive_here) <= len(instance.rooms))
@@ -215,13 +327,16 @@ def feasible_timetable(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    # Presolve spends most of a minute on the clique constraints of the large sets (55 s of
+    # 120 on set 7) and its feasibility jump then finds no start; without it, 7 s.
+    solver.parameters.cp_model_presolve = False
     while True:
         left = time_limit - (time.monotonic() - started)
         if left <= 0:
             raise NoTimetableFound(f"no feasible timetable in {time_limit:.0f} s")
         solver.parameters.max_time_in_seconds = left
         stats.cp_sat_rounds += 1
-        status = solver.solve(model)
+        status = solver.solve(model, _StopAtZero())
         if status == cp_model.INFEASIBLE:
             raise NoTimetableFound("the hard constraints cannot all be met")
         # FEASIBLE at zero overflow happens when the limit strikes as the solution is found.
@@ -231,24 +346,19 @@ def feasible_timetable(
                 + (f" (best: {solver.objective_value:.0f} seats short)" if status else "")
             )
         chosen = [next(p for p, b in bools.items() if solver.boolean_value(b)) for bools in at]
-        periods = [chosen[groups.of_exam[e]] for e in range(instance.exam_count)]
-        rooms = [-1] * instance.exam_count
-        unpacked = False
+        pack_limit = min(5.0, max(0.1, left / 10))
+        repaired = _rehome_unpacked(instance, groups, chosen, pack_limit)
+        if repaired is not None:
+            stats.feasible_after_s = time.monotonic() - started
+            return repaired
+        # Some period's groups cannot all share its rooms, nor move elsewhere: not all of
+        # them together there, and CP-SAT looks again.
         for p in range(n_periods):
-            exams = [e for e in range(instance.exam_count) if periods[e] == p]
-            packing = _pack_period(instance, exams, exclusive, min(5.0, max(0.1, left / 10)))
-            if packing is None:
-                # Not all of these groups together in p; CP-SAT looks again.
-                gs = {groups.of_exam[e] for e in exams}
+            gs = {g for g, q in enumerate(chosen) if q == p}
+            exams = [e for g in gs for e in groups.members[g]]
+            if _pack_period(instance, exams, exclusive, pack_limit) is None:
                 model.add(sum(at[g][p] for g in gs) <= len(gs) - 1)
                 stats.log.append(f"period {p}: rooms do not fit, cut added")
-                unpacked = True
-                continue
-            for e, r in packing.items():
-                rooms[e] = r
-        if not unpacked:
-            stats.feasible_after_s = time.monotonic() - started
-            return Assignment(periods=periods, rooms=rooms)
         model.clear_hints()  # type: ignore[no-untyped-call]
         for h, bools in enumerate(at):
             for p, lit in bools.items():
