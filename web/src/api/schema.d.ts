@@ -782,6 +782,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Logout
+         * @description 退出登录: revokes every refresh token of the account (all its sessions, every device);
+         *     access tokens already issued lapse within their short lifetime.
+         */
+        post: operations["logout_api_v1_gateway_logout_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/me": {
         parameters: {
             query?: never;
@@ -901,6 +922,28 @@ export interface paths {
          *     from everywhere lock the account (423 for the right password) until an SMS-code login.
          */
         post: operations["login_api_v1_gateway_sessions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/sessions/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh Session
+         * @description 刷新登录: a refresh token for a new access token and a new refresh token. Each refresh
+         *     token works once; presenting a used one again ends the whole session (both holders must
+         *     log in again).
+         */
+        post: operations["refresh_session_api_v1_gateway_sessions_refresh_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2338,7 +2381,7 @@ export interface paths {
         post?: never;
         /**
          * Delete Roster Student
-         * @description Take a student off the caller's roster.
+         * @description Take a student off the caller's roster; their photo is deleted with them.
          */
         delete: operations["delete_roster_student_api_v1_registration_roster_students__student_id__delete"];
         options?: never;
@@ -5679,6 +5722,11 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** RefreshIn */
+        RefreshIn: {
+            /** Refresh Token */
+            refresh_token: string;
+        };
         /**
          * RefundOut
          * @description 退费: the exam fee that went back to the payer.
@@ -6769,6 +6817,13 @@ export interface components {
             account_id: string;
             /** Expires In */
             expires_in: number;
+            /** Refresh Expires In */
+            refresh_expires_in: number;
+            /**
+             * Refresh Token
+             * @description 刷新令牌: exchange it once at POST /sessions/refresh for new tokens
+             */
+            refresh_token: string;
             role: components["schemas"]["Role"];
             /**
              * Token Type
@@ -9425,6 +9480,52 @@ export interface operations {
             };
         };
     };
+    logout_api_v1_gateway_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 提交的数据有误（字段校验失败、请求体无法解析、Idempotency-Key 已用于另一请求） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     me_api_v1_gateway_me_get: {
         parameters: {
             query?: never;
@@ -9760,6 +9861,60 @@ export interface operations {
             };
             /** @description Locked */
             423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    refresh_session_api_v1_gateway_sessions_refresh_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

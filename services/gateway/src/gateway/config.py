@@ -40,7 +40,16 @@ class GatewaySettings(ServiceSettings):
     # from a previous run stop verifying after a restart, which is fine for development.
     jwt_private_key_pem: SecretStr | None = None
     jwt_key_id: str = "gateway-1"
+    # Public keys (kid → PEM) published beside the signing key, verifying but never signing:
+    # the next key before it signs, the previous one until its tokens have expired. Rotation
+    # without logging anyone out: docs/security.md.
+    jwt_published_keys: dict[str, str] = Field(default_factory=dict)
     access_token_ttl_s: int = Field(default=900, ge=60, le=86400)
+    # Refresh tokens (opaque, stored hashed) are rotated on every use; one that is used twice
+    # revokes its whole session. A session lasts `refresh_token_ttl_s` unused and at most
+    # `session_max_age_s` from its login.
+    refresh_token_ttl_s: int = Field(default=14 * 86400, ge=300)
+    session_max_age_s: int = Field(default=30 * 86400, ge=300)
 
     # --- passwords (argon2id) -------------------------------------------------------------
     argon2_time_cost: int = Field(default=3, ge=1)

@@ -26,7 +26,13 @@ from gateway.routing.router import router as routing_router
 from gateway.routing.upstreams import Upstreams
 from gateway.subscriptions import HANDLERS
 from gateway.web.router import router as web_router
-from skillcert.auth import SigningKey, TokenIssuer, TokenVerifier, jwks_static
+from skillcert.auth import (
+    SigningKey,
+    TokenIssuer,
+    TokenVerifier,
+    jwks_static,
+    public_jwk_from_pem,
+)
 from skillcert.db import transaction
 from skillcert.service import Lifespan, ServiceSpec, SharedInfra, create_service_app
 
@@ -50,6 +56,10 @@ def identity_kit(ctx: Context) -> IdentityKit:
         settings.jwt_issuer,
         settings.jwt_audience,
         ttl=timedelta(seconds=settings.access_token_ttl_s),
+        also_published=[
+            public_jwk_from_pem(pem.encode(), kid)
+            for kid, pem in settings.jwt_published_keys.items()
+        ],
     )
     code_secret = (
         settings.sms_code_secret.get_secret_value().encode()
@@ -65,6 +75,13 @@ def identity_kit(ctx: Context) -> IdentityKit:
     )
 
 
+def own_verifier(identity: IdentityKit, settings: GatewaySettings) -> TokenVerifier:
+    """The gateway checks its own tokens with the keys it publishes, not over HTTP to itself."""
+    return TokenVerifier(
+        jwks_static(identity.issuer.jwks()), settings.jwt_issuer, settings.jwt_audience
+    )
+
+
 def _lifespan(
     upstream_transports: Mapping[str, httpx.AsyncBaseTransport] | None,
 ) -> Lifespan[GatewaySettings, GatewayResources]:
@@ -73,10 +90,7 @@ def _lifespan(
         settings = ctx.settings
         identity = identity_kit(ctx)
         await identity.passwords.prepare()
-        # The gateway checks its own tokens with its own key, not over HTTP to itself.
-        ctx.verifier = TokenVerifier(
-            jwks_static(identity.issuer.jwks()), settings.jwt_issuer, settings.jwt_audience
-        )
+        ctx.verifier = own_verifier(identity, settings)
         await seed_demo(ctx, identity)
         upstreams = Upstreams(settings.upstreams, upstream_transports, settings.upstream_timeout_s)
         try:

@@ -34,7 +34,7 @@ export default {
   },
   roster: {
     title: 'Students',
-    lead: 'Your institution’s student roster: import or add one by one; an application is filed under your institution by its ID number. ID numbers and phones are masked.',
+    lead: 'Your institution’s student roster: import or add one by one; an application is filed under your institution by its ID number. The list masks ID numbers and phones.',
     importTitle: 'Import / update in bulk',
     templateXlsx: 'Excel template',
     templateCsv: 'CSV template',

@@ -34,7 +34,7 @@ export default {
   },
   roster: {
     title: '考生管理',
-    lead: '本院校的考生名册：批量导入或单个新增；考生报名时按证件号码归入本院校。证件号码和手机号已脱敏。',
+    lead: '本院校的考生名册：批量导入或单个新增；考生报名时按证件号码归入本院校。列表中证件号码和手机号已脱敏。',
     importTitle: '批量导入 / 批量修改',
     templateXlsx: '下载 Excel 模板',
     templateCsv: '下载 CSV 模板',

@@ -141,6 +141,19 @@ def hourly_cap_wait_s(sent_in_last_hour: list[datetime], now: datetime, cap: int
     return max(1, math.ceil((oldest_blocking + timedelta(hours=1) - now).total_seconds()))
 
 
+# --- refresh tokens (刷新令牌) ----------------------------------------------------------------
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def refresh_token_hash(token: str) -> str:
+    """Stored instead of the token: 256 random bits need no key or slow hash, and a leaked
+    table yields no usable token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 # --- login throttle and lock-out ---------------------------------------------------------------
 
 

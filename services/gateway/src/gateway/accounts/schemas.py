@@ -101,6 +101,16 @@ class TokenOut(BaseModel):
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int
     role: Role
+    refresh_token: str = Field(
+        description="刷新令牌: exchange it once at POST /sessions/refresh for new tokens"
+    )
+    refresh_expires_in: int
+
+
+class RefreshIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: str = Field(min_length=20, max_length=200)
 
 
 class LoginIn(BaseModel):

@@ -22,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.accounts.models import Account, SmsCode
+from gateway.accounts.models import Account, RefreshToken, SmsCode
 from gateway.accounts.repository import AccountRepository
 from gateway.accounts.rules import (
     DEMO_STAFF,
@@ -41,7 +41,9 @@ from gateway.accounts.rules import (
     login_key,
     new_code,
     new_password,
+    new_refresh_token,
     province_of_org,
+    refresh_token_hash,
     resend_wait_s,
     wait_text,
     why_no_usable_code,
@@ -127,6 +129,25 @@ class Passwords:
         return self.hasher.check_needs_rehash(password_hash)
 
 
+class SessionEnded(AppError):
+    """A refresh token that is unknown, expired, revoked or reused: the same answer for all."""
+
+    status_code = 401
+    slug = "unauthorized"
+    title = "未登录或登录已过期"
+
+    def __init__(self) -> None:
+        super().__init__("登录已过期，请重新登录")
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    account: Account
+    access_token: str
+    refresh_token: str
+    refresh_expires_in: int
+
+
 @dataclass
 class IdentityKit:
     """What account operations need beyond the request's session; one per process."""
@@ -153,6 +174,72 @@ class AccountService:
 
     def token_for(self, account: Account) -> str:
         return self.kit.issuer.issue(principal_of(account))
+
+    # --- sessions (refresh tokens) --------------------------------------------------------
+
+    async def start_session(self, account: Account) -> IssuedTokens:
+        """A new session (one login): a short-lived access token and the first refresh token
+        of a new family."""
+        at = utcnow()
+        await self.repo.forget_refresh_tokens_before(at - timedelta(days=1))
+        session_end = at + timedelta(seconds=self.settings.session_max_age_s)
+        refresh = await self._new_refresh_token(account.id, uuid4(), at, session_end)
+        return IssuedTokens(account, self.token_for(account), *refresh)
+
+    async def _new_refresh_token(
+        self, account_id: UUID, family_id: UUID, at: datetime, session_end: datetime
+    ) -> tuple[str, int]:
+        token = new_refresh_token()
+        expires_at = min(at + timedelta(seconds=self.settings.refresh_token_ttl_s), session_end)
+        await self.repo.add_refresh_token(
+            RefreshToken(
+                token_hash=refresh_token_hash(token),
+                family_id=family_id,
+                account_id=account_id,
+                created_at=at,
+                expires_at=expires_at,
+                session_expires_at=session_end,
+            )
+        )
+        return token, math.floor((expires_at - at).total_seconds())
+
+    async def refresh(self, token: str) -> IssuedTokens:
+        """Exchange a refresh token for new tokens; the old one is used up (rotation). A used
+        refresh token presented again means two parties hold the session (a stolen copy, or
+        the real client after the thief): the whole session is revoked and both must log in."""
+        at = utcnow()
+        row = await self.repo.refresh_token(refresh_token_hash(token))
+        if row is None or row.revoked_at is not None or row.expires_at <= at:
+            raise SessionEnded()
+        if row.rotated_at is not None:
+            # Before this request wrote anything (SQLite's single writer), and in a side
+            # transaction: the revocation must outlive this request's failure.
+            async with transaction(self.kit.sessionmaker) as side:
+                await AccountRepository(side).revoke_family(row.family_id, at, "reuse")
+            log.warning(
+                "refresh token of account %s reused: session %s revoked",
+                row.account_id,
+                row.family_id,
+            )
+            raise SessionEnded()
+        # Atomic: of two requests racing with one token only one rotates it. The loser is
+        # most likely the same client twice, so it is refused without revoking; a thief who
+        # won the race is caught when the real client next presents its (rotated) token.
+        if not await self.repo.rotate_refresh_token(row.id, at):
+            raise SessionEnded()
+        account = await self.repo.get(row.account_id)
+        if account is None:
+            raise SessionEnded()
+        refresh = await self._new_refresh_token(
+            account.id, row.family_id, at, row.session_expires_at
+        )
+        return IssuedTokens(account, self.token_for(account), *refresh)
+
+    async def end_sessions(self, account_id: UUID, reason: str) -> None:
+        """Revoke every refresh token of the account (logout, password change): each session
+        ends when its access token expires."""
+        revoked = await self.repo.revoke_account_tokens(account_id, utcnow(), reason)
+        log.info("%d refresh tokens of account %s revoked (%s)", revoked, account_id, reason)
 
     # --- SMS codes --------------------------------------------------------------------------
 
@@ -376,6 +463,7 @@ class AccountService:
         account.failed_logins = 0
         account.locked_until = None
         await self.session.flush()
+        await self.end_sessions(account.id, "password_reset")
 
     # --- login ----------------------------------------------------------------------------
 
