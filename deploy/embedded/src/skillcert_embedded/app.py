@@ -115,6 +115,13 @@ def create_embedded_app(
             password_file, f"Demo-{secrets.token_urlsafe(9)}".encode()
         ).decode()
     _configure_environment(config, key, storage_secret, sms_code_secret)
+    # The admission tickets' QR signing key (exam-scheduling), kept like the JWT key.
+    os.environ.setdefault(
+        "EXAM_SCHEDULING_TICKET_SIGNING_KEY_PEM",
+        _secret(
+            config.data_dir / "ticket-signing-key.pem", SigningKey.generate().to_pem()
+        ).decode(),
+    )
 
     bus = EmbeddedBus(
         config.data_dir / "bus.db", RetryPolicy(config.retry_delays_ms), poll_interval_s=0.2
