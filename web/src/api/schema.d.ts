@@ -493,6 +493,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/plans/{plan_id}/windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change Windows
+         * @description Change the plan's windows (报考, 排考, 考试, 登记, 公示) and withdrawal deadline; a
+         *     published plan's change goes out as exam.plan.windows_changed.
+         */
+        put: operations["change_windows_api_v1_exam_scheduling_plans__plan_id__windows_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/printouts/{kind}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Room Printout
+         * @description A room's printout for the institution running its site: `sign-in-sheet` (考场签到表:
+         *     time, invigilators, each candidate's photo, name, masked ID, ticket number, institution,
+         *     seat, a signature column, 应考/实考/缺考), `desk-labels` (桌贴) or `door-label` (门贴).
+         *     Each plan sitting in the room gets its own section; `plan_id` keeps one.
+         */
+        get: operations["room_printout_api_v1_exam_scheduling_rooms__room_id__printouts__kind__pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/tickets.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Room Tickets Pdf
+         * @description Every admission ticket of a room in one file (one page each), optionally of one plan:
+         *     for the institution whose site the room belongs to.
+         */
+        get: operations["room_tickets_pdf_api_v1_exam_scheduling_rooms__room_id__tickets_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/site-borrowings": {
         parameters: {
             query?: never;
@@ -615,6 +680,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/sites/{site_id}/printouts.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Site Printouts
+         * @description Every room's sign-in sheet, desk labels and door label of a site in one zip.
+         */
+        get: operations["site_printouts_api_v1_exam_scheduling_sites__site_id__printouts_zip_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/sites/{site_id}/reject": {
         parameters: {
             query?: never;
@@ -699,6 +784,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/sites/{site_id}/tickets.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Site Tickets Pdf
+         * @description Every admission ticket of a site in one file, room by room.
+         */
+        get: operations["site_tickets_pdf_api_v1_exam_scheduling_sites__site_id__tickets_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/ticket-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Keys
+         * @description The public keys (JWK set, ES256) that check the signed QR code of an admission ticket;
+         *     a check-in device loads them once and then verifies tickets offline.
+         */
+        get: operations["ticket_keys_api_v1_exam_scheduling_ticket_keys_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/tickets/mine": {
         parameters: {
             query?: never;
@@ -711,6 +837,26 @@ export interface paths {
          * @description The caller's admission tickets (准考证), soonest exam first.
          */
         get: operations["my_tickets_api_v1_exam_scheduling_tickets_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/tickets/{ticket_number}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Ticket Pdf
+         * @description 准考证 PDF: the candidate's own ticket, photo, masked ID, sessions, rules, signed QR.
+         */
+        get: operations["my_ticket_pdf_api_v1_exam_scheduling_tickets__ticket_number__pdf_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2359,7 +2505,7 @@ export interface paths {
         post?: never;
         /**
          * Delete Roster Student
-         * @description Take a student off the caller's roster.
+         * @description Take a student off the caller's roster; their photo is deleted with them.
          */
         delete: operations["delete_roster_student_api_v1_registration_roster_students__student_id__delete"];
         options?: never;
@@ -4075,6 +4221,16 @@ export interface components {
             org_id: string;
             /** Org Name */
             org_name: string;
+            /**
+             * Publicity Closes At
+             * Format: date-time
+             */
+            publicity_closes_at: string;
+            /**
+             * Publicity Opens At
+             * Format: date-time
+             */
+            publicity_opens_at: string;
             /** Published At */
             published_at: string | null;
             /**
@@ -4089,6 +4245,26 @@ export interface components {
             registration_opens_at: string;
             /** Requires Mail In */
             requires_mail_in: boolean;
+            /**
+             * Scheduling Closes At
+             * Format: date-time
+             */
+            scheduling_closes_at: string;
+            /**
+             * Scheduling Opens At
+             * Format: date-time
+             */
+            scheduling_opens_at: string;
+            /**
+             * Scores Close At
+             * Format: date-time
+             */
+            scores_close_at: string;
+            /**
+             * Scores Open At
+             * Format: date-time
+             */
+            scores_open_at: string;
             /** Serial */
             serial: number;
             /** Sites */
@@ -5319,6 +5495,10 @@ export interface components {
             level: number;
             /** Occupation Code */
             occupation_code: string;
+            /** Publicity Closes At */
+            publicity_closes_at?: string | null;
+            /** Publicity Opens At */
+            publicity_opens_at?: string | null;
             /**
              * Registration Closes At
              * Format: date-time
@@ -5334,6 +5514,14 @@ export interface components {
              * @default false
              */
             requires_mail_in: boolean;
+            /** Scheduling Closes At */
+            scheduling_closes_at?: string | null;
+            /** Scheduling Opens At */
+            scheduling_opens_at?: string | null;
+            /** Scores Close At */
+            scores_close_at?: string | null;
+            /** Scores Open At */
+            scores_open_at?: string | null;
             /** Subjects */
             subjects: components["schemas"]["SubjectIn"][];
             /** Title */
@@ -6712,6 +6900,34 @@ export interface components {
          */
         TemplateFormat: "csv" | "xlsx";
         /**
+         * TicketKeyOut
+         * @description One public key (JWK, EC P-256) that checks ticket QR codes.
+         */
+        TicketKeyOut: {
+            /** Alg */
+            alg: string;
+            /** Crv */
+            crv: string;
+            /** Kid */
+            kid: string;
+            /** Kty */
+            kty: string;
+            /** Use */
+            use: string;
+            /** X */
+            x: string;
+            /** Y */
+            y: string;
+        };
+        /**
+         * TicketKeySetOut
+         * @description The JWK set (RFC 7517) an offline check-in device loads to verify ticket QR codes.
+         */
+        TicketKeySetOut: {
+            /** Keys */
+            keys: components["schemas"]["TicketKeyOut"][];
+        };
+        /**
          * TicketOut
          * @description An admission ticket (准考证) as the candidate sees it.
          */
@@ -6855,6 +7071,50 @@ export interface components {
             status: string;
             /** Valid */
             valid: boolean;
+        };
+        /**
+         * WindowsIn
+         * @description The plan's five windows (seed 003 §2.2.3), each an interval, in this order: 报考
+         *     (registration), 排考 (scheduling), 考试 (exam), 登记 (score registration), 公示
+         *     (publicity). Registration may still run while scheduling begins (the seed's plans overlap
+         *     them); each later window starts when the one before it has ended. Windows left out get
+         *     their default (rules.default_windows).
+         */
+        WindowsIn: {
+            /**
+             * Exam Ends At
+             * Format: date-time
+             */
+            exam_ends_at: string;
+            /**
+             * Exam Starts At
+             * Format: date-time
+             */
+            exam_starts_at: string;
+            /** Publicity Closes At */
+            publicity_closes_at?: string | null;
+            /** Publicity Opens At */
+            publicity_opens_at?: string | null;
+            /**
+             * Registration Closes At
+             * Format: date-time
+             */
+            registration_closes_at: string;
+            /**
+             * Registration Opens At
+             * Format: date-time
+             */
+            registration_opens_at: string;
+            /** Scheduling Closes At */
+            scheduling_closes_at?: string | null;
+            /** Scheduling Opens At */
+            scheduling_opens_at?: string | null;
+            /** Scores Close At */
+            scores_close_at?: string | null;
+            /** Scores Open At */
+            scores_open_at?: string | null;
+            /** Withdrawal Closes At */
+            withdrawal_closes_at?: string | null;
         };
         /** WithdrawIn */
         WithdrawIn: {
@@ -8360,6 +8620,211 @@ export interface operations {
             };
         };
     };
+    change_windows_api_v1_exam_scheduling_plans__plan_id__windows_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WindowsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamSchedulingPlanOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    room_printout_api_v1_exam_scheduling_rooms__room_id__printouts__kind__pdf_get: {
+        parameters: {
+            query?: {
+                plan_id?: string | null;
+            };
+            header?: never;
+            path: {
+                room_id: string;
+                kind: "sign-in-sheet" | "desk-labels" | "door-label";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    room_tickets_pdf_api_v1_exam_scheduling_rooms__room_id__tickets_pdf_get: {
+        parameters: {
+            query?: {
+                plan_id?: string | null;
+            };
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_borrowings_api_v1_exam_scheduling_site_borrowings_get: {
         parameters: {
             query?: never;
@@ -8832,6 +9297,70 @@ export interface operations {
             };
         };
     };
+    site_printouts_api_v1_exam_scheduling_sites__site_id__printouts_zip_get: {
+        parameters: {
+            query?: {
+                plan_id?: string | null;
+            };
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     reject_site_api_v1_exam_scheduling_sites__site_id__reject_post: {
         parameters: {
             query?: never;
@@ -9201,6 +9730,90 @@ export interface operations {
             };
         };
     };
+    site_tickets_pdf_api_v1_exam_scheduling_sites__site_id__tickets_pdf_get: {
+        parameters: {
+            query?: {
+                plan_id?: string | null;
+            };
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    ticket_keys_api_v1_exam_scheduling_ticket_keys_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketKeySetOut"];
+                };
+            };
+        };
+    };
     my_tickets_api_v1_exam_scheduling_tickets_mine_get: {
         parameters: {
             query?: never;
@@ -9231,6 +9844,68 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    my_ticket_pdf_api_v1_exam_scheduling_tickets__ticket_number__pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

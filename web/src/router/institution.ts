@@ -35,6 +35,11 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/institution/InstitutionSites.vue'),
     meta: meta('staff.sites.title', 30),
   },
+  {
+    path: '/institution/printouts',
+    component: () => import('@/views/institution/InstitutionPrintouts.vue'),
+    meta: meta('institution.printouts.title', 40),
+  },
 ]
 
 export default routes

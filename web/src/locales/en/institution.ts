@@ -1,4 +1,20 @@
 export default {
+  printouts: {
+    title: 'Exam printouts',
+    lead: "Download admission tickets and room printouts (sign-in sheet, desk labels, door label) for your institution's sites, per room or a whole site at once.",
+    empty: 'No sites yet: add one under Sites and rooms',
+    standing: 'Rooms for every exam',
+    noRooms: 'This site has no rooms yet',
+    room: 'Room',
+    files: 'Downloads',
+    tickets: 'Admission tickets',
+    signIn: 'Sign-in sheet',
+    deskLabels: 'Desk labels',
+    doorLabel: 'Door label',
+    zip: 'Room printouts',
+    siteTickets: "Download all of this site's tickets (PDF)",
+    siteZip: "Download all of this site's printouts (ZIP)",
+  },
   baseInfo: {
     title: 'Base information',
     lead: 'Complete the base information before the first pilot application; the name comes from the Ministry list.',
@@ -34,7 +50,7 @@ export default {
   },
   roster: {
     title: 'Students',
-    lead: 'Your institution’s student roster: import or add one by one; an application is filed under your institution by its ID number. ID numbers and phones are masked.',
+    lead: 'Your institution’s student roster: import or add one by one; an application is filed under your institution by its ID number. The list masks ID numbers and phones.',
     importTitle: 'Import / update in bulk',
     templateXlsx: 'Excel template',
     templateCsv: 'CSV template',

@@ -1,4 +1,20 @@
 export default {
+  printouts: {
+    title: '考务打印',
+    lead: '下载本院校考点的准考证与考场打印件（签到表、桌贴、门贴）；每个考场可单独下载，也可按考点一次下载。',
+    empty: '还没有考点：请先在“考点与考场”中添加',
+    standing: '通用考场（各次考试共用）',
+    noRooms: '该考点还没有设置考场',
+    room: '考场',
+    files: '下载',
+    tickets: '准考证',
+    signIn: '签到表',
+    deskLabels: '桌贴',
+    doorLabel: '门贴',
+    zip: '考场打印件',
+    siteTickets: '下载本考点全部准考证（PDF）',
+    siteZip: '下载本考点全部打印件（ZIP）',
+  },
   baseInfo: {
     title: '院校基础信息',
     lead: '申报证书试点前须先完善院校基础信息；院校名称来自教育部院校名单。',
@@ -34,7 +50,7 @@ export default {
   },
   roster: {
     title: '考生管理',
-    lead: '本院校的考生名册：批量导入或单个新增；考生报名时按证件号码归入本院校。证件号码和手机号已脱敏。',
+    lead: '本院校的考生名册：批量导入或单个新增；考生报名时按证件号码归入本院校。列表中证件号码和手机号已脱敏。',
     importTitle: '批量导入 / 批量修改',
     templateXlsx: '下载 Excel 模板',
     templateCsv: '下载 CSV 模板',

@@ -46,6 +46,7 @@ from certificate.pdf import (
     sign_pdf,
     verify_pdf,
 )
+from certificate.photos.service import PhotoService
 from certificate.plans.models import PlanInfo
 from certificate.plans.repository import PlanRepository
 from certificate.stamps.service import StampService
@@ -196,6 +197,7 @@ class CertificateService:
         stamp = await StampService(
             self.session, self.storage, self.settings.stamp_max_bytes
         ).png_for(cert.institution_id)
+        photo = await PhotoService(self.session, self.storage).image_for(cert.application_id)
         content = CertificateContent(
             holder_name=cert.holder_name,
             # The certificate is the holder's own document and is verified by the full ID.
@@ -208,6 +210,7 @@ class CertificateService:
             institution_name=cert.institution_name,
             verify_url=f"{self.settings.public_base_url.rstrip('/')}/verify?number={number}",
             head_stamp_png=stamp,
+            holder_photo=photo,
         )
         pdf = await asyncio.to_thread(render_and_sign, content, head, org)
         key = f"certificates/{number}.pdf"

@@ -1,0 +1,11 @@
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from certificate.context import context
+from certificate.photos.service import PhotoService
+from skillcert.events import ApplicationResubmitted, ApplicationSubmitted
+
+
+async def on_application_filed(
+    session: AsyncSession, event: ApplicationSubmitted | ApplicationResubmitted
+) -> None:
+    await PhotoService(session, context(session).storage).remember(event)
