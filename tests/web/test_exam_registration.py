@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import io
 import random
+import re
 import zipfile
 from datetime import UTC, datetime
 from uuid import uuid4
 
 import httpx
-from browser import Platform, Screens
+from browser import Platform, Screens, new_page
 from journey import resident_id
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
@@ -172,3 +173,21 @@ class TestExamRegistration:
         expect(page.locator("h1")).to_have_text("报考管理")
         expect(page.locator("[data-test=loading]")).to_have_count(0)
         screens.check(page, "institution-exam-entries-375")
+
+
+class TestDemoPilotInstitution:
+    def test_the_demo_pilot_institution_has_its_quota_for_the_demo_plan(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = new_page(browser, platform, {"width": 1280, "height": 800})
+        page.goto("/login")
+        page.locator("[data-test=login]").fill("pilot.admin")
+        page.locator("[data-test=password]").fill(platform.staff_password)
+        page.locator("[data-test=submit]").click()
+        page.wait_for_url(re.compile(r"^(?!.*login).*$"))
+        page.goto("/institution/exam-entries")
+        choose_demo_plan(page)
+        quota = page.locator("[data-test=entry-quota]")
+        expect(quota).to_contain_text("电子商务师")
+        expect(quota.locator("[data-test=quota-approved]")).to_have_text("40")
+        screens.check(page, "institution-exam-entries-pilot-demo")

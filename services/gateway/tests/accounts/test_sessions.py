@@ -203,7 +203,7 @@ class TestCreateStaff:
 
 
 class TestSeedDemoStaff:
-    async def test_seeds_the_six_demo_accounts_once(self, harness: ServiceHarness):
+    async def test_seeds_the_seven_demo_accounts_once(self, harness: ServiceHarness):
         await seed_demo(harness.ctx)
         await seed_demo(harness.ctx)
         seeded = {(a.username, a.role, a.org_id) for a in await accounts(harness)}
@@ -213,6 +213,7 @@ class TestSeedDemoStaff:
             ("inst.admin", "institution_admin", "INST-DEMO"),
             ("inst.head", "institution_head", "INST-DEMO"),
             ("province.admin", "province_admin", "PROV-GX"),
+            ("province.js", "province_admin", "PROV-JS"),
             ("ops", "ops", None),
         }
-        assert len(await harness.outbox("identity.account.registered.v1")) == 6
+        assert len(await harness.outbox("identity.account.registered.v1")) == 7

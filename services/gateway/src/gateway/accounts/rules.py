@@ -218,5 +218,8 @@ DEMO_STAFF: tuple[DemoStaff, ...] = (
     DemoStaff("inst.admin", "示例职业技术学院管理员", Role.INSTITUTION_ADMIN, "INST-DEMO"),
     DemoStaff("inst.head", "示例职业技术学院考核站点负责人", Role.INSTITUTION_HEAD, "INST-DEMO"),
     DemoStaff("province.admin", "示例省级教育行政部门管理员", Role.PROVINCE_ADMIN, "PROV-GX"),
+    # a second province: the demo's pilot institution (its quota) lies there, so the first
+    # province's year is left for whoever tries the pilot flow by hand
+    DemoStaff("province.js", "江苏省教育厅管理员（示例）", Role.PROVINCE_ADMIN, "PROV-JS"),
     DemoStaff("ops", "平台运维", Role.OPS, None),
 )
