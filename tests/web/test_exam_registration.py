@@ -159,6 +159,8 @@ class TestExamRegistration:
         expect(table).to_contain_text(first_masked)
         expect(table).to_contain_text("理论知识")
 
+        delete_button = page.locator("[data-test=entry-delete] [data-test=import-submit]")
+        expect(delete_button).to_have_text("删除这些报考")
         upload(page, "entry-delete", students[:1])
         expect(page.locator(".el-message--success").last).to_contain_text("删除报考 1 人")
         expect(quota.locator("[data-test=quota-used]")).to_have_text(str(used_before + 1))

@@ -195,3 +195,34 @@ class TestBorrowing:
         page.locator("[data-test=reject-reason]").fill("请联系就近考核站点后重新申请")
         page.locator("[data-test=reject-save]").click()
         expect(row).to_contain_text("未同意")
+
+
+class TestPlanWindows:
+    def test_the_plan_shows_its_number_and_five_windows_and_a_cleared_window_is_refused(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        with platform.client() as client:
+            org = headers(client, platform, "org.admin")
+            plan = client.post(
+                f"{API}/plans", json=plan_payload(f"时间安排测试{tag()}"), headers=org
+            )
+            plan.raise_for_status()
+        page = sign_in(browser, platform, "org.admin")
+        page.goto(f"/org/plans/{plan.json()['id']}")
+        expect(page.locator("[data-test=plan-number]")).to_have_text(plan.json()["number"])
+        for window in ("registration", "scheduling", "exam", "scores", "publicity"):
+            expect(page.locator(f"[data-test=window-{window}]")).to_contain_text("–")
+        screens.check(page, "org-plan-windows")
+
+        page.locator("[data-test=edit-windows]").click()
+        exam = page.locator(".el-dialog .el-form-item", has_text="考试时间")
+        exam.locator(".el-form-item__content").hover()
+        exam.locator(".el-range__close-icon").click()
+        page.locator("[data-test=windows-save]").click()
+        expect(exam.locator(".el-form-item__error")).to_be_visible()
+        screens.check(page, "org-plan-windows-errors")
+        page.locator(".el-dialog").get_by_role("button", name="取消").click()
+
+        page.locator("[data-test=edit-windows]").click()
+        page.locator("[data-test=windows-save]").click()
+        expect(page.get_by_text("时间安排已更新")).to_be_visible()

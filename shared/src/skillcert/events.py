@@ -124,10 +124,41 @@ class ExamPlanPublished(Event):
     # Until when a paid candidate may withdraw (退考) and get the fee back; absent in a
     # publication older than the field, which meant the registration deadline.
     withdrawal_closes_at: datetime | None = None
+    # The plan's number (计划编号, K…) and its other windows (seed 003 §2.2.3): 排考 (seats
+    # allocated), 登记 (scores registered) and 公示 (results shown); absent in a publication
+    # older than the fields, so consumers that do not know them keep working.
+    plan_number: str | None = None
+    scheduling_opens_at: datetime | None = None
+    scheduling_closes_at: datetime | None = None
+    scores_open_at: datetime | None = None
+    scores_close_at: datetime | None = None
+    publicity_opens_at: datetime | None = None
+    publicity_closes_at: datetime | None = None
 
     @property
     def withdrawal_deadline(self) -> datetime:
         return self.withdrawal_closes_at or self.registration_closes_at
+
+
+class ExamPlanWindowsChanged(Event):
+    """A published plan's windows (报考, 排考, 考试, 登记, 公示) and withdrawal deadline were
+    changed; every window as it now is. Consumers keeping a plan copy update it from this when
+    it is newer (`occurred_at`) than what they hold."""
+
+    type: Literal["exam.plan.windows_changed.v1"] = "exam.plan.windows_changed.v1"
+    plan_id: UUID
+    org_id: str
+    registration_opens_at: datetime
+    registration_closes_at: datetime
+    scheduling_opens_at: datetime
+    scheduling_closes_at: datetime
+    exam_starts_at: datetime
+    exam_ends_at: datetime
+    scores_open_at: datetime
+    scores_close_at: datetime
+    publicity_opens_at: datetime
+    publicity_closes_at: datetime
+    withdrawal_closes_at: datetime
 
 
 class ExamPlanCancelled(Event):
@@ -426,6 +457,7 @@ AnyEvent: TypeAlias = Annotated[
     | AccountRegistered
     | ExamPlanPublished
     | ExamPlanCancelled
+    | ExamPlanWindowsChanged
     | CandidateScheduled
     | ApplicationSubmitted
     | ApplicationResubmitted
@@ -467,6 +499,7 @@ ALL_EVENT_TYPES: tuple[str, ...] = tuple(
         AccountRegistered,
         ExamPlanPublished,
         ExamPlanCancelled,
+        ExamPlanWindowsChanged,
         CandidateScheduled,
         ApplicationSubmitted,
         ApplicationResubmitted,

@@ -493,6 +493,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/plans/{plan_id}/windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change Windows
+         * @description Change the plan's windows (报考, 排考, 考试, 登记, 公示) and withdrawal deadline; a
+         *     published plan's change goes out as exam.plan.windows_changed.
+         */
+        put: operations["change_windows_api_v1_exam_scheduling_plans__plan_id__windows_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/rooms/{room_id}/printouts/{kind}.pdf": {
         parameters: {
             query?: never;
@@ -4200,6 +4221,16 @@ export interface components {
             org_id: string;
             /** Org Name */
             org_name: string;
+            /**
+             * Publicity Closes At
+             * Format: date-time
+             */
+            publicity_closes_at: string;
+            /**
+             * Publicity Opens At
+             * Format: date-time
+             */
+            publicity_opens_at: string;
             /** Published At */
             published_at: string | null;
             /**
@@ -4214,6 +4245,26 @@ export interface components {
             registration_opens_at: string;
             /** Requires Mail In */
             requires_mail_in: boolean;
+            /**
+             * Scheduling Closes At
+             * Format: date-time
+             */
+            scheduling_closes_at: string;
+            /**
+             * Scheduling Opens At
+             * Format: date-time
+             */
+            scheduling_opens_at: string;
+            /**
+             * Scores Close At
+             * Format: date-time
+             */
+            scores_close_at: string;
+            /**
+             * Scores Open At
+             * Format: date-time
+             */
+            scores_open_at: string;
             /** Serial */
             serial: number;
             /** Sites */
@@ -5444,6 +5495,10 @@ export interface components {
             level: number;
             /** Occupation Code */
             occupation_code: string;
+            /** Publicity Closes At */
+            publicity_closes_at?: string | null;
+            /** Publicity Opens At */
+            publicity_opens_at?: string | null;
             /**
              * Registration Closes At
              * Format: date-time
@@ -5459,6 +5514,14 @@ export interface components {
              * @default false
              */
             requires_mail_in: boolean;
+            /** Scheduling Closes At */
+            scheduling_closes_at?: string | null;
+            /** Scheduling Opens At */
+            scheduling_opens_at?: string | null;
+            /** Scores Close At */
+            scores_close_at?: string | null;
+            /** Scores Open At */
+            scores_open_at?: string | null;
             /** Subjects */
             subjects: components["schemas"]["SubjectIn"][];
             /** Title */
@@ -7009,6 +7072,50 @@ export interface components {
             /** Valid */
             valid: boolean;
         };
+        /**
+         * WindowsIn
+         * @description The plan's five windows (seed 003 §2.2.3), each an interval, in this order: 报考
+         *     (registration), 排考 (scheduling), 考试 (exam), 登记 (score registration), 公示
+         *     (publicity). Registration may still run while scheduling begins (the seed's plans overlap
+         *     them); each later window starts when the one before it has ended. Windows left out get
+         *     their default (rules.default_windows).
+         */
+        WindowsIn: {
+            /**
+             * Exam Ends At
+             * Format: date-time
+             */
+            exam_ends_at: string;
+            /**
+             * Exam Starts At
+             * Format: date-time
+             */
+            exam_starts_at: string;
+            /** Publicity Closes At */
+            publicity_closes_at?: string | null;
+            /** Publicity Opens At */
+            publicity_opens_at?: string | null;
+            /**
+             * Registration Closes At
+             * Format: date-time
+             */
+            registration_closes_at: string;
+            /**
+             * Registration Opens At
+             * Format: date-time
+             */
+            registration_opens_at: string;
+            /** Scheduling Closes At */
+            scheduling_closes_at?: string | null;
+            /** Scheduling Opens At */
+            scheduling_opens_at?: string | null;
+            /** Scores Close At */
+            scores_close_at?: string | null;
+            /** Scores Open At */
+            scores_open_at?: string | null;
+            /** Withdrawal Closes At */
+            withdrawal_closes_at?: string | null;
+        };
         /** WithdrawIn */
         WithdrawIn: {
             /** Reason */
@@ -8493,6 +8600,82 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    change_windows_api_v1_exam_scheduling_plans__plan_id__windows_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WindowsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamSchedulingPlanOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

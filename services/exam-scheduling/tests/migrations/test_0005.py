@@ -80,6 +80,11 @@ async def test_existing_sites_rooms_and_plans_are_carried_over(database: str):
     await asyncio.to_thread(upgrade, database, MIGRATIONS, "head")
 
     assert await rows(database, "SELECT number FROM exam_plans") == [("K202603020007",)]
+    # 0007: the windows a plan of before did not have get their defaults (登记, 公示 a month).
+    [(scores_close, publicity_closes)] = await rows(
+        database, "SELECT scores_close_at, publicity_closes_at FROM exam_plans"
+    )
+    assert (scores_close - at).days == 30 and (publicity_closes - at).days == 60
     sites = {
         r[0]: r[1:]
         for r in await rows(

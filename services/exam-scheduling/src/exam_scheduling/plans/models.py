@@ -50,8 +50,16 @@ class ExamPlan(Base):
     level_name: Mapped[str] = mapped_column(String(50))
     registration_opens_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     registration_closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # 排考: sites set up rooms and seats are allocated.
+    scheduling_opens_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    scheduling_closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     exam_starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     exam_ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # 登记: scores are registered; 公示: results are shown before certificates are issued.
+    scores_open_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    scores_close_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    publicity_opens_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    publicity_closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Until when a paid candidate may withdraw (退考) with the fee refunded and the seat freed.
     withdrawal_closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     fee_fen: Mapped[int] = mapped_column(Integer)

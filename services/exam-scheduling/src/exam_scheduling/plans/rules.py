@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from skillcert.events import MATERIAL_KINDS
 from skillcert.states import StateMachine
 
 if TYPE_CHECKING:
-    from exam_scheduling.plans.schemas import PlanIn
+    from exam_scheduling.plans.schemas import PlanIn, WindowsIn
 
 # A site's index takes three digits of the admission ticket number.
 MAX_SITES_PER_PLAN = 999
@@ -50,6 +51,143 @@ def _refusal(current: PlanStatus, action: PlanAction) -> str:
 STATES = StateMachine(TRANSITIONS, refusal=_refusal)
 
 
+@dataclass(frozen=True)
+class Windows:
+    """A plan's five windows (报考, 排考, 考试, 登记, 公示) and its withdrawal deadline, all set."""
+
+    registration_opens_at: datetime
+    registration_closes_at: datetime
+    scheduling_opens_at: datetime
+    scheduling_closes_at: datetime
+    exam_starts_at: datetime
+    exam_ends_at: datetime
+    scores_open_at: datetime
+    scores_close_at: datetime
+    publicity_opens_at: datetime
+    publicity_closes_at: datetime
+    withdrawal_closes_at: datetime
+
+
+#: How long score registration (登记) and publicity (公示) last when a plan does not say: the
+#: seed's plans give each about a month.
+DEFAULT_SCORING_DAYS = 30
+DEFAULT_PUBLICITY_DAYS = 30
+
+
+def resolve_windows(data: WindowsIn) -> Windows:
+    """The windows as sent, the ones left out by default: 排考 from registration's close to the
+    exam (from registration's opening when those meet), 登记 for a month after the exam, 公示 for
+    a month after that, and withdrawal until registration closes."""
+    scheduling_opens = data.scheduling_opens_at or (
+        data.registration_closes_at
+        if data.registration_closes_at < data.exam_starts_at
+        else data.registration_opens_at
+    )
+    scheduling_closes = data.scheduling_closes_at or data.exam_starts_at
+    scores_open = data.scores_open_at or data.exam_ends_at
+    scores_close = data.scores_close_at or scores_open + timedelta(days=DEFAULT_SCORING_DAYS)
+    publicity_opens = data.publicity_opens_at or scores_close
+    publicity_closes = data.publicity_closes_at or publicity_opens + timedelta(
+        days=DEFAULT_PUBLICITY_DAYS
+    )
+    return Windows(
+        registration_opens_at=data.registration_opens_at,
+        registration_closes_at=data.registration_closes_at,
+        scheduling_opens_at=scheduling_opens,
+        scheduling_closes_at=scheduling_closes,
+        exam_starts_at=data.exam_starts_at,
+        exam_ends_at=data.exam_ends_at,
+        scores_open_at=scores_open,
+        scores_close_at=scores_close,
+        publicity_opens_at=publicity_opens,
+        publicity_closes_at=publicity_closes,
+        withdrawal_closes_at=data.withdrawal_closes_at or data.registration_closes_at,
+    )
+
+
+def window_problems(w: Windows) -> list[FieldError]:
+    """Each window an interval, in order: 报考 → 排考 (may start while registration runs, ends
+    no earlier than it) → 考试 → 登记 → 公示; the withdrawal deadline within registration's
+    opening and the exam. One message per field, the first rule it breaks."""
+    checks: list[tuple[str, bool, str]] = [
+        (
+            "registration_closes_at",
+            w.registration_closes_at <= w.registration_opens_at,
+            "报名截止时间须晚于报名开始时间",
+        ),
+        (
+            "scheduling_opens_at",
+            w.scheduling_opens_at < w.registration_opens_at,
+            "排考开始时间不得早于报名开始时间",
+        ),
+        (
+            "scheduling_closes_at",
+            w.scheduling_closes_at <= w.scheduling_opens_at,
+            "排考结束时间须晚于排考开始时间",
+        ),
+        (
+            "scheduling_closes_at",
+            w.scheduling_closes_at < w.registration_closes_at,
+            "排考结束时间不得早于报名截止时间",
+        ),
+        (
+            "exam_starts_at",
+            w.exam_starts_at < w.registration_closes_at,
+            "考试开始时间不得早于报名截止时间",
+        ),
+        (
+            "exam_starts_at",
+            w.exam_starts_at < w.scheduling_closes_at,
+            "考试开始时间不得早于排考结束时间",
+        ),
+        ("exam_ends_at", w.exam_ends_at <= w.exam_starts_at, "考试结束时间须晚于考试开始时间"),
+        (
+            "scores_open_at",
+            w.scores_open_at < w.exam_ends_at,
+            "成绩登记开始时间不得早于考试结束时间",
+        ),
+        (
+            "scores_close_at",
+            w.scores_close_at <= w.scores_open_at,
+            "成绩登记结束时间须晚于成绩登记开始时间",
+        ),
+        (
+            "publicity_opens_at",
+            w.publicity_opens_at < w.scores_close_at,
+            "公示开始时间不得早于成绩登记结束时间",
+        ),
+        (
+            "publicity_closes_at",
+            w.publicity_closes_at <= w.publicity_opens_at,
+            "公示结束时间须晚于公示开始时间",
+        ),
+        (
+            "withdrawal_closes_at",
+            w.withdrawal_closes_at <= w.registration_opens_at,
+            "退考截止时间须晚于报名开始时间",
+        ),
+        (
+            "withdrawal_closes_at",
+            w.withdrawal_closes_at > w.exam_starts_at,
+            "退考截止时间不得晚于考试开始时间",
+        ),
+    ]
+    problems: dict[str, FieldError] = {}
+    for field, broken, message in checks:
+        if broken and field not in problems:
+            problems[field] = FieldError(field=field, message=message, code="rule")
+    return list(problems.values())
+
+
+def windows_problems(data: WindowsIn) -> list[FieldError]:
+    """window_problems of the windows as sent and defaulted. A window left out follows the ones
+    sent, so while a sent one is wrong, only the sent ones are named (a defaulted one would only
+    repeat the mistake); a default that clashes with a sent window is still named."""
+    problems = window_problems(resolve_windows(data))
+    sent = [p for p in problems if p.field in data.model_fields_set]
+    return sent or problems
+
+
 def plan_problems(data: PlanIn, known_occupations: set[str]) -> list[FieldError]:
     """Field errors pydantic cannot see: window order, unique codes, pass within full score,
     and the conditions: prior level below the plan's, related occupations of the catalogue
@@ -59,17 +197,7 @@ def plan_problems(data: PlanIn, known_occupations: set[str]) -> list[FieldError]
     def problem(field: str, message: str) -> None:
         problems.append(FieldError(field=field, message=message, code="rule"))
 
-    if data.registration_closes_at <= data.registration_opens_at:
-        problem("registration_closes_at", "报名截止时间须晚于报名开始时间")
-    if data.exam_starts_at < data.registration_closes_at:
-        problem("exam_starts_at", "考试开始时间不得早于报名截止时间")
-    if data.exam_ends_at <= data.exam_starts_at:
-        problem("exam_ends_at", "考试结束时间须晚于考试开始时间")
-    if data.withdrawal_closes_at is not None:
-        if data.withdrawal_closes_at <= data.registration_opens_at:
-            problem("withdrawal_closes_at", "退考截止时间须晚于报名开始时间")
-        elif data.withdrawal_closes_at > data.exam_starts_at:
-            problem("withdrawal_closes_at", "退考截止时间不得晚于考试开始时间")
+    problems += windows_problems(data)
     seen: set[str] = set()
     for i, subject in enumerate(data.subjects):
         if subject.code in seen:
@@ -98,11 +226,6 @@ def plan_problems(data: PlanIn, known_occupations: set[str]) -> list[FieldError]
             if material not in MATERIAL_KINDS:
                 problem(f"{at}.required_materials.{j}", "不支持的申报材料类型")
     return problems
-
-
-def withdrawal_deadline(data: PlanIn) -> datetime:
-    """The plan's withdrawal deadline (退考截止时间); registration's close unless set."""
-    return data.withdrawal_closes_at or data.registration_closes_at
 
 
 def _decimals(value: Decimal) -> int:

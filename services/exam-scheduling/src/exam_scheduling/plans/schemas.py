@@ -49,19 +49,36 @@ class ConditionIn(BaseModel):
     required_materials: list[Text50] = Field(default_factory=list, max_length=30)
 
 
-class PlanIn(BaseModel):
+class WindowsIn(BaseModel):
+    """The plan's five windows (seed 003 §2.2.3), each an interval, in this order: 报考
+    (registration), 排考 (scheduling), 考试 (exam), 登记 (score registration), 公示
+    (publicity). Registration may still run while scheduling begins (the seed's plans overlap
+    them); each later window starts when the one before it has ended. Windows left out get
+    their default (rules.default_windows)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    registration_opens_at: AwareTime
+    registration_closes_at: AwareTime
+    scheduling_opens_at: AwareTime | None = None
+    scheduling_closes_at: AwareTime | None = None
+    exam_starts_at: AwareTime
+    exam_ends_at: AwareTime
+    scores_open_at: AwareTime | None = None
+    scores_close_at: AwareTime | None = None
+    publicity_opens_at: AwareTime | None = None
+    publicity_closes_at: AwareTime | None = None
+    # Until when a paid candidate may withdraw with a refund; by default when registration
+    # closes, which is when scheduling (排考) begins (seed 003's plan windows).
+    withdrawal_closes_at: AwareTime | None = None
+
+
+class PlanIn(WindowsIn):
     model_config = ConfigDict(extra="forbid")
 
     title: Text200
     occupation_code: Code
     level: int = Field(ge=1, le=5)
-    registration_opens_at: AwareTime
-    registration_closes_at: AwareTime
-    exam_starts_at: AwareTime
-    exam_ends_at: AwareTime
-    # Until when a paid candidate may withdraw with a refund; by default when registration
-    # closes, which is when scheduling (排考) begins (seed 003's plan windows).
-    withdrawal_closes_at: AwareTime | None = None
     fee_fen: int = Field(ge=0, le=100_000_000)
     requires_mail_in: bool = False
     subjects: list[SubjectIn] = Field(min_length=1, max_length=20)
@@ -130,8 +147,14 @@ class PlanOut(BaseModel):
     level_name: str
     registration_opens_at: datetime
     registration_closes_at: datetime
+    scheduling_opens_at: datetime
+    scheduling_closes_at: datetime
     exam_starts_at: datetime
     exam_ends_at: datetime
+    scores_open_at: datetime
+    scores_close_at: datetime
+    publicity_opens_at: datetime
+    publicity_closes_at: datetime
     withdrawal_closes_at: datetime
     fee_fen: int
     requires_mail_in: bool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,8 +20,9 @@ from exam_scheduling.plans.rules import (
     owns,
     plan_number,
     plan_problems,
+    resolve_windows,
     visible,
-    withdrawal_deadline,
+    windows_problems,
 )
 from exam_scheduling.plans.schemas import (
     AttachSitesIn,
@@ -30,13 +32,21 @@ from exam_scheduling.plans.schemas import (
     PlanOut,
     PlanSiteOut,
     SubjectOut,
+    WindowsIn,
 )
 from exam_scheduling.sites.models import Site
 from exam_scheduling.sites.repository import SiteRepository
 from skillcert import events
 from skillcert.auth import Principal
 from skillcert.clock import utcnow
-from skillcert.errors import FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
+from skillcert.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+)
 from skillcert.outbox import record
 from skillcert.paging import Slice
 
@@ -80,11 +90,7 @@ class PlanService:
             occupation_name=occupation.name,
             level=level.level,
             level_name=level.name,
-            registration_opens_at=data.registration_opens_at,
-            registration_closes_at=data.registration_closes_at,
-            exam_starts_at=data.exam_starts_at,
-            exam_ends_at=data.exam_ends_at,
-            withdrawal_closes_at=withdrawal_deadline(data),
+            **asdict(resolve_windows(data)),
             fee_fen=data.fee_fen,
             requires_mail_in=data.requires_mail_in,
             conditions=await self._conditions(data),
@@ -165,6 +171,28 @@ class PlanService:
         await record(self.session, published_event(plan))
         return await self._out(plan)
 
+    async def change_windows(self, principal: Principal, plan_id: UUID, data: WindowsIn) -> PlanOut:
+        """Move the plan's windows (修改时间安排). A published plan's change is told to the
+        services that keep a copy (exam.plan.windows_changed); a draft's travels with its
+        publication."""
+        plan = await self._owned(principal, plan_id, lock=True)
+        if plan.status == PlanStatus.CANCELLED:
+            raise Conflict("考试计划已取消，不能修改时间安排")
+        if problems := windows_problems(data):
+            raise InvalidInput("考试计划时间安排有误", errors=problems)
+        windows = resolve_windows(data)
+        for name, value in asdict(windows).items():
+            setattr(plan, name, value)
+        await self.session.flush()
+        if plan.status == PlanStatus.PUBLISHED:
+            await record(
+                self.session,
+                events.ExamPlanWindowsChanged(
+                    plan_id=plan.id, org_id=plan.org_id, **asdict(windows)
+                ),
+            )
+        return await self._out(plan)
+
     async def cancel(self, principal: Principal, plan_id: UUID, data: CancelPlanIn) -> PlanOut:
         """Cancel a published plan before its exam (取消考试计划): registration closes its
         applications and payment refunds the paid fees when they hear of it."""
@@ -235,8 +263,14 @@ def plan_out(plan: ExamPlan, sites: list[tuple[PlanSite, Site]]) -> PlanOut:
         level_name=plan.level_name,
         registration_opens_at=plan.registration_opens_at,
         registration_closes_at=plan.registration_closes_at,
+        scheduling_opens_at=plan.scheduling_opens_at,
+        scheduling_closes_at=plan.scheduling_closes_at,
         exam_starts_at=plan.exam_starts_at,
         exam_ends_at=plan.exam_ends_at,
+        scores_open_at=plan.scores_open_at,
+        scores_close_at=plan.scores_close_at,
+        publicity_opens_at=plan.publicity_opens_at,
+        publicity_closes_at=plan.publicity_closes_at,
         withdrawal_closes_at=plan.withdrawal_closes_at,
         fee_fen=plan.fee_fen,
         requires_mail_in=plan.requires_mail_in,
@@ -276,6 +310,13 @@ def published_event(plan: ExamPlan) -> events.ExamPlanPublished:
         exam_starts_at=plan.exam_starts_at,
         exam_ends_at=plan.exam_ends_at,
         withdrawal_closes_at=plan.withdrawal_closes_at,
+        plan_number=plan.number,
+        scheduling_opens_at=plan.scheduling_opens_at,
+        scheduling_closes_at=plan.scheduling_closes_at,
+        scores_open_at=plan.scores_open_at,
+        scores_close_at=plan.scores_close_at,
+        publicity_opens_at=plan.publicity_opens_at,
+        publicity_closes_at=plan.publicity_closes_at,
         fee_fen=plan.fee_fen,
         requires_mail_in=plan.requires_mail_in,
         subjects=[
