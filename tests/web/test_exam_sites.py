@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from browser import Platform, Screens
 from playwright.sync_api import Browser, Page, expect
-from staff import confirm_dialog, sign_in
+from staff import confirm_dialog, file_payload, sign_in
 
 from skillcert_embedded.demo import plan_payload, site_payload
 
@@ -107,8 +107,15 @@ class TestInstitutionAppliesForASite:
         page.locator("[data-test=site-contact-phone]").fill("13800138000")
         page.locator("[data-test=site-save]").click()
         card = page.locator(".el-card", has_text=name)
-        expect(card.locator("[data-test=site-status]")).to_have_text("待审核")
+        # The list reloads with every site's rooms and documents: give a busy machine time.
+        expect(card.locator("[data-test=site-status]")).to_have_text("待审核", timeout=20_000)
         expect(card).to_contain_text("广西壮族自治区 南宁市 青秀区")
+        # 其他佐证材料: straight to storage, then confirmed; the file is listed on the card.
+        card.locator("[data-test=attachment-file]").set_input_files(
+            file_payload("机房建设情况.pdf", "application/pdf", b"%PDF-1.4\n% evidence\n")
+        )
+        expect(card.get_by_role("link", name="机房建设情况.pdf")).to_be_visible()
+        screens.check(page, "institution-site-applied")
 
 
 class TestOrganisationReviewsSites:

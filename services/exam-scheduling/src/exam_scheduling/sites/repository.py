@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from exam_scheduling.allocations.models import SeatAllocation
 from exam_scheduling.plans.models import ExamPlan, PlanSite
-from exam_scheduling.sites.models import Room, Site, SiteBorrowing
+from exam_scheduling.sites.models import Room, Site, SiteAttachment, SiteBorrowing
 from exam_scheduling.sites.rules import SiteStatus
 
 
@@ -16,7 +16,7 @@ class SiteRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    def add(self, row: Site | Room | SiteBorrowing) -> None:
+    def add(self, row: Site | Room | SiteBorrowing | SiteAttachment) -> None:
         self.session.add(row)
 
     async def get(self, site_id: UUID, *, lock: bool = False) -> Site | None:
@@ -130,3 +130,17 @@ class SiteRepository:
     async def room_in_use(self, room_id: UUID) -> bool:
         query = select(SeatAllocation.id).where(SeatAllocation.room_id == room_id).limit(1)
         return (await self.session.execute(query)).first() is not None
+
+    async def attachments(self, site_id: UUID) -> list[SiteAttachment]:
+        query = (
+            select(SiteAttachment)
+            .where(SiteAttachment.site_id == site_id)
+            .order_by(SiteAttachment.created_at, SiteAttachment.id)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def attachment(self, site_id: UUID, attachment_id: UUID) -> SiteAttachment | None:
+        query = select(SiteAttachment).where(
+            SiteAttachment.site_id == site_id, SiteAttachment.id == attachment_id
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()

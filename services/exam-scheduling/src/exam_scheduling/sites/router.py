@@ -5,10 +5,13 @@ from uuid import UUID
 
 from fastapi import Depends, Request, Response
 
-from exam_scheduling.context import context
+from exam_scheduling.context import CurrentContext, context
 from exam_scheduling.sites.rules import INSTITUTION_ROLES, SiteAction
 from exam_scheduling.sites.schemas import (
     AssignSiteIn,
+    AttachmentIn,
+    AttachmentOut,
+    AttachmentUploadOut,
     BorrowingIn,
     BorrowingOut,
     CopyRoomsIn,
@@ -136,6 +139,50 @@ async def remove_room(
     """Remove a room nobody has been seated in yet."""
     await SiteService(session).remove_room(principal, site_id, room_id)
     return Response(status_code=204)
+
+
+@router.post(
+    "/sites/{site_id}/attachments",
+    status_code=201,
+    response_model=AttachmentUploadOut,
+    responses=problem_responses(400, 401, 403, 404, 409, 422),
+)
+async def request_attachment_upload(
+    site_id: UUID,
+    data: AttachmentIn,
+    principal: InstitutionAdmin,
+    session: DbSession,
+    ctx: CurrentContext,
+) -> AttachmentUploadOut:
+    """其他佐证材料: where to upload a PDF or Word document of a pending application."""
+    return await SiteService(session).request_upload(principal, site_id, data, ctx.storage)
+
+
+@router.post(
+    "/sites/{site_id}/attachments/{attachment_id}/confirm",
+    response_model=AttachmentOut,
+    responses=problem_responses(400, 401, 403, 404, 409),
+)
+async def confirm_attachment(
+    site_id: UUID,
+    attachment_id: UUID,
+    principal: InstitutionAdmin,
+    session: DbSession,
+    ctx: CurrentContext,
+) -> AttachmentOut:
+    """The file arrived: it is accepted into the application."""
+    return await SiteService(session).confirm_upload(principal, site_id, attachment_id, ctx.storage)
+
+
+@router.get(
+    "/sites/{site_id}/attachments",
+    response_model=list[AttachmentOut],
+    responses=problem_responses(401, 403, 404),
+)
+async def list_attachments(
+    site_id: UUID, principal: Staff, session: DbSession, ctx: CurrentContext
+) -> list[AttachmentOut]:
+    return await SiteService(session).attachments(principal, site_id, ctx.storage)
 
 
 @router.post(

@@ -108,3 +108,22 @@ def region_problems(province: str, city: str, county: str | None) -> list[FieldE
 def suggested_name(institution_name: str, certificate: str) -> str:
     """The seed's naming pattern: 学校名称 + 证书简称 + 考核站点."""
     return f"{institution_name}{certificate}考核站点"
+
+
+#: 其他佐证材料: PDF or Word documents, as the seed's form asks.
+ATTACHMENT_TYPES = {
+    "application/pdf": "pdf",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_ATTACHMENTS_PER_SITE = 10
+
+
+class AttachmentStatus(StrEnum):
+    PENDING = "pending"  # upload URL handed out, file not confirmed
+    ACCEPTED = "accepted"  # arrived within the limits
+
+
+def attachment_key(site_id: object, attachment_id: object) -> str:
+    return f"sites/{site_id}/attachments/{attachment_id}"

@@ -17,10 +17,19 @@ from exam_scheduling.fields import (
     Text500,
     Text1000,
 )
-from exam_scheduling.sites.models import Room, Site, SiteBorrowing
-from exam_scheduling.sites.rules import MAX_ROOM_CAPACITY, MIN_ROOM_CAPACITY
+from exam_scheduling.sites.models import Room, Site, SiteAttachment, SiteBorrowing
+from exam_scheduling.sites.rules import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_ROOM_CAPACITY,
+    MIN_ROOM_CAPACITY,
+)
 
 RoomTypeName = Literal["computer", "practical", "written"]
+AttachmentType = Literal[
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+]
 
 
 class SiteCertificateIn(BaseModel):
@@ -221,3 +230,52 @@ class OrganisationOut(BaseModel):
 
 def room_out(room: Room) -> RoomOut:
     return RoomOut.model_validate(room)
+
+
+class AttachmentIn(BaseModel):
+    """A supporting document to upload (其他佐证材料): a PDF or Word file up to 20 MB."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file_name: Text100
+    content_type: AttachmentType
+    size: int = Field(ge=1, le=MAX_ATTACHMENT_BYTES)
+
+
+class AttachmentOut(BaseModel):
+    id: UUID
+    file_name: str
+    content_type: str
+    size: int
+    status: str
+    created_at: datetime
+    # A short-lived link, for an accepted file.
+    download_url: str | None = None
+
+    @classmethod
+    def from_model(cls, row: SiteAttachment, download_url: str | None = None) -> AttachmentOut:
+        return cls(
+            id=row.id,
+            file_name=row.file_name,
+            content_type=row.content_type,
+            size=row.size,
+            status=row.status,
+            created_at=row.created_at,
+            download_url=download_url,
+        )
+
+
+class SiteUploadOut(BaseModel):
+    """POST: a multipart form to `url` with `fields` and the file last as `file` (the storage
+    server refuses a file over the limit or of another type). PUT: the bytes with `headers`."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    fields: dict[str, str] = {}
+    expires_in_s: int
+
+
+class AttachmentUploadOut(BaseModel):
+    attachment: AttachmentOut
+    upload: SiteUploadOut

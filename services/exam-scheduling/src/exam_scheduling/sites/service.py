@@ -3,22 +3,26 @@ and requests to sit at another institution's site (借考)."""
 
 from __future__ import annotations
 
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exam_scheduling.catalogue.repository import CatalogueRepository
 from exam_scheduling.plans.models import ExamPlan
-from exam_scheduling.sites.models import Room, Site, SiteBorrowing
+from exam_scheduling.sites.models import Room, Site, SiteAttachment, SiteBorrowing
 from exam_scheduling.sites.repository import SiteRepository
 from exam_scheduling.sites.rules import (
     BORROW_STATES,
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS_PER_SITE,
     MAX_ROOMS_PER_SITE,
     STATES,
+    AttachmentStatus,
     BorrowAction,
     BorrowStatus,
     SiteAction,
     SiteStatus,
+    attachment_key,
     is_institution,
     manages_rooms,
     region_problems,
@@ -27,6 +31,9 @@ from exam_scheduling.sites.rules import (
 )
 from exam_scheduling.sites.schemas import (
     AssignSiteIn,
+    AttachmentIn,
+    AttachmentOut,
+    AttachmentUploadOut,
     BorrowingIn,
     BorrowingOut,
     CopyRoomsIn,
@@ -38,6 +45,7 @@ from exam_scheduling.sites.schemas import (
     SiteIn,
     SiteOut,
     SiteRoomsOut,
+    SiteUploadOut,
     room_out,
 )
 from skillcert import divisions
@@ -51,6 +59,7 @@ from skillcert.errors import (
     NotFound,
     RuleViolation,
 )
+from skillcert.storage import ObjectStore
 
 
 class SiteService:
@@ -205,6 +214,81 @@ class SiteService:
             raise Conflict("该考场已安排考生，不能删除")
         await self.session.delete(room)
         await self.session.flush()
+
+    async def request_upload(
+        self, principal: Principal, site_id: UUID, data: AttachmentIn, storage: ObjectStore
+    ) -> AttachmentUploadOut:
+        """其他佐证材料: a presigned upload for the site's own institution, while the application
+        waits for its decision."""
+        site = await self._applying(principal, site_id)
+        if len(await self.repo.attachments(site.id)) >= MAX_ATTACHMENTS_PER_SITE:
+            raise RuleViolation(f"每个考核站点申报最多上传 {MAX_ATTACHMENTS_PER_SITE} 份佐证材料")
+        row = SiteAttachment(
+            id=uuid4(),
+            site_id=site.id,
+            file_name=data.file_name,
+            content_type=data.content_type,
+            size=data.size,
+            status=AttachmentStatus.PENDING,
+            created_at=utcnow(),
+        )
+        row.object_key = attachment_key(site.id, row.id)
+        self.repo.add(row)
+        await self.session.flush()
+        # The size limit travels in the upload policy, so the storage server itself refuses an
+        # oversized file; what arrived is checked again on confirm.
+        upload = await storage.presign_upload(
+            row.object_key, data.content_type, max_bytes=MAX_ATTACHMENT_BYTES
+        )
+        return AttachmentUploadOut(
+            attachment=AttachmentOut.from_model(row),
+            upload=SiteUploadOut(
+                method=upload.method,
+                url=upload.url,
+                headers=upload.headers,
+                fields=upload.fields,
+                expires_in_s=upload.expires_in_s,
+            ),
+        )
+
+    async def confirm_upload(
+        self, principal: Principal, site_id: UUID, attachment_id: UUID, storage: ObjectStore
+    ) -> AttachmentOut:
+        site = await self._applying(principal, site_id)
+        row = await self.repo.attachment(site.id, attachment_id)
+        if row is None:
+            raise NotFound("佐证材料不存在")
+        if row.status == AttachmentStatus.PENDING:
+            info = await storage.stat(row.object_key)
+            if info is None:
+                raise RuleViolation("尚未收到上传的文件，请先上传再确认")
+            if info.size > MAX_ATTACHMENT_BYTES:
+                await storage.delete(row.object_key)
+                raise RuleViolation("佐证材料不能超过 20 MB")
+            row.size = info.size
+            row.status = AttachmentStatus.ACCEPTED
+            await self.session.flush()
+        return AttachmentOut.from_model(row)
+
+    async def attachments(
+        self, principal: Principal, site_id: UUID, storage: ObjectStore
+    ) -> list[AttachmentOut]:
+        """The application's accepted documents with short-lived links, for its institution
+        and the organisation deciding on it."""
+        site = await self._visible(principal, site_id)
+        return [
+            AttachmentOut.from_model(row, await storage.presign_download(row.object_key))
+            for row in await self.repo.attachments(site.id)
+            if row.status == AttachmentStatus.ACCEPTED
+        ]
+
+    async def _applying(self, principal: Principal, site_id: UUID) -> Site:
+        site = await self._visible(principal, site_id, lock=True)
+        if not manages_rooms(principal, site.institution_id):
+            raise Forbidden("只有申报院校可以上传佐证材料")
+        if site.status != SiteStatus.PENDING:
+            raise Conflict("该考点申报已审核，不能再补充佐证材料")
+        return site
 
     async def request_borrowing(
         self, principal: Principal, data: BorrowingIn, org_names: dict[str, str]
