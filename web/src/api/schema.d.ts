@@ -4245,6 +4245,7 @@ export interface components {
             registration_opens_at: string;
             /** Requires Mail In */
             requires_mail_in: boolean;
+            result_rule: components["schemas"]["ResultRuleOut"];
             /**
              * Scheduling Closes At
              * Format: date-time
@@ -5514,6 +5515,7 @@ export interface components {
              * @default false
              */
             requires_mail_in: boolean;
+            result_rule?: components["schemas"]["ResultRuleIn"];
             /** Scheduling Closes At */
             scheduling_closes_at?: string | null;
             /** Scheduling Opens At */
@@ -6039,6 +6041,40 @@ export interface components {
          * @enum {string}
          */
         RequestStatus: "draft" | "confirmed";
+        /**
+         * ResultRuleIn
+         * @description The certificate result rule (考证结果判定规则): each_subject = 各科均达合格分数,
+         *     weighted_total = 综合成绩（按权重）达合格分数, both = 两者同时满足. Checked in full when the
+         *     plan is published (rules.result_rule_problems).
+         */
+        ResultRuleIn: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: number | string | null;
+            /** Weights */
+            weights?: components["schemas"]["SubjectWeightIn-Input"][];
+        };
+        /** ResultRuleOut */
+        ResultRuleOut: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: string | null;
+            /**
+             * Weights
+             * @default []
+             */
+            weights: components["schemas"]["SubjectWeightIn-Output"][];
+        };
         /** RevisionOut */
         RevisionOut: {
             /** Condition Code */
@@ -6864,6 +6900,20 @@ export interface components {
             name: string;
             /** Pass Score */
             pass_score: string;
+        };
+        /** SubjectWeightIn */
+        "SubjectWeightIn-Input": {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: number | string;
+        };
+        /** SubjectWeightIn */
+        "SubjectWeightIn-Output": {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: string;
         };
         /**
          * SubmissionReceiptOut
