@@ -321,6 +321,11 @@ class ApplicationApproved(Event):
     decided_at: datetime
     #: carried from the submission: the institution whose roster holds the candidate
     institution_id: str | None = None
+    #: the candidate's checked ID photo (白底证件照) in object storage, when the approval
+    #: carries one: an institution's 报考 of a roster student, who files no application of
+    #: their own. Reviewed applications bring their photo with the submission instead.
+    photo_key: str | None = None
+    photo_content_type: str | None = None
 
 
 class ApplicationRejected(Event):

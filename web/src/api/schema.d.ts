@@ -886,6 +886,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/city-reviewers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create City Reviewer
+         * @description 地市级审核员: a province admin creates reviewers of a city of their own province
+         *     (org_id `CITY-<city code>`), who review pilot applications where a batch wants the city
+         *     first.
+         */
+        post: operations["create_city_reviewer_api_v1_gateway_city_reviewers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/institution-admins": {
         parameters: {
             query?: never;
@@ -3720,6 +3742,31 @@ export interface components {
          * @enum {string}
          */
         ChangeAction: "added" | "corrected" | "imported";
+        /**
+         * CityReviewerIn
+         * @description A city-level reviewer (地市级教育行政部门审核员) of a city in the admin's province.
+         */
+        CityReviewerIn: {
+            /**
+             * City
+             * @description GB/T 2260 city code (地级)
+             */
+            city: string;
+            /** Name */
+            name: string;
+            /**
+             * Password
+             * @description 至少 8 位，须同时包含字母和数字
+             */
+            password: string;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Username
+             * @description 小写字母开头的用户名
+             */
+            username: string;
+        };
         /** ClaimOut */
         ClaimOut: {
             /**
@@ -10020,6 +10067,70 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_city_reviewer_api_v1_gateway_city_reviewers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CityReviewerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAccountOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
