@@ -76,6 +76,26 @@ class PlanSubject(BaseModel):
     pass_score: Decimal = Decimal("60")
 
 
+class SubjectWeight(BaseModel):
+    """A subject's share (权重, percent) of the weighted total (综合成绩)."""
+
+    subject_code: str
+    weight: Decimal
+
+
+class ResultRule(BaseModel):
+    """How a plan decides the certificate result (考证结果判定规则, seed 003 §2.2.11):
+    `each_subject` every subject at or above its own pass score (合格分数); `weighted_total`
+    the weighted total (综合成绩, each subject's score as a share of its full score, weighted,
+    out of 100) at or above `pass_score`; `both` both at once. The default is the rule every
+    plan had before plans carried one."""
+
+    kind: Literal["each_subject", "weighted_total", "both"] = "each_subject"
+    weights: list[SubjectWeight] = Field(default_factory=list)
+    # Pass mark of the weighted total, out of 100; only for the weighted kinds.
+    pass_score: Decimal | None = None
+
+
 #: The material codes (申报材料) a condition may require and registration accepts as uploads.
 MATERIAL_KINDS: dict[str, str] = {
     "photo": "白底证件照（JPG，40–80KB）",
@@ -134,6 +154,8 @@ class ExamPlanPublished(Event):
     scores_close_at: datetime | None = None
     publicity_opens_at: datetime | None = None
     publicity_closes_at: datetime | None = None
+    # Absent in a publication older than the field: every subject at or above its pass score.
+    result_rule: ResultRule = Field(default_factory=ResultRule)
 
     @property
     def withdrawal_deadline(self) -> datetime:
@@ -299,6 +321,11 @@ class ApplicationApproved(Event):
     decided_at: datetime
     #: carried from the submission: the institution whose roster holds the candidate
     institution_id: str | None = None
+    #: the candidate's checked ID photo (白底证件照) in object storage, when the approval
+    #: carries one: an institution's 报考 of a roster student, who files no application of
+    #: their own. Reviewed applications bring their photo with the submission instead.
+    photo_key: str | None = None
+    photo_content_type: str | None = None
 
 
 class ApplicationRejected(Event):

@@ -11,7 +11,12 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select, text
 
 from certificate.photos.models import HolderPhoto
-from skillcert.events import ApplicationResubmitted, ApplicationSubmitted, SubmittedDocument
+from skillcert.events import (
+    ApplicationApproved,
+    ApplicationResubmitted,
+    ApplicationSubmitted,
+    SubmittedDocument,
+)
 from skillcert.pdf_testing import ink_pixels, pdf_text, render_page
 from skillcert.testing import eventually
 
@@ -95,6 +100,30 @@ class TestKeptFromRegistration:
         await world.harness.deliver(filed(app, "k1-late", revision=1))
         photo = await kept(world, app)
         assert photo is not None and (photo.object_key, photo.revision) == ("k2", 2)
+
+    async def test_an_institutions_registration_brings_the_roster_photo(self, world: World):
+        app = uuid4()
+        approval = ApplicationApproved(
+            application_id=app,
+            candidate_id=uuid4(),
+            plan_id=uuid4(),
+            revision=1,
+            candidate_name="张三丰",
+            id_number=ID_NUMBER,
+            decided_at=datetime.now(UTC),
+            photo_key="roster/s1/photo.jpg",
+            photo_content_type="image/jpeg",
+        )
+        await world.harness.deliver(approval)
+        await world.harness.deliver(approval)
+        photo = await kept(world, app)
+        assert photo is not None and photo.object_key == "roster/s1/photo.jpg"
+        assert await count(world) == 1
+        # A reviewed application's approval carries none and leaves the submission's photo.
+        await world.harness.deliver(
+            approval.model_copy(update={"event_id": uuid4(), "photo_key": None})
+        )
+        assert (await kept(world, app)).object_key == "roster/s1/photo.jpg"  # type: ignore[union-attr]
 
     async def test_an_application_without_photo_keeps_nothing(self, world: World):
         await world.harness.deliver(filed(uuid4(), "k", with_photo=False))

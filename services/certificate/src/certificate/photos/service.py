@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from certificate.photos.repository import PhotoRepository
 from certificate.photos.rules import PHOTO_MAX_BYTES, photo_of
 from skillcert.errors import NotFound
-from skillcert.events import ApplicationResubmitted, ApplicationSubmitted
+from skillcert.events import ApplicationApproved, ApplicationResubmitted, ApplicationSubmitted
 from skillcert.storage import ObjectStore, TooLarge
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,19 @@ class PhotoService:
                 "application_id": event.application_id,
                 "object_key": photo.object_key,
                 "content_type": photo.content_type,
+                "revision": event.revision,
+            }
+        )
+
+    async def remember_approved(self, event: ApplicationApproved) -> None:
+        """An institution's 报考 carries the roster photo on the approval (no submission)."""
+        if event.photo_key is None:
+            return
+        await self.repo.remember(
+            {
+                "application_id": event.application_id,
+                "object_key": event.photo_key,
+                "content_type": event.photo_content_type or "image/jpeg",
                 "revision": event.revision,
             }
         )

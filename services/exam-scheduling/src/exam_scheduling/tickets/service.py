@@ -26,7 +26,7 @@ from skillcert.auth import Principal, Role, SigningKey
 from skillcert.clock import utcnow
 from skillcert.db import advisory_lock
 from skillcert.errors import Forbidden, NotFound
-from skillcert.events import ApplicationResubmitted, ApplicationSubmitted
+from skillcert.events import ApplicationApproved, ApplicationResubmitted, ApplicationSubmitted
 from skillcert.pii import mask_id_number
 from skillcert.settings import Profile
 from skillcert.storage import ObjectStore, TooLarge
@@ -92,6 +92,18 @@ class TicketService:
                 "application_id": event.application_id,
                 "object_key": photo.object_key,
                 "content_type": photo.content_type,
+                "revision": event.revision,
+            }
+        )
+
+    async def remember_approved_photo(self, event: ApplicationApproved) -> None:
+        if event.photo_key is None:
+            return
+        await self.repo.remember_photo(
+            {
+                "application_id": event.application_id,
+                "object_key": event.photo_key,
+                "content_type": event.photo_content_type or "image/jpeg",
                 "revision": event.revision,
             }
         )
