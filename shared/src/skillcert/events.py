@@ -430,6 +430,23 @@ class InstitutionRegistered(Event):
     registered_at: datetime
 
 
+class InstitutionHeadReplaced(Event):
+    """The province replaced an institution's head (更换考核站点负责人, issue 11): the head slot
+    moved from `old_head_account_id` to `new_head_account_id`. The gateway retires the old
+    account (no login, sessions revoked, login name freed) and makes the new one under
+    `new_head_username`, whose first password goes to `new_head_phone` by SMS."""
+
+    type: Literal["institution.head.replaced.v1"] = "institution.head.replaced.v1"
+    institution_code: str
+    institution_name: str
+    old_head_account_id: UUID
+    new_head_account_id: UUID
+    new_head_name: str
+    new_head_username: str
+    new_head_phone: str
+    replaced_at: datetime
+
+
 class PilotApproved(Event):
     """A province approved an institution's pilot application (证书试点申报审批通过, seed 003
     §1.1.4): the yearly quota (指标) of `approved_headcount` students the institution may register
@@ -494,6 +511,7 @@ AnyEvent: TypeAlias = Annotated[
     | CertificateRevoked
     | AccountCredentialsIssued
     | InstitutionRegistered
+    | InstitutionHeadReplaced
     | PilotApproved
     | PilotDecided,
     Field(discriminator="type"),
@@ -536,6 +554,7 @@ ALL_EVENT_TYPES: tuple[str, ...] = tuple(
         CertificateRevoked,
         AccountCredentialsIssued,
         InstitutionRegistered,
+        InstitutionHeadReplaced,
         PilotApproved,
         PilotDecided,
     )

@@ -1332,6 +1332,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/institution/institutions/{code}/head-replacements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Head Replacements
+         * @description The institution's head replacements, newest first (its own province's admin).
+         */
+        get: operations["list_head_replacements_api_v1_institution_institutions__code__head_replacements_get"];
+        put?: never;
+        /**
+         * Replace Head
+         * @description 更换负责人 (issue 11): the institution's own province moves its one head slot to a new
+         *     head. The new head's login name stays `i<学校标识码>`; the password reaches the new phone by
+         *     SMS; the old head can no longer sign in. Recorded with the reason.
+         */
+        post: operations["replace_head_api_v1_institution_institutions__code__head_replacements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/institution/pilot/applications": {
         parameters: {
             query?: never;
@@ -4541,6 +4567,68 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * HeadReplacementIn
+         * @description 更换负责人: the new head (name and mobile phone, where the login name and first password
+         *     are sent) and why.
+         */
+        HeadReplacementIn: {
+            /**
+             * Name
+             * @description 新负责人姓名
+             */
+            name: string;
+            /**
+             * Phone
+             * @description 新负责人手机号
+             */
+            phone: string;
+            /**
+             * Reason
+             * @description 更换原因
+             */
+            reason: string;
+        };
+        /** HeadReplacementOut */
+        HeadReplacementOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /**
+             * New Head Account Id
+             * Format: uuid
+             */
+            new_head_account_id: string;
+            /** New Head Name */
+            new_head_name: string;
+            /**
+             * New Head Phone
+             * @description masked
+             */
+            new_head_phone: string;
+            /** New Head Username */
+            new_head_username: string;
+            /**
+             * Old Head Account Id
+             * Format: uuid
+             */
+            old_head_account_id: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Replaced At
+             * Format: date-time
+             */
+            replaced_at: string;
+            /** Replaced By Name */
+            replaced_by_name: string;
         };
         /**
          * IdType
@@ -11695,6 +11783,143 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_head_replacements_api_v1_institution_institutions__code__head_replacements_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadReplacementOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_head_api_v1_institution_institutions__code__head_replacements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeadReplacementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadReplacementOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
