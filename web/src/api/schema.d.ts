@@ -1373,6 +1373,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/institution/institutions/{code}/head-replacements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Head Replacements
+         * @description The institution's head replacements, newest first (its own province's admin).
+         */
+        get: operations["list_head_replacements_api_v1_institution_institutions__code__head_replacements_get"];
+        put?: never;
+        /**
+         * Replace Head
+         * @description 更换负责人 (issue 11): the institution's own province moves its one head slot to a new
+         *     head. The new head's login name stays `i<学校标识码>`; the password reaches the new phone by
+         *     SMS; the old head can no longer sign in. Recorded with the reason.
+         */
+        post: operations["replace_head_api_v1_institution_institutions__code__head_replacements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/institution/pilot/applications": {
         parameters: {
             query?: never;
@@ -4529,6 +4555,7 @@ export interface components {
             registration_opens_at: string;
             /** Requires Mail In */
             requires_mail_in: boolean;
+            result_rule: components["schemas"]["ResultRuleOut"];
             /**
              * Scheduling Closes At
              * Format: date-time
@@ -4624,6 +4651,68 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * HeadReplacementIn
+         * @description 更换负责人: the new head (name and mobile phone, where the login name and first password
+         *     are sent) and why.
+         */
+        HeadReplacementIn: {
+            /**
+             * Name
+             * @description 新负责人姓名
+             */
+            name: string;
+            /**
+             * Phone
+             * @description 新负责人手机号
+             */
+            phone: string;
+            /**
+             * Reason
+             * @description 更换原因
+             */
+            reason: string;
+        };
+        /** HeadReplacementOut */
+        HeadReplacementOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /**
+             * New Head Account Id
+             * Format: uuid
+             */
+            new_head_account_id: string;
+            /** New Head Name */
+            new_head_name: string;
+            /**
+             * New Head Phone
+             * @description masked
+             */
+            new_head_phone: string;
+            /** New Head Username */
+            new_head_username: string;
+            /**
+             * Old Head Account Id
+             * Format: uuid
+             */
+            old_head_account_id: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Replaced At
+             * Format: date-time
+             */
+            replaced_at: string;
+            /** Replaced By Name */
+            replaced_by_name: string;
         };
         /**
          * IdType
@@ -5798,6 +5887,7 @@ export interface components {
              * @default false
              */
             requires_mail_in: boolean;
+            result_rule?: components["schemas"]["ResultRuleIn"];
             /** Scheduling Closes At */
             scheduling_closes_at?: string | null;
             /** Scheduling Opens At */
@@ -6323,6 +6413,60 @@ export interface components {
          * @enum {string}
          */
         RequestStatus: "draft" | "confirmed";
+        /**
+         * ResultRule
+         * @description How a plan decides the certificate result (考证结果判定规则, seed 003 §2.2.11):
+         *     `each_subject` every subject at or above its own pass score (合格分数); `weighted_total`
+         *     the weighted total (综合成绩, each subject's score as a share of its full score, weighted,
+         *     out of 100) at or above `pass_score`; `both` both at once. The default is the rule every
+         *     plan had before plans carried one.
+         */
+        ResultRule: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: string | null;
+            /** Weights */
+            weights?: components["schemas"]["SubjectWeight"][];
+        };
+        /**
+         * ResultRuleIn
+         * @description The certificate result rule (考证结果判定规则): each_subject = 各科均达合格分数,
+         *     weighted_total = 综合成绩（按权重）达合格分数, both = 两者同时满足. Checked in full when the
+         *     plan is published (rules.result_rule_problems).
+         */
+        ResultRuleIn: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: number | string | null;
+            /** Weights */
+            weights?: components["schemas"]["SubjectWeightIn-Input"][];
+        };
+        /** ResultRuleOut */
+        ResultRuleOut: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: string | null;
+            /**
+             * Weights
+             * @default []
+             */
+            weights: components["schemas"]["SubjectWeightIn-Output"][];
+        };
         /** RevisionOut */
         RevisionOut: {
             /** Condition Code */
@@ -6722,8 +6866,16 @@ export interface components {
             publicity_ends_at: string | null;
             /** Publicity Starts At */
             publicity_starts_at: string | null;
+            result_rule: components["schemas"]["ResultRule"];
             /** Rostered */
             rostered: number;
+            /** Scores Close At */
+            scores_close_at: string | null;
+            /**
+             * Scores Open At
+             * @description the plan's 登记 window
+             */
+            scores_open_at: string | null;
             status: components["schemas"]["SheetStatus"];
             /** Subjects */
             subjects: components["schemas"]["ScoringSubjectOut"][];
@@ -7190,6 +7342,30 @@ export interface components {
             name: string;
             /** Pass Score */
             pass_score: string;
+        };
+        /**
+         * SubjectWeight
+         * @description A subject's share (权重, percent) of the weighted total (综合成绩).
+         */
+        SubjectWeight: {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: string;
+        };
+        /** SubjectWeightIn */
+        "SubjectWeightIn-Input": {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: number | string;
+        };
+        /** SubjectWeightIn */
+        "SubjectWeightIn-Output": {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: string;
         };
         /**
          * SubmissionReceiptOut
@@ -11944,6 +12120,143 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_head_replacements_api_v1_institution_institutions__code__head_replacements_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadReplacementOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_head_api_v1_institution_institutions__code__head_replacements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeadReplacementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadReplacementOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
