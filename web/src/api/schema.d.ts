@@ -805,6 +805,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Subjects
+         * @description 考试科目: the organisation's own catalogue; for institutions every enabled subject.
+         */
+        get: operations["list_subjects_api_v1_exam_scheduling_subjects_get"];
+        put?: never;
+        /**
+         * Create Subject
+         * @description Add a subject to the caller's catalogue; it gets its number (科目编号).
+         */
+        post: operations["create_subject_api_v1_exam_scheduling_subjects_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/subjects/{subject_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update Subject */
+        put: operations["update_subject_api_v1_exam_scheduling_subjects__subject_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/subjects/{subject_id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable Subject
+         * @description 停用: the subject stays, but is no longer offered.
+         */
+        post: operations["disable_subject_api_v1_exam_scheduling_subjects__subject_id__disable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/subjects/{subject_id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable Subject
+         * @description 启用.
+         */
+        post: operations["enable_subject_api_v1_exam_scheduling_subjects__subject_id__enable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/ticket-keys": {
         parameters: {
             query?: never;
@@ -1246,6 +1327,32 @@ export interface paths {
         get: operations["list_directory_changes_api_v1_institution_directory__code__changes_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/institutions/{code}/head-replacements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Head Replacements
+         * @description The institution's head replacements, newest first (its own province's admin).
+         */
+        get: operations["list_head_replacements_api_v1_institution_institutions__code__head_replacements_get"];
+        put?: never;
+        /**
+         * Replace Head
+         * @description 更换负责人 (issue 11): the institution's own province moves its one head slot to a new
+         *     head. The new head's login name stays `i<学校标识码>`; the password reaches the new phone by
+         *     SMS; the old head can no longer sign in. Recorded with the reason.
+         */
+        post: operations["replace_head_api_v1_institution_institutions__code__head_replacements_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3650,6 +3757,78 @@ export interface components {
             unit: string;
         };
         /**
+         * CatalogueSubjectIn
+         * @description A subject of the organisation's catalogue: computer = 机考, practical = 实操, written = 笔试;
+         *     `audience` empty for all candidates (所有考生), else the groups (参考对象) that sit it.
+         */
+        CatalogueSubjectIn: {
+            /** Audience */
+            audience?: string[];
+            /** Duration Minutes */
+            duration_minutes: number;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Level */
+            level: number;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "computer" | "practical" | "written";
+            /** Name */
+            name: string;
+            /** Occupation Code */
+            occupation_code: string;
+        };
+        /** CatalogueSubjectOut */
+        CatalogueSubjectOut: {
+            /** Audience */
+            audience: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Duration Minutes */
+            duration_minutes: number;
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Level */
+            level: number;
+            /** Level Name */
+            level_name: string;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "computer" | "practical" | "written";
+            /** Name */
+            name: string;
+            /** Number */
+            number: string;
+            /** Occupation Code */
+            occupation_code: string;
+            /** Occupation Name */
+            occupation_name: string;
+            /** Org Id */
+            org_id: string;
+            /** Org Name */
+            org_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
          * CertificateOut
          * @description A certificate record as signers see it; the ID number is masked.
          */
@@ -4293,6 +4472,7 @@ export interface components {
             registration_opens_at: string;
             /** Requires Mail In */
             requires_mail_in: boolean;
+            result_rule: components["schemas"]["ResultRuleOut"];
             /**
              * Scheduling Closes At
              * Format: date-time
@@ -4388,6 +4568,68 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * HeadReplacementIn
+         * @description 更换负责人: the new head (name and mobile phone, where the login name and first password
+         *     are sent) and why.
+         */
+        HeadReplacementIn: {
+            /**
+             * Name
+             * @description 新负责人姓名
+             */
+            name: string;
+            /**
+             * Phone
+             * @description 新负责人手机号
+             */
+            phone: string;
+            /**
+             * Reason
+             * @description 更换原因
+             */
+            reason: string;
+        };
+        /** HeadReplacementOut */
+        HeadReplacementOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /**
+             * New Head Account Id
+             * Format: uuid
+             */
+            new_head_account_id: string;
+            /** New Head Name */
+            new_head_name: string;
+            /**
+             * New Head Phone
+             * @description masked
+             */
+            new_head_phone: string;
+            /** New Head Username */
+            new_head_username: string;
+            /**
+             * Old Head Account Id
+             * Format: uuid
+             */
+            old_head_account_id: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Replaced At
+             * Format: date-time
+             */
+            replaced_at: string;
+            /** Replaced By Name */
+            replaced_by_name: string;
         };
         /**
          * IdType
@@ -5562,6 +5804,7 @@ export interface components {
              * @default false
              */
             requires_mail_in: boolean;
+            result_rule?: components["schemas"]["ResultRuleIn"];
             /** Scheduling Closes At */
             scheduling_closes_at?: string | null;
             /** Scheduling Opens At */
@@ -6087,6 +6330,40 @@ export interface components {
          * @enum {string}
          */
         RequestStatus: "draft" | "confirmed";
+        /**
+         * ResultRuleIn
+         * @description The certificate result rule (考证结果判定规则): each_subject = 各科均达合格分数,
+         *     weighted_total = 综合成绩（按权重）达合格分数, both = 两者同时满足. Checked in full when the
+         *     plan is published (rules.result_rule_problems).
+         */
+        ResultRuleIn: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: number | string | null;
+            /** Weights */
+            weights?: components["schemas"]["SubjectWeightIn-Input"][];
+        };
+        /** ResultRuleOut */
+        ResultRuleOut: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: string | null;
+            /**
+             * Weights
+             * @default []
+             */
+            weights: components["schemas"]["SubjectWeightIn-Output"][];
+        };
         /** RevisionOut */
         RevisionOut: {
             /** Condition Code */
@@ -6872,6 +7149,24 @@ export interface components {
          * @enum {string}
          */
         StudentType: "institution" | "social";
+        /** SubjectCatalogueOut */
+        SubjectCatalogueOut: {
+            counts: components["schemas"]["SubjectCountsOut"];
+            /** Items */
+            items: components["schemas"]["CatalogueSubjectOut"][];
+        };
+        /**
+         * SubjectCountsOut
+         * @description 全部 / 已启用 / 已停用 of the list as filtered.
+         */
+        SubjectCountsOut: {
+            /** All */
+            all: number;
+            /** Disabled */
+            disabled: number;
+            /** Enabled */
+            enabled: number;
+        };
         /**
          * SubjectIn
          * @description A subject (科目): computer = 机考, practical = 实操, written = 笔试.
@@ -6912,6 +7207,20 @@ export interface components {
             name: string;
             /** Pass Score */
             pass_score: string;
+        };
+        /** SubjectWeightIn */
+        "SubjectWeightIn-Input": {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: number | string;
+        };
+        /** SubjectWeightIn */
+        "SubjectWeightIn-Output": {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: string;
         };
         /**
          * SubmissionReceiptOut
@@ -9842,6 +10151,325 @@ export interface operations {
             };
         };
     };
+    list_subjects_api_v1_exam_scheduling_subjects_get: {
+        parameters: {
+            query?: {
+                occupation_code?: string | null;
+                level?: number | null;
+                method?: ("computer" | "practical" | "written") | null;
+                number?: string | null;
+                name?: string | null;
+                enabled?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectCatalogueOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_subject_api_v1_exam_scheduling_subjects_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CatalogueSubjectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueSubjectOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_subject_api_v1_exam_scheduling_subjects__subject_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CatalogueSubjectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueSubjectOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    disable_subject_api_v1_exam_scheduling_subjects__subject_id__disable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueSubjectOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    enable_subject_api_v1_exam_scheduling_subjects__subject_id__enable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueSubjectOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     ticket_keys_api_v1_exam_scheduling_ticket_keys_get: {
         parameters: {
             query?: never;
@@ -11118,6 +11746,143 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_head_replacements_api_v1_institution_institutions__code__head_replacements_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadReplacementOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_head_api_v1_institution_institutions__code__head_replacements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeadReplacementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadReplacementOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,7 +10,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
+from uuid import UUID
 
 from skillcert import divisions
 from skillcert.auth import Role
@@ -233,6 +234,18 @@ class DemoStaff:
     name: str
     role: Role
     org_id: str | None
+
+
+#: A retired account's password hash: no argon2 hash, so no password ever matches it.
+RETIRED_PASSWORD_HASH: Final = "!retired"
+
+
+def retired_username(username: str | None, account_id: UUID) -> str | None:
+    """The login name a retired account keeps (its old one, marked and made unique), freeing
+    the old one for its successor: a replaced head's `i<学校标识码>` moves to the new head."""
+    if username is None:
+        return None
+    return f"{username[:33]}~retired-{account_id.hex[:8]}"  # within the 50 of the column
 
 
 DEMO_STAFF: tuple[DemoStaff, ...] = (

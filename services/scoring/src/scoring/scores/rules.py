@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Protocol
 
-from skillcert.events import SubjectScore
+from skillcert.events import ResultRule, SubjectScore
 from skillcert.states import StateMachine
 
 # One import is one transaction holding the plan's row lock: keep it bounded.
@@ -89,19 +89,59 @@ def normalised(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+class SubjectMarks(Protocol):
+    """A plan subject's marks: what `determine` needs of it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def full_score(self) -> Decimal: ...
+    @property
+    def pass_score(self) -> Decimal: ...
+
+
+def weighted_total(
+    subjects: Sequence[SubjectMarks], scores: Mapping[str, Decimal], rule: ResultRule
+) -> Decimal:
+    """The weighted total (综合成绩), out of 100: each subject's score as a share of its full
+    score, times its weight in percent. Not rounded, so a total just under the pass mark is
+    never rounded up to it. A subject without a score counts 0."""
+    full = {s.code: s.full_score for s in subjects}
+    return sum(
+        (
+            scores.get(w.subject_code, Decimal(0)) / full[w.subject_code] * w.weight
+            for w in rule.weights
+            if w.subject_code in full and full[w.subject_code] > 0
+        ),
+        Decimal(0),
+    )
+
+
 def determine(
-    subjects: Sequence[tuple[str, Decimal]], scores: Mapping[str, Decimal]
+    subjects: Sequence[SubjectMarks],
+    scores: Mapping[str, Decimal],
+    rule: ResultRule | None = None,
 ) -> tuple[ResultKind, list[SubjectScore]]:
-    """The certificate result per the plan's rule: pass only when every subject of the plan has
-    a score at or above its pass score (合格分数). A missing score (缺考) fails the candidate and is
-    left out of the subject list, since there is no score to report."""
+    """The certificate result (考证结果) by the plan's rule (events.ResultRule): every subject
+    at or above its own pass score (合格分数), the weighted total (综合成绩) at or above the
+    rule's pass mark, or both. Under every rule a missing score (缺考) fails the candidate and
+    is left out of the subject list, since there is no score to report."""
+    rule = rule or ResultRule()
     subject_scores = [
-        SubjectScore(subject_code=code, score=scores[code], passed=scores[code] >= pass_score)
-        for code, pass_score in subjects
-        if code in scores
+        SubjectScore(
+            subject_code=s.code, score=scores[s.code], passed=scores[s.code] >= s.pass_score
+        )
+        for s in subjects
+        if s.code in scores
     ]
     complete = len(subject_scores) == len(subjects) and len(subjects) > 0
-    passed = complete and all(s.passed for s in subject_scores)
+    passed = complete
+    if rule.kind in ("each_subject", "both"):
+        passed = passed and all(s.passed for s in subject_scores)
+    if rule.kind in ("weighted_total", "both"):
+        # A weighted rule without a pass mark cannot pass anyone (publishing refuses it).
+        mark = rule.pass_score
+        passed = passed and mark is not None and weighted_total(subjects, scores, rule) >= mark
     return ("pass" if passed else "fail"), subject_scores
 
 

@@ -41,7 +41,7 @@ from scoring.scores.xlsx import parse_score_workbook
 from skillcert.auth import Principal
 from skillcert.clock import format_china, utcnow
 from skillcert.errors import FieldError, InvalidInput, NotFound, RuleViolation
-from skillcert.events import ResultDetermined
+from skillcert.events import ResultDetermined, ResultRule
 from skillcert.outbox import record
 from skillcert.paging import Slice
 from skillcert.pii import mask_id_number
@@ -293,12 +293,15 @@ class ScoringService:
             assert sheet.publicity_ends_at is not None
             until = format_china(sheet.publicity_ends_at)
             raise RuleViolation(f"成绩公示期至 {until}，公示期结束后才能锁定")
-        rules = [(s.code, s.pass_score) for s in await self.plans.subjects(plan_id)]
+        plan = await self.plans.get(plan_id)
+        assert plan is not None
+        rule = ResultRule.model_validate(plan.result_rule)
+        subjects = await self.plans.subjects(plan_id)
         entries = await self.roster.of_plan(plan_id)
         scores = await self.repo.scores_by_application(plan_id)
         passed = failed = 0
         for entry in entries:
-            result, subject_scores = determine(rules, scores.get(entry.application_id, {}))
+            result, subject_scores = determine(subjects, scores.get(entry.application_id, {}), rule)
             self.repo.add(
                 CertificateResult(
                     plan_id=plan_id,
