@@ -219,7 +219,8 @@ export interface paths {
         put?: never;
         /**
          * Stamp Upload Url
-         * @description Where the head uploads the signature stamp PNG (签名章) with a PUT.
+         * @description Where the head uploads the signature stamp PNG (签名章), or the organisation its seal,
+         *     with a PUT.
          */
         post: operations["stamp_upload_url_api_v1_certificate_stamps_upload_url_post"];
         delete?: never;
