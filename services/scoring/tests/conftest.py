@@ -73,6 +73,25 @@ class Scoring:
         await self.harness.deliver(event)
         return event
 
+    async def plan_in(self, phase: str, **overrides: Any) -> ExamPlanPublished:
+        """A plan with windows whose clock stands in `phase`: "before" (登记 not open yet),
+        "registration" (登记), "publicity" (公示) or "ended" (公示 over)."""
+        now = datetime.now(UTC)
+        day = timedelta(days=1)
+        starts = {
+            "before": now + day,
+            "registration": now - day,
+            "publicity": now - 11 * day,
+            "ended": now - 20 * day,
+        }[phase]
+        windows = {
+            "scores_open_at": starts,
+            "scores_close_at": starts + 10 * day,
+            "publicity_opens_at": starts + 10 * day,
+            "publicity_closes_at": starts + 17 * day,
+        }
+        return await self.plan(**{**windows, **overrides})
+
     async def schedule(
         self,
         plan: ExamPlanPublished,

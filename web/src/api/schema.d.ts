@@ -219,7 +219,8 @@ export interface paths {
         put?: never;
         /**
          * Stamp Upload Url
-         * @description Where the head uploads the signature stamp PNG (签名章) with a PUT.
+         * @description Where the head uploads the signature stamp PNG (签名章), or the organisation its seal,
+         *     with a PUT.
          */
         post: operations["stamp_upload_url_api_v1_certificate_stamps_upload_url_post"];
         delete?: never;
@@ -6330,6 +6331,26 @@ export interface components {
          */
         RequestStatus: "draft" | "confirmed";
         /**
+         * ResultRule
+         * @description How a plan decides the certificate result (考证结果判定规则, seed 003 §2.2.11):
+         *     `each_subject` every subject at or above its own pass score (合格分数); `weighted_total`
+         *     the weighted total (综合成绩, each subject's score as a share of its full score, weighted,
+         *     out of 100) at or above `pass_score`; `both` both at once. The default is the rule every
+         *     plan had before plans carried one.
+         */
+        ResultRule: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: string | null;
+            /** Weights */
+            weights?: components["schemas"]["SubjectWeight"][];
+        };
+        /**
          * ResultRuleIn
          * @description The certificate result rule (考证结果判定规则): each_subject = 各科均达合格分数,
          *     weighted_total = 综合成绩（按权重）达合格分数, both = 两者同时满足. Checked in full when the
@@ -6762,8 +6783,16 @@ export interface components {
             publicity_ends_at: string | null;
             /** Publicity Starts At */
             publicity_starts_at: string | null;
+            result_rule: components["schemas"]["ResultRule"];
             /** Rostered */
             rostered: number;
+            /** Scores Close At */
+            scores_close_at: string | null;
+            /**
+             * Scores Open At
+             * @description the plan's 登记 window
+             */
+            scores_open_at: string | null;
             status: components["schemas"]["SheetStatus"];
             /** Subjects */
             subjects: components["schemas"]["ScoringSubjectOut"][];
@@ -7206,6 +7235,16 @@ export interface components {
             name: string;
             /** Pass Score */
             pass_score: string;
+        };
+        /**
+         * SubjectWeight
+         * @description A subject's share (权重, percent) of the weighted total (综合成绩).
+         */
+        SubjectWeight: {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: string;
         };
         /** SubjectWeightIn */
         "SubjectWeightIn-Input": {

@@ -6,11 +6,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scoring.plans.models import ScoringPlan
 from scoring.scores.models import CertificateResult, Score, ScoreChange, ScoreSheet
 from scoring.scores.rules import SheetStatus
 
@@ -18,6 +19,20 @@ from scoring.scores.rules import SheetStatus
 class ScoreRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def due_for_lock(self, at: datetime, limit: int) -> list[UUID]:
+        """Plans whose 公示 window has ended and whose scores are not locked yet."""
+        rows = await self.session.execute(
+            select(ScoringPlan.plan_id)
+            .outerjoin(ScoreSheet, ScoreSheet.plan_id == ScoringPlan.plan_id)
+            .where(
+                ScoringPlan.publicity_closes_at <= at,
+                or_(ScoreSheet.status.is_(None), ScoreSheet.status != SheetStatus.LOCKED),
+            )
+            .order_by(ScoringPlan.publicity_closes_at)
+            .limit(limit)
+        )
+        return list(rows.scalars())
 
     async def sheet(self, plan_id: UUID) -> ScoreSheet | None:
         return await self.session.get(ScoreSheet, plan_id)

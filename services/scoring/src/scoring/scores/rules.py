@@ -6,10 +6,11 @@ State machine (成绩登记 → 成绩公示 → 永久锁定):
     open ──start_publicity──▶ publicity ──lock (after ends_at)──▶ locked
       └───────────────────────lock─────────────────────────────────▲
 
-`open → locked` is allowed: exam plans carry no publicity window (exam.plan.published has none),
-so an organisation that publishes scores elsewhere can lock directly. During publicity scores
-change only through audited corrections, never a bulk re-import, so what candidates saw
-published is traceable.
+`open → publicity` happens by itself when the plan's 公示 window opens (`following_windows`),
+and the sheet locks by itself when it ends (scores.jobs). `open → locked` remains for plans
+published before plans carried windows: their organisation may still lock directly. During
+publicity scores change only through audited corrections, never a bulk re-import, so what
+candidates saw published is traceable.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal, Protocol
 
+from skillcert.clock import format_china
 from skillcert.events import ResultRule, SubjectScore
 from skillcert.states import StateMachine
 
@@ -64,6 +66,35 @@ def refusal(status: SheetStatus, action: SheetAction | None = None) -> str:
 
 
 STATES = StateMachine(TRANSITIONS, refusal=refusal)
+
+
+def following_windows(
+    stored: SheetStatus, publicity_opens_at: datetime | None, now: datetime
+) -> SheetStatus:
+    """The sheet's status with the plan's windows applied: publicity cannot be skipped, it
+    opens by itself with the plan's 公示 window. A plan without windows (published before they
+    were) keeps the status the organisation set."""
+    if stored is SheetStatus.OPEN and publicity_opens_at is not None and now >= publicity_opens_at:
+        return SheetStatus.PUBLICITY
+    return stored
+
+
+def window_text(opens_at: datetime, closes_at: datetime) -> str:
+    """A window as people read it, in China time."""
+    return f"{format_china(opens_at)} 至 {format_china(closes_at)}"
+
+
+def registration_refusal(
+    opens_at: datetime | None, closes_at: datetime | None, now: datetime
+) -> str | None:
+    """Why scores cannot be imported now, outside the plan's 登记 window; None inside it or for
+    a plan without one."""
+    if opens_at is None or closes_at is None or opens_at <= now < closes_at:
+        return None
+    window = window_text(opens_at, closes_at)
+    if now < opens_at:
+        return f"成绩登记尚未开始，登记时间为 {window}"
+    return f"成绩登记已结束，登记时间为 {window}"
 
 
 def publicity_over(ends_at: datetime | None, now: datetime) -> bool:

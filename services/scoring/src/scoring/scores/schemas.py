@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from scoring.scores.rules import MAX_IMPORT_ROWS, ResultKind, SheetStatus
+from skillcert.events import ResultRule
 
 TicketNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 SubjectCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
@@ -65,9 +66,12 @@ class ScoreSheetOut(BaseModel):
     plan_id: UUID
     title: str
     status: SheetStatus
+    scores_open_at: datetime | None = Field(description="the plan's 登记 window")
+    scores_close_at: datetime | None
     publicity_starts_at: datetime | None
     publicity_ends_at: datetime | None
     locked_at: datetime | None
+    result_rule: ResultRule
     subjects: list[SubjectOut]
     rostered: int
 

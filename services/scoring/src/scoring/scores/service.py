@@ -24,8 +24,11 @@ from scoring.scores.rules import (
     SheetAction,
     SheetStatus,
     determine,
+    following_windows,
     publicity_over,
+    registration_refusal,
     score_problem,
+    window_text,
 )
 from scoring.scores.schemas import (
     CandidateScoresOut,
@@ -51,6 +54,18 @@ log = logging.getLogger("scoring")
 SUBJECT_PATH_FIELD = "path.subject_code"
 
 
+def follow_windows(plan: ScoringPlan, sheet: ScoreSheet, at: datetime) -> None:
+    """Bring the stored sheet to the plan's 公示 window: publicity opens by itself, and its end
+    follows the plan's (moved by exam.plan.windows_changed)."""
+    if plan.publicity_opens_at is None:
+        return
+    status = following_windows(SheetStatus(sheet.status), plan.publicity_opens_at, at)
+    if status is SheetStatus.PUBLICITY:
+        sheet.status = status
+        sheet.publicity_starts_at = sheet.publicity_starts_at or plan.publicity_opens_at
+        sheet.publicity_ends_at = plan.publicity_closes_at
+
+
 def result_kind(result: CertificateResult | None) -> ResultKind | None:
     if result is None:
         return None
@@ -74,8 +89,9 @@ class ScoringService:
             raise NotFound("考试计划不存在")
         return plan
 
-    async def _sheet_for(self, plan_id: UUID, action: SheetAction, at: datetime) -> ScoreSheet:
-        sheet = await self.repo.sheet_for_update(plan_id, at)
+    async def _sheet_for(self, plan: ScoringPlan, action: SheetAction, at: datetime) -> ScoreSheet:
+        sheet = await self.repo.sheet_for_update(plan.plan_id, at)
+        follow_windows(plan, sheet, at)
         STATES.transition(SheetStatus(sheet.status), action)
         return sheet
 
@@ -93,10 +109,13 @@ class ScoringService:
     async def import_scores(
         self, principal: Principal, plan_id: UUID, subject_code: str, rows: list[ImportRow]
     ) -> ImportSummaryOut:
-        """All or nothing: one bad row and no score of the batch is written."""
-        await self._plan_of(principal, plan_id)
+        """All or nothing: one bad row and no score of the batch is written. Only inside the
+        plan's 登记 window (成绩登记时间)."""
+        plan = await self._plan_of(principal, plan_id)
         at = utcnow()
-        sheet = await self._sheet_for(plan_id, SheetAction.IMPORT, at)
+        sheet = await self._sheet_for(plan, SheetAction.IMPORT, at)
+        if refusal := registration_refusal(plan.scores_open_at, plan.scores_close_at, at):
+            raise RuleViolation(refusal)
         subject, subject_error = self._subject(
             await self.plans.subjects(plan_id), subject_code, SUBJECT_PATH_FIELD
         )
@@ -201,8 +220,11 @@ class ScoringService:
         self, principal: Principal, plan_id: UUID, ends_at: datetime
     ) -> ScoreSheetOut:
         plan = await self._plan_of(principal, plan_id)
+        if plan.publicity_opens_at is not None and plan.publicity_closes_at is not None:
+            window = window_text(plan.publicity_opens_at, plan.publicity_closes_at)
+            raise RuleViolation(f"成绩公示期由考试计划设定（{window}），到时自动开始")
         at = utcnow()
-        sheet = await self._sheet_for(plan_id, SheetAction.START_PUBLICITY, at)
+        sheet = await self._sheet_for(plan, SheetAction.START_PUBLICITY, at)
         if ends_at.tzinfo is None:
             message = "时间应包含时区，例如 2026-03-01T18:00:00+08:00"
             raise InvalidInput(message, errors=[FieldError(field="ends_at", message=message)])
@@ -219,9 +241,9 @@ class ScoringService:
 
     async def correct(self, principal: Principal, plan_id: UUID, body: CorrectionIn) -> ScoreChange:
         """A correction (成绩更正), allowed until the lock; old, new, who, when and why are kept."""
-        await self._plan_of(principal, plan_id)
+        plan = await self._plan_of(principal, plan_id)
         at = utcnow()
-        sheet = await self._sheet_for(plan_id, SheetAction.CORRECT, at)
+        sheet = await self._sheet_for(plan, SheetAction.CORRECT, at)
         subject, subject_error = self._subject(
             await self.plans.subjects(plan_id), body.subject_code, "subject_code"
         )
@@ -283,51 +305,49 @@ class ScoringService:
     # --- lock and results -----------------------------------------------------------------
 
     async def lock(self, principal: Principal, plan_id: UUID) -> LockSummaryOut:
-        """Permanent lock (永久锁定): determines and announces each rostered candidate's result."""
-        await self._plan_of(principal, plan_id)
+        """Permanent lock (永久锁定) by the organisation, once publicity is over; a plan with a
+        公示 window locks by itself when it ends (scores.jobs), this only comes first."""
+        plan = await self._plan_of(principal, plan_id)
         at = utcnow()
-        sheet = await self._sheet_for(plan_id, SheetAction.LOCK, at)
+        sheet = await self._sheet_for(plan, SheetAction.LOCK, at)
+        if sheet.status == SheetStatus.OPEN and plan.publicity_opens_at is not None:
+            assert plan.publicity_closes_at is not None
+            window = window_text(plan.publicity_opens_at, plan.publicity_closes_at)
+            raise RuleViolation(f"成绩须先公示，公示期为 {window}")
         if sheet.status == SheetStatus.PUBLICITY and not publicity_over(
             sheet.publicity_ends_at, at
         ):
             assert sheet.publicity_ends_at is not None
             until = format_china(sheet.publicity_ends_at)
             raise RuleViolation(f"成绩公示期至 {until}，公示期结束后才能锁定")
+        return await self._lock(plan, sheet, at, principal.account_id)
+
+    async def lock_when_due(self, plan_id: UUID, at: datetime) -> LockSummaryOut | None:
+        """The automatic lock (公示期满自动锁定): the plan's 公示 window has ended and its sheet
+        is not locked yet. Checked again under the sheet's row lock, so two passes (or
+        replicas) never lock a plan twice; None when there was nothing to do."""
         plan = await self.plans.get(plan_id)
-        assert plan is not None
+        if plan is None or plan.publicity_closes_at is None or at < plan.publicity_closes_at:
+            return None
+        sheet = await self.repo.sheet_for_update(plan_id, at)
+        follow_windows(plan, sheet, at)
+        if sheet.status == SheetStatus.LOCKED:
+            return None
+        return await self._lock(plan, sheet, at, None)
+
+    async def _lock(
+        self, plan: ScoringPlan, sheet: ScoreSheet, at: datetime, by: UUID | None
+    ) -> LockSummaryOut:
+        """Locks the sheet and determines and announces each rostered candidate's result."""
+        plan_id = plan.plan_id
         rule = ResultRule.model_validate(plan.result_rule)
         subjects = await self.plans.subjects(plan_id)
         entries = await self.roster.of_plan(plan_id)
         scores = await self.repo.scores_by_application(plan_id)
         passed = failed = 0
         for entry in entries:
-            result, subject_scores = determine(subjects, scores.get(entry.application_id, {}), rule)
-            self.repo.add(
-                CertificateResult(
-                    plan_id=plan_id,
-                    application_id=entry.application_id,
-                    candidate_id=entry.candidate_id,
-                    ticket_number=entry.ticket_number,
-                    result=result,
-                    subject_scores=[s.model_dump(mode="json") for s in subject_scores],
-                    determined_at=at,
-                )
-            )
-            await record(
-                self.session,
-                ResultDetermined(
-                    application_id=entry.application_id,
-                    candidate_id=entry.candidate_id,
-                    plan_id=plan_id,
-                    ticket_number=entry.ticket_number,
-                    candidate_name=entry.candidate_name,
-                    id_number=entry.id_number,
-                    institution_id=entry.institution_id,
-                    institution_name=entry.institution_name,
-                    result=result,
-                    subject_scores=subject_scores,
-                    determined_at=at,
-                ),
+            result = await self._determine(
+                entry, subjects, scores.get(entry.application_id, {}), rule, at
             )
             if result == "pass":
                 passed += 1
@@ -335,13 +355,52 @@ class ScoringService:
                 failed += 1
         sheet.status = SheetStatus.LOCKED
         sheet.locked_at = at
-        sheet.locked_by = principal.account_id
+        sheet.locked_by = by
         sheet.updated_at = at
         await self.session.flush()
         log.info("plan %s scores locked: %d passed, %d failed", plan_id, passed, failed)
         return LockSummaryOut(
             plan_id=plan_id, status=SheetStatus.LOCKED, locked_at=at, passed=passed, failed=failed
         )
+
+    async def _determine(
+        self,
+        entry: RosterEntry,
+        subjects: list[PlanSubjectRule],
+        scores: dict[str, Decimal],
+        rule: ResultRule,
+        at: datetime,
+    ) -> ResultKind:
+        """The candidate's result, stored and announced (scoring.result.determined.v1) once."""
+        result, subject_scores = determine(subjects, scores, rule)
+        self.repo.add(
+            CertificateResult(
+                plan_id=entry.plan_id,
+                application_id=entry.application_id,
+                candidate_id=entry.candidate_id,
+                ticket_number=entry.ticket_number,
+                result=result,
+                subject_scores=[s.model_dump(mode="json") for s in subject_scores],
+                determined_at=at,
+            )
+        )
+        await record(
+            self.session,
+            ResultDetermined(
+                application_id=entry.application_id,
+                candidate_id=entry.candidate_id,
+                plan_id=entry.plan_id,
+                ticket_number=entry.ticket_number,
+                candidate_name=entry.candidate_name,
+                id_number=entry.id_number,
+                institution_id=entry.institution_id,
+                institution_name=entry.institution_name,
+                result=result,
+                subject_scores=subject_scores,
+                determined_at=at,
+            ),
+        )
+        return result
 
     # --- reads ----------------------------------------------------------------------------
 
@@ -351,13 +410,22 @@ class ScoringService:
 
     async def _sheet_out(self, plan: ScoringPlan, sheet: ScoreSheet | None) -> ScoreSheetOut:
         subjects = await self.plans.subjects(plan.plan_id)
+        stored = SheetStatus(sheet.status) if sheet else SheetStatus.OPEN
+        windowed = plan.publicity_opens_at is not None
         return ScoreSheetOut(
             plan_id=plan.plan_id,
             title=plan.title,
-            status=SheetStatus(sheet.status) if sheet else SheetStatus.OPEN,
-            publicity_starts_at=sheet.publicity_starts_at if sheet else None,
-            publicity_ends_at=sheet.publicity_ends_at if sheet else None,
+            status=following_windows(stored, plan.publicity_opens_at, utcnow()),
+            scores_open_at=plan.scores_open_at,
+            scores_close_at=plan.scores_close_at,
+            publicity_starts_at=plan.publicity_opens_at
+            if windowed
+            else (sheet.publicity_starts_at if sheet else None),
+            publicity_ends_at=plan.publicity_closes_at
+            if windowed
+            else (sheet.publicity_ends_at if sheet else None),
             locked_at=sheet.locked_at if sheet else None,
+            result_rule=ResultRule.model_validate(plan.result_rule),
             subjects=[
                 SubjectOut(
                     code=s.code,
@@ -403,9 +471,15 @@ class ScoringService:
         sheets = await self.repo.sheets(plan_ids)
         results = await self.repo.results_of_candidate(principal.account_id)
         out: list[MyResultOut] = []
+        now = utcnow()
         for entry in entries:
             sheet = sheets.get(entry.plan_id)
-            status = SheetStatus(sheet.status) if sheet else SheetStatus.OPEN
+            plan = plans.get(entry.plan_id)
+            status = following_windows(
+                SheetStatus(sheet.status) if sheet else SheetStatus.OPEN,
+                plan.publicity_opens_at if plan else None,
+                now,
+            )
             visible: list[MySubjectScoreOut] = []
             if status is not SheetStatus.OPEN:
                 mine = (
@@ -423,7 +497,6 @@ class ScoringService:
                         )
                     )
             result = results.get(entry.application_id)
-            plan = plans.get(entry.plan_id)
             out.append(
                 MyResultOut(
                     plan_id=entry.plan_id,
