@@ -61,7 +61,7 @@ from journey import application_steps, id_photo  # noqa: E402  (the journey's fo
 from stack import SERVICES, Stack  # noqa: E402
 
 from skillcert.auth import Principal, Role, SigningKey, TokenIssuer  # noqa: E402
-from skillcert_embedded.demo import DEMO_ORG, create_open_plan  # noqa: E402
+from skillcert_embedded.demo import DEMO_INSTITUTION, DEMO_ORG, create_open_plan  # noqa: E402
 
 PG_ADMIN_DSN = os.environ.get("BENCH_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URL = os.environ.get("BENCH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -558,8 +558,11 @@ class Bench:
         assert self.stack is not None
         stack = self.stack
         org = {"Authorization": f"Bearer {self.token(Role.ORG_ADMIN, org=DEMO_ORG)}"}
+        institution = {
+            "Authorization": f"Bearer {self.token(Role.INSTITUTION_ADMIN, org=DEMO_INSTITUTION)}"
+        }
         async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=60) as gateway:
-            plan = await create_open_plan(gateway, org, title=f"压测计划 {self.run}")
+            plan = await create_open_plan(gateway, org, institution, title=f"压测计划 {self.run}")
         plan_id = plan["id"]
         log(f"plan {plan_id} published; waiting for registration and review to know it")
         reg = await asyncpg.connect(db_dsn(stack.database_name("registration")))

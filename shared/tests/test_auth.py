@@ -8,7 +8,15 @@ from uuid import uuid4
 
 import pytest
 
-from skillcert.auth import Principal, Role, SigningKey, TokenIssuer, TokenVerifier, jwks_static
+from skillcert.auth import (
+    Principal,
+    Role,
+    SigningKey,
+    TokenIssuer,
+    TokenVerifier,
+    jwks_static,
+    public_jwk_from_pem,
+)
 from skillcert.errors import Unauthorized
 
 ISSUER, AUDIENCE = "skillcert-gateway", "skillcert"
@@ -67,3 +75,42 @@ class TestRememberedTokens:
         for _ in range(5):
             await verifier.verify(tokens.issue(candidate()))
         assert len(verifier._verified) == 2
+
+
+class TestPublishedKeys:
+    async def test_tokens_of_every_published_key_verify_and_only_the_signing_key_signs(
+        self,
+    ) -> None:
+        old, new = SigningKey.generate(), SigningKey.generate()
+        old_issuer = TokenIssuer(old, "iss", "aud")
+        issuer = TokenIssuer(
+            new, "iss", "aud", also_published=[public_jwk_from_pem(old.public_pem(), old.kid)]
+        )
+        assert [k["kid"] for k in issuer.jwks()["keys"]] == [new.kid, old.kid]
+        assert all("d" not in k for k in issuer.jwks()["keys"])  # public parts only
+        verifier = TokenVerifier(jwks_static(issuer.jwks()), "iss", "aud")
+        principal = Principal(account_id=uuid4(), role=Role.CANDIDATE, name="n")
+        assert await verifier.verify(old_issuer.issue(principal)) == principal
+        assert await verifier.verify(issuer.issue(principal)) == principal
+
+    def test_the_signing_key_is_not_published_twice(self) -> None:
+        key = SigningKey.generate()
+        issuer = TokenIssuer(
+            key, "iss", "aud", also_published=[public_jwk_from_pem(key.public_pem(), key.kid)]
+        )
+        assert len(issuer.jwks()["keys"]) == 1
+
+    def test_only_p256_public_keys_are_published(self) -> None:
+        with pytest.raises(ValueError, match="P-256"):
+            public_jwk_from_pem(ec_p384_public_pem(), "p384")
+
+
+def ec_p384_public_pem() -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return (
+        ec.generate_private_key(ec.SECP384R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )

@@ -100,3 +100,11 @@ def test_missing_font_file_says_what_to_install(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(pdf.pdfmetrics, "getRegisteredFontNames", lambda: [])
     with pytest.raises(pdf.PdfFontMissing, match="fonts-wqy-microhei"):
         pdf.register_font()
+
+
+def test_qr_code_reads_back_as_a_phone_would() -> None:
+    from skillcert.pdf_testing import read_qr_codes
+
+    assert read_qr_codes(render_page(_document(None), dpi=150)) == [
+        "https://example.cn/verify?no=1"
+    ]

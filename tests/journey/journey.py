@@ -7,16 +7,19 @@ import asyncio
 import io
 import random
 import time
+import zipfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
 from PIL import Image
 from stdnum.cn import ric
 
+from skillcert.clock import CHINA
 from skillcert.testing import assert_problem
-from skillcert_embedded.demo import STAFF, create_open_plan, login
+from skillcert_embedded.demo import DEMO_INSTITUTION, STAFF, create_open_plan, login
 
 T = TypeVar("T")
 
@@ -146,6 +149,26 @@ def id_photo(target_kb: tuple[int, int] = (45, 75)) -> bytes:
     raise AssertionError("could not make a photo of the right size")
 
 
+#: the certificate of the pilot journey: the one exam plans of the demo are opened for
+PILOT_CERTIFICATE = "4-01-02-02"
+#: the province approves fewer places than the institution planned
+PILOT_QUOTA = 2
+
+
+def red_photos(id_numbers: list[str]) -> bytes:
+    """A zip of 小一寸 roster photos (295×413, red background) named by ID number."""
+    image = Image.new("RGB", (295, 413), (215, 20, 25))
+    person = Image.frombytes("RGB", (147, 331), random.Random(1).randbytes(147 * 331 * 3))
+    image.paste(person, (74, 82))
+    jpeg = io.BytesIO()
+    image.save(jpeg, "JPEG", quality=90)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for number in id_numbers:
+            archive.writestr(f"{number}.jpg", jpeg.getvalue())
+    return buffer.getvalue()
+
+
 async def upload(
     client: httpx.AsyncClient, target: dict[str, Any], data: bytes, ctype: str
 ) -> None:
@@ -198,7 +221,10 @@ class Journey:
 
     async def organisation_opens_a_plan(self) -> None:
         plan = await create_open_plan(
-            self.client, self.headers["org_admin"], title=f"旅程测试计划 {self.phone}"
+            self.client,
+            self.headers["org_admin"],
+            self.headers["institution_admin"],
+            title=f"旅程测试计划 {self.phone}",
         )
         self.state["plan_id"] = plan["id"]
 
@@ -276,7 +302,7 @@ class Journey:
             return response.json() if response.status_code == 201 else None
 
         request = await eventually(created, "institution payment request for its student")
-        assert (request["institution_id"], request["student_count"]) == ("INST-DEMO", 1)
+        assert (request["institution_id"], request["student_count"]) == (DEMO_INSTITUTION, 1)
         assert request["total_fen"] == 30000
         ok(
             await self.client.delete(
@@ -639,6 +665,206 @@ class Journey:
         )
         assert admin["org_id"] == entry["code"]
         self.headers["new_institution_head"] = head
+        self.headers["new_institution_admin"] = await login(
+            self.client, admin["username"], "Admin2026x"
+        )
+        self.state["new_institution"] = entry
+
+    async def institution_applies_for_a_pilot(self) -> None:
+        """证书试点申报 (seed 003 §1.1.3–1.2.4): the head completes the base info; the province
+        opens this year's applications for the certificate (its plan of the year, or a new
+        batch of it); the head applies for the certificate and submits."""
+        head = self.headers["new_institution_head"]
+        ok(
+            await self.client.put(
+                "/api/v1/institution/base-info",
+                json={
+                    "type": "本科院校",
+                    "credit_code": "91110000600037341L",
+                    "website": "https://www.gxu.edu.cn",
+                    "education_department": "广西壮族自治区教育厅",
+                    "address": {
+                        "province": "450000",
+                        "city": "450100",
+                        "county": "450102",
+                        "street": "大学东路100号",
+                    },
+                    "contact_name": "李老师",
+                    "contact_phone": "17600086571",
+                    "contact_email": "li@example.edu.cn",
+                },
+                headers=head,
+            ),
+            200,
+        )
+        province = self.headers["province_admin"]
+        now = datetime.now(UTC).replace(microsecond=0)
+        year = now.astimezone(CHINA).year
+        batch = {
+            "name": f"旅程批次 {self.phone}",
+            "opens_at": (now - timedelta(hours=1)).isoformat(),
+            "closes_at": (now + timedelta(days=7)).isoformat(),
+            "certificate_codes": [PILOT_CERTIFICATE],
+            "majors_required": False,
+            "city_review_first": False,
+        }
+        plans = ok(
+            await self.client.get(
+                "/api/v1/institution/pilot/plans", params={"year": year}, headers=province
+            ),
+            200,
+        )
+        if plans:
+            plan = ok(
+                await self.client.post(
+                    f"/api/v1/institution/pilot/plans/{plans[0]['id']}/batches",
+                    json=batch,
+                    headers=province,
+                ),
+                201,
+            )
+        else:
+            plan = ok(
+                await self.client.post(
+                    "/api/v1/institution/pilot/plans",
+                    json={"year": year, "title": f"{year}年证书试点申报计划", "batches": [batch]},
+                    headers=province,
+                ),
+                201,
+            )
+        [opened] = [b for b in plan["batches"] if b["name"] == batch["name"]]
+        application = ok(
+            await self.client.post(
+                "/api/v1/institution/pilot/applications",
+                json={
+                    "batch_id": opened["id"],
+                    "certificate_code": PILOT_CERTIFICATE,
+                    "planned_headcount": 3,
+                    "teachers": "<p>专任教师 6 人</p>",
+                    "venue": "<p>电子商务实训室 2 间</p>",
+                },
+                headers=head,
+            ),
+            201,
+        )
+        submitted = ok(
+            await self.client.post(
+                f"/api/v1/institution/pilot/applications/{application['id']}/submit",
+                json={"confirmed": True},
+                headers=head,
+            ),
+            200,
+        )
+        assert submitted["status"] == "province_review", submitted
+        self.state["pilot_application_id"] = application["id"]
+
+    async def province_approves_the_quota(self) -> None:
+        """The province approves fewer students than planned: the quota (指标) registration
+        will hold the institution to, reaching it over the broker."""
+        decided = ok(
+            await self.client.post(
+                f"/api/v1/institution/pilot/applications/{self.state['pilot_application_id']}"
+                "/decisions",
+                json={"outcome": "approved", "approved_headcount": PILOT_QUOTA},
+                headers=self.headers["province_admin"],
+            ),
+            200,
+        )
+        assert decided["status"] == "approved", decided
+
+        async def quota() -> dict[str, Any] | None:
+            response = await self.client.get(
+                "/api/v1/registration/quotas", headers=self.headers["new_institution_admin"]
+            )
+            found = [q for q in ok(response, 200) if q["certificate_code"] == PILOT_CERTIFICATE]
+            return found[0] if found else None
+
+        held = await eventually(quota, "the approved quota in registration")
+        assert (held["approved_headcount"], held["used"]) == (PILOT_QUOTA, 0), held
+
+    async def pilot_institution_registers_students(self) -> None:
+        """报考 (seed 003 §2.2.7): the pilot institution puts students with their photos on its
+        roster and registers them for the organisation's plan; one more than the quota is
+        refused line by line and nothing written, then the quota's worth is registered, and
+        the institution's payment request (缴费申请单) covers them without any review."""
+        school = self.headers["new_institution_admin"]
+        students = [
+            (name, resident_id(f"2004{month:02d}15", digit))
+            for name, month, digit in (("赵一", 3, 1), ("钱二", 4, 3), ("孙三", 5, 5))
+        ]
+        lines = "".join(
+            f"{name},ZHAO Yi,居民身份证,{number},1390000{n:04d},电子商务,本科,2023,院校考生\r\n"
+            for n, (name, number) in enumerate(students)
+        )
+        header = "姓名,姓名拼音,证件类型,证件号码,手机号码,就读专业,专业层次,入学年份,考生类型\r\n"
+        ok(
+            await self.client.post(
+                "/api/v1/registration/roster/students/import",
+                files={"file": ("roster.csv", (header + lines).encode("utf-8-sig"), "text/csv")},
+                headers=school,
+            ),
+            200,
+        )
+        photos = ok(
+            await self.client.post(
+                "/api/v1/registration/roster/students/photos",
+                files={
+                    "file": ("photos.zip", red_photos([n for _, n in students]), "application/zip")
+                },
+                headers=school,
+            ),
+            200,
+        )
+        assert photos, photos
+        plan_id = self.state["plan_id"]
+
+        async def offered() -> dict[str, Any] | None:
+            response = await self.client.get(
+                "/api/v1/registration/exam-entries/plans", headers=school
+            )
+            found = [p for p in ok(response, 200) if p["plan_id"] == plan_id]
+            return found[0] if found else None
+
+        plan = await eventually(offered, "the plan offered for 报考 with the quota")
+        assert plan["window_open"] and plan["quota"]["remaining"] == PILOT_QUOTA, plan
+
+        def entries(rows: list[tuple[str, str]]) -> bytes:
+            text = "姓名,证件号码\r\n" + "".join(f"{n},{i}\r\n" for n, i in rows)
+            return text.encode("utf-8-sig")
+
+        async def register(rows: list[tuple[str, str]]) -> httpx.Response:
+            return await self.client.post(
+                "/api/v1/registration/exam-entries/import",
+                data={"plan_id": plan_id, "mode": "certificate"},
+                files={"file": ("entries.csv", entries(rows), "text/csv")},
+                headers=school,
+            )
+
+        over = await register(students)
+        body = assert_problem(over, 422, "rows[4].id_number")
+        assert f"剩余 {PILOT_QUOTA} 人" in body["errors"][0]["message"], body
+        registered = ok(await register(students[:PILOT_QUOTA]), 200)
+        assert registered["registered"] == PILOT_QUOTA, registered
+        assert registered["quota"]["remaining"] == 0, registered
+
+        sheet = "身份证号,姓名\r\n" + "".join(f"{i},{n}\r\n" for n, i in students[:PILOT_QUOTA])
+
+        async def requested() -> dict[str, Any] | None:
+            response = await self.client.post(
+                "/api/v1/payment/requests",
+                data={"plan_id": plan_id, "mode": "certificate"},
+                files={"file": ("request.csv", sheet.encode("utf-8-sig"), "text/csv")},
+                headers=school,
+            )
+            # 422 until payment has heard of the registrations.
+            return response.json() if response.status_code == 201 else None
+
+        request = await eventually(requested, "the payment request covering the registrations")
+        entry = self.state["new_institution"]
+        assert (request["institution_id"], request["student_count"]) == (
+            entry["code"],
+            PILOT_QUOTA,
+        ), request
 
     async def _sms(self, phone: str, template_code: str) -> str | None:
         """The newest SMS of a template to a phone in the development outbox (ops only)."""
@@ -649,9 +875,15 @@ class Journey:
         return bodies[-1] if bodies else None
 
     async def run_institution_sign_up(self) -> None:
-        """An institution of the official list signs up its head, who makes an admin."""
+        """An institution of the official list signs up its head, who makes an admin; it
+        applies for a certificate pilot, the province approves a quota, and it registers its
+        students for an exam within the quota (报考), which its payment request covers."""
         await self.staff()
+        await self.organisation_opens_a_plan()
         await self.institution_signs_up()
+        await self.institution_applies_for_a_pilot()
+        await self.province_approves_the_quota()
+        await self.pilot_institution_registers_students()
         await self.ops_reads_dead_letters()
 
     async def run_withdrawal(self) -> None:

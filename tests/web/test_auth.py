@@ -5,16 +5,22 @@ at once and the tests wait out the cool-down only once."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
-from browser import PHONE, Platform, Screens, new_page
+from browser import DESKTOP, PHONE, Platform, Screens, assert_no_csp_violations, new_page
 from playwright.sync_api import Browser, Locator, Page, expect
 from test_journey import sms_code, staff_headers
+
+from skillcert.auth import Principal, Role, SigningKey, TokenIssuer
 
 PASSWORD = "Candidate2026"
 NEW_PASSWORD = "Renewed2027x"
@@ -148,3 +154,129 @@ class TestPasswordReset:
         # The reset's toast fades out over this page: axe would judge its contrast mid-fade.
         expect(page.locator(".el-message")).to_have_count(0)
         screens.check(page, "auth-reset-new-password-signed-in")
+
+
+STORAGE_KEY = "skillcert.auth"
+
+
+def stored_session(page: Page) -> dict[str, Any]:
+    raw = page.evaluate(f"() => localStorage.getItem('{STORAGE_KEY}')")
+    assert raw, "no session in localStorage"
+    session: dict[str, Any] = json.loads(raw)
+    return session
+
+
+def store_session(page: Page, session: dict[str, Any]) -> None:
+    page.evaluate(
+        "([key, value]) => localStorage.setItem(key, value)", [STORAGE_KEY, json.dumps(session)]
+    )
+
+
+def expired_access_token(platform: Platform, account_id: str) -> str:
+    """An access token the platform's own key signed, expired an hour ago: what the browser
+    holds after its tab slept past the token's lifetime."""
+    pem = (platform.data_dir / "jwt-signing-key.pem").read_bytes()
+    issuer = TokenIssuer(
+        SigningKey.from_pem(pem, kid="embedded"),
+        "skillcert-gateway",
+        "skillcert",
+        ttl=timedelta(hours=-1),
+    )
+    return issuer.issue(Principal(account_id=UUID(account_id), role=Role.CANDIDATE, name="李小红"))
+
+
+def renewed_from(page: Page, before: dict[str, Any]) -> None:
+    """Wait until the app has stored a refresh token other than `before`'s."""
+    page.wait_for_function(
+        """([key, old]) => {
+             const raw = localStorage.getItem(key);
+             return raw !== null && JSON.parse(raw).refreshToken !== old;
+           }""",
+        arg=[STORAGE_KEY, before["refreshToken"]],
+    )
+
+
+class TestSessionRenewal:
+    def test_a_session_survives_access_token_expiry_via_refresh(
+        self, browser: Browser, platform: Platform, candidates: Candidates
+    ):
+        page = new_page(browser, platform, DESKTOP)
+        api_calls: list[tuple[str, int]] = []
+        page.on(
+            "response",
+            lambda r: (
+                api_calls.append((r.url.split("/api/v1/")[-1], r.status))
+                if "/api/v1/" in r.url
+                else None
+            ),
+        )
+        page.goto("/login")
+        page.locator("[data-test=login]").fill(candidates.phones["wrong"])
+        page.locator("[data-test=password]").fill(PASSWORD)
+        page.locator("[data-test=submit]").click()
+        expect(page).to_have_url(re.compile(r"/candidate/applications$"))
+        first = stored_session(page)
+        expired = expired_access_token(platform, first["accountId"])
+
+        # The gateway refuses the expired token; the app refreshes and retries, unseen.
+        store_session(page, {**first, "token": expired})
+        api_calls.clear()
+        page.reload()
+        renewed_from(page, first)
+        page.wait_for_load_state("networkidle")
+        expect(page).to_have_url(re.compile(r"/candidate/applications$"))
+        second = stored_session(page)
+        assert second["token"] != expired, api_calls
+        assert second["refreshToken"] != first["refreshToken"]  # rotated
+        refused = [n for n, (path, status) in enumerate(api_calls) if status == 401]
+        assert refused, api_calls
+        assert ("gateway/sessions/refresh", 200) in api_calls[refused[0] :], api_calls
+        assert api_calls[-1][1] == 200, api_calls
+
+        # A token the app knows is about to expire is renewed before any call is refused.
+        store_session(page, {**second, "expiresAt": 0})
+        api_calls.clear()
+        page.reload()
+        renewed_from(page, second)
+        page.wait_for_load_state("networkidle")
+        expect(page).to_have_url(re.compile(r"/candidate/applications$"))
+        assert all(status != 401 for _, status in api_calls), api_calls
+        third = stored_session(page)
+        assert third["refreshToken"] != second["refreshToken"]
+
+        # The first refresh token used again (a stolen copy) ends the session everywhere:
+        # the next renewal fails and the app signs out to the login page.
+        with platform.client() as http:
+            reuse = http.post(
+                "/api/v1/gateway/sessions/refresh", json={"refresh_token": first["refreshToken"]}
+            )
+        assert reuse.status_code == 401
+        store_session(page, {**third, "token": expired})
+        page.reload()
+        expect(page).to_have_url(re.compile(r"/login"))
+        assert_no_csp_violations(page, "session renewal")
+
+
+class TestSecurityHeaders:
+    def test_the_app_runs_under_its_content_security_policy(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = new_page(browser, platform, DESKTOP)
+        response = page.goto("/login")
+        assert response is not None
+        headers = response.headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        # Element Plus's popups (the language menu) and the forms render without violations.
+        page.get_by_role("tab", name="短信验证码登录").click()
+        screens.check(page, "auth-login-under-csp")
+        # An inline script, as an injected one would be, is refused and reported.
+        page.evaluate(
+            """() => { const s = document.createElement('script');
+                       s.textContent = 'window.__injected = true';
+                       document.body.appendChild(s); }"""
+        )
+        assert page.evaluate("() => window.__injected === true") is False
+        blocked = page.evaluate("() => window.__cspViolations.map(v => v.directive)")
+        assert any(d.startswith("script-src") for d in blocked), blocked

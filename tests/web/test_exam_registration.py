@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import io
 import random
+import re
 import zipfile
 from datetime import UTC, datetime
 from uuid import uuid4
 
 import httpx
-from browser import Platform, Screens
+from browser import Platform, Screens, new_page
 from journey import resident_id
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
@@ -26,7 +27,7 @@ from skillcert.bus.base import Message
 from skillcert.bus.embedded import EmbeddedBus
 from skillcert.clock import china_today
 from skillcert.events import PilotApproved
-from skillcert_embedded.demo import DEMO_INSTITUTION, DEMO_PLAN_TITLE, login
+from skillcert_embedded.demo import DEMO_INSTITUTION, DEMO_INSTITUTION_NAME, DEMO_PLAN_TITLE, login
 
 ROSTER_HEADER = "姓名,姓名拼音,证件类型,证件号码,手机号码,就读专业,专业层次,入学年份,考生类型\r\n"
 ENTRY_HEADER = "姓名,证件号码\r\n"
@@ -39,7 +40,7 @@ async def grant_quota(platform: Platform, headcount: int) -> None:
         decision_id=uuid4(),
         application_id=uuid4(),
         institution_code=DEMO_INSTITUTION,
-        institution_name="示例职业技术学院",
+        institution_name=DEMO_INSTITUTION_NAME,
         province="450000",
         certificate_code="4-01-02-02",
         certificate_name="电子商务师",
@@ -158,6 +159,8 @@ class TestExamRegistration:
         expect(table).to_contain_text(first_masked)
         expect(table).to_contain_text("理论知识")
 
+        delete_button = page.locator("[data-test=entry-delete] [data-test=import-submit]")
+        expect(delete_button).to_have_text("删除这些报考")
         upload(page, "entry-delete", students[:1])
         expect(page.locator(".el-message--success").last).to_contain_text("删除报考 1 人")
         expect(quota.locator("[data-test=quota-used]")).to_have_text(str(used_before + 1))
@@ -172,3 +175,21 @@ class TestExamRegistration:
         expect(page.locator("h1")).to_have_text("报考管理")
         expect(page.locator("[data-test=loading]")).to_have_count(0)
         screens.check(page, "institution-exam-entries-375")
+
+
+class TestDemoPilotInstitution:
+    def test_the_demo_pilot_institution_has_its_quota_for_the_demo_plan(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = new_page(browser, platform, {"width": 1280, "height": 800})
+        page.goto("/login")
+        page.locator("[data-test=login]").fill("pilot.admin")
+        page.locator("[data-test=password]").fill(platform.staff_password)
+        page.locator("[data-test=submit]").click()
+        page.wait_for_url(re.compile(r"^(?!.*login).*$"))
+        page.goto("/institution/exam-entries")
+        choose_demo_plan(page)
+        quota = page.locator("[data-test=entry-quota]")
+        expect(quota).to_contain_text("电子商务师")
+        expect(quota.locator("[data-test=quota-approved]")).to_have_text("40")
+        screens.check(page, "institution-exam-entries-pilot-demo")

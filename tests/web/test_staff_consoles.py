@@ -87,28 +87,6 @@ class TestOrganisationConsole:
         expect(page.locator("[data-test=plan-status]")).to_have_text("已发布")
         screens.check(page, "org-plan-published")
 
-    def test_a_site_and_a_room_are_added_and_a_missing_name_is_shown_at_its_field(
-        self, browser: Browser, platform: Platform, screens: Screens
-    ):
-        page = sign_in(browser, platform, "org.admin")
-        page.goto("/org/sites")
-        page.locator("[data-test=create-site]").click()
-        page.locator("[data-test=site-address]").fill("广西南宁市浏览器路1号")
-        page.locator("[data-test=site-institution-id]").fill("INST-DEMO")
-        page.locator("[data-test=site-institution-name]").fill("示例职业技术学院")
-        page.locator("[data-test=site-save]").click()
-        expect(field_error(page, "site-name")).to_be_visible()
-        screens.check(page, "org-site-form-errors")
-        name = f"浏览器测试考点{random.randint(1000, 9999)}"
-        page.locator("[data-test=site-name]").fill(name)
-        page.locator("[data-test=site-save]").click()
-        card = page.locator(".el-card", has_text=name)
-        expect(card).to_contain_text("还没有考场")
-        card.locator("[data-test=add-room]").click()
-        page.locator("[data-test=room-name]").fill("第九考场")
-        page.locator("[data-test=room-save]").click()
-        expect(card).to_contain_text("第九考场")
-
     def test_a_reconciliation_date_in_the_future_is_refused_at_its_field(
         self, browser: Browser, platform: Platform
     ):

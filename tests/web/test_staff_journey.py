@@ -17,6 +17,7 @@ from journey import Journey, resident_id
 from playwright.sync_api import Browser, expect
 from staff import confirm_dialog, file_payload, in_thread, score_sheet, sign_in, stamp_png
 
+from skillcert.pdf_testing import read_qr_codes, render_page
 from skillcert_devtools.run import SIMULATOR_PATH
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -141,9 +142,18 @@ def test_scores_then_both_signatures_then_public_verification(
     assert match, issued.inner_text()
     number = match.group(1)
 
-    # Anyone verifies it with the number and the holder's ID number.
+    # Anyone verifies it: a phone scans the QR code on the holder's PDF, which opens the
+    # public verification page with the number filled in; the holder's ID number is asked.
+    mine = api.get("/api/v1/certificate/certificates/mine", headers=journey.headers["candidate"])
+    (issued_pdf,) = [c for c in mine.json() if c["number"] == number]
+    pdf = httpx.get(issued_pdf["download_url"], timeout=30).content
+    (qr_url,) = read_qr_codes(render_page(pdf, dpi=150))
+    assert qr_url == f"{platform.base_url}/verify?number={number}"
     public = new_page(browser, platform, {"width": 375, "height": 812})
-    public.goto(f"/verify?number={number}")
+    public.goto(qr_url)
+    expect(public.locator("[data-test=number] input, input[data-test=number]")).to_have_value(
+        number
+    )
     public.locator("[data-test=id-number] input, input[data-test=id-number]").fill(
         journey.id_number
     )

@@ -82,42 +82,105 @@ async def create_plan(harness: ServiceHarness, org_id: str = ORG, **overrides: A
     return response.json()
 
 
+def site_payload(**overrides: Any) -> dict[str, Any]:
+    """An application for an exam site (申报考核站点) to ORG for the e-commerce level-1 exam."""
+    payload: dict[str, Any] = {
+        "name": "示例职业技术学院电子商务考核站点",
+        "org_id": ORG,
+        "institution_name": "示例职业技术学院",
+        "province_code": "110000",
+        "city_code": "110100",
+        "county_code": "110108",
+        "address": "北京市海淀区示例路1号",
+        "description": "机房三间、实训室一间，可同时容纳120人考试",
+        "contact_name": "王老师",
+        "contact_phone": "13800138000",
+        "contact_email": "exam@example.edu.cn",
+        "certificates": [{"occupation_code": ECOMMERCE, "level": 1}],
+    }
+    payload.update(overrides)
+    return payload
+
+
+def institution_admin(harness: ServiceHarness, org_id: str = INST) -> dict[str, str]:
+    return harness.headers(Role.INSTITUTION_ADMIN, org_id=org_id)
+
+
+def room_payload(plan_id: str, **overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "plan_id": plan_id,
+        "name": "1号机房",
+        "room_type": "computer",
+        "capacity": 30,
+        "address": "北京市海淀区示例路1号实训楼3层301室",
+    }
+    payload.update(overrides)
+    return payload
+
+
 async def create_site(
-    harness: ServiceHarness, name: str = "示例职业技术学院电子商务考核站点", rooms: tuple = ()
+    harness: ServiceHarness,
+    name: str = "示例职业技术学院电子商务考核站点",
+    rooms: tuple = (),
+    *,
+    plan: dict | None = None,
+    institution: str = INST,
+    approve: bool = True,
 ) -> dict:
-    headers = harness.headers(Role.INSTITUTION_ADMIN, org_id=INST)
+    """An exam site of `institution` applied for to ORG and (by default) approved; given a
+    `plan`, attached to it with `rooms` (capacities) set up for it."""
     response = await harness.client.post(
         f"{API}/sites",
-        json={
-            "name": name,
-            "address": "北京市海淀区示例路1号",
-            "institution_name": "示例职业技术学院",
-        },
-        headers=headers,
+        json=site_payload(name=name),
+        headers=institution_admin(harness, institution),
     )
     assert response.status_code == 201, response.text
     site = response.json()
-    for i, capacity in enumerate(rooms, start=1):
+    if approve:
+        response = await harness.client.post(
+            f"{API}/sites/{site['id']}/approve", headers=org_admin(harness)
+        )
+        assert response.status_code == 200, response.text
+        site = response.json()
+    if plan is not None:
+        response = await harness.client.post(
+            f"{API}/plans/{plan['id']}/sites",
+            json={"site_ids": [site["id"]]},
+            headers=org_admin(harness),
+        )
+        assert response.status_code == 200, response.text
+        await add_rooms(harness, site["id"], plan["id"], rooms, institution=institution)
+    else:
+        assert not rooms, "rooms are set up per plan: pass the plan"
+    return site
+
+
+async def add_rooms(
+    harness: ServiceHarness,
+    site_id: str,
+    plan_id: str,
+    capacities: tuple,
+    *,
+    institution: str = INST,
+    first: int = 1,
+) -> list[dict]:
+    rooms = []
+    for i, capacity in enumerate(capacities, start=first):
         room = await harness.client.post(
-            f"{API}/sites/{site['id']}/rooms",
-            json={"name": f"{i}号机房", "capacity": capacity},
-            headers=headers,
+            f"{API}/sites/{site_id}/rooms",
+            json=room_payload(plan_id, name=f"{i}号机房", capacity=capacity),
+            headers=institution_admin(harness, institution),
         )
         assert room.status_code == 201, room.text
-    return site
+        rooms.append(room.json())
+    return rooms
 
 
 async def scheduled_plan(harness: ServiceHarness, *site_rooms: tuple) -> dict:
     """A published plan with one site per entry of `site_rooms` (room capacities)."""
     plan = await create_plan(harness)
-    sites = [await create_site(harness, f"考点{i}", rooms) for i, rooms in enumerate(site_rooms)]
-    if sites:
-        response = await harness.client.post(
-            f"{API}/plans/{plan['id']}/sites",
-            json={"site_ids": [s["id"] for s in sites]},
-            headers=org_admin(harness),
-        )
-        assert response.status_code == 200, response.text
+    for i, rooms in enumerate(site_rooms):
+        await create_site(harness, f"考点{i}", rooms, plan=plan)
     response = await harness.client.post(
         f"{API}/plans/{plan['id']}/publish", headers=org_admin(harness)
     )

@@ -7,7 +7,7 @@ import asyncio
 import json
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -79,11 +79,27 @@ class SigningKey:
         )
 
     def public_jwk(self) -> dict[str, Any]:
-        jwk: dict[str, Any] = json.loads(
-            jwt.algorithms.ECAlgorithm.to_jwk(self.private_key.public_key())
+        return _public_jwk(self.private_key.public_key(), self.kid)
+
+    def public_pem(self) -> bytes:
+        return self.private_key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
-        jwk.update(kid=self.kid, use="sig", alg="ES256")
-        return jwk
+
+
+def _public_jwk(public_key: ec.EllipticCurvePublicKey, kid: str) -> dict[str, Any]:
+    jwk: dict[str, Any] = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(public_key))
+    jwk.update(kid=kid, use="sig", alg="ES256")
+    return jwk
+
+
+def public_jwk_from_pem(pem: bytes, kid: str) -> dict[str, Any]:
+    """The JWK of an EC P-256 public key (PEM) to publish beside the signing key: a retired
+    key whose tokens have not expired yet, or the next key before it starts signing."""
+    key = serialization.load_pem_public_key(pem)
+    if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise ValueError(f"published key {kid!r} must be an EC P-256 public key")
+    return _public_jwk(key, kid)
 
 
 PHONE_PROOF_AUDIENCE = "skillcert-phone-proof"
@@ -98,17 +114,23 @@ class PhoneProof:
 
 
 class TokenIssuer:
+    """Signs tokens with one key (`kid` in the header) and publishes it with `also_published`:
+    keys that still verify (rotation: the old key until its tokens expire, the next key before
+    it signs) without signing anything."""
+
     def __init__(
         self,
         key: SigningKey,
         issuer: str,
         audience: str,
         ttl: timedelta = timedelta(minutes=15),
+        also_published: Sequence[dict[str, Any]] = (),
     ) -> None:
         self.key = key
         self.issuer = issuer
         self.audience = audience
         self.ttl = ttl
+        self.also_published = [jwk for jwk in also_published if jwk.get("kid") != key.kid]
 
     def issue(self, principal: Principal) -> str:
         now = datetime.now(UTC)
@@ -146,7 +168,7 @@ class TokenIssuer:
         )
 
     def jwks(self) -> dict[str, Any]:
-        return {"keys": [self.key.public_jwk()]}
+        return {"keys": [self.key.public_jwk(), *self.also_published]}
 
 
 JwksSource = Callable[[], Coroutine[Any, Any, dict[str, Any]]]

@@ -76,6 +76,26 @@ class PlanSubject(BaseModel):
     pass_score: Decimal = Decimal("60")
 
 
+class SubjectWeight(BaseModel):
+    """A subject's share (权重, percent) of the weighted total (综合成绩)."""
+
+    subject_code: str
+    weight: Decimal
+
+
+class ResultRule(BaseModel):
+    """How a plan decides the certificate result (考证结果判定规则, seed 003 §2.2.11):
+    `each_subject` every subject at or above its own pass score (合格分数); `weighted_total`
+    the weighted total (综合成绩, each subject's score as a share of its full score, weighted,
+    out of 100) at or above `pass_score`; `both` both at once. The default is the rule every
+    plan had before plans carried one."""
+
+    kind: Literal["each_subject", "weighted_total", "both"] = "each_subject"
+    weights: list[SubjectWeight] = Field(default_factory=list)
+    # Pass mark of the weighted total, out of 100; only for the weighted kinds.
+    pass_score: Decimal | None = None
+
+
 #: The material codes (申报材料) a condition may require and registration accepts as uploads.
 MATERIAL_KINDS: dict[str, str] = {
     "photo": "白底证件照（JPG，40–80KB）",
@@ -124,10 +144,43 @@ class ExamPlanPublished(Event):
     # Until when a paid candidate may withdraw (退考) and get the fee back; absent in a
     # publication older than the field, which meant the registration deadline.
     withdrawal_closes_at: datetime | None = None
+    # The plan's number (计划编号, K…) and its other windows (seed 003 §2.2.3): 排考 (seats
+    # allocated), 登记 (scores registered) and 公示 (results shown); absent in a publication
+    # older than the fields, so consumers that do not know them keep working.
+    plan_number: str | None = None
+    scheduling_opens_at: datetime | None = None
+    scheduling_closes_at: datetime | None = None
+    scores_open_at: datetime | None = None
+    scores_close_at: datetime | None = None
+    publicity_opens_at: datetime | None = None
+    publicity_closes_at: datetime | None = None
+    # Absent in a publication older than the field: every subject at or above its pass score.
+    result_rule: ResultRule = Field(default_factory=ResultRule)
 
     @property
     def withdrawal_deadline(self) -> datetime:
         return self.withdrawal_closes_at or self.registration_closes_at
+
+
+class ExamPlanWindowsChanged(Event):
+    """A published plan's windows (报考, 排考, 考试, 登记, 公示) and withdrawal deadline were
+    changed; every window as it now is. Consumers keeping a plan copy update it from this when
+    it is newer (`occurred_at`) than what they hold."""
+
+    type: Literal["exam.plan.windows_changed.v1"] = "exam.plan.windows_changed.v1"
+    plan_id: UUID
+    org_id: str
+    registration_opens_at: datetime
+    registration_closes_at: datetime
+    scheduling_opens_at: datetime
+    scheduling_closes_at: datetime
+    exam_starts_at: datetime
+    exam_ends_at: datetime
+    scores_open_at: datetime
+    scores_close_at: datetime
+    publicity_opens_at: datetime
+    publicity_closes_at: datetime
+    withdrawal_closes_at: datetime
 
 
 class ExamPlanCancelled(Event):
@@ -268,6 +321,11 @@ class ApplicationApproved(Event):
     decided_at: datetime
     #: carried from the submission: the institution whose roster holds the candidate
     institution_id: str | None = None
+    #: the candidate's checked ID photo (白底证件照) in object storage, when the approval
+    #: carries one: an institution's 报考 of a roster student, who files no application of
+    #: their own. Reviewed applications bring their photo with the submission instead.
+    photo_key: str | None = None
+    photo_content_type: str | None = None
 
 
 class ApplicationRejected(Event):
@@ -372,6 +430,23 @@ class InstitutionRegistered(Event):
     registered_at: datetime
 
 
+class InstitutionHeadReplaced(Event):
+    """The province replaced an institution's head (更换考核站点负责人, issue 11): the head slot
+    moved from `old_head_account_id` to `new_head_account_id`. The gateway retires the old
+    account (no login, sessions revoked, login name freed) and makes the new one under
+    `new_head_username`, whose first password goes to `new_head_phone` by SMS."""
+
+    type: Literal["institution.head.replaced.v1"] = "institution.head.replaced.v1"
+    institution_code: str
+    institution_name: str
+    old_head_account_id: UUID
+    new_head_account_id: UUID
+    new_head_name: str
+    new_head_username: str
+    new_head_phone: str
+    replaced_at: datetime
+
+
 class PilotApproved(Event):
     """A province approved an institution's pilot application (证书试点申报审批通过, seed 003
     §1.1.4): the yearly quota (指标) of `approved_headcount` students the institution may register
@@ -421,6 +496,7 @@ AnyEvent: TypeAlias = Annotated[
     | AccountRegistered
     | ExamPlanPublished
     | ExamPlanCancelled
+    | ExamPlanWindowsChanged
     | CandidateScheduled
     | ApplicationSubmitted
     | ApplicationResubmitted
@@ -435,6 +511,7 @@ AnyEvent: TypeAlias = Annotated[
     | CertificateRevoked
     | AccountCredentialsIssued
     | InstitutionRegistered
+    | InstitutionHeadReplaced
     | PilotApproved
     | PilotDecided,
     Field(discriminator="type"),
@@ -462,6 +539,7 @@ ALL_EVENT_TYPES: tuple[str, ...] = tuple(
         AccountRegistered,
         ExamPlanPublished,
         ExamPlanCancelled,
+        ExamPlanWindowsChanged,
         CandidateScheduled,
         ApplicationSubmitted,
         ApplicationResubmitted,
@@ -476,6 +554,7 @@ ALL_EVENT_TYPES: tuple[str, ...] = tuple(
         CertificateRevoked,
         AccountCredentialsIssued,
         InstitutionRegistered,
+        InstitutionHeadReplaced,
         PilotApproved,
         PilotDecided,
     )

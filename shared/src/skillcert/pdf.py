@@ -35,6 +35,7 @@ __all__ = [
     "FONT_ENV",
     "INK",
     "MUTED",
+    "Align",
     "PdfFontMissing",
     "draw_box",
     "draw_image",

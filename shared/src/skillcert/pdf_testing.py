@@ -2,7 +2,8 @@
 
 Rendering runs with an empty fontconfig, so a glyph shows only if the PDF carries it: a page
 that needs the machine's Chinese fonts renders blank here. deploy/dev/pdf-tools.sh installs
-poppler-utils; a missing tool fails the test rather than skipping it.
+poppler-utils and zbar-tools (zbarimg reads QR codes
+as a phone would); a missing tool fails the test rather than skipping it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from pathlib import Path
 
 from PIL import Image
 
-__all__ = ["EMPTY_FONTCONFIG", "PdfFont", "ink_pixels", "pdf_fonts", "pdf_text", "render_page"]
+__all__ = [
+    "EMPTY_FONTCONFIG",
+    "PdfFont",
+    "ink_pixels",
+    "pdf_fonts",
+    "pdf_text",
+    "read_qr_codes",
+    "render_page",
+]
 
 EMPTY_FONTCONFIG = (
     '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig></fontconfig>\n'
@@ -118,3 +127,20 @@ def ink_pixels(
         )
     # Anything visibly darker than paper counts, grey placeholder text included.
     return sum(image.convert("L").histogram()[:200])
+
+
+def read_qr_codes(image: Image.Image) -> list[str]:
+    """What a phone reads from the QR codes on a rendered page (`zbarimg`)."""
+    with tempfile.TemporaryDirectory() as tmp_name:
+        path = Path(tmp_name) / "page.png"
+        image.save(path)
+        done = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    # zbarimg exits 4 when it finds no code: an empty list, for the test to judge.
+    if done.returncode not in (0, 4):
+        raise RuntimeError(f"zbarimg failed: {done.stderr}")
+    return [line for line in done.stdout.splitlines() if line]

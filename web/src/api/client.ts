@@ -9,19 +9,68 @@ export type Role = Schemas['Role']
  * the auth store so the client does not import the store (and tests can run without one). */
 export const session: {
   token: () => string | null
+  /** The access token expires within moments: refresh before sending it. */
+  stale: () => boolean
+  /** A new access token bought with the refresh token (rotated on each use), or null when the
+   * session has ended. Throws on network failure: that is no reason to sign out. */
+  refresh: () => Promise<string | null>
   onUnauthorized: () => void
-} = { token: () => null, onUnauthorized: () => {} }
+} = {
+  token: () => null,
+  stale: () => false,
+  refresh: () => Promise.resolve(null),
+  onUnauthorized: () => {},
+}
+
+/** The gateway's sign-in calls: sent without the token, and their 401s are answers, not an
+ * ended session. */
+const PUBLIC_PATHS = new Set([
+  '/api/v1/gateway/sessions',
+  '/api/v1/gateway/sessions/refresh',
+  '/api/v1/gateway/accounts',
+  '/api/v1/gateway/sms-codes',
+  '/api/v1/gateway/password-resets',
+  '/api/v1/gateway/phone-proofs',
+])
+
+/** The token for a call: refreshed first when it is about to expire. */
+async function currentToken(): Promise<string | null> {
+  const token = session.token()
+  if (token && session.stale()) return session.refresh()
+  return token
+}
+
+/** After a 401: one refresh and one retry with the new token; signed out when that fails. */
+async function retryAfterRefresh(request: Request, response: Response): Promise<Response> {
+  const token = await session.refresh()
+  if (!token) {
+    session.onUnauthorized()
+    return response
+  }
+  request.headers.set('Authorization', `Bearer ${token}`)
+  const again = await fetch(request)
+  if (again.status === 401) session.onUnauthorized()
+  return again
+}
+
+// A copy of each authenticated request, taken before its body is read, for the retry.
+const spares = new WeakMap<Request, Request>()
 
 const auth: Middleware = {
-  onRequest({ request }) {
-    const token = session.token()
-    if (token && !request.headers.has('Authorization')) {
+  async onRequest({ request, schemaPath }) {
+    if (request.headers.has('Authorization') || PUBLIC_PATHS.has(schemaPath)) return request
+    const token = await currentToken()
+    if (token) {
       request.headers.set('Authorization', `Bearer ${token}`)
+      spares.set(request, request.clone())
     }
     return request
   },
-  onResponse({ request, response }) {
-    if (response.status === 401 && request.headers.has('Authorization')) session.onUnauthorized()
+  async onResponse({ request, response }) {
+    if (response.status !== 401) return response
+    const spare = spares.get(request)
+    if (spare) return retryAfterRefresh(spare, response)
+    if (request.headers.has('Authorization')) session.onUnauthorized()
     return response
   },
 }
@@ -51,12 +100,12 @@ export async function call<T>(request: Promise<Result<T>>): Promise<T> {
 
 /** A binary download (PDF, image) through the same authentication as the typed calls. */
 export async function download(path: string): Promise<Blob> {
-  const headers: Record<string, string> = {}
-  const token = session.token()
-  if (token) headers.Authorization = `Bearer ${token}`
   let response: Response
   try {
-    response = await fetch(path, { headers })
+    const token = await currentToken()
+    const request = new Request(path, token ? { headers: { Authorization: `Bearer ${token}` } } : {})
+    response = await fetch(request.clone())
+    if (response.status === 401 && token) response = await retryAfterRefresh(request, response)
   } catch {
     throw toApiError(0, undefined)
   }

@@ -219,7 +219,8 @@ export interface paths {
         put?: never;
         /**
          * Stamp Upload Url
-         * @description Where the head uploads the signature stamp PNG (签名章) with a PUT.
+         * @description Where the head uploads the signature stamp PNG (签名章), or the organisation its seal,
+         *     with a PUT.
          */
         post: operations["stamp_upload_url_api_v1_certificate_stamps_upload_url_post"];
         delete?: never;
@@ -325,6 +326,26 @@ export interface paths {
          *     inbox drops any that had been handled after all.
          */
         post: operations["replay_dead_letters_api_v1_exam_scheduling_ops_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Organisations
+         * @description The certifying organisations (培训评价组织) a site application may be addressed to.
+         */
+        get: operations["list_organisations_api_v1_exam_scheduling_organisations_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -473,6 +494,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/plans/{plan_id}/windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change Windows
+         * @description Change the plan's windows (报考, 排考, 考试, 登记, 公示) and withdrawal deadline; a
+         *     published plan's change goes out as exam.plan.windows_changed.
+         */
+        put: operations["change_windows_api_v1_exam_scheduling_plans__plan_id__windows_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/printouts/{kind}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Room Printout
+         * @description A room's printout for the institution running its site: `sign-in-sheet` (考场签到表:
+         *     time, invigilators, each candidate's photo, name, masked ID, ticket number, institution,
+         *     seat, a signature column, 应考/实考/缺考), `desk-labels` (桌贴) or `door-label` (门贴).
+         *     Each plan sitting in the room gets its own section; `plan_id` keeps one.
+         */
+        get: operations["room_printout_api_v1_exam_scheduling_rooms__room_id__printouts__kind__pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/tickets.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Room Tickets Pdf
+         * @description Every admission ticket of a room in one file (one page each), optionally of one plan:
+         *     for the institution whose site the room belongs to.
+         */
+        get: operations["room_tickets_pdf_api_v1_exam_scheduling_rooms__room_id__tickets_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/site-borrowings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Borrowings
+         * @description An institution's own requests; for an organisation, those addressed to it.
+         */
+        get: operations["list_borrowings_api_v1_exam_scheduling_site_borrowings_get"];
+        put?: never;
+        /**
+         * Request Borrowing
+         * @description 借考: an institution without a site asks to sit at another institution's site.
+         */
+        post: operations["request_borrowing_api_v1_exam_scheduling_site_borrowings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/site-borrowings/{borrowing_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign Borrowing
+         * @description 借考分配: the organisation names the host site.
+         */
+        post: operations["assign_borrowing_api_v1_exam_scheduling_site_borrowings__borrowing_id__assign_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/site-borrowings/{borrowing_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject Borrowing */
+        post: operations["reject_borrowing_api_v1_exam_scheduling_site_borrowings__borrowing_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/sites": {
         parameters: {
             query?: never;
@@ -482,15 +629,92 @@ export interface paths {
         };
         /**
          * List Sites
-         * @description Sites with their rooms: all for the organisation, its own for an institution.
+         * @description An institution's own sites; for an organisation, the applications addressed to it.
          */
         get: operations["list_sites_api_v1_exam_scheduling_sites_get"];
         put?: never;
         /**
-         * Create Site
-         * @description Set up a test site (考点申报) for an institution.
+         * Apply For Site
+         * @description 申报考核站点: the caller's institution applies to an organisation; pending until decided.
          */
-        post: operations["create_site_api_v1_exam_scheduling_sites_post"];
+        post: operations["apply_for_site_api_v1_exam_scheduling_sites_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Site */
+        get: operations["get_site_api_v1_exam_scheduling_sites__site_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Site
+         * @description 审批通过: the site may host the organisation's exams of its certificates.
+         */
+        post: operations["approve_site_api_v1_exam_scheduling_sites__site_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/printouts.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Site Printouts
+         * @description Every room's sign-in sheet, desk labels and door label of a site in one zip.
+         */
+        get: operations["site_printouts_api_v1_exam_scheduling_sites__site_id__printouts_zip_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject Site
+         * @description 审批不通过, with the reason the institution reads.
+         */
+        post: operations["reject_site_api_v1_exam_scheduling_sites__site_id__reject_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -504,13 +728,179 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Rooms
+         * @description 考场管理: the site's rooms per exam plan it serves.
+         */
+        get: operations["list_rooms_api_v1_exam_scheduling_sites__site_id__rooms_get"];
         put?: never;
         /**
          * Add Room
-         * @description Add a room (考场设置) with its number of seats.
+         * @description 设置考场 for one exam plan: name, type, seats and the address printed on tickets.
          */
         post: operations["add_room_api_v1_exam_scheduling_sites__site_id__rooms_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/rooms/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy Rooms
+         * @description 沿用之前的考场设置: copy an earlier plan's rooms to a plan that has none yet.
+         */
+        post: operations["copy_rooms_api_v1_exam_scheduling_sites__site_id__rooms_copy_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/rooms/{room_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Room
+         * @description Remove a room nobody has been seated in yet.
+         */
+        delete: operations["remove_room_api_v1_exam_scheduling_sites__site_id__rooms__room_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/tickets.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Site Tickets Pdf
+         * @description Every admission ticket of a site in one file, room by room.
+         */
+        get: operations["site_tickets_pdf_api_v1_exam_scheduling_sites__site_id__tickets_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Subjects
+         * @description 考试科目: the organisation's own catalogue; for institutions every enabled subject.
+         */
+        get: operations["list_subjects_api_v1_exam_scheduling_subjects_get"];
+        put?: never;
+        /**
+         * Create Subject
+         * @description Add a subject to the caller's catalogue; it gets its number (科目编号).
+         */
+        post: operations["create_subject_api_v1_exam_scheduling_subjects_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/subjects/{subject_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update Subject */
+        put: operations["update_subject_api_v1_exam_scheduling_subjects__subject_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/subjects/{subject_id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable Subject
+         * @description 停用: the subject stays, but is no longer offered.
+         */
+        post: operations["disable_subject_api_v1_exam_scheduling_subjects__subject_id__disable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/subjects/{subject_id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable Subject
+         * @description 启用.
+         */
+        post: operations["enable_subject_api_v1_exam_scheduling_subjects__subject_id__enable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/ticket-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Keys
+         * @description The public keys (JWK set, ES256) that check the signed QR code of an admission ticket;
+         *     a check-in device loads them once and then verifies tickets offline.
+         */
+        get: operations["ticket_keys_api_v1_exam_scheduling_ticket_keys_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -529,6 +919,26 @@ export interface paths {
          * @description The caller's admission tickets (准考证), soonest exam first.
          */
         get: operations["my_tickets_api_v1_exam_scheduling_tickets_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/tickets/{ticket_number}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Ticket Pdf
+         * @description 准考证 PDF: the candidate's own ticket, photo, masked ID, sessions, rules, signed QR.
+         */
+        get: operations["my_ticket_pdf_api_v1_exam_scheduling_tickets__ticket_number__pdf_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -558,6 +968,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/city-reviewers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create City Reviewer
+         * @description 地市级审核员: a province admin creates reviewers of a city of their own province
+         *     (org_id `CITY-<city code>`), who review pilot applications where a batch wants the city
+         *     first.
+         */
+        post: operations["create_city_reviewer_api_v1_gateway_city_reviewers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/institution-admins": {
         parameters: {
             query?: never;
@@ -572,6 +1004,27 @@ export interface paths {
          * @description 试点院校业务管理员: the institution head creates admins of their own institution.
          */
         post: operations["create_institution_admin_api_v1_gateway_institution_admins_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Logout
+         * @description 退出登录: revokes every refresh token of the account (all its sessions, every device);
+         *     access tokens already issued lapse within their short lifetime.
+         */
+        post: operations["logout_api_v1_gateway_logout_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -697,6 +1150,28 @@ export interface paths {
          *     from everywhere lock the account (423 for the right password) until an SMS-code login.
          */
         post: operations["login_api_v1_gateway_sessions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/sessions/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh Session
+         * @description 刷新登录: a refresh token for a new access token and a new refresh token. Each refresh
+         *     token works once; presenting a used one again ends the whole session (both holders must
+         *     log in again).
+         */
+        post: operations["refresh_session_api_v1_gateway_sessions_refresh_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -852,6 +1327,32 @@ export interface paths {
         get: operations["list_directory_changes_api_v1_institution_directory__code__changes_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/institutions/{code}/head-replacements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Head Replacements
+         * @description The institution's head replacements, newest first (its own province's admin).
+         */
+        get: operations["list_head_replacements_api_v1_institution_institutions__code__head_replacements_get"];
+        put?: never;
+        /**
+         * Replace Head
+         * @description 更换负责人 (issue 11): the institution's own province moves its one head slot to a new
+         *     head. The new head's login name stays `i<学校标识码>`; the password reaches the new phone by
+         *     SMS; the old head can no longer sign in. Recorded with the reason.
+         */
+        post: operations["replace_head_api_v1_institution_institutions__code__head_replacements_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2134,7 +2635,7 @@ export interface paths {
         post?: never;
         /**
          * Delete Roster Student
-         * @description Take a student off the caller's roster.
+         * @description Take a student off the caller's roster; their photo is deleted with them.
          */
         delete: operations["delete_roster_student_api_v1_registration_roster_students__student_id__delete"];
         options?: never;
@@ -2380,6 +2881,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scoring/institution/plans/{plan_id}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Institution Scores
+         * @description The institution's own students on the plan with subject scores and results (查看科目成绩,
+         *     考证结果), once publicity opens; ID numbers masked.
+         */
+        get: operations["institution_scores_api_v1_scoring_institution_plans__plan_id__scores_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/objections/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Objections
+         * @description The candidate's own objections and their answers, oldest first.
+         */
+        get: operations["my_objections_api_v1_scoring_objections_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scoring/ops/dead-letters": {
         parameters: {
             query?: never;
@@ -2480,6 +3022,70 @@ export interface paths {
          * @description Lock the scores for good (永久锁定) and determine every candidate's result.
          */
         post: operations["lock_scores_api_v1_scoring_plans__plan_id__lock_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/plans/{plan_id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Objections
+         * @description The plan's objections queue (异议处理): open ones first, oldest first.
+         */
+        get: operations["list_objections_api_v1_scoring_plans__plan_id__objections_get"];
+        put?: never;
+        /**
+         * Raise Objection
+         * @description Object to one of the candidate's own subject scores (成绩异议), during publicity only.
+         */
+        post: operations["raise_objection_api_v1_scoring_plans__plan_id__objections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/plans/{plan_id}/objections/{objection_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Objection
+         * @description Answer an objection: correct the score (audited) or explain why it stands.
+         */
+        post: operations["answer_objection_api_v1_scoring_plans__plan_id__objections__objection_id__answer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/plans/{plan_id}/objections/{objection_id}/attachment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Objection Attachment
+         * @description The objection's attachment, for the organisation answering it.
+         */
+        get: operations["objection_attachment_api_v1_scoring_plans__plan_id__objections__objection_id__attachment_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2617,33 +3223,6 @@ export interface components {
             street: string;
         };
         /**
-         * ApplicationIn
-         * @description A draft's content; what a submission needs besides is checked on submit.
-         */
-        ApplicationIn: {
-            /** Certificate Code */
-            certificate_code: string;
-            /** Majors */
-            majors?: string[];
-            /**
-             * Planned Headcount
-             * @description 拟申报的培训人数
-             */
-            planned_headcount: number;
-            /**
-             * Teachers
-             * @description 师资情况 (HTML)
-             * @default
-             */
-            teachers: string;
-            /**
-             * Venue
-             * @description 场地情况 (HTML)
-             * @default
-             */
-            venue: string;
-        };
-        /**
          * ApplicationOut
          * @description An application as its owner sees it: everything, ID number in full.
          */
@@ -2762,47 +3341,18 @@ export interface components {
              */
             comment?: string | null;
         };
+        /** AssignSiteIn */
+        AssignSiteIn: {
+            /**
+             * Site Id
+             * Format: uuid
+             */
+            site_id: string;
+        };
         /** AttachSitesIn */
         AttachSitesIn: {
             /** Site Ids */
             site_ids: string[];
-        };
-        /** AttachmentOut */
-        AttachmentOut: {
-            /** Content Type */
-            content_type: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** File Name */
-            file_name: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Rejection Reason */
-            rejection_reason: string | null;
-            /** Size */
-            size: number | null;
-            /** Status */
-            status: string;
-        };
-        /** AttachmentRequestIn */
-        AttachmentRequestIn: {
-            /** Content Type */
-            content_type: string;
-            /** File Name */
-            file_name: string;
-            /** Size */
-            size: number;
-        };
-        /** AttachmentUploadOut */
-        AttachmentUploadOut: {
-            attachment: components["schemas"]["AttachmentOut"];
-            upload: components["schemas"]["InstitutionPresignedUploadOut"];
         };
         /**
          * AuditAction
@@ -2961,36 +3511,6 @@ export interface components {
             /** Postal Code */
             postal_code: string | null;
         };
-        /** BatchIn */
-        BatchIn: {
-            /** Certificate Codes */
-            certificate_codes: string[];
-            /**
-             * City Review First
-             * @description 是否需要地市级教育局审批
-             */
-            city_review_first: boolean;
-            /**
-             * Closes At
-             * Format: date-time
-             */
-            closes_at: string;
-            /**
-             * Majors Required
-             * @description 是否要求按专业填报
-             */
-            majors_required: boolean;
-            /**
-             * Name
-             * @description 申报批次, e.g. 2026年第一次
-             */
-            name: string;
-            /**
-             * Opens At
-             * Format: date-time
-             */
-            opens_at: string;
-        };
         /** BatchItemOut */
         BatchItemOut: {
             error?: components["schemas"]["ItemErrorOut"] | null;
@@ -3005,37 +3525,6 @@ export interface components {
             ok: boolean;
             /** Status */
             status?: string | null;
-        };
-        /** BatchOut */
-        BatchOut: {
-            /** Certificates */
-            certificates: components["schemas"]["InstitutionCertificateOut"][];
-            /** City Review First */
-            city_review_first: boolean;
-            /**
-             * Closes At
-             * Format: date-time
-             */
-            closes_at: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Majors Required */
-            majors_required: boolean;
-            /** Name */
-            name: string;
-            /**
-             * Opens At
-             * Format: date-time
-             */
-            opens_at: string;
-            /**
-             * State
-             * @description upcoming / open / closed
-             */
-            state: string;
         };
         /** BatchSignIn */
         BatchSignIn: {
@@ -3116,6 +3605,77 @@ export interface components {
              * @description Excel .xlsx with columns 准考证号, 成绩
              */
             file: string;
+        };
+        /** Body_raise_objection_api_v1_scoring_plans__plan_id__objections_post */
+        Body_raise_objection_api_v1_scoring_plans__plan_id__objections_post: {
+            /**
+             * Attachment
+             * @description optional evidence: PDF, JPG or PNG, up to 5 MB
+             */
+            attachment?: string | null;
+            /**
+             * Reason
+             * @description 异议理由, 2 to 500 characters
+             */
+            reason: string;
+            /** Subject Code */
+            subject_code: string;
+        };
+        /**
+         * BorrowingIn
+         * @description 借考: an institution without a site asks the organisation to seat its candidates at
+         *     another institution's site.
+         */
+        BorrowingIn: {
+            /** Candidate Count */
+            candidate_count: number;
+            /** Institution Name */
+            institution_name: string;
+            /** Level */
+            level: number;
+            /** Note */
+            note?: string | null;
+            /** Occupation Code */
+            occupation_code: string;
+            /** Org Id */
+            org_id: string;
+        };
+        /** BorrowingOut */
+        BorrowingOut: {
+            /** Candidate Count */
+            candidate_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decision Reason */
+            decision_reason: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Id */
+            institution_id: string;
+            /** Institution Name */
+            institution_name: string;
+            /** Level */
+            level: number;
+            /** Note */
+            note: string;
+            /** Occupation Code */
+            occupation_code: string;
+            /** Org Id */
+            org_id: string;
+            /** Site Id */
+            site_id: string | null;
+            /** Site Name */
+            site_name?: string | null;
+            /** Status */
+            status: string;
         };
         /** CancelPlanIn */
         CancelPlanIn: {
@@ -3317,6 +3877,78 @@ export interface components {
             unit: string;
         };
         /**
+         * CatalogueSubjectIn
+         * @description A subject of the organisation's catalogue: computer = 机考, practical = 实操, written = 笔试;
+         *     `audience` empty for all candidates (所有考生), else the groups (参考对象) that sit it.
+         */
+        CatalogueSubjectIn: {
+            /** Audience */
+            audience?: string[];
+            /** Duration Minutes */
+            duration_minutes: number;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Level */
+            level: number;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "computer" | "practical" | "written";
+            /** Name */
+            name: string;
+            /** Occupation Code */
+            occupation_code: string;
+        };
+        /** CatalogueSubjectOut */
+        CatalogueSubjectOut: {
+            /** Audience */
+            audience: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Duration Minutes */
+            duration_minutes: number;
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Level */
+            level: number;
+            /** Level Name */
+            level_name: string;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "computer" | "practical" | "written";
+            /** Name */
+            name: string;
+            /** Number */
+            number: string;
+            /** Occupation Code */
+            occupation_code: string;
+            /** Occupation Name */
+            occupation_name: string;
+            /** Org Id */
+            org_id: string;
+            /** Org Name */
+            org_name: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
          * CertificateOut
          * @description A certificate record as signers see it; the ID number is masked.
          */
@@ -3410,6 +4042,31 @@ export interface components {
          * @enum {string}
          */
         ChangeAction: "added" | "corrected" | "imported";
+        /**
+         * CityReviewerIn
+         * @description A city-level reviewer (地市级教育行政部门审核员) of a city in the admin's province.
+         */
+        CityReviewerIn: {
+            /**
+             * City
+             * @description GB/T 2260 city code (地级)
+             */
+            city: string;
+            /** Name */
+            name: string;
+            /**
+             * Password
+             * @description 至少 8 位，须同时包含字母和数字
+             */
+            password: string;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Username
+             * @description 小写字母开头的用户名
+             */
+            username: string;
+        };
         /** ClaimOut */
         ClaimOut: {
             /**
@@ -3483,6 +4140,20 @@ export interface components {
             title: string;
         };
         /**
+         * CopyRoomsIn
+         * @description 沿用之前的考场设置: copy the rooms the site had for `from_plan_id` (by default the latest
+         *     earlier plan it had rooms for) to `plan_id`.
+         */
+        CopyRoomsIn: {
+            /** From Plan Id */
+            from_plan_id?: string | null;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+        };
+        /**
          * CorrectionIn
          * @description A score correction (成绩更正) with its reason; it is audited.
          */
@@ -3530,14 +4201,6 @@ export interface components {
             message_id: string;
             /** Type */
             type: string;
-        };
-        /** DecisionIn */
-        DecisionIn: {
-            /** Approved Headcount */
-            approved_headcount?: number | null;
-            outcome: components["schemas"]["Outcome"];
-            /** Reason */
-            reason?: string | null;
         };
         /**
          * DecisionLevel
@@ -3712,13 +4375,6 @@ export interface components {
             size: number | null;
             /** Status */
             status: string;
-        };
-        /** DownloadOut */
-        DownloadOut: {
-            /** File Name */
-            file_name: string;
-            /** Url */
-            url: string;
         };
         /**
          * EntryDeletionOut
@@ -3902,6 +4558,8 @@ export interface components {
             level: number;
             /** Level Name */
             level_name: string;
+            /** Number */
+            number: string;
             /** Occupation Code */
             occupation_code: string;
             /** Occupation Name */
@@ -3910,6 +4568,16 @@ export interface components {
             org_id: string;
             /** Org Name */
             org_name: string;
+            /**
+             * Publicity Closes At
+             * Format: date-time
+             */
+            publicity_closes_at: string;
+            /**
+             * Publicity Opens At
+             * Format: date-time
+             */
+            publicity_opens_at: string;
             /** Published At */
             published_at: string | null;
             /**
@@ -3924,6 +4592,27 @@ export interface components {
             registration_opens_at: string;
             /** Requires Mail In */
             requires_mail_in: boolean;
+            result_rule: components["schemas"]["ResultRuleOut"];
+            /**
+             * Scheduling Closes At
+             * Format: date-time
+             */
+            scheduling_closes_at: string;
+            /**
+             * Scheduling Opens At
+             * Format: date-time
+             */
+            scheduling_opens_at: string;
+            /**
+             * Scores Close At
+             * Format: date-time
+             */
+            scores_close_at: string;
+            /**
+             * Scores Open At
+             * Format: date-time
+             */
+            scores_open_at: string;
             /** Serial */
             serial: number;
             /** Sites */
@@ -3999,6 +4688,68 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * HeadReplacementIn
+         * @description 更换负责人: the new head (name and mobile phone, where the login name and first password
+         *     are sent) and why.
+         */
+        HeadReplacementIn: {
+            /**
+             * Name
+             * @description 新负责人姓名
+             */
+            name: string;
+            /**
+             * Phone
+             * @description 新负责人手机号
+             */
+            phone: string;
+            /**
+             * Reason
+             * @description 更换原因
+             */
+            reason: string;
+        };
+        /** HeadReplacementOut */
+        HeadReplacementOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /**
+             * New Head Account Id
+             * Format: uuid
+             */
+            new_head_account_id: string;
+            /** New Head Name */
+            new_head_name: string;
+            /**
+             * New Head Phone
+             * @description masked
+             */
+            new_head_phone: string;
+            /** New Head Username */
+            new_head_username: string;
+            /**
+             * Old Head Account Id
+             * Format: uuid
+             */
+            old_head_account_id: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Replaced At
+             * Format: date-time
+             */
+            replaced_at: string;
+            /** Replaced By Name */
+            replaced_by_name: string;
         };
         /**
          * IdType
@@ -4102,167 +4853,23 @@ export interface components {
              */
             username: string;
         };
-        /** ApplicationOut */
-        InstitutionApplicationOut: {
-            /** Approved Headcount */
-            approved_headcount: number | null;
+        /** InstitutionPlanScoresOut */
+        InstitutionPlanScoresOut: {
             /**
-             * Attachments
-             * @default []
+             * Items
+             * @description empty until publicity (公示) opens
              */
-            attachments: components["schemas"]["AttachmentOut"][];
-            /**
-             * Batch Id
-             * Format: uuid
-             */
-            batch_id: string;
-            /** Batch Name */
-            batch_name: string;
-            certificate: components["schemas"]["InstitutionCertificateOut"];
-            /** City */
-            city: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /** Decided At */
-            decided_at: string | null;
-            /**
-             * Decisions
-             * @default []
-             */
-            decisions: components["schemas"]["InstitutionDecisionOut"][];
-            /** Editable */
-            editable: boolean;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Institution Code */
-            institution_code: string;
-            /** Institution Name */
-            institution_name: string;
-            /** Majors */
-            majors: components["schemas"]["MajorOut"][];
+            items: components["schemas"]["StudentScoresOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
             /**
              * Plan Id
              * Format: uuid
              */
             plan_id: string;
-            /** Planned Headcount */
-            planned_headcount: number;
-            /** Province */
-            province: string;
-            /** Rejection Reason */
-            rejection_reason: string | null;
-            status: components["schemas"]["PilotStatus"];
-            /** Status Label */
-            status_label: string;
-            /** Submitted At */
-            submitted_at: string | null;
-            /** Teachers */
-            teachers: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /** Venue */
-            venue: string;
-            /** Year */
-            year: number;
-        };
-        /** CertificateOut */
-        InstitutionCertificateOut: {
-            /**
-             * Code
-             * @description the occupation code exam plans use
-             */
-            code: string;
-            /** Name */
-            name: string;
-            /** Organisation */
-            organisation: string;
-        };
-        /** DecisionOut */
-        InstitutionDecisionOut: {
-            /** Approved Headcount */
-            approved_headcount: number | null;
-            /**
-             * Decided At
-             * Format: date-time
-             */
-            decided_at: string;
-            /** Decider Name */
-            decider_name: string;
-            /** Decider Org */
-            decider_org: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            level: components["schemas"]["DecisionLevel"];
-            outcome: components["schemas"]["Outcome"];
-            /** Reason */
-            reason: string | null;
-        };
-        /** PlanIn */
-        InstitutionPlanIn: {
-            /** Batches */
-            batches: components["schemas"]["BatchIn"][];
-            /** Title */
-            title: string;
-            /** Year */
-            year: number;
-        };
-        /** PlanOut */
-        InstitutionPlanOut: {
-            /** Batches */
-            batches: components["schemas"]["BatchOut"][];
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Province */
-            province: string;
-            /** Title */
-            title: string;
-            /** Year */
-            year: number;
-        };
-        /**
-         * PresignedUploadOut
-         * @description POST: a multipart form to `url` with `fields` first and the file last as `file`; the
-         *     storage server refuses a larger file or another type. PUT: the bytes to `url` with
-         *     `headers`.
-         */
-        InstitutionPresignedUploadOut: {
-            /** Expires In S */
-            expires_in_s: number;
-            /**
-             * Fields
-             * @default {}
-             */
-            fields: {
-                [key: string]: string;
-            };
-            /** Headers */
-            headers: {
-                [key: string]: string;
-            };
-            /** Method */
-            method: string;
-            /** Url */
-            url: string;
+            /** Plan Title */
+            plan_title: string;
+            status: components["schemas"]["SheetStatus"];
         };
         /**
          * InstitutionType
@@ -4355,15 +4962,6 @@ export interface components {
             /** Tracking Number */
             tracking_number: string | null;
         };
-        /** MajorOut */
-        MajorOut: {
-            /** Code */
-            code: string;
-            /** Level */
-            level: string;
-            /** Name */
-            name: string;
-        };
         /**
          * MyCertificateOut
          * @description A candidate's own certificate (我的证书), with a short-lived PDF link once issued.
@@ -4435,8 +5033,8 @@ export interface components {
             /** Subject Name */
             subject_name: string;
         };
-        /** NewApplicationIn */
-        NewApplicationIn: {
+        /** NewPilotApplicationIn */
+        NewPilotApplicationIn: {
             /**
              * Batch Id
              * Format: uuid
@@ -4464,6 +5062,67 @@ export interface components {
              */
             venue: string;
         };
+        /**
+         * ObjectionAnswerIn
+         * @description The organisation's answer to an objection (异议答复): corrected = 更正成绩 (score
+         *     required), explained = 解释说明 (score unchanged).
+         */
+        ObjectionAnswerIn: {
+            /** Answer */
+            answer: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "corrected" | "explained";
+            /** Score */
+            score?: number | string | null;
+        };
+        /**
+         * ObjectionOut
+         * @description An objection (成绩异议) and, once given, its answer.
+         */
+        ObjectionOut: {
+            /** Answer */
+            answer: string | null;
+            /** Answered At */
+            answered_at: string | null;
+            /** Answered By Name */
+            answered_by_name: string | null;
+            /** Attachment Name */
+            attachment_name: string | null;
+            /** Candidate Name */
+            candidate_name: string;
+            /** Change Id */
+            change_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /**
+             * Raised At
+             * Format: date-time
+             */
+            raised_at: string;
+            /** Reason */
+            reason: string;
+            status: components["schemas"]["ObjectionStatus"];
+            /** Subject Code */
+            subject_code: string;
+            /** Ticket Number */
+            ticket_number: string;
+        };
+        /**
+         * ObjectionStatus
+         * @enum {string}
+         */
+        ObjectionStatus: "open" | "corrected" | "explained";
         /** OccupationDetailOut */
         OccupationDetailOut: {
             /** Certified */
@@ -4605,17 +5264,20 @@ export interface components {
          */
         OrderStatus: "pending" | "paid" | "expired" | "closed" | "refunding" | "refunded";
         /**
+         * OrganisationOut
+         * @description A certifying organisation (培训评价组织) an institution may apply to.
+         */
+        OrganisationOut: {
+            /** Name */
+            name: string;
+            /** Org Id */
+            org_id: string;
+        };
+        /**
          * Outcome
          * @enum {string}
          */
         Outcome: "approved" | "rejected";
-        /** Page[ApplicationOut] */
-        Page_ApplicationOut_: {
-            /** Items */
-            items: components["schemas"]["InstitutionApplicationOut"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
-        };
         /** Page[ApplicationSummaryOut] */
         Page_ApplicationSummaryOut_: {
             /** Items */
@@ -4669,6 +5331,13 @@ export interface components {
         Page_PaymentRequestOut_: {
             /** Items */
             items: components["schemas"]["PaymentRequestOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[PilotApplicationOut] */
+        Page_PilotApplicationOut_: {
+            /** Items */
+            items: components["schemas"]["PilotApplicationOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -4913,6 +5582,317 @@ export interface components {
             url: string;
         };
         /**
+         * PilotApplicationIn
+         * @description A draft's content; what a submission needs besides is checked on submit.
+         */
+        PilotApplicationIn: {
+            /** Certificate Code */
+            certificate_code: string;
+            /** Majors */
+            majors?: string[];
+            /**
+             * Planned Headcount
+             * @description 拟申报的培训人数
+             */
+            planned_headcount: number;
+            /**
+             * Teachers
+             * @description 师资情况 (HTML)
+             * @default
+             */
+            teachers: string;
+            /**
+             * Venue
+             * @description 场地情况 (HTML)
+             * @default
+             */
+            venue: string;
+        };
+        /** PilotApplicationOut */
+        PilotApplicationOut: {
+            /** Approved Headcount */
+            approved_headcount: number | null;
+            /**
+             * Attachments
+             * @default []
+             */
+            attachments: components["schemas"]["PilotAttachmentOut"][];
+            /**
+             * Batch Id
+             * Format: uuid
+             */
+            batch_id: string;
+            /** Batch Name */
+            batch_name: string;
+            certificate: components["schemas"]["PilotCertificateOut"];
+            /** City */
+            city: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /**
+             * Decisions
+             * @default []
+             */
+            decisions: components["schemas"]["PilotDecisionOut"][];
+            /** Editable */
+            editable: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /** Majors */
+            majors: components["schemas"]["PilotMajorOut"][];
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Planned Headcount */
+            planned_headcount: number;
+            /** Province */
+            province: string;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            status: components["schemas"]["PilotStatus"];
+            /** Status Label */
+            status_label: string;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Teachers */
+            teachers: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Venue */
+            venue: string;
+            /** Year */
+            year: number;
+        };
+        /** PilotAttachmentOut */
+        PilotAttachmentOut: {
+            /** Content Type */
+            content_type: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** File Name */
+            file_name: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Rejection Reason */
+            rejection_reason: string | null;
+            /** Size */
+            size: number | null;
+            /** Status */
+            status: string;
+        };
+        /** PilotAttachmentRequestIn */
+        PilotAttachmentRequestIn: {
+            /** Content Type */
+            content_type: string;
+            /** File Name */
+            file_name: string;
+            /** Size */
+            size: number;
+        };
+        /** PilotAttachmentUploadOut */
+        PilotAttachmentUploadOut: {
+            attachment: components["schemas"]["PilotAttachmentOut"];
+            upload: components["schemas"]["PilotPresignedUploadOut"];
+        };
+        /** PilotBatchIn */
+        PilotBatchIn: {
+            /** Certificate Codes */
+            certificate_codes: string[];
+            /**
+             * City Review First
+             * @description 是否需要地市级教育局审批
+             */
+            city_review_first: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /**
+             * Majors Required
+             * @description 是否要求按专业填报
+             */
+            majors_required: boolean;
+            /**
+             * Name
+             * @description 申报批次, e.g. 2026年第一次
+             */
+            name: string;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+        };
+        /** PilotBatchOut */
+        PilotBatchOut: {
+            /** Certificates */
+            certificates: components["schemas"]["PilotCertificateOut"][];
+            /** City Review First */
+            city_review_first: boolean;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Majors Required */
+            majors_required: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * State
+             * @description upcoming / open / closed
+             */
+            state: string;
+        };
+        /** PilotCertificateOut */
+        PilotCertificateOut: {
+            /**
+             * Code
+             * @description the occupation code exam plans use
+             */
+            code: string;
+            /** Name */
+            name: string;
+            /** Organisation */
+            organisation: string;
+        };
+        /** PilotDecisionIn */
+        PilotDecisionIn: {
+            /** Approved Headcount */
+            approved_headcount?: number | null;
+            outcome: components["schemas"]["Outcome"];
+            /** Reason */
+            reason?: string | null;
+        };
+        /** PilotDecisionOut */
+        PilotDecisionOut: {
+            /** Approved Headcount */
+            approved_headcount: number | null;
+            /**
+             * Decided At
+             * Format: date-time
+             */
+            decided_at: string;
+            /** Decider Name */
+            decider_name: string;
+            /** Decider Org */
+            decider_org: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            level: components["schemas"]["DecisionLevel"];
+            outcome: components["schemas"]["Outcome"];
+            /** Reason */
+            reason: string | null;
+        };
+        /** PilotDownloadOut */
+        PilotDownloadOut: {
+            /** File Name */
+            file_name: string;
+            /** Url */
+            url: string;
+        };
+        /** PilotMajorOut */
+        PilotMajorOut: {
+            /** Code */
+            code: string;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
+        };
+        /** PilotPlanIn */
+        PilotPlanIn: {
+            /** Batches */
+            batches: components["schemas"]["PilotBatchIn"][];
+            /** Title */
+            title: string;
+            /** Year */
+            year: number;
+        };
+        /** PilotPlanOut */
+        PilotPlanOut: {
+            /** Batches */
+            batches: components["schemas"]["PilotBatchOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Province */
+            province: string;
+            /** Title */
+            title: string;
+            /** Year */
+            year: number;
+        };
+        /**
+         * PilotPresignedUploadOut
+         * @description POST: a multipart form to `url` with `fields` first and the file last as `file`; the
+         *     storage server refuses a larger file or another type. PUT: the bytes to `url` with
+         *     `headers`.
+         */
+        PilotPresignedUploadOut: {
+            /** Expires In S */
+            expires_in_s: number;
+            /**
+             * Fields
+             * @default {}
+             */
+            fields: {
+                [key: string]: string;
+            };
+            /** Headers */
+            headers: {
+                [key: string]: string;
+            };
+            /** Method */
+            method: string;
+            /** Url */
+            url: string;
+        };
+        /**
          * PilotStatus
          * @description 申报状态.
          * @enum {string}
@@ -4925,18 +5905,26 @@ export interface components {
             /** Years */
             years: components["schemas"]["PilotYearOut"][];
         };
+        /** PilotSubmitIn */
+        PilotSubmitIn: {
+            /**
+             * Confirmed
+             * @description 提交后不能再修改: the applicant confirmed it
+             */
+            confirmed: boolean;
+        };
         /** PilotYearOut */
         PilotYearOut: {
             /**
              * Certificates
              * @description approved, batch closed
              */
-            certificates: components["schemas"]["InstitutionCertificateOut"][];
+            certificates: components["schemas"]["PilotCertificateOut"][];
             /**
              * Pending Certificates
              * @description approved, but the batch is still open
              */
-            pending_certificates: components["schemas"]["InstitutionCertificateOut"][];
+            pending_certificates: components["schemas"]["PilotCertificateOut"][];
             /**
              * Pilot
              * @description 试点院校: a batch has closed with an approved application
@@ -4996,6 +5984,10 @@ export interface components {
             level: number;
             /** Occupation Code */
             occupation_code: string;
+            /** Publicity Closes At */
+            publicity_closes_at?: string | null;
+            /** Publicity Opens At */
+            publicity_opens_at?: string | null;
             /**
              * Registration Closes At
              * Format: date-time
@@ -5011,6 +6003,15 @@ export interface components {
              * @default false
              */
             requires_mail_in: boolean;
+            result_rule?: components["schemas"]["ResultRuleIn"];
+            /** Scheduling Closes At */
+            scheduling_closes_at?: string | null;
+            /** Scheduling Opens At */
+            scheduling_opens_at?: string | null;
+            /** Scores Close At */
+            scores_close_at?: string | null;
+            /** Scores Open At */
+            scores_open_at?: string | null;
             /** Subjects */
             subjects: components["schemas"]["SubjectIn"][];
             /** Title */
@@ -5075,6 +6076,28 @@ export interface components {
              * Format: date-time
              */
             withdrawal_closes_at: string;
+        };
+        /**
+         * PlanRoomsOut
+         * @description A plan the site serves, with the rooms set up for it.
+         */
+        PlanRoomsOut: {
+            /**
+             * Exam Starts At
+             * Format: date-time
+             */
+            exam_starts_at: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Plan Number */
+            plan_number: string;
+            /** Plan Title */
+            plan_title: string;
+            /** Rooms */
+            rooms: components["schemas"]["RoomOut"][];
         };
         /** PlanSiteOut */
         PlanSiteOut: {
@@ -5330,6 +6353,11 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** RefreshIn */
+        RefreshIn: {
+            /** Refresh Token */
+            refresh_token: string;
+        };
         /**
          * RefundOut
          * @description 退费: the exam fee that went back to the payer.
@@ -5501,6 +6529,60 @@ export interface components {
          * @enum {string}
          */
         RequestStatus: "draft" | "confirmed";
+        /**
+         * ResultRule
+         * @description How a plan decides the certificate result (考证结果判定规则, seed 003 §2.2.11):
+         *     `each_subject` every subject at or above its own pass score (合格分数); `weighted_total`
+         *     the weighted total (综合成绩, each subject's score as a share of its full score, weighted,
+         *     out of 100) at or above `pass_score`; `both` both at once. The default is the rule every
+         *     plan had before plans carried one.
+         */
+        ResultRule: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: string | null;
+            /** Weights */
+            weights?: components["schemas"]["SubjectWeight"][];
+        };
+        /**
+         * ResultRuleIn
+         * @description The certificate result rule (考证结果判定规则): each_subject = 各科均达合格分数,
+         *     weighted_total = 综合成绩（按权重）达合格分数, both = 两者同时满足. Checked in full when the
+         *     plan is published (rules.result_rule_problems).
+         */
+        ResultRuleIn: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: number | string | null;
+            /** Weights */
+            weights?: components["schemas"]["SubjectWeightIn-Input"][];
+        };
+        /** ResultRuleOut */
+        ResultRuleOut: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: string | null;
+            /**
+             * Weights
+             * @default []
+             */
+            weights: components["schemas"]["SubjectWeightIn-Output"][];
+        };
         /** RevisionOut */
         RevisionOut: {
             /** Condition Code */
@@ -5538,16 +6620,30 @@ export interface components {
         Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "city_reviewer" | "ops";
         /**
          * RoomIn
-         * @description A new room (考场) of a site.
+         * @description A room (考场) of a site for one exam plan.
          */
         RoomIn: {
+            /** Address */
+            address: string;
             /** Capacity */
             capacity: number;
             /** Name */
             name: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /**
+             * Room Type
+             * @enum {string}
+             */
+            room_type: "computer" | "practical" | "written";
         };
         /** RoomOut */
         RoomOut: {
+            /** Address */
+            address: string | null;
             /** Capacity */
             capacity: number;
             /**
@@ -5559,6 +6655,13 @@ export interface components {
             name: string;
             /** Number */
             number: number;
+            /** Plan Id */
+            plan_id: string | null;
+            /**
+             * Room Type
+             * @enum {string}
+             */
+            room_type: "computer" | "practical" | "written";
             /**
              * Site Id
              * Format: uuid
@@ -5879,8 +6982,16 @@ export interface components {
             publicity_ends_at: string | null;
             /** Publicity Starts At */
             publicity_starts_at: string | null;
+            result_rule: components["schemas"]["ResultRule"];
             /** Rostered */
             rostered: number;
+            /** Scores Close At */
+            scores_close_at: string | null;
+            /**
+             * Scores Open At
+             * @description the plan's 登记 window
+             */
+            scores_open_at: string | null;
             status: components["schemas"]["SheetStatus"];
             /** Subjects */
             subjects: components["schemas"]["ScoringSubjectOut"][];
@@ -5960,23 +7071,88 @@ export interface components {
             valid: boolean;
         };
         /**
+         * SiteCertificateIn
+         * @description A certificate (考核证书) the site applies to hold exams for: occupation and level.
+         */
+        SiteCertificateIn: {
+            /** Level */
+            level: number;
+            /** Occupation Code */
+            occupation_code: string;
+        };
+        /** SiteCertificateOut */
+        SiteCertificateOut: {
+            /** Level */
+            level: number;
+            /** Occupation Code */
+            occupation_code: string;
+        };
+        /** SiteDecisionIn */
+        SiteDecisionIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
          * SiteIn
-         * @description A new test site (考点). An institution admin may omit institution_id (their own).
+         * @description An application for an exam site (申报考核站点) by the caller's own institution. A
+         *     recognisable name follows 学校名称 + 证书简称 + 考核站点.
          */
         SiteIn: {
             /** Address */
             address: string;
-            /** Institution Id */
-            institution_id?: string | null;
+            /** Certificates */
+            certificates: components["schemas"]["SiteCertificateIn"][];
+            /** City Code */
+            city_code: string;
+            /** Contact Email */
+            contact_email: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /** County Code */
+            county_code?: string | null;
+            /** Description */
+            description: string;
             /** Institution Name */
             institution_name: string;
             /** Name */
             name: string;
+            /** Org Id */
+            org_id: string;
+            /** Province Code */
+            province_code: string;
         };
-        /** SiteOut */
+        /**
+         * SiteOut
+         * @description An exam site application (考核站点) as its institution and organisation see it.
+         */
         SiteOut: {
             /** Address */
             address: string;
+            /** Certificates */
+            certificates: components["schemas"]["SiteCertificateOut"][];
+            /** City Code */
+            city_code: string | null;
+            /** Contact Email */
+            contact_email: string;
+            /** Contact Name */
+            contact_name: string;
+            /** Contact Phone */
+            contact_phone: string;
+            /** County Code */
+            county_code: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decision Reason */
+            decision_reason: string | null;
+            /** Description */
+            description: string;
             /**
              * Id
              * Format: uuid
@@ -5988,8 +7164,32 @@ export interface components {
             institution_name: string;
             /** Name */
             name: string;
-            /** Rooms */
-            rooms: components["schemas"]["RoomOut"][];
+            /** Org Id */
+            org_id: string;
+            /** Org Name */
+            org_name: string;
+            /** Province Code */
+            province_code: string | null;
+            /** Region */
+            region: string;
+            /** Status */
+            status: string;
+        };
+        /**
+         * SiteRoomsOut
+         * @description 考场管理: a site's rooms per exam plan it serves, newest exam first; `standing` are rooms
+         *     set up before rooms were per exam (they serve every plan).
+         */
+        SiteRoomsOut: {
+            /** Plans */
+            plans: components["schemas"]["PlanRoomsOut"][];
+            /**
+             * Site Id
+             * Format: uuid
+             */
+            site_id: string;
+            /** Standing */
+            standing: components["schemas"]["RoomOut"][];
         };
         /** SmsCodeIn */
         SmsCodeIn: {
@@ -6172,10 +7372,50 @@ export interface components {
             registration_info: boolean;
         };
         /**
+         * StudentScoresOut
+         * @description A student's subject scores and result as their institution (试点院校) sees them, once
+         *     publicity has opened; the ID number is masked.
+         */
+        StudentScoresOut: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /** Candidate Name */
+            candidate_name: string;
+            /** Id Number */
+            id_number: string;
+            /** Result */
+            result: ("pass" | "fail") | null;
+            /** Scores */
+            scores: components["schemas"]["MySubjectScoreOut"][];
+            /** Ticket Number */
+            ticket_number: string;
+        };
+        /**
          * StudentType
          * @enum {string}
          */
         StudentType: "institution" | "social";
+        /** SubjectCatalogueOut */
+        SubjectCatalogueOut: {
+            counts: components["schemas"]["SubjectCountsOut"];
+            /** Items */
+            items: components["schemas"]["CatalogueSubjectOut"][];
+        };
+        /**
+         * SubjectCountsOut
+         * @description 全部 / 已启用 / 已停用 of the list as filtered.
+         */
+        SubjectCountsOut: {
+            /** All */
+            all: number;
+            /** Disabled */
+            disabled: number;
+            /** Enabled */
+            enabled: number;
+        };
         /**
          * SubjectIn
          * @description A subject (科目): computer = 机考, practical = 实操, written = 笔试.
@@ -6218,6 +7458,30 @@ export interface components {
             pass_score: string;
         };
         /**
+         * SubjectWeight
+         * @description A subject's share (权重, percent) of the weighted total (综合成绩).
+         */
+        SubjectWeight: {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: string;
+        };
+        /** SubjectWeightIn */
+        "SubjectWeightIn-Input": {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: number | string;
+        };
+        /** SubjectWeightIn */
+        "SubjectWeightIn-Output": {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: string;
+        };
+        /**
          * SubmissionReceiptOut
          * @description The answer to a submission (提交回执): it is under review now. The whole application is
          *     one GET away; the submit call is the peak-season hot path and answers without re-reading
@@ -6246,19 +7510,39 @@ export interface components {
              */
             submitted_at: string;
         };
-        /** SubmitIn */
-        SubmitIn: {
-            /**
-             * Confirmed
-             * @description 提交后不能再修改: the applicant confirmed it
-             */
-            confirmed: boolean;
-        };
         /**
          * TemplateFormat
          * @enum {string}
          */
         TemplateFormat: "csv" | "xlsx";
+        /**
+         * TicketKeyOut
+         * @description One public key (JWK, EC P-256) that checks ticket QR codes.
+         */
+        TicketKeyOut: {
+            /** Alg */
+            alg: string;
+            /** Crv */
+            crv: string;
+            /** Kid */
+            kid: string;
+            /** Kty */
+            kty: string;
+            /** Use */
+            use: string;
+            /** X */
+            x: string;
+            /** Y */
+            y: string;
+        };
+        /**
+         * TicketKeySetOut
+         * @description The JWK set (RFC 7517) an offline check-in device loads to verify ticket QR codes.
+         */
+        TicketKeySetOut: {
+            /** Keys */
+            keys: components["schemas"]["TicketKeyOut"][];
+        };
         /**
          * TicketOut
          * @description An admission ticket (准考证) as the candidate sees it.
@@ -6318,6 +7602,13 @@ export interface components {
             account_id: string;
             /** Expires In */
             expires_in: number;
+            /** Refresh Expires In */
+            refresh_expires_in: number;
+            /**
+             * Refresh Token
+             * @description 刷新令牌: exchange it once at POST /sessions/refresh for new tokens
+             */
+            refresh_token: string;
             role: components["schemas"]["Role"];
             /**
              * Token Type
@@ -6396,6 +7687,50 @@ export interface components {
             status: string;
             /** Valid */
             valid: boolean;
+        };
+        /**
+         * WindowsIn
+         * @description The plan's five windows (seed 003 §2.2.3), each an interval, in this order: 报考
+         *     (registration), 排考 (scheduling), 考试 (exam), 登记 (score registration), 公示
+         *     (publicity). Registration may still run while scheduling begins (the seed's plans overlap
+         *     them); each later window starts when the one before it has ended. Windows left out get
+         *     their default (rules.default_windows).
+         */
+        WindowsIn: {
+            /**
+             * Exam Ends At
+             * Format: date-time
+             */
+            exam_ends_at: string;
+            /**
+             * Exam Starts At
+             * Format: date-time
+             */
+            exam_starts_at: string;
+            /** Publicity Closes At */
+            publicity_closes_at?: string | null;
+            /** Publicity Opens At */
+            publicity_opens_at?: string | null;
+            /**
+             * Registration Closes At
+             * Format: date-time
+             */
+            registration_closes_at: string;
+            /**
+             * Registration Opens At
+             * Format: date-time
+             */
+            registration_opens_at: string;
+            /** Scheduling Closes At */
+            scheduling_closes_at?: string | null;
+            /** Scheduling Opens At */
+            scheduling_opens_at?: string | null;
+            /** Scores Close At */
+            scores_close_at?: string | null;
+            /** Scores Open At */
+            scores_open_at?: string | null;
+            /** Withdrawal Closes At */
+            withdrawal_closes_at?: string | null;
         };
         /** WithdrawIn */
         WithdrawIn: {
@@ -7328,6 +8663,46 @@ export interface operations {
             };
         };
     };
+    list_organisations_api_v1_exam_scheduling_organisations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganisationOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_plans_api_v1_exam_scheduling_plans_get: {
         parameters: {
             query?: {
@@ -7861,6 +9236,457 @@ export interface operations {
             };
         };
     };
+    change_windows_api_v1_exam_scheduling_plans__plan_id__windows_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WindowsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamSchedulingPlanOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    room_printout_api_v1_exam_scheduling_rooms__room_id__printouts__kind__pdf_get: {
+        parameters: {
+            query?: {
+                plan_id?: string | null;
+            };
+            header?: never;
+            path: {
+                room_id: string;
+                kind: "sign-in-sheet" | "desk-labels" | "door-label";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    room_tickets_pdf_api_v1_exam_scheduling_rooms__room_id__tickets_pdf_get: {
+        parameters: {
+            query?: {
+                plan_id?: string | null;
+            };
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_borrowings_api_v1_exam_scheduling_site_borrowings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowingOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    request_borrowing_api_v1_exam_scheduling_site_borrowings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BorrowingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    assign_borrowing_api_v1_exam_scheduling_site_borrowings__borrowing_id__assign_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                borrowing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignSiteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    reject_borrowing_api_v1_exam_scheduling_site_borrowings__borrowing_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                borrowing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BorrowingOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_sites_api_v1_exam_scheduling_sites_get: {
         parameters: {
             query?: never;
@@ -7901,7 +9727,7 @@ export interface operations {
             };
         };
     };
-    create_site_api_v1_exam_scheduling_sites_post: {
+    apply_for_site_api_v1_exam_scheduling_sites_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -7951,6 +9777,339 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_site_api_v1_exam_scheduling_sites__site_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    approve_site_api_v1_exam_scheduling_sites__site_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    site_printouts_api_v1_exam_scheduling_sites__site_id__printouts_zip_get: {
+        parameters: {
+            query?: {
+                plan_id?: string | null;
+            };
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    reject_site_api_v1_exam_scheduling_sites__site_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_rooms_api_v1_exam_scheduling_sites__site_id__rooms_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteRoomsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8041,6 +10200,555 @@ export interface operations {
             };
         };
     };
+    copy_rooms_api_v1_exam_scheduling_sites__site_id__rooms_copy_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CopyRoomsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    remove_room_api_v1_exam_scheduling_sites__site_id__rooms__room_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    site_tickets_pdf_api_v1_exam_scheduling_sites__site_id__tickets_pdf_get: {
+        parameters: {
+            query?: {
+                plan_id?: string | null;
+            };
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_subjects_api_v1_exam_scheduling_subjects_get: {
+        parameters: {
+            query?: {
+                occupation_code?: string | null;
+                level?: number | null;
+                method?: ("computer" | "practical" | "written") | null;
+                number?: string | null;
+                name?: string | null;
+                enabled?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectCatalogueOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_subject_api_v1_exam_scheduling_subjects_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CatalogueSubjectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueSubjectOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_subject_api_v1_exam_scheduling_subjects__subject_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CatalogueSubjectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueSubjectOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    disable_subject_api_v1_exam_scheduling_subjects__subject_id__disable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueSubjectOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    enable_subject_api_v1_exam_scheduling_subjects__subject_id__enable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueSubjectOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ticket_keys_api_v1_exam_scheduling_ticket_keys_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketKeySetOut"];
+                };
+            };
+        };
+    };
     my_tickets_api_v1_exam_scheduling_tickets_mine_get: {
         parameters: {
             query?: never;
@@ -8071,6 +10779,68 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    my_ticket_pdf_api_v1_exam_scheduling_tickets__ticket_number__pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8145,6 +10915,70 @@ export interface operations {
             };
         };
     };
+    create_city_reviewer_api_v1_gateway_city_reviewers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CityReviewerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAccountOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     create_institution_admin_api_v1_gateway_institution_admins_post: {
         parameters: {
             query?: never;
@@ -8205,6 +11039,52 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    logout_api_v1_gateway_logout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description 无权执行此操作（角色或归属不符） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 提交的数据有误（字段校验失败、请求体无法解析、Idempotency-Key 已用于另一请求） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -8544,6 +11424,60 @@ export interface operations {
             };
             /** @description Locked */
             423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    refresh_session_api_v1_gateway_sessions_refresh_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9091,6 +12025,143 @@ export interface operations {
             };
         };
     };
+    list_head_replacements_api_v1_institution_institutions__code__head_replacements_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadReplacementOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_head_api_v1_institution_institutions__code__head_replacements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeadReplacementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadReplacementOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_applications_api_v1_institution_pilot_applications_get: {
         parameters: {
             query?: {
@@ -9111,7 +12182,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_ApplicationOut_"];
+                    "application/json": components["schemas"]["Page_PilotApplicationOut_"];
                 };
             };
             /** @description Unauthorized */
@@ -9165,7 +12236,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewApplicationIn"];
+                "application/json": components["schemas"]["NewPilotApplicationIn"];
             };
         };
         responses: {
@@ -9175,7 +12246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Bad Request */
@@ -9257,7 +12328,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9312,7 +12383,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApplicationIn"];
+                "application/json": components["schemas"]["PilotApplicationIn"];
             };
         };
         responses: {
@@ -9322,7 +12393,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Bad Request */
@@ -9467,7 +12538,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AttachmentRequestIn"];
+                "application/json": components["schemas"]["PilotAttachmentRequestIn"];
             };
         };
         responses: {
@@ -9477,7 +12548,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentUploadOut"];
+                    "application/json": components["schemas"]["PilotAttachmentUploadOut"];
                 };
             };
             /** @description Bad Request */
@@ -9640,7 +12711,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentOut"];
+                    "application/json": components["schemas"]["PilotAttachmentOut"];
                 };
             };
             /** @description Bad Request */
@@ -9723,7 +12794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DownloadOut"];
+                    "application/json": components["schemas"]["PilotDownloadOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9778,7 +12849,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DecisionIn"];
+                "application/json": components["schemas"]["PilotDecisionIn"];
             };
         };
         responses: {
@@ -9788,7 +12859,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Unauthorized */
@@ -9854,7 +12925,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SubmitIn"];
+                "application/json": components["schemas"]["PilotSubmitIn"];
             };
         };
         responses: {
@@ -9864,7 +12935,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionApplicationOut"];
+                    "application/json": components["schemas"]["PilotApplicationOut"];
                 };
             };
             /** @description Bad Request */
@@ -9944,7 +13015,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionCertificateOut"][];
+                    "application/json": components["schemas"]["PilotCertificateOut"][];
                 };
             };
         };
@@ -9967,7 +13038,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MajorOut"][];
+                    "application/json": components["schemas"]["PilotMajorOut"][];
                 };
             };
             /** @description Validation Error */
@@ -9998,7 +13069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionPlanOut"][];
+                    "application/json": components["schemas"]["PilotPlanOut"][];
                 };
             };
             /** @description Unauthorized */
@@ -10052,7 +13123,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InstitutionPlanIn"];
+                "application/json": components["schemas"]["PilotPlanIn"];
             };
         };
         responses: {
@@ -10062,7 +13133,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionPlanOut"];
+                    "application/json": components["schemas"]["PilotPlanOut"];
                 };
             };
             /** @description Unauthorized */
@@ -10118,7 +13189,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["BatchIn"];
+                "application/json": components["schemas"]["PilotBatchIn"];
             };
         };
         responses: {
@@ -10128,7 +13199,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstitutionPlanOut"];
+                    "application/json": components["schemas"]["PilotPlanOut"];
                 };
             };
             /** @description Unauthorized */
@@ -14328,6 +17399,131 @@ export interface operations {
             };
         };
     };
+    institution_scores_api_v1_scoring_institution_plans__plan_id__scores_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionPlanScoresOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    my_objections_api_v1_scoring_objections_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_dead_letters_api_v1_scoring_ops_dead_letters_get: {
         parameters: {
             query?: {
@@ -14726,6 +17922,304 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_objections_api_v1_scoring_plans__plan_id__objections_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    raise_objection_api_v1_scoring_plans__plan_id__objections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_raise_objection_api_v1_scoring_plans__plan_id__objections_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    answer_objection_api_v1_scoring_plans__plan_id__objections__objection_id__answer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionAnswerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    objection_attachment_api_v1_scoring_plans__plan_id__objections__objection_id__attachment_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

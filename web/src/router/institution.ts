@@ -11,6 +11,11 @@ const routes: RouteRecordRaw[] = [
     meta: { title: 'institution.baseInfo.title', roles: ['institution_head', 'institution_admin'], menu: true, order: 5 },
   },
   {
+    path: '/institution/pilot',
+    component: () => import('@/views/institution/InstitutionPilot.vue'),
+    meta: { title: 'pilot.apply.title', roles: ['institution_head', 'institution_admin'], menu: true, order: 6 },
+  },
+  {
     path: '/institution/signup',
     component: () => import('@/views/institution/InstitutionSignupPage.vue'),
     meta: { title: 'institution.signup.title', menu: true, guestOnly: true, order: 91 },
@@ -29,6 +34,11 @@ const routes: RouteRecordRaw[] = [
     path: '/institution/sites',
     component: () => import('@/views/institution/InstitutionSites.vue'),
     meta: meta('staff.sites.title', 30),
+  },
+  {
+    path: '/institution/printouts',
+    component: () => import('@/views/institution/InstitutionPrintouts.vue'),
+    meta: meta('institution.printouts.title', 40),
   },
 ]
 

@@ -26,7 +26,6 @@ export const HOME_OF: Record<Role, string> = {
   institution_admin: '/institution',
   institution_head: '/head',
   province_admin: '/province',
-  // 地市级审核员 (institution pilot review) has no screen yet: the start page until it does
-  city_reviewer: '/',
+  city_reviewer: '/city',
   ops: '/ops',
 }

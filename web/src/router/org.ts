@@ -16,12 +16,24 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/org/OrgApplications.vue'),
     meta: meta('org.applications.title', 15),
   },
+  {
+    path: '/org/subjects',
+    component: () => import('@/views/org/OrgSubjects.vue'),
+    meta: meta('org.subjects.title', 12),
+  },
   { path: '/org/sites', component: () => import('@/views/org/OrgSites.vue'), meta: meta('staff.sites.title', 20) },
   { path: '/org/scores', component: () => import('@/views/org/OrgScores.vue'), meta: meta('org.scores.title', 30) },
   {
     path: '/org/certificates',
     component: () => import('@/views/org/OrgCertificates.vue'),
     meta: meta('org.certificates.title', 40),
+  },
+  {
+    // The organisation's seal, printed in its signature area of every certificate.
+    path: '/org/stamp',
+    component: () => import('@/views/head/HeadStamp.vue'),
+    props: { party: 'org' },
+    meta: meta('head.stamp.title', 41),
   },
   {
     path: '/org/payment-requests',

@@ -6,26 +6,37 @@ const STORAGE_KEY = 'skillcert.auth'
 
 interface Stored {
   token: string
+  refreshToken: string | null
   role: Role
   accountId: string
   name: string
   orgId: string | null
   expiresAt: number
+  refreshExpiresAt: number
 }
+
+// Refresh this long before the access token expires, so calls rarely meet a 401.
+const REFRESH_MARGIN_MS = 30_000
+const REFRESH_PATH = '/api/v1/gateway/sessions/refresh'
 
 function load(): Stored | null {
   try {
     const raw = localStorage.getItem(STORAGE_KEY)
     if (!raw) return null
     const stored = JSON.parse(raw) as Stored
-    return stored.expiresAt > Date.now() ? stored : null
+    const now = Date.now()
+    const refreshable = Boolean(stored.refreshToken) && stored.refreshExpiresAt > now
+    return refreshable || stored.expiresAt > now ? stored : null
   } catch {
     return null
   }
 }
 
-/** Who is signed in: the gateway's short-lived token, the role and the organisation it acts for.
- * Kept in localStorage so a reload keeps the session until the token expires. */
+/** Who is signed in: the gateway's short-lived access token and its refresh token, the role and
+ * the organisation it acts for. Kept in localStorage so a reload (and other tabs) keep the
+ * session; the access token is renewed with the refresh token before it expires, and each
+ * refresh token works once (the gateway ends the session when one is used twice), so renewals
+ * are serialised within the tab and, with the Web Locks API, across tabs. */
 export const useAuthStore = defineStore('auth', () => {
   const state = ref<Stored | null>(load())
 
@@ -43,17 +54,70 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   async function adopt(tokens: Schemas['TokenOut']) {
+    const now = Date.now()
     const base: Stored = {
       token: tokens.access_token,
+      refreshToken: tokens.refresh_token,
       role: tokens.role,
       accountId: tokens.account_id,
       name: '',
       orgId: null,
-      expiresAt: Date.now() + tokens.expires_in * 1000,
+      expiresAt: now + tokens.expires_in * 1000,
+      refreshExpiresAt: now + tokens.refresh_expires_in * 1000,
     }
     save(base)
     const me = await call(api.GET('/api/v1/gateway/me'))
     save({ ...base, name: me.name ?? '', orgId: me.org_id ?? null })
+  }
+
+  function stale() {
+    return state.value !== null && state.value.expiresAt - Date.now() < REFRESH_MARGIN_MS
+  }
+
+  async function renew(): Promise<string | null> {
+    // Another tab may have renewed meanwhile (one storage for all tabs): its tokens are ours.
+    const latest = load()
+    const mine = state.value
+    if (!mine || !latest || latest.accountId !== mine.accountId) return null
+    if (latest.refreshToken !== mine.refreshToken) {
+      state.value = latest
+      if (latest.expiresAt - Date.now() > REFRESH_MARGIN_MS) return latest.token
+    }
+    const refreshToken = state.value?.refreshToken
+    if (!refreshToken) return null
+    const response = await fetch(REFRESH_PATH, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refresh_token: refreshToken }),
+    })
+    if (!response.ok) return null
+    const tokens = (await response.json()) as Schemas['TokenOut']
+    const now = Date.now()
+    save({
+      ...(state.value as Stored),
+      token: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      expiresAt: now + tokens.expires_in * 1000,
+      refreshExpiresAt: now + tokens.refresh_expires_in * 1000,
+    })
+    return tokens.access_token
+  }
+
+  let renewing: Promise<string | null> | null = null
+
+  /** A new access token (null: the session has ended); one renewal at a time. */
+  function refresh(): Promise<string | null> {
+    if (!renewing) {
+      const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
+      // The lock's callback returns a promise; the lock is held until it settles.
+      const run: Promise<string | null> = locks
+        ? (locks.request('skillcert.auth.refresh', renew) as unknown as Promise<string | null>)
+        : renew()
+      renewing = run.finally(() => {
+        renewing = null
+      })
+    }
+    return renewing
   }
 
   /** 登录 with a password, or (phones only) an SMS code sent for purpose `login`. */
@@ -68,22 +132,51 @@ export const useAuthStore = defineStore('auth', () => {
     await adopt(tokens)
   }
 
-  function logout() {
+  /** Forget the session in this browser only (the gateway already refused it). */
+  function forget() {
     save(null)
+  }
+
+  /** 退出: the gateway revokes the account's refresh tokens, then this browser forgets. */
+  async function logout() {
+    const token = stale() ? await refresh().catch(() => null) : (state.value?.token ?? null)
+    save(null)
+    if (!token) return
+    await fetch('/api/v1/gateway/logout', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+    }).catch(() => undefined)
   }
 
   function hasRole(...roles: Role[]) {
     return role.value !== null && roles.includes(role.value)
   }
 
-  return { token, role, name, orgId, accountId, isAuthenticated, login, register, logout, hasRole }
+  return {
+    token,
+    role,
+    name,
+    orgId,
+    accountId,
+    isAuthenticated,
+    login,
+    register,
+    logout,
+    forget,
+    stale,
+    refresh,
+    hasRole,
+  }
 })
 
-/** Wires the API client to the store: its token on every call, signed out on a 401. */
+/** Wires the API client to the store: its token on every call, renewed when it is about to
+ * expire or refused, signed out when the session has ended. */
 export function connectSession(store: ReturnType<typeof useAuthStore>, onExpired: () => void) {
   session.token = () => store.token
+  session.stale = () => store.stale()
+  session.refresh = () => store.refresh()
   session.onUnauthorized = () => {
-    store.logout()
+    store.forget()
     onExpired()
   }
 }

@@ -53,7 +53,8 @@ def serve(config: EmbeddedConfig, app: FastAPI) -> None:
             print(
                 "demo staff accounts (shown once; kept in "
                 f"{config.data_dir / 'demo-password'}): org.admin, org.reviewer, inst.admin, "
-                f"inst.head, province.admin, ops — password: {config.demo_password}"
+                f"inst.head, province.admin, province.js, pilot.admin (a pilot institution with a "
+                f"quota), ops — password: {config.demo_password}"
             )
         await task
 

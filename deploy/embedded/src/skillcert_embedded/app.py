@@ -111,10 +111,19 @@ def create_embedded_app(
     if config.demo_password is None and config.profile is Profile.DEV:
         password_file = config.data_dir / "demo-password"
         config.demo_password_is_new = not password_file.exists()
+        # Letters and a digit, as the account rules want of a password someone sets: the
+        # demo's pilot institution gives its admin this password through the API.
         config.demo_password = _secret(
-            password_file, f"Demo-{secrets.token_urlsafe(9)}".encode()
+            password_file, f"Demo-{secrets.token_urlsafe(9)}{secrets.randbelow(10)}".encode()
         ).decode()
     _configure_environment(config, key, storage_secret, sms_code_secret)
+    # The admission tickets' QR signing key (exam-scheduling), kept like the JWT key.
+    os.environ.setdefault(
+        "EXAM_SCHEDULING_TICKET_SIGNING_KEY_PEM",
+        _secret(
+            config.data_dir / "ticket-signing-key.pem", SigningKey.generate().to_pem()
+        ).decode(),
+    )
 
     bus = EmbeddedBus(
         config.data_dir / "bus.db", RetryPolicy(config.retry_delays_ms), poll_interval_s=0.2

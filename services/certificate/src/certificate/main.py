@@ -16,6 +16,7 @@ from certificate.config import CertificateSettings
 from certificate.context import Context
 from certificate.identities import models as _identities_models  # noqa: F401
 from certificate.identities.service import IdentityService
+from certificate.photos import models as _photos_models  # noqa: F401
 from certificate.plans import models as _plans_models  # noqa: F401
 from certificate.stamps import models as _stamps_models  # noqa: F401
 from certificate.stamps.router import router as stamps_router

@@ -33,8 +33,24 @@ def stamp_png() -> bytes:
     return _stamp_png()
 
 
+def _photo_jpeg() -> bytes:
+    # A dark figure on white, the proportions of a 一寸 ID photo.
+    img = Image.new("RGB", (295, 413), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((90, 60, 205, 190), fill=(60, 40, 30))
+    draw.rectangle((50, 220, 245, 413), fill=(30, 30, 80))
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="session")
-def content(stamp_png: bytes) -> CertificateContent:
+def photo_jpeg() -> bytes:
+    return _photo_jpeg()
+
+
+@pytest.fixture(scope="session")
+def content(stamp_png: bytes, photo_jpeg: bytes) -> CertificateContent:
     return CertificateContent(
         holder_name="张三丰",
         id_number="110101********1234",
@@ -47,6 +63,7 @@ def content(stamp_png: bytes) -> CertificateContent:
         verify_url="https://skillcert.example.cn/verify/S000011000001234567",
         head_stamp_png=stamp_png,
         org_stamp_png=stamp_png,
+        holder_photo=photo_jpeg,
     )
 
 

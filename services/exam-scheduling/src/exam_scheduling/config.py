@@ -1,7 +1,9 @@
-from pydantic import Field
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from skillcert.settings import ServiceSettings
+from skillcert.settings import Profile, ServiceSettings
 
 
 class ExamSchedulingSettings(ServiceSettings):
@@ -12,3 +14,16 @@ class ExamSchedulingSettings(ServiceSettings):
     # Display names of the certifying organisations (培训评价组织) by org_id; the gateway owns
     # accounts, not organisation master data, so the names published with a plan come from here.
     org_names: dict[str, str] = Field(default_factory=lambda: {"ORG-DEMO": "示例培训评价组织"})
+    # The ES256 (P-256) key that signs admission tickets' QR codes, and the kid it is published
+    # under (GET /api/v1/exam-scheduling/ticket-keys). Required in prod; dev and test generate
+    # one and keep it in the database (tickets.models.TicketSigningKey).
+    ticket_signing_key_pem: SecretStr | None = None
+    ticket_signing_key_id: str = "ticket-1"
+
+    @model_validator(mode="after")
+    def _ticket_key_required_in_prod(self) -> ExamSchedulingSettings:
+        if self.profile is Profile.PROD and self.ticket_signing_key_pem is None:
+            raise ValueError(
+                "EXAM_SCHEDULING_TICKET_SIGNING_KEY_PEM is required in the prod profile"
+            )
+        return self

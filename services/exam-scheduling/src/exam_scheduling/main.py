@@ -19,9 +19,14 @@ from exam_scheduling.config import ExamSchedulingSettings
 from exam_scheduling.context import Context
 from exam_scheduling.plans import models as _plans_models  # noqa: F401
 from exam_scheduling.plans.router import router as plans_router
+from exam_scheduling.printouts.router import router as printouts_router
 from exam_scheduling.sites import models as _sites_models  # noqa: F401
 from exam_scheduling.sites.router import router as sites_router
+from exam_scheduling.subjects import models as _subjects_models  # noqa: F401
+from exam_scheduling.subjects.router import router as subjects_router
 from exam_scheduling.subscriptions import HANDLERS
+from exam_scheduling.tickets import models as _tickets_models  # noqa: F401
+from exam_scheduling.tickets.router import router as tickets_router
 from skillcert.db import transaction
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
@@ -49,7 +54,15 @@ def build_spec(
         settings=settings or ExamSchedulingSettings(),
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        routers=[catalogue_router, plans_router, sites_router, allocations_router],
+        routers=[
+            catalogue_router,
+            plans_router,
+            sites_router,
+            subjects_router,
+            allocations_router,
+            tickets_router,
+            printouts_router,
+        ],
         handlers=HANDLERS,
         lifespan=lifespan,
     )

@@ -1,9 +1,12 @@
 """Every event the exam-scheduling service listens to, and its handler: the one list."""
 
 from exam_scheduling.allocations import consumers as allocations
+from exam_scheduling.tickets import consumers as tickets
 from skillcert.events import (
     ApplicationApproved,
     ApplicationForfeited,
+    ApplicationResubmitted,
+    ApplicationSubmitted,
     ApplicationWithdrawn,
     Event,
     OrderPaid,
@@ -17,4 +20,6 @@ HANDLERS: dict[type[Event], EventHandler] = {
     ApplicationWithdrawn: allocations.on_application_withdrawn,
     ApplicationForfeited: allocations.on_application_forfeited,
     OrderRefunded: allocations.on_order_refunded,
+    ApplicationSubmitted: tickets.on_application_filed,
+    ApplicationResubmitted: tickets.on_application_filed,
 }

@@ -12,7 +12,17 @@ from skillcert.bus import RetryLater
 from skillcert.events import CandidateScheduled
 from skillcert.testing import ServiceHarness, assert_problem, eventually
 
-from ..factories import API, INST, approved, count, create_site, org_admin, paid, scheduled_plan
+from ..factories import (
+    API,
+    INST,
+    add_rooms,
+    approved,
+    count,
+    create_site,
+    org_admin,
+    paid,
+    scheduled_plan,
+)
 
 SCHEDULED = "exam.candidate.scheduled.v1"
 
@@ -185,11 +195,7 @@ class TestScheduleWaiting:
         for _ in range(3):
             await approve_and_pay(harness, plan)
         site_id = plan["sites"][0]["site_id"]
-        await harness.client.post(
-            f"{API}/sites/{site_id}/rooms",
-            json={"name": "2号机房", "capacity": 1},
-            headers=org_admin(harness),
-        )
+        await add_rooms(harness, site_id, plan["id"], (1,), first=2)
         response = await harness.client.post(
             f"{API}/plans/{plan['id']}/allocations/schedule", headers=org_admin(harness)
         )
@@ -208,7 +214,7 @@ class TestScheduleWaiting:
     async def test_new_site_for_the_plan_also_helps(self, harness: ServiceHarness):
         plan = await scheduled_plan(harness)
         await approve_and_pay(harness, plan)
-        site = await create_site(harness, "新考点", rooms=(5,))
+        site = await create_site(harness, "新考点", rooms=(5,), plan=plan)
         await harness.client.post(
             f"{API}/plans/{plan['id']}/sites",
             json={"site_ids": [site["id"]]},

@@ -21,6 +21,7 @@ from skillcert.testing import ServiceHarness, eventually
 
 from ..factories import (
     API,
+    add_rooms,
     approved,
     count,
     create_plan,
@@ -178,11 +179,7 @@ class TestReleaseOfASeat:
         assert len(await scheduled_events(harness)) == 1
         # More room later seats nobody: the queue is empty.
         site_id = plan["sites"][0]["site_id"]
-        await harness.client.post(
-            f"{API}/sites/{site_id}/rooms",
-            json={"name": "2号机房", "capacity": 5},
-            headers=org_admin(harness),
-        )
+        await add_rooms(harness, site_id, plan["id"], (5,), first=2)
         response = await harness.client.post(
             f"{API}/plans/{plan['id']}/allocations/schedule", headers=org_admin(harness)
         )
@@ -238,7 +235,7 @@ class TestReleaseOfASeat:
         self, harness: ServiceHarness
     ):
         plan = await create_plan(harness, **future_windows())
-        site = await create_site(harness, "考点0", rooms=(1,))
+        site = await create_site(harness, "考点0", rooms=(1,), plan=plan)
         for step, body in (("sites", {"site_ids": [site["id"]]}), ("publish", None)):
             response = await harness.client.post(
                 f"{API}/plans/{plan['id']}/{step}", json=body, headers=org_admin(harness)

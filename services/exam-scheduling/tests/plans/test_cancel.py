@@ -145,7 +145,7 @@ class TestCancelPlan:
 class TestCancelledPlanSeatsNobody:
     async def test_a_late_payment_is_not_seated(self, harness: ServiceHarness):
         plan = await published_plan(harness)
-        site = await create_site(harness, rooms=(30,))
+        site = await create_site(harness, rooms=(30,), plan=plan)
         await harness.client.post(
             f"{API}/plans/{plan['id']}/sites",
             json={"site_ids": [site["id"]]},

@@ -20,13 +20,20 @@ from gateway.accounts.service import AccountService, IdentityKit, Passwords
 from gateway.base import Base
 from gateway.config import GatewaySettings
 from gateway.context import Context, GatewayResources
+from gateway.headers.middleware import gateway_middleware
 from gateway.ratelimits.limiter import RateLimiter
 from gateway.routing.router import proxy_router
 from gateway.routing.router import router as routing_router
 from gateway.routing.upstreams import Upstreams
 from gateway.subscriptions import HANDLERS
 from gateway.web.router import router as web_router
-from skillcert.auth import SigningKey, TokenIssuer, TokenVerifier, jwks_static
+from skillcert.auth import (
+    SigningKey,
+    TokenIssuer,
+    TokenVerifier,
+    jwks_static,
+    public_jwk_from_pem,
+)
 from skillcert.db import transaction
 from skillcert.service import Lifespan, ServiceSpec, SharedInfra, create_service_app
 
@@ -50,6 +57,10 @@ def identity_kit(ctx: Context) -> IdentityKit:
         settings.jwt_issuer,
         settings.jwt_audience,
         ttl=timedelta(seconds=settings.access_token_ttl_s),
+        also_published=[
+            public_jwk_from_pem(pem.encode(), kid)
+            for kid, pem in settings.jwt_published_keys.items()
+        ],
     )
     code_secret = (
         settings.sms_code_secret.get_secret_value().encode()
@@ -65,6 +76,13 @@ def identity_kit(ctx: Context) -> IdentityKit:
     )
 
 
+def own_verifier(identity: IdentityKit, settings: GatewaySettings) -> TokenVerifier:
+    """The gateway checks its own tokens with the keys it publishes, not over HTTP to itself."""
+    return TokenVerifier(
+        jwks_static(identity.issuer.jwks()), settings.jwt_issuer, settings.jwt_audience
+    )
+
+
 def _lifespan(
     upstream_transports: Mapping[str, httpx.AsyncBaseTransport] | None,
 ) -> Lifespan[GatewaySettings, GatewayResources]:
@@ -73,10 +91,7 @@ def _lifespan(
         settings = ctx.settings
         identity = identity_kit(ctx)
         await identity.passwords.prepare()
-        # The gateway checks its own tokens with its own key, not over HTTP to itself.
-        ctx.verifier = TokenVerifier(
-            jwks_static(identity.issuer.jwks()), settings.jwt_issuer, settings.jwt_audience
-        )
+        ctx.verifier = own_verifier(identity, settings)
         await seed_demo(ctx, identity)
         upstreams = Upstreams(settings.upstreams, upstream_transports, settings.upstream_timeout_s)
         try:
@@ -88,7 +103,7 @@ def _lifespan(
 
 
 async def seed_demo(ctx: Context, identity: IdentityKit | None = None) -> None:
-    """Create the demo staff accounts (ORG-DEMO, INST-DEMO, PROV-GX, ops) when missing."""
+    """Create the demo staff accounts (ORG-DEMO, the demo institution, PROV-GX, ops) if missing."""
     settings = ctx.settings
     if not settings.should_seed_demo:
         return
@@ -117,6 +132,7 @@ def build_spec(
         routers=[accounts_router, jwks_router, routing_router, proxy_router, web_router],
         handlers=HANDLERS,
         lifespan=_lifespan(upstream_transports),
+        middleware=gateway_middleware,
     )
 
 

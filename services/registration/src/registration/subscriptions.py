@@ -12,6 +12,7 @@ from skillcert.events import (
     Event,
     ExamPlanCancelled,
     ExamPlanPublished,
+    ExamPlanWindowsChanged,
     OrderPaid,
     OrderRefunded,
     PilotApproved,
@@ -22,6 +23,7 @@ from skillcert.inbox import EventHandler
 HANDLERS: dict[type[Event], EventHandler] = {
     ExamPlanPublished: plans.on_plan_published,
     ExamPlanCancelled: applications.on_plan_cancelled,
+    ExamPlanWindowsChanged: plans.on_plan_windows_changed,
     ApplicationApproved: applications.on_application_approved,
     ApplicationRejected: applications.on_application_rejected,
     OrderPaid: applications.on_order_paid,

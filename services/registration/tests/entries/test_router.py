@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import openpyxl
+from sqlalchemy import select
 
 from registration.entries.rules import EntryMode
+from registration.roster.models import RosterStudent
 from skillcert.auth import Role
 from skillcert.clock import format_china
 from skillcert.events import (
@@ -132,6 +134,15 @@ class TestRegister:
             SCHOOL,
         )
         assert (event.candidate_name, event.id_number) == (row(1)["姓名"], student_id(1))
+        # The roster's checked photo goes along for the ticket and the certificate.
+        async with harness.ctx.sessionmaker() as session:
+            student = (
+                await session.execute(
+                    select(RosterStudent).where(RosterStudent.id_number == student_id(1))
+                )
+            ).scalar_one()
+        assert student.photo_key and event.photo_key == student.photo_key
+        assert event.photo_content_type == student.photo_content_type
 
     async def test_by_subject_then_another_subject_uses_one_place(self, harness: ServiceHarness):
         plan = await setup(harness, students=2)

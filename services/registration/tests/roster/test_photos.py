@@ -156,6 +156,18 @@ class TestImport:
         assert (await stored(harness))[0].photo_status == "missing"
 
 
+class TestDelete:
+    async def test_the_photo_goes_with_the_student(self, harness: ServiceHarness):
+        await roster_of(harness, 1)
+        await upload_photos(harness, zip_of({f"{student_id(1)}.jpg": photo()}))
+        [student] = await stored(harness)
+        assert student.photo_key is not None
+        assert await harness.ctx.storage.stat(student.photo_key) is not None
+        response = await client(harness).delete(f"{ROSTER}/{student.id}", headers=school(harness))
+        assert response.status_code == 204
+        assert await harness.ctx.storage.stat(student.photo_key) is None
+
+
 class TestPhotoUrl:
     async def test_the_institution_sees_its_students_photo(self, harness: ServiceHarness):
         await roster_of(harness, 1)

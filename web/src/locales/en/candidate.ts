@@ -150,7 +150,8 @@ export default {
     room: 'Test room',
     seat: 'Seat number',
     time: 'Exam time',
-    download: 'Download admission ticket',
+    downloadPdf: 'Download admission ticket (PDF)',
+    download: 'Download as web page',
     print: 'Print',
   },
   scores: {

@@ -21,6 +21,7 @@ export default {
   deleteTitle: 'Delete registrations in bulk',
   file: 'Filled-in template',
   deleteFile: 'Registrations to delete (same template)',
+  deleteRun: 'Delete these registrations',
   fileHint: 'CSV (UTF-8) or .xlsx; registered only when every line is right, otherwise each bad line is listed.',
   registered: 'Done: {registered} students registered, {subjects_added} subjects added; {remaining} places left',
   deleted: 'Done: {deleted} registrations deleted, {subjects_removed} subjects removed',

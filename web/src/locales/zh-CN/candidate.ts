@@ -150,7 +150,8 @@ export default {
     room: '考场',
     seat: '座位号',
     time: '考试时间',
-    download: '下载准考证',
+    downloadPdf: '下载准考证（PDF）',
+    download: '下载网页版',
     print: '打印',
   },
   scores: {

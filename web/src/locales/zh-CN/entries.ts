@@ -21,6 +21,7 @@ export default {
   deleteTitle: '批量删除报考数据',
   file: '填好的模板',
   deleteFile: '要删除的报考（同一模板）',
+  deleteRun: '删除这些报考',
   fileHint: 'CSV（UTF-8）或 .xlsx；全部正确才会报考，有误时逐行列出原因。',
   registered: '报考完成：新报考 {registered} 人，增加科目 {subjects_added} 个；指标剩余 {remaining} 人',
   deleted: '删除完成：删除报考 {deleted} 人，删除科目 {subjects_removed} 个',

@@ -1,7 +1,9 @@
 """Render the 职业技能等级证书 e-certificate as a one-page A4 landscape PDF.
 
-The output already contains two empty signature fields laid over the signature areas, so
-that both signers fill pre-existing fields; see :mod:`certificate.pdf.sign`.
+Every glyph comes from the font :mod:`skillcert.pdf` embeds as a subset, so the page reads
+the same on a machine without Chinese fonts. The output already contains two empty signature
+fields laid over the signature areas, so that both signers fill pre-existing fields; see
+:mod:`certificate.pdf.sign`.
 """
 
 from __future__ import annotations
@@ -12,15 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-import segno
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.fields import SigFieldSpec, append_signature_field
-from reportlab.lib.colors import Color, HexColor, white
+from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
+
+from skillcert import pdf
+from skillcert.pdf import Align
 
 __all__ = [
     "HEAD_SIGNATURE_FIELD",
@@ -34,9 +36,6 @@ __all__ = [
 # separator; the Chinese role names only appear on the page.
 HEAD_SIGNATURE_FIELD: Final = "InstitutionHeadSignature"
 ORG_SIGNATURE_FIELD: Final = "OrganisationSignature"
-
-CJK_FONT: Final = "STSong-Light"
-LATIN_FONT: Final = "Helvetica"
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 
@@ -64,8 +63,8 @@ SIGNATURE_FIELD_BOXES: Final[dict[str, tuple[int, int, int, int]]] = {
 
 _RED: Final = HexColor("#9B1B1B")
 _GOLD: Final = HexColor("#B8932F")
-_INK: Final = HexColor("#1F1F1F")
-_MUTED: Final = HexColor("#5A5A5A")
+_INK: Final = pdf.INK
+_MUTED: Final = pdf.MUTED
 _PAPER: Final = HexColor("#FFFCF3")
 
 
@@ -85,33 +84,13 @@ class CertificateContent:
     verify_url: str
     head_stamp_png: bytes | None = None
     org_stamp_png: bytes | None = None
+    # The holder's ID photo (JPEG/PNG) from the application; None leaves a labelled box.
+    holder_photo: bytes | None = None
 
 
 def render_certificate(data: CertificateContent) -> bytes:
     """Return the certificate PDF, with empty signature fields for both signers."""
     return _add_signature_fields(_draw_pdf(data))
-
-
-def _register_fonts() -> None:
-    # The CID font ships with reportlab as metrics only; viewers substitute a system Song
-    # face, so no font file needs to be embedded or deployed.
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-
-
-def _font_for(text: str) -> str:
-    # Latin glyphs from the CID font are half-width and look cramped, and Helvetica keeps
-    # ASCII values (certificate number, URL) as plain text in the content stream.
-    if text.isascii():
-        return LATIN_FONT
-    return CJK_FONT
-
-
-def _fit_size(text: str, font: str, size: float, max_width: float, min_size: float = 6) -> float:
-    # Organisation names and URLs have no length limit; shrink instead of overflowing.
-    while size > min_size and pdfmetrics.stringWidth(text, font, size) > max_width:
-        size -= 0.5
-    return size
 
 
 def _draw_text(
@@ -123,33 +102,26 @@ def _draw_text(
     *,
     color: Color = _INK,
     max_width: float | None = None,
-    align: str = "left",
+    align: Align = "left",
 ) -> None:
-    font = _font_for(text)
-    if max_width is not None:
-        size = _fit_size(text, font, size, max_width)
-    c.setFont(font, size)
-    c.setFillColor(color)
-    draw: Callable[[float, float, str], None]
-    if align == "center":
-        draw = c.drawCentredString
-    elif align == "right":
-        draw = c.drawRightString
-    else:
-        draw = c.drawString
-    draw(x, y, text)
+    pdf.draw_text(c, x, y, text, size, color=color, max_width=max_width, align=align)
 
 
 def _draw_spaced_title(c: Canvas, text: str, y: float, size: float, spacing: float) -> None:
-    c.setFont(CJK_FONT, size)
+    c.setFont(pdf.FONT, size)
     c.setFillColor(_RED)
-    width = pdfmetrics.stringWidth(text, CJK_FONT, size) + spacing * (len(text) - 1)
+    width = pdfmetrics.stringWidth(text, pdf.FONT, size) + spacing * (len(text) - 1)
     obj = c.beginText((PAGE_WIDTH - width) / 2, y)
-    obj.setFont(CJK_FONT, size)
+    obj.setFont(pdf.FONT, size)
     obj.setCharSpace(spacing)
+    # The font has one weight; fill plus a thin outline stroke gives the title its weight.
+    obj.setTextRenderMode(2)
+    c.setStrokeColor(_RED)
+    c.setLineWidth(0.8)
     obj.textOut(text)
-    # Tc is graphics state and survives ET, so it would space out every later string.
+    # Tc and Tr are graphics state and survive ET, so they would affect every later string.
     obj.setCharSpace(0)
+    obj.setTextRenderMode(0)
     c.drawText(obj)
 
 
@@ -168,51 +140,11 @@ def _draw_frame(c: Canvas) -> None:
             c.rect(cx - 4, cy - 4, 8, 8, stroke=0, fill=1)
 
 
-def _draw_qr(c: Canvas, url: str, x: float, y: float, size: float) -> None:
-    # Vector modules rather than a bitmap keep the code sharp at any zoom and print size.
-    qr = segno.make(url, error="m", micro=False)
-    matrix = qr.matrix
-    quiet = 2
-    modules = len(matrix) + 2 * quiet
-    unit = size / modules
-    c.setFillColor(white)
-    c.rect(x, y, size, size, stroke=0, fill=1)
-    c.setFillColor(HexColor("#000000"))
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + quiet + 1) * unit
-        col = 0
-        while col < len(row):
-            if not row[col]:
-                col += 1
-                continue
-            start = col
-            while col < len(row) and row[col]:
-                col += 1
-            # Runs are merged and slightly overdrawn so no hairline gaps show between modules.
-            c.rect(
-                x + (start + quiet) * unit,
-                top,
-                (col - start) * unit + 0.05,
-                unit + 0.05,
-                stroke=0,
-                fill=1,
-            )
-
-
 def _draw_stamp(c: Canvas, png: bytes, box: tuple[int, int, int, int]) -> None:
-    image = ImageReader(io.BytesIO(png))
-    img_w, img_h = image.getSize()
     llx, lly, urx, ury = box
-    max_side = min(urx - llx, ury - lly) - 8
-    scale = min(max_side / img_w, max_side / img_h)
-    w, h = img_w * scale, img_h * scale
-    c.drawImage(
-        image,
-        llx + (urx - llx - w) / 2,
-        lly + (ury - lly - h) / 2,
-        width=w,
-        height=h,
-        mask="auto",
+    side = min(urx - llx, ury - lly)
+    pdf.draw_image(
+        c, png, llx + (urx - llx - side) / 2, lly + (ury - lly - side) / 2, side, side, inset=4
     )
 
 
@@ -235,13 +167,14 @@ def _draw_signature_area(
 
 
 def _draw_pdf(data: CertificateContent) -> bytes:
-    _register_fonts()
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1)
-    c.setTitle(f"职业技能等级证书 {data.certificate_no}")
-    c.setAuthor(data.organisation_name)
-    c.setSubject("职业技能等级证书")
-    c.setCreator("skillcert")
+    c = pdf.new_canvas(
+        buf,
+        (PAGE_WIDTH, PAGE_HEIGHT),
+        title=f"职业技能等级证书 {data.certificate_no}",
+        author=data.organisation_name,
+        subject="职业技能等级证书",
+    )
 
     _draw_frame(c)
     _draw_spaced_title(c, "职业技能等级证书", PAGE_HEIGHT - 96, 34, 8)
@@ -263,7 +196,11 @@ def _draw_pdf(data: CertificateContent) -> bytes:
     qr_y = PAGE_HEIGHT - 314
     label_x = 110.0
     value_x = 232.0
-    value_width = qr_x - value_x - 24
+    # The holder's photo (一寸证件照, 25×35 mm) stands left of the QR code, beside the rows.
+    photo_w, photo_h = 84.0, 118.0
+    photo_x = qr_x - 28 - photo_w
+    photo_y = PAGE_HEIGHT - 176 + 18 - photo_h
+    value_width = photo_x - value_x - 20
     rows = (
         ("姓　　名", data.holder_name),
         ("证件号码", data.id_number),
@@ -280,6 +217,7 @@ def _draw_pdf(data: CertificateContent) -> bytes:
         c.setLineWidth(0.4)
         c.line(value_x, y - 6, value_x + value_width, y - 6)
         y -= 31
+    pdf.draw_photo(c, data.holder_photo, photo_x, photo_y, photo_w, photo_h, placeholder="照片")
     _draw_text(
         c,
         label_x,
@@ -290,7 +228,7 @@ def _draw_pdf(data: CertificateContent) -> bytes:
         max_width=qr_x - label_x - 24,
     )
 
-    _draw_qr(c, data.verify_url, qr_x, qr_y, qr_size)
+    pdf.draw_qr(c, data.verify_url, qr_x, qr_y, qr_size)
     qr_mid = qr_x + qr_size / 2
     _draw_text(c, qr_mid, qr_y - 16, "扫码查验证书真伪", 11, color=_MUTED, align="center")
     _draw_text(

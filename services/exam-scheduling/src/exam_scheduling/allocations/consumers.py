@@ -7,6 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from exam_scheduling.allocations.rules import ReleaseReason
 from exam_scheduling.allocations.service import AllocationService
+from exam_scheduling.context import context
+from exam_scheduling.tickets.service import TicketService
 from skillcert.events import (
     ApplicationApproved,
     ApplicationForfeited,
@@ -18,6 +20,9 @@ from skillcert.events import (
 
 async def on_application_approved(session: AsyncSession, event: ApplicationApproved) -> None:
     await AllocationService(session).remember_candidate(event)
+    # An institution's 报考 brings the roster photo here (no submission carries it).
+    ctx = context(session)
+    await TicketService(session, ctx.settings, ctx.storage).remember_approved_photo(event)
 
 
 async def on_order_paid(session: AsyncSession, event: OrderPaid) -> None:

@@ -58,12 +58,14 @@ class AllocationRepository:
         return list((await self.session.execute(query)).scalars())
 
     async def plan_rooms(self, plan_id: UUID) -> list[PlanRoom]:
-        """Rooms of the plan's sites, ordered by site (as attached) then room number."""
+        """Rooms of the plan's sites set up for it, ordered by site (as attached) then room
+        number."""
         query = (
             select(PlanSite.position, Site, Room)
             .join(Site, Site.id == PlanSite.site_id)
             .join(Room, Room.site_id == Site.id)
-            .where(PlanSite.plan_id == plan_id)
+            # The site's rooms for this exam, and the standing ones of before rooms were per exam.
+            .where(PlanSite.plan_id == plan_id, (Room.plan_id == plan_id) | Room.plan_id.is_(None))
             .order_by(PlanSite.position, Room.number)
         )
         rows = (await self.session.execute(query)).tuples()

@@ -39,6 +39,8 @@ class ExamPlan(Base):
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     # Short readable number of the plan, part of every admission ticket number.
     serial: Mapped[int] = mapped_column(Integer, unique=True)
+    # 计划编号 as people quote it: K + the day it was created (China) + the serial, K202612070007.
+    number: Mapped[str] = mapped_column(String(20), unique=True)
     org_id: Mapped[str] = mapped_column(String(50))
     org_name: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(200))
@@ -48,14 +50,24 @@ class ExamPlan(Base):
     level_name: Mapped[str] = mapped_column(String(50))
     registration_opens_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     registration_closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # 排考: sites set up rooms and seats are allocated.
+    scheduling_opens_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    scheduling_closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     exam_starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     exam_ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # 登记: scores are registered; 公示: results are shown before certificates are issued.
+    scores_open_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    scores_close_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    publicity_opens_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    publicity_closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Until when a paid candidate may withdraw (退考) with the fee refunded and the seat freed.
     withdrawal_closes_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     fee_fen: Mapped[int] = mapped_column(Integer)
     requires_mail_in: Mapped[bool] = mapped_column(Boolean, default=False)
     # Eligibility conditions (申报条件) travel as a unit with the plan and are never queried.
     conditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # The certificate result rule (考证结果判定规则), as events.ResultRule; read as a unit.
+    result_rule: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

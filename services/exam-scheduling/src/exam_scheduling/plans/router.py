@@ -7,7 +7,13 @@ from fastapi import Depends, Query, Request
 
 from exam_scheduling.context import context
 from exam_scheduling.fields import Code
-from exam_scheduling.plans.schemas import AttachSitesIn, CancelPlanIn, PlanIn, PlanOut
+from exam_scheduling.plans.schemas import (
+    AttachSitesIn,
+    CancelPlanIn,
+    PlanIn,
+    PlanOut,
+    WindowsIn,
+)
 from exam_scheduling.plans.service import PlanService
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import problem_responses
@@ -71,6 +77,19 @@ async def attach_sites(
 async def publish_plan(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> PlanOut:
     """Publish a draft plan (发布): registration opens in its window."""
     return await PlanService(session).publish(principal, plan_id)
+
+
+@router.put(
+    "/plans/{plan_id}/windows",
+    response_model=PlanOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def change_windows(
+    plan_id: UUID, data: WindowsIn, principal: OrgAdmin, session: DbSession
+) -> PlanOut:
+    """Change the plan's windows (报考, 排考, 考试, 登记, 公示) and withdrawal deadline; a
+    published plan's change goes out as exam.plan.windows_changed."""
+    return await PlanService(session).change_windows(principal, plan_id, data)
 
 
 @router.post(

@@ -49,23 +49,71 @@ class ConditionIn(BaseModel):
     required_materials: list[Text50] = Field(default_factory=list, max_length=30)
 
 
-class PlanIn(BaseModel):
+ResultRuleKind = Literal["each_subject", "weighted_total", "both"]
+
+
+class SubjectWeightIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject_code: Code
+    # Percent of the weighted total (综合成绩), e.g. 40 of 40/30/30.
+    weight: Decimal = Field(gt=0, le=100)
+
+
+class ResultRuleIn(BaseModel):
+    """The certificate result rule (考证结果判定规则): each_subject = 各科均达合格分数,
+    weighted_total = 综合成绩（按权重）达合格分数, both = 两者同时满足. Checked in full when the
+    plan is published (rules.result_rule_problems)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ResultRuleKind = "each_subject"
+    weights: list[SubjectWeightIn] = Field(default_factory=list, max_length=20)
+    # Pass mark of the weighted total, out of 100.
+    pass_score: Decimal | None = Field(default=None, ge=0, le=1000)
+
+
+class ResultRuleOut(BaseModel):
+    kind: ResultRuleKind = "each_subject"
+    weights: list[SubjectWeightIn] = []
+    pass_score: Decimal | None = None
+
+
+class WindowsIn(BaseModel):
+    """The plan's five windows (seed 003 §2.2.3), each an interval, in this order: 报考
+    (registration), 排考 (scheduling), 考试 (exam), 登记 (score registration), 公示
+    (publicity). Registration may still run while scheduling begins (the seed's plans overlap
+    them); each later window starts when the one before it has ended. Windows left out get
+    their default (rules.default_windows)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    registration_opens_at: AwareTime
+    registration_closes_at: AwareTime
+    scheduling_opens_at: AwareTime | None = None
+    scheduling_closes_at: AwareTime | None = None
+    exam_starts_at: AwareTime
+    exam_ends_at: AwareTime
+    scores_open_at: AwareTime | None = None
+    scores_close_at: AwareTime | None = None
+    publicity_opens_at: AwareTime | None = None
+    publicity_closes_at: AwareTime | None = None
+    # Until when a paid candidate may withdraw with a refund; by default when registration
+    # closes, which is when scheduling (排考) begins (seed 003's plan windows).
+    withdrawal_closes_at: AwareTime | None = None
+
+
+class PlanIn(WindowsIn):
     model_config = ConfigDict(extra="forbid")
 
     title: Text200
     occupation_code: Code
     level: int = Field(ge=1, le=5)
-    registration_opens_at: AwareTime
-    registration_closes_at: AwareTime
-    exam_starts_at: AwareTime
-    exam_ends_at: AwareTime
-    # Until when a paid candidate may withdraw with a refund; by default when registration
-    # closes, which is when scheduling (排考) begins (seed 003's plan windows).
-    withdrawal_closes_at: AwareTime | None = None
     fee_fen: int = Field(ge=0, le=100_000_000)
     requires_mail_in: bool = False
     subjects: list[SubjectIn] = Field(min_length=1, max_length=20)
     conditions: list[ConditionIn] = Field(default_factory=list, max_length=20)
+    result_rule: ResultRuleIn = Field(default_factory=ResultRuleIn)
 
 
 class CancelPlanIn(BaseModel):
@@ -120,6 +168,7 @@ class PlanOut(BaseModel):
 
     id: UUID
     serial: int
+    number: str  # 计划编号, K…
     org_id: str
     org_name: str
     title: str
@@ -129,14 +178,21 @@ class PlanOut(BaseModel):
     level_name: str
     registration_opens_at: datetime
     registration_closes_at: datetime
+    scheduling_opens_at: datetime
+    scheduling_closes_at: datetime
     exam_starts_at: datetime
     exam_ends_at: datetime
+    scores_open_at: datetime
+    scores_close_at: datetime
+    publicity_opens_at: datetime
+    publicity_closes_at: datetime
     withdrawal_closes_at: datetime
     fee_fen: int
     requires_mail_in: bool
     status: str
     subjects: list[SubjectOut]
     conditions: list[ConditionOut]
+    result_rule: ResultRuleOut
     sites: list[PlanSiteOut]
     created_at: datetime
     published_at: datetime | None

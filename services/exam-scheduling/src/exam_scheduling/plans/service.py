@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,9 +18,12 @@ from exam_scheduling.plans.rules import (
     PlanStatus,
     cancellable_in_time,
     owns,
+    plan_number,
     plan_problems,
+    resolve_windows,
+    result_rule_problems,
     visible,
-    withdrawal_deadline,
+    windows_problems,
 )
 from exam_scheduling.plans.schemas import (
     AttachSitesIn,
@@ -28,14 +32,23 @@ from exam_scheduling.plans.schemas import (
     PlanIn,
     PlanOut,
     PlanSiteOut,
+    ResultRuleOut,
     SubjectOut,
+    WindowsIn,
 )
 from exam_scheduling.sites.models import Site
 from exam_scheduling.sites.repository import SiteRepository
 from skillcert import events
 from skillcert.auth import Principal
 from skillcert.clock import utcnow
-from skillcert.errors import FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
+from skillcert.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+)
 from skillcert.outbox import record
 from skillcert.paging import Slice
 
@@ -67,8 +80,11 @@ class PlanService:
             problems.append(FieldError(field="level", message="等级不存在", code="unknown"))
         if problems or occupation is None or level is None:
             raise InvalidInput("考试计划信息有误", errors=problems)
+        serial = await self.repo.next_serial()
+        created_at = utcnow()
         plan = ExamPlan(
-            serial=await self.repo.next_serial(),
+            serial=serial,
+            number=plan_number(created_at, serial),
             org_id=principal.org_id,
             org_name=org_name,
             title=data.title,
@@ -76,16 +92,13 @@ class PlanService:
             occupation_name=occupation.name,
             level=level.level,
             level_name=level.name,
-            registration_opens_at=data.registration_opens_at,
-            registration_closes_at=data.registration_closes_at,
-            exam_starts_at=data.exam_starts_at,
-            exam_ends_at=data.exam_ends_at,
-            withdrawal_closes_at=withdrawal_deadline(data),
+            **asdict(resolve_windows(data)),
             fee_fen=data.fee_fen,
             requires_mail_in=data.requires_mail_in,
             conditions=await self._conditions(data),
+            result_rule=data.result_rule.model_dump(mode="json"),
             status=PlanStatus.DRAFT,
-            created_at=utcnow(),
+            created_at=created_at,
             subjects=[
                 PlanSubject(
                     code=s.code,
@@ -128,14 +141,20 @@ class PlanService:
     ) -> PlanOut:
         plan = await self._owned(principal, plan_id, lock=True)
         wanted = list(dict.fromkeys(data.site_ids))  # keep order, drop repeats
-        known = await SiteRepository(self.session).existing_ids(wanted)
+        # Only a site approved for this organisation, for this plan's certificate, may host it;
+        # any other site is answered as unknown, whoever's it is.
+        approved = await SiteRepository(self.session).approved_for(plan.org_id, wanted)
+        certificate = {"occupation_code": plan.occupation_code, "level": plan.level}
         missing = [
-            FieldError(field=f"site_ids.{data.site_ids.index(s)}", message="考点不存在")
+            FieldError(
+                field=f"site_ids.{data.site_ids.index(s)}",
+                message="考核站点不存在，或未获批承办本证书的考试",
+            )
             for s in wanted
-            if s not in known
+            if s not in approved or certificate not in approved[s].certificates
         ]
         if missing:
-            raise InvalidInput("考点不存在", errors=missing)
+            raise InvalidInput("考核站点不能承办本考试计划", errors=missing)
         attached = {ps.site_id for ps, _ in await self.repo.sites_of([plan.id])}
         position = await self.repo.last_site_position(plan.id)
         new = [s for s in wanted if s not in attached]
@@ -150,9 +169,35 @@ class PlanService:
     async def publish(self, principal: Principal, plan_id: UUID) -> PlanOut:
         plan = await self._owned(principal, plan_id, lock=True)
         plan.status = STATES.transition(PlanStatus(plan.status), PlanAction.PUBLISH)
+        if problems := result_rule_problems(
+            events.ResultRule.model_validate(plan.result_rule), plan.subjects
+        ):
+            raise InvalidInput("考证结果判定规则有误，未发布", errors=problems)
         plan.published_at = utcnow()
         await self.session.flush()
         await record(self.session, published_event(plan))
+        return await self._out(plan)
+
+    async def change_windows(self, principal: Principal, plan_id: UUID, data: WindowsIn) -> PlanOut:
+        """Move the plan's windows (修改时间安排). A published plan's change is told to the
+        services that keep a copy (exam.plan.windows_changed); a draft's travels with its
+        publication."""
+        plan = await self._owned(principal, plan_id, lock=True)
+        if plan.status == PlanStatus.CANCELLED:
+            raise Conflict("考试计划已取消，不能修改时间安排")
+        if problems := windows_problems(data):
+            raise InvalidInput("考试计划时间安排有误", errors=problems)
+        windows = resolve_windows(data)
+        for name, value in asdict(windows).items():
+            setattr(plan, name, value)
+        await self.session.flush()
+        if plan.status == PlanStatus.PUBLISHED:
+            await record(
+                self.session,
+                events.ExamPlanWindowsChanged(
+                    plan_id=plan.id, org_id=plan.org_id, **asdict(windows)
+                ),
+            )
         return await self._out(plan)
 
     async def cancel(self, principal: Principal, plan_id: UUID, data: CancelPlanIn) -> PlanOut:
@@ -215,6 +260,7 @@ def plan_out(plan: ExamPlan, sites: list[tuple[PlanSite, Site]]) -> PlanOut:
     return PlanOut(
         id=plan.id,
         serial=plan.serial,
+        number=plan.number,
         org_id=plan.org_id,
         org_name=plan.org_name,
         title=plan.title,
@@ -224,14 +270,21 @@ def plan_out(plan: ExamPlan, sites: list[tuple[PlanSite, Site]]) -> PlanOut:
         level_name=plan.level_name,
         registration_opens_at=plan.registration_opens_at,
         registration_closes_at=plan.registration_closes_at,
+        scheduling_opens_at=plan.scheduling_opens_at,
+        scheduling_closes_at=plan.scheduling_closes_at,
         exam_starts_at=plan.exam_starts_at,
         exam_ends_at=plan.exam_ends_at,
+        scores_open_at=plan.scores_open_at,
+        scores_close_at=plan.scores_close_at,
+        publicity_opens_at=plan.publicity_opens_at,
+        publicity_closes_at=plan.publicity_closes_at,
         withdrawal_closes_at=plan.withdrawal_closes_at,
         fee_fen=plan.fee_fen,
         requires_mail_in=plan.requires_mail_in,
         status=plan.status,
         subjects=[SubjectOut.model_validate(s) for s in plan.subjects],
         conditions=[ConditionOut.model_validate(c) for c in plan.conditions],
+        result_rule=ResultRuleOut.model_validate(plan.result_rule),
         sites=[
             PlanSiteOut(
                 site_id=site.id,
@@ -265,6 +318,13 @@ def published_event(plan: ExamPlan) -> events.ExamPlanPublished:
         exam_starts_at=plan.exam_starts_at,
         exam_ends_at=plan.exam_ends_at,
         withdrawal_closes_at=plan.withdrawal_closes_at,
+        plan_number=plan.number,
+        scheduling_opens_at=plan.scheduling_opens_at,
+        scheduling_closes_at=plan.scheduling_closes_at,
+        scores_open_at=plan.scores_open_at,
+        scores_close_at=plan.scores_close_at,
+        publicity_opens_at=plan.publicity_opens_at,
+        publicity_closes_at=plan.publicity_closes_at,
         fee_fen=plan.fee_fen,
         requires_mail_in=plan.requires_mail_in,
         subjects=[
@@ -272,4 +332,5 @@ def published_event(plan: ExamPlan) -> events.ExamPlanPublished:
             for s in plan.subjects
         ],
         conditions=[events.PlanCondition.model_validate(c) for c in plan.conditions],
+        result_rule=events.ResultRule.model_validate(plan.result_rule),
     )

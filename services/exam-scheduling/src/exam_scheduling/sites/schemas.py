@@ -1,31 +1,103 @@
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from exam_scheduling.fields import Text50, Text100, Text200
+from exam_scheduling.fields import (
+    Code,
+    Email,
+    Mobile,
+    Region,
+    Text50,
+    Text100,
+    Text200,
+    Text500,
+    Text1000,
+)
+from exam_scheduling.sites.models import Room, Site, SiteBorrowing
 from exam_scheduling.sites.rules import MAX_ROOM_CAPACITY, MIN_ROOM_CAPACITY
+
+RoomTypeName = Literal["computer", "practical", "written"]
+
+
+class SiteCertificateIn(BaseModel):
+    """A certificate (考核证书) the site applies to hold exams for: occupation and level."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    occupation_code: Code
+    level: int = Field(ge=1, le=5)
 
 
 class SiteIn(BaseModel):
-    """A new test site (考点). An institution admin may omit institution_id (their own)."""
+    """An application for an exam site (申报考核站点) by the caller's own institution. A
+    recognisable name follows 学校名称 + 证书简称 + 考核站点."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: Text100
-    address: Text200
-    institution_id: Text50 | None = None
+    org_id: Code  # 申报对象: the certifying organisation
     institution_name: Text100
+    province_code: Region
+    city_code: Region
+    county_code: Region | None = None
+    address: Text200
+    description: Text1000
+    contact_name: Text50
+    contact_phone: Mobile
+    contact_email: Email
+    certificates: list[SiteCertificateIn] = Field(min_length=1, max_length=20)
+
+
+class SiteDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Text200
 
 
 class RoomIn(BaseModel):
-    """A new room (考场) of a site."""
+    """A room (考场) of a site for one exam plan."""
 
     model_config = ConfigDict(extra="forbid")
 
+    plan_id: UUID
     name: Text50
+    room_type: RoomTypeName
     capacity: int = Field(ge=MIN_ROOM_CAPACITY, le=MAX_ROOM_CAPACITY)
+    address: Text200
+
+
+class CopyRoomsIn(BaseModel):
+    """沿用之前的考场设置: copy the rooms the site had for `from_plan_id` (by default the latest
+    earlier plan it had rooms for) to `plan_id`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    plan_id: UUID
+    from_plan_id: UUID | None = None
+
+
+class BorrowingIn(BaseModel):
+    """借考: an institution without a site asks the organisation to seat its candidates at
+    another institution's site."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    org_id: Code
+    institution_name: Text100
+    occupation_code: Code
+    level: int = Field(ge=1, le=5)
+    candidate_count: int = Field(ge=1, le=10_000)
+    note: Text500 | None = None
+
+
+class AssignSiteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    site_id: UUID
 
 
 class RoomOut(BaseModel):
@@ -33,15 +105,119 @@ class RoomOut(BaseModel):
 
     id: UUID
     site_id: UUID
+    plan_id: UUID | None
     number: int
     name: str
+    room_type: RoomTypeName
     capacity: int
+    address: str | None
+
+
+class SiteCertificateOut(BaseModel):
+    occupation_code: str
+    level: int
 
 
 class SiteOut(BaseModel):
+    """An exam site application (考核站点) as its institution and organisation see it."""
+
     id: UUID
     name: str
-    address: str
     institution_id: str
     institution_name: str
+    org_id: str
+    org_name: str
+    province_code: str | None
+    city_code: str | None
+    county_code: str | None
+    region: str  # 所在区域 as a person reads it
+    address: str
+    description: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    certificates: list[SiteCertificateOut]
+    status: str
+    decided_at: datetime | None
+    decision_reason: str | None
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, site: Site, region: str) -> SiteOut:
+        return cls(
+            id=site.id,
+            name=site.name,
+            institution_id=site.institution_id,
+            institution_name=site.institution_name,
+            org_id=site.org_id,
+            org_name=site.org_name,
+            province_code=site.province_code,
+            city_code=site.city_code,
+            county_code=site.county_code,
+            region=region,
+            address=site.address,
+            description=site.description,
+            contact_name=site.contact_name,
+            contact_phone=site.contact_phone,
+            contact_email=site.contact_email,
+            certificates=[SiteCertificateOut.model_validate(c) for c in site.certificates],
+            status=site.status,
+            decided_at=site.decided_at,
+            decision_reason=site.decision_reason,
+            created_at=site.created_at,
+        )
+
+
+class PlanRoomsOut(BaseModel):
+    """A plan the site serves, with the rooms set up for it."""
+
+    plan_id: UUID
+    plan_number: str
+    plan_title: str
+    exam_starts_at: datetime
     rooms: list[RoomOut]
+
+
+class SiteRoomsOut(BaseModel):
+    """考场管理: a site's rooms per exam plan it serves, newest exam first; `standing` are rooms
+    set up before rooms were per exam (they serve every plan)."""
+
+    site_id: UUID
+    plans: list[PlanRoomsOut]
+    standing: list[RoomOut]
+
+
+class BorrowingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    institution_id: str
+    institution_name: str
+    org_id: str
+    occupation_code: str
+    level: int
+    candidate_count: int
+    note: str
+    status: str
+    site_id: UUID | None
+    site_name: str | None = None
+    decision_reason: str | None
+    decided_at: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, row: SiteBorrowing, site_name: str | None) -> BorrowingOut:
+        out = cls.model_validate(row)
+        out.site_name = site_name
+        return out
+
+
+class OrganisationOut(BaseModel):
+    """A certifying organisation (培训评价组织) an institution may apply to."""
+
+    org_id: str
+    name: str
+
+
+def room_out(room: Room) -> RoomOut:
+    return RoomOut.model_validate(room)

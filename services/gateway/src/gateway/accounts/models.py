@@ -26,6 +26,9 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: when the account was retired (an institution head replaced by the province): it keeps
+    #: its history but never signs in again
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SmsCode(Base):
@@ -60,3 +63,22 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RefreshToken(Base):
+    """A refresh token (刷新令牌), stored as its SHA-256: one per use, chained in a session
+    (`family_id`, one login). Used once it is `rotated`; used again, the session is revoked."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    family_id: Mapped[UUID] = mapped_column(index=True)
+    account_id: Mapped[UUID] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: the session's end, however often it is refreshed
+    session_expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str | None] = mapped_column(String(30))

@@ -6,7 +6,7 @@ from uuid import UUID
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.accounts.models import Account, LoginThrottle, SmsCode
+from gateway.accounts.models import Account, LoginThrottle, RefreshToken, SmsCode
 from gateway.accounts.rules import CODE_STATES, CodeAction, CodeStatus
 from skillcert.db import advisory_lock, insert_or_ignore, table_of
 
@@ -34,7 +34,9 @@ class AccountRepository:
 
     async def head_of(self, org_id: str, role: str) -> Account | None:
         result = await self.session.execute(
-            select(Account).where(Account.org_id == org_id, Account.role == role).limit(1)
+            select(Account)
+            .where(Account.org_id == org_id, Account.role == role, Account.retired_at.is_(None))
+            .limit(1)
         )
         return result.scalar_one_or_none()
 
@@ -98,6 +100,52 @@ class AccountRepository:
     async def forget_throttles_before(self, cutoff: datetime) -> None:
         await self.session.execute(
             delete(LoginThrottle).where(LoginThrottle.last_failure_at < cutoff)
+        )
+
+    # --- refresh tokens -------------------------------------------------------------------
+
+    async def add_refresh_token(self, token: RefreshToken) -> None:
+        self.session.add(token)
+        await self.session.flush()
+
+    async def refresh_token(self, token_hash: str) -> RefreshToken | None:
+        result = await self.session.execute(
+            select(RefreshToken).where(RefreshToken.token_hash == token_hash)
+        )
+        return result.scalar_one_or_none()
+
+    async def rotate_refresh_token(self, token_id: UUID, at: datetime) -> bool:
+        """Mark the token used, unless it already is or was revoked (a parallel request):
+        True when this call did it. No row lock stays held when it did not."""
+        result = await self.session.execute(
+            update(RefreshToken)
+            .where(
+                RefreshToken.id == token_id,
+                RefreshToken.rotated_at.is_(None),
+                RefreshToken.revoked_at.is_(None),
+            )
+            .values(rotated_at=at)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def revoke_family(self, family_id: UUID, at: datetime, reason: str) -> None:
+        await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=at, revoked_reason=reason)
+        )
+
+    async def revoke_account_tokens(self, account_id: UUID, at: datetime, reason: str) -> int:
+        result = await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.account_id == account_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=at, revoked_reason=reason)
+        )
+        return int(getattr(result, "rowcount", 0))
+
+    async def forget_refresh_tokens_before(self, cutoff: datetime) -> None:
+        await self.session.execute(
+            delete(RefreshToken).where(RefreshToken.session_expires_at < cutoff)
         )
 
     # --- SMS codes ------------------------------------------------------------------------

@@ -7,11 +7,13 @@ from fastapi.responses import JSONResponse
 
 from gateway.accounts.models import Account
 from gateway.accounts.schemas import (
+    CityReviewerIn,
     InstitutionAdminIn,
     LoginIn,
     PasswordResetIn,
     PhoneProofIn,
     PhoneProofOut,
+    RefreshIn,
     RegisterIn,
     SmsCodeIn,
     SmsCodeSentOut,
@@ -19,7 +21,7 @@ from gateway.accounts.schemas import (
     StaffAccountOut,
     TokenOut,
 )
-from gateway.accounts.service import AccountService, IdentityKit
+from gateway.accounts.service import AccountService, IdentityKit, IssuedTokens
 from gateway.context import context
 from gateway.ratelimits.limiter import client_ip, rate_limited
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
@@ -33,6 +35,7 @@ jwks_router = APIRouter(tags=["gateway"])
 
 Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
 InstitutionHead = Annotated[Principal, Depends(require_roles(Role.INSTITUTION_HEAD))]
+ProvinceAdmin = Annotated[Principal, Depends(require_roles(Role.PROVINCE_ADMIN))]
 
 
 def kit_of(request: Request) -> IdentityKit:
@@ -46,12 +49,18 @@ def _service(request: Request, session: DbSession) -> AccountService:
 Accounts = Annotated[AccountService, Depends(_service)]
 
 
-def _tokens(service: AccountService, account: Account) -> TokenOut:
+async def _tokens(service: AccountService, account: Account) -> TokenOut:
+    return _token_out(service, await service.start_session(account))
+
+
+def _token_out(service: AccountService, issued: IssuedTokens) -> TokenOut:
     return TokenOut(
-        account_id=account.id,
-        access_token=service.token_for(account),
+        account_id=issued.account.id,
+        access_token=issued.access_token,
         expires_in=service.settings.access_token_ttl_s,
-        role=Role(account.role),
+        role=Role(issued.account.role),
+        refresh_token=issued.refresh_token,
+        refresh_expires_in=issued.refresh_expires_in,
     )
 
 
@@ -83,7 +92,7 @@ async def register(body: RegisterIn, accounts: Accounts) -> TokenOut:
     """Candidate sign-up (考生注册) with phone, SMS code and password; signs the candidate in.
     Honours Idempotency-Key."""
     account = await accounts.register(body.phone, body.code, body.password, body.name)
-    return _tokens(accounts, account)
+    return await _tokens(accounts, account)
 
 
 @router.post(
@@ -115,7 +124,27 @@ async def login(body: LoginIn, request: Request, accounts: Accounts) -> TokenOut
     else:
         assert body.password is not None  # the schema requires one of the two
         account = await accounts.login(body.login, body.password, source)
-    return _tokens(accounts, account)
+    return await _tokens(accounts, account)
+
+
+@router.post(
+    "/sessions/refresh",
+    response_model=TokenOut,
+    dependencies=[Depends(rate_limited("sessions"))],
+    responses=problem_responses(401, 422, 429),
+)
+async def refresh_session(body: RefreshIn, accounts: Accounts) -> TokenOut:
+    """刷新登录: a refresh token for a new access token and a new refresh token. Each refresh
+    token works once; presenting a used one again ends the whole session (both holders must
+    log in again)."""
+    return _token_out(accounts, await accounts.refresh(body.refresh_token))
+
+
+@router.post("/logout", status_code=204, responses=problem_responses(401))
+async def logout(principal: CurrentPrincipal, accounts: Accounts) -> None:
+    """退出登录: revokes every refresh token of the account (all its sessions, every device);
+    access tokens already issued lapse within their short lifetime."""
+    await accounts.end_sessions(principal.account_id, "logout")
 
 
 @router.post(
@@ -173,6 +202,31 @@ async def create_institution_admin(
     """试点院校业务管理员: the institution head creates admins of their own institution."""
     account = await accounts.create_institution_admin(
         head, body.username, body.name, body.phone, body.password
+    )
+    return StaffAccountOut(
+        account_id=account.id,
+        username=body.username,
+        name=account.name,
+        role=Role(account.role),
+        org_id=account.org_id,
+        phone=mask_phone(account.phone),
+    )
+
+
+@router.post(
+    "/city-reviewers",
+    status_code=201,
+    response_model=StaffAccountOut,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_city_reviewer(
+    body: CityReviewerIn, admin: ProvinceAdmin, accounts: Accounts
+) -> StaffAccountOut:
+    """地市级审核员: a province admin creates reviewers of a city of their own province
+    (org_id `CITY-<city code>`), who review pilot applications where a batch wants the city
+    first."""
+    account = await accounts.create_city_reviewer(
+        admin, body.username, body.name, body.phone, body.password, body.city
     )
     return StaffAccountOut(
         account_id=account.id,

@@ -10,8 +10,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
+from uuid import UUID
 
+from skillcert import divisions
 from skillcert.auth import Role
 from skillcert.states import StateMachine
 
@@ -140,6 +142,19 @@ def hourly_cap_wait_s(sent_in_last_hour: list[datetime], now: datetime, cap: int
     return max(1, math.ceil((oldest_blocking + timedelta(hours=1) - now).total_seconds()))
 
 
+# --- refresh tokens (刷新令牌) ----------------------------------------------------------------
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def refresh_token_hash(token: str) -> str:
+    """Stored instead of the token: 256 random bits need no key or slow hash, and a leaked
+    table yields no usable token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 # --- login throttle and lock-out ---------------------------------------------------------------
 
 
@@ -191,6 +206,28 @@ STAFF_ROLES: frozenset[Role] = frozenset(Role) - {Role.CANDIDATE}
 ORG_BOUND_ROLES: frozenset[Role] = STAFF_ROLES - {Role.OPS}
 
 
+PROVINCE_ORG_PREFIX = "PROV-"
+CITY_ORG_PREFIX = "CITY-"
+
+
+def province_of_org(org_id: str | None) -> str | None:
+    """The GB/T 2260 province code of a province admin's organisation (`PROV-GX` → 450000)."""
+    if org_id is None or not org_id.startswith(PROVINCE_ORG_PREFIX):
+        return None
+    return divisions.province_of_letters(org_id.removeprefix(PROVINCE_ORG_PREFIX))
+
+
+def city_problem(province: str, city: str) -> str | None:
+    """Why a province admin cannot make a city reviewer for `city`: it must be a current
+    city-level (地级) code inside the admin's own province."""
+    return divisions.unknown_code(city, 2) or divisions.chain_problem(province, city, 2)
+
+
+def city_reviewer_org(city: str) -> str:
+    """A city reviewer's organisation: the city it reviews for (`CITY-450100`)."""
+    return f"{CITY_ORG_PREFIX}{city}"
+
+
 @dataclass(frozen=True)
 class DemoStaff:
     username: str
@@ -199,11 +236,38 @@ class DemoStaff:
     org_id: str | None
 
 
+#: A retired account's password hash: no argon2 hash, so no password ever matches it.
+RETIRED_PASSWORD_HASH: Final = "!retired"
+
+
+def retired_username(username: str | None, account_id: UUID) -> str | None:
+    """The login name a retired account keeps (its old one, marked and made unique), freeing
+    the old one for its successor: a replaced head's `i<学校标识码>` moves to the new head."""
+    if username is None:
+        return None
+    return f"{username[:33]}~retired-{account_id.hex[:8]}"  # within the 50 of the column
+
+
+#: The demo institution's 学校标识码 (the sample directory's 柳州职业技术大学).
+DEMO_INSTITUTION: Final = "4145012558"
+
 DEMO_STAFF: tuple[DemoStaff, ...] = (
     DemoStaff("org.admin", "示例培训评价组织管理员", Role.ORG_ADMIN, "ORG-DEMO"),
     DemoStaff("org.reviewer", "示例培训评价组织审核员", Role.REVIEWER, "ORG-DEMO"),
-    DemoStaff("inst.admin", "示例职业技术学院管理员", Role.INSTITUTION_ADMIN, "INST-DEMO"),
-    DemoStaff("inst.head", "示例职业技术学院考核站点负责人", Role.INSTITUTION_HEAD, "INST-DEMO"),
+    # The demo institution is a real entry of the sample directory (柳州职业技术大学, 学校标识码
+    # 4145012558, in the demo province PROV-GX), so its pilot and base-info pages find it.
+    DemoStaff(
+        "inst.admin", "柳州职业技术大学管理员（示例）", Role.INSTITUTION_ADMIN, DEMO_INSTITUTION
+    ),
+    DemoStaff(
+        "inst.head",
+        "柳州职业技术大学考核站点负责人（示例）",
+        Role.INSTITUTION_HEAD,
+        DEMO_INSTITUTION,
+    ),
     DemoStaff("province.admin", "示例省级教育行政部门管理员", Role.PROVINCE_ADMIN, "PROV-GX"),
+    # a second province: the demo's pilot institution (its quota) lies there, so the first
+    # province's year is left for whoever tries the pilot flow by hand
+    DemoStaff("province.js", "江苏省教育厅管理员（示例）", Role.PROVINCE_ADMIN, "PROV-JS"),
     DemoStaff("ops", "平台运维", Role.OPS, None),
 )

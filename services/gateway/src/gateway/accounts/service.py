@@ -22,15 +22,18 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gateway.accounts.models import Account, SmsCode
+from gateway.accounts.models import Account, RefreshToken, SmsCode
 from gateway.accounts.repository import AccountRepository
 from gateway.accounts.rules import (
     DEMO_STAFF,
+    RETIRED_PASSWORD_HASH,
     CodeAction,
     CodeStatus,
     SmsPurpose,
     ThrottlePolicy,
     after_failure,
+    city_problem,
+    city_reviewer_org,
     code_matches,
     hash_code,
     hourly_cap_wait_s,
@@ -39,7 +42,11 @@ from gateway.accounts.rules import (
     login_key,
     new_code,
     new_password,
+    new_refresh_token,
+    province_of_org,
+    refresh_token_hash,
     resend_wait_s,
+    retired_username,
     wait_text,
     why_no_usable_code,
 )
@@ -47,10 +54,20 @@ from gateway.config import GatewaySettings
 from skillcert.auth import Principal, Role, TokenIssuer
 from skillcert.clock import format_china, utcnow
 from skillcert.db import transaction
-from skillcert.errors import AppError, Conflict, FieldError, NotFound, RateLimited, Unauthorized
+from skillcert.errors import (
+    AppError,
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+)
 from skillcert.events import (
     AccountCredentialsIssued,
     AccountRegistered,
+    InstitutionHeadReplaced,
     InstitutionRegistered,
     SmsCodeIssued,
 )
@@ -115,6 +132,25 @@ class Passwords:
         return self.hasher.check_needs_rehash(password_hash)
 
 
+class SessionEnded(AppError):
+    """A refresh token that is unknown, expired, revoked or reused: the same answer for all."""
+
+    status_code = 401
+    slug = "unauthorized"
+    title = "未登录或登录已过期"
+
+    def __init__(self) -> None:
+        super().__init__("登录已过期，请重新登录")
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    account: Account
+    access_token: str
+    refresh_token: str
+    refresh_expires_in: int
+
+
 @dataclass
 class IdentityKit:
     """What account operations need beyond the request's session; one per process."""
@@ -141,6 +177,72 @@ class AccountService:
 
     def token_for(self, account: Account) -> str:
         return self.kit.issuer.issue(principal_of(account))
+
+    # --- sessions (refresh tokens) --------------------------------------------------------
+
+    async def start_session(self, account: Account) -> IssuedTokens:
+        """A new session (one login): a short-lived access token and the first refresh token
+        of a new family."""
+        at = utcnow()
+        await self.repo.forget_refresh_tokens_before(at - timedelta(days=1))
+        session_end = at + timedelta(seconds=self.settings.session_max_age_s)
+        refresh = await self._new_refresh_token(account.id, uuid4(), at, session_end)
+        return IssuedTokens(account, self.token_for(account), *refresh)
+
+    async def _new_refresh_token(
+        self, account_id: UUID, family_id: UUID, at: datetime, session_end: datetime
+    ) -> tuple[str, int]:
+        token = new_refresh_token()
+        expires_at = min(at + timedelta(seconds=self.settings.refresh_token_ttl_s), session_end)
+        await self.repo.add_refresh_token(
+            RefreshToken(
+                token_hash=refresh_token_hash(token),
+                family_id=family_id,
+                account_id=account_id,
+                created_at=at,
+                expires_at=expires_at,
+                session_expires_at=session_end,
+            )
+        )
+        return token, math.floor((expires_at - at).total_seconds())
+
+    async def refresh(self, token: str) -> IssuedTokens:
+        """Exchange a refresh token for new tokens; the old one is used up (rotation). A used
+        refresh token presented again means two parties hold the session (a stolen copy, or
+        the real client after the thief): the whole session is revoked and both must log in."""
+        at = utcnow()
+        row = await self.repo.refresh_token(refresh_token_hash(token))
+        if row is None or row.revoked_at is not None or row.expires_at <= at:
+            raise SessionEnded()
+        if row.rotated_at is not None:
+            # Before this request wrote anything (SQLite's single writer), and in a side
+            # transaction: the revocation must outlive this request's failure.
+            async with transaction(self.kit.sessionmaker) as side:
+                await AccountRepository(side).revoke_family(row.family_id, at, "reuse")
+            log.warning(
+                "refresh token of account %s reused: session %s revoked",
+                row.account_id,
+                row.family_id,
+            )
+            raise SessionEnded()
+        # Atomic: of two requests racing with one token only one rotates it. The loser is
+        # most likely the same client twice, so it is refused without revoking; a thief who
+        # won the race is caught when the real client next presents its (rotated) token.
+        if not await self.repo.rotate_refresh_token(row.id, at):
+            raise SessionEnded()
+        account = await self.repo.get(row.account_id)
+        if account is None or account.retired_at is not None:
+            raise SessionEnded()
+        refresh = await self._new_refresh_token(
+            account.id, row.family_id, at, row.session_expires_at
+        )
+        return IssuedTokens(account, self.token_for(account), *refresh)
+
+    async def end_sessions(self, account_id: UUID, reason: str) -> None:
+        """Revoke every refresh token of the account (logout, password change): each session
+        ends when its access token expires."""
+        revoked = await self.repo.revoke_account_tokens(account_id, utcnow(), reason)
+        log.info("%d refresh tokens of account %s revoked (%s)", revoked, account_id, reason)
 
     # --- SMS codes --------------------------------------------------------------------------
 
@@ -287,28 +389,59 @@ class AccountService:
         service chose; its login name and first password go to the phone by SMS."""
         if await self.repo.get(event.head_account_id) is not None:
             return
-        # The proof checked the phone was free; one taken since keeps the account off it
-        # (a phone signs in one account) while the SMS still reaches the person.
-        phone = None if await self.repo.phone_taken(event.head_phone) else event.head_phone
+        await self._issue_institution_head(
+            event.head_account_id,
+            event.head_username,
+            f"{event.institution_name}负责人",
+            event.institution_code,
+            event.head_phone,
+        )
+
+    async def replace_institution_head(self, event: InstitutionHeadReplaced) -> None:
+        """The province replaced an institution's head: the old account is retired (no login,
+        every session revoked, its login name freed) and the new head's made as at sign-up,
+        under the same login name `i<学校标识码>`, its first password sent by SMS."""
+        if await self.repo.get(event.new_head_account_id) is not None:
+            return
+        old = await self.repo.get(event.old_head_account_id)
+        if old is not None and old.retired_at is None:
+            old.retired_at = event.replaced_at
+            old.username = retired_username(old.username, old.id)
+            old.phone = None  # the phone may be the new head's; a phone signs in one account
+            old.password_hash = RETIRED_PASSWORD_HASH
+            await self.session.flush()
+            await self.end_sessions(old.id, "head_replaced")
+            log.info("head account %s of %s retired", old.id, event.institution_code)
+        await self._issue_institution_head(
+            event.new_head_account_id,
+            event.new_head_username,
+            event.new_head_name,
+            event.institution_code,
+            event.new_head_phone,
+        )
+
+    async def _issue_institution_head(
+        self, account_id: UUID, username: str, name: str, institution_code: str, phone: str
+    ) -> None:
+        """Make an institution's head account and send its login name and first password to
+        `phone` (identity.account.credentials_issued → notification's SMS)."""
+        # The phone was free when the institution service took it; one taken since keeps the
+        # account off it (a phone signs in one account) while the SMS still reaches the person.
+        account_phone = None if await self.repo.phone_taken(phone) else phone
         password = new_password()
-        name = f"{event.institution_name}负责人"
         await self.create_staff(
-            username=event.head_username,
+            username=username,
             name=name,
             role=Role.INSTITUTION_HEAD,
-            org_id=event.institution_code,
-            phone=phone,
+            org_id=institution_code,
+            phone=account_phone,
             password=password,
-            account_id=event.head_account_id,
+            account_id=account_id,
         )
         await record(
             self.session,
             AccountCredentialsIssued(
-                account_id=event.head_account_id,
-                phone=event.head_phone,
-                username=event.head_username,
-                password=password,
-                name=name,
+                account_id=account_id, phone=phone, username=username, password=password, name=name
             ),
         )
 
@@ -321,6 +454,31 @@ class AccountService:
             name=name,
             role=Role.INSTITUTION_ADMIN,
             org_id=head.org_id,
+            phone=phone,
+            password=password,
+        )
+
+    async def create_city_reviewer(
+        self,
+        admin: Principal,
+        username: str,
+        name: str,
+        phone: str | None,
+        password: str,
+        city: str,
+    ) -> Account:
+        """地市级审核员, created by a province admin for a city of their own province; the
+        account's org_id names the city (`CITY-<code>`), which the institution service reads."""
+        province = province_of_org(admin.org_id)
+        if province is None:
+            raise Forbidden("账号未关联省级教育行政部门")
+        if why := city_problem(province, city):
+            raise InvalidInput(why, errors=[FieldError(field="city", message=why)])
+        return await self.create_staff(
+            username=username,
+            name=name,
+            role=Role.CITY_REVIEWER,
+            org_id=city_reviewer_org(city),
             phone=phone,
             password=password,
         )
@@ -339,6 +497,7 @@ class AccountService:
         account.failed_logins = 0
         account.locked_until = None
         await self.session.flush()
+        await self.end_sessions(account.id, "password_reset")
 
     # --- login ----------------------------------------------------------------------------
 
@@ -363,7 +522,7 @@ class AccountService:
             if is_phone(login)
             else await self.repo.by_username(login)
         )
-        if account is None:
+        if account is None or account.retired_at is not None:
             await self.kit.passwords.verify_nobody(password)
             await self._count_failure(key, source, None, at)
             raise Unauthorized(WRONG_LOGIN)

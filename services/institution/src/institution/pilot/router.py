@@ -9,22 +9,22 @@ from fastapi import Depends, Query, Response
 from institution.context import CurrentContext
 from institution.pilot.rules import PilotStatus, certificate_catalogue, major_catalogue
 from institution.pilot.schemas import (
-    ApplicationIn,
-    ApplicationOut,
-    AttachmentOut,
-    AttachmentRequestIn,
-    AttachmentUploadOut,
-    BatchIn,
-    CertificateOut,
-    DecisionIn,
-    DownloadOut,
-    MajorOut,
-    NewApplicationIn,
+    NewPilotApplicationIn,
+    PilotApplicationIn,
+    PilotApplicationOut,
+    PilotAttachmentOut,
+    PilotAttachmentRequestIn,
+    PilotAttachmentUploadOut,
+    PilotBatchIn,
+    PilotCertificateOut,
+    PilotDecisionIn,
+    PilotDownloadOut,
+    PilotMajorOut,
+    PilotPlanIn,
+    PilotPlanOut,
+    PilotPresignedUploadOut,
     PilotStatusOut,
-    PlanIn,
-    PlanOut,
-    PresignedUploadOut,
-    SubmitIn,
+    PilotSubmitIn,
     attachment_out,
 )
 from institution.pilot.service import AttachmentRejected, AttachmentService, PilotService
@@ -63,22 +63,22 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 # --- catalogues (public: what the forms offer) ---------------------------------------------
 
 
-@router.get("/certificates", response_model=list[CertificateOut])
-async def list_certificates() -> list[CertificateOut]:
+@router.get("/certificates", response_model=list[PilotCertificateOut])
+async def list_certificates() -> list[PilotCertificateOut]:
     """证书目录: the certificates a plan may offer (code = occupation code). Public."""
     return [
-        CertificateOut(code=c.code, name=c.name, organisation=c.organisation)
+        PilotCertificateOut(code=c.code, name=c.name, organisation=c.organisation)
         for c in certificate_catalogue().values()
     ]
 
 
-@router.get("/majors", response_model=list[MajorOut])
+@router.get("/majors", response_model=list[PilotMajorOut])
 async def list_majors(
     q: Annotated[str | None, Query(max_length=50, description="part of name or code")] = None,
-) -> list[MajorOut]:
+) -> list[PilotMajorOut]:
     """专业目录 (职业教育专业目录): the majors an application names. Public."""
     return [
-        MajorOut(code=m.code, name=m.name, level=m.level)
+        PilotMajorOut(code=m.code, name=m.name, level=m.level)
         for m in major_catalogue().values()
         if not q or q in m.name or m.code.startswith(q)
     ]
@@ -90,10 +90,12 @@ async def list_majors(
 @router.post(
     "/plans",
     status_code=201,
-    response_model=PlanOut,
+    response_model=PilotPlanOut,
     responses=problem_responses(401, 403, 409, 422),
 )
-async def create_plan(body: PlanIn, principal: ProvinceAdmin, session: DbSession) -> PlanOut:
+async def create_plan(
+    body: PilotPlanIn, principal: ProvinceAdmin, session: DbSession
+) -> PilotPlanOut:
     """发布申报计划 of a year for the admin's province, with its batches."""
     return await PilotService(session).create_plan(principal, body, utcnow())
 
@@ -101,22 +103,24 @@ async def create_plan(body: PlanIn, principal: ProvinceAdmin, session: DbSession
 @router.post(
     "/plans/{plan_id}/batches",
     status_code=201,
-    response_model=PlanOut,
+    response_model=PilotPlanOut,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def add_batch(
-    plan_id: UUID, body: BatchIn, principal: ProvinceAdmin, session: DbSession
-) -> PlanOut:
+    plan_id: UUID, body: PilotBatchIn, principal: ProvinceAdmin, session: DbSession
+) -> PilotPlanOut:
     """增加申报批次 to the province's plan (补报)."""
     return await PilotService(session).add_batch(principal, plan_id, body, utcnow())
 
 
-@router.get("/plans", response_model=list[PlanOut], responses=problem_responses(401, 403, 404, 422))
+@router.get(
+    "/plans", response_model=list[PilotPlanOut], responses=problem_responses(401, 403, 404, 422)
+)
 async def list_plans(
     principal: PlanReader,
     session: DbSession,
     year: Annotated[int | None, Query(ge=2019, le=2100)] = None,
-) -> list[PlanOut]:
+) -> list[PilotPlanOut]:
     """The province's plans, newest year first: the admin's own province, an institution's
     province (what it may apply in)."""
     return await PilotService(session).plans(principal, year, utcnow())
@@ -128,19 +132,19 @@ async def list_plans(
 @router.post(
     "/applications",
     status_code=201,
-    response_model=ApplicationOut,
+    response_model=PilotApplicationOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
 )
 async def create_application(
-    body: NewApplicationIn, principal: InstitutionStaff, session: DbSession
-) -> ApplicationOut:
+    body: NewPilotApplicationIn, principal: InstitutionStaff, session: DbSession
+) -> PilotApplicationOut:
     """申报证书试点: saved as a draft; only inside an open batch, base info complete."""
     return await PilotService(session).create(principal, body, utcnow())
 
 
 @router.get(
     "/applications",
-    response_model=Page[ApplicationOut],
+    response_model=Page[PilotApplicationOut],
     responses=problem_responses(401, 403, 404, 422),
 )
 async def list_applications(
@@ -150,35 +154,35 @@ async def list_applications(
     plan_id: UUID | None = None,
     cursor: str | None = None,
     limit: Limit = 20,
-) -> Page[ApplicationOut]:
+) -> Page[PilotApplicationOut]:
     """The institution's own applications; the province's or city's review queue (filter
     `status=province_review` / `city_review`). Newest first."""
     items, next_cursor = await PilotService(session).listing(
         principal, status, plan_id, cursor, limit, utcnow()
     )
-    return Page[ApplicationOut](items=items, next_cursor=next_cursor)
+    return Page[PilotApplicationOut](items=items, next_cursor=next_cursor)
 
 
 @router.get(
     "/applications/{application_id}",
-    response_model=ApplicationOut,
+    response_model=PilotApplicationOut,
     responses=problem_responses(401, 403, 404),
 )
 async def get_application(
     application_id: UUID, principal: Anyone, session: DbSession
-) -> ApplicationOut:
+) -> PilotApplicationOut:
     """One application with its attachments and its decisions (the audit trail)."""
     return await PilotService(session).get(principal, application_id, utcnow())
 
 
 @router.put(
     "/applications/{application_id}",
-    response_model=ApplicationOut,
+    response_model=PilotApplicationOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
 )
 async def update_application(
-    application_id: UUID, body: ApplicationIn, principal: InstitutionStaff, session: DbSession
-) -> ApplicationOut:
+    application_id: UUID, body: PilotApplicationIn, principal: InstitutionStaff, session: DbSession
+) -> PilotApplicationOut:
     """Edit a draft, or a rejected application (then submit it again)."""
     return await PilotService(session).update(principal, application_id, body, utcnow())
 
@@ -198,24 +202,24 @@ async def delete_application(
 
 @router.post(
     "/applications/{application_id}/submit",
-    response_model=ApplicationOut,
+    response_model=PilotApplicationOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
 )
 async def submit_application(
-    application_id: UUID, body: SubmitIn, principal: InstitutionStaff, session: DbSession
-) -> ApplicationOut:
+    application_id: UUID, body: PilotSubmitIn, principal: InstitutionStaff, session: DbSession
+) -> PilotApplicationOut:
     """提交审核 (`confirmed` must be true): locked until the decision."""
     return await PilotService(session).submit(principal, application_id, body, utcnow())
 
 
 @router.post(
     "/applications/{application_id}/decisions",
-    response_model=ApplicationOut,
+    response_model=PilotApplicationOut,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def decide_application(
-    application_id: UUID, body: DecisionIn, principal: Reviewer, session: DbSession
-) -> ApplicationOut:
+    application_id: UUID, body: PilotDecisionIn, principal: Reviewer, session: DbSession
+) -> PilotApplicationOut:
     """审核: the city reviewer (where the batch wants it) approves or rejects with a reason;
     the province approves with the approved headcount or rejects with a reason."""
     return await PilotService(session).decide(principal, application_id, body, utcnow())
@@ -227,16 +231,16 @@ async def decide_application(
 @router.post(
     "/applications/{application_id}/attachments",
     status_code=201,
-    response_model=AttachmentUploadOut,
+    response_model=PilotAttachmentUploadOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
 )
 async def request_attachment_upload(
     application_id: UUID,
-    body: AttachmentRequestIn,
+    body: PilotAttachmentRequestIn,
     principal: InstitutionStaff,
     session: DbSession,
     ctx: CurrentContext,
-) -> AttachmentUploadOut:
+) -> PilotAttachmentUploadOut:
     """A presigned URL to upload one supporting document (PDF or Word, up to 10 MB) to;
     confirm it once uploaded."""
     attachment, upload = await AttachmentService(session, ctx.storage).request_upload(
@@ -248,9 +252,9 @@ async def request_attachment_upload(
         timedelta(seconds=ctx.settings.upload_url_expires_s),
         utcnow(),
     )
-    return AttachmentUploadOut(
+    return PilotAttachmentUploadOut(
         attachment=attachment_out(attachment),
-        upload=PresignedUploadOut(
+        upload=PilotPresignedUploadOut(
             method=upload.method,
             url=upload.url,
             headers=upload.headers,
@@ -262,7 +266,7 @@ async def request_attachment_upload(
 
 @router.post(
     "/applications/{application_id}/attachments/{attachment_id}/confirm",
-    response_model=AttachmentOut,
+    response_model=PilotAttachmentOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
 )
 async def confirm_attachment(
@@ -271,7 +275,7 @@ async def confirm_attachment(
     principal: InstitutionStaff,
     session: DbSession,
     ctx: CurrentContext,
-) -> AttachmentOut:
+) -> PilotAttachmentOut:
     """Check what arrived by its content: a PDF or a Word document, whatever its name says.
     Anything else answers 422 and is kept as rejected."""
     try:
@@ -307,7 +311,7 @@ async def delete_attachment(
 
 @router.get(
     "/applications/{application_id}/attachments/{attachment_id}/download",
-    response_model=DownloadOut,
+    response_model=PilotDownloadOut,
     responses=problem_responses(401, 403, 404),
 )
 async def download_attachment(
@@ -316,12 +320,12 @@ async def download_attachment(
     principal: Anyone,
     session: DbSession,
     ctx: CurrentContext,
-) -> DownloadOut:
+) -> PilotDownloadOut:
     """A short-lived download link, for whoever may see the application."""
     url, name = await AttachmentService(session, ctx.storage).download(
         principal, application_id, attachment_id
     )
-    return DownloadOut(url=url, file_name=name)
+    return PilotDownloadOut(url=url, file_name=name)
 
 
 # --- pilot status ---------------------------------------------------------------------------

@@ -23,19 +23,19 @@ OccupationCode = Annotated[str, StringConstraints(pattern=r"^\d-\d{2}-\d{2}-\d{2
 MajorCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
 
 
-class CertificateOut(BaseModel):
+class PilotCertificateOut(BaseModel):
     code: str = Field(description="the occupation code exam plans use")
     name: str
     organisation: str
 
 
-class MajorOut(BaseModel):
+class PilotMajorOut(BaseModel):
     code: str
     name: str
     level: str
 
 
-class BatchIn(BaseModel):
+class PilotBatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str = Field(min_length=1, max_length=50, description="申报批次, e.g. 2026年第一次")
@@ -46,26 +46,26 @@ class BatchIn(BaseModel):
     city_review_first: bool = Field(description="是否需要地市级教育局审批")
 
 
-class PlanIn(BaseModel):
+class PilotPlanIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     year: int = Field(ge=2019, le=2100)
     title: str = Field(min_length=1, max_length=100)
-    batches: list[BatchIn] = Field(min_length=1, max_length=10)
+    batches: list[PilotBatchIn] = Field(min_length=1, max_length=10)
 
 
-class BatchOut(BaseModel):
+class PilotBatchOut(BaseModel):
     id: UUID
     name: str
     opens_at: datetime
     closes_at: datetime
     state: str = Field(description="upcoming / open / closed")
-    certificates: list[CertificateOut]
+    certificates: list[PilotCertificateOut]
     majors_required: bool
     city_review_first: bool
 
     @classmethod
-    def of(cls, batch: PilotBatch, now: datetime) -> BatchOut:
+    def of(cls, batch: PilotBatch, now: datetime) -> PilotBatchOut:
         return cls(
             id=batch.id,
             name=batch.name,
@@ -78,27 +78,27 @@ class BatchOut(BaseModel):
         )
 
 
-class PlanOut(BaseModel):
+class PilotPlanOut(BaseModel):
     id: UUID
     province: str
     year: int
     title: str
-    batches: list[BatchOut]
+    batches: list[PilotBatchOut]
     created_at: datetime
 
     @classmethod
-    def of(cls, plan: PilotPlan, batches: list[PilotBatch], now: datetime) -> PlanOut:
+    def of(cls, plan: PilotPlan, batches: list[PilotBatch], now: datetime) -> PilotPlanOut:
         return cls(
             id=plan.id,
             province=plan.province,
             year=plan.year,
             title=plan.title,
-            batches=[BatchOut.of(b, now) for b in batches],
+            batches=[PilotBatchOut.of(b, now) for b in batches],
             created_at=plan.created_at,
         )
 
 
-class ApplicationIn(BaseModel):
+class PilotApplicationIn(BaseModel):
     """A draft's content; what a submission needs besides is checked on submit."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -110,17 +110,17 @@ class ApplicationIn(BaseModel):
     venue: str = Field(default="", max_length=RICH_TEXT_MAX, description="场地情况 (HTML)")
 
 
-class NewApplicationIn(ApplicationIn):
+class NewPilotApplicationIn(PilotApplicationIn):
     batch_id: UUID
 
 
-class SubmitIn(BaseModel):
+class PilotSubmitIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     confirmed: bool = Field(description="提交后不能再修改: the applicant confirmed it")
 
 
-class DecisionIn(BaseModel):
+class PilotDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     outcome: Outcome
@@ -128,7 +128,7 @@ class DecisionIn(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
 
 
-class DecisionOut(BaseModel):
+class PilotDecisionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: UUID
@@ -141,11 +141,11 @@ class DecisionOut(BaseModel):
     decided_at: datetime
 
     @classmethod
-    def of(cls, decision: PilotDecision) -> DecisionOut:
+    def of(cls, decision: PilotDecision) -> PilotDecisionOut:
         return cls.model_validate(decision)
 
 
-class AttachmentOut(BaseModel):
+class PilotAttachmentOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: UUID
@@ -157,7 +157,7 @@ class AttachmentOut(BaseModel):
     created_at: datetime
 
 
-class AttachmentRequestIn(BaseModel):
+class PilotAttachmentRequestIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     file_name: str = Field(min_length=1, max_length=200)
@@ -165,7 +165,7 @@ class AttachmentRequestIn(BaseModel):
     size: int = Field(ge=1)
 
 
-class PresignedUploadOut(BaseModel):
+class PilotPresignedUploadOut(BaseModel):
     """POST: a multipart form to `url` with `fields` first and the file last as `file`; the
     storage server refuses a larger file or another type. PUT: the bytes to `url` with
     `headers`."""
@@ -177,17 +177,17 @@ class PresignedUploadOut(BaseModel):
     expires_in_s: int
 
 
-class AttachmentUploadOut(BaseModel):
-    attachment: AttachmentOut
-    upload: PresignedUploadOut
+class PilotAttachmentUploadOut(BaseModel):
+    attachment: PilotAttachmentOut
+    upload: PilotPresignedUploadOut
 
 
-class DownloadOut(BaseModel):
+class PilotDownloadOut(BaseModel):
     url: str
     file_name: str
 
 
-class ApplicationOut(BaseModel):
+class PilotApplicationOut(BaseModel):
     id: UUID
     plan_id: UUID
     batch_id: UUID
@@ -197,8 +197,8 @@ class ApplicationOut(BaseModel):
     institution_name: str
     province: str
     city: str
-    certificate: CertificateOut
-    majors: list[MajorOut]
+    certificate: PilotCertificateOut
+    majors: list[PilotMajorOut]
     planned_headcount: int
     approved_headcount: int | None
     teachers: str
@@ -211,15 +211,15 @@ class ApplicationOut(BaseModel):
     updated_at: datetime
     submitted_at: datetime | None
     decided_at: datetime | None
-    attachments: list[AttachmentOut] = []
-    decisions: list[DecisionOut] = []
+    attachments: list[PilotAttachmentOut] = []
+    decisions: list[PilotDecisionOut] = []
 
 
 class PilotYearOut(BaseModel):
     year: int
     pilot: bool = Field(description="试点院校: a batch has closed with an approved application")
-    certificates: list[CertificateOut] = Field(description="approved, batch closed")
-    pending_certificates: list[CertificateOut] = Field(
+    certificates: list[PilotCertificateOut] = Field(description="approved, batch closed")
+    pending_certificates: list[PilotCertificateOut] = Field(
         description="approved, but the batch is still open"
     )
 
@@ -229,22 +229,22 @@ class PilotStatusOut(BaseModel):
     years: list[PilotYearOut]
 
 
-def certificate_out(code: str) -> CertificateOut:
+def certificate_out(code: str) -> PilotCertificateOut:
     known = certificate_catalogue().get(code)
     if known is None:  # a code the catalogue has since dropped: still shown, by its code
-        return CertificateOut(code=code, name=code, organisation="")
-    return CertificateOut(code=known.code, name=known.name, organisation=known.organisation)
+        return PilotCertificateOut(code=code, name=code, organisation="")
+    return PilotCertificateOut(code=known.code, name=known.name, organisation=known.organisation)
 
 
-def major_out(code: str) -> MajorOut:
+def major_out(code: str) -> PilotMajorOut:
     known = major_catalogue().get(code)
     if known is None:
-        return MajorOut(code=code, name=code, level="")
-    return MajorOut(code=known.code, name=known.name, level=known.level)
+        return PilotMajorOut(code=code, name=code, level="")
+    return PilotMajorOut(code=known.code, name=known.name, level=known.level)
 
 
-def attachment_out(attachment: PilotAttachment) -> AttachmentOut:
-    return AttachmentOut.model_validate(attachment)
+def attachment_out(attachment: PilotAttachment) -> PilotAttachmentOut:
+    return PilotAttachmentOut.model_validate(attachment)
 
 
 def status_label(status: str) -> str:

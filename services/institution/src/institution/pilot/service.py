@@ -47,19 +47,19 @@ from institution.pilot.rules import (
     submit_action,
 )
 from institution.pilot.schemas import (
-    ApplicationIn,
-    ApplicationOut,
-    AttachmentOut,
-    BatchIn,
-    CertificateOut,
-    DecisionIn,
-    DecisionOut,
-    NewApplicationIn,
+    NewPilotApplicationIn,
+    PilotApplicationIn,
+    PilotApplicationOut,
+    PilotAttachmentOut,
+    PilotBatchIn,
+    PilotCertificateOut,
+    PilotDecisionIn,
+    PilotDecisionOut,
+    PilotPlanIn,
+    PilotPlanOut,
     PilotStatusOut,
+    PilotSubmitIn,
     PilotYearOut,
-    PlanIn,
-    PlanOut,
-    SubmitIn,
     attachment_out,
     certificate_out,
     major_out,
@@ -107,7 +107,9 @@ class PilotService:
 
     # --- plans ---------------------------------------------------------------------------
 
-    async def create_plan(self, principal: Principal, body: PlanIn, now: datetime) -> PlanOut:
+    async def create_plan(
+        self, principal: Principal, body: PilotPlanIn, now: datetime
+    ) -> PilotPlanOut:
         """发布申报计划: one plan per province and year, with its first batches."""
         province = province_of(principal)
         problems = [
@@ -136,11 +138,11 @@ class PilotService:
         batches = [self._new_batch(plan, b, now) for b in body.batches]
         self.repo.add(*batches)
         await self.session.flush()
-        return PlanOut.of(plan, sorted(batches, key=lambda b: (b.opens_at, b.name)), now)
+        return PilotPlanOut.of(plan, sorted(batches, key=lambda b: (b.opens_at, b.name)), now)
 
     async def add_batch(
-        self, principal: Principal, plan_id: UUID, body: BatchIn, now: datetime
-    ) -> PlanOut:
+        self, principal: Principal, plan_id: UUID, body: PilotBatchIn, now: datetime
+    ) -> PilotPlanOut:
         """增加批次 (e.g. a second batch for certificates added late, 补报)."""
         plan = await self._own_plan(principal, plan_id)
         if problems := self._batch_problems(body, plan.year):
@@ -151,9 +153,11 @@ class PilotService:
         batch = self._new_batch(plan, body, now)
         self.repo.add(batch)
         await self.session.flush()
-        return PlanOut.of(plan, await self.repo.batches([plan.id]), now)
+        return PilotPlanOut.of(plan, await self.repo.batches([plan.id]), now)
 
-    async def plans(self, principal: Principal, year: int | None, now: datetime) -> list[PlanOut]:
+    async def plans(
+        self, principal: Principal, year: int | None, now: datetime
+    ) -> list[PilotPlanOut]:
         """The province's plans: its admin's own, or the institution's province's."""
         if principal.role is Role.PROVINCE_ADMIN:
             province = province_of(principal)
@@ -161,7 +165,7 @@ class PilotService:
             province = (await self._own_institution(principal)).province
         plans = await self.repo.plans(province, year)
         batches = await self.repo.batches(p.id for p in plans)
-        return [PlanOut.of(p, [b for b in batches if b.plan_id == p.id], now) for p in plans]
+        return [PilotPlanOut.of(p, [b for b in batches if b.plan_id == p.id], now) for p in plans]
 
     async def _own_plan(self, principal: Principal, plan_id: UUID) -> PilotPlan:
         province = province_of(principal)
@@ -171,11 +175,11 @@ class PilotService:
         return plan
 
     @staticmethod
-    def _batch_problems(body: BatchIn, year: int) -> list[FieldError]:
+    def _batch_problems(body: PilotBatchIn, year: int) -> list[FieldError]:
         return batch_problems(body.opens_at, body.closes_at, year, body.certificate_codes)
 
     @staticmethod
-    def _new_batch(plan: PilotPlan, body: BatchIn, now: datetime) -> PilotBatch:
+    def _new_batch(plan: PilotPlan, body: PilotBatchIn, now: datetime) -> PilotBatch:
         return PilotBatch(
             id=uuid4(),
             plan_id=plan.id,
@@ -197,8 +201,8 @@ class PilotService:
         return entry
 
     async def create(
-        self, principal: Principal, body: NewApplicationIn, now: datetime
-    ) -> ApplicationOut:
+        self, principal: Principal, body: NewPilotApplicationIn, now: datetime
+    ) -> PilotApplicationOut:
         """申报新的证书试点, saved as a draft (保存，暂不提交审核)."""
         entry = await self._own_institution(principal)
         if await ProfileRepository(self.session).get(entry.code) is None:
@@ -229,8 +233,8 @@ class PilotService:
         return await self._out(application, detail=True, now=now)
 
     async def update(
-        self, principal: Principal, application_id: UUID, body: ApplicationIn, now: datetime
-    ) -> ApplicationOut:
+        self, principal: Principal, application_id: UUID, body: PilotApplicationIn, now: datetime
+    ) -> PilotApplicationOut:
         """Edit a draft, or a rejected application before submitting it again."""
         application = await self._own_application(principal, application_id, lock=True)
         TRANSITIONS.transition(PilotStatus(application.status), PilotAction.EDIT)
@@ -254,8 +258,8 @@ class PilotService:
         await self.repo.delete_application(application)
 
     async def submit(
-        self, principal: Principal, application_id: UUID, body: SubmitIn, now: datetime
-    ) -> ApplicationOut:
+        self, principal: Principal, application_id: UUID, body: PilotSubmitIn, now: datetime
+    ) -> PilotApplicationOut:
         """提交审核: locked until a decision; to the city first where the batch says so."""
         if not body.confirmed:
             raise InvalidInput(
@@ -322,7 +326,7 @@ class PilotService:
             raise RuleViolation("不在申报时间内，请在省级教育行政部门规定的申报时间内操作")
 
     @staticmethod
-    def _check_content(batch: PilotBatch, body: ApplicationIn) -> None:
+    def _check_content(batch: PilotBatch, body: PilotApplicationIn) -> None:
         problems = content_problems(
             batch.majors_required, body.certificate_code, batch.certificate_codes, body.majors
         )
@@ -330,7 +334,7 @@ class PilotService:
             raise _invalid("申报信息有误", problems)
 
     @staticmethod
-    def _content(body: ApplicationIn, now: datetime) -> dict[str, object]:
+    def _content(body: PilotApplicationIn, now: datetime) -> dict[str, object]:
         return {
             "certificate_code": body.certificate_code,
             "majors": list(body.majors),
@@ -366,7 +370,7 @@ class PilotService:
 
     async def get(
         self, principal: Principal, application_id: UUID, now: datetime
-    ) -> ApplicationOut:
+    ) -> PilotApplicationOut:
         application = await self._visible(principal, application_id)
         return await self._out(application, detail=True, now=now)
 
@@ -378,7 +382,7 @@ class PilotService:
         cursor: str | None,
         limit: int,
         now: datetime,
-    ) -> tuple[list[ApplicationOut], str | None]:
+    ) -> tuple[list[PilotApplicationOut], str | None]:
         """The institution's own applications; a reviewer's queue (submitted ones only)."""
         if principal.role in INSTITUTION_ROLES:
             entry = await self._own_institution(principal)
@@ -409,7 +413,9 @@ class PilotService:
             )
         return await self._outs(rows, now), rows.next_cursor
 
-    async def _outs(self, rows: Slice[PilotApplication], now: datetime) -> list[ApplicationOut]:
+    async def _outs(
+        self, rows: Slice[PilotApplication], now: datetime
+    ) -> list[PilotApplicationOut]:
         batches = await self.repo.batches_by_id(a.batch_id for a in rows.items)
         plans = await self.repo.plans_by_id(a.plan_id for a in rows.items)
         names = await self.repo.institution_names(a.institution_code for a in rows.items)
@@ -420,7 +426,7 @@ class PilotService:
 
     async def _out(
         self, application: PilotApplication, *, detail: bool, now: datetime
-    ) -> ApplicationOut:
+    ) -> PilotApplicationOut:
         batch = await self.repo.batch(application.batch_id)
         plan = await self.repo.plan(application.plan_id)
         assert batch is not None and plan is not None
@@ -430,15 +436,17 @@ class PilotService:
             out.attachments = [
                 attachment_out(a) for a in await self.repo.attachments(application.id)
             ]
-            out.decisions = [DecisionOut.of(d) for d in await self.repo.decisions(application.id)]
+            out.decisions = [
+                PilotDecisionOut.of(d) for d in await self.repo.decisions(application.id)
+            ]
         return out
 
     @staticmethod
     def _shape(
         application: PilotApplication, batch: PilotBatch, plan: PilotPlan, institution_name: str
-    ) -> ApplicationOut:
+    ) -> PilotApplicationOut:
         status = PilotStatus(application.status)
-        return ApplicationOut(
+        return PilotApplicationOut(
             id=application.id,
             plan_id=application.plan_id,
             batch_id=application.batch_id,
@@ -467,8 +475,8 @@ class PilotService:
     # --- review --------------------------------------------------------------------------
 
     async def decide(
-        self, principal: Principal, application_id: UUID, body: DecisionIn, now: datetime
-    ) -> ApplicationOut:
+        self, principal: Principal, application_id: UUID, body: PilotDecisionIn, now: datetime
+    ) -> PilotApplicationOut:
         """审核: the city passes an application on or rejects it; the province approves it
         with the headcount it grants or rejects it. Recorded in the audit trail; the
         applicant is told (PilotDecided); a province approval grants the year's quota
@@ -580,7 +588,7 @@ class PilotService:
                 plan.year,
                 PilotYearOut(year=plan.year, pilot=False, certificates=[], pending_certificates=[]),
             )
-            certificate: CertificateOut = certificate_out(application.certificate_code)
+            certificate: PilotCertificateOut = certificate_out(application.certificate_code)
             if batch.closes_at <= now:
                 year.pilot = True
                 year.certificates.append(certificate)
@@ -649,7 +657,7 @@ class AttachmentService:
 
     async def confirm(
         self, principal: Principal, application_id: UUID, attachment_id: UUID, now: datetime
-    ) -> AttachmentOut:
+    ) -> PilotAttachmentOut:
         """Check the bytes that arrived: a PDF, or a Word document (.doc, or .docx opened)."""
         application = await self._editable(principal, application_id, now)
         attachment = await self.repo.attachment(application.id, attachment_id)

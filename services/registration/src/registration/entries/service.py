@@ -282,6 +282,9 @@ class EntryService:
                     id_number=entry.id_number,
                     decided_at=at,
                     institution_id=institution_id,
+                    # Printed on the admission ticket, the sign-in sheet and the certificate.
+                    photo_key=student.photo_key,
+                    photo_content_type=student.photo_content_type,
                 ),
             )
         return EntryImportOut(

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.plans.models import ExamPlan
 from registration.plans.repository import PlanRepository
+from skillcert.bus import RetryLater
 from skillcert.clock import utcnow
-from skillcert.events import ExamPlanCancelled, ExamPlanPublished
+from skillcert.events import ExamPlanCancelled, ExamPlanPublished, ExamPlanWindowsChanged
 from skillcert.paging import Slice
 from skillcert.readmodel import upsert_newer
 
@@ -42,6 +43,24 @@ class PlanService:
             "published_at": event.occurred_at,
         }
         await upsert_newer(self.session, ExamPlan, {"plan_id": event.plan_id, **values})
+
+    async def change_windows(self, event: ExamPlanWindowsChanged) -> None:
+        """Take the plan's new windows (报名, 考试, withdrawal deadline): registration judges
+        the registration window and the deadline from this copy. The copy carries the newest
+        event's time (`published_at`), so a change or republication older than what is held
+        changes nothing; before the publication has arrived there is nothing to change yet."""
+        plan = await self.repo.locked(event.plan_id, exclusive=True)
+        if plan is None:
+            raise RetryLater(f"windows of plan {event.plan_id} changed before its publication")
+        if plan.published_at > event.occurred_at:
+            return
+        plan.registration_opens_at = event.registration_opens_at
+        plan.registration_closes_at = event.registration_closes_at
+        plan.exam_starts_at = event.exam_starts_at
+        plan.exam_ends_at = event.exam_ends_at
+        plan.withdrawal_closes_at = event.withdrawal_closes_at
+        plan.published_at = event.occurred_at
+        await self.session.flush()
 
     async def cancel(self, event: ExamPlanCancelled) -> ExamPlan | None:
         """Mark the plan cancelled (locked: no application is created meanwhile); None when

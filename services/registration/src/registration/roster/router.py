@@ -171,10 +171,10 @@ async def list_roster_students(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def delete_roster_student(
-    student_id: UUID, principal: InstitutionAdmin, session: DbSession
+    student_id: UUID, principal: InstitutionAdmin, session: DbSession, request: Request
 ) -> Response:
-    """Take a student off the caller's roster."""
-    await RosterService(session).delete(principal, student_id)
+    """Take a student off the caller's roster; their photo is deleted with them."""
+    await RosterService(session).delete(principal, student_id, context(request).storage)
     return Response(status_code=204)
 
 

@@ -358,10 +358,15 @@ class RosterService:
     ) -> Slice[RosterAuditRecord]:
         return await self.repo.audit_page(institution_of(principal), cursor, limit)
 
-    async def delete(self, principal: Principal, student_id: UUID) -> None:
+    async def delete(self, principal: Principal, student_id: UUID, storage: ObjectStore) -> None:
+        """Take the student off the roster, and their photo out of storage: an ID photo is
+        personal data the institution no longer has a reason to keep."""
         institution_id = institution_of(principal)
         student = await self.repo.of_institution(institution_id, student_id, lock=True)
         if student is None:
             raise NotFound("考生不存在")
+        key = student.photo_key
         await self.repo.delete(student)
         await self.session.flush()
+        if key is not None:
+            await storage.delete(key)
