@@ -42,10 +42,10 @@ def test_candidate_objects_and_the_organisation_corrects(
     expect(candidate.locator("[data-test=result]").first).to_contain_text("公示中")
     candidate.get_by_role("button", name="对操作技能成绩提出异议").click()
     candidate.locator("[data-test=objection-submit]").click()
-    expect(candidate.locator(".el-form-item__error")).to_contain_text("异议理由")
-    candidate.locator("[data-test=objection-reason]").locator("textarea").fill(
-        "第二题操作步骤已完成但未计分"
-    )
+    expect(candidate.locator(".el-form-item__error")).to_contain_text("必填")
+    candidate.locator(
+        "textarea[data-test=objection-reason], [data-test=objection-reason] textarea"
+    ).fill("第二题操作步骤已完成但未计分")
     candidate.locator("[data-test=objection-file]").set_input_files(
         {"name": "评分表.png", "mimeType": "image/png", "buffer": PNG}
     )
@@ -66,8 +66,10 @@ def test_candidate_objects_and_the_organisation_corrects(
     queue.get_by_role("button", name=f"答复 {ticket} 的异议").click()
     page.locator("[data-test=answer-submit]").click()
     expect(page.locator(".el-dialog .el-form-item__error").first).to_be_visible()
-    page.locator("[data-test=answer-score]").locator("input").fill("64")
-    page.locator("[data-test=answer-text]").locator("textarea").fill("复核评分表，第二题补计 12 分")
+    page.locator("input[data-test=answer-score], [data-test=answer-score] input").fill("64")
+    page.locator("textarea[data-test=answer-text], [data-test=answer-text] textarea").fill(
+        "复核评分表，第二题补计 12 分"
+    )
     page.locator("[data-test=answer-submit]").click()
     expect(page.locator(".el-message--success")).to_contain_text("异议已答复")
     expect(queue).to_contain_text("已更正")
