@@ -87,12 +87,21 @@ class TicketService:
         photo = photo_of(event.documents)
         if photo is None:
             return
+        await self.keep_photo(
+            event.application_id, photo.object_key, photo.content_type, event.revision
+        )
+
+    async def keep_photo(
+        self, application_id: UUID, object_key: str, content_type: str, revision: int
+    ) -> None:
+        """The photo printed on the ticket: an application's ID photo or, for a 报考 entry,
+        the roster's checked photo (考生照片)."""
         await self.repo.remember_photo(
             {
-                "application_id": event.application_id,
-                "object_key": photo.object_key,
-                "content_type": photo.content_type,
-                "revision": event.revision,
+                "application_id": application_id,
+                "object_key": object_key,
+                "content_type": content_type,
+                "revision": revision,
             }
         )
 
