@@ -20,7 +20,6 @@ from skillcert.events import (
     OrderRefunded,
 )
 
-
 #: 报考 has no review and no resubmission: the registration is its one and only revision.
 ENTRY_REVISION = 1
 
