@@ -16,7 +16,7 @@ from uuid import UUID
 
 import httpx
 import pytest
-from browser import DESKTOP, PHONE, Platform, Screens, new_page
+from browser import DESKTOP, PHONE, Platform, Screens, assert_no_csp_violations, new_page
 from playwright.sync_api import Browser, Locator, Page, expect
 from test_journey import sms_code, staff_headers
 
@@ -185,6 +185,17 @@ def expired_access_token(platform: Platform, account_id: str) -> str:
     return issuer.issue(Principal(account_id=UUID(account_id), role=Role.CANDIDATE, name="李小红"))
 
 
+def renewed_from(page: Page, before: dict[str, Any]) -> None:
+    """Wait until the app has stored a refresh token other than `before`'s."""
+    page.wait_for_function(
+        """([key, old]) => {
+             const raw = localStorage.getItem(key);
+             return raw !== null && JSON.parse(raw).refreshToken !== old;
+           }""",
+        arg=[STORAGE_KEY, before["refreshToken"]],
+    )
+
+
 class TestSessionRenewal:
     def test_a_session_survives_access_token_expiry_via_refresh(
         self, browser: Browser, platform: Platform, candidates: Candidates
@@ -211,10 +222,11 @@ class TestSessionRenewal:
         store_session(page, {**first, "token": expired})
         api_calls.clear()
         page.reload()
+        renewed_from(page, first)
         page.wait_for_load_state("networkidle")
         expect(page).to_have_url(re.compile(r"/candidate/applications$"))
         second = stored_session(page)
-        assert second["token"] != expired
+        assert second["token"] != expired, api_calls
         assert second["refreshToken"] != first["refreshToken"]  # rotated
         refused = [n for n, (path, status) in enumerate(api_calls) if status == 401]
         assert refused, api_calls
@@ -225,6 +237,7 @@ class TestSessionRenewal:
         store_session(page, {**second, "expiresAt": 0})
         api_calls.clear()
         page.reload()
+        renewed_from(page, second)
         page.wait_for_load_state("networkidle")
         expect(page).to_have_url(re.compile(r"/candidate/applications$"))
         assert all(status != 401 for _, status in api_calls), api_calls
@@ -241,3 +254,29 @@ class TestSessionRenewal:
         store_session(page, {**third, "token": expired})
         page.reload()
         expect(page).to_have_url(re.compile(r"/login"))
+        assert_no_csp_violations(page, "session renewal")
+
+
+class TestSecurityHeaders:
+    def test_the_app_runs_under_its_content_security_policy(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = new_page(browser, platform, DESKTOP)
+        response = page.goto("/login")
+        assert response is not None
+        headers = response.headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        # Element Plus's popups (the language menu) and the forms render without violations.
+        page.get_by_role("tab", name="短信验证码登录").click()
+        screens.check(page, "auth-login-under-csp")
+        # An inline script, as an injected one would be, is refused and reported.
+        page.evaluate(
+            """() => { const s = document.createElement('script');
+                       s.textContent = 'window.__injected = true';
+                       document.body.appendChild(s); }"""
+        )
+        assert page.evaluate("() => window.__injected === true") is False
+        blocked = page.evaluate("() => window.__cspViolations.map(v => v.directive)")
+        assert any(d.startswith("script-src") for d in blocked), blocked

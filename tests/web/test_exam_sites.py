@@ -226,3 +226,30 @@ class TestPlanWindows:
         page.locator("[data-test=edit-windows]").click()
         page.locator("[data-test=windows-save]").click()
         expect(page.get_by_text("时间安排已更新")).to_be_visible()
+
+
+class TestSubjectCatalogue:
+    def test_a_subject_is_added_refused_without_a_name_and_disabled(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = sign_in(browser, platform, "org.admin")
+        page.goto("/org/subjects")
+        expect(page.locator("h1")).to_have_text("考试科目")
+        screens.check(page, "org-subjects")
+        page.locator("[data-test=create-subject]").click()
+        choose(page, "subject-occupation", "电子商务师")
+        choose(page, "subject-level", "一级/高级技师")
+        page.locator("[data-test=subject-save]").click()
+        expect(field_error(page, "subject-name")).to_be_visible()
+        screens.check(page, "org-subject-form-errors")
+        name = f"实操考核{tag()}"
+        page.locator("[data-test=subject-name]").fill(name)
+        choose(page, "subject-method", "实操")
+        page.locator("[data-test=subject-all-candidates]").click()
+        page.locator("[data-test=subject-audience]").fill("院校考生、社会考生")
+        page.locator("[data-test=subject-save]").click()
+        row = page.locator("[data-test=subjects] tr", has_text=name)
+        expect(row).to_contain_text("院校考生、社会考生")
+        expect(row.locator("[data-test=subject-status]")).to_have_text("已启用")
+        row.locator("[data-test=toggle-subject]").click()
+        expect(row.locator("[data-test=subject-status]")).to_have_text("已停用")

@@ -47,7 +47,7 @@ def complete_base_info(platform: Platform, username: str, password: str) -> None
         assert response.status_code == 200, response.text
 
 
-def sign_in_head(browser: Browser, platform: Platform, username: str, password: str) -> Page:
+def sign_in_as(browser: Browser, platform: Platform, username: str, password: str) -> Page:
     page = new_page(browser, platform, {"width": 1280, "height": 800})
     page.goto("/login")
     page.locator("[data-test=login]").fill(username)
@@ -78,7 +78,7 @@ class TestPilotApplication:
         screens.check(province, "pilot-plans")
 
         # The institution applies: a draft first, then submitted after the confirmation.
-        page = sign_in_head(browser, platform, username, password)
+        page = sign_in_as(browser, platform, username, password)
         page.goto("/institution/pilot")
         expect(page.locator("[data-test=plan-batches]")).to_contain_text("申报中")
         page.locator("[data-test=new-application]").click()
@@ -128,9 +128,30 @@ class TestPilotScreens:
         self, browser: Browser, platform: Platform, screens: Screens, viewport: dict[str, int]
     ):
         page = sign_in(browser, platform, "province.admin", viewport)
-        for path in ("/province/pilot-plans", "/province/pilot-review"):
+        for path in ("/province/pilot-plans", "/province/pilot-review", "/province/city-reviewers"):
             page.goto(path)
             expect(page.locator("h1")).to_be_visible()
             expect(page.locator("[data-test=loading]")).to_have_count(0)
             screens.check(page, f"{path.strip('/').replace('/', '-')}-{viewport['width']}")
         page.context.close()
+
+
+class TestCityReviewers:
+    def test_the_province_creates_a_city_reviewer_who_sees_the_city_queue(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = sign_in(browser, platform, "province.admin")
+        page.goto("/province/city-reviewers")
+        choose(page, "reviewer-city", "南宁市")
+        page.locator("[data-test=reviewer-username]").fill("nn.reviewer")
+        page.locator("[data-test=reviewer-name]").fill("南宁市教育局审核员")
+        page.locator("[data-test=reviewer-password]").fill("City-Review-2026")
+        page.locator("[data-test=reviewer-save]").click()
+        expect(page.locator("[data-test=reviewer-created]")).to_contain_text("CITY-450100")
+        screens.check(page, "province-city-reviewer-created")
+
+        reviewer = sign_in_as(browser, platform, "nn.reviewer", "City-Review-2026")
+        expect(reviewer).to_have_url(re.compile(r"/city/pilot-review$"))
+        expect(reviewer.locator("h1")).to_have_text("市级试点申报审核")
+        expect(reviewer.locator("[data-test=loading]")).to_have_count(0)
+        screens.check(reviewer, "city-pilot-review")

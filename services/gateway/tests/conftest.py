@@ -19,6 +19,7 @@ from skillcert.testing import ServiceHarness
 configure_tracing("skillcert-gateway-tests", exporter=InMemorySpanExporter(), batch=False)
 
 DEMO_PASSWORD = "Demo12345"
+ALLOWED_ORIGIN = "https://app.skillcert.test"
 DOWN_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
 
 
@@ -77,6 +78,7 @@ async def harness() -> AsyncIterator[ServiceHarness]:
         demo_password=SecretStr(DEMO_PASSWORD),
         # The test profile has no demo staff unless a test run switches them on.
         seed_demo=True,
+        cors_allowed_origins=[ALLOWED_ORIGIN],
         upstreams={
             "payment": "http://payment.test",
             "registration": "http://registration.test",

@@ -47,3 +47,11 @@ class TestGatewaySettings:
         monkeypatch.delenv("GATEWAY_PROFILE", raising=False)
         with pytest.raises(ValidationError, match="required in the prod profile"):
             GatewaySettings(s3_secret_key="s")
+
+
+@pytest.mark.parametrize(
+    "origin", ["*", "https://app.example/path", "app.example", "https://*.example"]
+)
+def test_cors_origins_are_exact_origins(origin: str) -> None:
+    with pytest.raises(ValidationError, match="CORS origin"):
+        GatewaySettings(cors_allowed_origins=[origin])

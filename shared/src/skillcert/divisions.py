@@ -24,6 +24,25 @@ CODE_RE: Final = re.compile(r"^\d{6}$")
 _PLACEHOLDER: Final = "市辖区"
 
 
+# GB/T 2260's two-letter alphabetic province codes. Staff organisations name their region with
+# them: a province admin's is `PROV-<letters>` (`PROV-GX` is Guangxi); the gateway and the
+# institution service must read them alike.
+PROVINCE_LETTERS: Final[dict[str, str]] = {
+    "BJ": "110000", "TJ": "120000", "HE": "130000", "SX": "140000", "NM": "150000",
+    "LN": "210000", "JL": "220000", "HL": "230000", "SH": "310000", "JS": "320000",
+    "ZJ": "330000", "AH": "340000", "FJ": "350000", "JX": "360000", "SD": "370000",
+    "HA": "410000", "HB": "420000", "HN": "430000", "GD": "440000", "GX": "450000",
+    "HI": "460000", "CQ": "500000", "SC": "510000", "GZ": "520000", "YN": "530000",
+    "XZ": "540000", "SN": "610000", "GS": "620000", "QH": "630000", "NX": "640000",
+    "XJ": "650000",
+}  # fmt: skip
+
+
+def province_of_letters(letters: str) -> str | None:
+    """The numeric province code of GB/T 2260 letters (`GX` → `450000`), or None."""
+    return PROVINCE_LETTERS.get(letters)
+
+
 @dataclass(frozen=True)
 class Division:
     code: str

@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.middleware import Middleware
 from typing_extensions import TypeVar
 
 from skillcert.auth import TokenVerifier, jwks_from_url
@@ -71,6 +72,9 @@ class ServiceSpec(Generic[S, R]):
     lifespan: Lifespan[S, R] | None = None
     jobs: Sequence[PeriodicJob[ServiceContext[S, R]]] = ()
     migrate_on_start: bool = True
+    #: the service's own ASGI middleware, built from its final settings; it runs outside the
+    #: framework's own (the first listed outermost), so it also sees every error response
+    middleware: Callable[[S], Sequence[Middleware]] | None = None
 
 
 @dataclass
@@ -274,6 +278,8 @@ def create_service_app(spec: ServiceSpec[S, R], shared: SharedInfra | None = Non
     )
     install_error_handlers(app)
     app.add_middleware(CorrelationIdMiddleware)
+    for own in reversed(spec.middleware(settings) if spec.middleware else []):
+        app.add_middleware(own.cls, *own.args, **own.kwargs)
     app.include_router(health_router())
     if spec.handlers:
         # Only a consuming service has a queue, and so dead letters, of its own.

@@ -16,6 +16,11 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/org/OrgApplications.vue'),
     meta: meta('org.applications.title', 15),
   },
+  {
+    path: '/org/subjects',
+    component: () => import('@/views/org/OrgSubjects.vue'),
+    meta: meta('org.subjects.title', 12),
+  },
   { path: '/org/sites', component: () => import('@/views/org/OrgSites.vue'), meta: meta('staff.sites.title', 20) },
   { path: '/org/scores', component: () => import('@/views/org/OrgScores.vue'), meta: meta('org.scores.title', 30) },
   {

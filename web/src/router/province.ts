@@ -19,6 +19,11 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/province/ProvincePilotReview.vue'),
     meta: { title: 'pilot.review.provinceTitle', roles: ['province_admin'], menu: true, order: 30 },
   },
+  {
+    path: '/province/city-reviewers',
+    component: () => import('@/views/province/ProvinceCityReviewers.vue'),
+    meta: { title: 'pilot.reviewers.title', roles: ['province_admin'], menu: true, order: 40 },
+  },
 ]
 
 export default routes

@@ -6,6 +6,7 @@ from certificate.plans import consumers as plans
 from skillcert.events import (
     ApplicationResubmitted,
     ApplicationSubmitted,
+    EntryRegistered,
     Event,
     ExamPlanPublished,
     ResultDetermined,
@@ -17,4 +18,5 @@ HANDLERS: dict[type[Event], EventHandler] = {
     ResultDetermined: certificates.on_result_determined,
     ApplicationSubmitted: photos.on_application_filed,
     ApplicationResubmitted: photos.on_application_filed,
+    EntryRegistered: photos.on_entry_registered,
 }

@@ -22,6 +22,8 @@ from exam_scheduling.plans.router import router as plans_router
 from exam_scheduling.printouts.router import router as printouts_router
 from exam_scheduling.sites import models as _sites_models  # noqa: F401
 from exam_scheduling.sites.router import router as sites_router
+from exam_scheduling.subjects import models as _subjects_models  # noqa: F401
+from exam_scheduling.subjects.router import router as subjects_router
 from exam_scheduling.subscriptions import HANDLERS
 from exam_scheduling.tickets import models as _tickets_models  # noqa: F401
 from exam_scheduling.tickets.router import router as tickets_router
@@ -56,6 +58,7 @@ def build_spec(
             catalogue_router,
             plans_router,
             sites_router,
+            subjects_router,
             allocations_router,
             tickets_router,
             printouts_router,

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import re
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from skillcert.settings import Profile, ServiceSettings
@@ -96,6 +97,11 @@ class GatewaySettings(ServiceSettings):
     # uvicorn servers never rewrite the peer themselves (skillcert.serving).
     trusted_proxies: list[IPv4Network | IPv6Network] = Field(default_factory=list)
 
+    # --- browsers -------------------------------------------------------------------------
+    # Origins (scheme://host[:port]) whose pages may call the API from the browser (CORS).
+    # Default none: the web app the gateway serves itself is same-origin and needs no entry.
+    cors_allowed_origins: list[str] = Field(default_factory=list)
+
     # --- demo staff accounts ----------------------------------------------------------------
     seed_demo: bool | None = Field(
         default=None,
@@ -111,6 +117,16 @@ class GatewaySettings(ServiceSettings):
     # --- web app ----------------------------------------------------------------------------
     # The built web app; the default is the repository's web/dist (the image puts it there).
     web_dir: Path = Field(default_factory=lambda: Path(__file__).resolve().parents[4] / "web/dist")
+
+    @field_validator("cors_allowed_origins")
+    @classmethod
+    def _origins_only(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?", origin):
+                raise ValueError(
+                    f"CORS origin {origin!r}: scheme://host[:port] only, no path and no '*'"
+                )
+        return origins
 
     @model_validator(mode="after")
     def _gateway_secrets_required_in_prod(self) -> GatewaySettings:

@@ -20,6 +20,7 @@ from gateway.accounts.service import AccountService, IdentityKit, Passwords
 from gateway.base import Base
 from gateway.config import GatewaySettings
 from gateway.context import Context, GatewayResources
+from gateway.headers.middleware import gateway_middleware
 from gateway.ratelimits.limiter import RateLimiter
 from gateway.routing.router import proxy_router
 from gateway.routing.router import router as routing_router
@@ -131,6 +132,7 @@ def build_spec(
         routers=[accounts_router, jwks_router, routing_router, proxy_router, web_router],
         handlers=HANDLERS,
         lifespan=_lifespan(upstream_transports),
+        middleware=gateway_middleware,
     )
 
 

@@ -82,6 +82,12 @@ export default {
     submitted: 'Submitted for review',
     deleted: 'Deleted',
   },
+  reviewers: {
+    title: 'City reviewers',
+    lead: "Create reviewer accounts of a city education bureau in the province: where a batch wants the city first, they review the city's institutions' pilot applications.",
+    city: 'City',
+    created: 'City reviewer {username} created ({org})',
+  },
   review: {
     provinceTitle: 'Pilot application review',
     provinceLead: "Review the province's institutions' pilot applications: an approval states the approved trainees (may differ from the planned number), a rejection its reason. Institutions are told by SMS and in-app.",

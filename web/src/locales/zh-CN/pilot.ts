@@ -82,6 +82,12 @@ export default {
     submitted: '已提交审核',
     deleted: '已删除',
   },
+  reviewers: {
+    title: '地市级审核员',
+    lead: '为本省的地市级教育行政部门开设审核员账号：申报批次要求地市级先审批时，由其审核本市院校的证书试点申报。',
+    city: '所属城市',
+    created: '已创建地市级审核员 {username}（{org}）',
+  },
   review: {
     provinceTitle: '试点申报审核',
     provinceLead: '审核本省院校的证书试点申报：审核通过须填写批准培训人数（可与拟申报人数不同），审核不通过须说明原因。结果以短信和站内消息通知院校。',

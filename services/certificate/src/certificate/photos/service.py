@@ -23,12 +23,20 @@ class PhotoService:
         photo = photo_of(event.documents)
         if photo is None:
             return
+        await self.keep(event.application_id, photo.object_key, photo.content_type, event.revision)
+
+    async def keep(
+        self, application_id: UUID, object_key: str, content_type: str, revision: int
+    ) -> None:
+        """The holder's photo: an application's ID photo or, for a 报考 entry (registration
+        .entry.registered, the entry standing for the application), the roster's checked
+        photo (考生照片). The newest revision wins."""
         await self.repo.remember(
             {
-                "application_id": event.application_id,
-                "object_key": photo.object_key,
-                "content_type": photo.content_type,
-                "revision": event.revision,
+                "application_id": application_id,
+                "object_key": object_key,
+                "content_type": content_type,
+                "revision": revision,
             }
         )
 

@@ -26,16 +26,17 @@ class PlanRepository:
     def add(self, row: ExamPlan | PlanSite) -> None:
         self.session.add(row)
 
-    async def next_serial(self) -> int:
-        """The next plan serial; the row lock on the counter serialises concurrent creates."""
+    async def next_serial(self, counter: str = PLAN_SERIAL) -> int:
+        """The next value of a named counter (plan serials unless told; subjects have their
+        own); the row lock on the counter serialises concurrent creates."""
         dialect = self.session.get_bind().dialect.name
         insert_fn: Any = pg_insert if dialect == "postgresql" else sqlite_insert
         await self.session.execute(
-            insert_fn(Counter).values(name=PLAN_SERIAL, value=0).on_conflict_do_nothing()
+            insert_fn(Counter).values(name=counter, value=0).on_conflict_do_nothing()
         )
         result = await self.session.execute(
             update(Counter)
-            .where(Counter.name == PLAN_SERIAL)
+            .where(Counter.name == counter)
             .values(value=Counter.value + 1)
             .returning(Counter.value)
         )

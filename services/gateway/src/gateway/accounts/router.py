@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from gateway.accounts.models import Account
 from gateway.accounts.schemas import (
+    CityReviewerIn,
     InstitutionAdminIn,
     LoginIn,
     PasswordResetIn,
@@ -34,6 +35,7 @@ jwks_router = APIRouter(tags=["gateway"])
 
 Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
 InstitutionHead = Annotated[Principal, Depends(require_roles(Role.INSTITUTION_HEAD))]
+ProvinceAdmin = Annotated[Principal, Depends(require_roles(Role.PROVINCE_ADMIN))]
 
 
 def kit_of(request: Request) -> IdentityKit:
@@ -200,6 +202,31 @@ async def create_institution_admin(
     """试点院校业务管理员: the institution head creates admins of their own institution."""
     account = await accounts.create_institution_admin(
         head, body.username, body.name, body.phone, body.password
+    )
+    return StaffAccountOut(
+        account_id=account.id,
+        username=body.username,
+        name=account.name,
+        role=Role(account.role),
+        org_id=account.org_id,
+        phone=mask_phone(account.phone),
+    )
+
+
+@router.post(
+    "/city-reviewers",
+    status_code=201,
+    response_model=StaffAccountOut,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_city_reviewer(
+    body: CityReviewerIn, admin: ProvinceAdmin, accounts: Accounts
+) -> StaffAccountOut:
+    """地市级审核员: a province admin creates reviewers of a city of their own province
+    (org_id `CITY-<city code>`), who review pilot applications where a batch wants the city
+    first."""
+    account = await accounts.create_city_reviewer(
+        admin, body.username, body.name, body.phone, body.password, body.city
     )
     return StaffAccountOut(
         account_id=account.id,

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
+from skillcert import divisions
 from skillcert.auth import Role
 from skillcert.states import StateMachine
 
@@ -202,6 +203,28 @@ def wait_text(seconds: int) -> str:
 STAFF_ROLES: frozenset[Role] = frozenset(Role) - {Role.CANDIDATE}
 # Staff of these roles act for an organisation and must carry its org_id.
 ORG_BOUND_ROLES: frozenset[Role] = STAFF_ROLES - {Role.OPS}
+
+
+PROVINCE_ORG_PREFIX = "PROV-"
+CITY_ORG_PREFIX = "CITY-"
+
+
+def province_of_org(org_id: str | None) -> str | None:
+    """The GB/T 2260 province code of a province admin's organisation (`PROV-GX` → 450000)."""
+    if org_id is None or not org_id.startswith(PROVINCE_ORG_PREFIX):
+        return None
+    return divisions.province_of_letters(org_id.removeprefix(PROVINCE_ORG_PREFIX))
+
+
+def city_problem(province: str, city: str) -> str | None:
+    """Why a province admin cannot make a city reviewer for `city`: it must be a current
+    city-level (地级) code inside the admin's own province."""
+    return divisions.unknown_code(city, 2) or divisions.chain_problem(province, city, 2)
+
+
+def city_reviewer_org(city: str) -> str:
+    """A city reviewer's organisation: the city it reviews for (`CITY-450100`)."""
+    return f"{CITY_ORG_PREFIX}{city}"
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,20 @@ class InstitutionAdminIn(BaseModel):
     _password = field_validator("password")(_check_password)
 
 
+class CityReviewerIn(BaseModel):
+    """A city-level reviewer (地市级教育行政部门审核员) of a city in the admin's province."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    username: str = Field(pattern=USERNAME_PATTERN, description="小写字母开头的用户名")
+    name: str = Field(min_length=1, max_length=100)
+    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
+    password: str = Password
+    city: str = Field(pattern=r"^\d{6}$", description="GB/T 2260 city code (地级)")
+
+    _password = field_validator("password")(_check_password)
+
+
 class TokenOut(BaseModel):
     account_id: UUID
     access_token: str

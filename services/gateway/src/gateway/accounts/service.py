@@ -31,6 +31,8 @@ from gateway.accounts.rules import (
     SmsPurpose,
     ThrottlePolicy,
     after_failure,
+    city_problem,
+    city_reviewer_org,
     code_matches,
     hash_code,
     hourly_cap_wait_s,
@@ -40,6 +42,7 @@ from gateway.accounts.rules import (
     new_code,
     new_password,
     new_refresh_token,
+    province_of_org,
     refresh_token_hash,
     resend_wait_s,
     wait_text,
@@ -49,7 +52,16 @@ from gateway.config import GatewaySettings
 from skillcert.auth import Principal, Role, TokenIssuer
 from skillcert.clock import format_china, utcnow
 from skillcert.db import transaction
-from skillcert.errors import AppError, Conflict, FieldError, NotFound, RateLimited, Unauthorized
+from skillcert.errors import (
+    AppError,
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+)
 from skillcert.events import (
     AccountCredentialsIssued,
     AccountRegistered,
@@ -408,6 +420,31 @@ class AccountService:
             name=name,
             role=Role.INSTITUTION_ADMIN,
             org_id=head.org_id,
+            phone=phone,
+            password=password,
+        )
+
+    async def create_city_reviewer(
+        self,
+        admin: Principal,
+        username: str,
+        name: str,
+        phone: str | None,
+        password: str,
+        city: str,
+    ) -> Account:
+        """地市级审核员, created by a province admin for a city of their own province; the
+        account's org_id names the city (`CITY-<code>`), which the institution service reads."""
+        province = province_of_org(admin.org_id)
+        if province is None:
+            raise Forbidden("账号未关联省级教育行政部门")
+        if why := city_problem(province, city):
+            raise InvalidInput(why, errors=[FieldError(field="city", message=why)])
+        return await self.create_staff(
+            username=username,
+            name=name,
+            role=Role.CITY_REVIEWER,
+            org_id=city_reviewer_org(city),
             phone=phone,
             password=password,
         )

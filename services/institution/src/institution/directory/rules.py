@@ -38,17 +38,7 @@ class ChangeAction(StrEnum):
     IMPORTED = "imported"  # loaded from a CSV file (the sample set, or the Ministry's list)
 
 
-# GB/T 2260's two-letter alphabetic province codes: a province admin's organisation is
-# `PROV-<letters>` (`PROV-GX` is Guangxi), the form the gateway's staff accounts carry.
-PROVINCE_LETTERS: Final[dict[str, str]] = {
-    "BJ": "110000", "TJ": "120000", "HE": "130000", "SX": "140000", "NM": "150000",
-    "LN": "210000", "JL": "220000", "HL": "230000", "SH": "310000", "JS": "320000",
-    "ZJ": "330000", "AH": "340000", "FJ": "350000", "JX": "360000", "SD": "370000",
-    "HA": "410000", "HB": "420000", "HN": "430000", "GD": "440000", "GX": "450000",
-    "HI": "460000", "CQ": "500000", "SC": "510000", "GZ": "520000", "YN": "530000",
-    "XZ": "540000", "SN": "610000", "GS": "620000", "QH": "630000", "NX": "640000",
-    "XJ": "650000",
-}  # fmt: skip
+# A province admin's organisation is `PROV-<GB/T 2260 letters>` (skillcert.divisions).
 PROVINCE_ORG_PREFIX: Final = "PROV-"
 
 
@@ -56,7 +46,7 @@ def province_of_org(org_id: str | None) -> str | None:
     """The GB/T 2260 province code a province admin's organisation stands for, or None."""
     if org_id is None or not org_id.startswith(PROVINCE_ORG_PREFIX):
         return None
-    return PROVINCE_LETTERS.get(org_id.removeprefix(PROVINCE_ORG_PREFIX))
+    return divisions.province_of_letters(org_id.removeprefix(PROVINCE_ORG_PREFIX))
 
 
 @dataclass(frozen=True)
