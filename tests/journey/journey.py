@@ -19,7 +19,7 @@ from stdnum.cn import ric
 
 from skillcert.clock import CHINA
 from skillcert.testing import assert_problem
-from skillcert_embedded.demo import STAFF, create_open_plan, login
+from skillcert_embedded.demo import DEMO_INSTITUTION, STAFF, create_open_plan, login
 
 T = TypeVar("T")
 
@@ -302,7 +302,7 @@ class Journey:
             return response.json() if response.status_code == 201 else None
 
         request = await eventually(created, "institution payment request for its student")
-        assert (request["institution_id"], request["student_count"]) == ("INST-DEMO", 1)
+        assert (request["institution_id"], request["student_count"]) == (DEMO_INSTITUTION, 1)
         assert request["total_fen"] == 30000
         ok(
             await self.client.delete(

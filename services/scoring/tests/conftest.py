@@ -45,7 +45,7 @@ class Scoring:
     ) -> ExamPlanPublished:
         now = datetime.now(UTC)
         event = ExamPlanPublished(
-            plan_id=uuid4(),
+            plan_id=overrides.pop("plan_id", None) or uuid4(),
             org_id=org_id,
             org_name="示例培训评价组织",
             title="电子商务师一级 2026年第1次考核",
@@ -73,6 +73,25 @@ class Scoring:
         await self.harness.deliver(event)
         return event
 
+    async def plan_in(self, phase: str, **overrides: Any) -> ExamPlanPublished:
+        """A plan with windows whose clock stands in `phase`: "before" (登记 not open yet),
+        "registration" (登记), "publicity" (公示) or "ended" (公示 over)."""
+        now = datetime.now(UTC)
+        day = timedelta(days=1)
+        starts = {
+            "before": now + day,
+            "registration": now - day,
+            "publicity": now - 11 * day,
+            "ended": now - 20 * day,
+        }[phase]
+        windows = {
+            "scores_open_at": starts,
+            "scores_close_at": starts + 10 * day,
+            "publicity_opens_at": starts + 10 * day,
+            "publicity_closes_at": starts + 17 * day,
+        }
+        return await self.plan(**{**windows, **overrides})
+
     async def schedule(
         self,
         plan: ExamPlanPublished,
@@ -81,6 +100,11 @@ class Scoring:
         id_number: str = "370285199001015910",
         **overrides: Any,
     ) -> CandidateScheduled:
+        values: dict[str, Any] = {
+            "institution_id": "INST-DEMO",
+            "institution_name": "示例职业技术学院",
+            **overrides,
+        }
         event = CandidateScheduled(
             application_id=uuid4(),
             candidate_id=candidate_id or uuid4(),
@@ -88,13 +112,11 @@ class Scoring:
             candidate_name="张三",
             id_number=id_number,
             ticket_number=ticket_number,
-            institution_id="INST-DEMO",
-            institution_name="示例职业技术学院",
             site_name="示例职业技术学院考点",
             room_name="第1考场",
             seat_number=1,
             exam_starts_at=plan.exam_starts_at,
-            **overrides,
+            **values,
         )
         await self.harness.deliver(event)
         return event
@@ -144,8 +166,10 @@ class Scoring:
         return {r["ticket_number"]: r["scores"] for r in response.json()["items"]}
 
     @staticmethod
-    def problem(response: httpx.Response, status: int, *fields: str) -> dict[str, Any]:
-        return assert_problem(response, status, *fields)
+    def problem(
+        response: httpx.Response, status: int, *fields: str, **checks: Any
+    ) -> dict[str, Any]:
+        return assert_problem(response, status, *fields, **checks)
 
     async def count(self, model: type) -> int:
         async with self.harness.ctx.sessionmaker() as session:

@@ -76,6 +76,26 @@ class PlanSubject(BaseModel):
     pass_score: Decimal = Decimal("60")
 
 
+class SubjectWeight(BaseModel):
+    """A subject's share (权重, percent) of the weighted total (综合成绩)."""
+
+    subject_code: str
+    weight: Decimal
+
+
+class ResultRule(BaseModel):
+    """How a plan decides the certificate result (考证结果判定规则, seed 003 §2.2.11):
+    `each_subject` every subject at or above its own pass score (合格分数); `weighted_total`
+    the weighted total (综合成绩, each subject's score as a share of its full score, weighted,
+    out of 100) at or above `pass_score`; `both` both at once. The default is the rule every
+    plan had before plans carried one."""
+
+    kind: Literal["each_subject", "weighted_total", "both"] = "each_subject"
+    weights: list[SubjectWeight] = Field(default_factory=list)
+    # Pass mark of the weighted total, out of 100; only for the weighted kinds.
+    pass_score: Decimal | None = None
+
+
 #: The material codes (申报材料) a condition may require and registration accepts as uploads.
 MATERIAL_KINDS: dict[str, str] = {
     "photo": "白底证件照（JPG，40–80KB）",
@@ -134,6 +154,8 @@ class ExamPlanPublished(Event):
     scores_close_at: datetime | None = None
     publicity_opens_at: datetime | None = None
     publicity_closes_at: datetime | None = None
+    # Absent in a publication older than the field: every subject at or above its pass score.
+    result_rule: ResultRule = Field(default_factory=ResultRule)
 
     @property
     def withdrawal_deadline(self) -> datetime:
@@ -438,6 +460,23 @@ class InstitutionRegistered(Event):
     registered_at: datetime
 
 
+class InstitutionHeadReplaced(Event):
+    """The province replaced an institution's head (更换考核站点负责人, issue 11): the head slot
+    moved from `old_head_account_id` to `new_head_account_id`. The gateway retires the old
+    account (no login, sessions revoked, login name freed) and makes the new one under
+    `new_head_username`, whose first password goes to `new_head_phone` by SMS."""
+
+    type: Literal["institution.head.replaced.v1"] = "institution.head.replaced.v1"
+    institution_code: str
+    institution_name: str
+    old_head_account_id: UUID
+    new_head_account_id: UUID
+    new_head_name: str
+    new_head_username: str
+    new_head_phone: str
+    replaced_at: datetime
+
+
 class PilotApproved(Event):
     """A province approved an institution's pilot application (证书试点申报审批通过, seed 003
     §1.1.4): the yearly quota (指标) of `approved_headcount` students the institution may register
@@ -504,6 +543,7 @@ AnyEvent: TypeAlias = Annotated[
     | CertificateRevoked
     | AccountCredentialsIssued
     | InstitutionRegistered
+    | InstitutionHeadReplaced
     | PilotApproved
     | PilotDecided,
     Field(discriminator="type"),
@@ -548,6 +588,7 @@ ALL_EVENT_TYPES: tuple[str, ...] = tuple(
         CertificateRevoked,
         AccountCredentialsIssued,
         InstitutionRegistered,
+        InstitutionHeadReplaced,
         PilotApproved,
         PilotDecided,
     )

@@ -219,7 +219,8 @@ export interface paths {
         put?: never;
         /**
          * Stamp Upload Url
-         * @description Where the head uploads the signature stamp PNG (签名章) with a PUT.
+         * @description Where the head uploads the signature stamp PNG (签名章), or the organisation its seal,
+         *     with a PUT.
          */
         post: operations["stamp_upload_url_api_v1_certificate_stamps_upload_url_post"];
         delete?: never;
@@ -1326,6 +1327,32 @@ export interface paths {
         get: operations["list_directory_changes_api_v1_institution_directory__code__changes_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/institution/institutions/{code}/head-replacements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Head Replacements
+         * @description The institution's head replacements, newest first (its own province's admin).
+         */
+        get: operations["list_head_replacements_api_v1_institution_institutions__code__head_replacements_get"];
+        put?: never;
+        /**
+         * Replace Head
+         * @description 更换负责人 (issue 11): the institution's own province moves its one head slot to a new
+         *     head. The new head's login name stays `i<学校标识码>`; the password reaches the new phone by
+         *     SMS; the old head can no longer sign in. Recorded with the reason.
+         */
+        post: operations["replace_head_api_v1_institution_institutions__code__head_replacements_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2854,6 +2881,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scoring/institution/plans/{plan_id}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Institution Scores
+         * @description The institution's own students on the plan with subject scores and results (查看科目成绩,
+         *     考证结果), once publicity opens; ID numbers masked.
+         */
+        get: operations["institution_scores_api_v1_scoring_institution_plans__plan_id__scores_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/objections/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Objections
+         * @description The candidate's own objections and their answers, oldest first.
+         */
+        get: operations["my_objections_api_v1_scoring_objections_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scoring/ops/dead-letters": {
         parameters: {
             query?: never;
@@ -2954,6 +3022,70 @@ export interface paths {
          * @description Lock the scores for good (永久锁定) and determine every candidate's result.
          */
         post: operations["lock_scores_api_v1_scoring_plans__plan_id__lock_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/plans/{plan_id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Objections
+         * @description The plan's objections queue (异议处理): open ones first, oldest first.
+         */
+        get: operations["list_objections_api_v1_scoring_plans__plan_id__objections_get"];
+        put?: never;
+        /**
+         * Raise Objection
+         * @description Object to one of the candidate's own subject scores (成绩异议), during publicity only.
+         */
+        post: operations["raise_objection_api_v1_scoring_plans__plan_id__objections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/plans/{plan_id}/objections/{objection_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Objection
+         * @description Answer an objection: correct the score (audited) or explain why it stands.
+         */
+        post: operations["answer_objection_api_v1_scoring_plans__plan_id__objections__objection_id__answer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/plans/{plan_id}/objections/{objection_id}/attachment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Objection Attachment
+         * @description The objection's attachment, for the organisation answering it.
+         */
+        get: operations["objection_attachment_api_v1_scoring_plans__plan_id__objections__objection_id__attachment_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3473,6 +3605,21 @@ export interface components {
              * @description Excel .xlsx with columns 准考证号, 成绩
              */
             file: string;
+        };
+        /** Body_raise_objection_api_v1_scoring_plans__plan_id__objections_post */
+        Body_raise_objection_api_v1_scoring_plans__plan_id__objections_post: {
+            /**
+             * Attachment
+             * @description optional evidence: PDF, JPG or PNG, up to 5 MB
+             */
+            attachment?: string | null;
+            /**
+             * Reason
+             * @description 异议理由, 2 to 500 characters
+             */
+            reason: string;
+            /** Subject Code */
+            subject_code: string;
         };
         /**
          * BorrowingIn
@@ -4445,6 +4592,7 @@ export interface components {
             registration_opens_at: string;
             /** Requires Mail In */
             requires_mail_in: boolean;
+            result_rule: components["schemas"]["ResultRuleOut"];
             /**
              * Scheduling Closes At
              * Format: date-time
@@ -4540,6 +4688,68 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * HeadReplacementIn
+         * @description 更换负责人: the new head (name and mobile phone, where the login name and first password
+         *     are sent) and why.
+         */
+        HeadReplacementIn: {
+            /**
+             * Name
+             * @description 新负责人姓名
+             */
+            name: string;
+            /**
+             * Phone
+             * @description 新负责人手机号
+             */
+            phone: string;
+            /**
+             * Reason
+             * @description 更换原因
+             */
+            reason: string;
+        };
+        /** HeadReplacementOut */
+        HeadReplacementOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Institution Code */
+            institution_code: string;
+            /** Institution Name */
+            institution_name: string;
+            /**
+             * New Head Account Id
+             * Format: uuid
+             */
+            new_head_account_id: string;
+            /** New Head Name */
+            new_head_name: string;
+            /**
+             * New Head Phone
+             * @description masked
+             */
+            new_head_phone: string;
+            /** New Head Username */
+            new_head_username: string;
+            /**
+             * Old Head Account Id
+             * Format: uuid
+             */
+            old_head_account_id: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Replaced At
+             * Format: date-time
+             */
+            replaced_at: string;
+            /** Replaced By Name */
+            replaced_by_name: string;
         };
         /**
          * IdType
@@ -4642,6 +4852,24 @@ export interface components {
              * @description 小写字母开头的用户名
              */
             username: string;
+        };
+        /** InstitutionPlanScoresOut */
+        InstitutionPlanScoresOut: {
+            /**
+             * Items
+             * @description empty until publicity (公示) opens
+             */
+            items: components["schemas"]["StudentScoresOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Plan Title */
+            plan_title: string;
+            status: components["schemas"]["SheetStatus"];
         };
         /**
          * InstitutionType
@@ -4834,6 +5062,67 @@ export interface components {
              */
             venue: string;
         };
+        /**
+         * ObjectionAnswerIn
+         * @description The organisation's answer to an objection (异议答复): corrected = 更正成绩 (score
+         *     required), explained = 解释说明 (score unchanged).
+         */
+        ObjectionAnswerIn: {
+            /** Answer */
+            answer: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "corrected" | "explained";
+            /** Score */
+            score?: number | string | null;
+        };
+        /**
+         * ObjectionOut
+         * @description An objection (成绩异议) and, once given, its answer.
+         */
+        ObjectionOut: {
+            /** Answer */
+            answer: string | null;
+            /** Answered At */
+            answered_at: string | null;
+            /** Answered By Name */
+            answered_by_name: string | null;
+            /** Attachment Name */
+            attachment_name: string | null;
+            /** Candidate Name */
+            candidate_name: string;
+            /** Change Id */
+            change_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /**
+             * Raised At
+             * Format: date-time
+             */
+            raised_at: string;
+            /** Reason */
+            reason: string;
+            status: components["schemas"]["ObjectionStatus"];
+            /** Subject Code */
+            subject_code: string;
+            /** Ticket Number */
+            ticket_number: string;
+        };
+        /**
+         * ObjectionStatus
+         * @enum {string}
+         */
+        ObjectionStatus: "open" | "corrected" | "explained";
         /** OccupationDetailOut */
         OccupationDetailOut: {
             /** Certified */
@@ -5714,6 +6003,7 @@ export interface components {
              * @default false
              */
             requires_mail_in: boolean;
+            result_rule?: components["schemas"]["ResultRuleIn"];
             /** Scheduling Closes At */
             scheduling_closes_at?: string | null;
             /** Scheduling Opens At */
@@ -6239,6 +6529,60 @@ export interface components {
          * @enum {string}
          */
         RequestStatus: "draft" | "confirmed";
+        /**
+         * ResultRule
+         * @description How a plan decides the certificate result (考证结果判定规则, seed 003 §2.2.11):
+         *     `each_subject` every subject at or above its own pass score (合格分数); `weighted_total`
+         *     the weighted total (综合成绩, each subject's score as a share of its full score, weighted,
+         *     out of 100) at or above `pass_score`; `both` both at once. The default is the rule every
+         *     plan had before plans carried one.
+         */
+        ResultRule: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: string | null;
+            /** Weights */
+            weights?: components["schemas"]["SubjectWeight"][];
+        };
+        /**
+         * ResultRuleIn
+         * @description The certificate result rule (考证结果判定规则): each_subject = 各科均达合格分数,
+         *     weighted_total = 综合成绩（按权重）达合格分数, both = 两者同时满足. Checked in full when the
+         *     plan is published (rules.result_rule_problems).
+         */
+        ResultRuleIn: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: number | string | null;
+            /** Weights */
+            weights?: components["schemas"]["SubjectWeightIn-Input"][];
+        };
+        /** ResultRuleOut */
+        ResultRuleOut: {
+            /**
+             * Kind
+             * @default each_subject
+             * @enum {string}
+             */
+            kind: "each_subject" | "weighted_total" | "both";
+            /** Pass Score */
+            pass_score?: string | null;
+            /**
+             * Weights
+             * @default []
+             */
+            weights: components["schemas"]["SubjectWeightIn-Output"][];
+        };
         /** RevisionOut */
         RevisionOut: {
             /** Condition Code */
@@ -6638,8 +6982,16 @@ export interface components {
             publicity_ends_at: string | null;
             /** Publicity Starts At */
             publicity_starts_at: string | null;
+            result_rule: components["schemas"]["ResultRule"];
             /** Rostered */
             rostered: number;
+            /** Scores Close At */
+            scores_close_at: string | null;
+            /**
+             * Scores Open At
+             * @description the plan's 登记 window
+             */
+            scores_open_at: string | null;
             status: components["schemas"]["SheetStatus"];
             /** Subjects */
             subjects: components["schemas"]["ScoringSubjectOut"][];
@@ -7020,6 +7372,28 @@ export interface components {
             registration_info: boolean;
         };
         /**
+         * StudentScoresOut
+         * @description A student's subject scores and result as their institution (试点院校) sees them, once
+         *     publicity has opened; the ID number is masked.
+         */
+        StudentScoresOut: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /** Candidate Name */
+            candidate_name: string;
+            /** Id Number */
+            id_number: string;
+            /** Result */
+            result: ("pass" | "fail") | null;
+            /** Scores */
+            scores: components["schemas"]["MySubjectScoreOut"][];
+            /** Ticket Number */
+            ticket_number: string;
+        };
+        /**
          * StudentType
          * @enum {string}
          */
@@ -7082,6 +7456,30 @@ export interface components {
             name: string;
             /** Pass Score */
             pass_score: string;
+        };
+        /**
+         * SubjectWeight
+         * @description A subject's share (权重, percent) of the weighted total (综合成绩).
+         */
+        SubjectWeight: {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: string;
+        };
+        /** SubjectWeightIn */
+        "SubjectWeightIn-Input": {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: number | string;
+        };
+        /** SubjectWeightIn */
+        "SubjectWeightIn-Output": {
+            /** Subject Code */
+            subject_code: string;
+            /** Weight */
+            weight: string;
         };
         /**
          * SubmissionReceiptOut
@@ -11607,6 +12005,143 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_head_replacements_api_v1_institution_institutions__code__head_replacements_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadReplacementOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_head_api_v1_institution_institutions__code__head_replacements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HeadReplacementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadReplacementOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16864,6 +17399,131 @@ export interface operations {
             };
         };
     };
+    institution_scores_api_v1_scoring_institution_plans__plan_id__scores_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionPlanScoresOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    my_objections_api_v1_scoring_objections_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_dead_letters_api_v1_scoring_ops_dead_letters_get: {
         parameters: {
             query?: {
@@ -17262,6 +17922,304 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_objections_api_v1_scoring_plans__plan_id__objections_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    raise_objection_api_v1_scoring_plans__plan_id__objections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_raise_objection_api_v1_scoring_plans__plan_id__objections_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    answer_objection_api_v1_scoring_plans__plan_id__objections__objection_id__answer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionAnswerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    objection_attachment_api_v1_scoring_plans__plan_id__objections__objection_id__attachment_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,9 +1,10 @@
 """Every event the gateway listens to, and its handler: the one list."""
 
 from gateway.accounts import consumers as accounts
-from skillcert.events import Event, InstitutionRegistered
+from skillcert.events import Event, InstitutionHeadReplaced, InstitutionRegistered
 from skillcert.inbox import EventHandler
 
 HANDLERS: dict[type[Event], EventHandler] = {
     InstitutionRegistered: accounts.on_institution_registered,
+    InstitutionHeadReplaced: accounts.on_institution_head_replaced,
 }

@@ -15,6 +15,8 @@ from institution.context import Context
 from institution.directory import models as _directory_models  # noqa: F401  (register tables)
 from institution.directory.router import router as directory_router
 from institution.directory.service import load_directory_file
+from institution.heads import models as _heads_models  # noqa: F401
+from institution.heads.router import router as heads_router
 from institution.pilot import models as _pilot_models  # noqa: F401
 from institution.pilot.router import router as pilot_router
 from institution.profile import models as _profile_models  # noqa: F401
@@ -45,7 +47,7 @@ def build_spec(settings: InstitutionSettings | None = None) -> ServiceSpec[Insti
         settings=settings or InstitutionSettings(),
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        routers=[directory_router, signup_router, profile_router, pilot_router],
+        routers=[directory_router, signup_router, heads_router, profile_router, pilot_router],
         handlers=HANDLERS,
         lifespan=lifespan,
     )

@@ -11,6 +11,7 @@ from scoring.config import ScoringSettings
 from scoring.plans import models as _plans_models  # noqa: F401  (register tables)
 from scoring.roster import models as _roster_models  # noqa: F401
 from scoring.scores import models as _scores_models  # noqa: F401
+from scoring.scores.jobs import LOCK_JOB
 from scoring.scores.router import router as scores_router
 from scoring.subscriptions import HANDLERS
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
@@ -27,6 +28,7 @@ def build_spec(settings: ScoringSettings | None = None) -> ServiceSpec[ScoringSe
         migrations=MIGRATIONS,
         routers=[scores_router],
         handlers=HANDLERS,
+        jobs=[LOCK_JOB],
     )
 
 

@@ -8,7 +8,13 @@ from uuid import uuid4
 from sqlalchemy import select
 
 from scoring.plans.models import PlanSubjectRule, ScoringPlan
-from skillcert.events import PlanSubject
+from skillcert.events import (
+    ExamPlanPublished,
+    ExamPlanWindowsChanged,
+    PlanSubject,
+    ResultRule,
+    SubjectWeight,
+)
 from skillcert.testing import eventually
 
 
@@ -65,3 +71,87 @@ class TestExamPlanPublished:
             return await scoring.count(ScoringPlan)
 
         assert await eventually(stored) == 1
+
+
+class TestResultRule:
+    async def test_the_plans_rule_is_kept_and_an_older_publication_means_each_subject(
+        self, scoring: Any
+    ):
+        rule = ResultRule(
+            kind="both",
+            weights=[
+                SubjectWeight(subject_code="S1", weight=Decimal(40)),
+                SubjectWeight(subject_code="S2", weight=Decimal(60)),
+            ],
+            pass_score=Decimal("60"),
+        )
+        weighted = await scoring.plan(result_rule=rule)
+        plain = await scoring.plan()
+        async with scoring.harness.ctx.sessionmaker() as session:
+            kept = await session.get(ScoringPlan, weighted.plan_id)
+            default = await session.get(ScoringPlan, plain.plan_id)
+        assert kept is not None and ResultRule.model_validate(kept.result_rule) == rule
+        assert default is not None and default.result_rule["kind"] == "each_subject"
+
+
+def windows_changed(
+    plan: ExamPlanPublished, minutes: int, **windows: Any
+) -> ExamPlanWindowsChanged:
+    at = plan.exam_ends_at
+    values = {
+        "registration_opens_at": plan.registration_opens_at,
+        "registration_closes_at": plan.registration_closes_at,
+        "scheduling_opens_at": plan.registration_closes_at,
+        "scheduling_closes_at": plan.exam_starts_at,
+        "exam_starts_at": plan.exam_starts_at,
+        "exam_ends_at": plan.exam_ends_at,
+        "scores_open_at": at,
+        "scores_close_at": at + timedelta(days=10),
+        "publicity_opens_at": at + timedelta(days=10),
+        "publicity_closes_at": at + timedelta(days=17),
+        "withdrawal_closes_at": plan.registration_closes_at,
+        **windows,
+    }
+    return ExamPlanWindowsChanged(
+        plan_id=plan.plan_id,
+        org_id=plan.org_id,
+        occurred_at=plan.occurred_at + timedelta(minutes=minutes),
+        **values,
+    )
+
+
+class TestWindowsChanged:
+    async def test_newer_windows_are_taken_and_redelivery_changes_nothing(self, scoring: Any):
+        plan = await scoring.plan()
+        change = windows_changed(plan, 5)
+        await scoring.harness.deliver(change)
+        await scoring.harness.deliver(change)
+        async with scoring.harness.ctx.sessionmaker() as session:
+            stored = await session.get(ScoringPlan, plan.plan_id)
+        assert stored is not None
+        assert stored.scores_close_at == change.scores_close_at
+        assert stored.publicity_opens_at == change.publicity_opens_at
+        assert stored.publicity_closes_at == change.publicity_closes_at
+        assert stored.result_rule["kind"] == "each_subject"  # untouched
+
+    async def test_an_older_change_arriving_late_is_ignored(self, scoring: Any):
+        plan = await scoring.plan()
+        newer = windows_changed(plan, 10)
+        older = windows_changed(plan, 5, publicity_closes_at=plan.exam_ends_at + timedelta(days=30))
+        await scoring.harness.deliver(newer)
+        await scoring.harness.deliver(older)
+        async with scoring.harness.ctx.sessionmaker() as session:
+            stored = await session.get(ScoringPlan, plan.plan_id)
+        assert stored is not None and stored.publicity_closes_at == newer.publicity_closes_at
+
+    async def test_arrives_through_the_broker(self, scoring: Any):
+        plan = await scoring.plan()
+        change = windows_changed(plan, 5)
+        await scoring.harness.publish(change)
+
+        async def moved() -> Any:
+            async with scoring.harness.ctx.sessionmaker() as session:
+                stored = await session.get(ScoringPlan, plan.plan_id)
+            return stored is not None and stored.publicity_opens_at == change.publicity_opens_at
+
+        assert await eventually(moved) is True

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from scoring.scores.models import CertificateResult, Score, ScoreChange, ScoreSheet
 from skillcert.auth import Role
-from skillcert.events import ResultDetermined
+from skillcert.events import ResultDetermined, ResultRule, SubjectWeight
 from skillcert.testing import ServiceHarness
 
 API = "/api/v1/scoring"
@@ -383,6 +383,31 @@ class TestLock:
         assert third.result == "fail" and third.application_id == absent.application_id
         assert [s.subject_code for s in third.subject_scores] == ["S1"]
         assert await scoring.count(CertificateResult) == 3
+
+    async def test_applies_the_plans_weighted_rule_seed_40_30_30(self, scoring: Any):
+        rule = ResultRule(
+            kind="weighted_total",
+            weights=[
+                SubjectWeight(subject_code="T", weight=Decimal(40)),
+                SubjectWeight(subject_code="P", weight=Decimal(30)),
+                SubjectWeight(subject_code="Z", weight=Decimal(30)),
+            ],
+            pass_score=Decimal(60),
+        )
+        plan = await scoring.plan(
+            subjects=[("T", 100, 60), ("P", 100, 60), ("Z", 100, 60)], result_rule=rule
+        )
+        await scoring.schedule(plan, "T001")
+        await scoring.schedule(plan, "T002")
+        # T001: 50×.4 + 70×.3 + 70×.3 = 62 passes though T is below 60; T002: 59.9 fails.
+        await scoring.import_scores(plan, "T", [("T001", 50), ("T002", 80)])
+        await scoring.import_scores(plan, "P", [("T001", 70), ("T002", 50)])
+        await scoring.import_scores(plan, "Z", [("T001", 70), ("T002", 43)])
+        response = await scoring.lock(plan)
+        assert response.status_code == 200, response.text
+        written = await scoring.harness.outbox("scoring.result.determined.v1")
+        results = {e.ticket_number: e.result for e in written if isinstance(e, ResultDetermined)}
+        assert results == {"T001": "pass", "T002": "fail"}
 
     async def test_locking_twice_is_409_and_announces_results_once(self, scoring: Any):
         plan = await arrange(scoring)

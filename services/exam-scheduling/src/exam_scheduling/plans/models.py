@@ -66,6 +66,8 @@ class ExamPlan(Base):
     requires_mail_in: Mapped[bool] = mapped_column(Boolean, default=False)
     # Eligibility conditions (申报条件) travel as a unit with the plan and are never queried.
     conditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # The certificate result rule (考证结果判定规则), as events.ResultRule; read as a unit.
+    result_rule: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from skillcert.auth import Principal, Role
 from skillcert.clock import in_china
 from skillcert.errors import FieldError
-from skillcert.events import MATERIAL_KINDS
+from skillcert.events import MATERIAL_KINDS, ResultRule
 from skillcert.states import StateMachine
 
 if TYPE_CHECKING:
@@ -208,6 +209,8 @@ def plan_problems(data: PlanIn, known_occupations: set[str]) -> list[FieldError]
                 problem(f"subjects.{i}.{name}", "分数最多保留两位小数")
         if subject.pass_score > subject.full_score:
             problem(f"subjects.{i}.pass_score", "合格分数不得高于满分")
+    rule = ResultRule.model_validate(data.result_rule.model_dump())
+    problems += result_rule_problems(rule, data.subjects)
     seen = set()
     for i, condition in enumerate(data.conditions):
         at = f"conditions.{i}"
@@ -225,6 +228,51 @@ def plan_problems(data: PlanIn, known_occupations: set[str]) -> list[FieldError]
         for j, material in enumerate(condition.required_materials):
             if material not in MATERIAL_KINDS:
                 problem(f"{at}.required_materials.{j}", "不支持的申报材料类型")
+    return problems
+
+
+class _SubjectScores(Protocol):
+    code: str
+    full_score: Decimal
+    pass_score: Decimal
+
+
+def result_rule_problems(rule: ResultRule, subjects: Sequence[_SubjectScores]) -> list[FieldError]:
+    """Why the result rule (考证结果判定规则) cannot decide this plan's results: a weighted rule
+    names each of the plan's subjects once, the weights sum to 100 %, the pass mark lies within
+    the weighted total's full mark (100)."""
+    problems: list[FieldError] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append(FieldError(field=f"result_rule.{field}", message=message, code="rule"))
+
+    if rule.kind == "each_subject":
+        if rule.weights:
+            problem("weights", "按各科合格判定时不设权重")
+        if rule.pass_score is not None:
+            problem("pass_score", "按各科合格判定时不设综合合格分数")
+        return problems
+    codes = {s.code for s in subjects}
+    seen: set[str] = set()
+    for i, w in enumerate(rule.weights):
+        if w.subject_code not in codes:
+            problem(f"weights.{i}.subject_code", "该考试计划没有此科目")
+        elif w.subject_code in seen:
+            problem(f"weights.{i}.subject_code", "科目权重重复")
+        seen.add(w.subject_code)
+        if _decimals(w.weight) > 2:
+            problem(f"weights.{i}.weight", "权重最多保留两位小数")
+    if missing := [s.code for s in subjects if s.code not in seen]:
+        problem("weights", f"每个科目都须设权重，缺少：{'、'.join(missing)}")
+    total = sum((w.weight for w in rule.weights), Decimal(0))
+    if total != 100:
+        problem("weights", f"各科权重之和须为 100%，现为 {format(total.normalize(), 'f')}%")
+    if rule.pass_score is None:
+        problem("pass_score", "请填写综合成绩合格分数")
+    elif rule.pass_score < 0 or rule.pass_score > 100:
+        problem("pass_score", "综合成绩合格分数须在 0 到满分 100 之间")
+    elif _decimals(rule.pass_score) > 2:
+        problem("pass_score", "分数最多保留两位小数")
     return problems
 
 

@@ -49,6 +49,36 @@ class ConditionIn(BaseModel):
     required_materials: list[Text50] = Field(default_factory=list, max_length=30)
 
 
+ResultRuleKind = Literal["each_subject", "weighted_total", "both"]
+
+
+class SubjectWeightIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject_code: Code
+    # Percent of the weighted total (综合成绩), e.g. 40 of 40/30/30.
+    weight: Decimal = Field(gt=0, le=100)
+
+
+class ResultRuleIn(BaseModel):
+    """The certificate result rule (考证结果判定规则): each_subject = 各科均达合格分数,
+    weighted_total = 综合成绩（按权重）达合格分数, both = 两者同时满足. Checked in full when the
+    plan is published (rules.result_rule_problems)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: ResultRuleKind = "each_subject"
+    weights: list[SubjectWeightIn] = Field(default_factory=list, max_length=20)
+    # Pass mark of the weighted total, out of 100.
+    pass_score: Decimal | None = Field(default=None, ge=0, le=1000)
+
+
+class ResultRuleOut(BaseModel):
+    kind: ResultRuleKind = "each_subject"
+    weights: list[SubjectWeightIn] = []
+    pass_score: Decimal | None = None
+
+
 class WindowsIn(BaseModel):
     """The plan's five windows (seed 003 §2.2.3), each an interval, in this order: 报考
     (registration), 排考 (scheduling), 考试 (exam), 登记 (score registration), 公示
@@ -83,6 +113,7 @@ class PlanIn(WindowsIn):
     requires_mail_in: bool = False
     subjects: list[SubjectIn] = Field(min_length=1, max_length=20)
     conditions: list[ConditionIn] = Field(default_factory=list, max_length=20)
+    result_rule: ResultRuleIn = Field(default_factory=ResultRuleIn)
 
 
 class CancelPlanIn(BaseModel):
@@ -161,6 +192,7 @@ class PlanOut(BaseModel):
     status: str
     subjects: list[SubjectOut]
     conditions: list[ConditionOut]
+    result_rule: ResultRuleOut
     sites: list[PlanSiteOut]
     created_at: datetime
     published_at: datetime | None

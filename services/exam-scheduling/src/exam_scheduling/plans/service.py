@@ -21,6 +21,7 @@ from exam_scheduling.plans.rules import (
     plan_number,
     plan_problems,
     resolve_windows,
+    result_rule_problems,
     visible,
     windows_problems,
 )
@@ -31,6 +32,7 @@ from exam_scheduling.plans.schemas import (
     PlanIn,
     PlanOut,
     PlanSiteOut,
+    ResultRuleOut,
     SubjectOut,
     WindowsIn,
 )
@@ -94,6 +96,7 @@ class PlanService:
             fee_fen=data.fee_fen,
             requires_mail_in=data.requires_mail_in,
             conditions=await self._conditions(data),
+            result_rule=data.result_rule.model_dump(mode="json"),
             status=PlanStatus.DRAFT,
             created_at=created_at,
             subjects=[
@@ -166,6 +169,10 @@ class PlanService:
     async def publish(self, principal: Principal, plan_id: UUID) -> PlanOut:
         plan = await self._owned(principal, plan_id, lock=True)
         plan.status = STATES.transition(PlanStatus(plan.status), PlanAction.PUBLISH)
+        if problems := result_rule_problems(
+            events.ResultRule.model_validate(plan.result_rule), plan.subjects
+        ):
+            raise InvalidInput("考证结果判定规则有误，未发布", errors=problems)
         plan.published_at = utcnow()
         await self.session.flush()
         await record(self.session, published_event(plan))
@@ -277,6 +284,7 @@ def plan_out(plan: ExamPlan, sites: list[tuple[PlanSite, Site]]) -> PlanOut:
         status=plan.status,
         subjects=[SubjectOut.model_validate(s) for s in plan.subjects],
         conditions=[ConditionOut.model_validate(c) for c in plan.conditions],
+        result_rule=ResultRuleOut.model_validate(plan.result_rule),
         sites=[
             PlanSiteOut(
                 site_id=site.id,
@@ -324,4 +332,5 @@ def published_event(plan: ExamPlan) -> events.ExamPlanPublished:
             for s in plan.subjects
         ],
         conditions=[events.PlanCondition.model_validate(c) for c in plan.conditions],
+        result_rule=events.ResultRule.model_validate(plan.result_rule),
     )

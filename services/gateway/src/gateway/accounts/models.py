@@ -26,6 +26,9 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: when the account was retired (an institution head replaced by the province): it keeps
+    #: its history but never signs in again
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SmsCode(Base):

@@ -34,7 +34,9 @@ class AccountRepository:
 
     async def head_of(self, org_id: str, role: str) -> Account | None:
         result = await self.session.execute(
-            select(Account).where(Account.org_id == org_id, Account.role == role).limit(1)
+            select(Account)
+            .where(Account.org_id == org_id, Account.role == role, Account.retired_at.is_(None))
+            .limit(1)
         )
         return result.scalar_one_or_none()
 

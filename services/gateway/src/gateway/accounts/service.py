@@ -26,6 +26,7 @@ from gateway.accounts.models import Account, RefreshToken, SmsCode
 from gateway.accounts.repository import AccountRepository
 from gateway.accounts.rules import (
     DEMO_STAFF,
+    RETIRED_PASSWORD_HASH,
     CodeAction,
     CodeStatus,
     SmsPurpose,
@@ -45,6 +46,7 @@ from gateway.accounts.rules import (
     province_of_org,
     refresh_token_hash,
     resend_wait_s,
+    retired_username,
     wait_text,
     why_no_usable_code,
 )
@@ -65,6 +67,7 @@ from skillcert.errors import (
 from skillcert.events import (
     AccountCredentialsIssued,
     AccountRegistered,
+    InstitutionHeadReplaced,
     InstitutionRegistered,
     SmsCodeIssued,
 )
@@ -228,7 +231,7 @@ class AccountService:
         if not await self.repo.rotate_refresh_token(row.id, at):
             raise SessionEnded()
         account = await self.repo.get(row.account_id)
-        if account is None:
+        if account is None or account.retired_at is not None:
             raise SessionEnded()
         refresh = await self._new_refresh_token(
             account.id, row.family_id, at, row.session_expires_at
@@ -386,28 +389,59 @@ class AccountService:
         service chose; its login name and first password go to the phone by SMS."""
         if await self.repo.get(event.head_account_id) is not None:
             return
-        # The proof checked the phone was free; one taken since keeps the account off it
-        # (a phone signs in one account) while the SMS still reaches the person.
-        phone = None if await self.repo.phone_taken(event.head_phone) else event.head_phone
+        await self._issue_institution_head(
+            event.head_account_id,
+            event.head_username,
+            f"{event.institution_name}负责人",
+            event.institution_code,
+            event.head_phone,
+        )
+
+    async def replace_institution_head(self, event: InstitutionHeadReplaced) -> None:
+        """The province replaced an institution's head: the old account is retired (no login,
+        every session revoked, its login name freed) and the new head's made as at sign-up,
+        under the same login name `i<学校标识码>`, its first password sent by SMS."""
+        if await self.repo.get(event.new_head_account_id) is not None:
+            return
+        old = await self.repo.get(event.old_head_account_id)
+        if old is not None and old.retired_at is None:
+            old.retired_at = event.replaced_at
+            old.username = retired_username(old.username, old.id)
+            old.phone = None  # the phone may be the new head's; a phone signs in one account
+            old.password_hash = RETIRED_PASSWORD_HASH
+            await self.session.flush()
+            await self.end_sessions(old.id, "head_replaced")
+            log.info("head account %s of %s retired", old.id, event.institution_code)
+        await self._issue_institution_head(
+            event.new_head_account_id,
+            event.new_head_username,
+            event.new_head_name,
+            event.institution_code,
+            event.new_head_phone,
+        )
+
+    async def _issue_institution_head(
+        self, account_id: UUID, username: str, name: str, institution_code: str, phone: str
+    ) -> None:
+        """Make an institution's head account and send its login name and first password to
+        `phone` (identity.account.credentials_issued → notification's SMS)."""
+        # The phone was free when the institution service took it; one taken since keeps the
+        # account off it (a phone signs in one account) while the SMS still reaches the person.
+        account_phone = None if await self.repo.phone_taken(phone) else phone
         password = new_password()
-        name = f"{event.institution_name}负责人"
         await self.create_staff(
-            username=event.head_username,
+            username=username,
             name=name,
             role=Role.INSTITUTION_HEAD,
-            org_id=event.institution_code,
-            phone=phone,
+            org_id=institution_code,
+            phone=account_phone,
             password=password,
-            account_id=event.head_account_id,
+            account_id=account_id,
         )
         await record(
             self.session,
             AccountCredentialsIssued(
-                account_id=event.head_account_id,
-                phone=event.head_phone,
-                username=event.head_username,
-                password=password,
-                name=name,
+                account_id=account_id, phone=phone, username=username, password=password, name=name
             ),
         )
 
@@ -488,7 +522,7 @@ class AccountService:
             if is_phone(login)
             else await self.repo.by_username(login)
         )
-        if account is None:
+        if account is None or account.retired_at is not None:
             await self.kit.passwords.verify_nobody(password)
             await self._count_failure(key, source, None, at)
             raise Unauthorized(WRONG_LOGIN)

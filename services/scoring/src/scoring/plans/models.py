@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import DateTime, ForeignKey, Integer, Numeric, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from scoring.base import Base
@@ -24,6 +25,13 @@ class ScoringPlan(Base):
     level_name: Mapped[str] = mapped_column(String(50))
     exam_starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     exam_ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # 登记 (score registration) and 公示 (publicity) windows; None in a publication older than them.
+    scores_open_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    scores_close_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    publicity_opens_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    publicity_closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The certificate result rule (考证结果判定规则) as events.ResultRule.
+    result_rule: Mapped[dict[str, Any]] = mapped_column(JSON)
     # occurred_at of the event this row reflects: an older re-delivery must not overwrite it.
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

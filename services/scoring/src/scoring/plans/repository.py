@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.plans.models import PlanSubjectRule, ScoringPlan
-from skillcert.events import ExamPlanPublished
+from skillcert.events import ExamPlanPublished, ExamPlanWindowsChanged
 from skillcert.readmodel import upsert_newer
 
 
@@ -46,6 +46,28 @@ class PlanRepository:
             out[subject.plan_id].append(subject)
         return out
 
+    async def move_windows(self, event: ExamPlanWindowsChanged) -> None:
+        """Take the plan's new windows unless what is held is newer. A change that overtakes
+        the plan's publication is dropped: the publication it follows carries the windows too."""
+        await self.session.execute(
+            update(ScoringPlan)
+            .where(
+                ScoringPlan.plan_id == event.plan_id,
+                ScoringPlan.published_at <= event.occurred_at,
+            )
+            .values(
+                exam_starts_at=event.exam_starts_at,
+                exam_ends_at=event.exam_ends_at,
+                scores_open_at=event.scores_open_at,
+                scores_close_at=event.scores_close_at,
+                publicity_opens_at=event.publicity_opens_at,
+                publicity_closes_at=event.publicity_closes_at,
+                published_at=event.occurred_at,
+            )
+            .execution_options(synchronize_session="fetch")
+        )
+        await self.session.flush()
+
     async def remember(self, event: ExamPlanPublished) -> None:
         values = {
             "plan_id": event.plan_id,
@@ -57,6 +79,11 @@ class PlanRepository:
             "level_name": event.level_name,
             "exam_starts_at": event.exam_starts_at,
             "exam_ends_at": event.exam_ends_at,
+            "scores_open_at": event.scores_open_at,
+            "scores_close_at": event.scores_close_at,
+            "publicity_opens_at": event.publicity_opens_at,
+            "publicity_closes_at": event.publicity_closes_at,
+            "result_rule": event.result_rule.model_dump(mode="json"),
             "published_at": event.occurred_at,
         }
         if not await upsert_newer(self.session, ScoringPlan, values):

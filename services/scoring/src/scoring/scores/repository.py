@@ -6,18 +6,39 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scoring.scores.models import CertificateResult, Score, ScoreChange, ScoreSheet
-from scoring.scores.rules import SheetStatus
+from scoring.plans.models import ScoringPlan
+from scoring.scores.models import (
+    CertificateResult,
+    Score,
+    ScoreChange,
+    ScoreObjection,
+    ScoreSheet,
+)
+from scoring.scores.rules import ObjectionStatus, SheetStatus
 
 
 class ScoreRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def due_for_lock(self, at: datetime, limit: int) -> list[UUID]:
+        """Plans whose 公示 window has ended and whose scores are not locked yet."""
+        rows = await self.session.execute(
+            select(ScoringPlan.plan_id)
+            .outerjoin(ScoreSheet, ScoreSheet.plan_id == ScoringPlan.plan_id)
+            .where(
+                ScoringPlan.publicity_closes_at <= at,
+                or_(ScoreSheet.status.is_(None), ScoreSheet.status != SheetStatus.LOCKED),
+            )
+            .order_by(ScoringPlan.publicity_closes_at)
+            .limit(limit)
+        )
+        return list(rows.scalars())
 
     async def sheet(self, plan_id: UUID) -> ScoreSheet | None:
         return await self.session.get(ScoreSheet, plan_id)
@@ -87,7 +108,52 @@ class ScoreRepository:
             out.setdefault(application_id, {})[subject_code] = score
         return out
 
-    def add(self, *rows: Score | ScoreChange | CertificateResult) -> None:
+    async def objection(self, plan_id: UUID, objection_id: UUID) -> ScoreObjection | None:
+        objection = await self.session.get(ScoreObjection, objection_id, with_for_update=True)
+        return objection if objection is not None and objection.plan_id == plan_id else None
+
+    async def objections(self, plan_id: UUID) -> list[ScoreObjection]:
+        """The plan's objections, open ones first, oldest first."""
+        rows = await self.session.execute(
+            select(ScoreObjection)
+            .where(ScoreObjection.plan_id == plan_id)
+            .order_by(
+                (ScoreObjection.status == ObjectionStatus.OPEN).desc(),
+                ScoreObjection.raised_at,
+                ScoreObjection.id,
+            )
+        )
+        return list(rows.scalars())
+
+    async def objections_of_candidate(self, candidate_id: UUID) -> list[ScoreObjection]:
+        rows = await self.session.execute(
+            select(ScoreObjection)
+            .where(ScoreObjection.candidate_id == candidate_id)
+            .order_by(ScoreObjection.raised_at, ScoreObjection.id)
+        )
+        return list(rows.scalars())
+
+    async def open_objection(
+        self, application_id: UUID, subject_code: str | None = None
+    ) -> ScoreObjection | None:
+        query = select(ScoreObjection).where(
+            ScoreObjection.application_id == application_id,
+            ScoreObjection.status == ObjectionStatus.OPEN,
+        )
+        if subject_code is not None:
+            query = query.where(ScoreObjection.subject_code == subject_code)
+        return (await self.session.execute(query.limit(1))).scalar_one_or_none()
+
+    async def held(self, plan_id: UUID) -> set[UUID]:
+        """Applications whose result waits for an open objection."""
+        rows = await self.session.execute(
+            select(ScoreObjection.application_id).where(
+                ScoreObjection.plan_id == plan_id, ScoreObjection.status == ObjectionStatus.OPEN
+            )
+        )
+        return set(rows.scalars())
+
+    def add(self, *rows: Score | ScoreChange | CertificateResult | ScoreObjection) -> None:
         self.session.add_all(rows)
 
     async def changes(self, plan_id: UUID) -> list[ScoreChange]:

@@ -6,10 +6,11 @@ State machine (成绩登记 → 成绩公示 → 永久锁定):
     open ──start_publicity──▶ publicity ──lock (after ends_at)──▶ locked
       └───────────────────────lock─────────────────────────────────▲
 
-`open → locked` is allowed: exam plans carry no publicity window (exam.plan.published has none),
-so an organisation that publishes scores elsewhere can lock directly. During publicity scores
-change only through audited corrections, never a bulk re-import, so what candidates saw
-published is traceable.
+`open → publicity` happens by itself when the plan's 公示 window opens (`following_windows`),
+and the sheet locks by itself when it ends (scores.jobs). `open → locked` remains for plans
+published before plans carried windows: their organisation may still lock directly. During
+publicity scores change only through audited corrections, never a bulk re-import, so what
+candidates saw published is traceable.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Protocol
 
-from skillcert.events import SubjectScore
+from skillcert.clock import format_china
+from skillcert.events import ResultRule, SubjectScore
 from skillcert.states import StateMachine
 
 # One import is one transaction holding the plan's row lock: keep it bounded.
@@ -34,6 +36,17 @@ class SheetStatus(StrEnum):
     OPEN = "open"  # 成绩登记
     PUBLICITY = "publicity"  # 成绩公示
     LOCKED = "locked"  # 永久锁定
+
+
+class ObjectionStatus(StrEnum):
+    OPEN = "open"  # 待处理
+    CORRECTED = "corrected"  # 已更正成绩
+    EXPLAINED = "explained"  # 已解释，成绩不变
+
+
+#: What an objection's attachment may be: a photo or scan of the candidate's evidence.
+ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
 
 class SheetAction(StrEnum):
@@ -66,6 +79,35 @@ def refusal(status: SheetStatus, action: SheetAction | None = None) -> str:
 STATES = StateMachine(TRANSITIONS, refusal=refusal)
 
 
+def following_windows(
+    stored: SheetStatus, publicity_opens_at: datetime | None, now: datetime
+) -> SheetStatus:
+    """The sheet's status with the plan's windows applied: publicity cannot be skipped, it
+    opens by itself with the plan's 公示 window. A plan without windows (published before they
+    were) keeps the status the organisation set."""
+    if stored is SheetStatus.OPEN and publicity_opens_at is not None and now >= publicity_opens_at:
+        return SheetStatus.PUBLICITY
+    return stored
+
+
+def window_text(opens_at: datetime, closes_at: datetime) -> str:
+    """A window as people read it, in China time."""
+    return f"{format_china(opens_at)} 至 {format_china(closes_at)}"
+
+
+def registration_refusal(
+    opens_at: datetime | None, closes_at: datetime | None, now: datetime
+) -> str | None:
+    """Why scores cannot be imported now, outside the plan's 登记 window; None inside it or for
+    a plan without one."""
+    if opens_at is None or closes_at is None or opens_at <= now < closes_at:
+        return None
+    window = window_text(opens_at, closes_at)
+    if now < opens_at:
+        return f"成绩登记尚未开始，登记时间为 {window}"
+    return f"成绩登记已结束，登记时间为 {window}"
+
+
 def publicity_over(ends_at: datetime | None, now: datetime) -> bool:
     return ends_at is None or now >= ends_at
 
@@ -89,19 +131,59 @@ def normalised(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+class SubjectMarks(Protocol):
+    """A plan subject's marks: what `determine` needs of it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def full_score(self) -> Decimal: ...
+    @property
+    def pass_score(self) -> Decimal: ...
+
+
+def weighted_total(
+    subjects: Sequence[SubjectMarks], scores: Mapping[str, Decimal], rule: ResultRule
+) -> Decimal:
+    """The weighted total (综合成绩), out of 100: each subject's score as a share of its full
+    score, times its weight in percent. Not rounded, so a total just under the pass mark is
+    never rounded up to it. A subject without a score counts 0."""
+    full = {s.code: s.full_score for s in subjects}
+    return sum(
+        (
+            scores.get(w.subject_code, Decimal(0)) / full[w.subject_code] * w.weight
+            for w in rule.weights
+            if w.subject_code in full and full[w.subject_code] > 0
+        ),
+        Decimal(0),
+    )
+
+
 def determine(
-    subjects: Sequence[tuple[str, Decimal]], scores: Mapping[str, Decimal]
+    subjects: Sequence[SubjectMarks],
+    scores: Mapping[str, Decimal],
+    rule: ResultRule | None = None,
 ) -> tuple[ResultKind, list[SubjectScore]]:
-    """The certificate result per the plan's rule: pass only when every subject of the plan has
-    a score at or above its pass score (合格分数). A missing score (缺考) fails the candidate and is
-    left out of the subject list, since there is no score to report."""
+    """The certificate result (考证结果) by the plan's rule (events.ResultRule): every subject
+    at or above its own pass score (合格分数), the weighted total (综合成绩) at or above the
+    rule's pass mark, or both. Under every rule a missing score (缺考) fails the candidate and
+    is left out of the subject list, since there is no score to report."""
+    rule = rule or ResultRule()
     subject_scores = [
-        SubjectScore(subject_code=code, score=scores[code], passed=scores[code] >= pass_score)
-        for code, pass_score in subjects
-        if code in scores
+        SubjectScore(
+            subject_code=s.code, score=scores[s.code], passed=scores[s.code] >= s.pass_score
+        )
+        for s in subjects
+        if s.code in scores
     ]
     complete = len(subject_scores) == len(subjects) and len(subjects) > 0
-    passed = complete and all(s.passed for s in subject_scores)
+    passed = complete
+    if rule.kind in ("each_subject", "both"):
+        passed = passed and all(s.passed for s in subject_scores)
+    if rule.kind in ("weighted_total", "both"):
+        # A weighted rule without a pass mark cannot pass anyone (publishing refuses it).
+        mark = rule.pass_score
+        passed = passed and mark is not None and weighted_total(subjects, scores, rule) >= mark
     return ("pass" if passed else "fail"), subject_scores
 
 
