@@ -17,4 +17,5 @@ if ((${#missing[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-pdftoppm -v 2>&1 | head -1
+# sed reads to the end: head would close the pipe early and pipefail would fail on SIGPIPE.
+pdftoppm -v 2>&1 | sed -n 1p

@@ -19,7 +19,7 @@ from stdnum.cn import ric
 
 from skillcert.clock import CHINA
 from skillcert.testing import assert_problem
-from skillcert_embedded.demo import STAFF, create_open_plan, login
+from skillcert_embedded.demo import DEMO_INSTITUTION, STAFF, create_open_plan, login
 
 T = TypeVar("T")
 
@@ -185,6 +185,33 @@ async def upload(
     assert response.is_success, (response.status_code, response.text)
 
 
+def windows_in(plan: dict[str, Any], phase: str) -> dict[str, str]:
+    """The plan's windows moved so that now is in `phase`: "scores" (the exam is over, 登记
+    open), "publicity" (公示 open) or "locked" (登记 and 公示 are over). The platform runs in
+    real time, and scoring only takes scores in 登记 and locks after 公示 (seed 003 §2.2.10)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    hour = timedelta(hours=1)
+    scores_open, scores_close, publicity_close = {
+        "scores": (now - 2 * hour, now + hour, now + 2 * hour),
+        "publicity": (now - 4 * hour, now - 3 * hour, now + 2 * hour),
+        "locked": (now - 4 * hour, now - 3 * hour, now - timedelta(seconds=1)),
+    }[phase]
+    before_exam = (now - 6 * hour).isoformat()
+    return {
+        "registration_opens_at": plan["registration_opens_at"],
+        "registration_closes_at": before_exam,
+        "scheduling_opens_at": plan["registration_opens_at"],
+        "scheduling_closes_at": before_exam,
+        "exam_starts_at": (now - 5 * hour).isoformat(),
+        "exam_ends_at": (now - 4 * hour).isoformat(),
+        "scores_open_at": scores_open.isoformat(),
+        "scores_close_at": scores_close.isoformat(),
+        "publicity_opens_at": scores_close.isoformat(),
+        "publicity_closes_at": publicity_close.isoformat(),
+        "withdrawal_closes_at": before_exam,
+    }
+
+
 def ok(response: httpx.Response, *statuses: int) -> Any:
     expected = statuses or (200, 201, 202, 204)
     assert response.status_code in expected, (
@@ -302,7 +329,7 @@ class Journey:
             return response.json() if response.status_code == 201 else None
 
         request = await eventually(created, "institution payment request for its student")
-        assert (request["institution_id"], request["student_count"]) == ("INST-DEMO", 1)
+        assert (request["institution_id"], request["student_count"]) == (DEMO_INSTITUTION, 1)
         assert request["total_fen"] == 30000
         ok(
             await self.client.delete(
@@ -452,6 +479,27 @@ class Journey:
         self.state["ticket_number"] = found["ticket_number"]
         await self.wait_status("scheduled")
 
+    async def the_clock_moves_to(self, phase: str) -> None:
+        """The plan's windows move so that now is in `phase` (windows_in), and scoring's plan
+        copy follows."""
+        org = self.headers["org_admin"]
+        plan_id = self.state["plan_id"]
+        plan = ok(await self.client.get(f"/api/v1/exam-scheduling/plans/{plan_id}", headers=org))
+        windows = windows_in(plan, phase)
+        ok(
+            await self.client.put(
+                f"/api/v1/exam-scheduling/plans/{plan_id}/windows", json=windows, headers=org
+            )
+        )
+        expected = datetime.fromisoformat(windows["scores_open_at"])
+
+        async def moved() -> bool:
+            response = await self.client.get(f"/api/v1/scoring/plans/{plan_id}", headers=org)
+            opens = response.json().get("scores_open_at") if response.status_code == 200 else None
+            return opens is not None and datetime.fromisoformat(opens) == expected
+
+        await eventually(moved, f"scoring's plan copy in {phase}")
+
     async def organisation_imports_scores(self) -> None:
         org = self.headers["org_admin"]
         plan_id = self.state["plan_id"]
@@ -461,6 +509,7 @@ class Journey:
             return response.status_code == 200 and response.json()["rostered"] >= 1
 
         await eventually(rostered, "candidate on the scoring roster")
+        await self.the_clock_moves_to("scores")
         for subject, score in (("T01", 86), ("P01", 78)):
             ok(
                 await self.client.post(
@@ -472,8 +521,14 @@ class Journey:
                 ),
                 200,
             )
-        locked = ok(await self.client.post(f"/api/v1/scoring/plans/{plan_id}/lock", headers=org))
-        assert locked["passed"] == 1
+        await self.the_clock_moves_to("locked")
+        response = await self.client.post(f"/api/v1/scoring/plans/{plan_id}/lock", headers=org)
+        if response.status_code == 409:
+            # 公示 is over, so the automatic lock (scoring's job) may have come first.
+            rows = ok(await self.client.get(f"/api/v1/scoring/plans/{plan_id}/scores", headers=org))
+            assert [r["result"] for r in rows["items"]] == ["pass"], rows
+        else:
+            assert ok(response)["passed"] == 1
 
     async def both_sign(self) -> None:
         head = self.headers["institution_head"]

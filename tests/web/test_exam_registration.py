@@ -27,7 +27,7 @@ from skillcert.bus.base import Message
 from skillcert.bus.embedded import EmbeddedBus
 from skillcert.clock import china_today
 from skillcert.events import PilotApproved
-from skillcert_embedded.demo import DEMO_INSTITUTION, DEMO_PLAN_TITLE, login
+from skillcert_embedded.demo import DEMO_INSTITUTION, DEMO_INSTITUTION_NAME, DEMO_PLAN_TITLE, login
 
 ROSTER_HEADER = "姓名,姓名拼音,证件类型,证件号码,手机号码,就读专业,专业层次,入学年份,考生类型\r\n"
 ENTRY_HEADER = "姓名,证件号码\r\n"
@@ -40,7 +40,7 @@ async def grant_quota(platform: Platform, headcount: int) -> None:
         decision_id=uuid4(),
         application_id=uuid4(),
         institution_code=DEMO_INSTITUTION,
-        institution_name="示例职业技术学院",
+        institution_name=DEMO_INSTITUTION_NAME,
         province="450000",
         certificate_code="4-01-02-02",
         certificate_name="电子商务师",

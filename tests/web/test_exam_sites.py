@@ -86,10 +86,10 @@ class TestInstitutionAppliesForASite:
         expect(field_error(page, "site-contact-phone")).to_be_visible()
         screens.check(page, "institution-site-apply-errors")
 
-        name = f"示例职业技术学院电子商务师考核站点{tag()}"
+        name = f"柳州职业技术大学电子商务师考核站点{tag()}"
         page.locator("[data-test=site-name]").fill(name)
         choose(page, "site-org", "示例培训评价组织")
-        page.locator("[data-test=site-institution-name]").fill("示例职业技术学院")
+        page.locator("[data-test=site-institution-name]").fill("柳州职业技术大学")
         choose(page, "site-region-province", "广西壮族自治区")
         choose(page, "site-region-city", "南宁市")
         choose(page, "site-region-county", "青秀区")
@@ -182,7 +182,7 @@ class TestBorrowing:
         page.goto("/institution/sites")
         page.locator("[data-test=borrow]").click()
         choose(page, "borrow-org", "示例培训评价组织")
-        page.locator("[data-test=borrow-institution-name]").fill("示例职业技术学院")
+        page.locator("[data-test=borrow-institution-name]").fill("柳州职业技术大学")
         choose(page, "borrow-occupation", "供应链管理师")
         choose(page, "borrow-level", "三级/高级工")
         note = f"本校暂无符合标准的机房（{tag()}）"

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime
 from typing import Any
 
 import httpx
 from browser import Platform, Screens, new_page
-from journey import Journey, resident_id
+from journey import Journey, resident_id, windows_in
 from playwright.sync_api import Browser, expect
 from staff import confirm_dialog, file_payload, in_thread, score_sheet, sign_in, stamp_png
 
@@ -51,6 +52,24 @@ def wait_for(probe: Any, what: str, timeout_s: float = 60) -> Any:
     raise AssertionError(f"not reached in {timeout_s}s: {what}")
 
 
+def move_windows(api: httpx.Client, headers: dict[str, str], plan_id: str, phase: str) -> None:
+    """The clock moves on: the plan's windows put now in `phase` (journey.windows_in)."""
+    plan = api.get(f"/api/v1/exam-scheduling/plans/{plan_id}", headers=headers).json()
+    windows = windows_in(plan, phase)
+    moved = api.put(
+        f"/api/v1/exam-scheduling/plans/{plan_id}/windows", json=windows, headers=headers
+    )
+    assert moved.status_code == 200, moved.text
+
+    def followed() -> bool:
+        sheet = api.get(f"/api/v1/scoring/plans/{plan_id}", headers=headers).json()
+        return sheet.get("scores_open_at") is not None and datetime.fromisoformat(
+            sheet["scores_open_at"]
+        ) == datetime.fromisoformat(windows["scores_open_at"])
+
+    wait_for(followed, f"scoring's plan copy in {phase}")
+
+
 def test_scores_then_both_signatures_then_public_verification(
     browser: Browser, platform: Platform, screens: Screens
 ):
@@ -64,6 +83,7 @@ def test_scores_then_both_signatures_then_public_verification(
         return sheet.status_code == 200 and sheet.json()["rostered"] >= 1
 
     wait_for(rostered, "the candidate on the scoring roster")
+    move_windows(api, org_headers, plan_id, "scores")
 
     # The organisation imports the theory scores from Excel: a bad sheet first.
     org = sign_in(browser, platform, "org.admin")
@@ -93,6 +113,9 @@ def test_scores_then_both_signatures_then_public_verification(
     scores = org.locator("[data-test=scores]")
     expect(scores.locator("tr", has_text=ticket)).to_contain_text("86")
     expect(scores.locator("tr", has_text=ticket)).to_contain_text("78")
+    move_windows(api, org_headers, plan_id, "locked")
+    org.reload()
+    expect(org.locator("[data-test=sheet-status]")).to_have_text("成绩公示")
     org.locator("[data-test=lock]").click()
     expect(org.locator(".el-message-box")).to_contain_text("不可撤回")
     screens.check(org, "journey-org-lock-confirm")

@@ -45,7 +45,7 @@ class Scoring:
     ) -> ExamPlanPublished:
         now = datetime.now(UTC)
         event = ExamPlanPublished(
-            plan_id=uuid4(),
+            plan_id=overrides.pop("plan_id", None) or uuid4(),
             org_id=org_id,
             org_name="示例培训评价组织",
             title="电子商务师一级 2026年第1次考核",
@@ -100,6 +100,11 @@ class Scoring:
         id_number: str = "370285199001015910",
         **overrides: Any,
     ) -> CandidateScheduled:
+        values: dict[str, Any] = {
+            "institution_id": "INST-DEMO",
+            "institution_name": "示例职业技术学院",
+            **overrides,
+        }
         event = CandidateScheduled(
             application_id=uuid4(),
             candidate_id=candidate_id or uuid4(),
@@ -107,13 +112,11 @@ class Scoring:
             candidate_name="张三",
             id_number=id_number,
             ticket_number=ticket_number,
-            institution_id="INST-DEMO",
-            institution_name="示例职业技术学院",
             site_name="示例职业技术学院考点",
             room_name="第1考场",
             seat_number=1,
             exam_starts_at=plan.exam_starts_at,
-            **overrides,
+            **values,
         )
         await self.harness.deliver(event)
         return event
@@ -163,8 +166,10 @@ class Scoring:
         return {r["ticket_number"]: r["scores"] for r in response.json()["items"]}
 
     @staticmethod
-    def problem(response: httpx.Response, status: int, *fields: str) -> dict[str, Any]:
-        return assert_problem(response, status, *fields)
+    def problem(
+        response: httpx.Response, status: int, *fields: str, **checks: Any
+    ) -> dict[str, Any]:
+        return assert_problem(response, status, *fields, **checks)
 
     async def count(self, model: type) -> int:
         async with self.harness.ctx.sessionmaker() as session:

@@ -300,6 +300,41 @@ class ApplicationWithdrawn(Event):
     paid: bool = False
 
 
+class EntryRegistered(Event):
+    """An institution registered a roster student for an exam plan (报考, 为学生报考): no
+    eligibility review, the institution's quota (指标) admits it. Payment keeps it payable by
+    the institution's payment requests (缴费申请单) and exam-scheduling seats it once paid, as
+    they do an approved application; `entry_id` stands where an application id would."""
+
+    type: Literal["registration.entry.registered.v1"] = "registration.entry.registered.v1"
+    entry_id: UUID
+    plan_id: UUID
+    institution_id: str
+    #: the roster student (考生管理): not an account, so no one is notified
+    student_id: UUID
+    student_name: str
+    #: payment requests match students by it; the admission ticket prints it
+    id_number: str
+    subject_codes: list[str]
+    registered_at: datetime
+    #: the roster's checked photo (printed on the admission ticket), if the student has one
+    photo_key: str | None = None
+    photo_content_type: str | None = None
+
+
+class EntryDeleted(Event):
+    """An institution deleted a registration (删除报考) inside the plan's registration window:
+    its place goes back to the quota; payment takes no more money for it and refunds what was
+    paid, exam-scheduling frees the seat."""
+
+    type: Literal["registration.entry.deleted.v1"] = "registration.entry.deleted.v1"
+    entry_id: UUID
+    plan_id: UUID
+    institution_id: str
+    student_id: UUID
+    reason: str
+
+
 # --- review ---------------------------------------------------------------------------------
 
 
@@ -321,11 +356,6 @@ class ApplicationApproved(Event):
     decided_at: datetime
     #: carried from the submission: the institution whose roster holds the candidate
     institution_id: str | None = None
-    #: the candidate's checked ID photo (白底证件照) in object storage, when the approval
-    #: carries one: an institution's 报考 of a roster student, who files no application of
-    #: their own. Reviewed applications bring their photo with the submission instead.
-    photo_key: str | None = None
-    photo_content_type: str | None = None
 
 
 class ApplicationRejected(Event):
@@ -502,6 +532,8 @@ AnyEvent: TypeAlias = Annotated[
     | ApplicationResubmitted
     | ApplicationWithdrawn
     | ApplicationForfeited
+    | EntryRegistered
+    | EntryDeleted
     | ApplicationApproved
     | ApplicationRejected
     | OrderPaid
@@ -545,6 +577,8 @@ ALL_EVENT_TYPES: tuple[str, ...] = tuple(
         ApplicationResubmitted,
         ApplicationWithdrawn,
         ApplicationForfeited,
+        EntryRegistered,
+        EntryDeleted,
         ApplicationApproved,
         ApplicationRejected,
         OrderPaid,

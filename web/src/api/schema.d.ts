@@ -219,7 +219,8 @@ export interface paths {
         put?: never;
         /**
          * Stamp Upload Url
-         * @description Where the head uploads the signature stamp PNG (签名章) with a PUT.
+         * @description Where the head uploads the signature stamp PNG (签名章), or the organisation its seal,
+         *     with a PUT.
          */
         post: operations["stamp_upload_url_api_v1_certificate_stamps_upload_url_post"];
         delete?: never;
@@ -2921,6 +2922,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scoring/institution/plans/{plan_id}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Institution Scores
+         * @description The institution's own students on the plan with subject scores and results (查看科目成绩,
+         *     考证结果), once publicity opens; ID numbers masked.
+         */
+        get: operations["institution_scores_api_v1_scoring_institution_plans__plan_id__scores_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/objections/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Objections
+         * @description The candidate's own objections and their answers, oldest first.
+         */
+        get: operations["my_objections_api_v1_scoring_objections_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/scoring/ops/dead-letters": {
         parameters: {
             query?: never;
@@ -3021,6 +3063,70 @@ export interface paths {
          * @description Lock the scores for good (永久锁定) and determine every candidate's result.
          */
         post: operations["lock_scores_api_v1_scoring_plans__plan_id__lock_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/plans/{plan_id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Objections
+         * @description The plan's objections queue (异议处理): open ones first, oldest first.
+         */
+        get: operations["list_objections_api_v1_scoring_plans__plan_id__objections_get"];
+        put?: never;
+        /**
+         * Raise Objection
+         * @description Object to one of the candidate's own subject scores (成绩异议), during publicity only.
+         */
+        post: operations["raise_objection_api_v1_scoring_plans__plan_id__objections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/plans/{plan_id}/objections/{objection_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Objection
+         * @description Answer an objection: correct the score (audited) or explain why it stands.
+         */
+        post: operations["answer_objection_api_v1_scoring_plans__plan_id__objections__objection_id__answer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/plans/{plan_id}/objections/{objection_id}/attachment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Objection Attachment
+         * @description The objection's attachment, for the organisation answering it.
+         */
+        get: operations["objection_attachment_api_v1_scoring_plans__plan_id__objections__objection_id__attachment_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3583,6 +3689,21 @@ export interface components {
              * @description Excel .xlsx with columns 准考证号, 成绩
              */
             file: string;
+        };
+        /** Body_raise_objection_api_v1_scoring_plans__plan_id__objections_post */
+        Body_raise_objection_api_v1_scoring_plans__plan_id__objections_post: {
+            /**
+             * Attachment
+             * @description optional evidence: PDF, JPG or PNG, up to 5 MB
+             */
+            attachment?: string | null;
+            /**
+             * Reason
+             * @description 异议理由, 2 to 500 characters
+             */
+            reason: string;
+            /** Subject Code */
+            subject_code: string;
         };
         /**
          * BorrowingIn
@@ -4816,6 +4937,24 @@ export interface components {
              */
             username: string;
         };
+        /** InstitutionPlanScoresOut */
+        InstitutionPlanScoresOut: {
+            /**
+             * Items
+             * @description empty until publicity (公示) opens
+             */
+            items: components["schemas"]["StudentScoresOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Plan Title */
+            plan_title: string;
+            status: components["schemas"]["SheetStatus"];
+        };
         /**
          * InstitutionType
          * @description 院校类型 as the base-info form offers it.
@@ -5007,6 +5146,67 @@ export interface components {
              */
             venue: string;
         };
+        /**
+         * ObjectionAnswerIn
+         * @description The organisation's answer to an objection (异议答复): corrected = 更正成绩 (score
+         *     required), explained = 解释说明 (score unchanged).
+         */
+        ObjectionAnswerIn: {
+            /** Answer */
+            answer: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "corrected" | "explained";
+            /** Score */
+            score?: number | string | null;
+        };
+        /**
+         * ObjectionOut
+         * @description An objection (成绩异议) and, once given, its answer.
+         */
+        ObjectionOut: {
+            /** Answer */
+            answer: string | null;
+            /** Answered At */
+            answered_at: string | null;
+            /** Answered By Name */
+            answered_by_name: string | null;
+            /** Attachment Name */
+            attachment_name: string | null;
+            /** Candidate Name */
+            candidate_name: string;
+            /** Change Id */
+            change_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /**
+             * Raised At
+             * Format: date-time
+             */
+            raised_at: string;
+            /** Reason */
+            reason: string;
+            status: components["schemas"]["ObjectionStatus"];
+            /** Subject Code */
+            subject_code: string;
+            /** Ticket Number */
+            ticket_number: string;
+        };
+        /**
+         * ObjectionStatus
+         * @enum {string}
+         */
+        ObjectionStatus: "open" | "corrected" | "explained";
         /** OccupationDetailOut */
         OccupationDetailOut: {
             /** Certified */
@@ -7278,6 +7478,28 @@ export interface components {
             materials: boolean;
             /** Registration Info */
             registration_info: boolean;
+        };
+        /**
+         * StudentScoresOut
+         * @description A student's subject scores and result as their institution (试点院校) sees them, once
+         *     publicity has opened; the ID number is masked.
+         */
+        StudentScoresOut: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /** Candidate Name */
+            candidate_name: string;
+            /** Id Number */
+            id_number: string;
+            /** Result */
+            result: ("pass" | "fail") | null;
+            /** Scores */
+            scores: components["schemas"]["MySubjectScoreOut"][];
+            /** Ticket Number */
+            ticket_number: string;
         };
         /**
          * StudentType
@@ -17514,6 +17736,131 @@ export interface operations {
             };
         };
     };
+    institution_scores_api_v1_scoring_institution_plans__plan_id__scores_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstitutionPlanScoresOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    my_objections_api_v1_scoring_objections_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_dead_letters_api_v1_scoring_ops_dead_letters_get: {
         parameters: {
             query?: {
@@ -17912,6 +18259,304 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_objections_api_v1_scoring_plans__plan_id__objections_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    raise_objection_api_v1_scoring_plans__plan_id__objections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_raise_objection_api_v1_scoring_plans__plan_id__objections_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    answer_objection_api_v1_scoring_plans__plan_id__objections__objection_id__answer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectionAnswerIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ObjectionOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    objection_attachment_api_v1_scoring_plans__plan_id__objections__objection_id__attachment_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+                objection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

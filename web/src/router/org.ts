@@ -29,6 +29,13 @@ const routes: RouteRecordRaw[] = [
     meta: meta('org.certificates.title', 40),
   },
   {
+    // The organisation's seal, printed in its signature area of every certificate.
+    path: '/org/stamp',
+    component: () => import('@/views/head/HeadStamp.vue'),
+    props: { party: 'org' },
+    meta: meta('head.stamp.title', 41),
+  },
+  {
     path: '/org/payment-requests',
     component: () => import('@/views/org/OrgPaymentRequests.vue'),
     meta: meta('org.payments.title', 50),

@@ -19,8 +19,10 @@ from skillcert.clock import CHINA
 log = logging.getLogger("skillcert.demo")
 
 DEMO_ORG = "ORG-DEMO"
-DEMO_INSTITUTION = "INST-DEMO"
-DEMO_INSTITUTION_NAME = "示例职业技术学院"
+#: the demo institution: an entry of the sample directory in the demo province (广西, the
+#: province.admin's PROV-GX), the org of the gateway's demo accounts inst.head and inst.admin
+DEMO_INSTITUTION = "4145012558"
+DEMO_INSTITUTION_NAME = "柳州职业技术大学"
 DEMO_PLAN_TITLE = "2026年第四期电子商务师一级（高级技师）职业技能等级认定"
 
 #: demo staff usernames (the gateway seeds them; the password is the demo password)

@@ -4,9 +4,9 @@ from certificate.certificates import consumers as certificates
 from certificate.photos import consumers as photos
 from certificate.plans import consumers as plans
 from skillcert.events import (
-    ApplicationApproved,
     ApplicationResubmitted,
     ApplicationSubmitted,
+    EntryRegistered,
     Event,
     ExamPlanPublished,
     ResultDetermined,
@@ -18,5 +18,5 @@ HANDLERS: dict[type[Event], EventHandler] = {
     ResultDetermined: certificates.on_result_determined,
     ApplicationSubmitted: photos.on_application_filed,
     ApplicationResubmitted: photos.on_application_filed,
-    ApplicationApproved: photos.on_application_approved,
+    EntryRegistered: photos.on_entry_registered,
 }

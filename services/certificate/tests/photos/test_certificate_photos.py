@@ -12,9 +12,9 @@ from sqlalchemy import func, select, text
 
 from certificate.photos.models import HolderPhoto
 from skillcert.events import (
-    ApplicationApproved,
     ApplicationResubmitted,
     ApplicationSubmitted,
+    EntryRegistered,
     SubmittedDocument,
 )
 from skillcert.pdf_testing import ink_pixels, pdf_text, render_page
@@ -68,6 +68,22 @@ def filed(
     return ApplicationSubmitted(**fields)  # type: ignore[arg-type]
 
 
+def registered(photo_key: str | None) -> EntryRegistered:
+    """An institution's 报考 of a roster student (no application of their own)."""
+    return EntryRegistered(
+        entry_id=uuid4(),
+        plan_id=uuid4(),
+        institution_id="INST-001",
+        student_id=uuid4(),
+        student_name="张三丰",
+        id_number=ID_NUMBER,
+        subject_codes=["T1"],
+        registered_at=datetime.now(UTC),
+        photo_key=photo_key,
+        photo_content_type="image/jpeg" if photo_key else None,
+    )
+
+
 async def kept(world: World, application_id: UUID) -> HolderPhoto | None:
     async with world.harness.ctx.sessionmaker() as session:
         return await session.get(HolderPhoto, application_id)
@@ -102,28 +118,49 @@ class TestKeptFromRegistration:
         assert photo is not None and (photo.object_key, photo.revision) == ("k2", 2)
 
     async def test_an_institutions_registration_brings_the_roster_photo(self, world: World):
-        app = uuid4()
-        approval = ApplicationApproved(
-            application_id=app,
-            candidate_id=uuid4(),
-            plan_id=uuid4(),
-            revision=1,
-            candidate_name="张三丰",
-            id_number=ID_NUMBER,
-            decided_at=datetime.now(UTC),
-            photo_key="roster/s1/photo.jpg",
-            photo_content_type="image/jpeg",
+        event = registered("registration/roster/s1/photo")
+        await world.harness.deliver(event)
+        await world.harness.deliver(event)
+        photo = await kept(world, event.entry_id)
+        assert photo is not None
+        assert (photo.object_key, photo.content_type, photo.revision) == (
+            "registration/roster/s1/photo",
+            "image/jpeg",
+            1,
         )
-        await world.harness.deliver(approval)
-        await world.harness.deliver(approval)
-        photo = await kept(world, app)
-        assert photo is not None and photo.object_key == "roster/s1/photo.jpg"
         assert await count(world) == 1
-        # A reviewed application's approval carries none and leaves the submission's photo.
-        await world.harness.deliver(
-            approval.model_copy(update={"event_id": uuid4(), "photo_key": None})
-        )
-        assert (await kept(world, app)).object_key == "roster/s1/photo.jpg"  # type: ignore[union-attr]
+
+    async def test_a_registration_without_a_photo_keeps_nothing(self, world: World):
+        await world.harness.deliver(registered(None))
+        assert await count(world) == 0
+
+    async def test_a_failing_registration_is_retried_then_dead_lettered_and_replay_works(
+        self, world: World
+    ):
+        harness = world.harness
+        event = registered("registration/roster/s-dead/photo")
+        async with harness.ctx.sessionmaker() as session:
+            await session.execute(text("ALTER TABLE holder_photos RENAME TO holder_photos_away"))
+            await session.commit()
+        try:
+            await harness.publish(event)
+
+            async def parked():
+                letters = await harness.ctx.bus.dead_letters("certificate")
+                return [d for d in letters if d.message_id == str(event.event_id)]
+
+            letters = await eventually(parked, timeout_s=20)
+            assert letters[0].attempts == 3
+        finally:
+            async with harness.ctx.sessionmaker() as session:
+                await session.execute(
+                    text("ALTER TABLE holder_photos_away RENAME TO holder_photos")
+                )
+                await session.commit()
+        assert await kept(world, event.entry_id) is None
+        assert await harness.ctx.bus.replay_dead_letters("certificate") >= 1
+        photo = await eventually(lambda: kept(world, event.entry_id))
+        assert photo.object_key == "registration/roster/s-dead/photo"
 
     async def test_an_application_without_photo_keeps_nothing(self, world: World):
         await world.harness.deliver(filed(uuid4(), "k", with_photo=False))

@@ -90,8 +90,34 @@ class TestConfirmStamp:
         response = await world.client.post(f"{API}/stamps", json={}, headers=world.head())
         assert_problem(response, 422, "object_key")
 
-    @pytest.mark.parametrize("role", [Role.CANDIDATE, Role.ORG_ADMIN, Role.INSTITUTION_ADMIN])
-    async def test_only_the_head_may_upload(self, world: World, role: Role):
+    @pytest.mark.parametrize("role", [Role.CANDIDATE, Role.INSTITUTION_ADMIN, Role.REVIEWER])
+    async def test_only_the_head_or_the_organisation_may_upload(self, world: World, role: Role):
         headers = world.harness.headers(role, org_id="INST-DEMO")
         response = await world.client.post(f"{API}/stamps/upload-url", headers=headers)
         assert_problem(response, 403, slug="forbidden")
+
+
+class TestOrganisationStamp:
+    async def test_both_stamps_are_printed_and_neither_replaces_the_other(self, world: World):
+        await confirm(world, await upload(world, png(95)))
+        org_key = await upload(world, png(120), world.org())
+        assert org_key.startswith("stamps/org:ORG-DEMO/")
+        response = await confirm(world, org_key, world.org())
+        assert response.status_code == 200, response.text
+        assert response.json()["width"] == 120
+        assert await stamps(world) == 2
+
+        cert = await world.issued()
+        pdf = await world.harness.ctx.storage.get(f"certificates/{cert.number}.pdf")
+        # Two stamp images, each a transparent PNG: an image plus its soft mask (no photo is
+        # known for this holder).
+        assert pdf.count(b"/Subtype /Image") == 4
+
+    async def test_another_organisations_upload_key_is_refused(self, world: World):
+        key = await upload(world, png(), world.org("ORG-OTHER"))
+        response = await confirm(world, key, world.org())
+        assert_problem(response, 422, "object_key")
+
+    async def test_an_organisation_cannot_confirm_the_heads_key(self, world: World):
+        key = await upload(world, png())
+        assert_problem(await confirm(world, key, world.org()), 422, "object_key")

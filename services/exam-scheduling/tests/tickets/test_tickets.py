@@ -276,23 +276,6 @@ class TestPhoto:
         assert ink_pixels(render_page(pdf), (x + 4, y + 4, x + w - 4, y + h - 4)) > 0.5 * w * h
         assert "贴照片处" not in pdf_text(pdf)
 
-    async def test_an_institutions_registration_brings_the_roster_photo(
-        self, harness: ServiceHarness
-    ):
-        # 报考: no submission, the approval itself carries the roster's checked photo.
-        plan = await scheduled_plan(harness, (30,))
-        key = f"roster/{uuid4()}/photo.jpg"
-        await harness.ctx.storage.put(key, jpeg(), "image/jpeg")
-        approval, ticket = await seat(harness, plan, photo_key=key, photo_content_type="image/jpeg")
-        pdf = (
-            await harness.client.get(
-                f"{API}/tickets/{ticket['ticket_number']}.pdf",
-                headers=candidate(harness, approval.candidate_id),
-            )
-        ).content
-        x, y, w, h = PHOTO_BOX
-        assert ink_pixels(render_page(pdf), (x + 4, y + 4, x + w - 4, y + h - 4)) > 0.5 * w * h
-
     async def test_resubmission_replaces_it_late_older_revision_does_not_and_redelivery_is_idle(
         self, harness: ServiceHarness
     ):

@@ -103,7 +103,7 @@ def _lifespan(
 
 
 async def seed_demo(ctx: Context, identity: IdentityKit | None = None) -> None:
-    """Create the demo staff accounts (ORG-DEMO, INST-DEMO, PROV-GX, ops) when missing."""
+    """Create the demo staff accounts (ORG-DEMO, the demo institution, PROV-GX, ops) if missing."""
     settings = ctx.settings
     if not settings.should_seed_demo:
         return

@@ -44,7 +44,7 @@ class TestLogin:
             "/api/v1/gateway/me",
             headers={"Authorization": f"Bearer {response.json()['access_token']}"},
         )
-        assert (me.json()["role"], me.json()["org_id"]) == ("institution_head", "INST-DEMO")
+        assert (me.json()["role"], me.json()["org_id"]) == ("institution_head", "4145012558")
 
     async def test_wrong_password_is_401_and_counted(self, harness: ServiceHarness):
         await register(harness, PHONE)
@@ -182,7 +182,7 @@ class TestCreateStaff:
 
     async def test_second_institution_head_is_409(self, harness: ServiceHarness, staff: None):
         response = await client(harness).post(
-            STAFF, json=new_staff(org_id="INST-DEMO"), headers=harness.headers(Role.OPS)
+            STAFF, json=new_staff(org_id="4145012558"), headers=harness.headers(Role.OPS)
         )
         problem = assert_problem(response, 409, "org_id")
         assert problem["detail"] == "该考核站点已有负责人"
@@ -210,8 +210,8 @@ class TestSeedDemoStaff:
         assert seeded == {
             ("org.admin", "org_admin", "ORG-DEMO"),
             ("org.reviewer", "reviewer", "ORG-DEMO"),
-            ("inst.admin", "institution_admin", "INST-DEMO"),
-            ("inst.head", "institution_head", "INST-DEMO"),
+            ("inst.admin", "institution_admin", "4145012558"),
+            ("inst.head", "institution_head", "4145012558"),
             ("province.admin", "province_admin", "PROV-GX"),
             ("province.js", "province_admin", "PROV-JS"),
             ("ops", "ops", None),

@@ -6,6 +6,8 @@ from payment.refunds import consumers as refunds
 from skillcert.events import (
     ApplicationApproved,
     ApplicationWithdrawn,
+    EntryDeleted,
+    EntryRegistered,
     Event,
     ExamPlanCancelled,
     ExamPlanPublished,
@@ -16,5 +18,7 @@ HANDLERS: dict[type[Event], EventHandler] = {
     ExamPlanPublished: plans.on_plan_published,
     ApplicationApproved: applications.on_application_approved,
     ApplicationWithdrawn: refunds.on_application_withdrawn,
+    EntryRegistered: applications.on_entry_registered,
+    EntryDeleted: refunds.on_entry_deleted,
     ExamPlanCancelled: refunds.on_plan_cancelled,
 }

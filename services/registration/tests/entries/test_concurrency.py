@@ -31,7 +31,7 @@ async def test_fifty_concurrent_registrations_against_a_quota_of_twenty(
         assert "剩余 0 人" in body["errors"][0]["message"]
     assert sorted(r.json()["quota"]["used"] for r in accepted) == list(range(1, 21))
     assert await entry_count(harness) == 20
-    assert len(await harness.outbox("review.application.approved.v1")) == 20
+    assert len(await harness.outbox("registration.entry.registered.v1")) == 20
 
 
 async def test_two_multi_line_imports_at_once_share_the_quota(harness: ServiceHarness):

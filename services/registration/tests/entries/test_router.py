@@ -9,15 +9,14 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import openpyxl
-from sqlalchemy import select
 
 from registration.entries.rules import EntryMode
 from registration.roster.models import RosterStudent
 from skillcert.auth import Role
 from skillcert.clock import format_china
 from skillcert.events import (
-    ApplicationApproved,
-    ApplicationWithdrawn,
+    EntryDeleted,
+    EntryRegistered,
     ExamPlanCancelled,
 )
 from skillcert.testing import ServiceHarness, assert_problem
@@ -126,23 +125,28 @@ class TestRegister:
         response = await send(harness, plan.plan_id, entry_file(CERT, line(1)))
         assert response.status_code == 200, response.text
         [entry] = await stored(harness)
-        [event] = await harness.outbox("review.application.approved.v1")
-        assert isinstance(event, ApplicationApproved)
-        assert (event.application_id, event.plan_id, event.institution_id) == (
+        [event] = await harness.outbox("registration.entry.registered.v1")
+        assert isinstance(event, EntryRegistered)
+        assert (event.entry_id, event.plan_id, event.institution_id) == (
             entry.id,
             plan.plan_id,
             SCHOOL,
         )
-        assert (event.candidate_name, event.id_number) == (row(1)["姓名"], student_id(1))
-        # The roster's checked photo goes along for the ticket and the certificate.
+        assert (event.student_id, event.student_name, event.id_number) == (
+            entry.student_id,
+            row(1)["姓名"],
+            student_id(1),
+        )
+        assert event.subject_codes == ["T", "P"]
         async with harness.ctx.sessionmaker() as session:
-            student = (
-                await session.execute(
-                    select(RosterStudent).where(RosterStudent.id_number == student_id(1))
-                )
-            ).scalar_one()
-        assert student.photo_key and event.photo_key == student.photo_key
-        assert event.photo_content_type == student.photo_content_type
+            student = await session.get(RosterStudent, entry.student_id)
+        assert student is not None and student.photo_key is not None
+        assert (event.photo_key, event.photo_content_type) == (
+            student.photo_key,
+            student.photo_content_type,
+        )
+        # review's contract is review's: registration no longer speaks for it
+        assert await harness.outbox("review.application.approved.v1") == []
 
     async def test_by_subject_then_another_subject_uses_one_place(self, harness: ServiceHarness):
         plan = await setup(harness, students=2)
@@ -157,7 +161,7 @@ class TestRegister:
         assert more.json()["quota"]["used"] == 2
         by_id = {e.id_number: e.subject_codes for e in await stored(harness)}
         assert by_id == {student_id(1): ["T", "P"], student_id(2): ["P"]}
-        assert len(await harness.outbox("review.application.approved.v1")) == 2
+        assert len(await harness.outbox("registration.entry.registered.v1")) == 2
 
     async def test_the_head_registers_too(self, harness: ServiceHarness):
         plan = await setup(harness, students=1)
@@ -201,7 +205,7 @@ class TestRegister:
         ]
         assert "T 理论知识" in body["errors"][3]["message"]
         assert await entry_count(harness) == 1
-        assert len(await harness.outbox("review.application.approved.v1")) == 1
+        assert len(await harness.outbox("registration.entry.registered.v1")) == 1
 
     async def test_a_student_without_a_checked_photo_is_refused(self, harness: ServiceHarness):
         plan = await setup(harness, students=2, without_photo={2})
@@ -347,9 +351,16 @@ class TestDelete:
         assert response.status_code == 200, response.text
         assert response.json()["deleted"] == 1
         assert response.json()["quota"]["remaining"] == 1
-        [event] = await harness.outbox("registration.application.withdrawn.v1")
-        assert isinstance(event, ApplicationWithdrawn)
-        assert (event.application_id, event.plan_id, event.paid) == (gone.id, plan.plan_id, False)
+        [event] = await harness.outbox("registration.entry.deleted.v1")
+        assert isinstance(event, EntryDeleted)
+        assert (event.entry_id, event.plan_id, event.institution_id, event.student_id) == (
+            gone.id,
+            plan.plan_id,
+            SCHOOL,
+            gone.student_id,
+        )
+        assert event.reason == "院校删除报考"
+        assert await harness.outbox("registration.application.withdrawn.v1") == []
         # the place is free again
         again = await send(harness, plan.plan_id, entry_file(CERT, line(1)))
         assert again.status_code == 200, again.text
@@ -380,7 +391,7 @@ class TestDelete:
         body = assert_problem(await send(harness, plan.plan_id, content, SUBJ, delete=True), 422)
         assert fields(body) == ["rows[3].id_number", "rows[4].subject_code", "rows[5].name"]
         assert await entry_count(harness) == 2
-        assert await harness.outbox("registration.application.withdrawn.v1") == []
+        assert await harness.outbox("registration.entry.deleted.v1") == []
 
     async def test_outside_the_window_deletion_is_refused(self, harness: ServiceHarness):
         plan = await setup(harness, students=1)

@@ -16,6 +16,7 @@ export default {
   stamp: {
     title: 'Signature stamp',
     lead: 'Upload the head’s signature stamp; certificates signed afterwards carry the new one.',
+    leadOrg: "Upload the organisation's seal; certificates issued from now on show it in the organisation's signature area.",
     file: 'Stamp image',
     hint: 'PNG, at most 1 MB, ideally on a transparent background. It replaces the current stamp.',
     chooseFirst: 'Choose the stamp image first',

@@ -49,6 +49,7 @@ from certificate.pdf import (
 from certificate.photos.service import PhotoService
 from certificate.plans.models import PlanInfo
 from certificate.plans.repository import PlanRepository
+from certificate.stamps.rules import organisation_owner
 from certificate.stamps.service import StampService
 from skillcert.auth import Principal, Role
 from skillcert.clock import china_today, utcnow
@@ -194,9 +195,9 @@ class CertificateService:
             IdentityKind.INSTITUTION, cert.institution_id, cert.institution_name
         )
         org = await identities.leaf(IdentityKind.ORGANISATION, plan.org_id, plan.org_name)
-        stamp = await StampService(
-            self.session, self.storage, self.settings.stamp_max_bytes
-        ).png_for(cert.institution_id)
+        stamps = StampService(self.session, self.storage, self.settings.stamp_max_bytes)
+        stamp = await stamps.png_for(cert.institution_id)
+        org_stamp = await stamps.png_for(organisation_owner(plan.org_id))
         photo = await PhotoService(self.session, self.storage).image_for(cert.application_id)
         content = CertificateContent(
             holder_name=cert.holder_name,
@@ -210,6 +211,7 @@ class CertificateService:
             institution_name=cert.institution_name,
             verify_url=f"{self.settings.public_base_url.rstrip('/')}/verify?number={number}",
             head_stamp_png=stamp,
+            org_stamp_png=org_stamp,
             holder_photo=photo,
         )
         pdf = await asyncio.to_thread(render_and_sign, content, head, org)

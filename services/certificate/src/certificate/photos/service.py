@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from certificate.photos.repository import PhotoRepository
 from certificate.photos.rules import PHOTO_MAX_BYTES, photo_of
 from skillcert.errors import NotFound
-from skillcert.events import ApplicationApproved, ApplicationResubmitted, ApplicationSubmitted
+from skillcert.events import ApplicationResubmitted, ApplicationSubmitted
 from skillcert.storage import ObjectStore, TooLarge
 
 log = logging.getLogger(__name__)
@@ -23,25 +23,20 @@ class PhotoService:
         photo = photo_of(event.documents)
         if photo is None:
             return
-        await self.repo.remember(
-            {
-                "application_id": event.application_id,
-                "object_key": photo.object_key,
-                "content_type": photo.content_type,
-                "revision": event.revision,
-            }
-        )
+        await self.keep(event.application_id, photo.object_key, photo.content_type, event.revision)
 
-    async def remember_approved(self, event: ApplicationApproved) -> None:
-        """An institution's 报考 carries the roster photo on the approval (no submission)."""
-        if event.photo_key is None:
-            return
+    async def keep(
+        self, application_id: UUID, object_key: str, content_type: str, revision: int
+    ) -> None:
+        """The holder's photo: an application's ID photo or, for a 报考 entry (registration
+        .entry.registered, the entry standing for the application), the roster's checked
+        photo (考生照片). The newest revision wins."""
         await self.repo.remember(
             {
-                "application_id": event.application_id,
-                "object_key": event.photo_key,
-                "content_type": event.photo_content_type or "image/jpeg",
-                "revision": event.revision,
+                "application_id": application_id,
+                "object_key": object_key,
+                "content_type": content_type,
+                "revision": revision,
             }
         )
 

@@ -13,7 +13,8 @@ from skillcert.http import DbSession, service_router
 
 router = service_router("/api/v1/certificate", tags=["certificate"])
 
-Head = Annotated[Principal, Depends(require_roles(Role.INSTITUTION_HEAD))]
+# The institution head's 签名章 and the organisation's 公章: the two stamps of a certificate.
+Head = Annotated[Principal, Depends(require_roles(Role.INSTITUTION_HEAD, Role.ORG_ADMIN))]
 
 
 async def _service(ctx: CurrentContext, session: DbSession) -> StampService:
@@ -27,7 +28,8 @@ Stamps = Annotated[StampService, Depends(_service)]
     "/stamps/upload-url", response_model=StampUploadUrlOut, responses=problem_responses(401, 403)
 )
 async def stamp_upload_url(principal: Head, stamps: Stamps) -> StampUploadUrlOut:
-    """Where the head uploads the signature stamp PNG (签名章) with a PUT."""
+    """Where the head uploads the signature stamp PNG (签名章), or the organisation its seal,
+    with a PUT."""
     key, upload = await stamps.upload_url(principal)
     return StampUploadUrlOut(
         object_key=key,

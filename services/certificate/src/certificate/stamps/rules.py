@@ -11,6 +11,15 @@ from PIL import Image, UnidentifiedImageError
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+# Organisation stamps (培训评价组织公章) share the table with institution heads' stamps; the
+# prefix keeps an org_id from ever meeting an institution code.
+ORGANISATION_OWNER_PREFIX = "org:"
+
+
+def organisation_owner(org_id: str) -> str:
+    return f"{ORGANISATION_OWNER_PREFIX}{org_id}"
+
+
 def upload_key(institution_id: str) -> str:
     # A fresh key per upload: a half-finished upload never replaces the stamp in use.
     return f"stamps/{institution_id}/{uuid4().hex}.png"

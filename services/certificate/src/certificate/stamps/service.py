@@ -7,8 +7,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from certificate.stamps.models import Stamp
 from certificate.stamps.repository import StampRepository
-from certificate.stamps.rules import belongs_to, png_info, png_problem, upload_key
-from skillcert.auth import Principal
+from certificate.stamps.rules import (
+    belongs_to,
+    organisation_owner,
+    png_info,
+    png_problem,
+    upload_key,
+)
+from skillcert.auth import Principal, Role
 from skillcert.clock import utcnow
 from skillcert.errors import FieldError, Forbidden, InvalidInput
 from skillcert.storage import ObjectStore, PresignedUpload
@@ -51,7 +57,8 @@ class StampService:
         )
 
     async def png_for(self, institution_id: str) -> bytes | None:
-        """The institution's stamp image, or None when the head has not uploaded one."""
+        """The institution's stamp image, or None when the head has not uploaded one; for an
+        organisation's, pass ``rules.organisation_owner(org_id)``."""
         stamp = await self.repo.get(institution_id)
         if stamp is None:
             return None
@@ -63,6 +70,9 @@ def _bad(message: str) -> InvalidInput:
 
 
 def _institution_of(principal: Principal) -> str:
+    """Whose stamp the caller manages: the head's institution, or the organisation itself."""
     if principal.org_id is None:
-        raise Forbidden("当前账号未关联考核站点")
+        raise Forbidden("当前账号未关联考核站点或培训评价组织")
+    if principal.role is Role.ORG_ADMIN:
+        return organisation_owner(principal.org_id)
     return principal.org_id

@@ -1,5 +1,6 @@
-"""What exam-scheduling does with the events it hears: remember approved candidates, seat the
-paid ones, and give the seat back when an application will not sit after all."""
+"""What exam-scheduling does with the events it hears: remember approved candidates and
+institutions' registrations (报考), seat the paid ones, and give the seat back when an
+application or registration will not sit after all."""
 
 from __future__ import annotations
 
@@ -13,16 +14,45 @@ from skillcert.events import (
     ApplicationApproved,
     ApplicationForfeited,
     ApplicationWithdrawn,
+    EntryDeleted,
+    EntryRegistered,
     OrderPaid,
     OrderRefunded,
 )
 
+#: 报考 has no review and no resubmission: the registration is its one and only revision.
+ENTRY_REVISION = 1
+
 
 async def on_application_approved(session: AsyncSession, event: ApplicationApproved) -> None:
-    await AllocationService(session).remember_candidate(event)
-    # An institution's 报考 brings the roster photo here (no submission carries it).
-    ctx = context(session)
-    await TicketService(session, ctx.settings, ctx.storage).remember_approved_photo(event)
+    await AllocationService(session).remember_candidate(
+        event.application_id,
+        event.candidate_id,
+        event.plan_id,
+        event.candidate_name,
+        event.id_number,
+        event.revision,
+        event.decided_at,
+    )
+
+
+async def on_entry_registered(session: AsyncSession, event: EntryRegistered) -> None:
+    """报考: seated once paid like an approved candidate; the roster's checked photo goes on
+    the ticket as an application's ID photo does."""
+    await AllocationService(session).remember_candidate(
+        event.entry_id,
+        event.student_id,
+        event.plan_id,
+        event.student_name,
+        event.id_number,
+        ENTRY_REVISION,
+        event.registered_at,
+    )
+    if event.photo_key is not None and event.photo_content_type is not None:
+        ctx = context(session)
+        await TicketService(session, ctx.settings, ctx.storage).keep_photo(
+            event.entry_id, event.photo_key, event.photo_content_type, ENTRY_REVISION
+        )
 
 
 async def on_order_paid(session: AsyncSession, event: OrderPaid) -> None:
@@ -32,6 +62,16 @@ async def on_order_paid(session: AsyncSession, event: OrderPaid) -> None:
 async def on_application_withdrawn(session: AsyncSession, event: ApplicationWithdrawn) -> None:
     await AllocationService(session).release(
         application_id=event.application_id,
+        plan_id=event.plan_id,
+        reason=ReleaseReason.WITHDRAWN,
+        released_at=event.occurred_at,
+    )
+
+
+async def on_entry_deleted(session: AsyncSession, event: EntryDeleted) -> None:
+    """删除报考: the institution deleted the registration; its seat, if any, is freed."""
+    await AllocationService(session).release(
+        application_id=event.entry_id,
         plan_id=event.plan_id,
         reason=ReleaseReason.WITHDRAWN,
         released_at=event.occurred_at,

@@ -45,27 +45,38 @@ class AllocationService:
         self.repo = AllocationRepository(session)
         self.plans = PlanRepository(session)
 
-    async def remember_candidate(self, event: events.ApplicationApproved) -> None:
-        candidate = await self.repo.candidate(event.application_id)
+    async def remember_candidate(
+        self,
+        application_id: UUID,
+        candidate_id: UUID,
+        plan_id: UUID,
+        candidate_name: str,
+        id_number: str,
+        revision: int,
+        approved_at: datetime,
+    ) -> None:
+        """Who will sit once paid: an approved application (审核通过) or an institution's
+        registration (报考, the entry standing for the application)."""
+        candidate = await self.repo.candidate(application_id)
         if candidate is None:
             self.repo.add(
                 ApprovedCandidate(
-                    application_id=event.application_id,
-                    candidate_id=event.candidate_id,
-                    plan_id=event.plan_id,
-                    candidate_name=event.candidate_name,
-                    id_number=event.id_number,
-                    revision=event.revision,
-                    approved_at=event.decided_at,
+                    application_id=application_id,
+                    candidate_id=candidate_id,
+                    plan_id=plan_id,
+                    candidate_name=candidate_name,
+                    id_number=id_number,
+                    revision=revision,
+                    approved_at=approved_at,
                 )
             )
-        elif event.revision >= candidate.revision:
+        elif revision >= candidate.revision:
             # A later approval (after an edit) carries the corrected name or ID number;
             # an older one arriving late must not undo it.
-            candidate.candidate_name = event.candidate_name
-            candidate.id_number = event.id_number
-            candidate.revision = event.revision
-            candidate.approved_at = event.decided_at
+            candidate.candidate_name = candidate_name
+            candidate.id_number = id_number
+            candidate.revision = revision
+            candidate.approved_at = approved_at
         await self.session.flush()
 
     async def allocate(self, event: events.OrderPaid) -> SeatAllocation | None:

@@ -26,7 +26,7 @@ from skillcert.auth import Principal, Role, SigningKey
 from skillcert.clock import utcnow
 from skillcert.db import advisory_lock
 from skillcert.errors import Forbidden, NotFound
-from skillcert.events import ApplicationApproved, ApplicationResubmitted, ApplicationSubmitted
+from skillcert.events import ApplicationResubmitted, ApplicationSubmitted
 from skillcert.pii import mask_id_number
 from skillcert.settings import Profile
 from skillcert.storage import ObjectStore, TooLarge
@@ -87,24 +87,21 @@ class TicketService:
         photo = photo_of(event.documents)
         if photo is None:
             return
-        await self.repo.remember_photo(
-            {
-                "application_id": event.application_id,
-                "object_key": photo.object_key,
-                "content_type": photo.content_type,
-                "revision": event.revision,
-            }
+        await self.keep_photo(
+            event.application_id, photo.object_key, photo.content_type, event.revision
         )
 
-    async def remember_approved_photo(self, event: ApplicationApproved) -> None:
-        if event.photo_key is None:
-            return
+    async def keep_photo(
+        self, application_id: UUID, object_key: str, content_type: str, revision: int
+    ) -> None:
+        """The photo printed on the ticket: an application's ID photo or, for a 报考 entry,
+        the roster's checked photo (考生照片)."""
         await self.repo.remember_photo(
             {
-                "application_id": event.application_id,
-                "object_key": event.photo_key,
-                "content_type": event.photo_content_type or "image/jpeg",
-                "revision": event.revision,
+                "application_id": application_id,
+                "object_key": object_key,
+                "content_type": content_type,
+                "revision": revision,
             }
         )
 

@@ -248,11 +248,23 @@ def retired_username(username: str | None, account_id: UUID) -> str | None:
     return f"{username[:33]}~retired-{account_id.hex[:8]}"  # within the 50 of the column
 
 
+#: The demo institution's 学校标识码 (the sample directory's 柳州职业技术大学).
+DEMO_INSTITUTION: Final = "4145012558"
+
 DEMO_STAFF: tuple[DemoStaff, ...] = (
     DemoStaff("org.admin", "示例培训评价组织管理员", Role.ORG_ADMIN, "ORG-DEMO"),
     DemoStaff("org.reviewer", "示例培训评价组织审核员", Role.REVIEWER, "ORG-DEMO"),
-    DemoStaff("inst.admin", "示例职业技术学院管理员", Role.INSTITUTION_ADMIN, "INST-DEMO"),
-    DemoStaff("inst.head", "示例职业技术学院考核站点负责人", Role.INSTITUTION_HEAD, "INST-DEMO"),
+    # The demo institution is a real entry of the sample directory (柳州职业技术大学, 学校标识码
+    # 4145012558, in the demo province PROV-GX), so its pilot and base-info pages find it.
+    DemoStaff(
+        "inst.admin", "柳州职业技术大学管理员（示例）", Role.INSTITUTION_ADMIN, DEMO_INSTITUTION
+    ),
+    DemoStaff(
+        "inst.head",
+        "柳州职业技术大学考核站点负责人（示例）",
+        Role.INSTITUTION_HEAD,
+        DEMO_INSTITUTION,
+    ),
     DemoStaff("province.admin", "示例省级教育行政部门管理员", Role.PROVINCE_ADMIN, "PROV-GX"),
     # a second province: the demo's pilot institution (its quota) lies there, so the first
     # province's year is left for whoever tries the pilot flow by hand

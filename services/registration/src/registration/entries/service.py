@@ -45,12 +45,12 @@ from registration.quotas.repository import QuotaRepository
 from registration.quotas.rules import quota_year, remaining
 from registration.quotas.schemas import QuotaOut, quota_out
 from registration.roster.models import RosterStudent
-from registration.roster.rules import exam_blocker
+from registration.roster.rules import PhotoStatus, exam_blocker
 from skillcert import outbox
 from skillcert.auth import Principal
 from skillcert.clock import CHINA, format_china
 from skillcert.errors import FieldError, InvalidInput
-from skillcert.events import ApplicationApproved, ApplicationWithdrawn
+from skillcert.events import EntryDeleted, EntryRegistered
 from skillcert.paging import Slice
 from skillcert.spreadsheets import file_error, read_sheet
 
@@ -269,22 +269,22 @@ class EntryService:
         self.repo.add_all([entry for entry, _ in created])
         await self.session.flush()
         for entry, student in created:
-            # No eligibility review: the quota approved them. Payable as a reviewed
-            # application of the institution's student (payment requests, 缴费申请单).
+            # Registration's own contract, not review's approval: no eligibility review took
+            # place and the student has no account to notify.
+            photo = student.photo_status == PhotoStatus.CHECKED and student.photo_key is not None
             await outbox.record(
                 self.session,
-                ApplicationApproved(
-                    application_id=entry.id,
-                    candidate_id=student.id,
+                EntryRegistered(
+                    entry_id=entry.id,
                     plan_id=plan.plan_id,
-                    revision=1,
-                    candidate_name=entry.name,
-                    id_number=entry.id_number,
-                    decided_at=at,
                     institution_id=institution_id,
-                    # Printed on the admission ticket, the sign-in sheet and the certificate.
-                    photo_key=student.photo_key,
-                    photo_content_type=student.photo_content_type,
+                    student_id=student.id,
+                    student_name=entry.name,
+                    id_number=entry.id_number,
+                    subject_codes=list(entry.subject_codes),
+                    registered_at=at,
+                    photo_key=student.photo_key if photo else None,
+                    photo_content_type=student.photo_content_type if photo else None,
                 ),
             )
         return EntryImportOut(
@@ -300,7 +300,7 @@ class EntryService:
     ) -> EntryDeletionOut:
         """Delete the file's registrations: by certificate the student's whole registration,
         by subject the line's subject (the registration goes when none is left). A deleted
-        registration gives its place back and is withdrawn for payment and scheduling."""
+        registration gives its place back and is deleted for payment and scheduling."""
         institution_id = entering_institution(principal)
         plan = await self._plan_in_window(plan_id, at)
         problems = _Problems()
@@ -337,10 +337,11 @@ class EntryService:
             await self.repo.delete(entry)
             await outbox.record(
                 self.session,
-                ApplicationWithdrawn(
-                    application_id=entry.id,
-                    candidate_id=entry.student_id,
+                EntryDeleted(
+                    entry_id=entry.id,
                     plan_id=plan.plan_id,
+                    institution_id=institution_id,
+                    student_id=entry.student_id,
                     reason=DELETION_REASON,
                 ),
             )

@@ -64,6 +64,14 @@ class RosterRepository:
         query = select(RosterEntry).where(RosterEntry.plan_id == plan_id)
         return await BY_TICKET.fetch(self.session, query, cursor, limit)
 
+    async def page_of_institution(
+        self, plan_id: UUID, institution_id: str, cursor: str | None, limit: int
+    ) -> Slice[RosterEntry]:
+        query = select(RosterEntry).where(
+            RosterEntry.plan_id == plan_id, RosterEntry.institution_id == institution_id
+        )
+        return await BY_TICKET.fetch(self.session, query, cursor, limit)
+
     async def count(self, plan_id: UUID) -> int:
         result = await self.session.execute(
             select(func.count()).select_from(RosterEntry).where(RosterEntry.plan_id == plan_id)

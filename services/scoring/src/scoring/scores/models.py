@@ -76,3 +76,31 @@ class CertificateResult(Base):
     # [{subject_code, score, passed}] as sent in scoring.result.determined.v1
     subject_scores: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     determined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ScoreObjection(Base):
+    """A candidate's objection (成绩异议) to one subject score, raised during publicity and
+    answered by the organisation: corrected (with an audited change) or explained. While open it
+    holds that candidate's result (the lock skips them until it is answered)."""
+
+    __tablename__ = "objections"
+    __table_args__ = (Index("ix_objections_plan_status", "plan_id", "status"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    plan_id: Mapped[UUID]
+    application_id: Mapped[UUID] = mapped_column(index=True)
+    candidate_id: Mapped[UUID] = mapped_column(index=True)
+    ticket_number: Mapped[str] = mapped_column(String(40))
+    candidate_name: Mapped[str] = mapped_column(String(100))
+    subject_code: Mapped[str] = mapped_column(String(50))
+    reason: Mapped[str] = mapped_column(Text)
+    attachment_key: Mapped[str | None] = mapped_column(String(300))
+    attachment_name: Mapped[str | None] = mapped_column(String(200))
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20))
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    answer: Mapped[str | None] = mapped_column(Text)
+    change_id: Mapped[UUID | None]
+    answered_by: Mapped[UUID | None]
+    answered_by_name: Mapped[str | None] = mapped_column(String(100))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

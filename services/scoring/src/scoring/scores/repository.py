@@ -12,8 +12,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.plans.models import ScoringPlan
-from scoring.scores.models import CertificateResult, Score, ScoreChange, ScoreSheet
-from scoring.scores.rules import SheetStatus
+from scoring.scores.models import (
+    CertificateResult,
+    Score,
+    ScoreChange,
+    ScoreObjection,
+    ScoreSheet,
+)
+from scoring.scores.rules import ObjectionStatus, SheetStatus
 
 
 class ScoreRepository:
@@ -102,7 +108,52 @@ class ScoreRepository:
             out.setdefault(application_id, {})[subject_code] = score
         return out
 
-    def add(self, *rows: Score | ScoreChange | CertificateResult) -> None:
+    async def objection(self, plan_id: UUID, objection_id: UUID) -> ScoreObjection | None:
+        objection = await self.session.get(ScoreObjection, objection_id, with_for_update=True)
+        return objection if objection is not None and objection.plan_id == plan_id else None
+
+    async def objections(self, plan_id: UUID) -> list[ScoreObjection]:
+        """The plan's objections, open ones first, oldest first."""
+        rows = await self.session.execute(
+            select(ScoreObjection)
+            .where(ScoreObjection.plan_id == plan_id)
+            .order_by(
+                (ScoreObjection.status == ObjectionStatus.OPEN).desc(),
+                ScoreObjection.raised_at,
+                ScoreObjection.id,
+            )
+        )
+        return list(rows.scalars())
+
+    async def objections_of_candidate(self, candidate_id: UUID) -> list[ScoreObjection]:
+        rows = await self.session.execute(
+            select(ScoreObjection)
+            .where(ScoreObjection.candidate_id == candidate_id)
+            .order_by(ScoreObjection.raised_at, ScoreObjection.id)
+        )
+        return list(rows.scalars())
+
+    async def open_objection(
+        self, application_id: UUID, subject_code: str | None = None
+    ) -> ScoreObjection | None:
+        query = select(ScoreObjection).where(
+            ScoreObjection.application_id == application_id,
+            ScoreObjection.status == ObjectionStatus.OPEN,
+        )
+        if subject_code is not None:
+            query = query.where(ScoreObjection.subject_code == subject_code)
+        return (await self.session.execute(query.limit(1))).scalar_one_or_none()
+
+    async def held(self, plan_id: UUID) -> set[UUID]:
+        """Applications whose result waits for an open objection."""
+        rows = await self.session.execute(
+            select(ScoreObjection.application_id).where(
+                ScoreObjection.plan_id == plan_id, ScoreObjection.status == ObjectionStatus.OPEN
+            )
+        )
+        return set(rows.scalars())
+
+    def add(self, *rows: Score | ScoreChange | CertificateResult | ScoreObjection) -> None:
         self.session.add_all(rows)
 
     async def changes(self, plan_id: UUID) -> list[ScoreChange]:

@@ -3,22 +3,25 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, File, Path, Query, Request, UploadFile
+from fastapi import Depends, File, Form, Path, Query, Request, Response, UploadFile
 
 from scoring.context import context
-from scoring.scores.rules import ImportRow
+from scoring.scores.rules import MAX_ATTACHMENT_BYTES, ImportRow
 from scoring.scores.schemas import (
     CandidateScoresOut,
     CorrectionIn,
     ImportSummaryOut,
+    InstitutionPlanScoresOut,
     LockSummaryOut,
     MyResultOut,
+    ObjectionAnswerIn,
+    ObjectionOut,
     PublicityIn,
     ScoreChangeOut,
     ScoreImportIn,
     ScoreSheetOut,
 )
-from scoring.scores.service import ScoringService
+from scoring.scores.service import Attachment, ScoringService
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import FieldError, InvalidInput, problem_responses
 from skillcert.http import DbSession, service_router
@@ -28,6 +31,9 @@ router = service_router("/api/v1/scoring", tags=["scoring"])
 
 OrgAdmin = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
 Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
+InstitutionStaff = Annotated[
+    Principal, Depends(require_roles(Role.INSTITUTION_ADMIN, Role.INSTITUTION_HEAD))
+]
 SubjectCodePath = Annotated[str, Path(min_length=1, max_length=50)]
 
 WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
@@ -141,3 +147,106 @@ async def list_scores(
 async def my_results(principal: Candidate, session: DbSession) -> list[MyResultOut]:
     """The candidate's own scores and certificate results (考证结果), one entry per plan."""
     return await ScoringService(session).my_results(principal)
+
+
+@router.post(
+    "/plans/{plan_id}/objections",
+    response_model=ObjectionOut,
+    status_code=201,
+    responses=WRITE_ERRORS,
+)
+async def raise_objection(
+    request: Request,
+    plan_id: UUID,
+    principal: Candidate,
+    session: DbSession,
+    subject_code: Annotated[str, Form(min_length=1, max_length=50)],
+    reason: Annotated[str, Form(max_length=2000, description="异议理由, 2 to 500 characters")],
+    attachment: Annotated[
+        UploadFile | None, File(description="optional evidence: PDF, JPG or PNG, up to 5 MB")
+    ] = None,
+) -> ObjectionOut:
+    """Object to one of the candidate's own subject scores (成绩异议), during publicity only."""
+    file: Attachment | None = None
+    if attachment is not None and attachment.filename:
+        data = await attachment.read(MAX_ATTACHMENT_BYTES + 1)
+        file = Attachment(
+            filename=attachment.filename,
+            content_type=attachment.content_type or "application/octet-stream",
+            data=data,
+        )
+    objection = await ScoringService(session).raise_objection(
+        principal, plan_id, subject_code, reason, file, context(request).storage
+    )
+    return ObjectionOut.model_validate(objection)
+
+
+@router.get("/objections/mine", response_model=list[ObjectionOut], responses=READ_ERRORS)
+async def my_objections(principal: Candidate, session: DbSession) -> list[ObjectionOut]:
+    """The candidate's own objections and their answers, oldest first."""
+    rows = await ScoringService(session).my_objections(principal)
+    return [ObjectionOut.model_validate(o) for o in rows]
+
+
+@router.get("/plans/{plan_id}/objections", response_model=list[ObjectionOut], responses=READ_ERRORS)
+async def list_objections(
+    plan_id: UUID, principal: OrgAdmin, session: DbSession
+) -> list[ObjectionOut]:
+    """The plan's objections queue (异议处理): open ones first, oldest first."""
+    rows = await ScoringService(session).objections(principal, plan_id)
+    return [ObjectionOut.model_validate(o) for o in rows]
+
+
+@router.post(
+    "/plans/{plan_id}/objections/{objection_id}/answer",
+    response_model=ObjectionOut,
+    responses=WRITE_ERRORS,
+)
+async def answer_objection(
+    plan_id: UUID,
+    objection_id: UUID,
+    body: ObjectionAnswerIn,
+    principal: OrgAdmin,
+    session: DbSession,
+) -> ObjectionOut:
+    """Answer an objection: correct the score (audited) or explain why it stands."""
+    objection = await ScoringService(session).answer_objection(
+        principal, plan_id, objection_id, body
+    )
+    return ObjectionOut.model_validate(objection)
+
+
+@router.get(
+    "/plans/{plan_id}/objections/{objection_id}/attachment",
+    response_class=Response,
+    responses={**READ_ERRORS, 200: {"content": {"application/octet-stream": {}}}},
+)
+async def objection_attachment(
+    request: Request, plan_id: UUID, objection_id: UUID, principal: OrgAdmin, session: DbSession
+) -> Response:
+    """The objection's attachment, for the organisation answering it."""
+    objection, data = await ScoringService(session).objection_attachment(
+        principal, plan_id, objection_id, context(request).storage
+    )
+    return Response(
+        data,
+        media_type=objection.attachment_type or "application/octet-stream",
+        headers={"Content-Disposition": "attachment", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get(
+    "/institution/plans/{plan_id}/scores",
+    response_model=InstitutionPlanScoresOut,
+    responses=READ_ERRORS,
+)
+async def institution_scores(
+    plan_id: UUID,
+    principal: InstitutionStaff,
+    session: DbSession,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> InstitutionPlanScoresOut:
+    """The institution's own students on the plan with subject scores and results (查看科目成绩,
+    考证结果), once publicity opens; ID numbers masked."""
+    return await ScoringService(session).institution_scores(principal, plan_id, cursor, limit)

@@ -38,6 +38,17 @@ class SheetStatus(StrEnum):
     LOCKED = "locked"  # 永久锁定
 
 
+class ObjectionStatus(StrEnum):
+    OPEN = "open"  # 待处理
+    CORRECTED = "corrected"  # 已更正成绩
+    EXPLAINED = "explained"  # 已解释，成绩不变
+
+
+#: What an objection's attachment may be: a photo or scan of the candidate's evidence.
+ATTACHMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+
 class SheetAction(StrEnum):
     IMPORT = "import"
     START_PUBLICITY = "start_publicity"

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from scoring.scores.rules import MAX_IMPORT_ROWS, ResultKind, SheetStatus
+from scoring.scores.rules import MAX_IMPORT_ROWS, ObjectionStatus, ResultKind, SheetStatus
 from skillcert.events import ResultRule
 
 TicketNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
@@ -132,3 +132,54 @@ class MyResultOut(BaseModel):
     )
     result: ResultKind | None
     determined_at: datetime | None
+
+
+class StudentScoresOut(BaseModel):
+    """A student's subject scores and result as their institution (试点院校) sees them, once
+    publicity has opened; the ID number is masked."""
+
+    application_id: UUID
+    ticket_number: str
+    candidate_name: str
+    id_number: str
+    scores: list[MySubjectScoreOut]
+    result: ResultKind | None
+
+
+class InstitutionPlanScoresOut(BaseModel):
+    plan_id: UUID
+    plan_title: str
+    status: SheetStatus
+    items: list[StudentScoresOut] = Field(description="empty until publicity (公示) opens")
+    next_cursor: str | None
+
+
+class ObjectionAnswerIn(BaseModel):
+    """The organisation's answer to an objection (异议答复): corrected = 更正成绩 (score
+    required), explained = 解释说明 (score unchanged)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal[ObjectionStatus.CORRECTED, ObjectionStatus.EXPLAINED]
+    answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)]
+    score: Decimal | None = None
+
+
+class ObjectionOut(BaseModel):
+    """An objection (成绩异议) and, once given, its answer."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    plan_id: UUID
+    ticket_number: str
+    candidate_name: str
+    subject_code: str
+    reason: str
+    attachment_name: str | None
+    status: ObjectionStatus
+    raised_at: datetime
+    answer: str | None
+    change_id: UUID | None
+    answered_by_name: str | None
+    answered_at: datetime | None

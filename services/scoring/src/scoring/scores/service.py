@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,11 +16,20 @@ from scoring.plans.models import PlanSubjectRule, ScoringPlan
 from scoring.plans.repository import PlanRepository
 from scoring.roster.models import RosterEntry
 from scoring.roster.repository import RosterRepository
-from scoring.scores.models import CertificateResult, Score, ScoreChange, ScoreSheet
+from scoring.scores.models import (
+    CertificateResult,
+    Score,
+    ScoreChange,
+    ScoreObjection,
+    ScoreSheet,
+)
 from scoring.scores.repository import ScoreRepository
 from scoring.scores.rules import (
+    ATTACHMENT_TYPES,
+    MAX_ATTACHMENT_BYTES,
     STATES,
     ImportRow,
+    ObjectionStatus,
     ResultKind,
     SheetAction,
     SheetStatus,
@@ -34,24 +44,63 @@ from scoring.scores.schemas import (
     CandidateScoresOut,
     CorrectionIn,
     ImportSummaryOut,
+    InstitutionPlanScoresOut,
     LockSummaryOut,
     MyResultOut,
     MySubjectScoreOut,
+    ObjectionAnswerIn,
     ScoreSheetOut,
+    StudentScoresOut,
     SubjectOut,
 )
 from scoring.scores.xlsx import parse_score_workbook
 from skillcert.auth import Principal
 from skillcert.clock import format_china, utcnow
-from skillcert.errors import FieldError, InvalidInput, NotFound, RuleViolation
+from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
 from skillcert.events import ResultDetermined, ResultRule
 from skillcert.outbox import record
 from skillcert.paging import Slice
 from skillcert.pii import mask_id_number
+from skillcert.storage import ObjectStore
 
 log = logging.getLogger("scoring")
 
 SUBJECT_PATH_FIELD = "path.subject_code"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def attachment_problem(attachment: Attachment) -> str | None:
+    if attachment.content_type not in ATTACHMENT_TYPES:
+        return "附件须为 PDF、JPG 或 PNG 文件"
+    if len(attachment.data) > MAX_ATTACHMENT_BYTES:
+        return f"附件不能超过 {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"
+    if not attachment.data:
+        return "附件是空文件"
+    return None
+
+
+def subject_scores_out(
+    subjects: list[PlanSubjectRule], scores: dict[str, Decimal]
+) -> list[MySubjectScoreOut]:
+    out: list[MySubjectScoreOut] = []
+    for subject in subjects:
+        score = scores.get(subject.code)
+        out.append(
+            MySubjectScoreOut(
+                subject_code=subject.code,
+                subject_name=subject.name,
+                score=float(score) if score is not None else None,
+                pass_score=float(subject.pass_score),
+                passed=score >= subject.pass_score if score is not None else None,
+            )
+        )
+    return out
 
 
 def follow_windows(plan: ScoringPlan, sheet: ScoreSheet, at: datetime) -> None:
@@ -262,8 +311,25 @@ class ScoringService:
         if errors:
             raise InvalidInput("成绩更正有误，未作修改", errors=errors)
         assert entry is not None and subject is not None
-        current = await self.repo.score(plan_id, entry.application_id, subject.code)
-        if current is not None and current.score == body.score:
+        change = await self._record_correction(
+            principal, entry, subject.code, body.score, body.reason, at
+        )
+        sheet.updated_at = at
+        await self.session.flush()
+        return change
+
+    async def _record_correction(
+        self,
+        principal: Principal,
+        entry: RosterEntry,
+        subject_code: str,
+        score: Decimal,
+        reason: str,
+        at: datetime,
+    ) -> ScoreChange:
+        plan_id = entry.plan_id
+        current = await self.repo.score(plan_id, entry.application_id, subject_code)
+        if current is not None and current.score == score:
             message = "新成绩与原成绩相同"
             raise InvalidInput(message, errors=[FieldError(field="score", message=message)])
         if current is None:
@@ -271,8 +337,8 @@ class ScoringService:
             current = Score(
                 plan_id=plan_id,
                 application_id=entry.application_id,
-                subject_code=subject.code,
-                score=body.score,
+                subject_code=subject_code,
+                score=score,
                 recorded_by=principal.account_id,
                 recorded_at=at,
             )
@@ -280,27 +346,168 @@ class ScoringService:
                 plan_id=plan_id,
                 application_id=entry.application_id,
                 ticket_number=entry.ticket_number,
-                subject_code=subject.code,
+                subject_code=subject_code,
                 old_score=None,
-                new_score=body.score,
+                new_score=score,
                 source="correction",
-                reason=body.reason,
+                reason=reason,
                 changed_by=principal.account_id,
                 changed_by_name=principal.name,
                 changed_at=at,
             )
             self.repo.add(current, change)
         else:
-            change = self._change(
-                principal, entry, current, body.score, "correction", body.reason, at
-            )
-        sheet.updated_at = at
-        await self.session.flush()
+            change = self._change(principal, entry, current, score, "correction", reason, at)
         return change
 
     async def changes(self, principal: Principal, plan_id: UUID) -> list[ScoreChange]:
         await self._plan_of(principal, plan_id)
         return await self.repo.changes(plan_id)
+
+    # --- objections (成绩异议) --------------------------------------------------------------
+
+    async def raise_objection(
+        self,
+        principal: Principal,
+        plan_id: UUID,
+        subject_code: str,
+        reason: str,
+        attachment: Attachment | None,
+        storage: ObjectStore | None,
+    ) -> ScoreObjection:
+        """A candidate objects to one of their subject scores, only during publicity (公示期)."""
+        entry = next(
+            (
+                e
+                for e in await self.roster.of_candidate(principal.account_id)
+                if e.plan_id == plan_id
+            ),
+            None,
+        )
+        plan = await self.plans.get(plan_id)
+        if entry is None or plan is None:
+            raise NotFound("考试计划不存在")
+        at = utcnow()
+        # The sheet's row lock: an objection and the lock of the same plan cannot interleave.
+        sheet = await self.repo.sheet_for_update(plan_id, at)
+        follow_windows(plan, sheet, at)
+        if sheet.status != SheetStatus.PUBLICITY or publicity_over(sheet.publicity_ends_at, at):
+            when = (
+                f"（公示期 {window_text(sheet.publicity_starts_at, sheet.publicity_ends_at)}）"
+                if sheet.publicity_starts_at and sheet.publicity_ends_at
+                else ""
+            )
+            raise RuleViolation(f"只能在成绩公示期内提出异议{when}")
+        errors: list[FieldError] = []
+        _, subject_error = self._subject(
+            await self.plans.subjects(plan_id), subject_code, "subject_code"
+        )
+        if subject_error:
+            errors.append(subject_error)
+        reason = reason.strip()
+        if not 2 <= len(reason) <= 500:
+            errors.append(FieldError(field="reason", message="请填写异议理由（2 至 500 字）"))
+        if attachment is not None and (problem := attachment_problem(attachment)):
+            errors.append(FieldError(field="attachment", message=problem))
+        if errors:
+            raise InvalidInput("异议内容有误，未提交", errors=errors)
+        if await self.repo.open_objection(entry.application_id, subject_code):
+            raise Conflict("该科目已有待答复的异议，请等待培训评价组织答复")
+        objection = ScoreObjection(
+            id=uuid4(),
+            plan_id=plan_id,
+            application_id=entry.application_id,
+            candidate_id=entry.candidate_id,
+            ticket_number=entry.ticket_number,
+            candidate_name=entry.candidate_name,
+            subject_code=subject_code,
+            reason=reason,
+            status=ObjectionStatus.OPEN,
+            raised_at=at,
+        )
+        if attachment is not None:
+            if storage is None:
+                raise RuleViolation("暂不能上传附件，请稍后再试")
+            key = f"scoring/objections/{objection.id}{ATTACHMENT_TYPES[attachment.content_type]}"
+            await storage.put(key, attachment.data, attachment.content_type)
+            objection.attachment_key = key
+            objection.attachment_name = attachment.filename[:200]
+            objection.attachment_type = attachment.content_type
+        self.repo.add(objection)
+        await self.session.flush()
+        return objection
+
+    async def my_objections(self, principal: Principal) -> list[ScoreObjection]:
+        return await self.repo.objections_of_candidate(principal.account_id)
+
+    async def objections(self, principal: Principal, plan_id: UUID) -> list[ScoreObjection]:
+        await self._plan_of(principal, plan_id)
+        return await self.repo.objections(plan_id)
+
+    async def objection_attachment(
+        self, principal: Principal, plan_id: UUID, objection_id: UUID, storage: ObjectStore | None
+    ) -> tuple[ScoreObjection, bytes]:
+        await self._plan_of(principal, plan_id)
+        objection = await self.repo.objection(plan_id, objection_id)
+        if objection is None or objection.attachment_key is None or storage is None:
+            raise NotFound("附件不存在")
+        return objection, await storage.get(objection.attachment_key)
+
+    async def answer_objection(
+        self, principal: Principal, plan_id: UUID, objection_id: UUID, body: ObjectionAnswerIn
+    ) -> ScoreObjection:
+        """The organisation answers an objection: corrects the score (an audited change whose
+        reason is the answer) or explains. Answered after the lock, the candidate's held result
+        is determined then."""
+        plan = await self._plan_of(principal, plan_id)
+        at = utcnow()
+        sheet = await self.repo.sheet_for_update(plan_id, at)
+        follow_windows(plan, sheet, at)
+        objection = await self.repo.objection(plan_id, objection_id)
+        if objection is None:
+            raise NotFound("异议不存在")
+        if objection.status != ObjectionStatus.OPEN:
+            raise Conflict("该异议已答复")
+        entry = await self.roster.by_ticket(plan_id, objection.ticket_number)
+        assert entry is not None
+        if body.outcome == ObjectionStatus.CORRECTED:
+            subjects = await self.plans.subjects(plan_id)
+            subject = next(s for s in subjects if s.code == objection.subject_code)
+            problem = (
+                "更正成绩时请填写新成绩"
+                if body.score is None
+                else score_problem(body.score, subject.full_score)
+            )
+            if problem:
+                raise InvalidInput(problem, errors=[FieldError(field="score", message=problem)])
+            assert body.score is not None
+            change = await self._record_correction(
+                principal, entry, subject.code, body.score, f"异议答复：{body.answer}", at
+            )
+            await self.session.flush()  # the change's id
+            objection.change_id = change.id
+        objection.status = body.outcome
+        objection.answer = body.answer
+        objection.answered_by = principal.account_id
+        objection.answered_by_name = principal.name
+        objection.answered_at = at
+        sheet.updated_at = at
+        await self.session.flush()
+        if (
+            sheet.status == SheetStatus.LOCKED
+            and not await self.repo.open_objection(entry.application_id)
+            and not await self.repo.results(plan_id, [entry.application_id])
+        ):
+            scores = await self.repo.scores_by_application(plan_id, [entry.application_id])
+            await self._determine(
+                entry,
+                await self.plans.subjects(plan_id),
+                scores.get(entry.application_id, {}),
+                ResultRule.model_validate(plan.result_rule),
+                at,
+            )
+            await self.session.flush()
+        return objection
 
     # --- lock and results -----------------------------------------------------------------
 
@@ -344,8 +551,12 @@ class ScoringService:
         subjects = await self.plans.subjects(plan_id)
         entries = await self.roster.of_plan(plan_id)
         scores = await self.repo.scores_by_application(plan_id)
+        # An open objection holds only its candidate: their result follows the answer.
+        held = await self.repo.held(plan_id)
         passed = failed = 0
         for entry in entries:
+            if entry.application_id in held:
+                continue
             result = await self._determine(
                 entry, subjects, scores.get(entry.application_id, {}), rule, at
             )
@@ -459,6 +670,49 @@ class ScoringService:
                 scores={k: float(v) for k, v in scores.get(e.application_id, {}).items()},
                 result=result_kind(results.get(e.application_id)),
             )
+        )
+
+    async def institution_scores(
+        self, principal: Principal, plan_id: UUID, cursor: str | None, limit: int
+    ) -> InstitutionPlanScoresOut:
+        """An institution's own students on a plan: scores and results once publicity opens
+        (公示期开始后), nothing before; another institution's students are never listed."""
+        plan = await self.plans.get(plan_id)
+        institution_id = principal.org_id or ""
+        if plan is None or not institution_id:
+            raise NotFound("考试计划不存在")
+        sheet = await self.repo.sheet(plan_id)
+        status = following_windows(
+            SheetStatus(sheet.status) if sheet else SheetStatus.OPEN,
+            plan.publicity_opens_at,
+            utcnow(),
+        )
+        if status is SheetStatus.OPEN:
+            return InstitutionPlanScoresOut(
+                plan_id=plan_id, plan_title=plan.title, status=status, items=[], next_cursor=None
+            )
+        entries = await self.roster.page_of_institution(plan_id, institution_id, cursor, limit)
+        ids = [e.application_id for e in entries.items]
+        scores = await self.repo.scores_by_application(plan_id, ids)
+        results = await self.repo.results(plan_id, ids)
+        subjects = await self.plans.subjects(plan_id)
+        page = entries.page()
+        return InstitutionPlanScoresOut(
+            plan_id=plan_id,
+            plan_title=plan.title,
+            status=status,
+            items=[
+                StudentScoresOut(
+                    application_id=e.application_id,
+                    ticket_number=e.ticket_number,
+                    candidate_name=e.candidate_name,
+                    id_number=mask_id_number(e.id_number) or "",
+                    scores=subject_scores_out(subjects, scores.get(e.application_id, {})),
+                    result=result_kind(results.get(e.application_id)),
+                )
+                for e in entries.items
+            ],
+            next_cursor=page.next_cursor,
         )
 
     async def my_results(self, principal: Principal) -> list[MyResultOut]:
