@@ -74,6 +74,9 @@ class PlanSubject(BaseModel):
     method: Literal["computer", "practical", "written"]
     full_score: Decimal = Decimal("100")
     pass_score: Decimal = Decimal("60")
+    #: the groups (参考对象) the subject is for, a candidate sitting it naming one; empty (and
+    #: absent in a publication older than the field) for all candidates (所有考生)
+    audience: list[str] = Field(default_factory=list)
 
 
 class SubjectWeight(BaseModel):
@@ -317,6 +320,8 @@ class EntryRegistered(Event):
     id_number: str
     subject_codes: list[str]
     registered_at: datetime
+    #: the 参考对象 the student sits as, when a subject of theirs names groups
+    audience: str | None = None
     #: the roster's checked photo (printed on the admission ticket), if the student has one
     photo_key: str | None = None
     photo_content_type: str | None = None

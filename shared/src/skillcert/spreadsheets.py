@@ -119,6 +119,7 @@ def read_sheet(
     max_bytes: int | None,
     max_rows: int,
     csv_allowed: bool = True,
+    optional: Sequence[str] = (),
 ) -> list[SheetLine]:
     """The lines under the header of an uploaded CSV or .xlsx file (only .xlsx when not
     `csv_allowed`), blank lines skipped, each with the cells of `columns` (headings the header
@@ -128,7 +129,8 @@ def read_sheet(
     than `max_rows` lines (on the `file` field; `max_bytes` None when the caller bounded the
     upload itself), and every cell of `columns` holding a number
     Excel had rounded, on the field `locate(line number, heading)` with the row and column in
-    the message."""
+    the message. Headings of `optional` may be left out of the header: their cells read as
+    empty (a template that gained a column still takes files made from the older one)."""
     if not data:
         raise file_error("文件为空")
     if max_bytes is not None and len(data) > max_bytes:
@@ -144,6 +146,8 @@ def read_sheet(
     if missing:
         raise file_error(f"表头缺少列：{'、'.join(missing)}（请使用下载的模板）")
     position = {name: header.index(name) for name in columns}
+    absent = [name for name in optional if name not in header]
+    position |= {name: header.index(name) for name in optional if name in header}
     lines: list[SheetLine] = []
     errors: list[FieldError] = []
     blank_run = 0
@@ -166,7 +170,8 @@ def read_sheet(
                     "请将该列设为文本格式后重新填写"
                 )
                 errors.append(FieldError(field=locate(number, name), message=message))
-        lines.append(SheetLine(number, {name: str(value) for name, value in values.items()}))
+        texts = {name: str(value) for name, value in values.items()} | dict.fromkeys(absent, "")
+        lines.append(SheetLine(number, texts))
     if errors:
         raise InvalidInput(f"文件中有 {len(errors)} 处长数字已被 Excel 改写", errors=errors)
     return lines

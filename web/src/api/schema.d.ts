@@ -2413,8 +2413,9 @@ export interface paths {
         };
         /**
          * Download Entry Template
-         * @description The template of 报考 and of its deletion (批量删除报考数据): 姓名, 证件号码, and by
-         *     subject 科目代码; CSV (UTF-8) or Excel with the ID and subject columns as text.
+         * @description The template of 报考 and of its deletion (批量删除报考数据): 姓名, 证件号码, by subject
+         *     科目代码, then 参考对象 (filled in only for subjects that name groups); CSV (UTF-8) or
+         *     Excel with the ID and subject columns as text.
          */
         get: operations["download_entry_template_api_v1_registration_exam_entries_template_get"];
         put?: never;
@@ -4536,6 +4537,8 @@ export interface components {
          * @description A student registered for the plan; ID number masked.
          */
         ExamEntryOut: {
+            /** Audience */
+            audience?: string | null;
             /**
              * Entered At
              * Format: date-time
@@ -6203,6 +6206,11 @@ export interface components {
         };
         /** PlanSubjectOut */
         PlanSubjectOut: {
+            /**
+             * Audience
+             * @default []
+             */
+            audience: string[];
             /** Code */
             code: string;
             /** Full Score */
@@ -7526,9 +7534,13 @@ export interface components {
         };
         /**
          * SubjectIn
-         * @description A subject (科目): computer = 机考, practical = 实操, written = 笔试.
+         * @description A subject (科目): computer = 机考, practical = 实操, written = 笔试; `audience` the
+         *     groups (参考对象) it is for, each candidate registered for it naming one, empty for all
+         *     candidates (所有考生).
          */
         SubjectIn: {
+            /** Audience */
+            audience?: string[];
             /** Code */
             code: string;
             /**
@@ -7551,6 +7563,11 @@ export interface components {
         };
         /** SubjectOut */
         SubjectOut: {
+            /**
+             * Audience
+             * @default []
+             */
+            audience: string[];
             /** Code */
             code: string;
             /** Full Score */

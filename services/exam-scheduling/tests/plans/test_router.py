@@ -7,6 +7,7 @@ import pytest
 
 from exam_scheduling.plans.models import ExamPlan, PlanSite, PlanSubject
 from skillcert.auth import Role
+from skillcert import events
 from skillcert.events import ExamPlanPublished
 from skillcert.paging import encode_cursor
 from skillcert.testing import ServiceHarness, assert_problem
@@ -80,6 +81,8 @@ class TestCreatePlan:
                 {"conditions": [{"code": "A", "title": "甲", "prior_level": 0}]},
                 "conditions.0.prior_level",
             ),
+            ({"subjects": [{**SUBJECT, "audience": ["甲方向", " "]}]}, "subjects.0.audience.1"),
+            ({"subjects": [{**SUBJECT, "audience": "甲方向"}]}, "subjects.0.audience"),
             ({"surprise": 1}, "surprise"),
         ],
     )
@@ -93,6 +96,39 @@ class TestCreatePlan:
         assert field in [e["field"] for e in errors], errors
         assert await count(harness, ExamPlan) == 0
         assert await count(harness, PlanSubject) == 0
+
+    async def test_subjects_carry_their_groups_and_default_to_all_candidates(
+        self, harness: ServiceHarness
+    ):
+        subjects = [
+            {**SUBJECT, "audience": [" 电子商务方向", "网络营销方向"]},
+            {"code": "P1", "name": "操作技能", "method": "practical"},
+        ]
+        plan = await create_plan(harness, subjects=subjects)
+        assert [s["audience"] for s in plan["subjects"]] == [["电子商务方向", "网络营销方向"], []]
+        again = await harness.client.get(f"{API}/plans/{plan['id']}", headers=org_admin(harness))
+        assert [s["audience"] for s in again.json()["subjects"]] == [
+            ["电子商务方向", "网络营销方向"],
+            [],
+        ]
+
+    async def test_a_group_named_twice_is_refused_in_chinese(self, harness: ServiceHarness):
+        subjects = [{**SUBJECT, "audience": ["电子商务方向", "电子商务方向"]}]
+        response = await harness.client.post(
+            f"{API}/plans", json=plan_payload(subjects=subjects), headers=org_admin(harness)
+        )
+        assert assert_problem(response, 422)["errors"] == [
+            {"field": "subjects.0.audience.1", "message": "参考对象重复", "code": "rule"}
+        ]
+        assert await count(harness, ExamPlan) == 0
+
+    async def test_a_blank_group_is_refused_in_chinese(self, harness: ServiceHarness):
+        subjects = [{**SUBJECT, "audience": ["  "]}]
+        response = await harness.client.post(
+            f"{API}/plans", json=plan_payload(subjects=subjects), headers=org_admin(harness)
+        )
+        [error] = assert_problem(response, 422, "subjects.0.audience.0")["errors"]
+        assert error["message"] == "内容过短"
 
     async def test_missing_field_is_named(self, harness: ServiceHarness):
         payload = plan_payload()
@@ -232,6 +268,21 @@ class TestPublishPlan:
         assert (condition.prior_level, condition.min_years_after_prior) == (2, 5)
         assert condition.related_occupations == [MARKETER, INTERNET_MARKETING]
         assert "prior_certificate" in condition.required_materials
+
+    async def test_the_event_carries_the_subjects_groups(self, harness: ServiceHarness):
+        subjects = [
+            {**SUBJECT, "audience": ["电子商务方向"]},
+            {"code": "P1", "name": "操作技能", "method": "practical"},
+        ]
+        plan = await create_plan(harness, subjects=subjects)
+        await harness.client.post(f"{API}/plans/{plan['id']}/publish", headers=org_admin(harness))
+        [event] = await harness.outbox(ExamPlanPublished.model_fields["type"].default)
+        assert isinstance(event, ExamPlanPublished)
+        assert [s.audience for s in event.subjects] == [["电子商务方向"], []]
+
+    def test_an_older_publication_reads_as_for_all_candidates(self):
+        older = {"code": "T1", "name": "理论知识", "method": "computer"}
+        assert events.PlanSubject.model_validate(older).audience == []
 
     async def test_the_event_carries_the_withdrawal_deadline(self, harness: ServiceHarness):
         plan = await create_plan(harness, withdrawal_closes_at="2026-04-15T12:00:00+08:00")

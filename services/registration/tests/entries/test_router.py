@@ -18,6 +18,7 @@ from skillcert.events import (
     EntryDeleted,
     EntryRegistered,
     ExamPlanCancelled,
+    PlanSubject,
 )
 from skillcert.testing import ServiceHarness, assert_problem
 from tests.conftest import plan_event
@@ -65,7 +66,10 @@ async def quota_of(harness: ServiceHarness, org_id: str = SCHOOL) -> dict[str, o
 
 class TestTemplate:
     async def test_csv_headers_by_mode(self, harness: ServiceHarness):
-        for mode, header in ((CERT, "姓名,证件号码"), (SUBJ, "姓名,证件号码,科目代码")):
+        for mode, header in (
+            (CERT, "姓名,证件号码,参考对象"),
+            (SUBJ, "姓名,证件号码,科目代码,参考对象"),
+        ):
             response = await client(harness).get(
                 f"{ENTRIES}/template", params={"mode": mode.value}, headers=school(harness)
             )
@@ -85,7 +89,7 @@ class TestTemplate:
         assert response.status_code == 200
         workbook = openpyxl.load_workbook(io.BytesIO(response.content))
         sheet = workbook.worksheets[0]
-        assert [c.value for c in sheet[1]] == ["姓名", "证件号码"]
+        assert [c.value for c in sheet[1]] == ["姓名", "证件号码", "参考对象"]
         assert sheet.column_dimensions["B"].number_format == "@"
         sheet.append([row(1)["姓名"], row(1)["证件号码"]])
         filled = io.BytesIO()
@@ -340,6 +344,141 @@ class TestRegister:
         assert_problem(
             await send(harness, plan.plan_id, entry_file(CERT, line(1)), SUBJ), 422, "file"
         )
+
+
+GROUPS = ["电子商务方向", "网络营销方向"]
+
+
+def audience_plan(**overrides: object) -> dict[str, object]:
+    """Plan subjects: T for all candidates (所有考生), P for the two groups (参考对象)."""
+    return {
+        "subjects": [
+            PlanSubject(code="T", name="理论知识", method="computer"),
+            PlanSubject(code="P", name="操作技能", method="practical", audience=GROUPS),
+        ],
+        **overrides,
+    }
+
+
+class TestAudience:
+    async def test_by_subject_a_subject_with_groups_needs_one_of_them(
+        self, harness: ServiceHarness
+    ):
+        plan = await setup(harness, students=3, **audience_plan())
+        content = entry_file(
+            SUBJ,
+            line(1, "P"),  # line 2: no 参考对象
+            line(2, "P", 参考对象="物流方向"),  # 3: not a group of P
+            line(3, "P", 参考对象="网络营销方向"),  # 4: fine
+        )
+        body = assert_problem(
+            await send(harness, plan.plan_id, content, SUBJ),
+            422,
+            messages={
+                "rows[2].audience": "第2行“参考对象”：该科目须填写参考对象"
+                "（可选：电子商务方向、网络营销方向）",
+                "rows[3].audience": "第3行“参考对象”：不是该科目的参考对象"
+                "（可选：电子商务方向、网络营销方向）",
+            },
+        )
+        assert fields(body) == ["rows[2].audience", "rows[3].audience"]
+        assert await entry_count(harness) == 0
+        assert await harness.outbox("registration.entry.registered.v1") == []
+
+    async def test_by_subject_the_right_group_is_registered_stored_listed_and_published(
+        self, harness: ServiceHarness
+    ):
+        plan = await setup(harness, students=1, **audience_plan())
+        content = entry_file(SUBJ, line(1, "P", 参考对象=" 网络营销方向 "))
+        response = await send(harness, plan.plan_id, content, SUBJ)
+        assert response.status_code == 200, response.text
+        [entry] = await stored(harness)
+        assert (entry.subject_codes, entry.audience) == (["P"], "网络营销方向")
+        [item] = await listed(harness, plan.plan_id)
+        assert item["audience"] == "网络营销方向"
+        [event] = await harness.outbox("registration.entry.registered.v1")
+        assert isinstance(event, EntryRegistered) and event.audience == "网络营销方向"
+
+    async def test_a_subject_for_all_candidates_needs_none_and_ignores_one(
+        self, harness: ServiceHarness
+    ):
+        plan = await setup(harness, students=2, **audience_plan())
+        content = entry_file(SUBJ, line(1, "T"), line(2, "T", 参考对象="随便写的"))
+        response = await send(harness, plan.plan_id, content, SUBJ)
+        assert response.status_code == 200, response.text
+        assert [e.audience for e in await stored(harness)] == [None, None]
+        [item, _] = await listed(harness, plan.plan_id)
+        assert item["audience"] is None
+
+    async def test_by_certificate_a_subject_with_groups_needs_one_of_them(
+        self, harness: ServiceHarness
+    ):
+        plan = await setup(harness, students=3, **audience_plan())
+        content = entry_file(CERT, line(1), line(2, 参考对象="物流方向"))
+        body = assert_problem(
+            await send(harness, plan.plan_id, content), 422, "rows[2].audience", "rows[3].audience"
+        )
+        assert body["errors"][0]["code"] == "missing"
+        assert body["errors"][1]["code"] == "unknown_audience"
+        assert await entry_count(harness) == 0
+        ok = await send(harness, plan.plan_id, entry_file(CERT, line(3, 参考对象="电子商务方向")))
+        assert ok.status_code == 200, ok.text
+        [entry] = await stored(harness)
+        assert (entry.subject_codes, entry.audience) == (["T", "P"], "电子商务方向")
+
+    async def test_by_certificate_the_group_must_be_one_of_every_such_subject(
+        self, harness: ServiceHarness
+    ):
+        subjects = [
+            PlanSubject(code="T", name="理论知识", method="computer", audience=GROUPS),
+            PlanSubject(code="P", name="操作技能", method="practical", audience=["电子商务方向"]),
+        ]
+        plan = await setup(harness, students=1, subjects=subjects)
+        content = entry_file(CERT, line(1, 参考对象="网络营销方向"))
+        assert_problem(
+            await send(harness, plan.plan_id, content),
+            422,
+            messages={
+                "rows[2].audience": "第2行“参考对象”：不是该科目的参考对象（可选：电子商务方向）"
+            },
+        )
+
+    async def test_a_student_sits_a_plan_as_one_group(self, harness: ServiceHarness):
+        subjects = [
+            PlanSubject(code="T", name="理论知识", method="computer", audience=GROUPS),
+            PlanSubject(code="P", name="操作技能", method="practical", audience=GROUPS),
+        ]
+        plan = await setup(harness, students=1, subjects=subjects)
+        first = entry_file(SUBJ, line(1, "T", 参考对象="电子商务方向"))
+        assert (await send(harness, plan.plan_id, first, SUBJ)).status_code == 200
+        other = entry_file(SUBJ, line(1, "P", 参考对象="网络营销方向"))
+        assert_problem(
+            await send(harness, plan.plan_id, other, SUBJ),
+            422,
+            messages={
+                "rows[2].audience": "第2行“参考对象”：与该考生已填写的参考对象“电子商务方向”不一致"
+            },
+        )
+        same = entry_file(SUBJ, line(1, "P", 参考对象="电子商务方向"))
+        assert (await send(harness, plan.plan_id, same, SUBJ)).status_code == 200
+        [entry] = await stored(harness)
+        assert (entry.subject_codes, entry.audience) == (["T", "P"], "电子商务方向")
+
+    async def test_a_file_without_the_column_still_imports_for_all_candidates(
+        self, harness: ServiceHarness
+    ):
+        plan = await setup(harness, students=1)
+        content = f"姓名,证件号码\r\n{row(1)['姓名']},{row(1)['证件号码']}\r\n".encode()
+        response = await send(harness, plan.plan_id, content)
+        assert response.status_code == 200, response.text
+        assert response.json()["registered"] == 1
+
+    async def test_the_plan_list_shows_the_subjects_groups(self, harness: ServiceHarness):
+        await setup(harness, students=0, **audience_plan())
+        response = await client(harness).get(f"{ENTRIES}/plans", headers=school(harness))
+        assert response.status_code == 200, response.text
+        [plan] = response.json()
+        assert [s["audience"] for s in plan["subjects"]] == [[], GROUPS]
 
 
 class TestDelete:

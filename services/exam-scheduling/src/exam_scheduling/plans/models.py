@@ -93,6 +93,8 @@ class PlanSubject(Base):
     method: Mapped[str] = mapped_column(String(20))
     full_score: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     pass_score: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    #: the groups (参考对象) the subject is for; empty for all candidates (所有考生)
+    audience: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class PlanSite(Base):

@@ -209,6 +209,11 @@ def plan_problems(data: PlanIn, known_occupations: set[str]) -> list[FieldError]
                 problem(f"subjects.{i}.{name}", "分数最多保留两位小数")
         if subject.pass_score > subject.full_score:
             problem(f"subjects.{i}.pass_score", "合格分数不得高于满分")
+        groups: set[str] = set()
+        for j, group in enumerate(subject.audience):
+            if group in groups:
+                problem(f"subjects.{i}.audience.{j}", "参考对象重复")
+            groups.add(group)
     rule = ResultRule.model_validate(data.result_rule.model_dump())
     problems += result_rule_problems(rule, data.subjects)
     seen = set()

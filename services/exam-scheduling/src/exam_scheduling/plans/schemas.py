@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from exam_scheduling.fields import Code, Text50, Text100, Text200
+from exam_scheduling.subjects.rules import MAX_AUDIENCE_GROUPS
 
 
 def _aware_utc(value: datetime) -> datetime:
@@ -21,7 +22,9 @@ SubjectMethod = Literal["computer", "practical", "written"]
 
 
 class SubjectIn(BaseModel):
-    """A subject (科目): computer = 机考, practical = 实操, written = 笔试."""
+    """A subject (科目): computer = 机考, practical = 实操, written = 笔试; `audience` the
+    groups (参考对象) it is for, each candidate registered for it naming one, empty for all
+    candidates (所有考生)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -30,6 +33,7 @@ class SubjectIn(BaseModel):
     method: SubjectMethod
     full_score: Decimal = Field(default=Decimal("100"), gt=0, le=1000)
     pass_score: Decimal = Field(default=Decimal("60"), ge=0, le=1000)
+    audience: list[Text50] = Field(default_factory=list, max_length=MAX_AUDIENCE_GROUPS)
 
 
 class ConditionIn(BaseModel):
@@ -136,6 +140,7 @@ class SubjectOut(BaseModel):
     method: SubjectMethod
     full_score: Decimal
     pass_score: Decimal
+    audience: list[str] = []
 
     @field_validator("full_score", "pass_score")
     @classmethod

@@ -107,6 +107,7 @@ class PlanService:
                     method=s.method,
                     full_score=s.full_score,
                     pass_score=s.pass_score,
+                    audience=list(s.audience),
                 )
                 for i, s in enumerate(data.subjects, start=1)
             ],

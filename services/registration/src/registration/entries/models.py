@@ -39,6 +39,8 @@ class ExamEntry(Base):
     id_number: Mapped[str] = mapped_column(String(30))
     #: the plan subjects (科目代码) the student sits
     subject_codes: Mapped[list[str]] = mapped_column(JSON)
+    #: the 参考对象 (target group) the student sits as, when a subject of theirs names groups
+    audience: Mapped[str | None] = mapped_column(String(50), default=None)
     entered_by: Mapped[UUID]
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -56,8 +56,9 @@ async def download_entry_template(
     mode: EntryMode = EntryMode.CERTIFICATE,
     file_format: Annotated[TemplateFormat, Query(alias="format")] = TemplateFormat.CSV,
 ) -> Response:
-    """The template of 报考 and of its deletion (批量删除报考数据): 姓名, 证件号码, and by
-    subject 科目代码; CSV (UTF-8) or Excel with the ID and subject columns as text."""
+    """The template of 报考 and of its deletion (批量删除报考数据): 姓名, 证件号码, by subject
+    科目代码, then 参考对象 (filled in only for subjects that name groups); CSV (UTF-8) or
+    Excel with the ID and subject columns as text."""
     if file_format is TemplateFormat.XLSX:
         content = xlsx_template(TEMPLATE_TITLES[mode], headers(mode), TEXT_COLUMNS)
         media_type = XLSX_MEDIA_TYPE

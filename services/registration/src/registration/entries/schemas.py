@@ -29,6 +29,8 @@ class ExamEntryOut(BaseModel):
     name: str
     id_number: str
     subjects: list[ExamEntrySubjectOut]
+    #: 参考对象, when a subject of the student's names groups
+    audience: str | None = None
     entered_at: datetime
     updated_at: datetime
 
@@ -81,6 +83,7 @@ def entry_out(entry: ExamEntry, names: dict[str, str]) -> ExamEntryOut:
         name=entry.name,
         id_number=mask_id_number(entry.id_number) or "",
         subjects=[ExamEntrySubjectOut(code=c, name=names.get(c, c)) for c in entry.subject_codes],
+        audience=entry.audience,
         entered_at=entry.entered_at,
         updated_at=entry.updated_at,
     )

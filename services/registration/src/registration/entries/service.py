@@ -16,16 +16,19 @@ from registration.entries.rules import (
     COLUMNS as ENTRY_COLUMNS,
 )
 from registration.entries.rules import (
+    AUDIENCE,
     DELETION_REASON,
     ID_NUMBER,
     MAX_FILE_BYTES,
     MAX_ROWS,
     NAME,
+    OPTIONAL_COLUMNS,
     SUBJECT_CODE,
     EntryMode,
+    audience_choices,
     column_order,
     entering_institution,
-    headers,
+    required_headers,
     normalise_id_number,
     quota_exceeded,
     row_field,
@@ -65,6 +68,8 @@ class EntryLine:
     name: str
     id_number: str
     subject_code: str | None
+    #: 参考对象 as written, None when the cell is empty or the file has no such column
+    audience: str | None = None
 
 
 class _Problems:
@@ -96,10 +101,11 @@ def parse_lines(data: bytes, mode: EntryMode, problems: _Problems) -> list[Entry
     fields = dict(ENTRY_COLUMNS[mode])
     sheet = read_sheet(
         data,
-        headers(mode),
+        required_headers(mode),
         locate=lambda line, header: row_field(line, fields[header]),
         max_bytes=MAX_FILE_BYTES,
         max_rows=MAX_ROWS,
+        optional=OPTIONAL_COLUMNS,
     )
     lines: list[EntryLine] = []
     first: dict[tuple[str, str | None], int] = {}
@@ -110,6 +116,7 @@ def parse_lines(data: bytes, mode: EntryMode, problems: _Problems) -> list[Entry
             cells[NAME],
             normalise_id_number(cells[ID_NUMBER]),
             cells.get(SUBJECT_CODE) if mode is EntryMode.SUBJECT else None,
+            cells.get(AUDIENCE) or None,
         )
         if not line.name:
             problems.add(line.line, NAME, "请填写姓名", "missing")
@@ -171,6 +178,33 @@ class EntryService:
                     "unknown_subject",
                 )
 
+    def _check_audiences(
+        self, plan: ExamPlan, lines: list[EntryLine], problems: _Problems
+    ) -> dict[int, str]:
+        """The 参考对象 of each good line whose subjects name groups (rules: one group of each
+        such subject); lines for subjects of all candidates (所有考生) have none."""
+        all_codes = {str(s["code"]) for s in plan.subjects}
+        found: dict[int, str] = {}
+        for line in lines:
+            if problems.bad(line.line):
+                continue
+            codes = {line.subject_code} if line.subject_code else all_codes
+            choices = audience_choices(plan.subjects, codes)
+            if choices is None:
+                continue
+            if not choices:
+                message = "该考试计划各科目没有共同的参考对象，请按科目报考"
+                problems.add(line.line, AUDIENCE, message, "no_common_audience")
+            elif not line.audience:
+                message = f"该科目须填写参考对象（可选：{'、'.join(choices)}）"
+                problems.add(line.line, AUDIENCE, message, "missing")
+            elif line.audience not in choices:
+                message = f"不是该科目的参考对象（可选：{'、'.join(choices)}）"
+                problems.add(line.line, AUDIENCE, message, "unknown_audience")
+            else:
+                found[line.line] = line.audience
+        return found
+
     async def _quota(self, institution_id: str, plan: ExamPlan, year: int) -> Quota:
         quota = await self.quotas.locked(institution_id, plan.occupation_code, year)
         if quota is None:
@@ -197,6 +231,7 @@ class EntryService:
         problems = _Problems()
         lines = parse_lines(data, mode, problems)
         self._check_subjects(plan, lines, problems)
+        audiences = self._check_audiences(plan, lines, problems)
         year = quota_year(at)
         quota = await self._quota(institution_id, plan, year)
         ids = {line.id_number for line in lines if line.id_number}
@@ -204,6 +239,8 @@ class EntryService:
         entries = await self.repo.of_plan(plan.plan_id, ids)
         all_subjects = {str(s["code"]) for s in plan.subjects}
         wanted: dict[str, set[str]] = defaultdict(set)
+        # the 参考对象 each student sits the plan as: one, whichever line or entry named it
+        sits_as: dict[str, str] = {}
         new_lines: dict[str, list[int]] = {}
         for line in lines:
             if problems.bad(line.line):
@@ -229,7 +266,16 @@ class EntryService:
                 problems.add(line.line, ID_NUMBER, message, "registered")
             elif entry is not None and line.subject_code in entry.subject_codes:
                 problems.add(line.line, SUBJECT_CODE, "该考生已报考此科目", "registered")
+            elif (
+                (audience := audiences.get(line.line)) is not None
+                and (held := sits_as.get(line.id_number) or (entry.audience if entry else None))
+                and held != audience
+            ):
+                message = f"与该考生已填写的参考对象“{held}”不一致"
+                problems.add(line.line, AUDIENCE, message, "audience_conflict")
             else:
+                if audience is not None:
+                    sits_as[line.id_number] = audience
                 codes = {line.subject_code} if line.subject_code else all_subjects
                 wanted[line.id_number] |= codes
                 if entry is None:
@@ -257,6 +303,7 @@ class EntryService:
                     name=student.name,
                     id_number=student.id_number,
                     subject_codes=_in_plan_order(plan, codes),
+                    audience=sits_as.get(id_number),
                     entered_by=principal.account_id,
                     entered_at=at,
                     updated_at=at,
@@ -265,6 +312,7 @@ class EntryService:
             else:
                 subjects_added += len(codes)
                 entry.subject_codes = _in_plan_order(plan, {*entry.subject_codes, *codes})
+                entry.audience = entry.audience or sits_as.get(id_number)
                 entry.updated_at = at
         self.repo.add_all([entry for entry, _ in created])
         await self.session.flush()
@@ -283,6 +331,7 @@ class EntryService:
                     id_number=entry.id_number,
                     subject_codes=list(entry.subject_codes),
                     registered_at=at,
+                    audience=entry.audience,
                     photo_key=student.photo_key if photo else None,
                     photo_content_type=student.photo_content_type if photo else None,
                 ),

@@ -13,6 +13,9 @@ class PlanSubjectOut(BaseModel):
     method: str
     full_score: Decimal
     pass_score: Decimal
+    #: 参考对象 the subject is for; empty (and in plans published before the field) for all
+    #: candidates (所有考生)
+    audience: list[str] = []
 
 
 class PlanConditionOut(BaseModel):
