@@ -30,6 +30,8 @@ from skillcert.events import PilotApproved
 from skillcert_embedded.demo import DEMO_INSTITUTION, DEMO_INSTITUTION_NAME, DEMO_PLAN_TITLE, login
 
 ROSTER_HEADER = "姓名,姓名拼音,证件类型,证件号码,手机号码,就读专业,专业层次,入学年份,考生类型\r\n"
+# A file from the template before 参考对象 was added: the demo plan's subjects are for all
+# candidates (所有考生), so the column may be left out.
 ENTRY_HEADER = "姓名,证件号码\r\n"
 NAMES = ["周一", "吴二", "郑三", "王四"]
 
@@ -136,11 +138,16 @@ class TestExamRegistration:
         quota = page.locator("[data-test=entry-quota]")
         expect(quota.locator("[data-test=quota-approved]")).to_have_text("3")
         used_before = int(quota.locator("[data-test=quota-used]").inner_text())
+        expect(page.locator("[data-test=entry-plan-subject]").first).to_contain_text(
+            "理论知识（参考对象：所有考生）"
+        )
         screens.check(page, "institution-exam-entries-1280")
 
         with page.expect_download() as downloaded:
             page.locator("[data-test=entry-template-csv]").click()
         assert downloaded.value.suggested_filename == "按证书报考模板.csv"
+        template = downloaded.value.path().read_bytes().decode("utf-8-sig")
+        assert template.splitlines()[0] == "姓名,证件号码,参考对象"
 
         # Four students and a stranger against three places: every bad line, nobody registered.
         stranger = ("陌生人", resident_id("19990101", 9))
@@ -158,6 +165,7 @@ class TestExamRegistration:
         first_masked = f"{students[0][1][:6]}{'*' * 8}{students[0][1][-4:]}"
         expect(table).to_contain_text(first_masked)
         expect(table).to_contain_text("理论知识")
+        expect(table.locator("th", has_text="参考对象")).to_be_visible()
 
         delete_button = page.locator("[data-test=entry-delete] [data-test=import-submit]")
         expect(delete_button).to_have_text("删除这些报考")

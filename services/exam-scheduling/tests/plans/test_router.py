@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from exam_scheduling.plans.models import ExamPlan, PlanSite, PlanSubject
-from skillcert.auth import Role
 from skillcert import events
+from skillcert.auth import Role
 from skillcert.events import ExamPlanPublished
 from skillcert.paging import encode_cursor
 from skillcert.testing import ServiceHarness, assert_problem

@@ -14,7 +14,7 @@ export default {
   remaining: 'Left',
   mode: 'Import by',
   modes: { certificate: 'Certificate (every subject)', subject: 'Subject' },
-  modeHint: 'By certificate: name and ID number only, for every subject of the plan; by subject: one subject code per line as well.',
+  modeHint: 'By certificate: name and ID number only, for every subject of the plan; by subject: one subject code per line as well. Where a subject names target groups, fill in one of them under 参考对象 (by certificate: a group of every such subject); subjects for all candidates need none, and one given is not used.',
   templateCsv: 'Download CSV template',
   templateXlsx: 'Download Excel template',
   importTitle: 'Import registrations',
@@ -29,6 +29,9 @@ export default {
   empty: 'No registrations for this plan yet',
   name: 'Name',
   idNumber: 'ID number',
+  audience: 'Target group',
+  allCandidates: 'All candidates',
+  forAudience: ' (target groups: {groups})',
   enteredAt: 'Registered at',
   refresh: 'Refresh',
 }

@@ -14,7 +14,7 @@ export default {
   remaining: '剩余',
   mode: '导入方式',
   modes: { certificate: '按证书（报考全部科目）', subject: '按科目' },
-  modeHint: '按证书：只填姓名和证件号码，报考该计划的全部科目；按科目：每行再填一个科目代码。',
+  modeHint: '按证书：只填姓名和证件号码，报考该计划的全部科目；按科目：每行再填一个科目代码。科目指定了参考对象时，须在“参考对象”列填写其中之一（按证书时须为每个此类科目的参考对象）；面向所有考生的科目不必填写，填了也不使用。',
   templateCsv: '下载 CSV 模板',
   templateXlsx: '下载 Excel 模板',
   importTitle: '批量导入报考',
@@ -29,6 +29,9 @@ export default {
   empty: '该考试计划还没有报考记录',
   name: '姓名',
   idNumber: '证件号码',
+  audience: '参考对象',
+  allCandidates: '所有考生',
+  forAudience: '（参考对象：{groups}）',
   enteredAt: '报考时间',
   refresh: '刷新',
 }

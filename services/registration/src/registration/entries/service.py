@@ -13,9 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registration.entries.models import ExamEntry
 from registration.entries.repository import EntryRepository
 from registration.entries.rules import (
-    COLUMNS as ENTRY_COLUMNS,
-)
-from registration.entries.rules import (
     AUDIENCE,
     DELETION_REASON,
     ID_NUMBER,
@@ -28,11 +25,14 @@ from registration.entries.rules import (
     audience_choices,
     column_order,
     entering_institution,
-    required_headers,
     normalise_id_number,
     quota_exceeded,
+    required_headers,
     row_field,
     row_message,
+)
+from registration.entries.rules import (
+    COLUMNS as ENTRY_COLUMNS,
 )
 from registration.entries.schemas import (
     EntryDeletionOut,
