@@ -107,6 +107,16 @@ class TestFile:
             ("file", "表头缺少列：证件号码、姓名（请使用下载的模板）")
         ]
 
+    def test_an_optional_heading_may_be_left_out_and_reads_empty(self):
+        without = f"证件号码,姓名\r\n{ID},张三\r\n".encode()
+        assert read(without, optional=("参考对象",)) == [
+            SheetLine(2, {"证件号码": ID, "姓名": "张三", "参考对象": ""})
+        ]
+        given = f"姓名,参考对象,证件号码\r\n张三,甲方向,{ID}\r\n".encode()
+        assert read(given, optional=("参考对象",)) == [
+            SheetLine(2, {"证件号码": ID, "姓名": "张三", "参考对象": "甲方向"})
+        ]
+
     def test_empty_oversized_and_too_long_files_are_refused(self):
         assert refusal(b"") == [("file", "文件为空")]
         assert refusal(b"x" * (2 * 1024 * 1024 + 1), max_bytes=2 * 1024 * 1024) == [
