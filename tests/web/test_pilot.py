@@ -142,10 +142,15 @@ class TestCityReviewers:
     ):
         page = sign_in(browser, platform, "province.admin")
         page.goto("/province/city-reviewers")
-        choose(page, "reviewer-city", "南宁市")
         page.locator("[data-test=reviewer-username]").fill("nn.reviewer")
         page.locator("[data-test=reviewer-name]").fill("南宁市教育局审核员")
         page.locator("[data-test=reviewer-password]").fill("City-Review-2026")
+        # No city chosen: the error stands at the page's own field, and nothing is created.
+        page.locator("[data-test=reviewer-save]").click()
+        city_item = page.locator(".el-form-item", has=page.locator("[data-test=reviewer-city]"))
+        expect(city_item.locator(".el-form-item__error")).to_be_visible()
+        expect(page.locator("[data-test=reviewer-created]")).to_have_count(0)
+        choose(page, "reviewer-city", "南宁市")
         page.locator("[data-test=reviewer-save]").click()
         expect(page.locator("[data-test=reviewer-created]")).to_contain_text("CITY-450100")
         screens.check(page, "province-city-reviewer-created")

@@ -2,10 +2,6 @@ export default {
   admins: {
     title: 'Business admins',
     lead: 'Open business admin accounts of your institution: they keep the student roster, payment requests and sites.',
-    username: 'Username',
-    name: 'Name',
-    phone: 'Phone (optional)',
-    password: 'Initial password',
     create: 'Create account',
     created: 'Business admin {username} created',
   },

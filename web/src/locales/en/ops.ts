@@ -31,13 +31,9 @@ export default {
   accounts: {
     title: 'Staff accounts',
     lead: 'Open accounts for reviewers, organisations, institutions, test centre heads, provinces and operators. Candidates sign up with their phone.',
-    username: 'Username',
-    name: 'Name',
     role: 'Role',
     orgId: 'Organisation code',
     orgHint: 'Organisation or institution code, e.g. ORG-DEMO',
-    phone: 'Phone (optional)',
-    password: 'Initial password',
     create: 'Create account',
     created: 'Account {username} ({role}) created',
   },

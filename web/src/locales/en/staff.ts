@@ -1,4 +1,10 @@
 export default {
+  account: {
+    username: 'Username',
+    name: 'Name',
+    phone: 'Phone (optional)',
+    password: 'Initial password',
+  },
   actions: 'Actions',
   refresh: 'Refresh',
   details: 'Details',

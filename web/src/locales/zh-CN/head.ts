@@ -2,10 +2,6 @@ export default {
   admins: {
     title: '业务管理员',
     lead: '为本院校开设业务管理员账号：业务管理员负责考生名册、缴费申请单和考点设置。',
-    username: '用户名',
-    name: '姓名',
-    phone: '手机号（可选）',
-    password: '初始密码',
     create: '创建账号',
     created: '已创建业务管理员 {username}',
   },

@@ -31,13 +31,9 @@ export default {
   accounts: {
     title: '工作人员账号',
     lead: '为审核员、评价组织、院校、站点负责人、省级部门和运维人员开设账号。考生通过手机号自行注册。',
-    username: '用户名',
-    name: '姓名',
     role: '角色',
     orgId: '所属机构代码',
     orgHint: '评价组织或院校代码，如 ORG-DEMO',
-    phone: '手机号（可选）',
-    password: '初始密码',
     create: '创建账号',
     created: '已创建账号 {username}（{role}）',
   },

@@ -1,5 +1,11 @@
 /** Words the staff consoles share (imports, confirmations, certificate signing). */
 export default {
+  account: {
+    username: '用户名',
+    name: '姓名',
+    phone: '手机号（可选）',
+    password: '初始密码',
+  },
   actions: '操作',
   refresh: '刷新',
   details: '详情',
