@@ -95,7 +95,7 @@ def test_the_holder_exports_a_verifiable_credential(
         card.locator("[data-test=export-credential]").click()
     download = caught.value
     assert download.suggested_filename == f"{number}.jwt"
-    token = open(download.path(), encoding="ascii").read()
+    token = download.path().read_text(encoding="ascii")
     expect(page.locator(".el-message--success")).to_contain_text("可验证凭证已下载")
 
     api = platform.client()
