@@ -84,7 +84,16 @@ async def get_outbox(settings: NotificationSettings) -> httpx.Response:
 
 class TestWhereTheOutboxExists:
     async def test_not_in_prod(self):
-        settings = NotificationSettings(profile=Profile.PROD, s3_secret_key="s")
+        settings = NotificationSettings(
+            profile=Profile.PROD,
+            s3_secret_key="s",
+            sms_provider="tencent",
+            tencent_secret_id="id",
+            tencent_secret_key="key",
+            tencent_sms_sdk_app_id="1400000001",
+            sms_receipt_token="t" * 32,
+            sms_templates={"sms_code": {"template_code": "1", "sign_name": "技能等级认定"}},
+        )
         assert not settings.shows_dev_sms_outbox
         assert_problem(await get_outbox(settings), 404, slug="http-404")
 
