@@ -1178,6 +1178,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/ops/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit Trail
+         * @description The audit trail (审计记录), newest first: staff views of personal data, decisions and
+         *     configuration changes across every service; ops only.
+         */
+        get: operations["audit_trail_api_v1_gateway_ops_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/ops/dead-letters": {
         parameters: {
             query?: never;
@@ -3557,6 +3578,50 @@ export interface components {
             to_status: string | null;
         };
         /**
+         * AuditTrailEntryOut
+         * @description An audit entry (审计记录): who did what to which subject, when and why.
+         */
+        AuditTrailEntryOut: {
+            /** Action */
+            action: string;
+            /**
+             * Actor Id
+             * Format: uuid
+             */
+            actor_id: string;
+            /** Actor Org */
+            actor_org: string | null;
+            /** Actor Role */
+            actor_role: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Correlation Id */
+            correlation_id: string | null;
+            /**
+             * Event Id
+             * Format: uuid
+             */
+            event_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "view" | "decision" | "configuration";
+            /** Person Id */
+            person_id: string | null;
+            /** Reason */
+            reason: string;
+            /** Service */
+            service: string;
+            /** Subject Id */
+            subject_id: string;
+            /** Subject Type */
+            subject_type: string;
+        };
+        /**
          * BaseInfoIn
          * @description 完善院校基础信息; the name is the directory's, the code the institution's own.
          */
@@ -5455,6 +5520,13 @@ export interface components {
         Page_ApplicationSummaryOut_: {
             /** Items */
             items: components["schemas"]["ApplicationSummaryOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[AuditTrailEntryOut] */
+        Page_AuditTrailEntryOut_: {
+            /** Items */
+            items: components["schemas"]["AuditTrailEntryOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -11805,6 +11877,65 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    audit_trail_api_v1_gateway_ops_audit_get: {
+        parameters: {
+            query?: {
+                actor_id?: string | null;
+                person_id?: string | null;
+                kind?: ("view" | "decision" | "configuration") | null;
+                action?: string | null;
+                since?: string | null;
+                until?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditTrailEntryOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
         };
