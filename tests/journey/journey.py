@@ -561,18 +561,18 @@ class Journey:
     async def anyone_verifies(self) -> dict[str, Any]:
         number = self.state["certificate_number"]
         verification = ok(
-            await self.client.get(
+            await self.client.post(
                 "/api/v1/certificate/verify",
-                params={"number": number, "id_number": self.id_number},
+                json={"number": number, "id_number": self.id_number},
             ),
             200,
         )
         assert verification["valid"] is True, verification
         assert len(verification["signatures"]) == 2
         assert all(s["valid"] and s["trusted"] for s in verification["signatures"])
-        wrong = await self.client.get(
+        wrong = await self.client.post(
             "/api/v1/certificate/verify",
-            params={"number": number, "id_number": resident_id("19900101", 5)},
+            json={"number": number, "id_number": resident_id("19900101", 5)},
         )
         assert wrong.status_code == 404
         async with httpx.AsyncClient(timeout=30) as raw:

@@ -260,6 +260,9 @@ def create_service_app(spec: ServiceSpec[S, R], shared: SharedInfra | None = Non
             relay.start()
             if consumer.routing_keys:
                 await bus.subscribe(consumer.subscription(concurrency=settings.prefetch))
+                # Before the engines go (the stack unwinds in reverse): an embedded bus is
+                # shared and outlives this service, its handlers must not outlive the engine.
+                stack.push_async_callback(bus.unsubscribe, spec.name)
             jobs = JobRunner(spec.jobs, ctx, prefix=f"{spec.name}:")
             jobs.start()
             stack.push_async_callback(jobs.stop)

@@ -236,13 +236,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /**
          * Verify Certificate
-         * @description 证书查验, public: certificate number plus the holder's full ID number.
+         * @description 证书查验, public: certificate number plus the holder's full ID number. An unknown number
+         *     and a wrong ID number get the same 404; the gateway limits attempts per client address and
+         *     per certificate number (429 with Retry-After).
          */
-        get: operations["verify_certificate_api_v1_certificate_verify_get"];
-        put?: never;
-        post?: never;
+        post: operations["verify_certificate_api_v1_certificate_verify_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7792,6 +7794,11 @@ export interface components {
             download_url: string | null;
             /** Holder Name */
             holder_name: string;
+            /**
+             * Id Number
+             * @description masked: region and last four digits only
+             */
+            id_number: string;
             /** Institution */
             institution: string;
             /** Issued At */
@@ -7804,6 +7811,8 @@ export interface components {
             occupation: string | null;
             /** Organisation */
             organisation: string | null;
+            /** Revocation Reason */
+            revocation_reason: string | null;
             /** Revoked At */
             revoked_at: string | null;
             /** Signatures */
@@ -7812,6 +7821,17 @@ export interface components {
             status: string;
             /** Valid */
             valid: boolean;
+        };
+        /**
+         * VerifyIn
+         * @description 证书查验: the number printed on the certificate and the holder's full ID number. In
+         *     the body, not the query, so that ID numbers stay out of access logs and browser history.
+         */
+        VerifyIn: {
+            /** Id Number */
+            id_number: string;
+            /** Number */
+            number: string;
         };
         /**
          * WindowsIn
@@ -8557,17 +8577,18 @@ export interface operations {
             };
         };
     };
-    verify_certificate_api_v1_certificate_verify_get: {
+    verify_certificate_api_v1_certificate_verify_post: {
         parameters: {
-            query: {
-                number: string;
-                id_number: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -8590,6 +8611,16 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
