@@ -1,6 +1,9 @@
-"""证书查验 in the browser, on an issued certificate: the QR code's address opens the page with
-the number filled in, the answer is masked, a wrong ID number looks like an unknown number,
-revocation shows with its date and reason, and a flood of attempts is held (429, in Chinese).
+"""An issued certificate in the browser: its holder exports it from the candidate portal as a
+signed Open Badges credential that a verifier accepts (PyJWT against the organisation's
+published key, status bit read from the published list); 证书查验: the QR code's address opens
+the page with the number filled in, the answer is masked, a wrong ID number looks like an
+unknown number, revocation shows with its date and reason (and in the status list), and a
+flood of attempts is held (429, in Chinese). The tests run in this order on one certificate.
 
 The certificate is reached over the API with the API journey's steps; the screens of those
 steps have their own browser tests."""
@@ -8,12 +11,14 @@ steps have their own browser tests."""
 from __future__ import annotations
 
 import httpx
+import jwt
 import pytest
 from browser import Platform, Screens, new_page
 from journey import Journey, resident_id
 from playwright.sync_api import Browser, Page, expect
 from staff import in_thread
 
+from certificate.credentials.rules import bit_at, decode_bitstring, identity_hash
 from skillcert.pii import mask_id_number
 from skillcert_devtools.run import SIMULATOR_PATH
 
@@ -53,6 +58,54 @@ def open_from_qr(browser: Browser, platform: Platform, number: str) -> Page:
 def submit(page: Page, id_number: str) -> None:
     page.locator("input[data-test=id-number], [data-test=id-number] input").fill(id_number)
     page.locator("[data-test=verify]").click()
+
+
+def verified(api: httpx.Client, token: str) -> dict:
+    """What a third-party verifier does with a VC-JWT: the issuer's JWK set, the key by kid."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    keys = api.get(claims["iss"].removeprefix(str(api.base_url).rstrip("/")) + "/jwks").json()
+    kid = jwt.get_unverified_header(token)["kid"]
+    (key,) = [k for k in keys["keys"] if k["kid"] == kid]
+    return jwt.decode(token, jwt.PyJWK(key), algorithms=["ES256"])
+
+
+def revoked_bit(api: httpx.Client, credential: dict) -> bool:
+    status = credential["credentialStatus"]
+    path = status["statusListCredential"].removeprefix(str(api.base_url).rstrip("/"))
+    status_list = verified(api, api.get(path).text)
+    bits = decode_bitstring(status_list["credentialSubject"]["encodedList"])
+    return bit_at(bits, int(status["statusListIndex"]))
+
+
+def test_the_holder_exports_a_verifiable_credential(
+    browser: Browser, platform: Platform, screens: Screens, journey: Journey
+):
+    number = journey.state["certificate_number"]
+    page = new_page(browser, platform, {"width": 375, "height": 812})
+    page.goto("/login")
+    page.locator("[data-test=login]").fill(journey.phone)
+    page.locator("[data-test=password]").fill("Candidate2026")
+    page.locator("[data-test=submit]").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto("/candidate/certificates")
+    card = page.locator("[data-test=certificate]", has_text=number)
+    expect(card).to_contain_text("Open Badges 3.0")
+    screens.check(page, "candidate-certificates-375")
+    with page.expect_download() as caught:
+        card.locator("[data-test=export-credential]").click()
+    download = caught.value
+    assert download.suggested_filename == f"{number}.jwt"
+    token = download.path().read_text(encoding="ascii")
+    expect(page.locator(".el-message--success")).to_contain_text("可验证凭证已下载")
+
+    api = platform.client()
+    credential = verified(api, token)
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert number in credential["description"]
+    hashed = credential["credentialSubject"]["identifier"][1]
+    assert hashed["identityHash"] == identity_hash(ID_NUMBER, hashed["salt"])
+    assert revoked_bit(api, credential) is False
+    journey.state["credential"] = credential
 
 
 def test_scan_verify_then_revocation_shows(
@@ -97,6 +150,8 @@ def test_scan_verify_then_revocation_shows(
     expect(result).to_contain_text("考核材料不实")
     expect(result).to_contain_text("撤销日期")
     screens.check(page, "verify-revoked-375")
+    # The credential the holder exported earlier now reads as revoked in the status list.
+    assert revoked_bit(api, journey.state["credential"]) is True
 
 
 def test_a_flood_of_attempts_is_held_in_chinese(

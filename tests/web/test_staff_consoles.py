@@ -22,7 +22,12 @@ SCREENS = {
         "/org/payment-requests",
         "/org/reconciliation",
     ],
-    "inst.admin": ["/institution/roster", "/institution/payment-requests", "/institution/sites"],
+    "inst.admin": [
+        "/institution/roster",
+        "/institution/payment-requests",
+        "/institution/sites",
+        "/institution/scores",
+    ],
     "inst.head": ["/head/certificates", "/head/stamp", "/head/admins"],
     "province.admin": ["/province/directory"],
     "ops": ["/ops/dead-letters", "/ops/accounts", "/ops/reconciliation"],

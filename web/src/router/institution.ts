@@ -41,6 +41,11 @@ const routes: RouteRecordRaw[] = [
     meta: { title: 'duty.invigilators.title', roles: ['institution_admin', 'institution_head'], menu: true, order: 35 },
   },
   {
+    path: '/institution/scores',
+    component: () => import('@/views/institution/InstitutionScores.vue'),
+    meta: { title: 'institution.scores.title', roles: ['institution_head', 'institution_admin'], menu: true, order: 50 },
+  },
+  {
     path: '/institution/printouts',
     component: () => import('@/views/institution/InstitutionPrintouts.vue'),
     meta: meta('institution.printouts.title', 40),

@@ -34,6 +34,7 @@ from skillcert.auth import (
     jwks_static,
     public_jwk_from_pem,
 )
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.db import transaction
 from skillcert.service import Lifespan, ServiceSpec, SharedInfra, create_service_app
 
@@ -117,6 +118,12 @@ async def seed_demo(ctx: Context, identity: IdentityKit | None = None) -> None:
         print(f"demo staff accounts {', '.join(created)} created; password: {password}", flush=True)
 
 
+#: moves encrypted phones to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [EncryptedColumn("accounts", "phone"), EncryptedColumn("sms_codes", "phone")]
+)
+
+
 def build_spec(
     settings: GatewaySettings | None = None,
     upstream_transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
@@ -133,6 +140,7 @@ def build_spec(
         handlers=HANDLERS,
         lifespan=_lifespan(upstream_transports),
         middleware=gateway_middleware,
+        jobs=[PII_JOB],
     )
 
 

@@ -34,6 +34,7 @@ from certificate.certificates.schemas import (
     VerificationOut,
 )
 from certificate.config import CertificateSettings
+from certificate.credentials.service import CredentialService
 from certificate.identities.rules import IdentityKind
 from certificate.identities.service import IdentityService
 from certificate.pdf import (
@@ -231,6 +232,9 @@ class CertificateService:
         cert.org_signed_at = at
         cert.issued_at = at
         cert.status = Status.ISSUED
+        cert.status_list_index = await CredentialService(self.session, self.settings).take_index(
+            plan.org_id, plan.org_name, at
+        )
         await record(
             self.session,
             CertificateIssued(
@@ -267,7 +271,8 @@ class CertificateService:
         cert.revoked_by = principal.account_id
         cert.revocation_reason = reason
         cert.revoked_at = at
-        assert cert.number is not None
+        assert cert.number is not None and cert.org_id is not None
+        await CredentialService(self.session, self.settings).revoked(cert.org_id, at)
         await record(
             self.session,
             CertificateRevoked(
