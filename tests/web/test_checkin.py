@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from typing import Any
 
 import httpx
@@ -75,8 +76,6 @@ def first_password(platform: Platform, journey: Journey, number: str) -> str:
         bodies = [m["body"] for m in response.json() if m["template_code"] == "account_credentials"]
         if bodies:
             return str(bodies[-1].split("初始密码：")[1].split("，")[0])
-        import time
-
         time.sleep(0.2)
     raise AssertionError(f"no credentials SMS to {number}")
 
@@ -129,9 +128,7 @@ def test_the_invigilator_checks_a_candidate_in_offline_and_it_syncs_when_back_on
     browser: Browser, platform: Platform, screens: Screens, journey: Journey
 ):
     ticket = journey.state["ticket_number"]
-    pdf = platform.client().get(
-        f"{API}/tickets/{ticket}.pdf", headers=journey.headers["candidate"]
-    )
+    pdf = platform.client().get(f"{API}/tickets/{ticket}.pdf", headers=journey.headers["candidate"])
     assert pdf.status_code == 200, pdf.text
     [token] = read_qr_codes(render_page(pdf.content, dpi=200))
 
