@@ -116,3 +116,7 @@ def test_compose_runs_every_service_in_the_production_profile():
     assert platform["payment"]["environment"]["PAYMENT_API_V3_KEY"].startswith(
         "${PAYMENT_API_V3_KEY:?"
     )
+    # SMS really goes out in production: a provider is named, never the development sender.
+    assert platform["notification"]["environment"]["NOTIFICATION_SMS_PROVIDER"].startswith(
+        "${NOTIFICATION_SMS_PROVIDER:?"
+    )

@@ -17,6 +17,7 @@ from gateway.accounts import models as _accounts_models  # noqa: F401  (register
 from gateway.accounts.router import jwks_router
 from gateway.accounts.router import router as accounts_router
 from gateway.accounts.service import AccountService, IdentityKit, Passwords
+from gateway.audit.router import router as audit_router
 from gateway.base import Base
 from gateway.config import GatewaySettings
 from gateway.context import Context, GatewayResources
@@ -136,7 +137,14 @@ def build_spec(
         migrations=MIGRATIONS,
         # The catch-alls go last so the gateway's own routes match first: the proxy for
         # /api/v1/<service>/…, then the web app for everything else.
-        routers=[accounts_router, jwks_router, routing_router, proxy_router, web_router],
+        routers=[
+            accounts_router,
+            audit_router,
+            jwks_router,
+            routing_router,
+            proxy_router,
+            web_router,
+        ],
         handlers=HANDLERS,
         lifespan=_lifespan(upstream_transports),
         middleware=gateway_middleware,
