@@ -250,6 +250,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificate/stamp-agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish Stamp Agreement
+         * @description A new version of the agreement (operators); every head accepts it again before the next
+         *     stamp upload.
+         */
+        post: operations["publish_stamp_agreement_api_v1_certificate_stamp_agreements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificate/stamps": {
         parameters: {
             query?: never;
@@ -261,9 +282,92 @@ export interface paths {
         put?: never;
         /**
          * Confirm Stamp
-         * @description Accept the uploaded stamp after checking it (PNG, at most 1 MB); it replaces the old one.
+         * @description Accept the uploaded stamp after checking it (transparent square PNG of about 95×95 px,
+         *     at most 1 MB); it replaces the old one.
          */
         post: operations["confirm_stamp_api_v1_certificate_stamps_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/stamps/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stamp Agreement
+         * @description 《电子签名章使用授权委托书》: the current version, and when the head accepted it.
+         */
+        get: operations["stamp_agreement_api_v1_certificate_stamps_agreement_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/stamps/agreement/acceptances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Stamp Agreement
+         * @description The head accepts the version they read; who, when, which version and the address the
+         *     request came from are recorded.
+         */
+        post: operations["accept_stamp_agreement_api_v1_certificate_stamps_agreement_acceptances_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/stamps/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Stamp
+         * @description The caller's own stamp (the head's 签名章, or the organisation's seal) with a short-lived
+         *     image link; nobody can see another's.
+         */
+        get: operations["my_stamp_api_v1_certificate_stamps_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/stamps/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Stamp
+         * @description 预览: a sample certificate with the uploaded (not yet confirmed) stamp in place.
+         */
+        post: operations["preview_stamp_api_v1_certificate_stamps_preview_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -282,7 +386,7 @@ export interface paths {
         /**
          * Stamp Upload Url
          * @description Where the head uploads the signature stamp PNG (签名章), or the organisation its seal,
-         *     with a PUT.
+         *     with a PUT. The head must have accepted the current agreement.
          */
         post: operations["stamp_upload_url_api_v1_certificate_stamps_upload_url_post"];
         delete?: never;
@@ -3701,6 +3805,53 @@ export interface components {
              */
             street: string;
         };
+        /** AgreementAcceptIn */
+        AgreementAcceptIn: {
+            /** Version */
+            version: number;
+        };
+        /** AgreementAcceptanceOut */
+        AgreementAcceptanceOut: {
+            /**
+             * Accepted At
+             * Format: date-time
+             */
+            accepted_at: string;
+            /** Institution Id */
+            institution_id: string;
+            /** Ip */
+            ip: string;
+            /** Signer Name */
+            signer_name: string;
+            /** Version */
+            version: number;
+        };
+        /** AgreementIn */
+        AgreementIn: {
+            /** Body */
+            body: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * AgreementOut
+         * @description The current 电子签名章使用授权委托书 and whether the caller has accepted this version.
+         */
+        AgreementOut: {
+            /** Accepted At */
+            accepted_at: string | null;
+            /** Body */
+            body: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+        };
         /**
          * ApplicationOut
          * @description An application as its owner sees it: everything, ID number in full.
@@ -5852,6 +6003,27 @@ export interface components {
             status: components["schemas"]["SheetStatus"];
             /** Ticket Number */
             ticket_number: string;
+        };
+        /**
+         * MyStampOut
+         * @description The caller's own stamp with a short-lived link to the image (nobody else gets one).
+         */
+        MyStampOut: {
+            /** Height */
+            height: number;
+            /** Image Url */
+            image_url: string;
+            /** Institution Id */
+            institution_id: string;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Width */
+            width: number;
         };
         /** MySubjectScoreOut */
         MySubjectScoreOut: {
@@ -9230,6 +9402,16 @@ export interface operations {
                     "application/json": components["schemas"]["CertificateOut"];
                 };
             };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -9495,6 +9677,60 @@ export interface operations {
             };
         };
     };
+    publish_stamp_agreement_api_v1_certificate_stamp_agreements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     confirm_stamp_api_v1_certificate_stamps_post: {
         parameters: {
             query?: never;
@@ -9515,6 +9751,224 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StampOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    stamp_agreement_api_v1_certificate_stamps_agreement_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    accept_stamp_agreement_api_v1_certificate_stamps_agreement_acceptances_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementAcceptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementAcceptanceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    my_stamp_api_v1_certificate_stamps_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyStampOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    preview_stamp_api_v1_certificate_stamps_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StampConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
             /** @description Unauthorized */
@@ -9565,6 +10019,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StampUploadUrlOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
             /** @description Unauthorized */

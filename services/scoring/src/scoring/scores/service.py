@@ -54,6 +54,7 @@ from scoring.scores.schemas import (
     SubjectOut,
 )
 from scoring.scores.xlsx import parse_score_workbook
+from skillcert.audit import audit
 from skillcert.auth import Principal
 from skillcert.clock import format_china, utcnow
 from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
@@ -373,6 +374,16 @@ class ScoringService:
             self.repo.add(current, change)
         else:
             change = self._change(principal, entry, current, score, "correction", reason, at)
+        await audit(
+            self.session,
+            principal,
+            kind="decision",
+            action="scoring.score.corrected",
+            subject_type="score",
+            subject_id=f"{entry.ticket_number}/{subject_code}",
+            person_id=entry.candidate_id,
+            reason=f"{subject_code} 成绩更正为 {score}：{reason}",
+        )
         return change
 
     async def changes(self, principal: Principal, plan_id: UUID) -> list[ScoreChange]:
