@@ -20,7 +20,18 @@ def merged_document() -> dict[str, object]:
         # payment service needs merchant keys to start, and throwaway ones do: nothing is
         # called.
         keys = generate_test_keys().payment_env(provider_base_url="https://api.mch.weixin.qq.com")
-        config = EmbeddedConfig(data_dir=Path(data_dir), demo_password="x", environment=keys)
+        # …and its notification service an SMS provider (never called either).
+        sms = {
+            "NOTIFICATION_SMS_PROVIDER": "tencent",
+            "NOTIFICATION_TENCENT_SECRET_ID": "export",
+            "NOTIFICATION_TENCENT_SECRET_KEY": "export",
+            "NOTIFICATION_TENCENT_SMS_SDK_APP_ID": "export",
+            "NOTIFICATION_SMS_RECEIPT_TOKEN": "export-" * 8,
+            "NOTIFICATION_SMS_TEMPLATES": '{"sms_code": {"template_code": "1", "sign_name": "x"}}',
+        }
+        config = EmbeddedConfig(
+            data_dir=Path(data_dir), demo_password="x", environment={**keys, **sms}
+        )
         app = create_embedded_app(config)
         services = {name: sub.openapi() for name, sub in app.state.service_apps.items()}
         return merge_openapi(app.state.gateway.openapi(), services)

@@ -1086,7 +1086,8 @@ export interface paths {
         /**
          * Register
          * @description Candidate sign-up (考生注册) with phone, SMS code and password; signs the candidate in.
-         *     Honours Idempotency-Key.
+         *     Honours Idempotency-Key. With `X-Refresh-Cookie: 1` the refresh token is set as an
+         *     HttpOnly cookie instead of returned.
          */
         post: operations["register_api_v1_gateway_accounts_post"];
         delete?: never;
@@ -1148,8 +1149,9 @@ export interface paths {
         put?: never;
         /**
          * Logout
-         * @description 退出登录: revokes every refresh token of the account (all its sessions, every device);
-         *     access tokens already issued lapse within their short lifetime.
+         * @description 退出登录: revokes every refresh token of the account (all its sessions, every device)
+         *     and clears the browser's refresh cookie; access tokens already issued lapse within their
+         *     short lifetime.
          */
         post: operations["logout_api_v1_gateway_logout_post"];
         delete?: never;
@@ -1170,6 +1172,27 @@ export interface paths {
          * @description The caller as the token names them.
          */
         get: operations["me_api_v1_gateway_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/ops/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit Trail
+         * @description The audit trail (审计记录), newest first: staff views of personal data, decisions and
+         *     configuration changes across every service; ops only.
+         */
+        get: operations["audit_trail_api_v1_gateway_ops_audit_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1275,6 +1298,8 @@ export interface paths {
          * @description 登录 with phone (or staff username) and password, or phone and SMS code. Wrong
          *     passwords hold back the login from the caller's address with growing delays (429); many
          *     from everywhere lock the account (423 for the right password) until an SMS-code login.
+         *     With `X-Refresh-Cookie: 1` (the web app) the refresh token is set as an HttpOnly cookie
+         *     instead of returned.
          */
         post: operations["login_api_v1_gateway_sessions_post"];
         delete?: never;
@@ -1296,7 +1321,9 @@ export interface paths {
          * Refresh Session
          * @description 刷新登录: a refresh token for a new access token and a new refresh token. Each refresh
          *     token works once; presenting a used one again ends the whole session (both holders must
-         *     log in again).
+         *     log in again). The token comes in the body, or, when the body has none, from the HttpOnly
+         *     cookie — then only from a page of this host (`Origin`, else 403) and the new token goes
+         *     back into the cookie.
          */
         post: operations["refresh_session_api_v1_gateway_sessions_refresh_post"];
         delete?: never;
@@ -1877,6 +1904,46 @@ export interface paths {
          *     inbox drops any that had been handled after all.
          */
         post: operations["replay_dead_letters_api_v1_notification_ops_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification/sms-receipts/aliyun/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Aliyun Receipts
+         * @description Aliyun SmsReport (HTTP batch push): matched by OutId (our message id), else BizId.
+         */
+        post: operations["aliyun_receipts_api_v1_notification_sms_receipts_aliyun__token__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification/sms-receipts/tencent/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tencent Receipts
+         * @description Tencent SMS status callback: matched by sid (the SerialNo SendSms returned).
+         */
+        post: operations["tencent_receipts_api_v1_notification_sms_receipts_tencent__token__post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3555,6 +3622,50 @@ export interface components {
             revision: number;
             /** To Status */
             to_status: string | null;
+        };
+        /**
+         * AuditTrailEntryOut
+         * @description An audit entry (审计记录): who did what to which subject, when and why.
+         */
+        AuditTrailEntryOut: {
+            /** Action */
+            action: string;
+            /**
+             * Actor Id
+             * Format: uuid
+             */
+            actor_id: string;
+            /** Actor Org */
+            actor_org: string | null;
+            /** Actor Role */
+            actor_role: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Correlation Id */
+            correlation_id: string | null;
+            /**
+             * Event Id
+             * Format: uuid
+             */
+            event_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "view" | "decision" | "configuration";
+            /** Person Id */
+            person_id: string | null;
+            /** Reason */
+            reason: string;
+            /** Service */
+            service: string;
+            /** Subject Id */
+            subject_id: string;
+            /** Subject Type */
+            subject_type: string;
         };
         /**
          * BaseInfoIn
@@ -5458,6 +5569,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[AuditTrailEntryOut] */
+        Page_AuditTrailEntryOut_: {
+            /** Items */
+            items: components["schemas"]["AuditTrailEntryOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[CandidateScoresOut] */
         Page_CandidateScoresOut_: {
             /** Items */
@@ -6533,8 +6651,11 @@ export interface components {
         };
         /** RefreshIn */
         RefreshIn: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description the refresh token; omitted by the web app, whose token is in the cookie
+             */
+            refresh_token?: string | null;
         };
         /**
          * RefundOut
@@ -7817,9 +7938,9 @@ export interface components {
             refresh_expires_in: number;
             /**
              * Refresh Token
-             * @description 刷新令牌: exchange it once at POST /sessions/refresh for new tokens
+             * @description 刷新令牌: exchange it once at POST /sessions/refresh for new tokens; null when it was set as the HttpOnly cookie instead (X-Refresh-Cookie: 1, the web app)
              */
-            refresh_token: string;
+            refresh_token: string | null;
             role: components["schemas"]["Role"];
             /**
              * Token Type
@@ -11809,6 +11930,65 @@ export interface operations {
             };
         };
     };
+    audit_trail_api_v1_gateway_ops_audit_get: {
+        parameters: {
+            query?: {
+                actor_id?: string | null;
+                person_id?: string | null;
+                kind?: ("view" | "decision" | "configuration") | null;
+                action?: string | null;
+                since?: string | null;
+                until?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditTrailEntryOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_dead_letters_api_v1_gateway_ops_dead_letters_get: {
         parameters: {
             query?: {
@@ -12149,6 +12329,16 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14299,6 +14489,114 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    aliyun_receipts_api_v1_notification_sms_receipts_aliyun__token__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    tencent_receipts_api_v1_notification_sms_receipts_tencent__token__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
