@@ -20,14 +20,15 @@ def merged_document() -> dict[str, object]:
         # payment service needs merchant keys to start, and throwaway ones do: nothing is
         # called.
         keys = generate_test_keys().payment_env(provider_base_url="https://api.mch.weixin.qq.com")
-        # …and its notification service an SMS provider (never called either).
+        # Likewise notification's SMS provider: production refuses the development sender.
         sms = {
-            "NOTIFICATION_SMS_PROVIDER": "tencent",
-            "NOTIFICATION_TENCENT_SECRET_ID": "export",
-            "NOTIFICATION_TENCENT_SECRET_KEY": "export",
-            "NOTIFICATION_TENCENT_SMS_SDK_APP_ID": "export",
-            "NOTIFICATION_SMS_RECEIPT_TOKEN": "export-" * 8,
-            "NOTIFICATION_SMS_TEMPLATES": '{"sms_code": {"template_code": "1", "sign_name": "x"}}',
+            "NOTIFICATION_SMS_PROVIDER": "aliyun",
+            "NOTIFICATION_ALIYUN_ACCESS_KEY_ID": "unused",
+            "NOTIFICATION_ALIYUN_ACCESS_KEY_SECRET": "unused",
+            "NOTIFICATION_SMS_RECEIPT_TOKEN": "x" * 32,
+            "NOTIFICATION_SMS_TEMPLATES": json.dumps(
+                {"sms_code": {"template_code": "SMS_0", "sign_name": "x", "params": ["code"]}}
+            ),
         }
         config = EmbeddedConfig(
             data_dir=Path(data_dir), demo_password="x", environment={**keys, **sms}
