@@ -59,7 +59,9 @@ def row_of(page: Page, certificate: dict[str, Any]) -> Locator:
 def show(page: Page, status: str) -> None:
     """Pick the status filter's option (the label in Chinese)."""
     page.locator("[data-test=status-filter]").click()
-    page.locator(".el-select-dropdown__item:visible", has_text=status).first.click()
+    options = page.locator(".el-select-dropdown__item:visible")
+    # Exact: "已签发" is also part of "评价组织已签发，待考核站点签发".
+    options.get_by_text(status, exact=True).click()
 
 
 def give_reason(page: Page, text: str) -> None:
@@ -102,7 +104,7 @@ def test_refused_then_dealt_with_then_signed_in_either_order(
     expect(org.locator(".el-message--success", has_text="等待考核站点负责人签发")).to_be_visible()
 
     head.reload()
-    show(head, "评价组织已签发")
+    show(head, "评价组织已签发，待考核站点签发")
     row_of(head, certificate).locator("[data-test=sign]").click()
     confirm_dialog(head)
     expect(head.locator(".el-message--success", has_text="证书已签发")).to_be_visible()
