@@ -16,6 +16,7 @@ from certificate.certificates.schemas import (
 )
 from certificate.certificates.service import CertificateService, Record
 from certificate.context import CurrentContext
+from skillcert.access import Owner, access, public
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -44,6 +45,7 @@ def _view(rec: Record) -> CertificateOut:
     "/certificates",
     response_model=Page[CertificateOut],
     responses=problem_responses(401, 403, 422),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def list_certificates(
     principal: Signer,
@@ -62,6 +64,7 @@ async def list_certificates(
     "/certificates/mine",
     response_model=list[MyCertificateOut],
     responses=problem_responses(401, 403),
+    **access(candidate=Owner.OWN),
 )
 async def my_certificates(
     principal: Candidate, certificates: Certificates
@@ -90,6 +93,7 @@ async def my_certificates(
     "/certificates/batch-sign",
     response_model=BatchSignResultOut,
     responses=problem_responses(401, 403, 422),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def batch_sign(
     body: BatchSignIn, principal: Signer, certificates: Certificates
@@ -104,6 +108,7 @@ async def batch_sign(
     "/certificates/{certificate_id}/sign",
     response_model=CertificateOut,
     responses=problem_responses(401, 403, 404, 409),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def sign_certificate(
     certificate_id: UUID, principal: Signer, certificates: Certificates
@@ -117,6 +122,7 @@ async def sign_certificate(
     "/certificates/{certificate_id}/reject",
     response_model=CertificateOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def reject_certificate(
     certificate_id: UUID, body: CertificateReasonIn, principal: Signer, certificates: Certificates
@@ -129,6 +135,7 @@ async def reject_certificate(
     "/certificates/{certificate_id}/revoke",
     response_model=CertificateOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def revoke_certificate(
     certificate_id: UUID, body: CertificateReasonIn, principal: OrgAdmin, certificates: Certificates
@@ -137,7 +144,12 @@ async def revoke_certificate(
     return _view(await certificates.revoke(principal, certificate_id, body.reason))
 
 
-@router.get("/verify", response_model=VerificationOut, responses=problem_responses(404, 422))
+@router.get(
+    "/verify",
+    response_model=VerificationOut,
+    responses=problem_responses(404, 422),
+    **public("证书查验（公开）"),
+)
 async def verify_certificate(
     certificates: Certificates,
     number: Annotated[str, Query(min_length=6, max_length=40, pattern=r"^\s*[0-9A-Za-z]+\s*$")],

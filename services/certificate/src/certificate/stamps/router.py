@@ -7,6 +7,7 @@ from fastapi import Depends
 from certificate.context import CurrentContext
 from certificate.stamps.schemas import PresignedPutOut, StampConfirmIn, StampOut, StampUploadUrlOut
 from certificate.stamps.service import StampService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -25,7 +26,10 @@ Stamps = Annotated[StampService, Depends(_service)]
 
 
 @router.post(
-    "/stamps/upload-url", response_model=StampUploadUrlOut, responses=problem_responses(401, 403)
+    "/stamps/upload-url",
+    response_model=StampUploadUrlOut,
+    responses=problem_responses(401, 403),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def stamp_upload_url(principal: Head, stamps: Stamps) -> StampUploadUrlOut:
     """Where the head uploads the signature stamp PNG (签名章), or the organisation its seal,
@@ -42,7 +46,12 @@ async def stamp_upload_url(principal: Head, stamps: Stamps) -> StampUploadUrlOut
     )
 
 
-@router.post("/stamps", response_model=StampOut, responses=problem_responses(401, 403, 422))
+@router.post(
+    "/stamps",
+    response_model=StampOut,
+    responses=problem_responses(401, 403, 422),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
+)
 async def confirm_stamp(body: StampConfirmIn, principal: Head, stamps: Stamps) -> StampOut:
     """Accept the uploaded stamp after checking it (PNG, at most 1 MB); it replaces the old one."""
     return StampOut.model_validate(await stamps.confirm(principal, body.object_key))

@@ -24,6 +24,7 @@ from gateway.accounts.schemas import (
 from gateway.accounts.service import AccountService, IdentityKit, IssuedTokens
 from gateway.context import context
 from gateway.ratelimits.limiter import client_ip, rate_limited
+from skillcert.access import Owner, access, public
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -70,6 +71,7 @@ def _token_out(service: AccountService, issued: IssuedTokens) -> TokenOut:
     response_model=SmsCodeSentOut,
     dependencies=[Depends(rate_limited("sms-codes"))],
     responses=problem_responses(409, 422, 429),
+    **public("发送短信验证码（限流）"),
 )
 async def send_sms_code(body: SmsCodeIn, request: Request, accounts: Accounts) -> SmsCodeSentOut:
     """Send a 6-digit SMS code (短信验证码) for sign-up, login or password reset. For login
@@ -87,6 +89,7 @@ async def send_sms_code(body: SmsCodeIn, request: Request, accounts: Accounts) -
     response_model=TokenOut,
     dependencies=[Depends(rate_limited("accounts"))],
     responses=problem_responses(400, 409, 422, 429),
+    **public("考生注册（限流）"),
 )
 async def register(body: RegisterIn, accounts: Accounts) -> TokenOut:
     """Candidate sign-up (考生注册) with phone, SMS code and password; signs the candidate in.
@@ -100,6 +103,7 @@ async def register(body: RegisterIn, accounts: Accounts) -> TokenOut:
     response_model=PhoneProofOut,
     dependencies=[Depends(rate_limited("accounts"))],
     responses=problem_responses(400, 409, 422, 429),
+    **public("手机验证（限流）"),
 )
 async def prove_phone(body: PhoneProofIn, accounts: Accounts) -> PhoneProofOut:
     """Exchange a sign-up SMS code (purpose `register`) for a short-lived phone proof, which
@@ -113,6 +117,7 @@ async def prove_phone(body: PhoneProofIn, accounts: Accounts) -> PhoneProofOut:
     response_model=TokenOut,
     dependencies=[Depends(rate_limited("sessions"))],
     responses=problem_responses(400, 401, 422, 423, 429),
+    **public("登录（限流）"),
 )
 async def login(body: LoginIn, request: Request, accounts: Accounts) -> TokenOut:
     """登录 with phone (or staff username) and password, or phone and SMS code. Wrong
@@ -132,6 +137,7 @@ async def login(body: LoginIn, request: Request, accounts: Accounts) -> TokenOut
     response_model=TokenOut,
     dependencies=[Depends(rate_limited("sessions"))],
     responses=problem_responses(401, 422, 429),
+    **public("以刷新令牌续期"),
 )
 async def refresh_session(body: RefreshIn, accounts: Accounts) -> TokenOut:
     """刷新登录: a refresh token for a new access token and a new refresh token. Each refresh
@@ -140,7 +146,21 @@ async def refresh_session(body: RefreshIn, accounts: Accounts) -> TokenOut:
     return _token_out(accounts, await accounts.refresh(body.refresh_token))
 
 
-@router.post("/logout", status_code=204, responses=problem_responses(401))
+@router.post(
+    "/logout",
+    status_code=204,
+    responses=problem_responses(401),
+    **access(
+        candidate=Owner.OWN,
+        reviewer=Owner.OWN,
+        org_admin=Owner.OWN,
+        institution_admin=Owner.OWN,
+        institution_head=Owner.OWN,
+        province_admin=Owner.OWN,
+        city_reviewer=Owner.OWN,
+        ops=Owner.OWN,
+    ),
+)
 async def logout(principal: CurrentPrincipal, accounts: Accounts) -> None:
     """退出登录: revokes every refresh token of the account (all its sessions, every device);
     access tokens already issued lapse within their short lifetime."""
@@ -152,13 +172,28 @@ async def logout(principal: CurrentPrincipal, accounts: Accounts) -> None:
     status_code=204,
     dependencies=[Depends(rate_limited("password-resets"))],
     responses=problem_responses(400, 422, 429),
+    **public("以短信验证码重置密码（限流）"),
 )
 async def reset_password(body: PasswordResetIn, accounts: Accounts) -> None:
     """找回密码 with an SMS code sent for purpose reset_password."""
     await accounts.reset_password(body.phone, body.code, body.new_password)
 
 
-@router.get("/me", response_model=Principal, responses=problem_responses(401))
+@router.get(
+    "/me",
+    response_model=Principal,
+    responses=problem_responses(401),
+    **access(
+        candidate=Owner.OWN,
+        reviewer=Owner.OWN,
+        org_admin=Owner.OWN,
+        institution_admin=Owner.OWN,
+        institution_head=Owner.OWN,
+        province_admin=Owner.OWN,
+        city_reviewer=Owner.OWN,
+        ops=Owner.OWN,
+    ),
+)
 async def me(principal: CurrentPrincipal) -> Principal:
     """The caller as the token names them."""
     return principal
@@ -169,6 +204,7 @@ async def me(principal: CurrentPrincipal) -> Principal:
     status_code=201,
     response_model=StaffAccountOut,
     responses=problem_responses(401, 403, 409, 422),
+    **access(ops=Owner.ANY),
 )
 async def create_staff(body: StaffAccountIn, _ops: Ops, accounts: Accounts) -> StaffAccountOut:
     """Create a staff account (工作人员账号); ops only."""
@@ -195,6 +231,7 @@ async def create_staff(body: StaffAccountIn, _ops: Ops, accounts: Accounts) -> S
     status_code=201,
     response_model=StaffAccountOut,
     responses=problem_responses(401, 403, 409, 422),
+    **access(institution_head=Owner.INSTITUTION),
 )
 async def create_institution_admin(
     body: InstitutionAdminIn, head: InstitutionHead, accounts: Accounts
@@ -218,6 +255,7 @@ async def create_institution_admin(
     status_code=201,
     response_model=StaffAccountOut,
     responses=problem_responses(401, 403, 409, 422),
+    **access(province_admin=Owner.PROVINCE),
 )
 async def create_city_reviewer(
     body: CityReviewerIn, admin: ProvinceAdmin, accounts: Accounts
@@ -238,7 +276,7 @@ async def create_city_reviewer(
     )
 
 
-@jwks_router.get("/.well-known/jwks.json", tags=["gateway"])
+@jwks_router.get("/.well-known/jwks.json", tags=["gateway"], **public("令牌验签公钥"))
 async def jwks(request: Request) -> JSONResponse:
     """The public keys that verify gateway tokens (JWKS)."""
     keys: dict[str, Any] = kit_of(request).issuer.jwks()
