@@ -14,6 +14,8 @@ from certificate.certificates import models as _certificates_models  # noqa: F40
 from certificate.certificates.router import router as certificates_router
 from certificate.config import CertificateSettings
 from certificate.context import Context
+from certificate.credentials import models as _credentials_models  # noqa: F401
+from certificate.credentials.router import router as credentials_router
 from certificate.identities import models as _identities_models  # noqa: F401
 from certificate.identities.service import IdentityService
 from certificate.photos import models as _photos_models  # noqa: F401
@@ -48,7 +50,7 @@ def build_spec(settings: CertificateSettings | None = None) -> ServiceSpec[Certi
         settings=settings or CertificateSettings(),
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        routers=[certificates_router, stamps_router],
+        routers=[certificates_router, stamps_router, credentials_router],
         handlers=HANDLERS,
         lifespan=lifespan,
     )

@@ -206,7 +206,7 @@ async def me(principal: CurrentPrincipal) -> Principal:
     responses=problem_responses(401, 403, 409, 422),
     **access(ops=Owner.ANY),
 )
-async def create_staff(body: StaffAccountIn, _ops: Ops, accounts: Accounts) -> StaffAccountOut:
+async def create_staff(body: StaffAccountIn, ops: Ops, accounts: Accounts) -> StaffAccountOut:
     """Create a staff account (工作人员账号); ops only."""
     account = await accounts.create_staff(
         username=body.username,
@@ -215,6 +215,7 @@ async def create_staff(body: StaffAccountIn, _ops: Ops, accounts: Accounts) -> S
         org_id=body.org_id,
         phone=body.phone,
         password=body.password,
+        creator=ops,
     )
     return StaffAccountOut(
         account_id=account.id,
