@@ -50,6 +50,20 @@ CASES = [
             ("sms_codes", "phone", "phone_hash", PHONE),
         ],
     ),
+    Case(
+        "registration",
+        "0008",
+        [
+            "INSERT INTO roster_students (id, institution_id, student_type, name, name_pinyin,"
+            f" id_type, id_number, phone, imported_at, updated_at) VALUES ('{uuid.uuid4()}',"
+            f" 'INST-1', 'school', '张三', 'zhangsan', 'resident_id', '{ID}', '{PHONE}', '{T}',"
+            f" '{T}')",
+        ],
+        [
+            ("roster_students", "id_number", "id_number_hash", ID),
+            ("roster_students", "phone", None, PHONE),
+        ],
+    ),
 ]
 
 

@@ -291,9 +291,11 @@ class EncryptedText(TypeDecorator[str]):
 
     class Comparator(TypeDecorator.Comparator[str]):
         def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
-            if op in _REFUSED and not (
-                op in (operators.eq, operators.ne) and other and other[0] is None
-            ):
+            # Only against values: SQLAlchemy itself compares columns with == (dict lookups).
+            against_value = not other or (
+                other[0] is not None and not isinstance(other[0], sa.ColumnElement)
+            )
+            if op in _REFUSED and against_value:
                 raise TypeError(
                     f"{op.__name__} on an encrypted column: compare its blind index instead"
                 )

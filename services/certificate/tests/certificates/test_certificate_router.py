@@ -448,9 +448,11 @@ class TestVerify:
             return time.monotonic() - started
 
         wrong_id, unknown = [], []
-        for n in range(5):
+        for n in range(7):
             wrong_id.append(await timed(cert.number, f"11010119900307{n:04d}"))
             unknown.append(await timed(f"2026ORGDEMO19999999{n}", ID_NUMBER))
         assert min(wrong_id + unknown) >= floor_s
-        # Whatever the database does differently stays well under the floor.
-        assert abs(statistics.median(wrong_id) - statistics.median(unknown)) < floor_s / 5
+        # Whatever the database does differently stays well under the floor (the margin is
+        # for a loaded test machine; without the floor, both are a few milliseconds).
+        difference = abs(statistics.median(wrong_id) - statistics.median(unknown))
+        assert difference < floor_s / 2, (wrong_id, unknown)

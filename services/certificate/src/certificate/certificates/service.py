@@ -41,6 +41,7 @@ from certificate.pdf import (
     HEAD_SIGNATURE_FIELD,
     ORG_SIGNATURE_FIELD,
     CertificateContent,
+    LongTermValidation,
     PdfVerificationError,
     SignatureCheck,
     SigningIdentity,
@@ -79,13 +80,18 @@ class Record:
 
 
 def render_and_sign(
-    content: CertificateContent, head: SigningIdentity, org: SigningIdentity
+    content: CertificateContent,
+    head: SigningIdentity,
+    org: SigningIdentity,
+    long_term: LongTermValidation | None = None,
 ) -> bytes:
     """The issued PDF: rendered, signed by the head, then by the organisation (each an
-    incremental update, so the head's signature stays valid). Blocking: run in a thread."""
+    incremental update, so the head's signature stays valid), each timestamped with its
+    validation data embedded when ``long_term`` is given (PAdES B-LT). Blocking: run in a
+    thread."""
     pdf = render_certificate(content)
-    pdf = sign_pdf(pdf, head, HEAD_SIGNATURE_FIELD, "考核站点负责人确认签发")
-    return sign_pdf(pdf, org, ORG_SIGNATURE_FIELD, "培训评价组织签发")
+    pdf = sign_pdf(pdf, head, HEAD_SIGNATURE_FIELD, "考核站点负责人确认签发", long_term=long_term)
+    return sign_pdf(pdf, org, ORG_SIGNATURE_FIELD, "培训评价组织签发", long_term=long_term)
 
 
 class CertificateService:
@@ -218,7 +224,8 @@ class CertificateService:
             org_stamp_png=org_stamp,
             holder_photo=photo,
         )
-        pdf = await asyncio.to_thread(render_and_sign, content, head, org)
+        long_term = await identities.long_term()
+        pdf = await asyncio.to_thread(render_and_sign, content, head, org, long_term)
         key = f"certificates/{number}.pdf"
         await self.storage.put(key, pdf, "application/pdf")
         cert.number = number
