@@ -46,6 +46,8 @@ ORGS: dict[Role, str | None] = {
     Role.INSTITUTION_HEAD: DEMO_INSTITUTION,
     Role.PROVINCE_ADMIN: "PROV-GX",
     Role.CITY_REVIEWER: "CITY-450200",
+    Role.INVIGILATOR: DEMO_INSTITUTION,
+    Role.INSPECTOR: DEMO_ORG,
     Role.OPS: None,
 }
 PASSWORD = "Matrix-Staff-2026"
@@ -322,6 +324,8 @@ TOKEN_RULES = {
     Role.INSTITUTION_HEAD: {Owner.INSTITUTION},
     Role.PROVINCE_ADMIN: {Owner.PROVINCE},
     Role.CITY_REVIEWER: {Owner.CITY},
+    Role.INVIGILATOR: {Owner.INSTITUTION},
+    Role.INSPECTOR: {Owner.ORG},
 }
 
 

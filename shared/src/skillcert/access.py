@@ -36,6 +36,7 @@ class Owner(StrEnum):
     INSTITUTION = "own_institution"  # the institution / exam site (院校/考核站点) the token names
     PROVINCE = "own_province"  # the province the token names (PROV-xx)
     CITY = "own_city"  # the city the token names (CITY-<code>)
+    ASSIGNED = "assigned"  # what the caller is assigned to (an invigilator's rooms and sessions)
 
 
 #: What the matrix table and the OpenAPI say for each rule, in Chinese for people.
@@ -46,6 +47,7 @@ OWNER_LABELS = {
     Owner.INSTITUTION: "本院校",
     Owner.PROVINCE: "本省",
     Owner.CITY: "本市",
+    Owner.ASSIGNED: "被指派的",
 }
 
 
@@ -102,6 +104,8 @@ def access(
     institution_head: Owner | None = None,
     province_admin: Owner | None = None,
     city_reviewer: Owner | None = None,
+    invigilator: Owner | None = None,
+    inspector: Owner | None = None,
     ops: Owner | None = None,
     note: str = "",
 ) -> dict[str, Any]:
@@ -115,6 +119,8 @@ def access(
         Role.INSTITUTION_HEAD: institution_head,
         Role.PROVINCE_ADMIN: province_admin,
         Role.CITY_REVIEWER: city_reviewer,
+        Role.INVIGILATOR: invigilator,
+        Role.INSPECTOR: inspector,
         Role.OPS: ops,
     }
     roles = {role: owner for role, owner in given.items() if owner is not None}

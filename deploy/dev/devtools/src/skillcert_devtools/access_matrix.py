@@ -37,6 +37,8 @@ ROLE_HEADINGS = {
     Role.INSTITUTION_HEAD: "院校负责人",
     Role.PROVINCE_ADMIN: "省级",
     Role.CITY_REVIEWER: "地市",
+    Role.INVIGILATOR: "监考",
+    Role.INSPECTOR: "巡考",
     Role.OPS: "运维",
 }
 

@@ -32,6 +32,8 @@ Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
         institution_head=Owner.OWN,
         province_admin=Owner.OWN,
         city_reviewer=Owner.OWN,
+        invigilator=Owner.OWN,
+        inspector=Owner.OWN,
         ops=Owner.OWN,
     ),
 )
@@ -57,6 +59,8 @@ async def list_inbox(
         institution_head=Owner.OWN,
         province_admin=Owner.OWN,
         city_reviewer=Owner.OWN,
+        invigilator=Owner.OWN,
+        inspector=Owner.OWN,
         ops=Owner.OWN,
     ),
 )
@@ -76,6 +80,8 @@ async def unread_count(principal: CurrentPrincipal, session: DbSession) -> Unrea
         institution_head=Owner.OWN,
         province_admin=Owner.OWN,
         city_reviewer=Owner.OWN,
+        invigilator=Owner.OWN,
+        inspector=Owner.OWN,
         ops=Owner.OWN,
     ),
 )
