@@ -4411,6 +4411,11 @@ export interface components {
          */
         CandidateScoresOut: {
             /**
+             * Absent Subjects
+             * @default []
+             */
+            absent_subjects: string[];
+            /**
              * Application Id
              * Format: uuid
              */
