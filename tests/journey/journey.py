@@ -157,6 +157,17 @@ PILOT_CERTIFICATE = "4-01-02-02"
 PILOT_QUOTA = 2
 
 
+def stamp_png() -> bytes:
+    """The head's 签名章 as seed 003 §3.1 wants it: a square transparent PNG, 95×95 px."""
+    image = Image.new("RGBA", (95, 95), (0, 0, 0, 0))
+    for x in range(10, 85):
+        for y in range(40, 55):
+            image.putpixel((x, y), (200, 20, 20, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def red_photos(id_numbers: list[str]) -> bytes:
     """A zip of 小一寸 roster photos (295×413, red background) named by ID number."""
     image = Image.new("RGB", (295, 413), (215, 20, 25))
@@ -536,6 +547,29 @@ class Journey:
         else:
             assert ok(response)["passed"] == 1
 
+    async def head_has_a_stamp(self) -> None:
+        """The head reads and accepts the 授权委托书, then uploads a stamp: no stamp, no
+        signature (seed 003 §3.1)."""
+        head = self.headers["institution_head"]
+        base = "/api/v1/certificate/stamps"
+        if (await self.client.get(f"{base}/mine", headers=head)).status_code == 200:
+            return
+        agreement = ok(await self.client.get(f"{base}/agreement", headers=head))
+        if agreement["accepted_at"] is None:
+            ok(
+                await self.client.post(
+                    f"{base}/agreement/acceptances",
+                    json={"version": agreement["version"]},
+                    headers=head,
+                )
+            )
+        target = ok(await self.client.post(f"{base}/upload-url", headers=head))
+        await upload(self.client, target["upload"], stamp_png(), "image/png")
+        body = {"object_key": target["object_key"]}
+        preview = await self.client.post(f"{base}/preview", json=body, headers=head)
+        assert preview.status_code == 200 and preview.content.startswith(b"%PDF"), preview.text
+        ok(await self.client.post(base, json=body, headers=head))
+
     async def both_sign(self) -> None:
         head = self.headers["institution_head"]
         org = self.headers["org_admin"]
@@ -554,6 +588,7 @@ class Journey:
 
         pending = await eventually(record, "certificate awaiting the head's signature")
         cert_id = pending["id"]
+        await self.head_has_a_stamp()
         signed = ok(
             await self.client.post(f"/api/v1/certificate/certificates/{cert_id}/sign", headers=head)
         )

@@ -32,6 +32,11 @@ def upstream_app(service: str, order_fields: dict[str, type]) -> FastAPI:
     async def create_order(limit: int = 10) -> dict[str, object]:
         return {}
 
+    @app.get(f"/api/v1/{service}/public-document", include_in_schema=False)
+    async def public_document() -> Response:
+        # Like certificate's status lists: readable from any origin, by the service's choice.
+        return JSONResponse({}, headers={"Access-Control-Allow-Origin": "*", "ETag": '"v1"'})
+
     @app.post(f"/api/v1/{service}/verify", include_in_schema=False)
     async def verify() -> dict[str, object]:
         return {"valid": False}

@@ -90,6 +90,9 @@ class TestStatusList:
         before = await world.client.get(url)
         assert before.status_code == 200
         assert before.headers["cache-control"] == "public, max-age=300"
+        # A verifier's web page on any origin may read it.
+        assert before.headers["access-control-allow-origin"] == "*"
+        assert before.headers["access-control-expose-headers"] == "ETag"
         etag = before.headers["etag"]
         verifier = Verifier(world)
         subject = (await verifier.verify(before.text))["credentialSubject"]
@@ -126,6 +129,7 @@ class TestIssuerKeys:
         await world.issued()
         response = await world.client.get(f"{API}/issuers/{ORG}/jwks")
         assert response.status_code == 200
+        assert response.headers["access-control-allow-origin"] == "*"
         (jwk,) = response.json()["keys"]
         assert (jwk["kty"], jwk["crv"], jwk["alg"]) == ("EC", "P-256", "ES256")
         assert "d" not in jwk  # never the private part

@@ -24,6 +24,10 @@ async def _service(ctx: CurrentContext, session: DbSession) -> CredentialService
 
 Credentials = Annotated[CredentialService, Depends(_service)]
 
+# Public documents any verifier may fetch, also from a web page or wallet on another origin:
+# no credentials are involved, so any origin may read them.
+OPEN_TO_ANY_ORIGIN = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag"}
+
 VC_JWT_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "a VC-JWT (compact JWS)",
@@ -37,8 +41,11 @@ VC_JWT_RESPONSE: dict[int | str, dict[str, Any]] = {
     responses=problem_responses(404, 422),
     response_model=dict[str, Any],
 )
-async def issuer_profile(org_id: OrgId, credentials: Credentials) -> dict[str, Any]:
+async def issuer_profile(
+    org_id: OrgId, credentials: Credentials, response: Response
+) -> dict[str, Any]:
     """The issuing organisation's Open Badges Profile: the `issuer` of its credentials."""
+    response.headers.update(OPEN_TO_ANY_ORIGIN)
     return await credentials.profile(org_id)
 
 
@@ -53,6 +60,7 @@ async def issuer_keys(
     """The organisation's public key (JWK set; `kid` as in the credentials' JWT header, `x5c`
     its X.509 chain): what verifiers check status lists and exported credentials against."""
     response.headers["Cache-Control"] = f"public, max-age={LIST_TTL_S}"
+    response.headers.update(OPEN_TO_ANY_ORIGIN)
     return await credentials.jwks(org_id)
 
 
@@ -71,7 +79,11 @@ async def status_list(
     BitstringStatusListCredential, public and cacheable: the bit at a credential's
     statusListIndex is 1 once that certificate is revoked."""
     signed = await credentials.status_list(org_id, list_no)
-    headers = {"ETag": signed.etag, "Cache-Control": f"public, max-age={LIST_TTL_S}"}
+    headers = {
+        "ETag": signed.etag,
+        "Cache-Control": f"public, max-age={LIST_TTL_S}",
+        **OPEN_TO_ANY_ORIGIN,
+    }
     if if_none_match and signed.etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers=headers)
     return Response(signed.jwt, media_type=VC_JWT_MEDIA_TYPE, headers=headers)

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from gateway.accounts.models import Account
 from gateway.accounts.schemas import (
     CityReviewerIn,
+    DutyAccountIn,
     InstitutionAdminIn,
     LoginIn,
     PasswordResetIn,
@@ -36,6 +37,10 @@ jwks_router = APIRouter(tags=["gateway"])
 Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
 InstitutionHead = Annotated[Principal, Depends(require_roles(Role.INSTITUTION_HEAD))]
 ProvinceAdmin = Annotated[Principal, Depends(require_roles(Role.PROVINCE_ADMIN))]
+Institution = Annotated[
+    Principal, Depends(require_roles(Role.INSTITUTION_ADMIN, Role.INSTITUTION_HEAD))
+]
+OrgAdmin = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
 
 
 def kit_of(request: Request) -> IdentityKit:
@@ -237,6 +242,52 @@ async def create_city_reviewer(
         org_id=account.org_id,
         phone=mask_phone(account.phone),
     )
+
+
+def _staff_out(account: Account, username: str) -> StaffAccountOut:
+    return StaffAccountOut(
+        account_id=account.id,
+        username=username,
+        name=account.name,
+        role=Role(account.role),
+        org_id=account.org_id,
+        phone=mask_phone(account.phone),
+    )
+
+
+@router.post(
+    "/invigilators",
+    status_code=201,
+    response_model=StaffAccountOut,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_invigilator(
+    body: DutyAccountIn, principal: Institution, accounts: Accounts
+) -> StaffAccountOut:
+    """监考人员: an institution's admin or head makes an invigilator account of their own
+    institution; the first password is sent to the phone by SMS. Exam-scheduling assigns it
+    to rooms and sessions, and it sees only those."""
+    account = await accounts.create_duty_account(
+        principal, Role.INVIGILATOR, body.username, body.name, body.phone
+    )
+    return _staff_out(account, body.username)
+
+
+@router.post(
+    "/inspectors",
+    status_code=201,
+    response_model=StaffAccountOut,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_inspector(
+    body: DutyAccountIn, principal: OrgAdmin, accounts: Accounts
+) -> StaffAccountOut:
+    """巡考人员: an organisation admin makes an inspector account of their own organisation;
+    the first password is sent to the phone by SMS."""
+    account = await accounts.create_duty_account(
+        principal, Role.INSPECTOR, body.username, body.name, body.phone
+    )
+    return _staff_out(account, body.username)
 
 
 @jwks_router.get("/.well-known/jwks.json", tags=["gateway"])

@@ -95,6 +95,18 @@ class CityReviewerIn(BaseModel):
     _password = field_validator("password")(_check_password)
 
 
+class DutyAccountIn(BaseModel):
+    """An exam-day duty account: an invigilator (监考人员) made by an institution, an inspector
+    (巡考人员) made by an organisation. The first password goes to the phone by SMS, so the
+    phone is required and no password is chosen here."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    username: str = Field(pattern=USERNAME_PATTERN, description="小写字母开头的用户名")
+    name: str = Field(min_length=1, max_length=100)
+    phone: str = Phone
+
+
 class TokenOut(BaseModel):
     account_id: UUID
     access_token: str
