@@ -66,7 +66,7 @@ CASES = [
     ),
     Case(
         "scoring",
-        "0003",
+        "0004",
         [
             "INSERT INTO roster (application_id, plan_id, candidate_id, candidate_name,"
             " id_number, ticket_number, institution_id, institution_name, scheduled_at)"

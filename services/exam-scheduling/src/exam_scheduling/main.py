@@ -80,9 +80,8 @@ def build_spec(
             invigilation_router,
             checkin_router,
         ],
-        jobs=[CLOSE_JOB],
+        jobs=[CLOSE_JOB, PII_JOB],
         handlers=HANDLERS,
-        jobs=[PII_JOB],
         lifespan=lifespan,
     )
 

@@ -1,8 +1,8 @@
-"""encrypt ID numbers and phones at rest: approved candidates' ID numbers, sites' contact phones (docs/security.md)
+"""encrypt ID numbers at rest: the exam roster's ID numbers (docs/security.md)
 
-Revision ID: 0012
-Revises: 0011
-Create Date: 2026-12-08 03:22:00
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-08 03:21:59
 """
 
 from collections.abc import Sequence
@@ -13,15 +13,14 @@ from alembic import op
 from skillcert import crypto
 from skillcert.crypto import EncryptedColumn
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 #: (table, column, old length, nullable, primary key, keyed hash column or None)
 COLUMNS = [
-    ("approved_candidates", "id_number", 30, False, "application_id", None),
-    ("sites", "contact_phone", 20, False, "id", None),
+    ("roster", "id_number", 40, False, "application_id", None),
 ]
 
 

@@ -1,8 +1,8 @@
-"""encrypt ID numbers at rest: the exam roster's ID numbers (docs/security.md)
+"""encrypt ID numbers and phones at rest: approved candidates' ID numbers, sites' contact phones (docs/security.md)
 
-Revision ID: 0004
-Revises: 0003
-Create Date: 2026-12-08 03:21:59
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-08 03:22:00
 """
 
 from collections.abc import Sequence
@@ -13,14 +13,15 @@ from alembic import op
 from skillcert import crypto
 from skillcert.crypto import EncryptedColumn
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 #: (table, column, old length, nullable, primary key, keyed hash column or None)
 COLUMNS = [
-    ("roster", "id_number", 40, False, "application_id", None),
+    ("approved_candidates", "id_number", 30, False, "application_id", None),
+    ("sites", "contact_phone", 20, False, "id", None),
 ]
 
 
