@@ -1,7 +1,7 @@
 """encrypt ID numbers at rest: certificates' holders' ID numbers (docs/security.md)
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-08 03:21:59
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 from skillcert import crypto
 from skillcert.crypto import EncryptedColumn
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
