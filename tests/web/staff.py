@@ -24,6 +24,8 @@ LANDING = {
     "inst.head": "/head/certificates",
     "province.admin": "/province/directory",
     "ops": "/ops/dead-letters",
+    "inv.demo": "/duty/check-in",
+    "insp.demo": "/duty/overview",
 }
 
 

@@ -200,3 +200,12 @@ def test_the_organisation_makes_an_inspector_who_sees_the_rooms_count(
     expect(row).to_be_visible()
     expect(row.locator("[data-test=present]")).to_have_text("1")
     screens.check(inspector, "checkin-inspector-overview-375")
+
+
+def test_the_demo_invigilator_finds_the_demo_room_assigned(
+    browser: Browser, platform: Platform, screens: Screens
+):
+    page = sign_in(browser, platform, "inv.demo")
+    expect(page.locator("[data-test=duty]")).to_contain_text("第一考场")
+    inspector = sign_in(browser, platform, "insp.demo")
+    expect(inspector.locator("[data-test=overview]")).to_contain_text("第二考场")

@@ -61,6 +61,8 @@ class AccountCredentialsIssued(Event):
     username: str
     password: str
     name: str
+    #: a staff member's e-mail where the account has one: the notice also goes there (SMTP)
+    email: str | None = None
 
 
 # --- exam (exam-scheduling) ----------------------------------------------------------------

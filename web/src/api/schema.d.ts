@@ -1437,7 +1437,8 @@ export interface paths {
         /**
          * Register
          * @description Candidate sign-up (考生注册) with phone, SMS code and password; signs the candidate in.
-         *     Honours Idempotency-Key.
+         *     Honours Idempotency-Key. With `X-Refresh-Cookie: 1` the refresh token is set as an
+         *     HttpOnly cookie instead of returned.
          */
         post: operations["register_api_v1_gateway_accounts_post"];
         delete?: never;
@@ -1542,8 +1543,9 @@ export interface paths {
         put?: never;
         /**
          * Logout
-         * @description 退出登录: revokes every refresh token of the account (all its sessions, every device);
-         *     access tokens already issued lapse within their short lifetime.
+         * @description 退出登录: revokes every refresh token of the account (all its sessions, every device)
+         *     and clears the browser's refresh cookie; access tokens already issued lapse within their
+         *     short lifetime.
          */
         post: operations["logout_api_v1_gateway_logout_post"];
         delete?: never;
@@ -1690,6 +1692,8 @@ export interface paths {
          * @description 登录 with phone (or staff username) and password, or phone and SMS code. Wrong
          *     passwords hold back the login from the caller's address with growing delays (429); many
          *     from everywhere lock the account (423 for the right password) until an SMS-code login.
+         *     With `X-Refresh-Cookie: 1` (the web app) the refresh token is set as an HttpOnly cookie
+         *     instead of returned.
          */
         post: operations["login_api_v1_gateway_sessions_post"];
         delete?: never;
@@ -1711,7 +1715,9 @@ export interface paths {
          * Refresh Session
          * @description 刷新登录: a refresh token for a new access token and a new refresh token. Each refresh
          *     token works once; presenting a used one again ends the whole session (both holders must
-         *     log in again).
+         *     log in again). The token comes in the body, or, when the body has none, from the HttpOnly
+         *     cookie — then only from a page of this host (`Origin`, else 403) and the new token goes
+         *     back into the cookie.
          */
         post: operations["refresh_session_api_v1_gateway_sessions_refresh_post"];
         delete?: never;
@@ -7372,8 +7378,11 @@ export interface components {
         };
         /** RefreshIn */
         RefreshIn: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description the refresh token; omitted by the web app, whose token is in the cookie
+             */
+            refresh_token?: string | null;
         };
         /**
          * RefundOut
@@ -8766,9 +8775,9 @@ export interface components {
             refresh_expires_in: number;
             /**
              * Refresh Token
-             * @description 刷新令牌: exchange it once at POST /sessions/refresh for new tokens
+             * @description 刷新令牌: exchange it once at POST /sessions/refresh for new tokens; null when it was set as the HttpOnly cookie instead (X-Refresh-Cookie: 1, the web app)
              */
-            refresh_token: string;
+            refresh_token: string | null;
             role: components["schemas"]["Role"];
             /**
              * Token Type
@@ -14445,6 +14454,16 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -113,8 +113,9 @@ class TokenOut(BaseModel):
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int
     role: Role
-    refresh_token: str = Field(
-        description="刷新令牌: exchange it once at POST /sessions/refresh for new tokens"
+    refresh_token: str | None = Field(
+        description="刷新令牌: exchange it once at POST /sessions/refresh for new tokens; null "
+        "when it was set as the HttpOnly cookie instead (X-Refresh-Cookie: 1, the web app)"
     )
     refresh_expires_in: int
 
@@ -122,7 +123,12 @@ class TokenOut(BaseModel):
 class RefreshIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    refresh_token: str = Field(min_length=20, max_length=200)
+    refresh_token: str | None = Field(
+        default=None,
+        min_length=20,
+        max_length=200,
+        description="the refresh token; omitted by the web app, whose token is in the cookie",
+    )
 
 
 class LoginIn(BaseModel):
