@@ -4453,6 +4453,11 @@ export interface components {
          */
         CandidateScoresOut: {
             /**
+             * Absent Subjects
+             * @default []
+             */
+            absent_subjects: string[];
+            /**
              * Application Id
              * Format: uuid
              */

@@ -32,6 +32,7 @@ from exam_scheduling.subjects.router import router as subjects_router
 from exam_scheduling.subscriptions import HANDLERS
 from exam_scheduling.tickets import models as _tickets_models  # noqa: F401
 from exam_scheduling.tickets.router import router as tickets_router
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.db import transaction
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
@@ -48,6 +49,15 @@ async def seed(ctx: Context) -> None:
 async def lifespan(ctx: Context) -> AsyncIterator[None]:
     await seed(ctx)
     yield
+
+
+#: moves encrypted personal values to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [
+        EncryptedColumn("approved_candidates", "id_number", "application_id"),
+        EncryptedColumn("sites", "contact_phone"),
+    ]
+)
 
 
 def build_spec(
@@ -70,7 +80,7 @@ def build_spec(
             invigilation_router,
             checkin_router,
         ],
-        jobs=[CLOSE_JOB],
+        jobs=[CLOSE_JOB, PII_JOB],
         handlers=HANDLERS,
         lifespan=lifespan,
     )
