@@ -13,11 +13,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
+from uuid import uuid4
 
 import httpx
+import jwt
 from PIL import Image
 from stdnum.cn import ric
 
+from certificate.pdf.render import (
+    HEAD_SIGNATURE_FIELD,
+    ORG_SIGNATURE_FIELD,
+    SIGNATURE_FIELD_BOXES,
+)
 from skillcert.clock import CHINA
 from skillcert.pdf_testing import ink_pixels, pdf_fonts, pdf_text, read_qr_codes, render_page
 from skillcert.testing import assert_problem
@@ -157,6 +164,17 @@ PILOT_CERTIFICATE = "4-01-02-02"
 PILOT_QUOTA = 2
 
 
+def stamp_png() -> bytes:
+    """The head's 签名章 as seed 003 §3.1 wants it: a square transparent PNG, 95×95 px."""
+    image = Image.new("RGBA", (95, 95), (0, 0, 0, 0))
+    for x in range(10, 85):
+        for y in range(40, 55):
+            image.putpixel((x, y), (200, 20, 20, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def red_photos(id_numbers: list[str]) -> bytes:
     """A zip of 小一寸 roster photos (295×413, red background) named by ID number."""
     image = Image.new("RGB", (295, 413), (215, 20, 25))
@@ -227,6 +245,33 @@ def ok(response: httpx.Response, *statuses: int) -> Any:
 
 #: where the certificate prints the holder's photo (PDF points from the bottom-left)
 CERTIFICATE_PHOTO_BOX = (480, 320, 560, 430)
+
+
+def verify_ticket_offline(token: str, key_set: dict[str, Any]) -> dict[str, Any]:
+    """What a check-in device does with no network: the ticket's ES256 signature checked
+    against the key set it downloaded with the roster."""
+    kid = jwt.get_unverified_header(token)["kid"]
+    [key] = [k for k in key_set["keys"] if k["kid"] == kid]
+    public = jwt.PyJWK(key).key
+    claims: dict[str, Any] = jwt.decode(
+        token, public, algorithms=["ES256"], audience="skillcert-admission-ticket"
+    )
+    return claims
+
+
+def red_pixels(image: Image.Image, box: tuple[float, float, float, float], dpi: int) -> int:
+    """Stamp-red pixels in `box` (PDF points from the bottom-left) of a rendered page."""
+    scale = dpi / 72
+    x0, y0, x1, y1 = box
+    crop = image.crop(
+        (
+            int(x0 * scale),
+            int(image.height - y1 * scale),
+            int(x1 * scale),
+            int(image.height - y0 * scale),
+        )
+    ).convert("RGB")
+    return sum(1 for r, g, b in crop.getdata() if r > 150 and g < 90 and b < 90)
 
 
 @dataclass
@@ -485,6 +530,156 @@ class Journey:
         self.state["ticket_number"] = found["ticket_number"]
         await self.wait_status("scheduled")
 
+    async def _invigilator_in_the_room(self) -> dict[str, str]:
+        """The demo institution, whose site holds the plan's rooms, makes an invigilator (the
+        first password goes out by SMS) and puts them in 第一考场 for each of the plan's
+        sessions; the invigilator signed in."""
+        school = self.headers["institution_admin"]
+        plan_id = self.state["plan_id"]
+        phone = f"137{random.randint(10_000_000, 99_999_999)}"
+        username = f"inv{random.randint(10_000, 99_999)}"
+        made = ok(
+            await self.client.post(
+                "/api/v1/gateway/invigilators",
+                json={"username": username, "name": "王监考", "phone": phone},
+                headers=school,
+            ),
+            201,
+        )
+        credentials = await eventually(
+            lambda: self._sms(phone, "account_credentials"), "the invigilator's password"
+        )
+        password = credentials.split("初始密码：")[1].split("，")[0]
+
+        api = "/api/v1/exam-scheduling"
+        room = None
+        for site in ok(await self.client.get(f"{api}/sites", headers=school)):
+            rooms = ok(await self.client.get(f"{api}/sites/{site['id']}/rooms", headers=school))
+            for sitting in rooms["plans"]:
+                if sitting["plan_id"] == plan_id:
+                    room = next(r for r in sitting["rooms"] if r["name"] == "第一考场")
+                    site_id = site["id"]
+        assert room is not None, "the journey's room"
+        sessions = [
+            s
+            for s in ok(await self.client.get(f"{api}/sites/{site_id}/sessions", headers=school))
+            if s["plan_id"] == plan_id
+        ]
+        assert {s["subject_code"] for s in sessions} == {"T01", "P01"}, sessions
+
+        async def assigned(session_id: str) -> bool:
+            response = await self.client.post(
+                f"{api}/rooms/{room['id']}/invigilators",
+                json={"session_id": session_id, "account_id": made["account_id"]},
+                headers=school,
+            )
+            # The gateway's new account reaches exam-scheduling by event: until then, 422.
+            return response.status_code == 201
+
+        for session in sessions:
+            await eventually(
+                lambda sid=session["session_id"]: assigned(sid), "the invigilator assigned"
+            )
+        invigilator = await login(self.client, username, password)
+        self.headers["invigilator"] = invigilator
+        duties = ok(await self.client.get(f"{api}/duties/mine", headers=invigilator))
+        assert len(duties) == 2, duties
+        self.state["duties"] = duties
+        return invigilator
+
+    async def invigilator_checks_in_offline(self) -> None:
+        """入场签到 (seed 003 §2.2.9): the invigilator's device downloads the roster with the
+        ticket keys, checks the candidate's ticket QR code with no network (the signature
+        against the downloaded key), marks them present and syncs; a second sync of the same
+        marks changes nothing."""
+        invigilator = await self._invigilator_in_the_room()
+        api = "/api/v1/exam-scheduling"
+        ticket = self.state["ticket_number"]
+        ticket_pdf = await self.client.get(
+            f"{api}/tickets/{ticket}.pdf", headers=self.headers["candidate"]
+        )
+        assert ticket_pdf.status_code == 200, ticket_pdf.text
+        [token] = await asyncio.to_thread(
+            lambda: read_qr_codes(render_page(ticket_pdf.content, dpi=200))
+        )
+        for duty in self.state["duties"]:
+            path = f"{api}/rooms/{duty['room_id']}/sessions/{duty['session']['session_id']}"
+            roster = ok(await self.client.get(f"{path}/roster", headers=invigilator))
+            assert ticket in {c["ticket_number"] for c in roster["candidates"]}
+            # Offline from here: the ticket is checked against the downloaded key alone.
+            claims = verify_ticket_offline(token, roster["keys"])
+            assert ticket in claims.values(), claims
+            marks = {
+                "device_id": "journey-device-1",
+                "records": [
+                    {
+                        "id": str(uuid4()),
+                        "ticket_number": ticket,
+                        "status": "present",
+                        "marked_at": datetime.now(UTC).isoformat(),
+                    }
+                ],
+            }
+            sync = f"{path}/check-ins"
+            synced = ok(await self.client.post(sync, json=marks, headers=invigilator))
+            again = ok(await self.client.post(sync, json=marks, headers=invigilator))
+            assert (synced["present"], again["present"]) == (1, 1), (synced, again)
+
+    async def invigilators_close_the_sessions(self, present: int = 1, absent: int = 0) -> None:
+        """After the exam each session is closed; whoever was not checked in is recorded
+        absent (缺考) and scoring is told."""
+        invigilator = self.headers["invigilator"]
+        for duty in self.state["duties"]:
+            path = (
+                f"/api/v1/exam-scheduling/rooms/{duty['room_id']}"
+                f"/sessions/{duty['session']['session_id']}"
+            )
+            closed = ok(await self.client.post(f"{path}/close", headers=invigilator))
+            assert (closed["present"], closed["absent"]) == (present, absent), closed
+
+    async def organisation_confirms_the_payment_request(self) -> None:
+        """The money arrived offline: the organisation confirms the institution's payment
+        request, and its students are paid and get their seats."""
+        request = self.state["payment_request"]
+        ok(
+            await self.client.post(
+                f"/api/v1/payment/requests/{request['request_id']}/confirm",
+                json={"request_no": request["request_no"]},
+                headers=self.headers["org_admin"],
+            )
+        )
+
+    async def absent_students_reach_scoring(self) -> None:
+        """The pilot institution's students never came: after the exam the invigilator closes
+        both sessions with them absent (缺考), and scoring refuses a score for them."""
+        org = self.headers["org_admin"]
+        plan_id = self.state["plan_id"]
+
+        async def rostered() -> list[dict[str, Any]] | None:
+            response = await self.client.get(f"/api/v1/scoring/plans/{plan_id}/scores", headers=org)
+            rows = ok(response)["items"] if response.status_code == 200 else []
+            return rows if len(rows) >= PILOT_QUOTA else None
+
+        rows = await eventually(rostered, "the registered students on the scoring roster")
+        await self._invigilator_in_the_room()
+        await self.the_clock_moves_to("scores")
+        await self.invigilators_close_the_sessions(present=0, absent=PILOT_QUOTA)
+        ticket = rows[0]["ticket_number"]
+
+        async def recorded() -> bool:
+            response = await self.client.get(f"/api/v1/scoring/plans/{plan_id}/scores", headers=org)
+            missed = {r["ticket_number"]: r["absent_subjects"] for r in ok(response)["items"]}
+            return all(missed.get(r["ticket_number"]) == ["P01", "T01"] for r in rows)
+
+        await eventually(recorded, "scoring told who missed both subjects (缺考)")
+        response = await self.client.post(
+            f"/api/v1/scoring/plans/{plan_id}/subjects/T01/scores",
+            json={"scores": [{"ticket_number": ticket, "score": 70}]},
+            headers=org,
+        )
+        body = assert_problem(response, 422, "scores.0.score")
+        assert "缺考" in body["errors"][0]["message"], body
+
     async def the_clock_moves_to(self, phase: str) -> None:
         """The plan's windows move so that now is in `phase` (windows_in), and scoring's plan
         copy follows."""
@@ -516,6 +711,8 @@ class Journey:
 
         await eventually(rostered, "candidate on the scoring roster")
         await self.the_clock_moves_to("scores")
+        if "duties" in self.state:
+            await self.invigilators_close_the_sessions()
         for subject, score in (("T01", 86), ("P01", 78)):
             ok(
                 await self.client.post(
@@ -536,6 +733,39 @@ class Journey:
         else:
             assert ok(response)["passed"] == 1
 
+    async def head_has_a_stamp(self) -> None:
+        """The head reads and accepts the 授权委托书, then uploads a stamp: no stamp, no
+        signature (seed 003 §3.1)."""
+        head = self.headers["institution_head"]
+        base = "/api/v1/certificate/stamps"
+        if (await self.client.get(f"{base}/mine", headers=head)).status_code == 200:
+            return
+        agreement = ok(await self.client.get(f"{base}/agreement", headers=head))
+        if agreement["accepted_at"] is None:
+            ok(
+                await self.client.post(
+                    f"{base}/agreement/acceptances",
+                    json={"version": agreement["version"]},
+                    headers=head,
+                )
+            )
+        target = ok(await self.client.post(f"{base}/upload-url", headers=head))
+        await upload(self.client, target["upload"], stamp_png(), "image/png")
+        body = {"object_key": target["object_key"]}
+        preview = await self.client.post(f"{base}/preview", json=body, headers=head)
+        assert preview.status_code == 200 and preview.content.startswith(b"%PDF"), preview.text
+        ok(await self.client.post(base, json=body, headers=head))
+
+    async def organisation_has_a_seal(self) -> None:
+        """The organisation's seal (公章), printed beside its signature: uploaded once."""
+        org = self.headers["org_admin"]
+        base = "/api/v1/certificate/stamps"
+        if (await self.client.get(f"{base}/mine", headers=org)).status_code == 200:
+            return
+        target = ok(await self.client.post(f"{base}/upload-url", headers=org))
+        await upload(self.client, target["upload"], stamp_png(), "image/png")
+        ok(await self.client.post(base, json={"object_key": target["object_key"]}, headers=org))
+
     async def both_sign(self) -> None:
         head = self.headers["institution_head"]
         org = self.headers["org_admin"]
@@ -554,6 +784,8 @@ class Journey:
 
         pending = await eventually(record, "certificate awaiting the head's signature")
         cert_id = pending["id"]
+        await self.head_has_a_stamp()
+        await self.organisation_has_a_seal()
         signed = ok(
             await self.client.post(f"/api/v1/certificate/certificates/{cert_id}/sign", headers=head)
         )
@@ -598,6 +830,9 @@ class Journey:
         page = render_page(pdf, dpi=150)
         # The photo is printed in its box; a missing one leaves an outline and a word in it.
         assert ink_pixels(page, CERTIFICATE_PHOTO_BOX, dpi=150) > 5_000
+        # Both stamps, red on the paper, in their signature boxes.
+        for signer in (HEAD_SIGNATURE_FIELD, ORG_SIGNATURE_FIELD):
+            assert red_pixels(page, SIGNATURE_FIELD_BOXES[signer], dpi=150) > 300, signer
         [link] = read_qr_codes(page)
         url = urlsplit(link)
         assert url.path == "/verify" and parse_qs(url.query) == {"number": [number]}, link
@@ -937,6 +1172,7 @@ class Journey:
             return response.json() if response.status_code == 201 else None
 
         request = await eventually(requested, "the payment request covering the registrations")
+        self.state["payment_request"] = request
         entry = self.state["new_institution"]
         assert (request["institution_id"], request["student_count"]) == (
             entry["code"],
@@ -961,6 +1197,8 @@ class Journey:
         await self.institution_applies_for_a_pilot()
         await self.province_approves_the_quota()
         await self.pilot_institution_registers_students()
+        await self.organisation_confirms_the_payment_request()
+        await self.absent_students_reach_scoring()
         await self.ops_reads_dead_letters()
 
     async def run_withdrawal(self) -> None:
@@ -985,6 +1223,7 @@ class Journey:
         await self.institution_requests_payment()
         await self.candidate_pays()
         await self.exam_is_scheduled()
+        await self.invigilator_checks_in_offline()
         await self.organisation_imports_scores()
         await self.both_sign()
         await self.anyone_verifies()

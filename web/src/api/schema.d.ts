@@ -117,9 +117,31 @@ export interface paths {
         put?: never;
         /**
          * Reject Certificate
-         * @description 拒绝签发 with a reason (the head before signing, the organisation before issuing).
+         * @description 拒绝签发 with a reason, by a signer who has not signed this round; it goes back to the
+         *     organisation, which reopens it once dealt with.
          */
         post: operations["reject_certificate_api_v1_certificate_certificates__certificate_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/certificates/{certificate_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen Certificate
+         * @description 处理拒签并重新发起签发 (organisation only): closes the refused round with how it was
+         *     dealt with and opens a new one; both sign again, in either order.
+         */
+        post: operations["reopen_certificate_api_v1_certificate_certificates__certificate_id__reopen_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -146,6 +168,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificate/certificates/{certificate_id}/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Signing Rounds
+         * @description 签发记录: every signing round of the certificate, refused ones included.
+         */
+        get: operations["signing_rounds_api_v1_certificate_certificates__certificate_id__rounds_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificate/certificates/{certificate_id}/sign": {
         parameters: {
             query?: never;
@@ -157,7 +199,7 @@ export interface paths {
         put?: never;
         /**
          * Sign Certificate
-         * @description 确认签发. The head of the institution signs first; the organisation's signature then
+         * @description 确认签发, by the head and the organisation in either order; the second signature
          *     numbers the certificate and stores the digitally signed PDF. Irreversible.
          */
         post: operations["sign_certificate_api_v1_certificate_certificates__certificate_id__sign_post"];
@@ -250,6 +292,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificate/stamp-agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish Stamp Agreement
+         * @description A new version of the agreement (operators); every head accepts it again before the next
+         *     stamp upload.
+         */
+        post: operations["publish_stamp_agreement_api_v1_certificate_stamp_agreements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificate/stamps": {
         parameters: {
             query?: never;
@@ -261,9 +324,92 @@ export interface paths {
         put?: never;
         /**
          * Confirm Stamp
-         * @description Accept the uploaded stamp after checking it (PNG, at most 1 MB); it replaces the old one.
+         * @description Accept the uploaded stamp after checking it (transparent square PNG of about 95×95 px,
+         *     at most 1 MB); it replaces the old one.
          */
         post: operations["confirm_stamp_api_v1_certificate_stamps_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/stamps/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stamp Agreement
+         * @description 《电子签名章使用授权委托书》: the current version, and when the head accepted it.
+         */
+        get: operations["stamp_agreement_api_v1_certificate_stamps_agreement_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/stamps/agreement/acceptances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Stamp Agreement
+         * @description The head accepts the version they read; who, when, which version and the address the
+         *     request came from are recorded.
+         */
+        post: operations["accept_stamp_agreement_api_v1_certificate_stamps_agreement_acceptances_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/stamps/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Stamp
+         * @description The caller's own stamp (the head's 签名章, or the organisation's seal) with a short-lived
+         *     image link; nobody can see another's.
+         */
+        get: operations["my_stamp_api_v1_certificate_stamps_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/stamps/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Stamp
+         * @description 预览: a sample certificate with the uploaded (not yet confirmed) stamp in place.
+         */
+        post: operations["preview_stamp_api_v1_certificate_stamps_preview_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -282,7 +428,7 @@ export interface paths {
         /**
          * Stamp Upload Url
          * @description Where the head uploads the signature stamp PNG (签名章), or the organisation its seal,
-         *     with a PUT.
+         *     with a PUT. The head must have accepted the current agreement.
          */
         post: operations["stamp_upload_url_api_v1_certificate_stamps_upload_url_post"];
         delete?: never;
@@ -329,6 +475,86 @@ export interface paths {
          *     per certificate number (429 with Retry-After).
          */
         post: operations["verify_certificate_api_v1_certificate_verify_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/check-ins/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overview
+         * @description 应考/实考/缺考 of every room and session the caller is on duty in (巡考 view).
+         */
+        get: operations["overview_api_v1_exam_scheduling_check_ins_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/duties/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Duties
+         * @description 我的监考/巡考安排: the rooms and sessions the caller is on duty in, and nothing else.
+         */
+        get: operations["my_duties_api_v1_exam_scheduling_duties_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/duty-accounts/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspector Accounts
+         * @description The caller's organisation's inspector accounts (巡考人员), to assign.
+         */
+        get: operations["inspector_accounts_api_v1_exam_scheduling_duty_accounts_inspectors_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/duty-accounts/invigilators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invigilator Accounts
+         * @description The caller's institution's invigilator accounts (监考人员), to assign.
+         */
+        get: operations["invigilator_accounts_api_v1_exam_scheduling_duty_accounts_invigilators_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -601,6 +827,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/rooms/{room_id}/invigilators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Room Invigilators */
+        get: operations["room_invigilators_api_v1_exam_scheduling_rooms__room_id__invigilators_get"];
+        put?: never;
+        /**
+         * Assign Invigilator
+         * @description 安排监考: the institution that runs the site puts one of its invigilators in the room
+         *     for a session.
+         */
+        post: operations["assign_invigilator_api_v1_exam_scheduling_rooms__room_id__invigilators_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/invigilators/{assignment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unassign Invigilator */
+        delete: operations["unassign_invigilator_api_v1_exam_scheduling_rooms__room_id__invigilators__assignment_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/rooms/{room_id}/printouts/{kind}.pdf": {
         parameters: {
             query?: never;
@@ -616,6 +881,75 @@ export interface paths {
          *     Each plan sitting in the room gets its own section; `plan_id` keeps one.
          */
         get: operations["room_printout_api_v1_exam_scheduling_rooms__room_id__printouts__kind__pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/sessions/{session_id}/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check In History
+         * @description 签到记录: every mark received for the room's session, in the order they were made.
+         */
+        get: operations["check_in_history_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__check_ins_get"];
+        put?: never;
+        /**
+         * Sync Check Ins
+         * @description 同步签到: a batch of marks made on the device. Idempotent on each record's id; a
+         *     candidate marked more than once keeps the earliest check-in; a present mark wins over an
+         *     absent one from another device; every record is kept (GET …/check-ins).
+         */
+        post: operations["sync_check_ins_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__check_ins_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/sessions/{session_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close Session
+         * @description 结束场次: the room's invigilator closes the session; the candidates not checked in are
+         *     recorded as absent (缺考) and scoring is told.
+         */
+        post: operations["close_session_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__close_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/sessions/{session_id}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Roster
+         * @description 考场名单: what the invigilator's device keeps for working offline: the candidates
+         *     (ticket number, name, masked ID, photo link, seat, attendance so far) and the public keys
+         *     that verify the tickets' QR codes.
+         */
+        get: operations["roster_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__roster_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -808,6 +1142,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/sites/{site_id}/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Site Inspectors */
+        get: operations["site_inspectors_api_v1_exam_scheduling_sites__site_id__inspectors_get"];
+        put?: never;
+        /**
+         * Assign Inspector
+         * @description 安排巡考: the organisation puts one of its inspectors over rooms of the site (or the
+         *     whole site) for a session; the assignments made (none when all existed).
+         */
+        post: operations["assign_inspector_api_v1_exam_scheduling_sites__site_id__inspectors_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/inspectors/{assignment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unassign Inspector */
+        delete: operations["unassign_inspector_api_v1_exam_scheduling_sites__site_id__inspectors__assignment_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/sites/{site_id}/printouts.zip": {
         parameters: {
             query?: never;
@@ -907,6 +1280,26 @@ export interface paths {
          * @description Remove a room nobody has been seated in yet.
          */
         delete: operations["remove_room_api_v1_exam_scheduling_sites__site_id__rooms__room_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Site Sessions
+         * @description 场次: every subject session of the plans the site takes part in.
+         */
+        get: operations["site_sessions_api_v1_exam_scheduling_sites__site_id__sessions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1086,7 +1479,8 @@ export interface paths {
         /**
          * Register
          * @description Candidate sign-up (考生注册) with phone, SMS code and password; signs the candidate in.
-         *     Honours Idempotency-Key.
+         *     Honours Idempotency-Key. With `X-Refresh-Cookie: 1` the refresh token is set as an
+         *     HttpOnly cookie instead of returned.
          */
         post: operations["register_api_v1_gateway_accounts_post"];
         delete?: never;
@@ -1117,6 +1511,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Inspector
+         * @description 巡考人员: an organisation admin makes an inspector account of their own organisation;
+         *     the first password is sent to the phone by SMS.
+         */
+        post: operations["create_inspector_api_v1_gateway_inspectors_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/institution-admins": {
         parameters: {
             query?: never;
@@ -1137,6 +1552,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/invigilators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Invigilator
+         * @description 监考人员: an institution's admin or head makes an invigilator account of their own
+         *     institution; the first password is sent to the phone by SMS. Exam-scheduling assigns it
+         *     to rooms and sessions, and it sees only those.
+         */
+        post: operations["create_invigilator_api_v1_gateway_invigilators_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/logout": {
         parameters: {
             query?: never;
@@ -1148,8 +1585,9 @@ export interface paths {
         put?: never;
         /**
          * Logout
-         * @description 退出登录: revokes every refresh token of the account (all its sessions, every device);
-         *     access tokens already issued lapse within their short lifetime.
+         * @description 退出登录: revokes every refresh token of the account (all its sessions, every device)
+         *     and clears the browser's refresh cookie; access tokens already issued lapse within their
+         *     short lifetime.
          */
         post: operations["logout_api_v1_gateway_logout_post"];
         delete?: never;
@@ -1170,6 +1608,27 @@ export interface paths {
          * @description The caller as the token names them.
          */
         get: operations["me_api_v1_gateway_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateway/ops/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit Trail
+         * @description The audit trail (审计记录), newest first: staff views of personal data, decisions and
+         *     configuration changes across every service; ops only.
+         */
+        get: operations["audit_trail_api_v1_gateway_ops_audit_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1275,6 +1734,8 @@ export interface paths {
          * @description 登录 with phone (or staff username) and password, or phone and SMS code. Wrong
          *     passwords hold back the login from the caller's address with growing delays (429); many
          *     from everywhere lock the account (423 for the right password) until an SMS-code login.
+         *     With `X-Refresh-Cookie: 1` (the web app) the refresh token is set as an HttpOnly cookie
+         *     instead of returned.
          */
         post: operations["login_api_v1_gateway_sessions_post"];
         delete?: never;
@@ -1296,7 +1757,9 @@ export interface paths {
          * Refresh Session
          * @description 刷新登录: a refresh token for a new access token and a new refresh token. Each refresh
          *     token works once; presenting a used one again ends the whole session (both holders must
-         *     log in again).
+         *     log in again). The token comes in the body, or, when the body has none, from the HttpOnly
+         *     cookie — then only from a page of this host (`Origin`, else 403) and the new token goes
+         *     back into the cookie.
          */
         post: operations["refresh_session_api_v1_gateway_sessions_refresh_post"];
         delete?: never;
@@ -1877,6 +2340,46 @@ export interface paths {
          *     inbox drops any that had been handled after all.
          */
         post: operations["replay_dead_letters_api_v1_notification_ops_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification/sms-receipts/aliyun/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Aliyun Receipts
+         * @description Aliyun SmsReport (HTTP batch push): matched by OutId (our message id), else BizId.
+         */
+        post: operations["aliyun_receipts_api_v1_notification_sms_receipts_aliyun__token__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification/sms-receipts/tencent/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tencent Receipts
+         * @description Tencent SMS status callback: matched by sid (the SerialNo SendSms returned).
+         */
+        post: operations["tencent_receipts_api_v1_notification_sms_receipts_tencent__token__post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3350,6 +3853,53 @@ export interface components {
              */
             street: string;
         };
+        /** AgreementAcceptIn */
+        AgreementAcceptIn: {
+            /** Version */
+            version: number;
+        };
+        /** AgreementAcceptanceOut */
+        AgreementAcceptanceOut: {
+            /**
+             * Accepted At
+             * Format: date-time
+             */
+            accepted_at: string;
+            /** Institution Id */
+            institution_id: string;
+            /** Ip */
+            ip: string;
+            /** Signer Name */
+            signer_name: string;
+            /** Version */
+            version: number;
+        };
+        /** AgreementIn */
+        AgreementIn: {
+            /** Body */
+            body: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * AgreementOut
+         * @description The current 电子签名章使用授权委托书 and whether the caller has accepted this version.
+         */
+        AgreementOut: {
+            /** Accepted At */
+            accepted_at: string | null;
+            /** Body */
+            body: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+        };
         /**
          * ApplicationOut
          * @description An application as its owner sees it: everything, ID number in full.
@@ -3555,6 +4105,50 @@ export interface components {
             revision: number;
             /** To Status */
             to_status: string | null;
+        };
+        /**
+         * AuditTrailEntryOut
+         * @description An audit entry (审计记录): who did what to which subject, when and why.
+         */
+        AuditTrailEntryOut: {
+            /** Action */
+            action: string;
+            /**
+             * Actor Id
+             * Format: uuid
+             */
+            actor_id: string;
+            /** Actor Org */
+            actor_org: string | null;
+            /** Actor Role */
+            actor_role: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Correlation Id */
+            correlation_id: string | null;
+            /**
+             * Event Id
+             * Format: uuid
+             */
+            event_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "view" | "decision" | "configuration";
+            /** Person Id */
+            person_id: string | null;
+            /** Reason */
+            reason: string;
+            /** Service */
+            service: string;
+            /** Subject Id */
+            subject_id: string;
+            /** Subject Type */
+            subject_type: string;
         };
         /**
          * BaseInfoIn
@@ -3858,6 +4452,11 @@ export interface components {
          * @description A rostered candidate's scores in an organisation's list; the ID number is masked.
          */
         CandidateScoresOut: {
+            /**
+             * Absent Subjects
+             * @default []
+             */
+            absent_subjects: string[];
             /**
              * Application Id
              * Format: uuid
@@ -4213,6 +4812,94 @@ export interface components {
          * @enum {string}
          */
         ChangeAction: "added" | "corrected" | "imported";
+        /** CheckInBatchIn */
+        CheckInBatchIn: {
+            /** Device Id */
+            device_id: string;
+            /** Records */
+            records: components["schemas"]["CheckInIn"][];
+        };
+        /**
+         * CheckInIn
+         * @description One mark made on the device: its own id (a UUID it generated), the ticket, when.
+         */
+        CheckInIn: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Marked At
+             * Format: date-time
+             */
+            marked_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "present" | "absent";
+            /** Ticket Number */
+            ticket_number: string;
+        };
+        /**
+         * CheckInRecordOut
+         * @description A mark as it arrived (签到记录): the history behind a candidate's attendance.
+         */
+        CheckInRecordOut: {
+            /** Device Id */
+            device_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Late */
+            late: boolean;
+            /**
+             * Marked At
+             * Format: date-time
+             */
+            marked_at: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "present" | "absent";
+            /** Ticket Number */
+            ticket_number: string;
+        };
+        /** CheckInResultOut */
+        CheckInResultOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "accepted" | "duplicate" | "late" | "unknown_ticket";
+        };
+        /**
+         * CheckInSyncOut
+         * @description Each record's outcome (the device drops the ones it may forget: all but none) and the
+         *     room's counts after the batch.
+         */
+        CheckInSyncOut: {
+            /** Expected */
+            expected: number;
+            /** Present */
+            present: number;
+            /** Results */
+            results: components["schemas"]["CheckInResultOut"][];
+        };
         /**
          * CityReviewerIn
          * @description A city-level reviewer (地市级教育行政部门审核员) of a city in the admin's province.
@@ -4548,6 +5235,114 @@ export interface components {
             status: string;
         };
         /**
+         * DutyAccountIn
+         * @description An exam-day duty account: an invigilator (监考人员) made by an institution, an inspector
+         *     (巡考人员) made by an organisation. The first password goes to the phone by SMS, so the
+         *     phone is required and no password is chosen here.
+         */
+        DutyAccountIn: {
+            /** Name */
+            name: string;
+            /**
+             * Phone
+             * @description 中国大陆手机号
+             * @example 13800138000
+             */
+            phone: string;
+            /**
+             * Username
+             * @description 小写字母开头的用户名
+             */
+            username: string;
+        };
+        /**
+         * DutyAccountOut
+         * @description An invigilator or inspector account the caller's institution or organisation may assign.
+         */
+        DutyAccountOut: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+        };
+        /** DutyAssignmentOut */
+        DutyAssignmentOut: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Assigned At
+             * Format: date-time
+             */
+            assigned_at: string;
+            /**
+             * Duty
+             * @enum {string}
+             */
+            duty: "invigilator" | "inspector";
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Room Id */
+            room_id: string | null;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /**
+             * Site Id
+             * Format: uuid
+             */
+            site_id: string;
+            /** Subject Code */
+            subject_code: string;
+        };
+        /**
+         * DutyOut
+         * @description One room and session the caller is on duty in (我的监考/巡考安排).
+         */
+        DutyOut: {
+            /**
+             * Duty
+             * @enum {string}
+             */
+            duty: "invigilator" | "inspector";
+            /** Room Address */
+            room_address: string;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /** Room Name */
+            room_name: string;
+            session: components["schemas"]["ExamSessionOut"];
+            /**
+             * Site Id
+             * Format: uuid
+             */
+            site_id: string;
+            /** Site Name */
+            site_name: string;
+        };
+        /**
          * EntryDeletionOut
          * @description What a deletion import did: registrations deleted (each place given back), subjects
          *     taken off registrations that keep others; and the quota after.
@@ -4802,6 +5597,40 @@ export interface components {
              */
             withdrawal_closes_at: string;
         };
+        /**
+         * ExamSessionOut
+         * @description An exam session (场次): one subject of a plan and when it is sat.
+         */
+        ExamSessionOut: {
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Method */
+            method: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Plan Title */
+            plan_title: string;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Subject Code */
+            subject_code: string;
+            /** Subject Name */
+            subject_name: string;
+        };
         /** FieldError */
         FieldError: {
             /**
@@ -4992,6 +5821,25 @@ export interface components {
             /** Title */
             title: string;
         };
+        /**
+         * InspectorIn
+         * @description 巡考安排: an inspector account of the organisation for one session, over the listed
+         *     rooms of the site or (none listed) the whole site.
+         */
+        InspectorIn: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** Room Ids */
+            room_ids?: string[];
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+        };
         /** AddressIn */
         InstitutionAddressIn: {
             /** City */
@@ -5050,6 +5898,22 @@ export interface components {
          * @enum {string}
          */
         InstitutionType: "本科院校" | "高职院校" | "中职学校" | "技工院校" | "其他";
+        /**
+         * InvigilatorIn
+         * @description 监考安排: an invigilator account of the site's institution for one session of the room.
+         */
+        InvigilatorIn: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+        };
         /** ItemErrorOut */
         ItemErrorOut: {
             /** Detail */
@@ -5192,6 +6056,27 @@ export interface components {
             status: components["schemas"]["SheetStatus"];
             /** Ticket Number */
             ticket_number: string;
+        };
+        /**
+         * MyStampOut
+         * @description The caller's own stamp with a short-lived link to the image (nobody else gets one).
+         */
+        MyStampOut: {
+            /** Height */
+            height: number;
+            /** Image Url */
+            image_url: string;
+            /** Institution Id */
+            institution_id: string;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Width */
+            width: number;
         };
         /** MySubjectScoreOut */
         MySubjectScoreOut: {
@@ -5455,6 +6340,13 @@ export interface components {
         Page_ApplicationSummaryOut_: {
             /** Items */
             items: components["schemas"]["ApplicationSummaryOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[AuditTrailEntryOut] */
+        Page_AuditTrailEntryOut_: {
+            /** Items */
+            items: components["schemas"]["AuditTrailEntryOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -6533,8 +7425,11 @@ export interface components {
         };
         /** RefreshIn */
         RefreshIn: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description the refresh token; omitted by the web app, whose token is in the cookie
+             */
+            refresh_token?: string | null;
         };
         /**
          * RefundOut
@@ -6685,6 +7580,14 @@ export interface components {
             /** Sources */
             sources: string[];
         };
+        /**
+         * ReopenIn
+         * @description How the organisation dealt with a refusal (corrected, or confirmed as it stands).
+         */
+        ReopenIn: {
+            /** Resolution */
+            resolution: string;
+        };
         /** ReplayIn */
         ReplayIn: {
             /** Message Ids */
@@ -6795,7 +7698,36 @@ export interface components {
          * Role
          * @enum {string}
          */
-        Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "city_reviewer" | "ops";
+        Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "city_reviewer" | "invigilator" | "inspector" | "ops";
+        /**
+         * RoomCountOut
+         * @description A room's session in the inspector's (or invigilator's) overview: 应考 / 实考 / 缺考.
+         */
+        RoomCountOut: {
+            /** Absent */
+            absent: number;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Duty
+             * @enum {string}
+             */
+            duty: "invigilator" | "inspector";
+            /** Expected */
+            expected: number;
+            /** Present */
+            present: number;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /** Room Name */
+            room_name: string;
+            session: components["schemas"]["ExamSessionOut"];
+            /** Site Name */
+            site_name: string;
+        };
         /**
          * RoomIn
          * @description A room (考场) of a site for one exam plan.
@@ -6876,6 +7808,37 @@ export interface components {
             student_name: string | null;
         };
         /**
+         * RosterCandidateOut
+         * @description A candidate of the room's session as the door sees them: masked ID, photo, seat.
+         */
+        RosterCandidateOut: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /**
+             * Id Number
+             * @description 脱敏后的证件号码
+             */
+            id_number: string;
+            /** Marked At */
+            marked_at: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Photo Url
+             * @description 短时有效的照片下载地址（无照片为空）
+             */
+            photo_url: string | null;
+            /** Seat Number */
+            seat_number: number;
+            /** Status */
+            status: ("present" | "absent") | null;
+            /** Ticket Number */
+            ticket_number: string;
+        };
+        /**
          * RosterEntryOut
          * @description One line of a plan's roster (考场编排明细); the ID number is masked.
          */
@@ -6919,6 +7882,32 @@ export interface components {
             unchanged: number;
             /** Updated */
             updated: number;
+        };
+        /**
+         * RosterOut
+         * @description What a check-in device downloads before the exam, to work without a network: the
+         *     roster and the public keys that verify the admission tickets' QR codes.
+         */
+        RosterOut: {
+            /** Address */
+            address: string;
+            /** Candidates */
+            candidates: components["schemas"]["RosterCandidateOut"][];
+            /** Closed At */
+            closed_at: string | null;
+            /** Duties */
+            duties: ("invigilator" | "inspector")[];
+            keys: components["schemas"]["TicketKeySetOut"];
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /** Room Name */
+            room_name: string;
+            session: components["schemas"]["ExamSessionOut"];
+            /** Site Name */
+            site_name: string;
         };
         /**
          * RosterStudentIn
@@ -7189,6 +8178,30 @@ export interface components {
             /** Pass Score */
             pass_score: number;
         };
+        /** SessionClosureOut */
+        SessionClosureOut: {
+            /** Absent */
+            absent: number;
+            /**
+             * Closed At
+             * Format: date-time
+             */
+            closed_at: string;
+            /** Expected */
+            expected: number;
+            /** Present */
+            present: number;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+        };
         /**
          * SheetStatus
          * @enum {string}
@@ -7247,6 +8260,39 @@ export interface components {
             trusted: boolean;
             /** Valid */
             valid: boolean;
+        };
+        /**
+         * SigningRoundOut
+         * @description One signing round (签发轮次) of a certificate's history.
+         */
+        SigningRoundOut: {
+            /** Head Signed At */
+            head_signed_at: string | null;
+            /** Head Signer Name */
+            head_signer_name: string | null;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Org Signed At */
+            org_signed_at: string | null;
+            /** Org Signer Name */
+            org_signer_name: string | null;
+            /** Refusal Reason */
+            refusal_reason: string | null;
+            /** Refused At */
+            refused_at: string | null;
+            /** Refused By Role */
+            refused_by_role: string | null;
+            /** Resolution */
+            resolution: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Seq */
+            seq: number;
+            /** State */
+            state: string;
         };
         /**
          * SiteCertificateIn
@@ -7538,7 +8584,7 @@ export interface components {
          * Status
          * @enum {string}
          */
-        Status: "pending_head_signature" | "pending_org_signature" | "issued" | "rejected" | "revoked";
+        Status: "pending_head_signature" | "org_signed" | "pending_org_signature" | "issued" | "rejected" | "revoked";
         /** StatusChangeOut */
         StatusChangeOut: {
             /**
@@ -7817,9 +8863,9 @@ export interface components {
             refresh_expires_in: number;
             /**
              * Refresh Token
-             * @description 刷新令牌: exchange it once at POST /sessions/refresh for new tokens
+             * @description 刷新令牌: exchange it once at POST /sessions/refresh for new tokens; null when it was set as the HttpOnly cookie instead (X-Refresh-Cookie: 1, the web app)
              */
-            refresh_token: string;
+            refresh_token: string | null;
             role: components["schemas"]["Role"];
             /**
              * Token Type
@@ -8357,6 +9403,82 @@ export interface operations {
             };
         };
     };
+    reopen_certificate_api_v1_certificate_certificates__certificate_id__reopen_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     revoke_certificate_api_v1_certificate_certificates__certificate_id__revoke_post: {
         parameters: {
             query?: never;
@@ -8433,6 +9555,68 @@ export interface operations {
             };
         };
     };
+    signing_rounds_api_v1_certificate_certificates__certificate_id__rounds_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRoundOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     sign_certificate_api_v1_certificate_certificates__certificate_id__sign_post: {
         parameters: {
             query?: never;
@@ -8451,6 +9635,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CertificateOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
             /** @description Unauthorized */
@@ -8718,6 +9912,60 @@ export interface operations {
             };
         };
     };
+    publish_stamp_agreement_api_v1_certificate_stamp_agreements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     confirm_stamp_api_v1_certificate_stamps_post: {
         parameters: {
             query?: never;
@@ -8738,6 +9986,224 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StampOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    stamp_agreement_api_v1_certificate_stamps_agreement_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    accept_stamp_agreement_api_v1_certificate_stamps_agreement_acceptances_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementAcceptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementAcceptanceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    my_stamp_api_v1_certificate_stamps_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyStampOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    preview_stamp_api_v1_certificate_stamps_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StampConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
             /** @description Unauthorized */
@@ -8788,6 +10254,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StampUploadUrlOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
             /** @description Unauthorized */
@@ -8917,6 +10393,166 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    overview_api_v1_exam_scheduling_check_ins_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomCountOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    my_duties_api_v1_exam_scheduling_duties_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    inspector_accounts_api_v1_exam_scheduling_duty_accounts_inspectors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyAccountOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    invigilator_accounts_api_v1_exam_scheduling_duty_accounts_invigilators_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyAccountOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9764,6 +11400,203 @@ export interface operations {
             };
         };
     };
+    room_invigilators_api_v1_exam_scheduling_rooms__room_id__invigilators_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyAssignmentOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    assign_invigilator_api_v1_exam_scheduling_rooms__room_id__invigilators_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvigilatorIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyAssignmentOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    unassign_invigilator_api_v1_exam_scheduling_rooms__room_id__invigilators__assignment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                assignment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     room_printout_api_v1_exam_scheduling_rooms__room_id__printouts__kind__pdf_get: {
         parameters: {
             query?: {
@@ -9825,6 +11658,269 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    check_in_history_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__check_ins_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInRecordOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    sync_check_ins_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__check_ins_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInBatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInSyncOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    close_session_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__close_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionClosureOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    roster_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__roster_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -10594,6 +12690,193 @@ export interface operations {
             };
         };
     };
+    site_inspectors_api_v1_exam_scheduling_sites__site_id__inspectors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyAssignmentOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    assign_inspector_api_v1_exam_scheduling_sites__site_id__inspectors_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectorIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyAssignmentOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    unassign_inspector_api_v1_exam_scheduling_sites__site_id__inspectors__assignment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+                assignment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     site_printouts_api_v1_exam_scheduling_sites__site_id__printouts_zip_get: {
         parameters: {
             query?: {
@@ -11008,6 +13291,67 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    site_sessions_api_v1_exam_scheduling_sites__site_id__sessions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamSessionOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11660,6 +14004,70 @@ export interface operations {
             };
         };
     };
+    create_inspector_api_v1_gateway_inspectors_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyAccountIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAccountOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     create_institution_admin_api_v1_gateway_institution_admins_post: {
         parameters: {
             query?: never;
@@ -11670,6 +14078,70 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["InstitutionAdminIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAccountOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_invigilator_api_v1_gateway_invigilators_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyAccountIn"];
             };
         };
         responses: {
@@ -11805,6 +14277,65 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    audit_trail_api_v1_gateway_ops_audit_get: {
+        parameters: {
+            query?: {
+                actor_id?: string | null;
+                person_id?: string | null;
+                kind?: ("view" | "decision" | "configuration") | null;
+                action?: string | null;
+                since?: string | null;
+                until?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditTrailEntryOut_"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -12149,6 +14680,16 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14299,6 +16840,114 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    aliyun_receipts_api_v1_notification_sms_receipts_aliyun__token__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    tencent_receipts_api_v1_notification_sms_receipts_tencent__token__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -15,8 +15,13 @@ from exam_scheduling.base import Base
 from exam_scheduling.catalogue import models as _catalogue_models  # noqa: F401
 from exam_scheduling.catalogue.router import router as catalogue_router
 from exam_scheduling.catalogue.service import seed_catalogue
+from exam_scheduling.checkin import models as _checkin_models  # noqa: F401
+from exam_scheduling.checkin.jobs import CLOSE_JOB
+from exam_scheduling.checkin.router import router as checkin_router
 from exam_scheduling.config import ExamSchedulingSettings
 from exam_scheduling.context import Context
+from exam_scheduling.invigilation import models as _invigilation_models  # noqa: F401
+from exam_scheduling.invigilation.router import router as invigilation_router
 from exam_scheduling.plans import models as _plans_models  # noqa: F401
 from exam_scheduling.plans.router import router as plans_router
 from exam_scheduling.printouts.router import router as printouts_router
@@ -27,6 +32,7 @@ from exam_scheduling.subjects.router import router as subjects_router
 from exam_scheduling.subscriptions import HANDLERS
 from exam_scheduling.tickets import models as _tickets_models  # noqa: F401
 from exam_scheduling.tickets.router import router as tickets_router
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.db import transaction
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
@@ -43,6 +49,15 @@ async def seed(ctx: Context) -> None:
 async def lifespan(ctx: Context) -> AsyncIterator[None]:
     await seed(ctx)
     yield
+
+
+#: moves encrypted personal values to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [
+        EncryptedColumn("approved_candidates", "id_number", "application_id"),
+        EncryptedColumn("sites", "contact_phone"),
+    ]
+)
 
 
 def build_spec(
@@ -62,7 +77,10 @@ def build_spec(
             allocations_router,
             tickets_router,
             printouts_router,
+            invigilation_router,
+            checkin_router,
         ],
+        jobs=[CLOSE_JOB, PII_JOB],
         handlers=HANDLERS,
         lifespan=lifespan,
     )

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from notification.base import Base
 from notification.config import NotificationSettings
 from notification.context import Context, NotificationResources
+from notification.mail.factory import build_mailer
 from notification.messages import models as _messages_models  # noqa: F401  (register tables)
 from notification.messages.jobs import SMS_JOB
 from notification.messages.router import dev_router
@@ -20,6 +21,7 @@ from notification.plans import models as _plans_models  # noqa: F401
 from notification.sms.factory import build_sender
 from notification.sms.receipts import router as receipts_router
 from notification.subscriptions import HANDLERS
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.db import transaction
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
@@ -36,9 +38,18 @@ async def lifespan(ctx: Context) -> AsyncIterator[NotificationResources]:
     await seed(ctx)
     sms = build_sender(ctx.settings)
     try:
-        yield NotificationResources(sms=sms)
+        yield NotificationResources(sms=sms, mail=build_mailer(ctx.settings))
     finally:
         await sms.aclose()
+
+
+#: moves encrypted personal values to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [
+        EncryptedColumn("contacts", "phone", "account_id"),
+        EncryptedColumn("sms_deliveries", "phone"),
+    ]
+)
 
 
 def build_spec(
@@ -57,7 +68,7 @@ def build_spec(
         routers=routers,
         handlers=HANDLERS,
         lifespan=lifespan,
-        jobs=[SMS_JOB],
+        jobs=[SMS_JOB, PII_JOB],
     )
 
 

@@ -12,11 +12,14 @@ from certificate.certificates.schemas import (
     CertificateOut,
     CertificateReasonIn,
     MyCertificateOut,
+    ReopenIn,
+    SigningRoundOut,
     VerificationOut,
     VerifyIn,
 )
 from certificate.certificates.service import CertificateService, Record
 from certificate.context import CurrentContext
+from skillcert.access import Owner, access, public
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -45,6 +48,7 @@ def _view(rec: Record) -> CertificateOut:
     "/certificates",
     response_model=Page[CertificateOut],
     responses=problem_responses(401, 403, 422),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def list_certificates(
     principal: Signer,
@@ -63,6 +67,7 @@ async def list_certificates(
     "/certificates/mine",
     response_model=list[MyCertificateOut],
     responses=problem_responses(401, 403),
+    **access(candidate=Owner.OWN),
 )
 async def my_certificates(
     principal: Candidate, certificates: Certificates
@@ -91,6 +96,7 @@ async def my_certificates(
     "/certificates/batch-sign",
     response_model=BatchSignResultOut,
     responses=problem_responses(401, 403, 422),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def batch_sign(
     body: BatchSignIn, principal: Signer, certificates: Certificates
@@ -104,12 +110,13 @@ async def batch_sign(
 @router.post(
     "/certificates/{certificate_id}/sign",
     response_model=CertificateOut,
-    responses=problem_responses(401, 403, 404, 409),
+    responses=problem_responses(400, 401, 403, 404, 409),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def sign_certificate(
     certificate_id: UUID, principal: Signer, certificates: Certificates
 ) -> CertificateOut:
-    """确认签发. The head of the institution signs first; the organisation's signature then
+    """确认签发, by the head and the organisation in either order; the second signature
     numbers the certificate and stores the digitally signed PDF. Irreversible."""
     return _view(await certificates.sign(principal, certificate_id))
 
@@ -118,18 +125,49 @@ async def sign_certificate(
     "/certificates/{certificate_id}/reject",
     response_model=CertificateOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def reject_certificate(
     certificate_id: UUID, body: CertificateReasonIn, principal: Signer, certificates: Certificates
 ) -> CertificateOut:
-    """拒绝签发 with a reason (the head before signing, the organisation before issuing)."""
+    """拒绝签发 with a reason, by a signer who has not signed this round; it goes back to the
+    organisation, which reopens it once dealt with."""
     return _view(await certificates.reject(principal, certificate_id, body.reason))
+
+
+@router.post(
+    "/certificates/{certificate_id}/reopen",
+    response_model=CertificateOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def reopen_certificate(
+    certificate_id: UUID, body: ReopenIn, principal: OrgAdmin, certificates: Certificates
+) -> CertificateOut:
+    """处理拒签并重新发起签发 (organisation only): closes the refused round with how it was
+    dealt with and opens a new one; both sign again, in either order."""
+    return _view(await certificates.reopen(principal, certificate_id, body.resolution))
+
+
+@router.get(
+    "/certificates/{certificate_id}/rounds",
+    response_model=list[SigningRoundOut],
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def signing_rounds(
+    certificate_id: UUID, principal: Signer, certificates: Certificates
+) -> list[SigningRoundOut]:
+    """签发记录: every signing round of the certificate, refused ones included."""
+    return [
+        SigningRoundOut.model_validate(r)
+        for r in await certificates.rounds(principal, certificate_id)
+    ]
 
 
 @router.post(
     "/certificates/{certificate_id}/revoke",
     response_model=CertificateOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def revoke_certificate(
     certificate_id: UUID, body: CertificateReasonIn, principal: OrgAdmin, certificates: Certificates
@@ -138,7 +176,12 @@ async def revoke_certificate(
     return _view(await certificates.revoke(principal, certificate_id, body.reason))
 
 
-@router.post("/verify", response_model=VerificationOut, responses=problem_responses(404, 422, 429))
+@router.post(
+    "/verify",
+    response_model=VerificationOut,
+    responses=problem_responses(404, 422, 429),
+    **public("证书查验（公开）：编号加持证人身份证号，网关限流"),
+)
 async def verify_certificate(body: VerifyIn, certificates: Certificates) -> VerificationOut:
     """证书查验, public: certificate number plus the holder's full ID number. An unknown number
     and a wrong ID number get the same 404; the gateway limits attempts per client address and
