@@ -814,7 +814,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /**
+         * Edit Room
+         * @description 编辑考场: name, type, seats, address; never fewer seats than candidates already hold.
+         */
+        put: operations["edit_room_api_v1_exam_scheduling_sites__site_id__rooms__room_id__put"];
         post?: never;
         /**
          * Remove Room
@@ -6711,6 +6715,23 @@ export interface components {
          */
         Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "city_reviewer" | "ops";
         /**
+         * RoomEditIn
+         * @description 编辑考场: the room's name, type, seats and address; it stays with its plan.
+         */
+        RoomEditIn: {
+            /** Address */
+            address: string;
+            /** Capacity */
+            capacity: number;
+            /** Name */
+            name: string;
+            /**
+             * Room Type
+             * @enum {string}
+             */
+            room_type: "computer" | "practical" | "written";
+        };
+        /**
          * RoomIn
          * @description A room (考场) of a site for one exam plan.
          */
@@ -10576,6 +10597,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoomOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    edit_room_api_v1_exam_scheduling_sites__site_id__rooms__room_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoomEditIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomOut"];
                 };
             };
             /** @description Unauthorized */

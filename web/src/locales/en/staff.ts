@@ -117,6 +117,8 @@ export default {
     roomAddressHint: 'Down to the door number: it is printed on admission tickets',
     seats: '{n} seats',
     roomAdded: 'Room added',
+    editRoom: 'Edit room {name}',
+    roomSaved: 'Room saved',
     removeRoom: 'Remove room {name}',
     confirmRemoveRoom: 'Remove room {name}?',
     roomRemoved: 'Room removed',

@@ -121,6 +121,8 @@ export default {
     roomAddressHint: '尽量精确到门牌号，将打印在准考证上',
     seats: '{n} 座',
     roomAdded: '考场已设置',
+    editRoom: '修改考场 {name}',
+    roomSaved: '考场已保存',
     removeRoom: '删除考场 {name}',
     confirmRemoveRoom: '确认删除考场 {name}？',
     roomRemoved: '考场已删除',
