@@ -10,12 +10,24 @@ export SKILLCERT_TEST_S3_ACCESS_KEY=skillcert SKILLCERT_TEST_S3_SECRET_KEY=skill
 
 failed=()
 unverified=()
+# A step that hangs fails after its limit (pytest gets SIGINT first, so it prints where it hung)
+# instead of holding the whole run until CI's own limit. STEP_LIMIT_S applies to the next step.
+STEP_LIMIT_S=900
+bounded() {
+  timeout --kill-after=30 --signal=INT "$STEP_LIMIT_S" "$@"
+  local rc=$?
+  ((rc == 124)) && echo "!!! timed out after ${STEP_LIMIT_S} s: $*"
+  return $rc
+}
 step() {
   local name=$1
   shift
   echo "=== $name"
   local started=$SECONDS
-  if "$@"; then
+  local run=("$@")
+  # Shell functions run as they are: they bound their own commands.
+  [[ $(type -t "$1") == function ]] || run=(bounded "$@")
+  if "${run[@]}"; then
     echo "--- $name ok ($((SECONDS - started)) s)"
   else
     echo "--- $name FAILED ($((SECONDS - started)) s)"
@@ -41,8 +53,8 @@ done
 fuzz() {
   local rc=0
   for service in services/*/; do
-    uv run --frozen pytest "$service/tests/test_openapi_fuzz.py" -m fuzz -q -p no:cacheprovider \
-      || rc=1
+    bounded uv run --frozen pytest "$service/tests/test_openapi_fuzz.py" -m fuzz -q \
+      -p no:cacheprovider || rc=1
   done
   return $rc
 }
@@ -57,7 +69,7 @@ step "web: npm ci" bash -c "cd web && npm ci --no-audit --no-fund --loglevel=err
 # not run (offline, the advisory service refused) is never reported as passed: it is listed as
 # UNVERIFIED below, and fails the run where SKILLCERT_AUDIT_REQUIRED=1 (CI with network).
 audit() {
-  uv run --frozen python -m skillcert_devtools.audit
+  bounded uv run --frozen python -m skillcert_devtools.audit
   local rc=$?
   if ((rc == 3)); then
     unverified+=("audit: dependencies")
@@ -72,6 +84,7 @@ step "web: vue-tsc" bash -c "cd web && npx vue-tsc --noEmit"
 step "web: vitest" bash -c "cd web && npx vitest run"
 step "web: build" web/scripts/build.sh --force
 step "web: chromium" deploy/dev/chromium.sh
+STEP_LIMIT_S=2700
 step "web: browser" uv run --frozen pytest tests/web -q -p no:cacheprovider
 
 if ((${#unverified[@]})); then

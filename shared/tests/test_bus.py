@@ -129,6 +129,81 @@ class TestDelivery:
         assert len(await bus.dead_letters("svc")) == 2
 
 
+class TestUnsubscribe:
+    async def test_a_handler_in_flight_finishes_and_nothing_more_is_delivered(
+        self, bus: MessageBus
+    ):
+        started, release = asyncio.Event(), asyncio.Event()
+        handled: list[str] = []
+
+        async def handler(m: Message) -> None:
+            started.set()
+            await release.wait()
+            handled.append(m.message_id)
+
+        await bus.subscribe(Subscription("svc", ("sample.#",), handler, concurrency=1))
+        first = message()
+        await bus.publish([first])
+        await asyncio.wait_for(started.wait(), 10)
+        stopping = asyncio.create_task(bus.unsubscribe("svc"))
+        await asyncio.sleep(0.1)
+        release.set()
+        await asyncio.wait_for(stopping, 10)
+        assert handled == [first.message_id]
+        await bus.publish([message()])
+        await asyncio.sleep(0.3)
+        assert handled == [first.message_id]
+        # The service's task is gone with it: no consumer is left for the loop to wait on.
+        assert not [t for t in asyncio.all_tasks() if t.get_name() == "svc"]
+
+    async def test_the_handled_message_is_settled_and_the_next_waits_for_a_new_consumer(
+        self, bus: MessageBus
+    ):
+        handled: list[str] = []
+
+        async def handler(m: Message) -> None:
+            handled.append(m.message_id)
+
+        await bus.subscribe(Subscription("svc", ("sample.#",), handler))
+        first = message()
+        await bus.publish([first])
+        await eventually(lambda: asyncio.sleep(0, handled or None))
+        await bus.unsubscribe("svc")
+        second = message()
+        await bus.publish([second])
+        await bus.subscribe(Subscription("svc", ("sample.#",), handler))
+        await eventually(lambda: asyncio.sleep(0, len(handled) == 2 or None))
+        await asyncio.sleep(0.2)
+        assert handled == [first.message_id, second.message_id]
+
+
+async def test_an_embedded_handler_that_overruns_the_drain_is_cancelled_and_awaited(
+    tmp_path: Path,
+) -> None:
+    bus = EmbeddedBus(tmp_path / "bus.db", RetryPolicy((50,)), poll_interval_s=0.05)
+    await bus.connect()
+    started = asyncio.Event()
+    cancelled = asyncio.Event()
+
+    async def handler(m: Message) -> None:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.1)  # cleanup that itself awaits, as a session's rollback does
+            cancelled.set()
+            raise
+
+    await bus.subscribe(Subscription("svc", ("sample.#",), handler, concurrency=2))
+    await bus.publish([message(), message()])
+    await asyncio.wait_for(started.wait(), 10)
+    await asyncio.wait_for(bus.unsubscribe("svc", drain_timeout_s=0.2), 10)
+    assert cancelled.is_set()
+    leftover = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
+    assert not [t for t in leftover if "handle" in repr(t.get_coro())], leftover
+    await bus.close()
+
+
 async def _two(bus: MessageBus) -> bool:
     return len(await bus.dead_letters("svc")) == 2
 

@@ -109,7 +109,14 @@ def test_compose_runs_every_service_in_the_production_profile():
         assert DEVTOOLS not in str(service.get("command", "")), name
     # Secrets without defaults: compose refuses to start rather than run with a dev key.
     gateway = platform["gateway"]["environment"]
+    for name in ("SKILLCERT_PII_KEYS", "SKILLCERT_PII_KEY_ID", "SKILLCERT_PII_INDEX_KEY"):
+        for service in ("gateway", "registration", "migrate"):
+            assert platform[service]["environment"][name].startswith(f"${{{name}:?"), name
     assert gateway["GATEWAY_SMS_CODE_SECRET"].startswith("${GATEWAY_SMS_CODE_SECRET:?")
     assert platform["payment"]["environment"]["PAYMENT_API_V3_KEY"].startswith(
         "${PAYMENT_API_V3_KEY:?"
+    )
+    # SMS really goes out in production: a provider is named, never the development sender.
+    assert platform["notification"]["environment"]["NOTIFICATION_SMS_PROVIDER"].startswith(
+        "${NOTIFICATION_SMS_PROVIDER:?"
     )

@@ -12,12 +12,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from PIL import Image
 from stdnum.cn import ric
 
 from skillcert.clock import CHINA
+from skillcert.pdf_testing import ink_pixels, pdf_fonts, pdf_text, read_qr_codes, render_page
 from skillcert.testing import assert_problem
 from skillcert_embedded.demo import DEMO_INSTITUTION, STAFF, create_open_plan, login
 
@@ -221,6 +223,10 @@ def ok(response: httpx.Response, *statuses: int) -> Any:
         response.text[:2000],
     )
     return response.json() if response.content else None
+
+
+#: where the certificate prints the holder's photo (PDF points from the bottom-left)
+CERTIFICATE_PHOTO_BOX = (480, 320, 560, 430)
 
 
 @dataclass
@@ -561,24 +567,40 @@ class Journey:
     async def anyone_verifies(self) -> dict[str, Any]:
         number = self.state["certificate_number"]
         verification = ok(
-            await self.client.get(
+            await self.client.post(
                 "/api/v1/certificate/verify",
-                params={"number": number, "id_number": self.id_number},
+                json={"number": number, "id_number": self.id_number},
             ),
             200,
         )
         assert verification["valid"] is True, verification
         assert len(verification["signatures"]) == 2
         assert all(s["valid"] and s["trusted"] for s in verification["signatures"])
-        wrong = await self.client.get(
+        wrong = await self.client.post(
             "/api/v1/certificate/verify",
-            params={"number": number, "id_number": resident_id("19900101", 5)},
+            json={"number": number, "id_number": resident_id("19900101", 5)},
         )
         assert wrong.status_code == 404
         async with httpx.AsyncClient(timeout=30) as raw:
             pdf = await raw.get(verification["download_url"])
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        await asyncio.to_thread(self._certificate_reads_anywhere, pdf.content, number)
         return verification
+
+    def _certificate_reads_anywhere(self, pdf: bytes, number: str) -> None:
+        """The issued PDF as a reader on a machine without Chinese fonts sees it: every font
+        embedded, the holder's name and number as text, the photo printed, and a QR code that
+        leads to the verification page for this number."""
+        fonts = pdf_fonts(pdf)
+        assert fonts and all(f.embedded for f in fonts), fonts
+        text = pdf_text(pdf)
+        assert "王小明" in text and number in text, text
+        page = render_page(pdf, dpi=150)
+        # The photo is printed in its box; a missing one leaves an outline and a word in it.
+        assert ink_pixels(page, CERTIFICATE_PHOTO_BOX, dpi=150) > 5_000
+        [link] = read_qr_codes(page)
+        url = urlsplit(link)
+        assert url.path == "/verify" and parse_qs(url.query) == {"number": [number]}, link
 
     async def candidate_was_told_each_step(self) -> list[str]:
         await self.wait_status("certified")

@@ -46,7 +46,14 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         stderr=subprocess.STDOUT,
         # scoring's automatic lock looks only at start: the screens lock by hand once 公示 is
         # over, and a pass between two clicks would take the button away.
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "SCORING_LOCK_INTERVAL_S": "86400"},
+        # The tests act as the proxy in front of the gateway: a test that floods one endpoint
+        # names made-up client addresses (X-Forwarded-For) so the browser's budget is untouched.
+        env={
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "SCORING_LOCK_INTERVAL_S": "86400",
+            "GATEWAY_TRUSTED_PROXIES": '["127.0.0.1/32"]',
+        },
     )
     base_url = f"http://127.0.0.1:{port}"
     try:

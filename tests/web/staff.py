@@ -79,3 +79,11 @@ def stamp_png() -> bytes:
 
 def file_payload(name: str, mime: str, data: bytes) -> dict[str, Any]:
     return {"name": name, "mimeType": mime, "buffer": data}
+
+
+def choose(page: Page, test_id: str, option: str) -> None:
+    """Pick `option` in the Element Plus select marked `test_id` once it is enabled."""
+    select = page.locator(f"[data-test={test_id}]")
+    expect(select.locator(".el-select__wrapper")).not_to_have_class(re.compile(r"is-disabled"))
+    select.click()
+    page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()

@@ -8,7 +8,7 @@ import random
 from browser import Platform, Screens
 from journey import resident_id
 from playwright.sync_api import Browser, expect
-from staff import confirm_dialog, file_payload, in_thread, sign_in, stamp_png
+from staff import choose, confirm_dialog, file_payload, in_thread, sign_in, stamp_png
 
 from skillcert_embedded.demo import login, plan_payload
 
@@ -22,7 +22,12 @@ SCREENS = {
         "/org/payment-requests",
         "/org/reconciliation",
     ],
-    "inst.admin": ["/institution/roster", "/institution/payment-requests", "/institution/sites"],
+    "inst.admin": [
+        "/institution/roster",
+        "/institution/payment-requests",
+        "/institution/sites",
+        "/institution/scores",
+    ],
     "inst.head": ["/head/certificates", "/head/stamp", "/head/admins"],
     "province.admin": ["/province/directory"],
     "ops": ["/ops/dead-letters", "/ops/accounts", "/ops/reconciliation"],
@@ -60,6 +65,43 @@ class TestOrganisationConsole:
         expect(field_error(page, "plan-title")).to_be_visible()
         expect(field_error(page, "plan-occupation")).to_be_visible()
         screens.check(page, "org-plan-form-errors")
+
+    def test_a_weighted_result_rule_is_checked_at_its_fields_then_saved(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        page = sign_in(browser, platform, "org.admin")
+        page.locator("[data-test=create-plan]").click()
+        page.locator("[data-test=plan-title]").fill(f"综合成绩计划 {random.randint(1000, 9999)}")
+        choose(page, "plan-occupation", "4-01-02-02")
+        choose(page, "plan-level", "四级")
+        for (start_label, start), (end_label, end) in (
+            (("报名开始", "2031-03-01 09:00:00"), ("报名截止", "2031-03-20 17:00:00")),
+            (("考试开始", "2031-04-10 09:00:00"), ("考试结束", "2031-04-10 17:00:00")),
+        ):
+            page.get_by_placeholder(start_label, exact=True).fill(start)
+            page.get_by_placeholder(end_label, exact=True).fill(end)
+            page.get_by_placeholder(end_label, exact=True).press("Enter")
+        page.get_by_role("button", name="添加科目").click()
+        page.locator("#s-code-1").fill("S02")
+        page.locator("#s-name-1").fill("操作技能")
+
+        # The seed's composite (综合成绩): weights that do not add up to 100 % are refused.
+        page.locator("[data-test=rule-weighted_total]").click()
+        page.locator("[data-test=weight-0] input").fill("40")
+        page.locator("[data-test=weight-1] input").fill("50")
+        page.locator("[data-test=rule-pass] input").fill("60")
+        expect(page.locator("[data-test=weight-sum]")).to_contain_text("90%")
+        page.locator("[data-test=plan-save]").click()
+        rule = page.locator("[data-test=plan-rule]")
+        expect(rule.locator(".field-error")).to_contain_text("各科权重之和须为 100%，现为 90%")
+        screens.check(page, "org-plan-form-rule-errors")
+
+        page.locator("[data-test=weight-1] input").fill("60")
+        page.locator("[data-test=plan-save]").click()
+        expect(page.locator("[data-test=plan-number]")).to_contain_text("K")
+        expect(page.locator("[data-test=plan-rule]")).to_have_text(
+            "综合成绩（T01 40% / S02 60%）达 60 分"
+        )
 
     def test_a_draft_is_published_after_confirming(
         self, browser: Browser, platform: Platform, screens: Screens

@@ -1,9 +1,11 @@
 """Test helpers shared by the certificate tests (a module, so tests can import it)."""
 
+import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
+from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import select
 
 from certificate.certificates.models import Certificate
@@ -116,3 +118,16 @@ class World:
         response = await self.sign(certificate_id, self.org(plan.org_id if plan else ORG))
         assert response.status_code == 200, response.text
         return await self.get(certificate_id)
+
+
+def flip_byte_in_page_content(pdf: bytes) -> bytes:
+    """One byte of the page's content stream changed: what a forger editing the text does."""
+    page = PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Kids"][0]
+    contents_ref = page.raw_get("/Contents")
+    obj_start = pdf.index(b"\n%d 0 obj" % contents_ref.idnum)
+    data_start = pdf.index(b"stream", obj_start) + len(b"stream\n")
+    pos = data_start + 40
+    tampered = bytearray(pdf)
+    # Swap between two ASCII85 digits so the file still parses and only the hash differs.
+    tampered[pos] = ord("A") if tampered[pos] != ord("A") else ord("B")
+    return bytes(tampered)

@@ -32,6 +32,15 @@ def upstream_app(service: str, order_fields: dict[str, type]) -> FastAPI:
     async def create_order(limit: int = 10) -> dict[str, object]:
         return {}
 
+    @app.get(f"/api/v1/{service}/public-document", include_in_schema=False)
+    async def public_document() -> Response:
+        # Like certificate's status lists: readable from any origin, by the service's choice.
+        return JSONResponse({}, headers={"Access-Control-Allow-Origin": "*", "ETag": '"v1"'})
+
+    @app.post(f"/api/v1/{service}/verify", include_in_schema=False)
+    async def verify() -> dict[str, object]:
+        return {"valid": False}
+
     @app.api_route(
         f"/api/v1/{service}/echo/{{rest:path}}",
         methods=["GET", "POST", "PUT", "DELETE"],
@@ -65,6 +74,7 @@ async def harness() -> AsyncIterator[ServiceHarness]:
         "registration": httpx.ASGITransport(
             app=upstream_app("registration", {"application_id": str, "fee_fen": int})
         ),
+        "certificate": httpx.ASGITransport(app=upstream_app("certificate", {"number": str})),
     }
     h = ServiceHarness(partial(build_spec, upstream_transports=transports))
     key = h.tokens.issuer.key
@@ -82,6 +92,7 @@ async def harness() -> AsyncIterator[ServiceHarness]:
         upstreams={
             "payment": "http://payment.test",
             "registration": "http://registration.test",
+            "certificate": "http://certificate.test",
             "scoring": DOWN_URL,
         },
     )

@@ -9,6 +9,7 @@ import httpx
 from sqlalchemy import select, update
 
 from gateway.accounts.models import Account, SmsCode
+from skillcert.crypto import blind_index
 from skillcert.events import SmsCodeIssued
 from skillcert.testing import ServiceHarness
 
@@ -57,7 +58,9 @@ async def login(harness: ServiceHarness, login_name: str, password: str) -> http
 async def codes(harness: ServiceHarness, phone: str) -> list[SmsCode]:
     async with harness.ctx.sessionmaker() as session:
         result = await session.execute(
-            select(SmsCode).where(SmsCode.phone == phone).order_by(SmsCode.created_at)
+            select(SmsCode)
+            .where(SmsCode.phone_hash == blind_index(phone))
+            .order_by(SmsCode.created_at)
         )
         return list(result.scalars())
 
@@ -70,5 +73,7 @@ async def accounts(harness: ServiceHarness) -> list[Account]:
 async def backdate_codes(harness: ServiceHarness, phone: str, **values: datetime) -> None:
     """Move a phone's codes in time (created_at, expires_at) instead of waiting."""
     async with harness.ctx.sessionmaker() as session:
-        await session.execute(update(SmsCode).where(SmsCode.phone == phone).values(**values))
+        await session.execute(
+            update(SmsCode).where(SmsCode.phone_hash == blind_index(phone)).values(**values)
+        )
         await session.commit()

@@ -526,6 +526,31 @@ class PilotDecided(Event):
     decided_at: datetime
 
 
+# --- audit --------------------------------------------------------------------------------
+
+
+class AuditRecorded(Event):
+    """One entry of the audit trail (审计记录): a staff member looked at a person's documents
+    or personal details (`view`), decided something (`decision`) or changed the platform's
+    configuration (`configuration`). It names people by their ids only, never by ID number
+    or phone; `reason` says why the view or change was made."""
+
+    type: Literal["audit.recorded.v1"] = "audit.recorded.v1"
+    service: str
+    kind: Literal["view", "decision", "configuration"]
+    #: what was done, `<service>.<thing>.<verb>`, e.g. review.case.viewed
+    action: str
+    actor_id: UUID
+    actor_role: str
+    actor_org: str | None = None
+    subject_type: str
+    subject_id: str
+    #: the person whose data was seen or decided on, when there is one
+    person_id: UUID | None = None
+    reason: str
+    at: datetime
+
+
 AnyEvent: TypeAlias = Annotated[
     SmsCodeIssued
     | AccountRegistered
@@ -550,7 +575,8 @@ AnyEvent: TypeAlias = Annotated[
     | InstitutionRegistered
     | InstitutionHeadReplaced
     | PilotApproved
-    | PilotDecided,
+    | PilotDecided
+    | AuditRecorded,
     Field(discriminator="type"),
 ]
 
@@ -596,5 +622,6 @@ ALL_EVENT_TYPES: tuple[str, ...] = tuple(
         InstitutionHeadReplaced,
         PilotApproved,
         PilotDecided,
+        AuditRecorded,
     )
 )

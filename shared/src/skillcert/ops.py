@@ -16,6 +16,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from skillcert import crypto
 from skillcert.bus.base import MessageBus
 from skillcert.deadletters import DeadLetterOut
 from skillcert.migrations import upgrade
@@ -60,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for service in args.services:
         main_module = importlib.import_module(f"{_module(service)}.main")
         spec = main_module.build_spec()
+        # Data migrations encrypt personal values: with this service's keys.
+        crypto.configure(crypto.keyring_from_settings(spec.settings))
         upgrade(spec.settings.database_url, spec.migrations)
         print(f"{service}: migrated")
     return 0

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.middleware import Middleware
 from typing_extensions import TypeVar
 
+from skillcert import crypto
 from skillcert.auth import TokenVerifier, jwks_from_url
 from skillcert.bus.base import MessageBus, RetryPolicy
 from skillcert.bus.embedded import EmbeddedBus
@@ -206,6 +207,8 @@ def _settle_garbage_collector(young_threshold: int) -> None:
 def create_service_app(spec: ServiceSpec[S, R], shared: SharedInfra | None = None) -> FastAPI:
     settings = spec.settings
     shared = shared or SharedInfra()
+    # Before anything reads or writes a row: without its keys (prod) the service must not start.
+    crypto.configure(crypto.keyring_from_settings(settings))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -260,6 +263,9 @@ def create_service_app(spec: ServiceSpec[S, R], shared: SharedInfra | None = Non
             relay.start()
             if consumer.routing_keys:
                 await bus.subscribe(consumer.subscription(concurrency=settings.prefetch))
+                # Before the engines go (the stack unwinds in reverse): an embedded bus is
+                # shared and outlives this service, its handlers must not outlive the engine.
+                stack.push_async_callback(bus.unsubscribe, spec.name)
             jobs = JobRunner(spec.jobs, ctx, prefix=f"{spec.name}:")
             jobs.start()
             stack.push_async_callback(jobs.stop)

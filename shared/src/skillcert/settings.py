@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -86,6 +86,14 @@ class ServiceSettings(BaseSettings):
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"
     jwt_issuer: str = "skillcert-gateway"
     jwt_audience: str = "skillcert"
+    # Personal data at rest (skillcert.crypto, docs/security.md): key-encryption keys by id
+    # (base64, 32 bytes), the id new values are sealed under, and the blind-index key; or a
+    # mounted secret file holding the same. Required in prod (checked at start), one ring for
+    # the platform, so set them with the SKILLCERT_ prefix.
+    pii_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    pii_key_id: str | None = None
+    pii_index_key: SecretStr | None = None
+    pii_keys_file: str | None = None
     otlp_endpoint: str | None = None
     log_json: bool = True
     log_level: str = "INFO"

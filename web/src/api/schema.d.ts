@@ -85,6 +85,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificate/certificates/{certificate_id}/credential": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Credential
+         * @description 导出可验证凭证: the holder's own issued certificate as an Open Badges 3.0
+         *     OpenBadgeCredential, signed by the organisation (VC-JWT), with its status list entry.
+         */
+        get: operations["export_credential_api_v1_certificate_certificates__certificate_id__credential_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificate/certificates/{certificate_id}/reject": {
         parameters: {
             query?: never;
@@ -140,6 +161,47 @@ export interface paths {
          *     numbers the certificate and stores the digitally signed PDF. Irreversible.
          */
         post: operations["sign_certificate_api_v1_certificate_certificates__certificate_id__sign_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/issuers/{org_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Issuer Profile
+         * @description The issuing organisation's Open Badges Profile: the `issuer` of its credentials.
+         */
+        get: operations["issuer_profile_api_v1_certificate_issuers__org_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/issuers/{org_id}/jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Issuer Keys
+         * @description The organisation's public key (JWK set; `kid` as in the credentials' JWT header, `x5c`
+         *     its X.509 chain): what verifiers check status lists and exported credentials against.
+         */
+        get: operations["issuer_keys_api_v1_certificate_issuers__org_id__jwks_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -229,7 +291,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/certificate/verify": {
+    "/api/v1/certificate/status-lists/{org_id}/{list_no}": {
         parameters: {
             query?: never;
             header?: never;
@@ -237,12 +299,36 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Verify Certificate
-         * @description 证书查验, public: certificate number plus the holder's full ID number.
+         * Status List
+         * @description The organisation's revocation list (W3C Bitstring Status List v1.0) as a signed
+         *     BitstringStatusListCredential, public and cacheable: the bit at a credential's
+         *     statusListIndex is 1 once that certificate is revoked.
          */
-        get: operations["verify_certificate_api_v1_certificate_verify_get"];
+        get: operations["status_list_api_v1_certificate_status_lists__org_id___list_no__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify Certificate
+         * @description 证书查验, public: certificate number plus the holder's full ID number. An unknown number
+         *     and a wrong ID number get the same 404; the gateway limits attempts per client address and
+         *     per certificate number (429 with Retry-After).
+         */
+        post: operations["verify_certificate_api_v1_certificate_verify_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7813,6 +7899,11 @@ export interface components {
             download_url: string | null;
             /** Holder Name */
             holder_name: string;
+            /**
+             * Id Number
+             * @description masked: region and last four digits only
+             */
+            id_number: string;
             /** Institution */
             institution: string;
             /** Issued At */
@@ -7825,6 +7916,8 @@ export interface components {
             occupation: string | null;
             /** Organisation */
             organisation: string | null;
+            /** Revocation Reason */
+            revocation_reason: string | null;
             /** Revoked At */
             revoked_at: string | null;
             /** Signatures */
@@ -7833,6 +7926,17 @@ export interface components {
             status: string;
             /** Valid */
             valid: boolean;
+        };
+        /**
+         * VerifyIn
+         * @description 证书查验: the number printed on the certificate and the holder's full ID number. In
+         *     the body, not the query, so that ID numbers stay out of access logs and browser history.
+         */
+        VerifyIn: {
+            /** Id Number */
+            id_number: string;
+            /** Number */
+            number: string;
         };
         /**
          * WindowsIn
@@ -8126,6 +8230,78 @@ export interface operations {
             };
         };
     };
+    export_credential_api_v1_certificate_certificates__certificate_id__credential_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a VC-JWT (compact JWS) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vc+jwt": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     reject_certificate_api_v1_certificate_certificates__certificate_id__reject_post: {
         parameters: {
             query?: never;
@@ -8345,6 +8521,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    issuer_profile_api_v1_certificate_issuers__org_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    issuer_keys_api_v1_certificate_issuers__org_id__jwks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
         };
@@ -8578,17 +8842,70 @@ export interface operations {
             };
         };
     };
-    verify_certificate_api_v1_certificate_verify_get: {
+    status_list_api_v1_certificate_status_lists__org_id___list_no__get: {
         parameters: {
-            query: {
-                number: string;
-                id_number: string;
+            query?: never;
+            header?: {
+                "if-none-match"?: string | null;
             };
+            path: {
+                org_id: string;
+                list_no: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a VC-JWT (compact JWS) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vc+jwt": string;
+                };
+            };
+            /** @description unchanged */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    verify_certificate_api_v1_certificate_verify_post: {
+        parameters: {
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyIn"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -8611,6 +8928,16 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

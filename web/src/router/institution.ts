@@ -36,6 +36,11 @@ const routes: RouteRecordRaw[] = [
     meta: meta('staff.sites.title', 30),
   },
   {
+    path: '/institution/scores',
+    component: () => import('@/views/institution/InstitutionScores.vue'),
+    meta: { title: 'institution.scores.title', roles: ['institution_head', 'institution_admin'], menu: true, order: 50 },
+  },
+  {
     path: '/institution/printouts',
     component: () => import('@/views/institution/InstitutionPrintouts.vue'),
     meta: meta('institution.printouts.title', 40),

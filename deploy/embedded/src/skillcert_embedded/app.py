@@ -19,6 +19,7 @@ from starlette.types import ASGIApp
 from skillcert.auth import SigningKey, TokenVerifier, jwks_static
 from skillcert.bus.base import RetryPolicy
 from skillcert.bus.embedded import EmbeddedBus
+from skillcert.crypto import new_key
 from skillcert.service import NO_NATIVE_TELEMETRY, SharedInfra
 from skillcert.settings import Profile
 from skillcert.storage import LocalObjectStore, local_objects_app
@@ -88,8 +89,24 @@ def _configure_environment(
         env["GATEWAY_DEMO_PASSWORD"] = config.demo_password
     for service, (_, prefix) in SERVICES.items():
         env[f"{prefix}DATABASE_URL"] = f"sqlite+aiosqlite:///{data / (service + '.db')}"
+    configured = {**os.environ, **config.environment}
+    if "SKILLCERT_PII_KEYS" not in configured and "SKILLCERT_PII_KEYS_FILE" not in configured:
+        # Generated once like the other secrets. Kept beside the databases it protects less
+        # than it could: point SKILLCERT_PII_KEYS_FILE elsewhere (docs/security.md).
+        env["SKILLCERT_PII_KEYS_FILE"] = str(_pii_keys_file(data))
     env.update(config.environment)
     os.environ.update(env)
+
+
+def _pii_keys_file(data: Path) -> Path:
+    path = data / "pii-keys.json"
+    _secret(
+        path,
+        json.dumps(
+            {"keys": {"embedded-1": new_key()}, "active": "embedded-1", "index_key": new_key()}
+        ).encode(),
+    )
+    return path
 
 
 def create_embedded_app(

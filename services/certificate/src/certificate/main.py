@@ -14,7 +14,10 @@ from certificate.certificates import models as _certificates_models  # noqa: F40
 from certificate.certificates.router import router as certificates_router
 from certificate.config import CertificateSettings
 from certificate.context import Context
+from certificate.credentials import models as _credentials_models  # noqa: F401
+from certificate.credentials.router import router as credentials_router
 from certificate.identities import models as _identities_models  # noqa: F401
+from certificate.identities.keystore import keystore_for
 from certificate.identities.service import IdentityService
 from certificate.photos import models as _photos_models  # noqa: F401
 from certificate.plans import models as _plans_models  # noqa: F401
@@ -28,7 +31,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 async def ensure_identities(ctx: Context) -> None:
-    """Dev/test: make the dev CA now rather than on the first signature (no-op in prod)."""
+    """Load and check the configured signing keys, so that the prod profile refuses to start
+    without usable ones (SigningConfigError); dev/test: make the dev CA now rather than on the
+    first signature."""
+    keystore_for(ctx.settings)
     async with transaction(ctx.sessionmaker) as session:
         identities = IdentityService(session, ctx.settings)
         if identities.may_generate:
@@ -48,7 +54,7 @@ def build_spec(settings: CertificateSettings | None = None) -> ServiceSpec[Certi
         settings=settings or CertificateSettings(),
         metadata=Base.metadata,
         migrations=MIGRATIONS,
-        routers=[certificates_router, stamps_router],
+        routers=[certificates_router, stamps_router, credentials_router],
         handlers=HANDLERS,
         lifespan=lifespan,
     )

@@ -5,11 +5,11 @@ from certificate_testkit import World
 from sqlalchemy import func, select
 
 from certificate.config import CertificateSettings
+from certificate.identities.keystore import SigningConfigError
 from certificate.identities.models import StoredIdentity
 from certificate.identities.rules import IdentityKind
 from certificate.identities.service import IdentityService
 from certificate.pdf import generate_identity
-from skillcert.errors import ServiceUnavailable
 from skillcert.settings import Profile
 
 
@@ -35,10 +35,10 @@ class TestLeaf:
         assert count == 2  # the CA and this one leaf
 
     async def test_prod_never_generates_keys(self, world: World):
+        # Without configured keys the prod profile does not even get a service to ask.
         async with world.harness.ctx.sessionmaker() as session:
-            service = IdentityService(session, settings_of(world, profile=Profile.PROD))
-            with pytest.raises(ServiceUnavailable):
-                await service.leaf(IdentityKind.INSTITUTION, "INST-NEW", "新学院")
+            with pytest.raises(SigningConfigError, match="issuing CA"):
+                IdentityService(session, settings_of(world, profile=Profile.PROD))
 
 
 class TestTrustRoots:

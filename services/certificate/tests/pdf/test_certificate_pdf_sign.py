@@ -5,9 +5,9 @@ import io
 import time
 
 import pytest
+from certificate_testkit import flip_byte_in_page_content
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.general import SigningError
 
 from certificate.pdf import (
@@ -45,18 +45,6 @@ def signed_twice(certificate_pdf: bytes, head: SigningIdentity, org: SigningIden
     return sign_pdf(once, org, ORG_SIGNATURE_FIELD, "培训评价组织签发")
 
 
-def _flip_byte_in_page_content(pdf: bytes) -> bytes:
-    page = PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Kids"][0]
-    contents_ref = page.raw_get("/Contents")
-    obj_start = pdf.index(b"\n%d 0 obj" % contents_ref.idnum)
-    data_start = pdf.index(b"stream", obj_start) + len(b"stream\n")
-    pos = data_start + 40
-    tampered = bytearray(pdf)
-    # Swap between two ASCII85 digits so the file still parses and only the hash differs.
-    tampered[pos] = ord("A") if tampered[pos] != ord("A") else ord("B")
-    return bytes(tampered)
-
-
 def test_sign_twice_both_valid_and_trusted(signed_twice: bytes, dev_ca: SigningIdentity) -> None:
     checks = verify_pdf(signed_twice, [dev_ca.certificate])
 
@@ -86,7 +74,7 @@ def test_first_signature_survives_second_as_incremental_update(
 def test_one_changed_content_byte_breaks_both_signatures(
     signed_twice: bytes, dev_ca: SigningIdentity
 ) -> None:
-    tampered = _flip_byte_in_page_content(signed_twice)
+    tampered = flip_byte_in_page_content(signed_twice)
     assert tampered != signed_twice
 
     checks = verify_pdf(tampered, [dev_ca.certificate])

@@ -90,6 +90,11 @@ class GatewaySettings(ServiceSettings):
             "accounts": RateLimitPolicy(capacity=20, refill_per_s=1 / 30),
             "sessions": RateLimitPolicy(capacity=30, refill_per_s=1 / 2),
             "password-resets": RateLimitPolicy(capacity=20, refill_per_s=1 / 30),
+            # 证书查验 needs the holder's full ID number: per address against scanning, and
+            # per certificate number against guessing one holder's ID number from many
+            # addresses (an ID number's unknown part is only the birth date and a few digits).
+            "certificate-verify": RateLimitPolicy(capacity=20, refill_per_s=1 / 30),
+            "certificate-verify-number": RateLimitPolicy(capacity=30, refill_per_s=1 / 120),
         }
     )
     # The proxies (addresses or networks, e.g. "10.0.0.0/8") whose X-Forwarded-For the gateway

@@ -17,6 +17,7 @@ from gateway.accounts import models as _accounts_models  # noqa: F401  (register
 from gateway.accounts.router import jwks_router
 from gateway.accounts.router import router as accounts_router
 from gateway.accounts.service import AccountService, IdentityKit, Passwords
+from gateway.audit.router import router as audit_router
 from gateway.base import Base
 from gateway.config import GatewaySettings
 from gateway.context import Context, GatewayResources
@@ -34,6 +35,7 @@ from skillcert.auth import (
     jwks_static,
     public_jwk_from_pem,
 )
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.db import transaction
 from skillcert.service import Lifespan, ServiceSpec, SharedInfra, create_service_app
 
@@ -117,6 +119,12 @@ async def seed_demo(ctx: Context, identity: IdentityKit | None = None) -> None:
         print(f"demo staff accounts {', '.join(created)} created; password: {password}", flush=True)
 
 
+#: moves encrypted phones to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [EncryptedColumn("accounts", "phone"), EncryptedColumn("sms_codes", "phone")]
+)
+
+
 def build_spec(
     settings: GatewaySettings | None = None,
     upstream_transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
@@ -129,10 +137,18 @@ def build_spec(
         migrations=MIGRATIONS,
         # The catch-alls go last so the gateway's own routes match first: the proxy for
         # /api/v1/<service>/…, then the web app for everything else.
-        routers=[accounts_router, jwks_router, routing_router, proxy_router, web_router],
+        routers=[
+            accounts_router,
+            audit_router,
+            jwks_router,
+            routing_router,
+            proxy_router,
+            web_router,
+        ],
         handlers=HANDLERS,
         lifespan=_lifespan(upstream_transports),
         middleware=gateway_middleware,
+        jobs=[PII_JOB],
     )
 
 

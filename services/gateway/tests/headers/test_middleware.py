@@ -90,6 +90,15 @@ class TestCors:
         assert simple.status_code == 200
         assert "access-control-allow-origin" not in simple.headers
 
+    async def test_a_service_may_open_a_public_document_to_any_origin(
+        self, harness: ServiceHarness
+    ) -> None:
+        response = await client(harness).get(
+            "/api/v1/certificate/public-document", headers={"Origin": "https://wallet.example"}
+        )
+        assert response.headers["access-control-allow-origin"] == "*"
+        assert "etag" in response.headers["access-control-expose-headers"].lower()
+
     async def test_an_allowed_origin_may_read_retry_after(self, harness: ServiceHarness) -> None:
         response = await client(harness).get(
             "/.well-known/jwks.json", headers={"Origin": ALLOWED_ORIGIN}

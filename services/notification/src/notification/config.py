@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from skillcert.settings import ServiceSettings
+from notification.sms.rules import ProviderTemplate, SmsProvider
+from skillcert.settings import Profile, ServiceSettings
 
 
 class NotificationSettings(ServiceSettings):
@@ -19,10 +20,64 @@ class NotificationSettings(ServiceSettings):
         description="GET /api/v1/notification/dev/sms (ops only) shows the SMS sent; default: "
         "only in the dev profile, never in prod",
     )
+    sms_provider: SmsProvider = Field(
+        default=SmsProvider.DEV,
+        description="who sends SMS: aliyun, tencent, or dev (development only: nothing leaves "
+        "the machine; refused in the prod profile)",
+    )
+    sms_templates: dict[str, ProviderTemplate] = Field(
+        default_factory=dict,
+        description="per message template code, the provider's approved template: "
+        '{"sms_code": {"template_code": "SMS_123", "sign_name": "技能等级认定", '
+        '"params": ["code", "minutes"]}, ...} (JSON in NOTIFICATION_SMS_TEMPLATES)',
+    )
+    sms_timeout_s: float = 10.0
+    sms_receipt_token: SecretStr = Field(
+        default=SecretStr(""),
+        description="the secret last path segment of the receipt URLs given to the provider "
+        "(/api/v1/notification/sms-receipts/<provider>/<token>); at least 32 characters",
+    )
+    aliyun_access_key_id: str = ""
+    aliyun_access_key_secret: SecretStr = SecretStr("")
+    aliyun_sms_endpoint: str = "https://dysmsapi.aliyuncs.com"
+    aliyun_region: str = "cn-hangzhou"
+    tencent_secret_id: str = ""
+    tencent_secret_key: SecretStr = SecretStr("")
+    tencent_sms_sdk_app_id: str = ""
+    tencent_sms_endpoint: str = "https://sms.tencentcloudapi.com"
+    tencent_region: str = "ap-guangzhou"
 
     @model_validator(mode="after")
     def _no_outbox_in_prod(self) -> NotificationSettings:
         self.refuse_in_prod(dev_sms_outbox=self.dev_sms_outbox)
+        if self.profile is Profile.PROD and self.sms_provider is SmsProvider.DEV:
+            raise ValueError(
+                "sms_provider dev (the development sender) cannot be used in the prod profile"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _provider_configured(self) -> NotificationSettings:
+        # A real provider half-configured fails at start, not at the first candidate's code.
+        missing: list[str] = []
+        if self.sms_provider is SmsProvider.ALIYUN:
+            if not self.aliyun_access_key_id:
+                missing.append("aliyun_access_key_id")
+            if not self.aliyun_access_key_secret.get_secret_value():
+                missing.append("aliyun_access_key_secret")
+        elif self.sms_provider is SmsProvider.TENCENT:
+            for name in ("tencent_secret_id", "tencent_sms_sdk_app_id"):
+                if not getattr(self, name):
+                    missing.append(name)
+            if not self.tencent_secret_key.get_secret_value():
+                missing.append("tencent_secret_key")
+        if self.sms_provider is not SmsProvider.DEV:
+            if len(self.sms_receipt_token.get_secret_value()) < 32:
+                missing.append("sms_receipt_token (32+ characters)")
+            if not self.sms_templates:
+                missing.append("sms_templates")
+        if missing:
+            raise ValueError(f"sms_provider {self.sms_provider} needs {', '.join(missing)}")
         return self
 
     @property

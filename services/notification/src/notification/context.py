@@ -1,14 +1,24 @@
-"""The notification service's context, typed by its settings."""
+"""The notification service's context, typed by its settings and resources."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
 
 from notification.config import NotificationSettings
+from notification.sms.senders import SmsSender
 from skillcert.service import ContextAccess, ServiceContext
 
-Context = ServiceContext[NotificationSettings]
-context = ContextAccess[NotificationSettings]()
+
+@dataclass
+class NotificationResources:
+    """Built by `notification.main.lifespan` from the settings, closed at shutdown."""
+
+    sms: SmsSender
+
+
+Context = ServiceContext[NotificationSettings, NotificationResources]
+context = ContextAccess[NotificationSettings, NotificationResources]()
 CurrentContext = Annotated[Context, Depends(context.of_request)]

@@ -10,13 +10,15 @@ from fastapi import FastAPI
 
 from notification.base import Base
 from notification.config import NotificationSettings
-from notification.context import Context
+from notification.context import Context, NotificationResources
 from notification.messages import models as _messages_models  # noqa: F401  (register tables)
 from notification.messages.jobs import SMS_JOB
 from notification.messages.router import dev_router
 from notification.messages.router import router as messages_router
 from notification.messages.service import seed_templates
 from notification.plans import models as _plans_models  # noqa: F401
+from notification.sms.factory import build_sender
+from notification.sms.receipts import router as receipts_router
 from notification.subscriptions import HANDLERS
 from skillcert.db import transaction
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
@@ -30,16 +32,20 @@ async def seed(ctx: Context) -> None:
 
 
 @asynccontextmanager
-async def lifespan(ctx: Context) -> AsyncIterator[None]:
+async def lifespan(ctx: Context) -> AsyncIterator[NotificationResources]:
     await seed(ctx)
-    yield
+    sms = build_sender(ctx.settings)
+    try:
+        yield NotificationResources(sms=sms)
+    finally:
+        await sms.aclose()
 
 
 def build_spec(
     settings: NotificationSettings | None = None,
-) -> ServiceSpec[NotificationSettings]:
+) -> ServiceSpec[NotificationSettings, NotificationResources]:
     settings = settings or NotificationSettings()
-    routers = [messages_router]
+    routers = [messages_router, receipts_router]
     if settings.shows_dev_sms_outbox:
         routers.append(dev_router)
     return ServiceSpec(

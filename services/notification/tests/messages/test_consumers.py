@@ -8,6 +8,8 @@ from sqlalchemy import delete, func, select
 from notification.messages.models import InboxMessage, MessageTemplate, SmsDelivery
 from notification.messages.service import deliver_due_sms
 from notification.plans.models import PlanTitle
+from notification.sms.rules import SmsProvider
+from notification.sms.senders import OutgoingSms
 from skillcert.auth import Role
 from skillcert.events import (
     AccountCredentialsIssued,
@@ -360,15 +362,21 @@ class TestLaterSteps:
 class FlakySmsProvider:
     """The SMS provider (outside the platform): refuses the phones listed, once each."""
 
+    provider = SmsProvider.DEV
+
     def __init__(self, refuse: set[str]) -> None:
         self.refuse = set(refuse)
         self.sent: list[str] = []
 
-    async def send(self, phone: str, text: str) -> None:
-        if phone in self.refuse:
-            self.refuse.discard(phone)
+    async def send(self, sms: OutgoingSms) -> str | None:
+        if sms.phone in self.refuse:
+            self.refuse.discard(sms.phone)
             raise ConnectionError("provider unavailable")
-        self.sent.append(phone)
+        self.sent.append(sms.phone)
+        return None
+
+    async def aclose(self) -> None:
+        return None
 
 
 class TestSmsSender:
@@ -407,7 +415,8 @@ class TestSmsSender:
         }
         assert sorted(provider.sent) == ["13800000001", "13800000003"]
         # The next pass after its back-off sends it; the sent ones are not sent again.
-        assert await deliver_due_sms(sessions, provider, max_attempts=3, as_of=tomorrow) == 1
+        after_back_off = tomorrow + timedelta(minutes=5)
+        assert await deliver_due_sms(sessions, provider, max_attempts=3, as_of=after_back_off) == 1
         async with harness.ctx.sessionmaker() as session:
             retried = (
                 await session.execute(select(SmsDelivery).where(SmsDelivery.phone == "13800000002"))

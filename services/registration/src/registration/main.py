@@ -25,9 +25,22 @@ from registration.quotas.router import router as quotas_router
 from registration.roster import models as _roster_models  # noqa: F401
 from registration.roster.router import router as roster_router
 from registration.subscriptions import HANDLERS
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+#: moves encrypted ID numbers and phones to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [
+        EncryptedColumn("applications", "id_number"),
+        EncryptedColumn("applications", "mobile"),
+        EncryptedColumn("exam_entries", "id_number"),
+        EncryptedColumn("roster_students", "id_number"),
+        EncryptedColumn("roster_students", "phone"),
+    ]
+)
 
 
 def build_spec(
@@ -49,7 +62,7 @@ def build_spec(
             entries_router,
         ],
         handlers=HANDLERS,
-        jobs=[FORFEIT_JOB],
+        jobs=[FORFEIT_JOB, PII_JOB],
     )
 
 

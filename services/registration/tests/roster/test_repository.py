@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from registration.applications.models import Application
 from registration.roster.models import RosterStudent
 from registration.roster.repository import institution_for_id_number
+from skillcert.crypto import blind_index
 from skillcert.testing import ServiceHarness
 from tests.conftest import seed_application
 from tests.roster.support import OTHER_SCHOOL, SCHOOL, csv_file, row, student_id, upload
@@ -45,7 +46,7 @@ async def put_on_rosters(harness: ServiceHarness, id_number: str, *listed: tuple
 async def institution_of(harness: ServiceHarness, id_number: str) -> str | None:
     async with harness.ctx.sessionmaker() as session:
         found: str | None = (
-            await session.execute(select(institution_for_id_number(id_number)))
+            await session.execute(select(institution_for_id_number(blind_index(id_number))))
         ).scalar()
         return found
 
@@ -82,7 +83,8 @@ class TestInstitutionForIdNumber:
             await session.execute(
                 update(Application)
                 .where(Application.id == unlisted.id)
-                .values(id_number=student_id(9))
+                # A Core update: the blind index is the caller's to set.
+                .values(id_number=student_id(9), id_number_hash=blind_index(student_id(9)))
             )
             await session.commit()
         assert listed.id_number is not None
@@ -91,7 +93,7 @@ class TestInstitutionForIdNumber:
             await session.execute(
                 update(Application)
                 .where(Application.id.in_([listed.id, unlisted.id]))
-                .values(institution_id=institution_for_id_number(Application.id_number))
+                .values(institution_id=institution_for_id_number(Application.id_number_hash))
             )
             await session.commit()
             result = await session.execute(select(Application.id, Application.institution_id))
@@ -104,7 +106,7 @@ class TestInstitutionForIdNumber:
         await put_on_rosters(harness, application.id_number, (SCHOOL, 1))
         async with harness.ctx.sessionmaker() as session:
             found = await session.scalar(
-                select(institution_for_id_number(Application.id_number)).where(
+                select(institution_for_id_number(Application.id_number_hash)).where(
                     Application.id == application.id
                 )
             )

@@ -85,6 +85,10 @@ class MessageBus(Protocol):
         """Declare the service's queue and bindings and start consuming."""
         ...
 
+    async def unsubscribe(self, service: str) -> None:
+        """Stop consuming the service's queue, letting the handlers in flight finish."""
+        ...
+
     async def declare(self, service: str, routing_keys: Sequence[str]) -> None:
         """Declare the queue and bindings without consuming (so nothing published is lost)."""
         ...

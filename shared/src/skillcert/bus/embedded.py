@@ -87,7 +87,8 @@ class EmbeddedBus:
         self.poll_interval_s = poll_interval_s
         self._engine: AsyncEngine | None = None
         self._wakers: dict[str, asyncio.Event] = {}
-        self._tasks: list[asyncio.Task[None]] = []
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._stopping: dict[str, asyncio.Event] = {}
         self._write_lock = asyncio.Lock()
 
     @property
@@ -107,13 +108,28 @@ class EmbeddedBus:
             await conn.exec_driver_sql("PRAGMA journal_mode=WAL")
             await conn.run_sync(_metadata.create_all)
 
-    async def close(self) -> None:
-        for task in self._tasks:
+    async def unsubscribe(self, service: str, drain_timeout_s: float = 10.0) -> None:
+        """Stop consuming the service's queue once the handlers in flight have finished.
+
+        A service calls this before it disposes of its own database engine: a handler cut off
+        in the middle of its transaction would otherwise be left closing a connection whose
+        engine is gone, and the event loop could never finish it."""
+        task = self._tasks.pop(service, None)
+        if task is None:
+            return
+        self._stopping[service].set()
+        self._wake(service)
+        done, _ = await asyncio.wait({task}, timeout=drain_timeout_s)
+        if not done:
+            # Cancelling waits for every handler of the batch (a task group), so nothing of
+            # the service's is left running once this returns.
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    async def close(self) -> None:
+        for service in list(self._tasks):
+            await self.unsubscribe(service)
         if self._engine is not None:
             await self._engine.dispose()
         self._engine = None
@@ -166,13 +182,16 @@ class EmbeddedBus:
     async def subscribe(self, subscription: Subscription) -> None:
         await self.declare(subscription.service, subscription.routing_keys)
         waker = self._wakers.setdefault(subscription.service, asyncio.Event())
-        self._tasks.append(
-            asyncio.create_task(self._consume(subscription, waker), name=subscription.service)
+        stopping = self._stopping[subscription.service] = asyncio.Event()
+        self._tasks[subscription.service] = asyncio.create_task(
+            self._consume(subscription, waker, stopping), name=subscription.service
         )
 
-    async def _consume(self, subscription: Subscription, waker: asyncio.Event) -> None:
+    async def _consume(
+        self, subscription: Subscription, waker: asyncio.Event, stopping: asyncio.Event
+    ) -> None:
         queue = subscription.service
-        while True:
+        while not stopping.is_set():
             async with self.engine.connect() as conn:
                 rows = (
                     await conn.execute(
@@ -209,7 +228,9 @@ class EmbeddedBus:
                     async with self._write_lock, self.engine.begin() as conn:
                         await conn.execute(delete(_messages).where(_messages.c.id == row_id))
 
-            await asyncio.gather(*(handle(row) for row in rows))
+            async with asyncio.TaskGroup() as handlers:
+                for row in rows:
+                    handlers.create_task(handle(row))
 
     async def _failed(self, row_id: int, attempt: int, exc: Exception) -> None:
         delay = None if isinstance(exc, PermanentFailure) else self.retry.delay_after(attempt)

@@ -4,8 +4,10 @@ acks, retries through per-delay TTL queues, then a `.dead` queue that ops can re
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +17,7 @@ from aio_pika.abc import (
     AbstractChannel,
     AbstractExchange,
     AbstractIncomingMessage,
+    AbstractQueue,
     AbstractRobustConnection,
 )
 
@@ -43,6 +46,14 @@ def _str_headers(raw: dict[str, Any] | None) -> dict[str, str]:
     return out
 
 
+@dataclass
+class _Consumer:
+    channel: AbstractChannel
+    queue: AbstractQueue
+    tag: str
+    in_flight: set[asyncio.Task[object]]
+
+
 class RabbitBus:
     def __init__(
         self,
@@ -58,7 +69,7 @@ class RabbitBus:
         self._connection: AbstractRobustConnection | None = None
         self._publish_channel: AbstractChannel | None = None
         self._exchange: AbstractExchange | None = None
-        self._consumer_channels: list[AbstractChannel] = []
+        self._consumers: dict[str, _Consumer] = {}
         self._lock = asyncio.Lock()
 
     def queue_name(self, service: str) -> str:
@@ -93,11 +104,25 @@ class RabbitBus:
                 self.exchange_name, aio_pika.ExchangeType.TOPIC, durable=True
             )
 
+    async def unsubscribe(self, service: str, drain_timeout_s: float = 10.0) -> None:
+        """Stop consuming the service's queue once the handlers in flight have finished.
+
+        The broker stops delivering first; closing the channel then returns whatever was
+        delivered and not acknowledged to the queue, for the next consumer."""
+        consumer = self._consumers.pop(service, None)
+        if consumer is None:
+            return
+        if not consumer.channel.is_closed:
+            with contextlib.suppress(Exception):
+                await consumer.queue.cancel(consumer.tag)
+        if consumer.in_flight:
+            await asyncio.wait(set(consumer.in_flight), timeout=drain_timeout_s)
+        if not consumer.channel.is_closed:
+            await consumer.channel.close()
+
     async def close(self) -> None:
-        for channel in self._consumer_channels:
-            if not channel.is_closed:
-                await channel.close()
-        self._consumer_channels.clear()
+        for service in list(self._consumers):
+            await self.unsubscribe(service)
         if self._connection is not None:
             await self._connection.close()
         self._connection = None
@@ -194,13 +219,17 @@ class RabbitBus:
             raise RuntimeError("bus is not connected")
         channel = await self._connection.channel(publisher_confirms=True)
         await channel.set_qos(prefetch_count=subscription.concurrency)
-        self._consumer_channels.append(channel)
         queue = await self._declare_topology(
             channel, subscription.service, subscription.routing_keys
         )
         name = queue.name
+        in_flight: set[asyncio.Task[object]] = set()
 
         async def on_message(incoming: AbstractIncomingMessage) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                in_flight.add(task)
+                task.add_done_callback(in_flight.discard)
             headers = _str_headers(incoming.headers)
             attempt = int(headers.get(ATTEMPT_HEADER, "1"))
             routing_key = headers.get(ROUTING_KEY_HEADER) or incoming.type or incoming.routing_key
@@ -261,7 +290,8 @@ class RabbitBus:
             else:
                 await incoming.ack()
 
-        await queue.consume(on_message, no_ack=False)
+        tag = await queue.consume(on_message, no_ack=False)
+        self._consumers[subscription.service] = _Consumer(channel, queue, tag, in_flight)
 
     async def _ops_channel(self, publisher_confirms: bool = False) -> AbstractChannel:
         """A channel for an operator's request; BrokerUnavailable while the connection is

@@ -26,3 +26,11 @@ export function usePlanOptions(filter: (plan: Plan) => boolean = () => true) {
   onMounted(load)
   return { plans, loading, error, load }
 }
+
+type ResultRule = Pick<Schemas['ResultRuleOut'], 'kind' | 'pass_score'> & { weights?: Schemas['ResultRuleOut']['weights'] }
+
+/** 考证结果判定规则 in words, as the organisation's screens show it. */
+export function resultRuleText(t: (key: string, values?: Record<string, unknown>) => string, rule: ResultRule): string {
+  const weights = (rule.weights ?? []).map((w) => `${w.subject_code} ${Number(w.weight)}%`).join(' / ')
+  return t('org.scores.rules.' + (rule.kind ?? 'each_subject'), { weights, mark: rule.pass_score == null ? '—' : Number(rule.pass_score) })
+}

@@ -181,5 +181,8 @@ export default {
     copied: 'Verification link copied',
     issuedAt: 'Issue date',
     revoked: 'Revoked',
+    credential: 'Export verifiable credential',
+    credentialSaved: 'Verifiable credential downloaded',
+    credentialHint: 'The verifiable credential (Open Badges 3.0, signed by the organisation) goes into a digital wallet or to an employer, who can check it online; it stops being valid if the certificate is revoked.',
   },
 }

@@ -1,4 +1,20 @@
 export default {
+  scores: {
+    title: 'Scores',
+    lead: "Your students' subject scores and certificate results per exam plan, once the publicity period has opened; ID numbers are masked.",
+    plan: 'Exam plan',
+    choosePlan: 'Choose an exam plan',
+    noPlan: 'Choose an exam plan',
+    status: 'Scores',
+    statuses: { open: 'Being registered', publicity: 'In publicity', locked: 'Locked' },
+    notYet: "Scores are being registered: your students' scores show once publicity opens",
+    empty: 'None of your students is on this plan',
+    ticket: 'Ticket number',
+    name: 'Name',
+    idNumber: 'ID number',
+    result: 'Result',
+    results: { pass: 'Pass', fail: 'Fail' },
+  },
   printouts: {
     title: 'Exam printouts',
     lead: "Download admission tickets and room printouts (sign-in sheet, desk labels, door label) for your institution's sites, per room or a whole site at once.",

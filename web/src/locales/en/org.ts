@@ -63,6 +63,15 @@ export default {
       materials: 'Required materials',
       addCondition: 'Add condition',
       removeCondition: 'Remove condition {n}',
+      rule: 'Result rule',
+      ruleKinds: {
+        each_subject: 'Every subject at or above its pass score',
+        weighted_total: 'Weighted total at or above the pass mark',
+        both: 'Both: every subject and the weighted total',
+      },
+      weightOf: 'Weight of {subject} (%)',
+      rulePassScore: 'Pass mark of the weighted total (out of 100)',
+      weightSum: 'Weights total {sum}% (must be 100%)',
     },
   },
   subjects: {

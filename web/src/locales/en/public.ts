@@ -27,4 +27,11 @@ export default {
   issuedAt: 'Issued on',
   issuer: 'Issued by',
   notFoundCert: 'No such certificate: check the number and the ID number',
+  notIntact: 'The certificate’s digital signatures do not verify; contact the issuer',
+  status: 'Status',
+  statusValid: 'Valid',
+  statusRevoked: 'Revoked',
+  statusNotIntact: 'Signature invalid',
+  revokedAt: 'Revoked on',
+  revocationReason: 'Reason',
 }

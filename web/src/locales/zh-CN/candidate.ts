@@ -181,5 +181,8 @@ export default {
     copied: '查验链接已复制',
     issuedAt: '发证日期',
     revoked: '已撤销',
+    credential: '导出可验证凭证',
+    credentialSaved: '可验证凭证已下载',
+    credentialHint: '可验证凭证（Open Badges 3.0，评价组织签名）可导入数字钱包或提供给用人单位在线核验；证书撤销后凭证随之失效。',
   },
 }

@@ -1,4 +1,20 @@
 export default {
+  scores: {
+    title: '成绩查询',
+    lead: '本院校学生在各考试计划的科目成绩与考证结果；成绩公示开始后可查看，身份证号已脱敏。',
+    plan: '考试计划',
+    choosePlan: '选择考试计划',
+    noPlan: '请选择考试计划',
+    status: '成绩状态',
+    statuses: { open: '成绩登记中', publicity: '成绩公示中', locked: '已永久锁定' },
+    notYet: '成绩登记中：成绩公示开始后可查看本院校学生的成绩',
+    empty: '本院校在该计划没有考生',
+    ticket: '准考证号',
+    name: '姓名',
+    idNumber: '身份证号',
+    result: '考证结果',
+    results: { pass: '合格', fail: '不合格' },
+  },
   printouts: {
     title: '考务打印',
     lead: '下载本院校考点的准考证与考场打印件（签到表、桌贴、门贴）；每个考场可单独下载，也可按考点一次下载。',

@@ -63,6 +63,15 @@ export default {
       materials: '所需材料',
       addCondition: '添加申报条件',
       removeCondition: '删除条件 {n}',
+      rule: '考证结果判定规则',
+      ruleKinds: {
+        each_subject: '各科均达合格分数',
+        weighted_total: '综合成绩（按权重）达合格分数',
+        both: '各科合格且综合成绩达合格分数',
+      },
+      weightOf: '{subject} 权重（%）',
+      rulePassScore: '综合成绩合格分数（满分 100）',
+      weightSum: '权重合计 {sum}%（须为 100%）',
     },
   },
   subjects: {

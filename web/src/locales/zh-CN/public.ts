@@ -27,4 +27,11 @@ export default {
   issuedAt: '发证日期',
   issuer: '发证机构',
   notFoundCert: '未查到该证书，请核对证书编号和身份证件号码',
+  notIntact: '证书电子签名校验未通过，请联系发证机构',
+  status: '证书状态',
+  statusValid: '有效',
+  statusRevoked: '已撤销',
+  statusNotIntact: '签名无效',
+  revokedAt: '撤销日期',
+  revocationReason: '撤销原因',
 }

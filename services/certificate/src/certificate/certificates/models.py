@@ -18,6 +18,7 @@ class Certificate(Base):
     __table_args__ = (
         Index("ix_certificates_institution_created", "institution_id", "created_at"),
         Index("ix_certificates_plan_created", "plan_id", "created_at"),
+        Index("uq_certificates_status_list_index", "org_id", "status_list_index", unique=True),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
@@ -52,6 +53,8 @@ class Certificate(Base):
     org_name: Mapped[str | None] = mapped_column(String(200))
     pdf_key: Mapped[str | None] = mapped_column(String(200))
     issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Its bit in the organisation's revocation status list (credentials/), given at issue.
+    status_list_index: Mapped[int | None] = mapped_column(Integer)
 
     rejected_by: Mapped[UUID | None]
     rejected_by_role: Mapped[str | None] = mapped_column(String(30))

@@ -13,6 +13,7 @@ from certificate.certificates.schemas import (
     CertificateReasonIn,
     MyCertificateOut,
     VerificationOut,
+    VerifyIn,
 )
 from certificate.certificates.service import CertificateService, Record
 from certificate.context import CurrentContext
@@ -137,13 +138,9 @@ async def revoke_certificate(
     return _view(await certificates.revoke(principal, certificate_id, body.reason))
 
 
-@router.get("/verify", response_model=VerificationOut, responses=problem_responses(404, 422))
-async def verify_certificate(
-    certificates: Certificates,
-    number: Annotated[str, Query(min_length=6, max_length=40, pattern=r"^\s*[0-9A-Za-z]+\s*$")],
-    id_number: Annotated[
-        str, Query(pattern=r"^\s*(\d{17}[\dXx]|\d{15}|[0-9A-Za-z()（）-]{6,20})\s*$")
-    ],
-) -> VerificationOut:
-    """证书查验, public: certificate number plus the holder's full ID number."""
-    return await certificates.verify(number, id_number)
+@router.post("/verify", response_model=VerificationOut, responses=problem_responses(404, 422, 429))
+async def verify_certificate(body: VerifyIn, certificates: Certificates) -> VerificationOut:
+    """证书查验, public: certificate number plus the holder's full ID number. An unknown number
+    and a wrong ID number get the same 404; the gateway limits attempts per client address and
+    per certificate number (429 with Retry-After)."""
+    return await certificates.verify(body.number, body.id_number)

@@ -91,6 +91,18 @@ class MyCertificateOut(BaseModel):
     download_url: str | None
 
 
+class VerifyIn(BaseModel):
+    """证书查验: the number printed on the certificate and the holder's full ID number. In
+    the body, not the query, so that ID numbers stay out of access logs and browser history."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    number: Annotated[str, Field(min_length=6, max_length=40, pattern=r"^\s*[0-9A-Za-z]+\s*$")]
+    id_number: Annotated[
+        str, Field(pattern=r"^\s*(\d{17}[\dXx]|\d{15}|[0-9A-Za-z()（）-]{6,20})\s*$")
+    ]
+
+
 class CertificateReasonIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -137,11 +149,13 @@ class VerificationOut(BaseModel):
     status: str
     number: str
     holder_name: str
+    id_number: str = Field(description="masked: region and last four digits only")
     occupation: str | None
     level: str | None
     issued_at: datetime | None
     organisation: str | None
     institution: str
     revoked_at: datetime | None
+    revocation_reason: str | None
     signatures: list[SignatureOut]
     download_url: str | None

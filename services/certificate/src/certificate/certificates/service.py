@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
@@ -33,12 +34,14 @@ from certificate.certificates.schemas import (
     VerificationOut,
 )
 from certificate.config import CertificateSettings
+from certificate.credentials.service import CredentialService
 from certificate.identities.rules import IdentityKind
 from certificate.identities.service import IdentityService
 from certificate.pdf import (
     HEAD_SIGNATURE_FIELD,
     ORG_SIGNATURE_FIELD,
     CertificateContent,
+    LongTermValidation,
     PdfVerificationError,
     SignatureCheck,
     SigningIdentity,
@@ -66,6 +69,8 @@ NOT_FOUND = "证书不存在"
 # One answer for a wrong number and a wrong ID number, so verification cannot be used to
 # find out whose ID number goes with a certificate number.
 NO_MATCH = "未查询到证书，请核对证书编号和证件号码"
+# Compared against when the number is unknown; no real ID number has this form.
+STAND_IN_ID_NUMBER = "000000000000000000"
 
 
 @dataclass(frozen=True)
@@ -75,13 +80,18 @@ class Record:
 
 
 def render_and_sign(
-    content: CertificateContent, head: SigningIdentity, org: SigningIdentity
+    content: CertificateContent,
+    head: SigningIdentity,
+    org: SigningIdentity,
+    long_term: LongTermValidation | None = None,
 ) -> bytes:
     """The issued PDF: rendered, signed by the head, then by the organisation (each an
-    incremental update, so the head's signature stays valid). Blocking: run in a thread."""
+    incremental update, so the head's signature stays valid), each timestamped with its
+    validation data embedded when ``long_term`` is given (PAdES B-LT). Blocking: run in a
+    thread."""
     pdf = render_certificate(content)
-    pdf = sign_pdf(pdf, head, HEAD_SIGNATURE_FIELD, "考核站点负责人确认签发")
-    return sign_pdf(pdf, org, ORG_SIGNATURE_FIELD, "培训评价组织签发")
+    pdf = sign_pdf(pdf, head, HEAD_SIGNATURE_FIELD, "考核站点负责人确认签发", long_term=long_term)
+    return sign_pdf(pdf, org, ORG_SIGNATURE_FIELD, "培训评价组织签发", long_term=long_term)
 
 
 class CertificateService:
@@ -214,7 +224,8 @@ class CertificateService:
             org_stamp_png=org_stamp,
             holder_photo=photo,
         )
-        pdf = await asyncio.to_thread(render_and_sign, content, head, org)
+        long_term = await identities.long_term()
+        pdf = await asyncio.to_thread(render_and_sign, content, head, org, long_term)
         key = f"certificates/{number}.pdf"
         await self.storage.put(key, pdf, "application/pdf")
         cert.number = number
@@ -228,6 +239,9 @@ class CertificateService:
         cert.org_signed_at = at
         cert.issued_at = at
         cert.status = Status.ISSUED
+        cert.status_list_index = await CredentialService(self.session, self.settings).take_index(
+            plan.org_id, plan.org_name, at
+        )
         await record(
             self.session,
             CertificateIssued(
@@ -264,7 +278,8 @@ class CertificateService:
         cert.revoked_by = principal.account_id
         cert.revocation_reason = reason
         cert.revoked_at = at
-        assert cert.number is not None
+        assert cert.number is not None and cert.org_id is not None
+        await CredentialService(self.session, self.settings).revoked(cert.org_id, at)
         await record(
             self.session,
             CertificateRevoked(
@@ -281,11 +296,19 @@ class CertificateService:
     # --- public verification -------------------------------------------------------------
 
     async def verify(self, number: str, id_number: str) -> VerificationOut:
-        """证书查验 by number and full ID number; re-checks the PDF's signatures each time."""
+        """证书查验 by number and full ID number; re-checks the PDF's signatures each time.
+
+        An unknown number and a wrong ID number must be indistinguishable, or the number
+        alone would tell whether a certificate exists: the same 404, the same work (the
+        comparison runs against a stand-in when there is no certificate) and no answer before
+        `verify_failure_floor_ms`, which hides what timing differences remain."""
+        started = time.monotonic()
         cert = await self.repo.by_number(normalise_number(number))
-        if cert is None or not hmac.compare_digest(
-            normalise_id_number(cert.id_number).encode(), normalise_id_number(id_number).encode()
-        ):
+        expected = normalise_id_number(cert.id_number) if cert else STAND_IN_ID_NUMBER
+        matches = hmac.compare_digest(expected.encode(), normalise_id_number(id_number).encode())
+        if cert is None or not matches:
+            floor_s = self.settings.verify_failure_floor_ms / 1000
+            await asyncio.sleep(max(0.0, floor_s - (time.monotonic() - started)))
             raise NotFound(NO_MATCH)
         assert cert.number is not None
         issued = cert.status == Status.ISSUED
@@ -306,12 +329,14 @@ class CertificateService:
             status=cert.status,
             number=cert.number,
             holder_name=mask_name(cert.holder_name),
+            id_number=mask_id_number(cert.id_number) or "",
             occupation=cert.occupation_name,
             level=cert.level_name,
             issued_at=cert.issued_at,
             organisation=cert.org_name,
             institution=cert.institution_name,
             revoked_at=cert.revoked_at,
+            revocation_reason=cert.revocation_reason,
             signatures=[
                 SignatureOut(
                     field=c.field_name,

@@ -12,10 +12,10 @@ from certificate.base import Base
 class StoredIdentity(Base):
     """A signing identity (签名证书): the dev CA, or the leaf of one institution / organisation.
 
-    Development and test only: the private key is stored here unencrypted so that a fresh
-    machine can issue verifiable certificates with no setup. Production keeps keys in an HSM
-    (or loads them from secret settings) and provisions the CA out of band; the service then
-    never generates identities (see identities.service).
+    Leaves are issued by the configured issuing CA (docs/security.md "Signing keys") the first
+    time their owner signs; their keys are stored encrypted with ``signing_key_passphrase``
+    (PKCS#8, "ENCRYPTED PRIVATE KEY"). The dev CA row exists only in dev and test, where its
+    key is kept in the clear so a fresh machine can issue verifiable certificates with no setup.
     """
 
     __tablename__ = "signing_identities"

@@ -39,6 +39,7 @@ from exam_scheduling.plans.schemas import (
 from exam_scheduling.sites.models import Site
 from exam_scheduling.sites.repository import SiteRepository
 from skillcert import events
+from skillcert.audit import audit
 from skillcert.auth import Principal
 from skillcert.clock import utcnow
 from skillcert.errors import (
@@ -114,6 +115,7 @@ class PlanService:
         )
         self.repo.add(plan)
         await self.session.flush()
+        await self._audit(principal, plan, "created", f"新建考试计划 {plan.number}")
         return await self._out(plan)
 
     async def get(self, principal: Principal, plan_id: UUID) -> PlanOut:
@@ -177,6 +179,7 @@ class PlanService:
         plan.published_at = utcnow()
         await self.session.flush()
         await record(self.session, published_event(plan))
+        await self._audit(principal, plan, "published", f"发布考试计划 {plan.number}")
         return await self._out(plan)
 
     async def change_windows(self, principal: Principal, plan_id: UUID, data: WindowsIn) -> PlanOut:
@@ -192,6 +195,9 @@ class PlanService:
         for name, value in asdict(windows).items():
             setattr(plan, name, value)
         await self.session.flush()
+        await self._audit(
+            principal, plan, "windows_changed", f"修改考试计划 {plan.number} 的时间安排"
+        )
         if plan.status == PlanStatus.PUBLISHED:
             await record(
                 self.session,
@@ -220,7 +226,21 @@ class PlanService:
             self.session,
             events.ExamPlanCancelled(plan_id=plan.id, org_id=plan.org_id, reason=data.reason),
         )
+        await self._audit(
+            principal, plan, "cancelled", f"取消考试计划 {plan.number}：{data.reason}"
+        )
         return await self._out(plan)
+
+    async def _audit(self, principal: Principal, plan: ExamPlan, verb: str, reason: str) -> None:
+        await audit(
+            self.session,
+            principal,
+            kind="configuration",
+            action=f"exam-scheduling.plan.{verb}",
+            subject_type="exam_plan",
+            subject_id=plan.id,
+            reason=reason,
+        )
 
     async def _conditions(self, data: PlanIn) -> list[dict[str, object]]:
         """The conditions as stored and published; a condition asking for the catalogue's

@@ -51,6 +51,7 @@ from exam_scheduling.sites.schemas import (
     room_out,
 )
 from skillcert import divisions
+from skillcert.audit import audit
 from skillcert.auth import Principal, Role
 from skillcert.clock import utcnow
 from skillcert.errors import (
@@ -112,6 +113,16 @@ class SiteService:
         site.decided_at = utcnow()
         site.decision_reason = data.reason if data is not None else None
         await self.session.flush()
+        await audit(
+            self.session,
+            principal,
+            kind="decision",
+            action=f"exam-scheduling.site.{site.status}",
+            subject_type="exam_site",
+            subject_id=site.id,
+            reason=f"考核站点申请 {site.name}"
+            + (f"：{site.decision_reason}" if site.decision_reason else ""),
+        )
         return _site_out(site)
 
     async def visible_sites(self, principal: Principal) -> list[SiteOut]:

@@ -7,6 +7,7 @@ from sqlalchemy import DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.base import Base
+from skillcert.crypto import EncryptedText, blind_index_column, sync_blind_index
 
 
 class Account(Base):
@@ -15,7 +16,9 @@ class Account(Base):
     __tablename__ = "accounts"
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
-    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # Encrypted at rest; looked up and kept unique by its keyed hash (skillcert.crypto).
+    phone: Mapped[str | None] = mapped_column(EncryptedText())
+    phone_hash: Mapped[str | None] = blind_index_column(unique=True)
     username: Mapped[str | None] = mapped_column(String(50), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(30))
@@ -36,12 +39,13 @@ class SmsCode(Base):
 
     __tablename__ = "sms_codes"
     __table_args__ = (
-        Index("ix_sms_codes_phone_purpose_created", "phone", "purpose", "created_at"),
-        Index("ix_sms_codes_phone_created", "phone", "created_at"),
+        Index("ix_sms_codes_phone_hash_purpose_created", "phone_hash", "purpose", "created_at"),
+        Index("ix_sms_codes_phone_hash_created", "phone_hash", "created_at"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
-    phone: Mapped[str] = mapped_column(String(20))
+    phone: Mapped[str] = mapped_column(EncryptedText())
+    phone_hash: Mapped[str] = blind_index_column()
     purpose: Mapped[str] = mapped_column(String(20))
     code_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(12))
@@ -58,7 +62,8 @@ class LoginThrottle(Base):
 
     __tablename__ = "login_throttles"
 
-    login: Mapped[str] = mapped_column(String(50), primary_key=True)
+    #: the login's keyed hash (`skillcert.crypto.blind_index`): a phone typed here is personal
+    login: Mapped[str] = mapped_column(String(64), primary_key=True)
     source: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -82,3 +87,7 @@ class RefreshToken(Base):
     rotated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_reason: Mapped[str | None] = mapped_column(String(30))
+
+
+sync_blind_index(Account.phone, Account.phone_hash)
+sync_blind_index(SmsCode.phone, SmsCode.phone_hash)

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.accounts.models import Account, LoginThrottle, RefreshToken, SmsCode
 from gateway.accounts.rules import CODE_STATES, CodeAction, CodeStatus
+from skillcert.crypto import blind_index
 from skillcert.db import advisory_lock, insert_or_ignore, table_of
 
 
@@ -21,7 +22,9 @@ class AccountRepository:
         return await self.session.get(Account, account_id)
 
     async def by_phone(self, phone: str) -> Account | None:
-        result = await self.session.execute(select(Account).where(Account.phone == phone))
+        result = await self.session.execute(
+            select(Account).where(Account.phone_hash == blind_index(phone))
+        )
         return result.scalar_one_or_none()
 
     async def by_username(self, username: str) -> Account | None:
@@ -29,7 +32,9 @@ class AccountRepository:
         return result.scalar_one_or_none()
 
     async def phone_taken(self, phone: str) -> bool:
-        result = await self.session.execute(select(Account.id).where(Account.phone == phone))
+        result = await self.session.execute(
+            select(Account.id).where(Account.phone_hash == blind_index(phone))
+        )
         return result.first() is not None
 
     async def head_of(self, org_id: str, role: str) -> Account | None:
@@ -69,11 +74,12 @@ class AccountRepository:
     # --- login throttle -------------------------------------------------------------------
 
     async def throttle(self, login: str, source: str) -> LoginThrottle | None:
-        return await self.session.get(LoginThrottle, (login, source))
+        return await self.session.get(LoginThrottle, (_login_key(login), source))
 
     async def throttle_for_update(self, login: str, source: str, now: datetime) -> LoginThrottle:
         """The pair's row, created when missing, locked for this transaction (parallel wrong
         passwords from one pair each count)."""
+        login = _login_key(login)
         await self.session.execute(
             insert_or_ignore(
                 table_of(LoginThrottle),
@@ -91,6 +97,7 @@ class AccountRepository:
         return result.scalar_one()
 
     async def clear_throttle(self, login: str, source: str) -> None:
+        login = _login_key(login)
         await self.session.execute(
             delete(LoginThrottle).where(
                 LoginThrottle.login == login, LoginThrottle.source == source
@@ -157,13 +164,15 @@ class AccountRepository:
 
     async def sent_since(self, phone: str, since: datetime) -> list[datetime]:
         result = await self.session.execute(
-            select(SmsCode.created_at).where(SmsCode.phone == phone, SmsCode.created_at > since)
+            select(SmsCode.created_at).where(
+                SmsCode.phone_hash == blind_index(phone), SmsCode.created_at > since
+            )
         )
         return list(result.scalars())
 
     async def last_sent_at(self, phone: str) -> datetime | None:
         result = await self.session.execute(
-            select(func.max(SmsCode.created_at)).where(SmsCode.phone == phone)
+            select(func.max(SmsCode.created_at)).where(SmsCode.phone_hash == blind_index(phone))
         )
         return result.scalar_one_or_none()
 
@@ -176,7 +185,11 @@ class AccountRepository:
         target = CODE_STATES.target(CodeAction.SUPERSEDE)
         await self.session.execute(
             update(SmsCode)
-            .where(SmsCode.phone == phone, SmsCode.purpose == purpose, SmsCode.status.in_(sources))
+            .where(
+                SmsCode.phone_hash == blind_index(phone),
+                SmsCode.purpose == purpose,
+                SmsCode.status.in_(sources),
+            )
             .values(status=target)
         )
 
@@ -188,7 +201,7 @@ class AccountRepository:
         result = await self.session.execute(
             update(SmsCode)
             .where(
-                SmsCode.phone == phone,
+                SmsCode.phone_hash == blind_index(phone),
                 SmsCode.purpose == purpose,
                 SmsCode.status == CodeStatus.ACTIVE,
                 SmsCode.expires_at > now,
@@ -203,7 +216,7 @@ class AccountRepository:
     async def latest_code(self, phone: str, purpose: str) -> SmsCode | None:
         result = await self.session.execute(
             select(SmsCode)
-            .where(SmsCode.phone == phone, SmsCode.purpose == purpose)
+            .where(SmsCode.phone_hash == blind_index(phone), SmsCode.purpose == purpose)
             .order_by(SmsCode.created_at.desc())
             .limit(1)
         )
@@ -219,3 +232,8 @@ class AccountRepository:
             update(SmsCode).where(SmsCode.id == code_id, SmsCode.status.in_(sources)).values(values)
         )
         return bool(getattr(result, "rowcount", 0))
+
+
+def _login_key(login: str) -> str:
+    # A login is often a phone number: the throttle keeps only its keyed hash.
+    return blind_index(login)

@@ -170,7 +170,7 @@ async def me(principal: CurrentPrincipal) -> Principal:
     response_model=StaffAccountOut,
     responses=problem_responses(401, 403, 409, 422),
 )
-async def create_staff(body: StaffAccountIn, _ops: Ops, accounts: Accounts) -> StaffAccountOut:
+async def create_staff(body: StaffAccountIn, ops: Ops, accounts: Accounts) -> StaffAccountOut:
     """Create a staff account (工作人员账号); ops only."""
     account = await accounts.create_staff(
         username=body.username,
@@ -179,6 +179,7 @@ async def create_staff(body: StaffAccountIn, _ops: Ops, accounts: Accounts) -> S
         org_id=body.org_id,
         phone=body.phone,
         password=body.password,
+        creator=ops,
     )
     return StaffAccountOut(
         account_id=account.id,

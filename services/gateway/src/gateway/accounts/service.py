@@ -51,6 +51,7 @@ from gateway.accounts.rules import (
     why_no_usable_code,
 )
 from gateway.config import GatewaySettings
+from skillcert.audit import audit
 from skillcert.auth import Principal, Role, TokenIssuer
 from skillcert.clock import format_china, utcnow
 from skillcert.db import transaction
@@ -456,6 +457,7 @@ class AccountService:
             org_id=head.org_id,
             phone=phone,
             password=password,
+            creator=head,
         )
 
     async def create_city_reviewer(
@@ -481,6 +483,7 @@ class AccountService:
             org_id=city_reviewer_org(city),
             phone=phone,
             password=password,
+            creator=admin,
         )
 
     async def reset_password(self, phone: str, code: str, new_password: str) -> None:
@@ -612,8 +615,10 @@ class AccountService:
         phone: str | None,
         password: str,
         account_id: UUID | None = None,
+        creator: Principal | None = None,
     ) -> Account:
-        """A staff account (工作人员账号); one institution head (考核站点负责人) per org."""
+        """A staff account (工作人员账号); one institution head (考核站点负责人) per org.
+        Made by a person (`creator`), it goes on the audit trail."""
         if await self.repo.by_username(username) is not None:
             raise Conflict(
                 "用户名已被使用",
@@ -656,6 +661,16 @@ class AccountService:
                 account_id=account.id, phone=phone, name=name, role=role.value, org_id=org_id
             ),
         )
+        if creator is not None:
+            await audit(
+                self.session,
+                creator,
+                kind="configuration",
+                action="gateway.staff_account.created",
+                subject_type="account",
+                subject_id=account.id,
+                reason=f"开设{role.value}账号 {username}",
+            )
         log.info("staff account %s (%s, %s) created", username, role.value, org_id)
         return account
 

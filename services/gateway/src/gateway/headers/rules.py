@@ -60,4 +60,6 @@ def csp_for(path: str, web_csp: str) -> str:
 # credentials are not allowed cross-origin.
 CORS_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 CORS_REQUEST_HEADERS = ("authorization", "content-type", "idempotency-key", "x-correlation-id")
-CORS_EXPOSED_HEADERS = ("retry-after", "x-correlation-id", "content-disposition")
+# etag: a verifier's page revalidates the public certificate status lists (those answers carry
+# their own `Access-Control-Allow-Origin: *` from the certificate service, passed on as is).
+CORS_EXPOSED_HEADERS = ("retry-after", "x-correlation-id", "content-disposition", "etag")

@@ -16,7 +16,9 @@ from fastapi import Request
 from gateway.config import RateLimitPolicy
 from gateway.context import context
 from gateway.ratelimits.rules import (
+    PROXIED_LIMITS,
     TokenBucket,
+    body_key,
     client_address,
     is_trusted,
     retry_after_header,
@@ -86,3 +88,14 @@ def rate_limited(name: str) -> Callable[[Request], Coroutine[Any, Any, None]]:
         context(request).resources.limiter.check(name, client_ip(request))
 
     return check
+
+
+def check_proxied(request: Request, service: str, path: str, body: bytes) -> None:
+    """The limits of a proxied operation (PROXIED_LIMITS), before it reaches the service."""
+    limit = PROXIED_LIMITS.get((request.method, service, path.strip("/")))
+    if limit is None:
+        return
+    limiter = context(request).resources.limiter
+    limiter.check(limit.per_client, client_ip(request))
+    if (key := body_key(body, limit.body_field)) is not None:
+        limiter.check(limit.per_field, key)

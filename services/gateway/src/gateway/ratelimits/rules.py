@@ -4,6 +4,7 @@ the proxies the operator trusts. Pure arithmetic, no I/O."""
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -73,3 +74,36 @@ def client_address(peer: str, forwarded_for: Sequence[str], proxies: Sequence[Ne
         if not is_trusted(hop, proxies):
             return hop
     return client
+
+
+@dataclass(frozen=True)
+class ProxiedLimit:
+    """A limit the gateway applies to a proxied operation: one bucket per client address
+    (`per_client`) and, when the JSON body names it, one per value of `body_field`."""
+
+    per_client: str
+    body_field: str
+    per_field: str
+
+
+# (method, service, path below /api/v1/{service}/) -> its limits. Kept here rather than in the
+# service because only the gateway knows the client's address.
+PROXIED_LIMITS: dict[tuple[str, str, str], ProxiedLimit] = {
+    ("POST", "certificate", "verify"): ProxiedLimit(
+        per_client="certificate-verify",
+        body_field="number",
+        per_field="certificate-verify-number",
+    ),
+}
+
+
+def body_key(body: bytes, field: str) -> str | None:
+    """The normalised value of `field` in a JSON object body (case and spaces do not make a
+    new bucket), or None when the body has no such text field; the service then answers 422."""
+    try:
+        value = json.loads(body).get(field)
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return "".join(value.split()).upper()[:64]

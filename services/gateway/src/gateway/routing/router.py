@@ -14,7 +14,7 @@ from opentelemetry import propagate
 from starlette.background import BackgroundTask
 
 from gateway.context import context
-from gateway.ratelimits.limiter import peer_ip, peer_is_trusted_proxy
+from gateway.ratelimits.limiter import check_proxied, peer_ip, peer_is_trusted_proxy
 from gateway.routing.rules import (
     forwarded_for,
     forwarded_request_headers,
@@ -76,6 +76,8 @@ async def proxy(service: str, path: str, request: Request) -> Response:
     client = upstreams_of(request).client(service)
     if client is None:
         raise NotFound("请求的接口不存在")
+    body = await request.body()
+    check_proxied(request, service, path, body)
     headers = forwarded_request_headers(request.scope["headers"])
     headers.append(
         (
@@ -101,9 +103,7 @@ async def proxy(service: str, path: str, request: Request) -> Response:
     raw_path = request.scope.get("raw_path") or request.url.path.encode()
     query = request.scope.get("query_string", b"")
     url = raw_path.decode("latin-1") + (f"?{query.decode('latin-1')}" if query else "")
-    upstream_request = client.build_request(
-        request.method, url, content=await request.body(), headers=headers
-    )
+    upstream_request = client.build_request(request.method, url, content=body, headers=headers)
     try:
         upstream = await client.send(upstream_request, stream=True)
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from notification.context import Context
-from notification.messages.service import DevSmsGateway, deliver_due_sms
+from notification.messages.service import deliver_due_sms
 from skillcert.jobs import PeriodicJob
-
-_GATEWAY = DevSmsGateway()
 
 
 async def _send_due_sms(ctx: Context) -> int:
-    return await deliver_due_sms(ctx.sessionmaker, _GATEWAY, ctx.settings.sms_max_attempts)
+    return await deliver_due_sms(ctx.sessionmaker, ctx.resources.sms, ctx.settings.sms_max_attempts)
 
 
 #: Busy passes follow each other at once: a batch per submission in peak season.

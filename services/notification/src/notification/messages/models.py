@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from notification.base import Base
@@ -50,18 +50,29 @@ class InboxMessage(Base):
 
 
 class SmsDelivery(Base):
-    """One SMS to send; the sender job retries failures with back-off."""
+    """One SMS to send; the sender job retries failures with back-off. The provider's receipt
+    (回执) later sets `delivery`: whether the handset got it."""
 
     __tablename__ = "sms_deliveries"
-    __table_args__ = (Index("ix_sms_deliveries_pending", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_sms_deliveries_pending", "status", "next_attempt_at"),
+        Index("ix_sms_deliveries_provider_message", "provider", "provider_message_id"),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     phone: Mapped[str] = mapped_column(String(20), index=True)
     body: Mapped[str] = mapped_column(Text)
     template_code: Mapped[str] = mapped_column(String(50))
+    # The template's parameters: providers fill their approved template, never our text.
+    params: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    provider: Mapped[str | None] = mapped_column(String(10))
+    provider_message_id: Mapped[str | None] = mapped_column(String(64))
+    delivery: Mapped[str | None] = mapped_column(String(12))
+    delivery_error: Mapped[str | None] = mapped_column(String(200))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

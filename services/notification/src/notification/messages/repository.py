@@ -11,6 +11,7 @@ from sqlalchemy.sql.elements import Null
 from notification.messages.models import Contact, InboxMessage, MessageTemplate, SmsDelivery
 from notification.messages.rules import SmsStatus
 from notification.plans.repository import PlanTitleRepository
+from notification.sms.rules import DELIVERY, Delivery
 from skillcert.db import table_of
 from skillcert.paging import Keyset, Slice
 
@@ -46,6 +47,18 @@ _RECIPE = _recipe(null())
 _RECIPE_WITH_PLAN_TITLE = _recipe(PlanTitleRepository.title_of(bindparam("b_plan_id")))
 _INSERT_INBOX = insert(table_of(InboxMessage))
 _INSERT_SMS = insert(table_of(SmsDelivery))
+_SMS = table_of(SmsDelivery)
+_MARK_SENT = (
+    update(_SMS)
+    .where(_SMS.c.id == bindparam("b_id"))
+    .values(
+        status=SmsStatus.SENT,
+        attempts=_SMS.c.attempts + 1,
+        sent_at=bindparam("b_at"),
+        provider=bindparam("b_provider"),
+        provider_message_id=bindparam("b_provider_id"),
+    )
+)
 NEWEST_FIRST = Keyset(InboxMessage.created_at, InboxMessage.id, descending=True)
 
 
@@ -111,15 +124,50 @@ class MessageRepository:
         )
         return list((await self.session.execute(query)).scalars())
 
-    async def mark_sent(self, ids: list[UUID], at: datetime) -> None:
-        if not ids:
+    async def mark_sent(
+        self, sent: list[tuple[UUID, str | None]], provider: str, at: datetime
+    ) -> None:
+        """Each (id, the provider's message id) sent, in one executemany."""
+        if not sent:
             return
-        sms = table_of(SmsDelivery)
         await self.session.execute(
-            update(sms)
-            .where(sms.c.id.in_(ids))
-            .values(status=SmsStatus.SENT, attempts=sms.c.attempts + 1, sent_at=at)
+            _MARK_SENT,
+            [
+                {"b_id": sms_id, "b_provider_id": provider_id, "b_provider": provider, "b_at": at}
+                for sms_id, provider_id in sent
+            ],
         )
+
+    async def record_delivery(
+        self,
+        provider: str,
+        *,
+        sms_id: UUID | None = None,
+        provider_message_id: str | None = None,
+        delivery: Delivery,
+        error: str | None,
+        at: datetime,
+    ) -> bool | None:
+        """Set the receipt's delivery on the message it names (by our id where the provider
+        echoes it, else by its own id). True: set now; False: already set (a repeated receipt,
+        nothing changes); None: no such message yet."""
+        sms = table_of(SmsDelivery)
+        match = (
+            sms.c.id == sms_id
+            if sms_id is not None
+            else (sms.c.provider == provider) & (sms.c.provider_message_id == provider_message_id)
+        )
+        # DELIVERY allows a delivery to be set only once, from none: hence "IS NULL".
+        assert DELIVERY.sources(delivery) == {None}
+        result = await self.session.execute(
+            update(sms)
+            .where(match, sms.c.delivery.is_(None))
+            .values(delivery=delivery, delivery_error=error, delivered_at=at)
+        )
+        if getattr(result, "rowcount", 0):
+            return True
+        exists = await self.session.execute(select(sms.c.id).where(match).limit(1))
+        return False if exists.first() is not None else None
 
     async def sms_for_phone(self, phone: str, limit: int = 20) -> list[SmsDelivery]:
         query = (

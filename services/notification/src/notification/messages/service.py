@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
 from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,23 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from notification.messages.models import Contact, InboxMessage, MessageTemplate, SmsDelivery
 from notification.messages.repository import MessageRepository
 from notification.messages.rules import DEFAULT_TEMPLATES, SmsStatus, fill, retry_delay
+from notification.sms.rules import SmsSendError
+from notification.sms.senders import OutgoingSms, SmsSender
 from skillcert.clock import utcnow
 from skillcert.errors import NotFound
 from skillcert.paging import Slice
 from skillcert.pii import mask_phone
 
 log = logging.getLogger("notification")
-
-
-class SmsGateway(Protocol):
-    async def send(self, phone: str, text: str) -> None: ...
-
-
-class DevSmsGateway:
-    """Development SMS channel: nothing leaves the machine; the dev outbox shows the message."""
-
-    async def send(self, phone: str, text: str) -> None:
-        log.info("dev SMS to %s: %s", mask_phone(phone), text)
 
 
 class MessageService:
@@ -77,7 +67,7 @@ class MessageService:
         )
         if sms and recipe.sms_text and recipe.phone:
             await self.repo.add_sms(
-                self._sms(recipe.phone, fill(recipe.sms_text, params), template_code)
+                self._sms(recipe.phone, fill(recipe.sms_text, params), template_code, params)
             )
         return item_id
 
@@ -91,15 +81,20 @@ class MessageService:
         template = await self.repo.template(template_code)
         if template is None or not template.sms_text:
             raise NotFound(f"message template {template_code} is missing")
-        await self.repo.add_sms(self._sms(phone, fill(template.sms_text, params), template_code))
+        await self.repo.add_sms(
+            self._sms(phone, fill(template.sms_text, params), template_code, params)
+        )
 
-    def _sms(self, phone: str, text: str, template_code: str) -> dict[str, object]:
+    def _sms(
+        self, phone: str, text: str, template_code: str, params: Mapping[str, object]
+    ) -> dict[str, object]:
         at = utcnow()
         return {
             "id": uuid4(),
             "phone": phone,
             "body": f"{self.sms_signature}{text}",
             "template_code": template_code,
+            "params": {name: str(value) for name, value in params.items()},
             "status": SmsStatus.PENDING,
             "attempts": 0,
             "created_at": at,
@@ -134,32 +129,39 @@ async def seed_templates(session: AsyncSession) -> None:
 
 async def deliver_due_sms(
     sessionmaker: async_sessionmaker[AsyncSession],
-    gateway: SmsGateway,
+    sender: SmsSender,
     max_attempts: int,
     batch: int = 50,
     as_of: datetime | None = None,
 ) -> int:
-    """Send one batch of SMS due by `as_of` (now); failures are retried with back-off, then
-    marked failed."""
+    """Send one batch of SMS due by `as_of` (now). A provider's permanent refusal (bad number,
+    unapproved template) fails the message at once; anything else (throttling, the provider's
+    own faults, the network) is retried with back-off until `max_attempts`, then failed."""
     async with sessionmaker() as session:
         repo = MessageRepository(session)
-        due = await repo.due_sms(as_of or utcnow(), batch)
-        sent: list[UUID] = []
+        now = as_of or utcnow()
+        due = await repo.due_sms(now, batch)
+        sent: list[tuple[UUID, str | None]] = []
         for sms in due:
+            outgoing = OutgoingSms(sms.id, sms.phone, sms.template_code, sms.params, sms.body)
             try:
-                await gateway.send(sms.phone, sms.body)
+                provider_id = await sender.send(outgoing)
             except Exception as exc:
                 sms.attempts += 1
-                sms.last_error = repr(exc)[:500]
-                if sms.attempts >= max_attempts:
+                sms.last_error = (
+                    str(exc)[:500] if isinstance(exc, SmsSendError) else repr(exc)[:500]
+                )
+                permanent = isinstance(exc, SmsSendError) and exc.permanent
+                if permanent or sms.attempts >= max_attempts:
                     sms.status = SmsStatus.FAILED
-                    log.error("SMS to %s failed for good: %r", mask_phone(sms.phone), exc)
+                    log.error("SMS to %s failed for good: %s", mask_phone(sms.phone), exc)
                 else:
-                    sms.next_attempt_at = utcnow() + retry_delay(sms.attempts)
+                    sms.next_attempt_at = now + retry_delay(sms.attempts)
+                    log.warning("SMS to %s will be retried: %s", mask_phone(sms.phone), exc)
             else:
-                sent.append(sms.id)
-        # One UPDATE for the batch that went out (an SMS per submission in peak season);
+                sent.append((sms.id, provider_id))
+        # One statement for the batch that went out (an SMS per submission in peak season);
         # the failures, rare, go through the unit of work above.
-        await repo.mark_sent(sent, utcnow())
+        await repo.mark_sent(sent, sender.provider, utcnow())
         await session.commit()
         return len(due)

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registration.base import Base
+from skillcert.crypto import EncryptedText, blind_index_column, sync_blind_index
 
 
 class Application(Base):
@@ -58,7 +59,7 @@ class Application(Base):
     birth_date: Mapped[date | None] = mapped_column(Date)
     ethnic_group: Mapped[str | None] = mapped_column(String(20))
     education: Mapped[str | None] = mapped_column(String(30))
-    mobile: Mapped[str | None] = mapped_column(String(20))
+    mobile: Mapped[str | None] = mapped_column(EncryptedText())
     email: Mapped[str | None] = mapped_column(String(100))
     postal_code: Mapped[str | None] = mapped_column(String(6))
     political_status: Mapped[str | None] = mapped_column(String(30))
@@ -69,7 +70,9 @@ class Application(Base):
     identity: Mapped[str | None] = mapped_column(String(20))
     # step 3 报名信息
     id_type: Mapped[str | None] = mapped_column(String(30))
-    id_number: Mapped[str | None] = mapped_column(String(30))
+    # Encrypted at rest; the keyed hash finds the roster that lists it (skillcert.crypto).
+    id_number: Mapped[str | None] = mapped_column(EncryptedText())
+    id_number_hash: Mapped[str | None] = blind_index_column()
     # The institution (试点院校) whose student roster lists the ID number, filled at submission
     # (roster.repository.institution_for_id_number); None for a candidate on no roster.
     institution_id: Mapped[str | None] = mapped_column(String(50))
@@ -138,3 +141,6 @@ class StatusChange(Base):
     note: Mapped[str | None] = mapped_column(String(500))
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+sync_blind_index(Application.id_number, Application.id_number_hash)

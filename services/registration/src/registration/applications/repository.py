@@ -23,7 +23,7 @@ _status_changes = table_of(StatusChange)
 _SUBMIT = (
     update(_applications)
     .where(_applications.c.id == bindparam("b_application_id"))
-    .values(institution_id=institution_for_id_number(_applications.c.id_number))
+    .values(institution_id=institution_for_id_number(_applications.c.id_number_hash))
     .returning(_applications.c.institution_id)
 )
 

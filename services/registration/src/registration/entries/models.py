@@ -7,6 +7,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registration.base import Base
+from skillcert.crypto import EncryptedText, blind_index_column, sync_blind_index
 
 
 class ExamEntry(Base):
@@ -18,7 +19,7 @@ class ExamEntry(Base):
     __tablename__ = "exam_entries"
     __table_args__ = (
         # A person sits a plan once, whoever registered them.
-        UniqueConstraint("plan_id", "id_number"),
+        UniqueConstraint("plan_id", "id_number_hash"),
         # the places a quota has used: counted under the quota row's lock
         Index("ix_exam_entries_quota", "institution_id", "certificate_code", "year"),
         # the list of an institution's entries for a plan, newest first
@@ -36,7 +37,8 @@ class ExamEntry(Base):
     #: the roster student (考生管理) registered; name and ID number as they were then
     student_id: Mapped[UUID]
     name: Mapped[str] = mapped_column(String(50))
-    id_number: Mapped[str] = mapped_column(String(30))
+    id_number: Mapped[str] = mapped_column(EncryptedText())
+    id_number_hash: Mapped[str] = blind_index_column()
     #: the plan subjects (科目代码) the student sits
     subject_codes: Mapped[list[str]] = mapped_column(JSON)
     #: the 参考对象 (target group) the student sits as, when a subject of theirs names groups
@@ -44,3 +46,6 @@ class ExamEntry(Base):
     entered_by: Mapped[UUID]
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+sync_blind_index(ExamEntry.id_number, ExamEntry.id_number_hash)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registration.entries.models import ExamEntry
 from registration.plans.models import ExamPlan
 from registration.roster.models import RosterStudent
+from skillcert.crypto import blind_index
 from skillcert.paging import Keyset, Slice
 
 NEWEST_FIRST = Keyset(ExamEntry.entered_at, ExamEntry.id, descending=True)
@@ -31,7 +32,7 @@ class EntryRepository:
             return {}
         query = (
             select(ExamEntry)
-            .where(ExamEntry.plan_id == plan_id, ExamEntry.id_number.in_(list(id_numbers)))
+            .where(ExamEntry.plan_id == plan_id, ExamEntry.id_number_hash.in_(_hashes(id_numbers)))
             .order_by(ExamEntry.id)
             .with_for_update()
         )
@@ -45,7 +46,7 @@ class EntryRepository:
             return {}
         query = select(RosterStudent).where(
             RosterStudent.institution_id == institution_id,
-            RosterStudent.id_number.in_(list(id_numbers)),
+            RosterStudent.id_number_hash.in_(_hashes(id_numbers)),
         )
         return {s.id_number: s for s in (await self.session.execute(query)).scalars()}
 
@@ -75,3 +76,7 @@ class EntryRepository:
             .limit(100)
         )
         return list((await self.session.execute(query)).scalars())
+
+
+def _hashes(id_numbers: Collection[str]) -> list[str]:
+    return [blind_index(n) for n in id_numbers]

@@ -7,6 +7,7 @@ from sqlalchemy import DateTime, Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registration.base import Base
+from skillcert.crypto import EncryptedText, blind_index_column, sync_blind_index
 
 
 class RosterStudent(Base):
@@ -16,11 +17,11 @@ class RosterStudent(Base):
     __tablename__ = "roster_students"
     __table_args__ = (
         # A person is on an institution's roster once; re-importing updates them.
-        UniqueConstraint("institution_id", "id_number"),
+        UniqueConstraint("institution_id", "id_number_hash"),
         # the roster list: an institution's students, newest first
         Index("ix_roster_students_institution_imported", "institution_id", "imported_at", "id"),
         # which institution lists an ID number (latest first), for the application submit path
-        Index("ix_roster_students_id_number_imported", "id_number", "imported_at", "id"),
+        Index("ix_roster_students_id_number_imported", "id_number_hash", "imported_at", "id"),
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
@@ -30,8 +31,10 @@ class RosterStudent(Base):
     name: Mapped[str] = mapped_column(String(50))
     name_pinyin: Mapped[str] = mapped_column(String(100))
     id_type: Mapped[str] = mapped_column(String(30))
-    id_number: Mapped[str] = mapped_column(String(30))
-    phone: Mapped[str] = mapped_column(String(20))
+    # Encrypted at rest, found and kept unique by the keyed hash (skillcert.crypto).
+    id_number: Mapped[str] = mapped_column(EncryptedText())
+    id_number_hash: Mapped[str] = blind_index_column()
+    phone: Mapped[str] = mapped_column(EncryptedText())
     # 就读专业, 专业层次, 入学年份: required of school students, optional for trainees
     major: Mapped[str | None] = mapped_column(String(100))
     major_level: Mapped[str | None] = mapped_column(String(20))
@@ -77,3 +80,6 @@ class RosterAuditRecord(Base):
     #: how many students an export held
     student_count: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+sync_blind_index(RosterStudent.id_number, RosterStudent.id_number_hash)

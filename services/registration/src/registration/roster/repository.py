@@ -7,6 +7,7 @@ from sqlalchemy import ScalarSelect, SQLColumnExpression, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registration.roster.models import RosterAuditRecord, RosterStudent
+from skillcert.crypto import blind_index
 from skillcert.db import advisory_lock
 from skillcert.paging import Keyset, Slice
 
@@ -15,22 +16,23 @@ AUDIT_LATEST_FIRST = Keyset(RosterAuditRecord.at, RosterAuditRecord.id, descendi
 
 
 def institution_for_id_number(
-    id_number: SQLColumnExpression[str | None] | str,
+    id_number_hash: SQLColumnExpression[str | None] | str,
 ) -> ScalarSelect[str]:
-    """The institution whose roster lists `id_number` as a scalar subquery; when several do,
+    """The institution whose roster lists the ID number of keyed hash `id_number_hash`
+    (`skillcert.crypto.blind_index`) as a scalar subquery; when several do,
     the one that put the person on its roster last (a re-import does not count). NULL when
     none does.
 
-    Correlated when `id_number` is a column of the enclosing statement, so the application
+    Correlated when `id_number_hash` is a column of the enclosing statement, so the application
     submit path can fill the column in its own UPDATE::
 
         update(Application)
         .where(Application.id == application_id)
-        .values(institution_id=institution_for_id_number(Application.id_number))
+        .values(institution_id=institution_for_id_number(Application.id_number_hash))
     """
     return (
         select(RosterStudent.institution_id)
-        .where(RosterStudent.id_number == id_number)
+        .where(RosterStudent.id_number_hash == id_number_hash)
         .order_by(RosterStudent.imported_at.desc(), RosterStudent.id.desc())
         .limit(1)
         .correlate_except(RosterStudent)
@@ -65,7 +67,7 @@ class RosterRepository:
             return {}
         query = select(RosterStudent).where(
             RosterStudent.institution_id == institution_id,
-            RosterStudent.id_number.in_(list(id_numbers)),
+            RosterStudent.id_number_hash.in_(_hashes(id_numbers)),
         )
         return {s.id_number: s for s in (await self.session.execute(query)).scalars()}
 
@@ -108,14 +110,19 @@ class RosterRepository:
         for 报考: a student missing from the result is not on the roster."""
         if not id_numbers:
             return {}
-        query = select(RosterStudent.id_number, RosterStudent.photo_status).where(
+        query = select(RosterStudent).where(
             RosterStudent.institution_id == institution_id,
-            RosterStudent.id_number.in_(list(id_numbers)),
+            RosterStudent.id_number_hash.in_(_hashes(id_numbers)),
         )
-        return dict((await self.session.execute(query)).tuples().all())
+        students = (await self.session.execute(query)).scalars()
+        return {s.id_number: s.photo_status for s in students}
 
     async def audit_page(
         self, institution_id: str, cursor: str | None, limit: int
     ) -> Slice[RosterAuditRecord]:
         query = select(RosterAuditRecord).where(RosterAuditRecord.institution_id == institution_id)
         return await AUDIT_LATEST_FIRST.fetch(self.session, query, cursor, limit)
+
+
+def _hashes(id_numbers: Collection[str]) -> list[str]:
+    return [blind_index(n) for n in id_numbers]

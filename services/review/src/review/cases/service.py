@@ -45,6 +45,7 @@ from review.cases.schemas import (
 from review.config import ReviewSettings
 from review.plans.models import ReviewPlan
 from review.plans.repository import PlanRepository
+from skillcert.audit import audit
 from skillcert.auth import Principal
 from skillcert.clock import china_today, utcnow
 from skillcert.errors import Conflict, NotFound
@@ -498,6 +499,16 @@ class CaseService:
         self, principal: Principal, case_id: UUID, storage: ObjectStore
     ) -> CaseDetailOut:
         case = await self._visible(principal, case_id)
+        await audit(
+            self.session,
+            principal,
+            kind="view",
+            action="review.case.viewed",
+            subject_type="application",
+            subject_id=case.application_id,
+            person_id=case.candidate_id,
+            reason="审核报名：查看考生个人信息与证明材料",
+        )
         plan = await self.plans.get(case.plan_id)
         condition = prechecks.find_condition(_conditions(plan) or [], case.condition_code)
         findings_by_revision: dict[int, list[CaseFinding]] = defaultdict(list)
@@ -712,6 +723,19 @@ class CaseService:
             from_status=from_status,
             to_status=case.status,
             details={"reasons": reasons, "comment": request.comment},
+        )
+        approved = target is CaseStatus.APPROVED
+        await audit(
+            self.session,
+            principal,
+            kind="decision",
+            action="review.application.approved" if approved else "review.application.rejected",
+            subject_type="application",
+            subject_id=case.application_id,
+            person_id=case.candidate_id,
+            reason="审核通过"
+            if approved
+            else "审核不通过：" + "；".join(r.get("text") or r.get("code", "") for r in reasons),
         )
         await self.session.flush()
         return case, decision
