@@ -12,6 +12,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/ops/OpsReconciliation.vue'),
     meta: meta('staff.reconciliation.title', 30),
   },
+  { path: '/ops/audit', component: () => import('@/views/ops/OpsAudit.vue'), meta: meta('ops.audit.title', 40) },
 ]
 
 export default routes

@@ -1,4 +1,23 @@
 export default {
+  audit: {
+    title: 'Audit trail',
+    lead: "Every staff view of a candidate's personal details and documents, every decision and every change of plans, sites and accounts: who, when, what and why.",
+    kind: 'Kind',
+    allKinds: 'All kinds',
+    kinds: { view: 'Personal data viewed', decision: 'Decision', configuration: 'Configuration change' },
+    action: 'Action',
+    actionHint: 'e.g. review. or review.case.viewed',
+    actor: 'By',
+    person: 'Person concerned (account ID)',
+    period: 'Period',
+    since: 'From',
+    until: 'To',
+    search: 'Search',
+    empty: 'No audit entries match',
+    at: 'Time',
+    subject: 'Subject',
+    reason: 'Reason',
+  },
   services: {
     gateway: 'Gateway',
     registration: 'Registration',

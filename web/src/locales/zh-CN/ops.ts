@@ -1,4 +1,23 @@
 export default {
+  audit: {
+    title: '审计记录',
+    lead: '工作人员查看考生个人信息与材料、作出的审核决定、对考试计划与考点等配置的变更，均记录在案（谁、何时、对什么、为什么）。',
+    kind: '类别',
+    allKinds: '全部类别',
+    kinds: { view: '查看个人信息', decision: '决定', configuration: '配置变更' },
+    action: '操作',
+    actionHint: '如 review. 或 review.case.viewed',
+    actor: '操作人',
+    person: '涉及的个人（账号 ID）',
+    period: '时间段',
+    since: '开始',
+    until: '结束',
+    search: '查询',
+    empty: '没有符合条件的审计记录',
+    at: '时间',
+    subject: '对象',
+    reason: '事由',
+  },
   services: {
     gateway: '网关（gateway）',
     registration: '报名服务（registration）',
