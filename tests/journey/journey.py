@@ -18,6 +18,11 @@ import httpx
 from PIL import Image
 from stdnum.cn import ric
 
+from certificate.pdf.render import (
+    HEAD_SIGNATURE_FIELD,
+    ORG_SIGNATURE_FIELD,
+    SIGNATURE_FIELD_BOXES,
+)
 from skillcert.clock import CHINA
 from skillcert.pdf_testing import ink_pixels, pdf_fonts, pdf_text, read_qr_codes, render_page
 from skillcert.testing import assert_problem
@@ -157,6 +162,17 @@ PILOT_CERTIFICATE = "4-01-02-02"
 PILOT_QUOTA = 2
 
 
+def stamp_png() -> bytes:
+    """The head's 签名章 as seed 003 §3.1 wants it: a square transparent PNG, 95×95 px."""
+    image = Image.new("RGBA", (95, 95), (0, 0, 0, 0))
+    for x in range(10, 85):
+        for y in range(40, 55):
+            image.putpixel((x, y), (200, 20, 20, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def red_photos(id_numbers: list[str]) -> bytes:
     """A zip of 小一寸 roster photos (295×413, red background) named by ID number."""
     image = Image.new("RGB", (295, 413), (215, 20, 25))
@@ -227,6 +243,21 @@ def ok(response: httpx.Response, *statuses: int) -> Any:
 
 #: where the certificate prints the holder's photo (PDF points from the bottom-left)
 CERTIFICATE_PHOTO_BOX = (480, 320, 560, 430)
+
+
+def red_pixels(image: Image.Image, box: tuple[float, float, float, float], dpi: int) -> int:
+    """Stamp-red pixels in `box` (PDF points from the bottom-left) of a rendered page."""
+    scale = dpi / 72
+    x0, y0, x1, y1 = box
+    crop = image.crop(
+        (
+            int(x0 * scale),
+            int(image.height - y1 * scale),
+            int(x1 * scale),
+            int(image.height - y0 * scale),
+        )
+    ).convert("RGB")
+    return sum(1 for r, g, b in crop.getdata() if r > 150 and g < 90 and b < 90)
 
 
 @dataclass
@@ -536,6 +567,39 @@ class Journey:
         else:
             assert ok(response)["passed"] == 1
 
+    async def head_has_a_stamp(self) -> None:
+        """The head reads and accepts the 授权委托书, then uploads a stamp: no stamp, no
+        signature (seed 003 §3.1)."""
+        head = self.headers["institution_head"]
+        base = "/api/v1/certificate/stamps"
+        if (await self.client.get(f"{base}/mine", headers=head)).status_code == 200:
+            return
+        agreement = ok(await self.client.get(f"{base}/agreement", headers=head))
+        if agreement["accepted_at"] is None:
+            ok(
+                await self.client.post(
+                    f"{base}/agreement/acceptances",
+                    json={"version": agreement["version"]},
+                    headers=head,
+                )
+            )
+        target = ok(await self.client.post(f"{base}/upload-url", headers=head))
+        await upload(self.client, target["upload"], stamp_png(), "image/png")
+        body = {"object_key": target["object_key"]}
+        preview = await self.client.post(f"{base}/preview", json=body, headers=head)
+        assert preview.status_code == 200 and preview.content.startswith(b"%PDF"), preview.text
+        ok(await self.client.post(base, json=body, headers=head))
+
+    async def organisation_has_a_seal(self) -> None:
+        """The organisation's seal (公章), printed beside its signature: uploaded once."""
+        org = self.headers["org_admin"]
+        base = "/api/v1/certificate/stamps"
+        if (await self.client.get(f"{base}/mine", headers=org)).status_code == 200:
+            return
+        target = ok(await self.client.post(f"{base}/upload-url", headers=org))
+        await upload(self.client, target["upload"], stamp_png(), "image/png")
+        ok(await self.client.post(base, json={"object_key": target["object_key"]}, headers=org))
+
     async def both_sign(self) -> None:
         head = self.headers["institution_head"]
         org = self.headers["org_admin"]
@@ -554,6 +618,8 @@ class Journey:
 
         pending = await eventually(record, "certificate awaiting the head's signature")
         cert_id = pending["id"]
+        await self.head_has_a_stamp()
+        await self.organisation_has_a_seal()
         signed = ok(
             await self.client.post(f"/api/v1/certificate/certificates/{cert_id}/sign", headers=head)
         )
@@ -598,6 +664,9 @@ class Journey:
         page = render_page(pdf, dpi=150)
         # The photo is printed in its box; a missing one leaves an outline and a word in it.
         assert ink_pixels(page, CERTIFICATE_PHOTO_BOX, dpi=150) > 5_000
+        # Both stamps, red on the paper, in their signature boxes.
+        for signer in (HEAD_SIGNATURE_FIELD, ORG_SIGNATURE_FIELD):
+            assert red_pixels(page, SIGNATURE_FIELD_BOXES[signer], dpi=150) > 300, signer
         [link] = read_qr_codes(page)
         url = urlsplit(link)
         assert url.path == "/verify" and parse_qs(url.query) == {"number": [number]}, link

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import openpyxl
 from browser import Platform, new_page
-from PIL import Image
+from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, Page, expect
 
 T = TypeVar("T")
@@ -24,6 +24,8 @@ LANDING = {
     "inst.head": "/head/certificates",
     "province.admin": "/province/directory",
     "ops": "/ops/dead-letters",
+    "inv.demo": "/duty/check-in",
+    "insp.demo": "/duty/overview",
 }
 
 
@@ -67,14 +69,32 @@ def score_sheet(rows: list[tuple[object, object]]) -> bytes:
 
 
 def stamp_png() -> bytes:
-    """A red signature stamp on a transparent background."""
-    image = Image.new("RGBA", (240, 120), (0, 0, 0, 0))
-    for x in range(20, 220):
-        for y in range(50, 70):
-            image.putpixel((x, y), (200, 20, 20, 255))
+    """A red round seal on a transparent background, 95×95 px as seed 003 asks for."""
+    image = Image.new("RGBA", (95, 95), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((4, 4, 90, 90), outline=(200, 20, 20, 255), width=5)
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def accept_stamp_agreement(page: Page) -> None:
+    """On the stamp page: accept the 授权委托书 unless this head already has (the platform is
+    shared by the tests of a run)."""
+    agreement = page.locator("[data-test=agreement]")
+    expect(agreement).to_be_visible()
+    if page.locator("[data-test=agreement-accepted]").count() == 0:
+        page.locator("[data-test=agreement-check]").click()
+        page.locator("[data-test=agreement-accept]").click()
+    expect(page.locator("[data-test=agreement-accepted]")).to_be_visible()
+
+
+def upload_stamp(page: Page, data: bytes, name: str = "stamp.png") -> None:
+    """Choose, upload and preview the stamp, then confirm it (the stamp page, either party)."""
+    page.locator("[data-test=stamp-file]").set_input_files(file_payload(name, "image/png", data))
+    page.locator("[data-test=stamp-upload]").click()
+    expect(page.locator("[data-test=stamp-sample-link]")).to_be_visible()
+    page.locator("[data-test=stamp-confirm]").click()
+    expect(page.locator("[data-test=stamp-done]")).to_be_visible()
 
 
 def file_payload(name: str, mime: str, data: bytes) -> dict[str, Any]:

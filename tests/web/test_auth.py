@@ -186,13 +186,34 @@ def expired_access_token(platform: Platform, account_id: str) -> str:
 
 
 def renewed_from(page: Page, before: dict[str, Any]) -> None:
-    """Wait until the app has stored a refresh token other than `before`'s."""
+    """Wait until the app has stored an access token other than `before`'s."""
     page.wait_for_function(
         """([key, old]) => {
              const raw = localStorage.getItem(key);
-             return raw !== null && JSON.parse(raw).refreshToken !== old;
+             return raw !== null && JSON.parse(raw).token !== old;
            }""",
-        arg=[STORAGE_KEY, before["refreshToken"]],
+        arg=[STORAGE_KEY, before["token"]],
+    )
+
+
+REFRESH_COOKIE = "skillcert_refresh"
+
+
+def refresh_cookie(page: Page) -> dict[str, Any]:
+    """The refresh cookie as the browser holds it (Playwright reads HttpOnly ones)."""
+    found = [dict(c) for c in page.context.cookies() if c["name"] == REFRESH_COOKIE]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def scripts_can_see(page: Page, secret: str) -> bool:
+    """Whether any storage a script reads holds `secret`."""
+    return bool(
+        page.evaluate(
+            """(secret) => [document.cookie, JSON.stringify(localStorage),
+                            JSON.stringify(sessionStorage)].some((s) => s.includes(secret))""",
+            secret,
+        )
     )
 
 
@@ -216,24 +237,33 @@ class TestSessionRenewal:
         page.locator("[data-test=submit]").click()
         expect(page).to_have_url(re.compile(r"/candidate/applications$"))
         first = stored_session(page)
+        # The refresh token is the gateway's HttpOnly cookie, scoped to the session calls; no
+        # script can read it, nor finds it in any storage.
+        cookie = refresh_cookie(page)
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert cookie["path"] == "/api/v1/gateway/sessions"
+        assert "refreshToken" not in first
+        assert not scripts_can_see(page, cookie["value"])
         expired = expired_access_token(platform, first["accountId"])
 
-        # The gateway refuses the expired token; the app refreshes and retries, unseen.
+        # After a reload the gateway refuses the expired token; the app refreshes with the
+        # cookie and retries, unseen.
         store_session(page, {**first, "token": expired})
         api_calls.clear()
         page.reload()
-        renewed_from(page, first)
+        renewed_from(page, {"token": expired})
         page.wait_for_load_state("networkidle")
         expect(page).to_have_url(re.compile(r"/candidate/applications$"))
         second = stored_session(page)
         assert second["token"] != expired, api_calls
-        assert second["refreshToken"] != first["refreshToken"]  # rotated
+        assert refresh_cookie(page)["value"] != cookie["value"]  # rotated
         refused = [n for n, (path, status) in enumerate(api_calls) if status == 401]
         assert refused, api_calls
         assert ("gateway/sessions/refresh", 200) in api_calls[refused[0] :], api_calls
         assert api_calls[-1][1] == 200, api_calls
 
         # A token the app knows is about to expire is renewed before any call is refused.
+        second_cookie = refresh_cookie(page)["value"]
         store_session(page, {**second, "expiresAt": 0})
         api_calls.clear()
         page.reload()
@@ -241,20 +271,49 @@ class TestSessionRenewal:
         page.wait_for_load_state("networkidle")
         expect(page).to_have_url(re.compile(r"/candidate/applications$"))
         assert all(status != 401 for _, status in api_calls), api_calls
-        third = stored_session(page)
-        assert third["refreshToken"] != second["refreshToken"]
+        third_cookie = refresh_cookie(page)["value"]
+        assert third_cookie != second_cookie
+        assert not scripts_can_see(page, third_cookie)
 
         # The first refresh token used again (a stolen copy) ends the session everywhere:
         # the next renewal fails and the app signs out to the login page.
         with platform.client() as http:
             reuse = http.post(
-                "/api/v1/gateway/sessions/refresh", json={"refresh_token": first["refreshToken"]}
+                "/api/v1/gateway/sessions/refresh",
+                json={},
+                headers={
+                    "Cookie": f"{REFRESH_COOKIE}={cookie['value']}",
+                    "Origin": platform.base_url,
+                },
             )
         assert reuse.status_code == 401
-        store_session(page, {**third, "token": expired})
+        store_session(page, {**stored_session(page), "token": expired})
         page.reload()
         expect(page).to_have_url(re.compile(r"/login"))
         assert_no_csp_violations(page, "session renewal")
+
+    def test_a_page_of_another_origin_cannot_refresh_with_the_cookie(
+        self, platform: Platform, candidates: Candidates
+    ):
+        """CSRF: the browser would not send a SameSite=Strict cookie from another site; were
+        it sent anyway, the gateway refuses a cookie refresh whose Origin is not its own."""
+        with platform.client() as http:
+            signed_in = http.post(
+                "/api/v1/gateway/sessions",
+                json={"login": candidates.phones["wrong"], "password": PASSWORD},
+                headers={"X-Refresh-Cookie": "1"},
+            )
+            assert signed_in.status_code == 200 and signed_in.json()["refresh_token"] is None
+            value = signed_in.cookies[REFRESH_COOKIE]
+            forged = http.post(
+                "/api/v1/gateway/sessions/refresh",
+                json={},
+                headers={
+                    "Cookie": f"{REFRESH_COOKIE}={value}",
+                    "Origin": "https://evil.example",
+                },
+            )
+        assert forged.status_code == 403
 
 
 class TestSecurityHeaders:

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from browser import Platform, Screens
 from playwright.sync_api import Browser, Page, expect
-from staff import confirm_dialog, file_payload, sign_in
+from staff import choose, confirm_dialog, file_payload, sign_in
 
 from skillcert_embedded.demo import plan_payload, site_payload
 
@@ -22,14 +22,6 @@ def field_error(page: Page, test_id: str):  # type: ignore[no-untyped-def]
     """The error shown at the form item holding the element `data-test=test_id`."""
     item = page.locator(".el-form-item", has=page.locator(f"[data-test={test_id}]")).last
     return item.locator(".el-form-item__error")
-
-
-def choose(page: Page, test_id: str, option: str) -> None:
-    """Pick `option` in the Element Plus select marked `test_id` once it is enabled."""
-    select = page.locator(f"[data-test={test_id}]")
-    expect(select.locator(".el-select__wrapper")).not_to_have_class(re.compile(r"is-disabled"))
-    select.click()
-    page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
 
 
 def headers(client: httpx.Client, platform: Platform, username: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ import pytest
 from browser import DESKTOP, PHONE, Platform, Screens, new_page
 from journey import id_photo, resident_id
 from playwright.sync_api import Browser, Locator, Page, expect
+from staff import choose
 
 pytestmark = pytest.mark.journey
 
@@ -54,15 +55,6 @@ def sms_code(client: httpx.Client, phone: str, ops: dict[str, str]) -> str:
 
     code: str = wait_for(probe, "SMS code in the dev outbox")
     return code
-
-
-def choose(page: Page, test_id: str, option: str) -> None:
-    """Pick `option` in the Element Plus select marked `test_id`, once it is enabled (a city
-    select waits for its province's cities to load)."""
-    select = page.locator(f"[data-test={test_id}]")
-    expect(select.locator(".el-select__wrapper")).not_to_have_class(re.compile(r"is-disabled"))
-    select.click()
-    page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
 
 
 def pick_date(scope: Page | Locator, label: str, value: str) -> None:

@@ -3,13 +3,25 @@ the accessibility check), one action works, and a refused input is shown at its 
 
 from __future__ import annotations
 
+import io
 import random
+from pathlib import Path
 
 from browser import Platform, Screens
 from journey import resident_id
+from PIL import Image
 from playwright.sync_api import Browser, expect
-from staff import choose, confirm_dialog, file_payload, in_thread, sign_in, stamp_png
+from staff import (
+    accept_stamp_agreement,
+    choose,
+    confirm_dialog,
+    file_payload,
+    in_thread,
+    sign_in,
+    stamp_png,
+)
 
+from skillcert.pdf_testing import pdf_text
 from skillcert_embedded.demo import login, plan_payload
 
 SCREENS = {
@@ -187,21 +199,40 @@ class TestInstitutionConsole:
 
 
 class TestInstitutionHeadConsole:
-    def test_a_stamp_that_is_no_png_is_refused_at_the_file_and_a_png_accepted(
+    def test_the_agreement_then_a_stamp_refused_with_every_reason_then_previewed_and_kept(
         self, browser: Browser, platform: Platform, screens: Screens
     ):
         page = sign_in(browser, platform, "inst.head")
         page.goto("/head/stamp")
+        expect(page.locator("[data-test=agreement-text]")).to_contain_text(
+            "仅限于确认签发证书时使用"
+        )
+        accept_stamp_agreement(page)
+        screens.check(page, "head-stamp-agreement")
+        opaque = io.BytesIO()
+        Image.new("RGB", (240, 120), (255, 255, 255)).save(opaque, "PNG")
         page.locator("[data-test=stamp-file]").set_input_files(
-            file_payload("stamp.png", "image/png", b"not a picture at all")
+            file_payload("stamp.png", "image/png", opaque.getvalue())
         )
         page.locator("[data-test=stamp-upload]").click()
-        expect(page.locator("[data-test=stamp-error]")).to_be_visible()
+        errors = page.locator("[data-test=stamp-error] li")
+        expect(errors).to_have_count(3)
+        expect(errors.nth(0)).to_contain_text("须为正方形")
+        expect(errors.nth(2)).to_contain_text("透明背景")
         screens.check(page, "head-stamp-error")
         page.locator("[data-test=stamp-file]").set_input_files(
             file_payload("stamp.png", "image/png", stamp_png())
         )
         page.locator("[data-test=stamp-upload]").click()
+        link = page.locator("[data-test=stamp-sample-link]")
+        expect(link).to_be_visible()
+        with page.expect_download() as download:
+            link.click()
+        sample = Path(download.value.path()).read_bytes()
+        assert sample.startswith(b"%PDF") and b"/Subtype /Image" in sample
+        assert "证书样例" in pdf_text(sample)
+        screens.check(page, "head-stamp-preview")
+        page.locator("[data-test=stamp-confirm]").click()
         expect(page.locator("[data-test=stamp-done]")).to_contain_text("签名章已更新")
 
     def test_a_business_admin_is_created_and_a_weak_password_shown_at_its_field(

@@ -16,7 +16,16 @@ import httpx
 from browser import Platform, Screens, new_page
 from journey import Journey, resident_id, windows_in
 from playwright.sync_api import Browser, expect
-from staff import confirm_dialog, file_payload, in_thread, score_sheet, sign_in, stamp_png
+from staff import (
+    accept_stamp_agreement,
+    confirm_dialog,
+    file_payload,
+    in_thread,
+    score_sheet,
+    sign_in,
+    stamp_png,
+    upload_stamp,
+)
 
 from skillcert.pdf_testing import read_qr_codes, render_page
 from skillcert_devtools.run import SIMULATOR_PATH
@@ -137,10 +146,8 @@ def test_scores_then_both_signatures_then_public_verification(
     # The institution head uploads a stamp, then signs after confirming.
     head = sign_in(browser, platform, "inst.head")
     head.goto("/head/stamp")
-    head.locator("[data-test=stamp-file]").set_input_files(
-        file_payload("stamp.png", "image/png", stamp_png())
-    )
-    head.locator("[data-test=stamp-upload]").click()
+    accept_stamp_agreement(head)
+    upload_stamp(head, stamp_png())
     expect(head.locator("[data-test=stamp-done]")).to_contain_text("签名章已更新")
     screens.check(head, "journey-head-stamp")
     head.goto("/head/certificates")

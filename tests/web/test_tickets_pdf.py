@@ -14,7 +14,7 @@ import pytest
 from browser import Platform, Screens, new_page
 from journey import Journey, resident_id
 from playwright.sync_api import Browser, Locator, Page, expect
-from staff import file_payload, in_thread, sign_in, stamp_png
+from staff import in_thread, sign_in, stamp_png, upload_stamp
 
 from skillcert.pdf_testing import pdf_fonts, pdf_text, read_qr_codes, render_page
 from skillcert_devtools.run import SIMULATOR_PATH
@@ -118,9 +118,5 @@ def test_organisation_uploads_its_seal_for_the_certificates(
     page = sign_in(browser, platform, "org.admin")
     page.goto("/org/stamp")
     expect(page.locator(".page")).to_contain_text("培训评价组织的签章")
-    page.locator("[data-test=stamp-file]").set_input_files(
-        file_payload("seal.png", "image/png", stamp_png())
-    )
-    page.locator("[data-test=stamp-upload]").click()
-    expect(page.locator("[data-test=stamp-done]")).to_be_visible()
+    upload_stamp(page, stamp_png(), "seal.png")
     screens.check(page, "tickets-pdf-org-stamp")

@@ -3,12 +3,15 @@
 import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from uuid import UUID, uuid4
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
+import httpx
+from PIL import Image, ImageDraw
 from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import select
 
 from certificate.certificates.models import Certificate
+from certificate.stamps.models import Stamp
 from skillcert.auth import Role
 from skillcert.events import ExamPlanPublished, PlanSubject, ResultDetermined, SubjectScore
 from skillcert.testing import ServiceHarness
@@ -22,6 +25,19 @@ ID_NUMBER = "110101199003074514"
 API = "/api/v1/certificate"
 
 
+def head_account(institution_id: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"head:{institution_id}")
+
+
+def stamp_png(size: int = 95, *, background: tuple[int, int, int, int] = (0, 0, 0, 0)) -> bytes:
+    """A red round seal on a transparent background, as the seed asks for."""
+    image = Image.new("RGBA", (size, size), background)
+    ImageDraw.Draw(image).ellipse((4, 4, size - 5, size - 5), outline=(200, 20, 20, 255), width=5)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
 class World:
     """Builds the situations the tests need through the service's own entry points."""
 
@@ -31,7 +47,42 @@ class World:
         self.candidate_id = uuid4()
 
     def head(self, institution_id: str = INST) -> dict[str, str]:
-        return self.harness.headers(Role.INSTITUTION_HEAD, org_id=institution_id)
+        # One head per institution (seed 003), always the same account: what the head accepted
+        # or confirmed in one request is theirs in the next.
+        return self.harness.headers(
+            Role.INSTITUTION_HEAD, org_id=institution_id, account_id=head_account(institution_id)
+        )
+
+    async def accept_agreement(self, headers: dict[str, str]) -> None:
+        current = await self.client.get(f"{API}/stamps/agreement", headers=headers)
+        assert current.status_code == 200, current.text
+        accepted = await self.client.post(
+            f"{API}/stamps/agreement/acceptances",
+            json={"version": current.json()["version"]},
+            headers=headers,
+        )
+        assert accepted.status_code == 200, accepted.text
+
+    async def upload_stamp(self, data: bytes, headers: dict[str, str]) -> str:
+        response = await self.client.post(f"{API}/stamps/upload-url", headers=headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        async with httpx.AsyncClient() as client:
+            put = await client.put(
+                body["upload"]["url"], content=data, headers=body["upload"]["headers"]
+            )
+        assert put.status_code == 200, put.text
+        return str(body["object_key"])
+
+    async def give_head_stamp(self, institution_id: str = INST) -> None:
+        """The head accepts the agreement and uploads a valid stamp, as the screen does."""
+        headers = self.head(institution_id)
+        await self.accept_agreement(headers)
+        key = await self.upload_stamp(stamp_png(), headers)
+        confirmed = await self.client.post(
+            f"{API}/stamps", json={"object_key": key}, headers=headers
+        )
+        assert confirmed.status_code == 200, confirmed.text
 
     def org(self, org_id: str = ORG) -> dict[str, str]:
         return self.harness.headers(Role.ORG_ADMIN, org_id=org_id)
@@ -85,8 +136,36 @@ class World:
             determined_at=datetime.now(UTC),
         )
 
-    async def pending(self, plan: ExamPlanPublished | None = None, **kwargs: object) -> UUID:
-        """A certificate waiting for the head's signature; returns its id."""
+    async def has_head_stamp(self, institution_id: str) -> bool:
+        async with self.harness.ctx.sessionmaker() as session:
+            return await session.get(Stamp, institution_id) is not None
+
+    async def store_head_stamp(self, institution_id: str) -> None:
+        """A stamp in place without the upload dance (tests about signing, not stamps)."""
+        key = f"stamps/{institution_id}/{uuid4().hex}.png"
+        data = stamp_png()
+        await self.harness.ctx.storage.put(key, data, "image/png")
+        async with self.harness.ctx.sessionmaker() as session, session.begin():
+            session.add(
+                Stamp(
+                    institution_id=institution_id,
+                    object_key=key,
+                    size=len(data),
+                    width=95,
+                    height=95,
+                    uploaded_by=head_account(institution_id),
+                    uploaded_at=datetime.now(UTC),
+                )
+            )
+
+    async def pending(
+        self, plan: ExamPlanPublished | None = None, *, head_stamp: bool = True, **kwargs: object
+    ) -> UUID:
+        """A certificate waiting for signatures; returns its id. The head has a stamp unless
+        `head_stamp` is False."""
+        institution_id = str(kwargs.get("institution_id", INST))
+        if head_stamp and not await self.has_head_stamp(institution_id):
+            await self.store_head_stamp(institution_id)
         plan = plan or await self.plan()
         event = self.result(plan, **kwargs)  # type: ignore[arg-type]
         await self.harness.deliver(event)

@@ -35,6 +35,10 @@ class Role(StrEnum):
     CITY_REVIEWER = (
         "city_reviewer"  # 地市级教育行政部门审核员 (org_id `CITY-<GB/T 2260 city code>`)
     )
+    # Exam-day duty accounts, scoped to the rooms and sessions they are assigned to
+    # (exam-scheduling's invigilation): org_id is the institution (监考) or organisation (巡考).
+    INVIGILATOR = "invigilator"  # 监考人员, assigned by the institution running the site
+    INSPECTOR = "inspector"  # 巡考人员, assigned by the certifying organisation
     OPS = "ops"
 
 

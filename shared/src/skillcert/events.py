@@ -61,6 +61,8 @@ class AccountCredentialsIssued(Event):
     username: str
     password: str
     name: str
+    #: a staff member's e-mail where the account has one: the notice also goes there (SMTP)
+    email: str | None = None
 
 
 # --- exam (exam-scheduling) ----------------------------------------------------------------
@@ -211,6 +213,26 @@ class CandidateScheduled(Event):
     room_name: str
     seat_number: int
     exam_starts_at: datetime
+
+
+class SessionAbsentee(BaseModel):
+    """A scheduled candidate of the room who was not checked in (缺考)."""
+
+    application_id: UUID
+    candidate_id: UUID
+    ticket_number: str
+
+
+class SessionAbsenteesRecorded(Event):
+    """The absentees (缺考) of one room in one exam session, once the session is closed."""
+
+    type: Literal["exam.session.absentees_recorded.v1"] = "exam.session.absentees_recorded.v1"
+    plan_id: UUID
+    subject_code: str
+    session_id: UUID
+    room_id: UUID
+    closed_at: datetime
+    absentees: list[SessionAbsentee]
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -558,6 +580,7 @@ AnyEvent: TypeAlias = Annotated[
     | ExamPlanCancelled
     | ExamPlanWindowsChanged
     | CandidateScheduled
+    | SessionAbsenteesRecorded
     | ApplicationSubmitted
     | ApplicationResubmitted
     | ApplicationWithdrawn
@@ -604,6 +627,7 @@ ALL_EVENT_TYPES: tuple[str, ...] = tuple(
         ExamPlanCancelled,
         ExamPlanWindowsChanged,
         CandidateScheduled,
+        SessionAbsenteesRecorded,
         ApplicationSubmitted,
         ApplicationResubmitted,
         ApplicationWithdrawn,

@@ -52,6 +52,7 @@ CHECKS = [no_server_error, status_code_conformance]
 ORGANISATIONS = {
     Role.INSTITUTION_ADMIN: "INST-DEMO",
     Role.INSTITUTION_HEAD: "INST-DEMO",
+    Role.INVIGILATOR: "INST-DEMO",
 }
 DEFAULT_ORG = "ORG-DEMO"
 #: The first of these a route admits is the role its requests are sent as.
@@ -62,6 +63,8 @@ ROLE_PREFERENCE = [
     Role.INSTITUTION_ADMIN,
     Role.INSTITUTION_HEAD,
     Role.PROVINCE_ADMIN,
+    Role.INVIGILATOR,
+    Role.INSPECTOR,
     Role.OPS,
 ]
 

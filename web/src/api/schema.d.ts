@@ -250,6 +250,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificate/stamp-agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish Stamp Agreement
+         * @description A new version of the agreement (operators); every head accepts it again before the next
+         *     stamp upload.
+         */
+        post: operations["publish_stamp_agreement_api_v1_certificate_stamp_agreements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificate/stamps": {
         parameters: {
             query?: never;
@@ -261,9 +282,92 @@ export interface paths {
         put?: never;
         /**
          * Confirm Stamp
-         * @description Accept the uploaded stamp after checking it (PNG, at most 1 MB); it replaces the old one.
+         * @description Accept the uploaded stamp after checking it (transparent square PNG of about 95×95 px,
+         *     at most 1 MB); it replaces the old one.
          */
         post: operations["confirm_stamp_api_v1_certificate_stamps_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/stamps/agreement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stamp Agreement
+         * @description 《电子签名章使用授权委托书》: the current version, and when the head accepted it.
+         */
+        get: operations["stamp_agreement_api_v1_certificate_stamps_agreement_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/stamps/agreement/acceptances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Stamp Agreement
+         * @description The head accepts the version they read; who, when, which version and the address the
+         *     request came from are recorded.
+         */
+        post: operations["accept_stamp_agreement_api_v1_certificate_stamps_agreement_acceptances_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/stamps/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Stamp
+         * @description The caller's own stamp (the head's 签名章, or the organisation's seal) with a short-lived
+         *     image link; nobody can see another's.
+         */
+        get: operations["my_stamp_api_v1_certificate_stamps_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/stamps/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Stamp
+         * @description 预览: a sample certificate with the uploaded (not yet confirmed) stamp in place.
+         */
+        post: operations["preview_stamp_api_v1_certificate_stamps_preview_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -282,7 +386,7 @@ export interface paths {
         /**
          * Stamp Upload Url
          * @description Where the head uploads the signature stamp PNG (签名章), or the organisation its seal,
-         *     with a PUT.
+         *     with a PUT. The head must have accepted the current agreement.
          */
         post: operations["stamp_upload_url_api_v1_certificate_stamps_upload_url_post"];
         delete?: never;
@@ -388,6 +492,86 @@ export interface paths {
          * @description 排考明细 as an Excel workbook; ID numbers masked as in the list.
          */
         get: operations["arrangement_details_xlsx_api_v1_exam_scheduling_arrangements_details_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/check-ins/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overview
+         * @description 应考/实考/缺考 of every room and session the caller is on duty in (巡考 view).
+         */
+        get: operations["overview_api_v1_exam_scheduling_check_ins_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/duties/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Duties
+         * @description 我的监考/巡考安排: the rooms and sessions the caller is on duty in, and nothing else.
+         */
+        get: operations["my_duties_api_v1_exam_scheduling_duties_mine_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/duty-accounts/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspector Accounts
+         * @description The caller's organisation's inspector accounts (巡考人员), to assign.
+         */
+        get: operations["inspector_accounts_api_v1_exam_scheduling_duty_accounts_inspectors_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/duty-accounts/invigilators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invigilator Accounts
+         * @description The caller's institution's invigilator accounts (监考人员), to assign.
+         */
+        get: operations["invigilator_accounts_api_v1_exam_scheduling_duty_accounts_invigilators_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -662,6 +846,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/rooms/{room_id}/invigilators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Room Invigilators */
+        get: operations["room_invigilators_api_v1_exam_scheduling_rooms__room_id__invigilators_get"];
+        put?: never;
+        /**
+         * Assign Invigilator
+         * @description 安排监考: the institution that runs the site puts one of its invigilators in the room
+         *     for a session.
+         */
+        post: operations["assign_invigilator_api_v1_exam_scheduling_rooms__room_id__invigilators_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/invigilators/{assignment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unassign Invigilator */
+        delete: operations["unassign_invigilator_api_v1_exam_scheduling_rooms__room_id__invigilators__assignment_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/rooms/{room_id}/printouts/{kind}.pdf": {
         parameters: {
             query?: never;
@@ -677,6 +900,75 @@ export interface paths {
          *     Each plan sitting in the room gets its own section; `plan_id` keeps one.
          */
         get: operations["room_printout_api_v1_exam_scheduling_rooms__room_id__printouts__kind__pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/sessions/{session_id}/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check In History
+         * @description 签到记录: every mark received for the room's session, in the order they were made.
+         */
+        get: operations["check_in_history_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__check_ins_get"];
+        put?: never;
+        /**
+         * Sync Check Ins
+         * @description 同步签到: a batch of marks made on the device. Idempotent on each record's id; a
+         *     candidate marked more than once keeps the earliest check-in; a present mark wins over an
+         *     absent one from another device; every record is kept (GET …/check-ins).
+         */
+        post: operations["sync_check_ins_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__check_ins_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/sessions/{session_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close Session
+         * @description 结束场次: the room's invigilator closes the session; the candidates not checked in are
+         *     recorded as absent (缺考) and scoring is told.
+         */
+        post: operations["close_session_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__close_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/rooms/{room_id}/sessions/{session_id}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Roster
+         * @description 考场名单: what the invigilator's device keeps for working offline: the candidates
+         *     (ticket number, name, masked ID, photo link, seat, attendance so far) and the public keys
+         *     that verify the tickets' QR codes.
+         */
+        get: operations["roster_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__roster_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -869,6 +1161,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/sites/{site_id}/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Site Inspectors */
+        get: operations["site_inspectors_api_v1_exam_scheduling_sites__site_id__inspectors_get"];
+        put?: never;
+        /**
+         * Assign Inspector
+         * @description 安排巡考: the organisation puts one of its inspectors over rooms of the site (or the
+         *     whole site) for a session; the assignments made (none when all existed).
+         */
+        post: operations["assign_inspector_api_v1_exam_scheduling_sites__site_id__inspectors_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/inspectors/{assignment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unassign Inspector */
+        delete: operations["unassign_inspector_api_v1_exam_scheduling_sites__site_id__inspectors__assignment_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/sites/{site_id}/printouts.zip": {
         parameters: {
             query?: never;
@@ -972,6 +1303,26 @@ export interface paths {
          * @description Remove a room nobody has been seated in yet.
          */
         delete: operations["remove_room_api_v1_exam_scheduling_sites__site_id__rooms__room_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/sites/{site_id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Site Sessions
+         * @description 场次: every subject session of the plans the site takes part in.
+         */
+        get: operations["site_sessions_api_v1_exam_scheduling_sites__site_id__sessions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1151,7 +1502,8 @@ export interface paths {
         /**
          * Register
          * @description Candidate sign-up (考生注册) with phone, SMS code and password; signs the candidate in.
-         *     Honours Idempotency-Key.
+         *     Honours Idempotency-Key. With `X-Refresh-Cookie: 1` the refresh token is set as an
+         *     HttpOnly cookie instead of returned.
          */
         post: operations["register_api_v1_gateway_accounts_post"];
         delete?: never;
@@ -1182,6 +1534,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Inspector
+         * @description 巡考人员: an organisation admin makes an inspector account of their own organisation;
+         *     the first password is sent to the phone by SMS.
+         */
+        post: operations["create_inspector_api_v1_gateway_inspectors_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/institution-admins": {
         parameters: {
             query?: never;
@@ -1202,6 +1575,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gateway/invigilators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Invigilator
+         * @description 监考人员: an institution's admin or head makes an invigilator account of their own
+         *     institution; the first password is sent to the phone by SMS. Exam-scheduling assigns it
+         *     to rooms and sessions, and it sees only those.
+         */
+        post: operations["create_invigilator_api_v1_gateway_invigilators_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateway/logout": {
         parameters: {
             query?: never;
@@ -1213,8 +1608,9 @@ export interface paths {
         put?: never;
         /**
          * Logout
-         * @description 退出登录: revokes every refresh token of the account (all its sessions, every device);
-         *     access tokens already issued lapse within their short lifetime.
+         * @description 退出登录: revokes every refresh token of the account (all its sessions, every device)
+         *     and clears the browser's refresh cookie; access tokens already issued lapse within their
+         *     short lifetime.
          */
         post: operations["logout_api_v1_gateway_logout_post"];
         delete?: never;
@@ -1361,6 +1757,8 @@ export interface paths {
          * @description 登录 with phone (or staff username) and password, or phone and SMS code. Wrong
          *     passwords hold back the login from the caller's address with growing delays (429); many
          *     from everywhere lock the account (423 for the right password) until an SMS-code login.
+         *     With `X-Refresh-Cookie: 1` (the web app) the refresh token is set as an HttpOnly cookie
+         *     instead of returned.
          */
         post: operations["login_api_v1_gateway_sessions_post"];
         delete?: never;
@@ -1382,7 +1780,9 @@ export interface paths {
          * Refresh Session
          * @description 刷新登录: a refresh token for a new access token and a new refresh token. Each refresh
          *     token works once; presenting a used one again ends the whole session (both holders must
-         *     log in again).
+         *     log in again). The token comes in the body, or, when the body has none, from the HttpOnly
+         *     cookie — then only from a page of this host (`Origin`, else 403) and the new token goes
+         *     back into the cookie.
          */
         post: operations["refresh_session_api_v1_gateway_sessions_refresh_post"];
         delete?: never;
@@ -3476,6 +3876,53 @@ export interface components {
              */
             street: string;
         };
+        /** AgreementAcceptIn */
+        AgreementAcceptIn: {
+            /** Version */
+            version: number;
+        };
+        /** AgreementAcceptanceOut */
+        AgreementAcceptanceOut: {
+            /**
+             * Accepted At
+             * Format: date-time
+             */
+            accepted_at: string;
+            /** Institution Id */
+            institution_id: string;
+            /** Ip */
+            ip: string;
+            /** Signer Name */
+            signer_name: string;
+            /** Version */
+            version: number;
+        };
+        /** AgreementIn */
+        AgreementIn: {
+            /** Body */
+            body: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * AgreementOut
+         * @description The current 电子签名章使用授权委托书 and whether the caller has accepted this version.
+         */
+        AgreementOut: {
+            /** Accepted At */
+            accepted_at: string | null;
+            /** Body */
+            body: string;
+            /**
+             * Published At
+             * Format: date-time
+             */
+            published_at: string;
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+        };
         /**
          * ApplicationOut
          * @description An application as its owner sees it: everything, ID number in full.
@@ -4449,6 +4896,94 @@ export interface components {
          * @enum {string}
          */
         ChangeAction: "added" | "corrected" | "imported";
+        /** CheckInBatchIn */
+        CheckInBatchIn: {
+            /** Device Id */
+            device_id: string;
+            /** Records */
+            records: components["schemas"]["CheckInIn"][];
+        };
+        /**
+         * CheckInIn
+         * @description One mark made on the device: its own id (a UUID it generated), the ticket, when.
+         */
+        CheckInIn: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Marked At
+             * Format: date-time
+             */
+            marked_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "present" | "absent";
+            /** Ticket Number */
+            ticket_number: string;
+        };
+        /**
+         * CheckInRecordOut
+         * @description A mark as it arrived (签到记录): the history behind a candidate's attendance.
+         */
+        CheckInRecordOut: {
+            /** Device Id */
+            device_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Late */
+            late: boolean;
+            /**
+             * Marked At
+             * Format: date-time
+             */
+            marked_at: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "present" | "absent";
+            /** Ticket Number */
+            ticket_number: string;
+        };
+        /** CheckInResultOut */
+        CheckInResultOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "accepted" | "duplicate" | "late" | "unknown_ticket";
+        };
+        /**
+         * CheckInSyncOut
+         * @description Each record's outcome (the device drops the ones it may forget: all but none) and the
+         *     room's counts after the batch.
+         */
+        CheckInSyncOut: {
+            /** Expected */
+            expected: number;
+            /** Present */
+            present: number;
+            /** Results */
+            results: components["schemas"]["CheckInResultOut"][];
+        };
         /**
          * CityReviewerIn
          * @description A city-level reviewer (地市级教育行政部门审核员) of a city in the admin's province.
@@ -4784,6 +5319,114 @@ export interface components {
             status: string;
         };
         /**
+         * DutyAccountIn
+         * @description An exam-day duty account: an invigilator (监考人员) made by an institution, an inspector
+         *     (巡考人员) made by an organisation. The first password goes to the phone by SMS, so the
+         *     phone is required and no password is chosen here.
+         */
+        DutyAccountIn: {
+            /** Name */
+            name: string;
+            /**
+             * Phone
+             * @description 中国大陆手机号
+             * @example 13800138000
+             */
+            phone: string;
+            /**
+             * Username
+             * @description 小写字母开头的用户名
+             */
+            username: string;
+        };
+        /**
+         * DutyAccountOut
+         * @description An invigilator or inspector account the caller's institution or organisation may assign.
+         */
+        DutyAccountOut: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+        };
+        /** DutyAssignmentOut */
+        DutyAssignmentOut: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Assigned At
+             * Format: date-time
+             */
+            assigned_at: string;
+            /**
+             * Duty
+             * @enum {string}
+             */
+            duty: "invigilator" | "inspector";
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Room Id */
+            room_id: string | null;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /**
+             * Site Id
+             * Format: uuid
+             */
+            site_id: string;
+            /** Subject Code */
+            subject_code: string;
+        };
+        /**
+         * DutyOut
+         * @description One room and session the caller is on duty in (我的监考/巡考安排).
+         */
+        DutyOut: {
+            /**
+             * Duty
+             * @enum {string}
+             */
+            duty: "invigilator" | "inspector";
+            /** Room Address */
+            room_address: string;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /** Room Name */
+            room_name: string;
+            session: components["schemas"]["ExamSessionOut"];
+            /**
+             * Site Id
+             * Format: uuid
+             */
+            site_id: string;
+            /** Site Name */
+            site_name: string;
+        };
+        /**
          * EntryDeletionOut
          * @description What a deletion import did: registrations deleted (each place given back), subjects
          *     taken off registrations that keep others; and the quota after.
@@ -5038,6 +5681,40 @@ export interface components {
              */
             withdrawal_closes_at: string;
         };
+        /**
+         * ExamSessionOut
+         * @description An exam session (场次): one subject of a plan and when it is sat.
+         */
+        ExamSessionOut: {
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Method */
+            method: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Plan Title */
+            plan_title: string;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Subject Code */
+            subject_code: string;
+            /** Subject Name */
+            subject_name: string;
+        };
         /** FieldError */
         FieldError: {
             /**
@@ -5228,6 +5905,25 @@ export interface components {
             /** Title */
             title: string;
         };
+        /**
+         * InspectorIn
+         * @description 巡考安排: an inspector account of the organisation for one session, over the listed
+         *     rooms of the site or (none listed) the whole site.
+         */
+        InspectorIn: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /** Room Ids */
+            room_ids?: string[];
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+        };
         /** AddressIn */
         InstitutionAddressIn: {
             /** City */
@@ -5286,6 +5982,22 @@ export interface components {
          * @enum {string}
          */
         InstitutionType: "本科院校" | "高职院校" | "中职学校" | "技工院校" | "其他";
+        /**
+         * InvigilatorIn
+         * @description 监考安排: an invigilator account of the site's institution for one session of the room.
+         */
+        InvigilatorIn: {
+            /**
+             * Account Id
+             * Format: uuid
+             */
+            account_id: string;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
+        };
         /** ItemErrorOut */
         ItemErrorOut: {
             /** Detail */
@@ -5428,6 +6140,27 @@ export interface components {
             status: components["schemas"]["SheetStatus"];
             /** Ticket Number */
             ticket_number: string;
+        };
+        /**
+         * MyStampOut
+         * @description The caller's own stamp with a short-lived link to the image (nobody else gets one).
+         */
+        MyStampOut: {
+            /** Height */
+            height: number;
+            /** Image Url */
+            image_url: string;
+            /** Institution Id */
+            institution_id: string;
+            /** Size */
+            size: number;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** Width */
+            width: number;
         };
         /** MySubjectScoreOut */
         MySubjectScoreOut: {
@@ -6776,8 +7509,11 @@ export interface components {
         };
         /** RefreshIn */
         RefreshIn: {
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description the refresh token; omitted by the web app, whose token is in the cookie
+             */
+            refresh_token?: string | null;
         };
         /**
          * RefundOut
@@ -7038,7 +7774,7 @@ export interface components {
          * Role
          * @enum {string}
          */
-        Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "city_reviewer" | "ops";
+        Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "city_reviewer" | "invigilator" | "inspector" | "ops";
         /**
          * RoomArrangementOut
          * @description 考场编排: one room of a site for one plan.
@@ -7076,6 +7812,35 @@ export interface components {
              * Format: uuid
              */
             site_id: string;
+            /** Site Name */
+            site_name: string;
+        };
+        /**
+         * RoomCountOut
+         * @description A room's session in the inspector's (or invigilator's) overview: 应考 / 实考 / 缺考.
+         */
+        RoomCountOut: {
+            /** Absent */
+            absent: number;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Duty
+             * @enum {string}
+             */
+            duty: "invigilator" | "inspector";
+            /** Expected */
+            expected: number;
+            /** Present */
+            present: number;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /** Room Name */
+            room_name: string;
+            session: components["schemas"]["ExamSessionOut"];
             /** Site Name */
             site_name: string;
         };
@@ -7176,6 +7941,37 @@ export interface components {
             student_name: string | null;
         };
         /**
+         * RosterCandidateOut
+         * @description A candidate of the room's session as the door sees them: masked ID, photo, seat.
+         */
+        RosterCandidateOut: {
+            /**
+             * Application Id
+             * Format: uuid
+             */
+            application_id: string;
+            /**
+             * Id Number
+             * @description 脱敏后的证件号码
+             */
+            id_number: string;
+            /** Marked At */
+            marked_at: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Photo Url
+             * @description 短时有效的照片下载地址（无照片为空）
+             */
+            photo_url: string | null;
+            /** Seat Number */
+            seat_number: number;
+            /** Status */
+            status: ("present" | "absent") | null;
+            /** Ticket Number */
+            ticket_number: string;
+        };
+        /**
          * RosterEntryOut
          * @description One line of a plan's roster (考场编排明细); the ID number is masked.
          */
@@ -7219,6 +8015,32 @@ export interface components {
             unchanged: number;
             /** Updated */
             updated: number;
+        };
+        /**
+         * RosterOut
+         * @description What a check-in device downloads before the exam, to work without a network: the
+         *     roster and the public keys that verify the admission tickets' QR codes.
+         */
+        RosterOut: {
+            /** Address */
+            address: string;
+            /** Candidates */
+            candidates: components["schemas"]["RosterCandidateOut"][];
+            /** Closed At */
+            closed_at: string | null;
+            /** Duties */
+            duties: ("invigilator" | "inspector")[];
+            keys: components["schemas"]["TicketKeySetOut"];
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /** Room Name */
+            room_name: string;
+            session: components["schemas"]["ExamSessionOut"];
+            /** Site Name */
+            site_name: string;
         };
         /**
          * RosterStudentIn
@@ -7488,6 +8310,30 @@ export interface components {
             name: string;
             /** Pass Score */
             pass_score: number;
+        };
+        /** SessionClosureOut */
+        SessionClosureOut: {
+            /** Absent */
+            absent: number;
+            /**
+             * Closed At
+             * Format: date-time
+             */
+            closed_at: string;
+            /** Expected */
+            expected: number;
+            /** Present */
+            present: number;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
         };
         /**
          * SheetStatus
@@ -8152,9 +8998,9 @@ export interface components {
             refresh_expires_in: number;
             /**
              * Refresh Token
-             * @description 刷新令牌: exchange it once at POST /sessions/refresh for new tokens
+             * @description 刷新令牌: exchange it once at POST /sessions/refresh for new tokens; null when it was set as the HttpOnly cookie instead (X-Refresh-Cookie: 1, the web app)
              */
-            refresh_token: string;
+            refresh_token: string | null;
             role: components["schemas"]["Role"];
             /**
              * Token Type
@@ -8788,6 +9634,16 @@ export interface operations {
                     "application/json": components["schemas"]["CertificateOut"];
                 };
             };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -9053,6 +9909,60 @@ export interface operations {
             };
         };
     };
+    publish_stamp_agreement_api_v1_certificate_stamp_agreements_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     confirm_stamp_api_v1_certificate_stamps_post: {
         parameters: {
             query?: never;
@@ -9073,6 +9983,224 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StampOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    stamp_agreement_api_v1_certificate_stamps_agreement_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    accept_stamp_agreement_api_v1_certificate_stamps_agreement_acceptances_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgreementAcceptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgreementAcceptanceOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    my_stamp_api_v1_certificate_stamps_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyStampOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    preview_stamp_api_v1_certificate_stamps_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StampConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
             /** @description Unauthorized */
@@ -9123,6 +10251,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StampUploadUrlOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
                 };
             };
             /** @description Unauthorized */
@@ -9441,6 +10579,166 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    overview_api_v1_exam_scheduling_check_ins_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomCountOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    my_duties_api_v1_exam_scheduling_duties_mine_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    inspector_accounts_api_v1_exam_scheduling_duty_accounts_inspectors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyAccountOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    invigilator_accounts_api_v1_exam_scheduling_duty_accounts_invigilators_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyAccountOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10288,6 +11586,203 @@ export interface operations {
             };
         };
     };
+    room_invigilators_api_v1_exam_scheduling_rooms__room_id__invigilators_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyAssignmentOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    assign_invigilator_api_v1_exam_scheduling_rooms__room_id__invigilators_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvigilatorIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyAssignmentOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    unassign_invigilator_api_v1_exam_scheduling_rooms__room_id__invigilators__assignment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                assignment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     room_printout_api_v1_exam_scheduling_rooms__room_id__printouts__kind__pdf_get: {
         parameters: {
             query?: {
@@ -10349,6 +11844,269 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    check_in_history_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__check_ins_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInRecordOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    sync_check_ins_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__check_ins_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInBatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckInSyncOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    close_session_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__close_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionClosureOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    roster_api_v1_exam_scheduling_rooms__room_id__sessions__session_id__roster_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                room_id: string;
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -11118,6 +12876,193 @@ export interface operations {
             };
         };
     };
+    site_inspectors_api_v1_exam_scheduling_sites__site_id__inspectors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyAssignmentOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    assign_inspector_api_v1_exam_scheduling_sites__site_id__inspectors_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InspectorIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyAssignmentOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    unassign_inspector_api_v1_exam_scheduling_sites__site_id__inspectors__assignment_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+                assignment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     site_printouts_api_v1_exam_scheduling_sites__site_id__printouts_zip_get: {
         parameters: {
             query?: {
@@ -11609,6 +13554,67 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    site_sessions_api_v1_exam_scheduling_sites__site_id__sessions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExamSessionOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12261,6 +14267,70 @@ export interface operations {
             };
         };
     };
+    create_inspector_api_v1_gateway_inspectors_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyAccountIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAccountOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     create_institution_admin_api_v1_gateway_institution_admins_post: {
         parameters: {
             query?: never;
@@ -12271,6 +14341,70 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["InstitutionAdminIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffAccountOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    create_invigilator_api_v1_gateway_invigilators_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyAccountIn"];
             };
         };
         responses: {
@@ -12809,6 +14943,16 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

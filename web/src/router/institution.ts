@@ -36,6 +36,11 @@ const routes: RouteRecordRaw[] = [
     meta: meta('staff.sites.title', 30),
   },
   {
+    path: '/institution/invigilators',
+    component: () => import('@/views/institution/InstitutionInvigilators.vue'),
+    meta: { title: 'duty.invigilators.title', roles: ['institution_admin', 'institution_head'], menu: true, order: 35 },
+  },
+  {
     path: '/institution/scores',
     component: () => import('@/views/institution/InstitutionScores.vue'),
     meta: { title: 'institution.scores.title', roles: ['institution_head', 'institution_admin'], menu: true, order: 50 },

@@ -27,5 +27,7 @@ export const HOME_OF: Record<Role, string> = {
   institution_head: '/head',
   province_admin: '/province',
   city_reviewer: '/city',
+  invigilator: '/duty/check-in',
+  inspector: '/duty/overview',
   ops: '/ops',
 }

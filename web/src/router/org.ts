@@ -25,8 +25,9 @@ const routes: RouteRecordRaw[] = [
   {
     path: '/org/arrangements',
     component: () => import('@/views/org/OrgArrangements.vue'),
-    meta: meta('staff.arrangements.title', 25),
+    meta: meta('staff.arrangements.title', 24),
   },
+  { path: '/org/inspectors', component: () => import('@/views/org/OrgInspectors.vue'), meta: meta('duty.inspectors.title', 25) },
   { path: '/org/scores', component: () => import('@/views/org/OrgScores.vue'), meta: meta('org.scores.title', 30) },
   {
     path: '/org/certificates',

@@ -6,7 +6,6 @@ const STORAGE_KEY = 'skillcert.auth'
 
 interface Stored {
   token: string
-  refreshToken: string | null
   role: Role
   accountId: string
   name: string
@@ -18,25 +17,35 @@ interface Stored {
 // Refresh this long before the access token expires, so calls rarely meet a 401.
 const REFRESH_MARGIN_MS = 30_000
 const REFRESH_PATH = '/api/v1/gateway/sessions/refresh'
+/** Asks the gateway to keep the refresh token in its HttpOnly cookie: never in reach of scripts. */
+const COOKIE_MODE = { 'X-Refresh-Cookie': '1' } as const
+
+// A refresh token an older version of the app left in localStorage: moved once into the cookie
+// (sent in the body of the first renewal), and removed from storage at once.
+let legacyRefreshToken: string | null = null
 
 function load(): Stored | null {
   try {
     const raw = localStorage.getItem(STORAGE_KEY)
     if (!raw) return null
-    const stored = JSON.parse(raw) as Stored
+    const { refreshToken, ...stored } = JSON.parse(raw) as Stored & { refreshToken?: string }
+    if (refreshToken) {
+      legacyRefreshToken = refreshToken
+      localStorage.setItem(STORAGE_KEY, JSON.stringify(stored))
+    }
     const now = Date.now()
-    const refreshable = Boolean(stored.refreshToken) && stored.refreshExpiresAt > now
-    return refreshable || stored.expiresAt > now ? stored : null
+    return stored.refreshExpiresAt > now || stored.expiresAt > now ? stored : null
   } catch {
     return null
   }
 }
 
-/** Who is signed in: the gateway's short-lived access token and its refresh token, the role and
- * the organisation it acts for. Kept in localStorage so a reload (and other tabs) keep the
- * session; the access token is renewed with the refresh token before it expires, and each
- * refresh token works once (the gateway ends the session when one is used twice), so renewals
- * are serialised within the tab and, with the Web Locks API, across tabs. */
+/** Who is signed in: the gateway's short-lived access token, the role and the organisation it
+ * acts for, kept in localStorage so a reload (and other tabs) keep the session. The refresh
+ * token is the gateway's HttpOnly cookie: this code never sees it. The access token is renewed
+ * before it expires, and each refresh token works once (the gateway ends the session when one
+ * is used twice), so renewals are serialised within the tab and, with the Web Locks API,
+ * across tabs. */
 export const useAuthStore = defineStore('auth', () => {
   const state = ref<Stored | null>(load())
 
@@ -57,7 +66,6 @@ export const useAuthStore = defineStore('auth', () => {
     const now = Date.now()
     const base: Stored = {
       token: tokens.access_token,
-      refreshToken: tokens.refresh_token,
       role: tokens.role,
       accountId: tokens.account_id,
       name: '',
@@ -79,24 +87,24 @@ export const useAuthStore = defineStore('auth', () => {
     const latest = load()
     const mine = state.value
     if (!mine || !latest || latest.accountId !== mine.accountId) return null
-    if (latest.refreshToken !== mine.refreshToken) {
+    if (latest.token !== mine.token) {
       state.value = latest
       if (latest.expiresAt - Date.now() > REFRESH_MARGIN_MS) return latest.token
     }
-    const refreshToken = state.value?.refreshToken
-    if (!refreshToken) return null
+    // Same-origin: the browser sends the cookie (and an Origin the gateway checks).
     const response = await fetch(REFRESH_PATH, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ refresh_token: refreshToken }),
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', ...COOKIE_MODE },
+      body: JSON.stringify(legacyRefreshToken ? { refresh_token: legacyRefreshToken } : {}),
     })
+    legacyRefreshToken = null
     if (!response.ok) return null
     const tokens = (await response.json()) as Schemas['TokenOut']
     const now = Date.now()
     save({
       ...(state.value as Stored),
       token: tokens.access_token,
-      refreshToken: tokens.refresh_token,
       expiresAt: now + tokens.expires_in * 1000,
       refreshExpiresAt: now + tokens.refresh_expires_in * 1000,
     })
@@ -122,13 +130,15 @@ export const useAuthStore = defineStore('auth', () => {
 
   /** 登录 with a password, or (phones only) an SMS code sent for purpose `login`. */
   async function login(login: string, secret: { password: string } | { code: string }) {
-    const tokens = await call(api.POST('/api/v1/gateway/sessions', { body: { login, ...secret } }))
+    const tokens = await call(
+      api.POST('/api/v1/gateway/sessions', { body: { login, ...secret }, headers: COOKIE_MODE }),
+    )
     await adopt(tokens)
   }
 
   /** 考生注册: the gateway signs the new candidate in. */
   async function register(body: { phone: string; code: string; password: string; name: string }) {
-    const tokens = await call(api.POST('/api/v1/gateway/accounts', { body }))
+    const tokens = await call(api.POST('/api/v1/gateway/accounts', { body, headers: COOKIE_MODE }))
     await adopt(tokens)
   }
 
@@ -137,7 +147,8 @@ export const useAuthStore = defineStore('auth', () => {
     save(null)
   }
 
-  /** 退出: the gateway revokes the account's refresh tokens, then this browser forgets. */
+  /** 退出: the gateway revokes the account's refresh tokens and clears the cookie, then this
+   * browser forgets. */
   async function logout() {
     const token = stale() ? await refresh().catch(() => null) : (state.value?.token ?? null)
     save(null)

@@ -54,7 +54,7 @@ def serve(config: EmbeddedConfig, app: FastAPI) -> None:
                 "demo staff accounts (shown once; kept in "
                 f"{config.data_dir / 'demo-password'}): org.admin, org.reviewer, inst.admin, "
                 f"inst.head, province.admin, province.js, pilot.admin (a pilot institution with a "
-                f"quota), ops — password: {config.demo_password}"
+                f"quota), inv.demo (监考), insp.demo (巡考), ops — password: {config.demo_password}"
             )
         await task
 

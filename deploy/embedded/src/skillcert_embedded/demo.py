@@ -286,6 +286,64 @@ async def seed_pilot(client: httpx.AsyncClient, password: str) -> None:
     )
 
 
+async def assign_demo_duties(
+    client: httpx.AsyncClient, org: dict[str, str], institution: dict[str, str]
+) -> None:
+    """The demo invigilator (`inv.demo`) in the demo site's first room and the demo inspector
+    (`insp.demo`) over the whole site, for the demo plan's first session; once."""
+    plans = await client.get("/api/v1/exam-scheduling/plans", headers=org)
+    plans.raise_for_status()
+    plan = next((p for p in plans.json()["items"] if p["title"] == DEMO_PLAN_TITLE), None)
+    if plan is None:
+        return
+    detail = await client.get(f"/api/v1/exam-scheduling/plans/{plan['id']}", headers=org)
+    detail.raise_for_status()
+    site_id = detail.json()["sites"][0]["site_id"]
+    sessions = await client.get(
+        f"/api/v1/exam-scheduling/sites/{site_id}/sessions", headers=institution
+    )
+    sessions.raise_for_status()
+    session_id = next(s["session_id"] for s in sessions.json() if s["plan_id"] == plan["id"])
+    rooms = await client.get(f"/api/v1/exam-scheduling/sites/{site_id}/rooms", headers=institution)
+    rooms.raise_for_status()
+    [for_plan] = [p for p in rooms.json()["plans"] if p["plan_id"] == plan["id"]]
+    room_id = min(for_plan["rooms"], key=lambda r: r["number"])["id"]
+    if (
+        await client.get(
+            f"/api/v1/exam-scheduling/rooms/{room_id}/invigilators", headers=institution
+        )
+    ).json():
+        return
+    # The accounts reach exam-scheduling by an event: wait for them to be assignable.
+    invigilator = inspector = None
+    for _ in range(150):
+        invigilators = await client.get(
+            "/api/v1/exam-scheduling/duty-accounts/invigilators", headers=institution
+        )
+        inspectors = await client.get(
+            "/api/v1/exam-scheduling/duty-accounts/inspectors", headers=org
+        )
+        invigilator = next((a for a in invigilators.json() if a["name"] == "示例监考员"), None)
+        inspector = next((a for a in inspectors.json() if a["name"] == "示例巡考员"), None)
+        if invigilator and inspector:
+            break
+        await asyncio.sleep(0.2)
+    if not (invigilator and inspector):
+        raise RuntimeError("the demo invigilator and inspector accounts did not arrive")
+    made = await client.post(
+        f"/api/v1/exam-scheduling/rooms/{room_id}/invigilators",
+        json={"session_id": session_id, "account_id": invigilator["account_id"]},
+        headers=institution,
+    )
+    made.raise_for_status()
+    made = await client.post(
+        f"/api/v1/exam-scheduling/sites/{site_id}/inspectors",
+        json={"session_id": session_id, "account_id": inspector["account_id"], "room_ids": []},
+        headers=org,
+    )
+    made.raise_for_status()
+
+
 async def seed_demo(base_url: str, password: str) -> None:
     """Create the demo plan and the pilot institution once; later starts find them and do
     nothing."""
@@ -298,3 +356,5 @@ async def seed_demo(base_url: str, password: str) -> None:
             plan = await create_open_plan(client, org, institution)
             log.info("demo exam plan published: %s", plan["title"])
         await seed_pilot(client, password)
+        institution = await login(client, STAFF["institution_admin"], password)
+        await assign_demo_duties(client, org, institution)

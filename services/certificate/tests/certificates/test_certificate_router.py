@@ -95,6 +95,15 @@ class TestSign:
         cert = await world.get(certificate_id)
         assert cert.head_signed_by is not None and cert.head_signer_name == "test-institution_head"
 
+    async def test_the_head_without_a_stamp_is_refused_and_nothing_changes(self, world: World):
+        certificate_id = await world.pending(head_stamp=False)
+        body = assert_problem(
+            await world.sign(certificate_id, world.head()), 400, slug="rule-violation"
+        )
+        assert "尚未上传签名章" in body["detail"]
+        cert = await world.get(certificate_id)
+        assert cert.status == "pending_head_signature" and cert.head_signed_at is None
+
     async def test_organisation_before_head_is_409(self, world: World):
         certificate_id = await world.pending()
         body = assert_problem(await world.sign(certificate_id, world.org()), 409)

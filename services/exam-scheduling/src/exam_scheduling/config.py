@@ -19,6 +19,8 @@ class ExamSchedulingSettings(ServiceSettings):
     # one and keep it in the database (tickets.models.TicketSigningKey).
     ticket_signing_key_pem: SecretStr | None = None
     ticket_signing_key_id: str = "ticket-1"
+    # How often the job looks for rooms' sessions to close (checkin.jobs).
+    session_close_interval_s: float = 300.0
 
     @model_validator(mode="after")
     def _ticket_key_required_in_prod(self) -> ExamSchedulingSettings:

@@ -16,8 +16,13 @@ from exam_scheduling.base import Base
 from exam_scheduling.catalogue import models as _catalogue_models  # noqa: F401
 from exam_scheduling.catalogue.router import router as catalogue_router
 from exam_scheduling.catalogue.service import seed_catalogue
+from exam_scheduling.checkin import models as _checkin_models  # noqa: F401
+from exam_scheduling.checkin.jobs import CLOSE_JOB
+from exam_scheduling.checkin.router import router as checkin_router
 from exam_scheduling.config import ExamSchedulingSettings
 from exam_scheduling.context import Context
+from exam_scheduling.invigilation import models as _invigilation_models  # noqa: F401
+from exam_scheduling.invigilation.router import router as invigilation_router
 from exam_scheduling.plans import models as _plans_models  # noqa: F401
 from exam_scheduling.plans.router import router as plans_router
 from exam_scheduling.printouts.router import router as printouts_router
@@ -63,8 +68,11 @@ def build_spec(
             allocations_router,
             tickets_router,
             printouts_router,
+            invigilation_router,
+            checkin_router,
             arrangements_router,
         ],
+        jobs=[CLOSE_JOB],
         handlers=HANDLERS,
         lifespan=lifespan,
     )

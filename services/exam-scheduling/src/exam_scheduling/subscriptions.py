@@ -1,8 +1,10 @@
 """Every event the exam-scheduling service listens to, and its handler: the one list."""
 
 from exam_scheduling.allocations import consumers as allocations
+from exam_scheduling.invigilation import consumers as invigilation
 from exam_scheduling.tickets import consumers as tickets
 from skillcert.events import (
+    AccountRegistered,
     ApplicationApproved,
     ApplicationForfeited,
     ApplicationResubmitted,
@@ -26,4 +28,5 @@ HANDLERS: dict[type[Event], EventHandler] = {
     OrderRefunded: allocations.on_order_refunded,
     ApplicationSubmitted: tickets.on_application_filed,
     ApplicationResubmitted: tickets.on_application_filed,
+    AccountRegistered: invigilation.on_account_registered,
 }

@@ -203,7 +203,7 @@ class TestCreateStaff:
 
 
 class TestSeedDemoStaff:
-    async def test_seeds_the_seven_demo_accounts_once(self, harness: ServiceHarness):
+    async def test_seeds_the_nine_demo_accounts_once(self, harness: ServiceHarness):
         await seed_demo(harness.ctx)
         await seed_demo(harness.ctx)
         seeded = {(a.username, a.role, a.org_id) for a in await accounts(harness)}
@@ -214,6 +214,8 @@ class TestSeedDemoStaff:
             ("inst.head", "institution_head", "4145012558"),
             ("province.admin", "province_admin", "PROV-GX"),
             ("province.js", "province_admin", "PROV-JS"),
+            ("inv.demo", "invigilator", "4145012558"),
+            ("insp.demo", "inspector", "ORG-DEMO"),
             ("ops", "ops", None),
         }
-        assert len(await harness.outbox("identity.account.registered.v1")) == 7
+        assert len(await harness.outbox("identity.account.registered.v1")) == 9

@@ -63,6 +63,13 @@ class TestReplace:
         assert (event.old_head_account_id, event.new_head_account_id) == (old, new)
         assert (event.new_head_username, event.new_head_phone) == (f"i{CODE}", "13900139000")
         assert (event.institution_code, event.institution_name) == (CODE, "首都师范大学")
+        [entry] = await harness.outbox("audit.recorded.v1")
+        assert (entry.kind, entry.action, entry.subject_id) == (
+            "decision",
+            "institution.head.replaced",
+            CODE,
+        )
+        assert "原负责人调离" in entry.reason
 
     async def test_the_history_lists_every_replacement_newest_first(self, harness: ServiceHarness):
         first = await sign_up(harness)
@@ -120,6 +127,7 @@ class TestRefused:
         assert_problem(await harness.client.get(URL, headers=other), 403, detail=OTHER_PROVINCE)
         assert (await head(harness)).head_account_id == old
         assert await harness.outbox("institution.head.replaced.v1") == []
+        assert await harness.outbox("audit.recorded.v1") == []
 
     async def test_a_province_account_without_a_province_is_refused(self, harness: ServiceHarness):
         await sign_up(harness)

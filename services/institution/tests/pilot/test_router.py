@@ -355,6 +355,9 @@ class TestProvinceReview:
             100,
         )
         assert approved.institution_code == NJ_POLY and approved.province == "320000"
+        audited = [e for e in await harness.outbox("audit.recorded.v1") if e.kind == "decision"]
+        assert [e.action for e in audited][-1] == "institution.pilot.province_approved"
+        assert "100" in audited[-1].reason and audited[-1].actor_org == "PROV-JS"
         (told,) = await harness.outbox("institution.pilot.decided.v1")
         assert isinstance(told, PilotDecided)
         assert (told.outcome, told.level, told.decision_id) == (

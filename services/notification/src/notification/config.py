@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -37,6 +39,17 @@ class NotificationSettings(ServiceSettings):
         description="the secret last path segment of the receipt URLs given to the provider "
         "(/api/v1/notification/sms-receipts/<provider>/<token>); at least 32 characters",
     )
+    smtp_host: str | None = Field(
+        default=None,
+        description="the SMTP server for staff e-mail (credential notices); none: no e-mail",
+    )
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls", description="starttls (587), tls (implicit, 465), none (local relay)"
+    )
+    smtp_username: str | None = None
+    smtp_password: SecretStr = SecretStr("")
+    smtp_sender: str = "技能等级认定平台 <noreply@example.invalid>"
     aliyun_access_key_id: str = ""
     aliyun_access_key_secret: SecretStr = SecretStr("")
     aliyun_sms_endpoint: str = "https://dysmsapi.aliyuncs.com"
@@ -78,6 +91,18 @@ class NotificationSettings(ServiceSettings):
                 missing.append("sms_templates")
         if missing:
             raise ValueError(f"sms_provider {self.sms_provider} needs {', '.join(missing)}")
+        return self
+
+    @model_validator(mode="after")
+    def _no_plain_smtp_in_prod(self) -> NotificationSettings:
+        # Credentials in the clear over the network: only a relay on the same host may skip TLS.
+        if (
+            self.profile is Profile.PROD
+            and self.smtp_host is not None
+            and self.smtp_security == "none"
+            and self.smtp_host not in {"127.0.0.1", "localhost", "::1"}
+        ):
+            raise ValueError("smtp_security none is for a relay on this host only in prod")
         return self
 
     @property

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from notification.base import Base
 from notification.config import NotificationSettings
 from notification.context import Context, NotificationResources
+from notification.mail.factory import build_mailer
 from notification.messages import models as _messages_models  # noqa: F401  (register tables)
 from notification.messages.jobs import SMS_JOB
 from notification.messages.router import dev_router
@@ -36,7 +37,7 @@ async def lifespan(ctx: Context) -> AsyncIterator[NotificationResources]:
     await seed(ctx)
     sms = build_sender(ctx.settings)
     try:
-        yield NotificationResources(sms=sms)
+        yield NotificationResources(sms=sms, mail=build_mailer(ctx.settings))
     finally:
         await sms.aclose()
 

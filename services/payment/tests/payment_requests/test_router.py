@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 from payment.orders.rules import OrderKind, OrderStatus
 from payment.payment_requests.models import PaymentRequest, PaymentRequestItem
 from skillcert.auth import Role
-from skillcert.events import ApplicationApproved, ApplicationWithdrawn, OrderPaid, PlanSubject
+from skillcert.events import (
+    ApplicationApproved,
+    ApplicationWithdrawn,
+    AuditRecorded,
+    OrderPaid,
+    PlanSubject,
+)
 from skillcert.testing import ServiceHarness, assert_problem
 from tests.support import (
     FEE_FEN,
@@ -449,6 +455,16 @@ class TestConfirm:
             assert isinstance(event, OrderPaid)
             assert event.provider_transaction_id == request["request_no"]
             assert event.order_id in {o.id for o in stored}
+        # The organisation's decision is on the audit trail, naming the request.
+        [entry] = await harness.outbox("audit.recorded.v1")
+        assert isinstance(entry, AuditRecorded)
+        assert (entry.kind, entry.action, entry.subject_id, entry.actor_org) == (
+            "decision",
+            "payment.payment_request.confirmed",
+            request["request_id"],
+            ORG,
+        )
+        assert request["request_no"] in entry.reason
 
         # Locked: no second confirmation, no deletion; the students cannot pay again.
         assert_problem(await school.confirm(request), 409)
@@ -497,6 +513,7 @@ class TestConfirm:
         )
         assert_problem(by_school, 403)
         await self.assert_unconfirmed(harness)
+        assert await harness.outbox("audit.recorded.v1") == []
 
     async def test_a_student_withdrawn_since_the_import_blocks_confirmation(
         self, harness: ServiceHarness

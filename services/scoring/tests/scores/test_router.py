@@ -278,6 +278,14 @@ class TestCorrections:
             await scoring.client.get(f"{API}/plans/{plan.plan_id}/corrections", headers=scoring.org)
         ).json()
         assert [c["id"] for c in trail] == [change["id"]]
+        [entry] = await scoring.harness.outbox("audit.recorded.v1")
+        assert (entry.kind, entry.action, entry.subject_id, entry.actor_id) == (
+            "decision",
+            "scoring.score.corrected",
+            "T001/S1",
+            scoring.org_admin_id,
+        )
+        assert "复核阅卷发现漏计分" in entry.reason and entry.person_id is not None
 
     async def test_correction_may_record_a_missing_score(self, scoring: Any):
         plan = await arrange(scoring)
@@ -292,6 +300,7 @@ class TestCorrections:
         scoring.problem(response, 422, "ticket_number", "subject_code")
         assert await scoring.count(Score) == 0
         assert await scoring.count(ScoreChange) == 0
+        assert await scoring.harness.outbox("audit.recorded.v1") == []
 
     async def test_score_above_full_score_is_422(self, scoring: Any):
         plan = await arrange(scoring)

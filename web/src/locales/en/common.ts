@@ -35,6 +35,8 @@ export default {
     institution_head: 'Test site head',
     province_admin: 'Provincial education department',
     city_reviewer: 'City reviewer',
+    invigilator: 'Invigilator',
+    inspector: 'Inspector',
     ops: 'Operations',
   },
 }

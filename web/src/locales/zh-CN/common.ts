@@ -35,6 +35,8 @@ export default {
     institution_head: '考核站点负责人',
     province_admin: '省级教育行政部门',
     city_reviewer: '地市级审核员',
+    invigilator: '监考人员',
+    inspector: '巡考人员',
     ops: '运维',
   },
 }

@@ -104,7 +104,7 @@ async def batch_sign(
 @router.post(
     "/certificates/{certificate_id}/sign",
     response_model=CertificateOut,
-    responses=problem_responses(401, 403, 404, 409),
+    responses=problem_responses(400, 401, 403, 404, 409),
 )
 async def sign_certificate(
     certificate_id: UUID, principal: Signer, certificates: Certificates

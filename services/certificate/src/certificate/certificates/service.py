@@ -56,7 +56,7 @@ from certificate.stamps.rules import organisation_owner
 from certificate.stamps.service import StampService
 from skillcert.auth import Principal, Role
 from skillcert.clock import china_today, utcnow
-from skillcert.errors import AppError, Forbidden, NotFound
+from skillcert.errors import AppError, Forbidden, NotFound, RuleViolation
 from skillcert.events import CertificateIssued, CertificateRevoked, ResultDetermined
 from skillcert.outbox import record
 from skillcert.paging import Slice
@@ -66,6 +66,7 @@ from skillcert.storage import ObjectStore
 log = logging.getLogger("certificate")
 
 NOT_FOUND = "证书不存在"
+NO_HEAD_STAMP = "考核站点负责人尚未上传签名章，请先在机构管理中上传签名章后再签发"
 # One answer for a wrong number and a wrong ID number, so verification cannot be used to
 # find out whose ID number goes with a certificate number.
 NO_MATCH = "未查询到证书，请核对证书编号和证件号码"
@@ -158,6 +159,10 @@ class CertificateService:
         cert = rec.certificate
         action = SIGN_ACTION[principal.role]
         target = self._transition(cert, action)
+        if action is Action.HEAD_SIGN and not await self._stamps().has_stamp(cert.institution_id):
+            # Seed 003 §3.2: the head signs "并加盖签名章"; a certificate must never be issued
+            # with an empty stamp box.
+            raise RuleViolation(NO_HEAD_STAMP)
         at = utcnow()
         if action is Action.HEAD_SIGN:
             cert.head_signed_by = principal.account_id
@@ -205,7 +210,7 @@ class CertificateService:
             IdentityKind.INSTITUTION, cert.institution_id, cert.institution_name
         )
         org = await identities.leaf(IdentityKind.ORGANISATION, plan.org_id, plan.org_name)
-        stamps = StampService(self.session, self.storage, self.settings.stamp_max_bytes)
+        stamps = self._stamps()
         stamp = await stamps.png_for(cert.institution_id)
         org_stamp = await stamps.png_for(organisation_owner(plan.org_id))
         photo = await PhotoService(self.session, self.storage).image_for(cert.application_id)
@@ -385,6 +390,9 @@ class CertificateService:
         else:
             raise Forbidden("当前账号无权执行此操作")
         return Record(cert, plan)
+
+    def _stamps(self) -> StampService:
+        return StampService(self.session, self.storage, self.settings.stamp_max_bytes)
 
     @staticmethod
     def _transition(cert: Certificate, action: Action) -> Status:

@@ -11,6 +11,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exam_scheduling.config import ExamSchedulingSettings
+from exam_scheduling.invigilation.service import InvigilationService
 from exam_scheduling.printouts.document import (
     Examinee,
     RoomExam,
@@ -41,6 +42,7 @@ class PrintoutService:
         self, session: AsyncSession, settings: ExamSchedulingSettings, storage: ObjectStore
     ) -> None:
         self.repo = TicketRepository(session)
+        self.invigilation = InvigilationService(session)
         self.tickets = TicketService(session, settings, storage)
 
     async def room_pdf(
@@ -91,6 +93,7 @@ class PrintoutService:
         exams = []
         for group in by_plan.values():
             first = group[0]
+            invigilators, inspectors = await self.invigilation.people(first.room, first.plan.id)
             examinees = [
                 Examinee(
                     seat_number=s.allocation.seat_number or 0,
@@ -113,6 +116,8 @@ class PrintoutService:
                     address=room_address(first),
                     room_name=first.room.name,
                     examinees=examinees,
+                    invigilators=invigilators,
+                    inspectors=inspectors,
                 )
             )
         return exams

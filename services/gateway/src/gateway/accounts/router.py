@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
+from gateway.accounts import cookies
 from gateway.accounts.models import Account
 from gateway.accounts.schemas import (
     CityReviewerIn,
+    DutyAccountIn,
     InstitutionAdminIn,
     LoginIn,
     PasswordResetIn,
@@ -21,7 +23,7 @@ from gateway.accounts.schemas import (
     StaffAccountOut,
     TokenOut,
 )
-from gateway.accounts.service import AccountService, IdentityKit, IssuedTokens
+from gateway.accounts.service import AccountService, IdentityKit, IssuedTokens, SessionEnded
 from gateway.context import context
 from gateway.ratelimits.limiter import client_ip, rate_limited
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
@@ -36,6 +38,10 @@ jwks_router = APIRouter(tags=["gateway"])
 Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
 InstitutionHead = Annotated[Principal, Depends(require_roles(Role.INSTITUTION_HEAD))]
 ProvinceAdmin = Annotated[Principal, Depends(require_roles(Role.PROVINCE_ADMIN))]
+Institution = Annotated[
+    Principal, Depends(require_roles(Role.INSTITUTION_ADMIN, Role.INSTITUTION_HEAD))
+]
+OrgAdmin = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
 
 
 def kit_of(request: Request) -> IdentityKit:
@@ -49,17 +55,31 @@ def _service(request: Request, session: DbSession) -> AccountService:
 Accounts = Annotated[AccountService, Depends(_service)]
 
 
-async def _tokens(service: AccountService, account: Account) -> TokenOut:
-    return _token_out(service, await service.start_session(account))
+async def _tokens(
+    request: Request, response: Response, service: AccountService, account: Account
+) -> TokenOut:
+    issued = await service.start_session(account)
+    return _token_out(request, response, service, issued, cookies.wants_cookie(request))
 
 
-def _token_out(service: AccountService, issued: IssuedTokens) -> TokenOut:
+def _token_out(
+    request: Request,
+    response: Response,
+    service: AccountService,
+    issued: IssuedTokens,
+    in_cookie: bool,
+) -> TokenOut:
+    """The tokens; with `in_cookie` the refresh token goes only into the HttpOnly cookie."""
+    if in_cookie:
+        cookies.set_refresh_cookie(
+            request, response, service.settings, issued.refresh_token, issued.refresh_expires_in
+        )
     return TokenOut(
         account_id=issued.account.id,
         access_token=issued.access_token,
         expires_in=service.settings.access_token_ttl_s,
         role=Role(issued.account.role),
-        refresh_token=issued.refresh_token,
+        refresh_token=None if in_cookie else issued.refresh_token,
         refresh_expires_in=issued.refresh_expires_in,
     )
 
@@ -88,11 +108,14 @@ async def send_sms_code(body: SmsCodeIn, request: Request, accounts: Accounts) -
     dependencies=[Depends(rate_limited("accounts"))],
     responses=problem_responses(400, 409, 422, 429),
 )
-async def register(body: RegisterIn, accounts: Accounts) -> TokenOut:
+async def register(
+    body: RegisterIn, request: Request, response: Response, accounts: Accounts
+) -> TokenOut:
     """Candidate sign-up (考生注册) with phone, SMS code and password; signs the candidate in.
-    Honours Idempotency-Key."""
+    Honours Idempotency-Key. With `X-Refresh-Cookie: 1` the refresh token is set as an
+    HttpOnly cookie instead of returned."""
     account = await accounts.register(body.phone, body.code, body.password, body.name)
-    return await _tokens(accounts, account)
+    return await _tokens(request, response, accounts, account)
 
 
 @router.post(
@@ -114,37 +137,56 @@ async def prove_phone(body: PhoneProofIn, accounts: Accounts) -> PhoneProofOut:
     dependencies=[Depends(rate_limited("sessions"))],
     responses=problem_responses(400, 401, 422, 423, 429),
 )
-async def login(body: LoginIn, request: Request, accounts: Accounts) -> TokenOut:
+async def login(
+    body: LoginIn, request: Request, response: Response, accounts: Accounts
+) -> TokenOut:
     """登录 with phone (or staff username) and password, or phone and SMS code. Wrong
     passwords hold back the login from the caller's address with growing delays (429); many
-    from everywhere lock the account (423 for the right password) until an SMS-code login."""
+    from everywhere lock the account (423 for the right password) until an SMS-code login.
+    With `X-Refresh-Cookie: 1` (the web app) the refresh token is set as an HttpOnly cookie
+    instead of returned."""
     source = client_ip(request)
     if body.code is not None:
         account = await accounts.login_with_code(body.login, body.code, source)
     else:
         assert body.password is not None  # the schema requires one of the two
         account = await accounts.login(body.login, body.password, source)
-    return await _tokens(accounts, account)
+    return await _tokens(request, response, accounts, account)
 
 
 @router.post(
     "/sessions/refresh",
     response_model=TokenOut,
     dependencies=[Depends(rate_limited("sessions"))],
-    responses=problem_responses(401, 422, 429),
+    responses=problem_responses(401, 403, 422, 429),
 )
-async def refresh_session(body: RefreshIn, accounts: Accounts) -> TokenOut:
+async def refresh_session(
+    body: RefreshIn, request: Request, response: Response, accounts: Accounts
+) -> TokenOut:
     """刷新登录: a refresh token for a new access token and a new refresh token. Each refresh
     token works once; presenting a used one again ends the whole session (both holders must
-    log in again)."""
-    return _token_out(accounts, await accounts.refresh(body.refresh_token))
+    log in again). The token comes in the body, or, when the body has none, from the HttpOnly
+    cookie — then only from a page of this host (`Origin`, else 403) and the new token goes
+    back into the cookie."""
+    if body.refresh_token is not None:
+        issued = await accounts.refresh(body.refresh_token)
+        return _token_out(request, response, accounts, issued, cookies.wants_cookie(request))
+    cookies.check_same_origin(request)
+    token = request.cookies.get(cookies.COOKIE_NAME)
+    if not token:
+        raise SessionEnded()
+    return _token_out(request, response, accounts, await accounts.refresh(token), True)
 
 
 @router.post("/logout", status_code=204, responses=problem_responses(401))
-async def logout(principal: CurrentPrincipal, accounts: Accounts) -> None:
-    """退出登录: revokes every refresh token of the account (all its sessions, every device);
-    access tokens already issued lapse within their short lifetime."""
+async def logout(
+    principal: CurrentPrincipal, request: Request, response: Response, accounts: Accounts
+) -> None:
+    """退出登录: revokes every refresh token of the account (all its sessions, every device)
+    and clears the browser's refresh cookie; access tokens already issued lapse within their
+    short lifetime."""
     await accounts.end_sessions(principal.account_id, "logout")
+    cookies.clear_refresh_cookie(request, response, accounts.settings)
 
 
 @router.post(
@@ -237,6 +279,52 @@ async def create_city_reviewer(
         org_id=account.org_id,
         phone=mask_phone(account.phone),
     )
+
+
+def _staff_out(account: Account, username: str) -> StaffAccountOut:
+    return StaffAccountOut(
+        account_id=account.id,
+        username=username,
+        name=account.name,
+        role=Role(account.role),
+        org_id=account.org_id,
+        phone=mask_phone(account.phone),
+    )
+
+
+@router.post(
+    "/invigilators",
+    status_code=201,
+    response_model=StaffAccountOut,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_invigilator(
+    body: DutyAccountIn, principal: Institution, accounts: Accounts
+) -> StaffAccountOut:
+    """监考人员: an institution's admin or head makes an invigilator account of their own
+    institution; the first password is sent to the phone by SMS. Exam-scheduling assigns it
+    to rooms and sessions, and it sees only those."""
+    account = await accounts.create_duty_account(
+        principal, Role.INVIGILATOR, body.username, body.name, body.phone
+    )
+    return _staff_out(account, body.username)
+
+
+@router.post(
+    "/inspectors",
+    status_code=201,
+    response_model=StaffAccountOut,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_inspector(
+    body: DutyAccountIn, principal: OrgAdmin, accounts: Accounts
+) -> StaffAccountOut:
+    """巡考人员: an organisation admin makes an inspector account of their own organisation;
+    the first password is sent to the phone by SMS."""
+    account = await accounts.create_duty_account(
+        principal, Role.INSPECTOR, body.username, body.name, body.phone
+    )
+    return _staff_out(account, body.username)
 
 
 @jwks_router.get("/.well-known/jwks.json", tags=["gateway"])

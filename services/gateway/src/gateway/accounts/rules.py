@@ -269,5 +269,9 @@ DEMO_STAFF: tuple[DemoStaff, ...] = (
     # a second province: the demo's pilot institution (its quota) lies there, so the first
     # province's year is left for whoever tries the pilot flow by hand
     DemoStaff("province.js", "江苏省教育厅管理员（示例）", Role.PROVINCE_ADMIN, "PROV-JS"),
+    # 监考 and 巡考 of the demo plan's exam: the demo data puts them in the demo site's first
+    # room (the invigilator) and over the whole site (the inspector) for its first session.
+    DemoStaff("inv.demo", "示例监考员", Role.INVIGILATOR, DEMO_INSTITUTION),
+    DemoStaff("insp.demo", "示例巡考员", Role.INSPECTOR, "ORG-DEMO"),
     DemoStaff("ops", "平台运维", Role.OPS, None),
 )

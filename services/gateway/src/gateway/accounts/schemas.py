@@ -95,14 +95,27 @@ class CityReviewerIn(BaseModel):
     _password = field_validator("password")(_check_password)
 
 
+class DutyAccountIn(BaseModel):
+    """An exam-day duty account: an invigilator (监考人员) made by an institution, an inspector
+    (巡考人员) made by an organisation. The first password goes to the phone by SMS, so the
+    phone is required and no password is chosen here."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    username: str = Field(pattern=USERNAME_PATTERN, description="小写字母开头的用户名")
+    name: str = Field(min_length=1, max_length=100)
+    phone: str = Phone
+
+
 class TokenOut(BaseModel):
     account_id: UUID
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int
     role: Role
-    refresh_token: str = Field(
-        description="刷新令牌: exchange it once at POST /sessions/refresh for new tokens"
+    refresh_token: str | None = Field(
+        description="刷新令牌: exchange it once at POST /sessions/refresh for new tokens; null "
+        "when it was set as the HttpOnly cookie instead (X-Refresh-Cookie: 1, the web app)"
     )
     refresh_expires_in: int
 
@@ -110,7 +123,12 @@ class TokenOut(BaseModel):
 class RefreshIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    refresh_token: str = Field(min_length=20, max_length=200)
+    refresh_token: str | None = Field(
+        default=None,
+        min_length=20,
+        max_length=200,
+        description="the refresh token; omitted by the web app, whose token is in the cookie",
+    )
 
 
 class LoginIn(BaseModel):

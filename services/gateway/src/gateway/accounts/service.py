@@ -486,6 +486,31 @@ class AccountService:
             creator=admin,
         )
 
+    async def create_duty_account(
+        self, creator: Principal, role: Role, username: str, name: str, phone: str
+    ) -> Account:
+        """监考 (by an institution) or 巡考 (by an organisation) account of the creator's own
+        organisation; its login name and first password go to `phone` by SMS
+        (identity.account.credentials_issued → notification), as a head's do."""
+        if creator.org_id is None:
+            raise Forbidden("账号未关联机构")
+        password = new_password()
+        account = await self.create_staff(
+            username=username,
+            name=name,
+            role=role,
+            org_id=creator.org_id,
+            phone=phone,
+            password=password,
+        )
+        await record(
+            self.session,
+            AccountCredentialsIssued(
+                account_id=account.id, phone=phone, username=username, password=password, name=name
+            ),
+        )
+        return account
+
     async def reset_password(self, phone: str, code: str, new_password: str) -> None:
         """找回密码: a verified phone sets a new password and lifts a lock-out. The code is
         checked first, so a phone without an account gets the same refusals as one with."""

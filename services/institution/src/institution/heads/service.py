@@ -18,6 +18,7 @@ from institution.heads.repository import HeadRepository
 from institution.heads.rules import NEVER_SIGNED_UP, OTHER_PROVINCE, request_problems
 from institution.heads.schemas import HeadReplacementIn, HeadReplacementOut
 from institution.signup.rules import head_username
+from skillcert.audit import audit
 from skillcert.auth import Principal
 from skillcert.errors import Conflict, Forbidden, InvalidInput
 from skillcert.events import InstitutionHeadReplaced
@@ -93,6 +94,15 @@ class HeadService:
                 new_head_phone=body.phone,
                 replaced_at=now,
             ),
+        )
+        await audit(
+            self.session,
+            admin,
+            kind="decision",
+            action="institution.head.replaced",
+            subject_type="institution",
+            subject_id=entry.code,
+            reason=f"更换负责人：{row.reason}",
         )
         log.info(
             "head of institution %s replaced by %s, new head %s",

@@ -68,6 +68,7 @@ from institution.pilot.schemas import (
 from institution.profile.repository import ProfileRepository
 from institution.signup.models import InstitutionHead
 from skillcert import outbox
+from skillcert.audit import audit
 from skillcert.auth import Principal, Role
 from skillcert.db import advisory_lock
 from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
@@ -528,6 +529,16 @@ class PilotService:
         await self.session.flush()
         if level is DecisionLevel.PROVINCE or body.outcome is Outcome.REJECTED:
             await self._record_decision(application, decision)
+        await audit(
+            self.session,
+            principal,
+            kind="decision",
+            action=f"institution.pilot.{level.value}_{body.outcome.value}",
+            subject_type="pilot_application",
+            subject_id=application.id,
+            reason=decision.reason
+            or (f"批准培训人数 {decision.approved_headcount}" if approved else "审核通过"),
+        )
         return await self._out(application, detail=True, now=now)
 
     async def _record_decision(

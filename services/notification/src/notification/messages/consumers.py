@@ -38,7 +38,14 @@ async def on_account_credentials_issued(
     session: AsyncSession, event: AccountCredentialsIssued
 ) -> None:
     params = {"name": event.name, "username": event.username, "password": event.password}
-    await _service(session).send_to_phone(event.phone, "account_credentials", params)
+    service = _service(session)
+    await service.send_to_phone(event.phone, "account_credentials", params)
+    mailer = context(session).resources.mail
+    if event.email and mailer is not None:
+        # Last, so a refusal (raised: the bus retries, then dead-letters) leaves nothing half
+        # done; the inbox makes the retry's SMS row a repeat of nothing.
+        subject, text = await service.mail_text("account_credentials", params)
+        await mailer.send(event.email, subject, text)
 
 
 async def on_account_registered(session: AsyncSession, event: AccountRegistered) -> None:

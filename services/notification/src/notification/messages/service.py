@@ -85,6 +85,17 @@ class MessageService:
             self._sms(phone, fill(template.sms_text, params), template_code, params)
         )
 
+    async def mail_text(self, template_code: str, params: Mapping[str, object]) -> tuple[str, str]:
+        """A staff e-mail from a template: its title as the subject, its SMS text as the body."""
+        template = await self.repo.template(template_code)
+        if template is None or not template.sms_text:
+            raise NotFound(f"message template {template_code} is missing")
+        body = fill(template.sms_text, params)
+        return (
+            template.title,
+            f"{body}\n\n——{self.sms_signature.strip('【】')}（系统邮件，请勿回复）\n",
+        )
+
     def _sms(
         self, phone: str, text: str, template_code: str, params: Mapping[str, object]
     ) -> dict[str, object]:

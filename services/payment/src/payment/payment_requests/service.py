@@ -34,6 +34,7 @@ from payment.payment_requests.rules import (
 from payment.plans.models import PlanFee
 from payment.plans.repository import PlanRepository
 from payment.wechat import WeChatPay
+from skillcert.audit import audit
 from skillcert.auth import Principal, Role
 from skillcert.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, RuleViolation
 from skillcert.paging import Slice
@@ -265,6 +266,15 @@ class PaymentRequestService:
             self.orders.add(order)
             await self.session.flush()
             await settle.announce(order, request.request_no)
+        await audit(
+            self.session,
+            principal,
+            kind="decision",
+            action="payment.payment_request.confirmed",
+            subject_type="payment_request",
+            subject_id=request.id,
+            reason=f"确认收到缴费单 {request.request_no} 的线下缴费（{len(applications)} 名考生）",
+        )
         log.info("payment request %s confirmed: %d students", request.request_no, len(applications))
         return request
 

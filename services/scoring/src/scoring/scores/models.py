@@ -104,3 +104,20 @@ class ScoreObjection(Base):
     answered_by: Mapped[UUID | None]
     answered_by_name: Mapped[str | None] = mapped_column(String(100))
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SubjectAbsence(Base):
+    """A candidate absent (缺考) from a subject's session, as exam-scheduling's check-in
+    recorded it (exam.session.absentees_recorded): no score may be given for that subject, and
+    the result treats it as not sat (not passed)."""
+
+    __tablename__ = "subject_absences"
+
+    plan_id: Mapped[UUID] = mapped_column(primary_key=True)
+    application_id: Mapped[UUID] = mapped_column(primary_key=True)
+    subject_code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    candidate_id: Mapped[UUID]
+    ticket_number: Mapped[str] = mapped_column(String(40))
+    session_id: Mapped[UUID]
+    room_id: Mapped[UUID]
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

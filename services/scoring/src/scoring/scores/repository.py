@@ -18,13 +18,45 @@ from scoring.scores.models import (
     ScoreChange,
     ScoreObjection,
     ScoreSheet,
+    SubjectAbsence,
 )
 from scoring.scores.rules import ObjectionStatus, SheetStatus
+from skillcert.db import insert_or_ignore, table_of
+
+_ABSENCE_COLUMNS = (
+    "plan_id",
+    "application_id",
+    "subject_code",
+    "candidate_id",
+    "ticket_number",
+    "session_id",
+    "room_id",
+    "recorded_at",
+)
+# A candidate absent from a subject is recorded once, however often the close is heard.
+_INSERT_ABSENCE = insert_or_ignore(
+    table_of(SubjectAbsence), _ABSENCE_COLUMNS, ("plan_id", "application_id", "subject_code")
+)
 
 
 class ScoreRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def record_absence(self, values: dict[str, Any]) -> None:
+        await self.session.execute(_INSERT_ABSENCE, values)
+
+    async def absent(self, plan_id: UUID, subject_code: str | None = None) -> dict[UUID, set[str]]:
+        """{application_id: {subject_code, ...}} of the plan's absences (of one subject)."""
+        query = select(SubjectAbsence.application_id, SubjectAbsence.subject_code).where(
+            SubjectAbsence.plan_id == plan_id
+        )
+        if subject_code is not None:
+            query = query.where(SubjectAbsence.subject_code == subject_code)
+        out: dict[UUID, set[str]] = {}
+        for application_id, code in await self.session.execute(query):
+            out.setdefault(application_id, set()).add(code)
+        return out
 
     async def due_for_lock(self, at: datetime, limit: int) -> list[UUID]:
         """Plans whose 公示 window has ended and whose scores are not locked yet."""

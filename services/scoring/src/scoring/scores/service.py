@@ -54,10 +54,11 @@ from scoring.scores.schemas import (
     SubjectOut,
 )
 from scoring.scores.xlsx import parse_score_workbook
+from skillcert.audit import audit
 from skillcert.auth import Principal
 from skillcert.clock import format_china, utcnow
 from skillcert.errors import Conflict, FieldError, InvalidInput, NotFound, RuleViolation
-from skillcert.events import ResultDetermined, ResultRule
+from skillcert.events import ResultDetermined, ResultRule, SessionAbsenteesRecorded
 from skillcert.outbox import record
 from skillcert.paging import Slice
 from skillcert.pii import mask_id_number
@@ -172,6 +173,7 @@ class ScoringService:
             assert subject_error is not None
             raise InvalidInput("该考试计划没有此科目，未导入任何成绩", errors=[subject_error])
         roster = await self.roster.by_tickets(plan_id, (r.ticket_number for r in rows))
+        absent = await self.repo.absent(plan_id, subject.code)
         errors: list[FieldError] = []
         first_seen: dict[str, str] = {}
         for row in rows:
@@ -190,6 +192,14 @@ class ScoringService:
                         field=field,
                         message="准考证号不在本考试计划的考生名单中",
                         code="unknown_ticket",
+                    )
+                )
+            elif roster[row.ticket_number].application_id in absent:
+                errors.append(
+                    FieldError(
+                        field=f"{row.locator}.score",
+                        message="该考生本科目缺考，不能登记成绩",
+                        code="absent",
                     )
                 )
             first_seen.setdefault(row.ticket_number, row.locator)
@@ -308,6 +318,12 @@ class ScoringService:
             )
         if subject is not None and (problem := score_problem(body.score, subject.full_score)):
             errors.append(FieldError(field="score", message=problem))
+        elif (
+            subject is not None
+            and entry is not None
+            and entry.application_id in await self.repo.absent(plan_id, subject.code)
+        ):
+            errors.append(FieldError(field="score", message="该考生本科目缺考，不能登记成绩"))
         if errors:
             raise InvalidInput("成绩更正有误，未作修改", errors=errors)
         assert entry is not None and subject is not None
@@ -358,6 +374,16 @@ class ScoringService:
             self.repo.add(current, change)
         else:
             change = self._change(principal, entry, current, score, "correction", reason, at)
+        await audit(
+            self.session,
+            principal,
+            kind="decision",
+            action="scoring.score.corrected",
+            subject_type="score",
+            subject_id=f"{entry.ticket_number}/{subject_code}",
+            person_id=entry.candidate_id,
+            reason=f"{subject_code} 成绩更正为 {score}：{reason}",
+        )
         return change
 
     async def changes(self, principal: Principal, plan_id: UUID) -> list[ScoreChange]:
@@ -498,7 +524,9 @@ class ScoringService:
             and not await self.repo.open_objection(entry.application_id)
             and not await self.repo.results(plan_id, [entry.application_id])
         ):
-            scores = await self.repo.scores_by_application(plan_id, [entry.application_id])
+            scores = await self._countable(
+                plan_id, await self.repo.scores_by_application(plan_id, [entry.application_id])
+            )
             await self._determine(
                 entry,
                 await self.plans.subjects(plan_id),
@@ -550,7 +578,7 @@ class ScoringService:
         rule = ResultRule.model_validate(plan.result_rule)
         subjects = await self.plans.subjects(plan_id)
         entries = await self.roster.of_plan(plan_id)
-        scores = await self.repo.scores_by_application(plan_id)
+        scores = await self._countable(plan_id, await self.repo.scores_by_application(plan_id))
         # An open objection holds only its candidate: their result follows the answer.
         held = await self.repo.held(plan_id)
         passed = failed = 0
@@ -572,6 +600,40 @@ class ScoringService:
         log.info("plan %s scores locked: %d passed, %d failed", plan_id, passed, failed)
         return LockSummaryOut(
             plan_id=plan_id, status=SheetStatus.LOCKED, locked_at=at, passed=passed, failed=failed
+        )
+
+    async def _countable(
+        self, plan_id: UUID, scores: dict[UUID, dict[str, Decimal]]
+    ) -> dict[UUID, dict[str, Decimal]]:
+        """缺考 is not sat: a subject the candidate was absent from has no score to count
+        (none can be given; this holds even for one entered before the absence was heard)."""
+        for application_id, codes in (await self.repo.absent(plan_id)).items():
+            for code in codes:
+                scores.get(application_id, {}).pop(code, None)
+        return scores
+
+    async def record_absentees(self, event: SessionAbsenteesRecorded) -> None:
+        """A room's session closed at exam-scheduling: its absentees are absent (缺考) from
+        the subject. Idempotent: each absence is stored once."""
+        for a in event.absentees:
+            await self.repo.record_absence(
+                {
+                    "plan_id": event.plan_id,
+                    "application_id": a.application_id,
+                    "subject_code": event.subject_code,
+                    "candidate_id": a.candidate_id,
+                    "ticket_number": a.ticket_number,
+                    "session_id": event.session_id,
+                    "room_id": event.room_id,
+                    "recorded_at": event.closed_at,
+                }
+            )
+        log.info(
+            "plan %s subject %s room %s: %d absent",
+            event.plan_id,
+            event.subject_code,
+            event.room_id,
+            len(event.absentees),
         )
 
     async def _determine(
