@@ -59,6 +59,9 @@ fuzz() {
   return $rc
 }
 step "fuzz: every operation against its OpenAPI" fuzz
+# Every operation of the merged OpenAPI × every role against its declared access policy
+# (docs/security.md, "Access rules"), on the embedded platform.
+step "access matrix" uv run --frozen pytest tests/security -q -p no:cacheprovider
 step "journey" uv run --frozen pytest tests/journey -q -p no:cacheprovider
 
 # The web app: the committed API types match the API, types check, components, the build.

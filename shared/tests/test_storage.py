@@ -3,12 +3,14 @@ store behind the same interface."""
 
 import asyncio
 import secrets
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from minio.error import S3Error
 
 from skillcert.storage import LocalObjectStore, S3ObjectStore, local_objects_app
 from skillcert.testing import S3_ACCESS_KEY, S3_BUCKET, S3_ENDPOINT, S3_SECRET_KEY, unique
@@ -123,3 +125,45 @@ class TestPostPolicy:
             assert await store.stat("p/photo.jpg") is None
             assert (await post_form(client, upload, b"x" * 50, "image/jpeg")).status_code == 204
         assert await store.get("p/photo.jpg") == b"x" * 50
+
+
+class TestServerSideEncryption:
+    """SSE-S3 where the server supports it (MinIO with a KMS key, SeaweedFS): objects put by
+    the services and uploaded by browsers to presigned URLs are stored encrypted."""
+
+    @pytest.fixture
+    async def encrypting(self) -> AsyncIterator[S3ObjectStore]:
+        bucket = unique("sse").lower().replace("_", "-")[:40]
+        store = S3ObjectStore(S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, bucket, sse=True)
+        try:
+            await store.ensure_bucket()
+        except S3Error as exc:
+            if exc.code in ("NotImplemented", "ServerSideEncryptionConfigurationNotFoundError"):
+                pytest.skip(f"the test S3 server has no SSE-S3: {exc.code}")
+            raise
+        yield store
+
+        def clean() -> None:
+            for item in store.client.list_objects(bucket, recursive=True):
+                store.client.remove_object(bucket, item.object_name or "")
+            store.client.remove_bucket(bucket)
+
+        await asyncio.to_thread(clean)
+
+    def encryption_of(self, store: S3ObjectStore, key: str) -> str | None:
+        headers = store.client.stat_object(store.bucket, key).metadata
+        return headers.get("X-Amz-Server-Side-Encryption") if headers else None
+
+    async def test_put_and_presigned_uploads_are_encrypted(self, encrypting: S3ObjectStore):
+        await encrypting.put("a/put.pdf", b"%PDF-1.7 put", "application/pdf")
+        assert self.encryption_of(encrypting, "a/put.pdf") == "AES256"
+        upload = await encrypting.presign_upload("a/photo.jpg", "image/jpeg")
+        async with httpx.AsyncClient() as client:
+            put = await client.put(upload.url, content=b"jpeg-bytes", headers=upload.headers)
+        assert put.status_code == 200
+        # The bucket's default rule, not the browser, asks for encryption.
+        assert self.encryption_of(encrypting, "a/photo.jpg") == "AES256"
+        assert await encrypting.get("a/photo.jpg") == b"jpeg-bytes"
+
+    async def test_off_by_default(self, s3: S3ObjectStore):
+        assert not s3.sse

@@ -109,6 +109,13 @@ def test_compose_runs_every_service_in_the_production_profile():
         assert DEVTOOLS not in str(service.get("command", "")), name
     # Secrets without defaults: compose refuses to start rather than run with a dev key.
     gateway = platform["gateway"]["environment"]
+    # Objects encrypted at rest by MinIO, with its KMS key required.
+    assert platform["gateway"]["environment"]["SKILLCERT_S3_SSE"] == "true"
+    minio = compose["services"]["minio"]["environment"]["MINIO_KMS_SECRET_KEY"]
+    assert minio.startswith("${MINIO_KMS_SECRET_KEY:?")
+    assert (
+        "mc encrypt set sse-s3 local/skillcert" in compose["services"]["minio-setup"]["entrypoint"]
+    )
     for name in ("SKILLCERT_PII_KEYS", "SKILLCERT_PII_KEY_ID", "SKILLCERT_PII_INDEX_KEY"):
         for service in ("gateway", "registration", "migrate"):
             assert platform[service]["environment"][name].startswith(f"${{{name}:?"), name

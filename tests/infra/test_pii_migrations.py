@@ -64,6 +64,26 @@ CASES = [
             ("roster_students", "phone", None, PHONE),
         ],
     ),
+    Case(
+        "scoring",
+        "0004",
+        [
+            "INSERT INTO roster (application_id, plan_id, candidate_id, candidate_name,"
+            " id_number, ticket_number, institution_id, institution_name, scheduled_at)"
+            f" VALUES ('{uuid.uuid4()}', '{uuid.uuid4()}', '{uuid.uuid4()}', '张三', '{ID}',"
+            f" 'T-1', 'INST-1', '某学院', '{T}')",
+        ],
+        [("roster", "id_number", None, ID)],
+    ),
+    Case(
+        "notification",
+        "0003",
+        [
+            "INSERT INTO contacts (account_id, name, phone)"
+            f" VALUES ('{uuid.uuid4()}', '张三', '{PHONE}')"
+        ],
+        [("contacts", "phone", None, PHONE)],
+    ),
 ]
 
 

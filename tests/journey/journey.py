@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
+from uuid import uuid4
 
 import httpx
+import jwt
 from PIL import Image
 from stdnum.cn import ric
 
@@ -243,6 +245,18 @@ def ok(response: httpx.Response, *statuses: int) -> Any:
 
 #: where the certificate prints the holder's photo (PDF points from the bottom-left)
 CERTIFICATE_PHOTO_BOX = (480, 320, 560, 430)
+
+
+def verify_ticket_offline(token: str, key_set: dict[str, Any]) -> dict[str, Any]:
+    """What a check-in device does with no network: the ticket's ES256 signature checked
+    against the key set it downloaded with the roster."""
+    kid = jwt.get_unverified_header(token)["kid"]
+    [key] = [k for k in key_set["keys"] if k["kid"] == kid]
+    public = jwt.PyJWK(key).key
+    claims: dict[str, Any] = jwt.decode(
+        token, public, algorithms=["ES256"], audience="skillcert-admission-ticket"
+    )
+    return claims
 
 
 def red_pixels(image: Image.Image, box: tuple[float, float, float, float], dpi: int) -> int:
@@ -516,6 +530,108 @@ class Journey:
         self.state["ticket_number"] = found["ticket_number"]
         await self.wait_status("scheduled")
 
+    async def invigilator_checks_in_offline(self) -> None:
+        """监考 and 入场签到 (seed 003 §2.2.9): the institution makes an invigilator (the first
+        password goes out by SMS) and puts them in the candidate's room for each of the
+        plan's sessions. The invigilator's device downloads the roster with the ticket keys,
+        checks the candidate's ticket QR code with no network (the signature against the
+        downloaded key), marks them present and syncs; a second sync of the same marks
+        changes nothing."""
+        school = self.headers["institution_admin"]
+        plan_id, ticket = self.state["plan_id"], self.state["ticket_number"]
+        phone = f"137{random.randint(10_000_000, 99_999_999)}"
+        username = f"inv{random.randint(10_000, 99_999)}"
+        made = ok(
+            await self.client.post(
+                "/api/v1/gateway/invigilators",
+                json={"username": username, "name": "王监考", "phone": phone},
+                headers=school,
+            ),
+            201,
+        )
+        credentials = await eventually(
+            lambda: self._sms(phone, "account_credentials"), "the invigilator's password"
+        )
+        password = credentials.split("初始密码：")[1].split("，")[0]
+
+        api = "/api/v1/exam-scheduling"
+        room = None
+        for site in ok(await self.client.get(f"{api}/sites", headers=school)):
+            rooms = ok(await self.client.get(f"{api}/sites/{site['id']}/rooms", headers=school))
+            for sitting in rooms["plans"]:
+                if sitting["plan_id"] == plan_id:
+                    room = next(r for r in sitting["rooms"] if r["name"] == "第一考场")
+                    site_id = site["id"]
+        assert room is not None, "the journey's room"
+        sessions = [
+            s
+            for s in ok(await self.client.get(f"{api}/sites/{site_id}/sessions", headers=school))
+            if s["plan_id"] == plan_id
+        ]
+        assert {s["subject_code"] for s in sessions} == {"T01", "P01"}, sessions
+
+        async def assigned(session_id: str) -> bool:
+            response = await self.client.post(
+                f"{api}/rooms/{room['id']}/invigilators",
+                json={"session_id": session_id, "account_id": made["account_id"]},
+                headers=school,
+            )
+            # The gateway's new account reaches exam-scheduling by event: until then, 422.
+            return response.status_code == 201
+
+        for session in sessions:
+            await eventually(
+                lambda sid=session["session_id"]: assigned(sid), "the invigilator assigned"
+            )
+
+        invigilator = await login(self.client, username, password)
+        self.headers["invigilator"] = invigilator
+        ticket_pdf = await self.client.get(
+            f"{api}/tickets/{ticket}.pdf", headers=self.headers["candidate"]
+        )
+        assert ticket_pdf.status_code == 200, ticket_pdf.text
+        [token] = await asyncio.to_thread(
+            lambda: read_qr_codes(render_page(ticket_pdf.content, dpi=200))
+        )
+        duties = ok(await self.client.get(f"{api}/duties/mine", headers=invigilator))
+        assert len(duties) == 2, duties
+        for duty in duties:
+            path = f"{api}/rooms/{duty['room_id']}/sessions/{duty['session']['session_id']}"
+            roster = ok(await self.client.get(f"{path}/roster", headers=invigilator))
+            assert ticket in {c["ticket_number"] for c in roster["candidates"]}
+            # Offline from here: the ticket is checked against the downloaded key alone.
+            claims = verify_ticket_offline(token, roster["keys"])
+            assert ticket in claims.values(), claims
+            marks = {
+                "device_id": "journey-device-1",
+                "records": [
+                    {
+                        "id": str(uuid4()),
+                        "ticket_number": ticket,
+                        "status": "present",
+                        "marked_at": datetime.now(UTC).isoformat(),
+                    }
+                ],
+            }
+            synced = ok(
+                await self.client.post(f"{path}/check-ins", json=marks, headers=invigilator)
+            )
+            again = ok(await self.client.post(f"{path}/check-ins", json=marks, headers=invigilator))
+            assert (synced["present"], again["present"]) == (1, 1), (synced, again)
+        self.state["duties"] = duties
+
+    async def invigilators_close_the_sessions(self) -> None:
+        """After the exam each session is closed: the candidate was present, so nobody is
+        recorded absent (缺考) and scoring takes their scores."""
+        invigilator = self.headers["invigilator"]
+        for duty in self.state["duties"]:
+            path = (
+                f"/api/v1/exam-scheduling/rooms/{duty['room_id']}"
+                f"/sessions/{duty['session']['session_id']}"
+            )
+            closed = ok(await self.client.post(f"{path}/close", headers=invigilator))
+            assert (closed["present"], closed["absent"]) == (1, 0), closed
+
     async def the_clock_moves_to(self, phase: str) -> None:
         """The plan's windows move so that now is in `phase` (windows_in), and scoring's plan
         copy follows."""
@@ -547,6 +663,8 @@ class Journey:
 
         await eventually(rostered, "candidate on the scoring roster")
         await self.the_clock_moves_to("scores")
+        if "duties" in self.state:
+            await self.invigilators_close_the_sessions()
         for subject, score in (("T01", 86), ("P01", 78)):
             ok(
                 await self.client.post(
@@ -1054,6 +1172,7 @@ class Journey:
         await self.institution_requests_payment()
         await self.candidate_pays()
         await self.exam_is_scheduled()
+        await self.invigilator_checks_in_offline()
         await self.organisation_imports_scores()
         await self.both_sign()
         await self.anyone_verifies()

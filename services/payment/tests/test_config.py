@@ -8,11 +8,13 @@ import sys
 
 import httpx
 import pytest
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from payment.config import PaymentSettings
 from payment.main import build_spec
 from payment.wechat import build_wechatpay
+from skillcert import crypto
+from skillcert.crypto import new_key
 from skillcert.service import create_service_app
 from skillcert.settings import Profile
 from skillcert.testing import assert_problem
@@ -71,7 +73,10 @@ class TestProductionApp:
             await channel.aclose()
 
     async def test_the_prod_app_has_no_simulator_route(self, merchant: DevKeySet):
-        app = create_service_app(build_spec(prod_settings(merchant)))
+        keys = {"pii_keys": {"k1": SecretStr(new_key())}, "pii_index_key": SecretStr(new_key())}
+        # Building the app configures the process's key ring: put the tests' one back after.
+        with crypto.using(crypto.keyring()):
+            app = create_service_app(build_spec(prod_settings(merchant, **keys)))
         paths = set(app.openapi()["paths"])
         assert "/api/v1/payment/webhooks/wechatpay" in paths
         assert not [p for p in paths if "simulator" in p or p.startswith("/v3/")], paths

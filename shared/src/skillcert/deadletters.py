@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.bus.base import BrokerUnavailable, DeadLetter, MessageBus
 from skillcert.errors import ServiceUnavailable, problem_responses
@@ -77,6 +78,7 @@ def dead_letters_router(service: str) -> APIRouter:
         "/dead-letters",
         response_model=DeadLetterList,
         responses=problem_responses(401, 403, 422, 503),
+        **access(ops=Owner.ANY),
     )
     async def list_dead_letters(
         _: Ops, request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 100
@@ -97,6 +99,7 @@ def dead_letters_router(service: str) -> APIRouter:
         "/dead-letters/replay",
         response_model=ReplayOut,
         responses=problem_responses(401, 403, 422, 503),
+        **access(ops=Owner.ANY),
     )
     async def replay_dead_letters(_: Ops, request: Request, body: ReplayIn) -> ReplayOut:
         """Hand parked messages back to this service's queue with a fresh retry budget; the

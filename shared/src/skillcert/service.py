@@ -165,6 +165,7 @@ def build_storage(settings: ServiceSettings) -> ObjectStore:
         secure=settings.s3_secure,
         region=settings.s3_region,
         public_endpoint=settings.s3_public_endpoint,
+        sse=settings.s3_sse,
     )
 
 

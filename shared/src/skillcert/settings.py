@@ -81,6 +81,11 @@ class ServiceSettings(BaseSettings):
     s3_secret_key: str = ""
     s3_region: str = "us-east-1"
     s3_bucket: str = "skillcert"
+    s3_sse: bool = Field(
+        default=False,
+        description="server-side encryption (SSE-S3) of stored objects; the server must support "
+        "it (MinIO with a KMS key, SeaweedFS): a server that refuses stops the start",
+    )
     local_storage_dir: str = "var/objects"
     local_storage_base_url: str = "http://127.0.0.1:8000/_objects"
     jwks_url: str = "http://127.0.0.1:8000/.well-known/jwks.json"

@@ -20,6 +20,8 @@ from fastapi.telemetry import TelemetryConfig
 from minio import Minio
 from minio.datatypes import PostPolicy
 from minio.error import S3Error
+from minio.sse import SseS3
+from minio.sseconfig import Rule, SSEConfig
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from skillcert.errors import AppError, Forbidden, NotFound, install_error_handlers
@@ -94,8 +96,12 @@ class S3ObjectStore:
         secure: bool = False,
         region: str = "us-east-1",
         public_endpoint: str | None = None,
+        sse: bool = False,
     ) -> None:
         self.bucket = bucket
+        #: server-side encryption (SSE-S3): puts ask for it and the bucket's default rule covers
+        #: what browsers upload to presigned URLs (docs/security.md)
+        self.sse = sse
         self.client = Minio(
             endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region
         )
@@ -117,6 +123,10 @@ class S3ObjectStore:
                 except S3Error as exc:
                     if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                         raise
+            if self.sse:
+                # A server that cannot encrypt refuses this: the service does not start rather
+                # than store documents unencrypted while configured to encrypt them.
+                self.client.set_bucket_encryption(self.bucket, SSEConfig(Rule.new_sse_s3_rule()))
 
         await asyncio.to_thread(run)
 
@@ -189,6 +199,7 @@ class S3ObjectStore:
             io.BytesIO(data),
             len(data),
             content_type=content_type,
+            sse=SseS3() if self.sse else None,
         )
 
     async def delete(self, key: str) -> None:

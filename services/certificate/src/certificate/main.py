@@ -24,6 +24,7 @@ from certificate.plans import models as _plans_models  # noqa: F401
 from certificate.stamps import models as _stamps_models  # noqa: F401
 from certificate.stamps.router import router as stamps_router
 from certificate.subscriptions import HANDLERS
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.db import transaction
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
@@ -47,6 +48,14 @@ async def lifespan(ctx: Context) -> AsyncIterator[None]:
     yield
 
 
+#: moves encrypted personal values to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [
+        EncryptedColumn("certificates", "id_number"),
+    ]
+)
+
+
 def build_spec(settings: CertificateSettings | None = None) -> ServiceSpec[CertificateSettings]:
     return ServiceSpec(
         name="certificate",
@@ -56,6 +65,7 @@ def build_spec(settings: CertificateSettings | None = None) -> ServiceSpec[Certi
         migrations=MIGRATIONS,
         routers=[certificates_router, stamps_router, credentials_router],
         handlers=HANDLERS,
+        jobs=[PII_JOB],
         lifespan=lifespan,
     )
 

@@ -33,6 +33,7 @@ from exam_scheduling.subjects.router import router as subjects_router
 from exam_scheduling.subscriptions import HANDLERS
 from exam_scheduling.tickets import models as _tickets_models  # noqa: F401
 from exam_scheduling.tickets.router import router as tickets_router
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.db import transaction
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
@@ -49,6 +50,15 @@ async def seed(ctx: Context) -> None:
 async def lifespan(ctx: Context) -> AsyncIterator[None]:
     await seed(ctx)
     yield
+
+
+#: moves encrypted personal values to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [
+        EncryptedColumn("approved_candidates", "id_number", "application_id"),
+        EncryptedColumn("sites", "contact_phone"),
+    ]
+)
 
 
 def build_spec(
@@ -72,7 +82,7 @@ def build_spec(
             checkin_router,
             arrangements_router,
         ],
-        jobs=[CLOSE_JOB],
+        jobs=[CLOSE_JOB, PII_JOB],
         handlers=HANDLERS,
         lifespan=lifespan,
     )

@@ -50,7 +50,7 @@ class TestSessions:
             response = await harness.client.get(
                 f"{API}/sites/{e.site['id']}/sessions", headers=headers
             )
-            assert_problem(response, 403, slug="forbidden")
+            assert_problem(response, 404, slug="not-found")
         response = await harness.client.get(
             f"{API}/sites/{e.site['id']}/sessions",
             headers=harness.headers(Role.CANDIDATE, account_id=uuid4()),
@@ -138,7 +138,7 @@ class TestInvigilators:
         other = await harness.client.post(
             url, json=body, headers=institution_admin(harness, OTHER_INST)
         )
-        assert_problem(other, 403, slug="forbidden")
+        assert_problem(other, 404, slug="not-found")
         for role, org in (
             (Role.ORG_ADMIN, ORG),
             (Role.INVIGILATOR, INST),
@@ -158,7 +158,7 @@ class TestInvigilators:
         made = await assign_invigilator(harness, e, wang)
         url = f"{API}/rooms/{e.room['id']}/invigilators/{made['id']}"
         other = await harness.client.delete(url, headers=institution_admin(harness, OTHER_INST))
-        assert_problem(other, 403, slug="forbidden")
+        assert_problem(other, 404, slug="not-found")
         response = await harness.client.delete(url, headers=institution_admin(harness))
         assert response.status_code == 204
         mine = await harness.client.get(f"{API}/duties/mine", headers=as_invigilator(harness, wang))
@@ -215,7 +215,7 @@ class TestInspectors:
         url = f"{API}/sites/{e.site['id']}/inspectors"
         body = {"session_id": e.session_id, "account_id": str(zhao)}
         other = await harness.client.post(url, json=body, headers=org_admin(harness, "ORG-OTHER"))
-        assert_problem(other, 403, slug="forbidden")
+        assert_problem(other, 404, slug="not-found")
         for role, org in ((Role.INSTITUTION_ADMIN, INST), (Role.INSPECTOR, ORG)):
             response = await harness.client.post(
                 url, json=body, headers=harness.headers(role, org_id=org)

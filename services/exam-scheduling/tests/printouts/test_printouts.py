@@ -169,8 +169,8 @@ class TestFromTheOtherSide:
         for url in urls:
             assert_problem(
                 await harness.client.get(url, headers=institution(harness, OTHER_INST)),
-                403,
-                slug="forbidden",
+                404,
+                slug="not-found",
             )
             assert_problem(
                 await harness.client.get(url, headers=candidate(harness, approval.candidate_id)),

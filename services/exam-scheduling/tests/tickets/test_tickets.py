@@ -242,8 +242,8 @@ class TestInstitutionDownloads:
         ):
             assert_problem(
                 await harness.client.get(url, headers=institution(harness, OTHER_INST)),
-                403,
-                slug="forbidden",
+                404,
+                slug="not-found",
             )
             assert_problem(
                 await harness.client.get(url, headers=candidate(harness, approval.candidate_id)),

@@ -24,6 +24,7 @@ from institution.profile.router import router as profile_router
 from institution.signup import models as _signup_models  # noqa: F401
 from institution.signup.router import router as signup_router
 from institution.subscriptions import HANDLERS
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -40,6 +41,16 @@ async def lifespan(ctx: Context) -> AsyncIterator[None]:
     yield
 
 
+#: moves encrypted personal values to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [
+        EncryptedColumn("institution_heads", "phone", "institution_code"),
+        EncryptedColumn("head_replacements", "new_head_phone"),
+        EncryptedColumn("institution_profiles", "contact_phone", "institution_code"),
+    ]
+)
+
+
 def build_spec(settings: InstitutionSettings | None = None) -> ServiceSpec[InstitutionSettings]:
     return ServiceSpec(
         name="institution",
@@ -49,6 +60,7 @@ def build_spec(settings: InstitutionSettings | None = None) -> ServiceSpec[Insti
         migrations=MIGRATIONS,
         routers=[directory_router, signup_router, heads_router, profile_router, pilot_router],
         handlers=HANDLERS,
+        jobs=[PII_JOB],
         lifespan=lifespan,
     )
 

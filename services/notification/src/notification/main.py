@@ -21,6 +21,7 @@ from notification.plans import models as _plans_models  # noqa: F401
 from notification.sms.factory import build_sender
 from notification.sms.receipts import router as receipts_router
 from notification.subscriptions import HANDLERS
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.db import transaction
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
@@ -42,6 +43,15 @@ async def lifespan(ctx: Context) -> AsyncIterator[NotificationResources]:
         await sms.aclose()
 
 
+#: moves encrypted personal values to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [
+        EncryptedColumn("contacts", "phone", "account_id"),
+        EncryptedColumn("sms_deliveries", "phone"),
+    ]
+)
+
+
 def build_spec(
     settings: NotificationSettings | None = None,
 ) -> ServiceSpec[NotificationSettings, NotificationResources]:
@@ -58,7 +68,7 @@ def build_spec(
         routers=routers,
         handlers=HANDLERS,
         lifespan=lifespan,
-        jobs=[SMS_JOB],
+        jobs=[SMS_JOB, PII_JOB],
     )
 
 

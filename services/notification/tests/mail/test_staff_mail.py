@@ -14,6 +14,7 @@ from sqlalchemy import select
 from notification.config import NotificationSettings
 from notification.main import build_spec
 from notification.messages.models import SmsDelivery
+from skillcert.crypto import blind_index
 from skillcert.events import AccountCredentialsIssued
 from skillcert.settings import Profile
 from skillcert.testing import ServiceHarness
@@ -124,7 +125,9 @@ async def test_a_refused_mail_fails_the_delivery_so_the_bus_retries(
         phones = (
             (
                 await session.execute(
-                    select(SmsDelivery.phone).where(SmsDelivery.phone == "13800138066")
+                    select(SmsDelivery.phone).where(
+                        SmsDelivery.phone_hash == blind_index("13800138066")
+                    )
                 )
             )
             .scalars()

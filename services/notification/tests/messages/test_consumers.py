@@ -11,6 +11,7 @@ from notification.plans.models import PlanTitle
 from notification.sms.rules import SmsProvider
 from notification.sms.senders import OutgoingSms
 from skillcert.auth import Role
+from skillcert.crypto import blind_index
 from skillcert.events import (
     AccountCredentialsIssued,
     AccountRegistered,
@@ -419,7 +420,9 @@ class TestSmsSender:
         assert await deliver_due_sms(sessions, provider, max_attempts=3, as_of=after_back_off) == 1
         async with harness.ctx.sessionmaker() as session:
             retried = (
-                await session.execute(select(SmsDelivery).where(SmsDelivery.phone == "13800000002"))
+                await session.execute(
+                    select(SmsDelivery).where(SmsDelivery.phone_hash == blind_index("13800000002"))
+                )
             ).scalar_one()
         assert (retried.status, retried.attempts) == ("sent", 2)
         assert sorted(provider.sent) == ["13800000001", "13800000002", "13800000003"]

@@ -29,6 +29,7 @@ from payment.refunds import models as _refunds_models  # noqa: F401
 from payment.refunds.jobs import REFUND_JOB, REFUND_QUERY_JOB
 from payment.subscriptions import HANDLERS
 from payment.wechat import build_wechatpay
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -43,6 +44,15 @@ async def lifespan(ctx: Context) -> AsyncIterator[PaymentResources]:
         await wechatpay.aclose()
 
 
+#: moves encrypted ID numbers to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [
+        EncryptedColumn("payable_applications", "id_number", "application_id"),
+        EncryptedColumn("payment_request_items", "id_number"),
+    ]
+)
+
+
 def build_spec(
     settings: PaymentSettings | None = None,
 ) -> ServiceSpec[PaymentSettings, PaymentResources]:
@@ -53,7 +63,7 @@ def build_spec(
         payment_requests_router,
         reconciliation_router,
     ]
-    jobs = [EXPIRY_JOB, REFUND_JOB, REFUND_QUERY_JOB]
+    jobs = [EXPIRY_JOB, REFUND_JOB, REFUND_QUERY_JOB, PII_JOB]
     if settings.reconciliation_enabled:
         jobs.append(RECONCILIATION_JOB)
     return ServiceSpec(

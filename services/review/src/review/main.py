@@ -13,9 +13,19 @@ from review.cases.router import router as cases_router
 from review.config import ReviewSettings
 from review.plans import models as _plans_models  # noqa: F401
 from review.subscriptions import HANDLERS
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+#: moves encrypted personal values to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [
+        EncryptedColumn("review_cases", "id_number"),
+        EncryptedColumn("review_cases", "phone"),
+    ]
+)
 
 
 def build_spec(settings: ReviewSettings | None = None) -> ServiceSpec[ReviewSettings]:
@@ -27,6 +37,7 @@ def build_spec(settings: ReviewSettings | None = None) -> ServiceSpec[ReviewSett
         migrations=MIGRATIONS,
         routers=[cases_router],
         handlers=HANDLERS,
+        jobs=[PII_JOB],
     )
 
 

@@ -14,9 +14,18 @@ from scoring.scores import models as _scores_models  # noqa: F401
 from scoring.scores.jobs import LOCK_JOB
 from scoring.scores.router import router as scores_router
 from scoring.subscriptions import HANDLERS
+from skillcert.crypto import EncryptedColumn, reencryption_job
 from skillcert.service import ServiceSpec, SharedInfra, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+#: moves encrypted personal values to the active key after a rotation (docs/security.md)
+PII_JOB = reencryption_job(
+    [
+        EncryptedColumn("roster", "id_number", "application_id"),
+    ]
+)
 
 
 def build_spec(settings: ScoringSettings | None = None) -> ServiceSpec[ScoringSettings]:
@@ -28,7 +37,7 @@ def build_spec(settings: ScoringSettings | None = None) -> ServiceSpec[ScoringSe
         migrations=MIGRATIONS,
         routers=[scores_router],
         handlers=HANDLERS,
-        jobs=[LOCK_JOB],
+        jobs=[LOCK_JOB, PII_JOB],
     )
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from certificate.base import Base
+from skillcert.crypto import EncryptedText
 
 
 class Certificate(Base):
@@ -28,7 +29,8 @@ class Certificate(Base):
     plan_id: Mapped[UUID]
     ticket_number: Mapped[str] = mapped_column(String(50))
     holder_name: Mapped[str] = mapped_column(String(100))
-    id_number: Mapped[str] = mapped_column(String(30))
+    #: encrypted at rest (skillcert.crypto); verification reads it by certificate number
+    id_number: Mapped[str] = mapped_column(EncryptedText())
     institution_id: Mapped[str] = mapped_column(String(64))
     institution_name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(30))

@@ -17,6 +17,7 @@ from certificate.certificates.schemas import (
 )
 from certificate.certificates.service import CertificateService, Record
 from certificate.context import CurrentContext
+from skillcert.access import Owner, access, public
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -45,6 +46,7 @@ def _view(rec: Record) -> CertificateOut:
     "/certificates",
     response_model=Page[CertificateOut],
     responses=problem_responses(401, 403, 422),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def list_certificates(
     principal: Signer,
@@ -63,6 +65,7 @@ async def list_certificates(
     "/certificates/mine",
     response_model=list[MyCertificateOut],
     responses=problem_responses(401, 403),
+    **access(candidate=Owner.OWN),
 )
 async def my_certificates(
     principal: Candidate, certificates: Certificates
@@ -91,6 +94,7 @@ async def my_certificates(
     "/certificates/batch-sign",
     response_model=BatchSignResultOut,
     responses=problem_responses(401, 403, 422),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def batch_sign(
     body: BatchSignIn, principal: Signer, certificates: Certificates
@@ -105,6 +109,7 @@ async def batch_sign(
     "/certificates/{certificate_id}/sign",
     response_model=CertificateOut,
     responses=problem_responses(400, 401, 403, 404, 409),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def sign_certificate(
     certificate_id: UUID, principal: Signer, certificates: Certificates
@@ -118,6 +123,7 @@ async def sign_certificate(
     "/certificates/{certificate_id}/reject",
     response_model=CertificateOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def reject_certificate(
     certificate_id: UUID, body: CertificateReasonIn, principal: Signer, certificates: Certificates
@@ -130,6 +136,7 @@ async def reject_certificate(
     "/certificates/{certificate_id}/revoke",
     response_model=CertificateOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def revoke_certificate(
     certificate_id: UUID, body: CertificateReasonIn, principal: OrgAdmin, certificates: Certificates
@@ -138,7 +145,12 @@ async def revoke_certificate(
     return _view(await certificates.revoke(principal, certificate_id, body.reason))
 
 
-@router.post("/verify", response_model=VerificationOut, responses=problem_responses(404, 422, 429))
+@router.post(
+    "/verify",
+    response_model=VerificationOut,
+    responses=problem_responses(404, 422, 429),
+    **public("证书查验（公开）：编号加持证人身份证号，网关限流"),
+)
 async def verify_certificate(body: VerifyIn, certificates: Certificates) -> VerificationOut:
     """证书查验, public: certificate number plus the holder's full ID number. An unknown number
     and a wrong ID number get the same 404; the gateway limits attempts per client address and

@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Path, Response
 from certificate.context import CurrentContext
 from certificate.credentials.rules import LIST_TTL_S, VC_JWT_MEDIA_TYPE
 from certificate.credentials.service import CredentialService
+from skillcert.access import Owner, access, public
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -40,6 +41,7 @@ VC_JWT_RESPONSE: dict[int | str, dict[str, Any]] = {
     "/issuers/{org_id}",
     responses=problem_responses(404, 422),
     response_model=dict[str, Any],
+    **public("发证组织的公开档案（凭证验证方读取）"),
 )
 async def issuer_profile(
     org_id: OrgId, credentials: Credentials, response: Response
@@ -53,6 +55,7 @@ async def issuer_profile(
     "/issuers/{org_id}/jwks",
     responses=problem_responses(404, 422),
     response_model=dict[str, Any],
+    **public("发证组织的验签公钥"),
 )
 async def issuer_keys(
     org_id: OrgId, credentials: Credentials, response: Response
@@ -68,6 +71,7 @@ async def issuer_keys(
     "/status-lists/{org_id}/{list_no}",
     response_class=Response,
     responses={**VC_JWT_RESPONSE, 304: {"description": "unchanged"}, **problem_responses(404, 422)},
+    **public("证书撤销状态列表（公开、可缓存）"),
 )
 async def status_list(
     org_id: OrgId,
@@ -93,6 +97,7 @@ async def status_list(
     "/certificates/{certificate_id}/credential",
     response_class=Response,
     responses={**VC_JWT_RESPONSE, **problem_responses(401, 403, 404, 409, 422)},
+    **access(candidate=Owner.OWN),
 )
 async def export_credential(
     certificate_id: UUID, principal: Candidate, credentials: Credentials

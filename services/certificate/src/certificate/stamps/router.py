@@ -18,6 +18,7 @@ from certificate.stamps.schemas import (
     StampUploadUrlOut,
 )
 from certificate.stamps.service import StampService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -39,7 +40,12 @@ async def _service(ctx: CurrentContext, session: DbSession) -> StampService:
 Stamps = Annotated[StampService, Depends(_service)]
 
 
-@router.get("/stamps/agreement", response_model=AgreementOut, responses=problem_responses(401, 403))
+@router.get(
+    "/stamps/agreement",
+    response_model=AgreementOut,
+    responses=problem_responses(401, 403),
+    **access(institution_head=Owner.INSTITUTION),
+)
 async def stamp_agreement(principal: Head, stamps: Stamps) -> AgreementOut:
     """《电子签名章使用授权委托书》: the current version, and when the head accepted it."""
     current = await stamps.agreement()
@@ -57,6 +63,7 @@ async def stamp_agreement(principal: Head, stamps: Stamps) -> AgreementOut:
     "/stamps/agreement/acceptances",
     response_model=AgreementAcceptanceOut,
     responses=problem_responses(401, 403, 422),
+    **access(institution_head=Owner.INSTITUTION),
 )
 async def accept_stamp_agreement(
     body: AgreementAcceptIn, request: Request, principal: Head, stamps: Stamps
@@ -68,7 +75,10 @@ async def accept_stamp_agreement(
 
 
 @router.post(
-    "/stamp-agreements", response_model=AgreementOut, responses=problem_responses(401, 403, 422)
+    "/stamp-agreements",
+    response_model=AgreementOut,
+    responses=problem_responses(401, 403, 422),
+    **access(ops=Owner.ANY),
 )
 async def publish_stamp_agreement(body: AgreementIn, _: Ops, stamps: Stamps) -> AgreementOut:
     """A new version of the agreement (operators); every head accepts it again before the next
@@ -87,6 +97,7 @@ async def publish_stamp_agreement(body: AgreementIn, _: Ops, stamps: Stamps) -> 
     "/stamps/upload-url",
     response_model=StampUploadUrlOut,
     responses=problem_responses(400, 401, 403),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def stamp_upload_url(principal: StampOwner, stamps: Stamps) -> StampUploadUrlOut:
     """Where the head uploads the signature stamp PNG (签名章), or the organisation its seal,
@@ -107,6 +118,7 @@ async def stamp_upload_url(principal: StampOwner, stamps: Stamps) -> StampUpload
     "/stamps/preview",
     response_class=Response,
     responses={**PDF, **problem_responses(400, 401, 403, 422)},
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def preview_stamp(body: StampConfirmIn, principal: StampOwner, stamps: Stamps) -> Response:
     """预览: a sample certificate with the uploaded (not yet confirmed) stamp in place."""
@@ -118,14 +130,24 @@ async def preview_stamp(body: StampConfirmIn, principal: StampOwner, stamps: Sta
     )
 
 
-@router.post("/stamps", response_model=StampOut, responses=problem_responses(400, 401, 403, 422))
+@router.post(
+    "/stamps",
+    response_model=StampOut,
+    responses=problem_responses(400, 401, 403, 422),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
+)
 async def confirm_stamp(body: StampConfirmIn, principal: StampOwner, stamps: Stamps) -> StampOut:
     """Accept the uploaded stamp after checking it (transparent square PNG of about 95×95 px,
     at most 1 MB); it replaces the old one."""
     return StampOut.model_validate(await stamps.confirm(principal, body.object_key))
 
 
-@router.get("/stamps/mine", response_model=MyStampOut, responses=problem_responses(401, 403, 404))
+@router.get(
+    "/stamps/mine",
+    response_model=MyStampOut,
+    responses=problem_responses(401, 403, 404),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
+)
 async def my_stamp(ctx: CurrentContext, principal: StampOwner, stamps: Stamps) -> MyStampOut:
     """The caller's own stamp (the head's 签名章, or the organisation's seal) with a short-lived
     image link; nobody can see another's."""

@@ -7,6 +7,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exam_scheduling.base import Base
+from skillcert.crypto import EncryptedText
 
 
 class ApprovedCandidate(Base):
@@ -19,7 +20,8 @@ class ApprovedCandidate(Base):
     candidate_id: Mapped[UUID] = mapped_column(index=True)
     plan_id: Mapped[UUID]
     candidate_name: Mapped[str] = mapped_column(String(100))
-    id_number: Mapped[str] = mapped_column(String(30))
+    #: encrypted at rest (skillcert.crypto); never looked up by
+    id_number: Mapped[str] = mapped_column(EncryptedText())
     revision: Mapped[int] = mapped_column(Integer)
     approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -7,6 +7,7 @@ from fastapi import Depends
 
 from exam_scheduling.allocations.schemas import RosterEntryOut, ScheduleResultOut, TicketOut
 from exam_scheduling.allocations.service import AllocationService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -17,7 +18,12 @@ OrgAdmin = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
 Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
 
 
-@router.get("/tickets/mine", response_model=list[TicketOut], responses=problem_responses(401, 403))
+@router.get(
+    "/tickets/mine",
+    response_model=list[TicketOut],
+    responses=problem_responses(401, 403),
+    **access(candidate=Owner.OWN),
+)
 async def my_tickets(principal: Candidate, session: DbSession) -> list[TicketOut]:
     """The caller's admission tickets (准考证), soonest exam first."""
     return await AllocationService(session).tickets(principal.account_id)
@@ -27,6 +33,7 @@ async def my_tickets(principal: Candidate, session: DbSession) -> list[TicketOut
     "/plans/{plan_id}/allocations",
     response_model=list[RosterEntryOut],
     responses=problem_responses(401, 403, 404),
+    **access(org_admin=Owner.ORG),
 )
 async def plan_roster(
     plan_id: UUID, principal: OrgAdmin, session: DbSession
@@ -39,6 +46,7 @@ async def plan_roster(
     "/plans/{plan_id}/allocations/schedule",
     response_model=ScheduleResultOut,
     responses=problem_responses(400, 401, 403, 404),
+    **access(org_admin=Owner.ORG),
 )
 async def schedule_waiting(
     plan_id: UUID, principal: OrgAdmin, session: DbSession

@@ -15,6 +15,7 @@ from exam_scheduling.checkin.schemas import (
 )
 from exam_scheduling.checkin.service import CheckInService
 from exam_scheduling.context import CurrentContext
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -32,7 +33,12 @@ Service = Annotated[CheckInService, Depends(_service)]
 PATH = "/rooms/{room_id}/sessions/{session_id}"
 
 
-@router.get(f"{PATH}/roster", response_model=RosterOut, responses=problem_responses(401, 403, 404))
+@router.get(
+    f"{PATH}/roster",
+    response_model=RosterOut,
+    responses=problem_responses(401, 403, 404),
+    **access(invigilator=Owner.ASSIGNED, inspector=Owner.ASSIGNED),
+)
 async def roster(room_id: UUID, session_id: UUID, principal: OnDuty, service: Service) -> RosterOut:
     """考场名单: what the invigilator's device keeps for working offline: the candidates
     (ticket number, name, masked ID, photo link, seat, attendance so far) and the public keys
@@ -44,6 +50,7 @@ async def roster(room_id: UUID, session_id: UUID, principal: OnDuty, service: Se
     f"{PATH}/check-ins",
     response_model=CheckInSyncOut,
     responses=problem_responses(401, 403, 404, 422),
+    **access(invigilator=Owner.ASSIGNED, inspector=Owner.ASSIGNED),
 )
 async def sync_check_ins(
     room_id: UUID, session_id: UUID, batch: CheckInBatchIn, principal: OnDuty, service: Service
@@ -58,6 +65,7 @@ async def sync_check_ins(
     f"{PATH}/check-ins",
     response_model=list[CheckInRecordOut],
     responses=problem_responses(401, 403, 404),
+    **access(invigilator=Owner.ASSIGNED, inspector=Owner.ASSIGNED),
 )
 async def check_in_history(
     room_id: UUID, session_id: UUID, principal: OnDuty, service: Service
@@ -70,6 +78,7 @@ async def check_in_history(
     f"{PATH}/close",
     response_model=SessionClosureOut,
     responses=problem_responses(401, 403, 404, 409),
+    **access(invigilator=Owner.ASSIGNED, inspector=Owner.ASSIGNED),
 )
 async def close_session(
     room_id: UUID, session_id: UUID, principal: OnDuty, service: Service
@@ -80,7 +89,10 @@ async def close_session(
 
 
 @router.get(
-    "/check-ins/overview", response_model=list[RoomCountOut], responses=problem_responses(401, 403)
+    "/check-ins/overview",
+    response_model=list[RoomCountOut],
+    responses=problem_responses(401, 403),
+    **access(invigilator=Owner.ASSIGNED, inspector=Owner.ASSIGNED),
 )
 async def overview(principal: OnDuty, service: Service) -> list[RoomCountOut]:
     """应考/实考/缺考 of every room and session the caller is on duty in (巡考 view)."""

@@ -15,6 +15,7 @@ from exam_scheduling.invigilation.schemas import (
     InvigilatorIn,
 )
 from exam_scheduling.invigilation.service import InvigilationService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -31,6 +32,9 @@ OnDuty = Annotated[Principal, Depends(require_roles(Role.INVIGILATOR, Role.INSPE
     "/sites/{site_id}/sessions",
     response_model=list[ExamSessionOut],
     responses=problem_responses(401, 403, 404),
+    **access(
+        org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION
+    ),
 )
 async def site_sessions(
     site_id: UUID, principal: Staff, session: DbSession
@@ -43,6 +47,7 @@ async def site_sessions(
     "/duty-accounts/invigilators",
     response_model=list[DutyAccountOut],
     responses=problem_responses(401, 403),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def invigilator_accounts(principal: Institution, session: DbSession) -> list[DutyAccountOut]:
     """The caller's institution's invigilator accounts (监考人员), to assign."""
@@ -53,6 +58,7 @@ async def invigilator_accounts(principal: Institution, session: DbSession) -> li
     "/duty-accounts/inspectors",
     response_model=list[DutyAccountOut],
     responses=problem_responses(401, 403),
+    **access(org_admin=Owner.ORG),
 )
 async def inspector_accounts(principal: OrgAdmin, session: DbSession) -> list[DutyAccountOut]:
     """The caller's organisation's inspector accounts (巡考人员), to assign."""
@@ -63,6 +69,9 @@ async def inspector_accounts(principal: OrgAdmin, session: DbSession) -> list[Du
     "/rooms/{room_id}/invigilators",
     response_model=list[DutyAssignmentOut],
     responses=problem_responses(401, 403, 404),
+    **access(
+        org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION
+    ),
 )
 async def room_invigilators(
     room_id: UUID, principal: Staff, session: DbSession
@@ -75,6 +84,7 @@ async def room_invigilators(
     status_code=201,
     response_model=DutyAssignmentOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def assign_invigilator(
     room_id: UUID, data: InvigilatorIn, principal: Institution, session: DbSession
@@ -88,6 +98,7 @@ async def assign_invigilator(
     "/rooms/{room_id}/invigilators/{assignment_id}",
     status_code=204,
     responses=problem_responses(401, 403, 404),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def unassign_invigilator(
     room_id: UUID, assignment_id: UUID, principal: Institution, session: DbSession
@@ -99,6 +110,9 @@ async def unassign_invigilator(
     "/sites/{site_id}/inspectors",
     response_model=list[DutyAssignmentOut],
     responses=problem_responses(401, 403, 404),
+    **access(
+        org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION
+    ),
 )
 async def site_inspectors(
     site_id: UUID, principal: Staff, session: DbSession
@@ -111,6 +125,7 @@ async def site_inspectors(
     status_code=201,
     response_model=list[DutyAssignmentOut],
     responses=problem_responses(401, 403, 404, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def assign_inspector(
     site_id: UUID, data: InspectorIn, principal: OrgAdmin, session: DbSession
@@ -124,6 +139,7 @@ async def assign_inspector(
     "/sites/{site_id}/inspectors/{assignment_id}",
     status_code=204,
     responses=problem_responses(401, 403, 404),
+    **access(org_admin=Owner.ORG),
 )
 async def unassign_inspector(
     site_id: UUID, assignment_id: UUID, principal: OrgAdmin, session: DbSession
@@ -131,7 +147,12 @@ async def unassign_inspector(
     await InvigilationService(session).unassign_inspector(principal, site_id, assignment_id)
 
 
-@router.get("/duties/mine", response_model=list[DutyOut], responses=problem_responses(401, 403))
+@router.get(
+    "/duties/mine",
+    response_model=list[DutyOut],
+    responses=problem_responses(401, 403),
+    **access(invigilator=Owner.OWN, inspector=Owner.OWN, note="本人的监考/巡考任务"),
+)
 async def my_duties(principal: OnDuty, session: DbSession) -> list[DutyOut]:
     """我的监考/巡考安排: the rooms and sessions the caller is on duty in, and nothing else."""
     return await InvigilationService(session).my_duties(principal)

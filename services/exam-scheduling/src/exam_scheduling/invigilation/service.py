@@ -88,7 +88,8 @@ class InvigilationService:
             is_site_institution(principal, site.institution_id)
             or (principal.role is Role.ORG_ADMIN and principal.org_id == site.org_id)
         ):
-            raise Forbidden("当前账号无权查看该考核站点的监考安排")
+            # Another owner's site is not found, as everywhere (docs/security.md, "Access rules").
+            raise NotFound("考核站点不存在")
         return site
 
     async def _session_in(self, site: Site, room: Room | None, session_id: UUID) -> ExamSessionOut:
@@ -132,7 +133,7 @@ class InvigilationService:
     ) -> DutyAssignmentOut:
         room, site = await self._room(room_id)
         if not is_site_institution(principal, site.institution_id):
-            raise Forbidden("只有考核站点所属院校可以安排监考")
+            raise NotFound("考场不存在")
         session = await self._session_in(site, room, data.session_id)
         name = await self._check_account(Duty.INVIGILATOR, data.account_id, site.institution_id)
         if await self.repo.same(
@@ -177,7 +178,7 @@ class InvigilationService:
     ) -> None:
         room, site = await self._room(room_id)
         if not is_site_institution(principal, site.institution_id):
-            raise Forbidden("只有考核站点所属院校可以安排监考")
+            raise NotFound("考场不存在")
         row = await self.repo.assignment(assignment_id)
         if row is None or row.room_id != room.id or row.duty != Duty.INVIGILATOR:
             raise NotFound("监考安排不存在")
@@ -197,8 +198,10 @@ class InvigilationService:
         site = await self.repo.site(site_id)
         if site is None:
             raise NotFound("考核站点不存在")
-        if principal.role is not Role.ORG_ADMIN or principal.org_id != site.org_id:
+        if principal.role is not Role.ORG_ADMIN:
             raise Forbidden("只有考核站点所属培训评价组织可以安排巡考")
+        if principal.org_id != site.org_id:
+            raise NotFound("考核站点不存在")
         session = await self._session_in(site, None, data.session_id)
         name = await self._check_account(Duty.INSPECTOR, data.account_id, site.org_id)
         rooms: list[Room | None] = []
@@ -230,8 +233,10 @@ class InvigilationService:
         site = await self.repo.site(site_id)
         if site is None:
             raise NotFound("考核站点不存在")
-        if principal.role is not Role.ORG_ADMIN or principal.org_id != site.org_id:
+        if principal.role is not Role.ORG_ADMIN:
             raise Forbidden("只有考核站点所属培训评价组织可以安排巡考")
+        if principal.org_id != site.org_id:
+            raise NotFound("考核站点不存在")
         row = await self.repo.assignment(assignment_id)
         if row is None or row.site_id != site.id or row.duty != Duty.INSPECTOR:
             raise NotFound("巡考安排不存在")

@@ -15,6 +15,7 @@ from exam_scheduling.plans.schemas import (
     WindowsIn,
 )
 from exam_scheduling.plans.service import PlanService
+from skillcert.access import Owner, access
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -26,7 +27,11 @@ OrgAdmin = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
 
 
 @router.post(
-    "/plans", status_code=201, response_model=PlanOut, responses=problem_responses(401, 403, 422)
+    "/plans",
+    status_code=201,
+    response_model=PlanOut,
+    responses=problem_responses(401, 403, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def create_plan(
     data: PlanIn, principal: OrgAdmin, session: DbSession, request: Request
@@ -38,7 +43,24 @@ async def create_plan(
     return await PlanService(session).create(principal, data, org_name)
 
 
-@router.get("/plans", response_model=Page[PlanOut], responses=problem_responses(401, 422))
+@router.get(
+    "/plans",
+    response_model=Page[PlanOut],
+    responses=problem_responses(401, 422),
+    **access(
+        candidate=Owner.ANY,
+        reviewer=Owner.ANY,
+        org_admin=Owner.ANY,
+        institution_admin=Owner.ANY,
+        institution_head=Owner.ANY,
+        province_admin=Owner.ANY,
+        city_reviewer=Owner.ANY,
+        invigilator=Owner.ANY,
+        inspector=Owner.ANY,
+        ops=Owner.ANY,
+        note="已发布的计划；草稿仅本组织",
+    ),
+)
 async def list_plans(
     principal: CurrentPrincipal,
     session: DbSession,
@@ -52,7 +74,24 @@ async def list_plans(
     return plans.page()
 
 
-@router.get("/plans/{plan_id}", response_model=PlanOut, responses=problem_responses(401, 404))
+@router.get(
+    "/plans/{plan_id}",
+    response_model=PlanOut,
+    responses=problem_responses(401, 404),
+    **access(
+        candidate=Owner.ANY,
+        reviewer=Owner.ANY,
+        org_admin=Owner.ANY,
+        institution_admin=Owner.ANY,
+        institution_head=Owner.ANY,
+        province_admin=Owner.ANY,
+        city_reviewer=Owner.ANY,
+        invigilator=Owner.ANY,
+        inspector=Owner.ANY,
+        ops=Owner.ANY,
+        note="已发布的计划；草稿仅本组织",
+    ),
+)
 async def get_plan(plan_id: UUID, principal: CurrentPrincipal, session: DbSession) -> PlanOut:
     return await PlanService(session).get(principal, plan_id)
 
@@ -61,6 +100,7 @@ async def get_plan(plan_id: UUID, principal: CurrentPrincipal, session: DbSessio
     "/plans/{plan_id}/sites",
     response_model=PlanOut,
     responses=problem_responses(400, 401, 403, 404, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def attach_sites(
     plan_id: UUID, data: AttachSitesIn, principal: OrgAdmin, session: DbSession
@@ -73,6 +113,7 @@ async def attach_sites(
     "/plans/{plan_id}/publish",
     response_model=PlanOut,
     responses=problem_responses(401, 403, 404, 409),
+    **access(org_admin=Owner.ORG),
 )
 async def publish_plan(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> PlanOut:
     """Publish a draft plan (发布): registration opens in its window."""
@@ -83,6 +124,7 @@ async def publish_plan(plan_id: UUID, principal: OrgAdmin, session: DbSession) -
     "/plans/{plan_id}/windows",
     response_model=PlanOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def change_windows(
     plan_id: UUID, data: WindowsIn, principal: OrgAdmin, session: DbSession
@@ -96,6 +138,7 @@ async def change_windows(
     "/plans/{plan_id}/cancel",
     response_model=PlanOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def cancel_plan(
     plan_id: UUID, data: CancelPlanIn, principal: OrgAdmin, session: DbSession

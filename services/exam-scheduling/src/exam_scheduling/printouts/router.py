@@ -9,6 +9,7 @@ from fastapi import Depends, Response
 from exam_scheduling.context import CurrentContext
 from exam_scheduling.printouts.service import KINDS, PrintoutService
 from exam_scheduling.tickets.service import INSTITUTION_ROLES
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -46,6 +47,7 @@ ZIP: dict[int | str, dict[str, Any]] = {200: {"content": {"application/zip": {}}
     "/rooms/{room_id}/printouts/{kind}.pdf",
     response_class=Response,
     responses={**PDF, **problem_responses(401, 403, 404, 422)},
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def room_printout(
     room_id: UUID, kind: Kind, principal: Institution, service: Service, plan_id: UUID | None = None
@@ -65,6 +67,7 @@ async def room_printout(
     "/sites/{site_id}/printouts.zip",
     response_class=Response,
     responses={**ZIP, **problem_responses(401, 403, 404, 422)},
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def site_printouts(
     site_id: UUID, principal: Institution, service: Service, plan_id: UUID | None = None

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column
 
 from exam_scheduling.base import Base
+from skillcert.crypto import EncryptedText
 
 
 class Site(Base):
@@ -31,7 +32,8 @@ class Site(Base):
     address: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(String(1000), default="")
     contact_name: Mapped[str] = mapped_column(String(50), default="")
-    contact_phone: Mapped[str] = mapped_column(String(20), default="")
+    #: encrypted at rest (skillcert.crypto)
+    contact_phone: Mapped[str] = mapped_column(EncryptedText(), default="")
     contact_email: Mapped[str] = mapped_column(String(100), default="")
     # 申请考试的证书: [{"occupation_code", "level"}], read with the site, never queried.
     certificates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -25,6 +25,7 @@ from exam_scheduling.sites.schemas import (
     SiteRoomsOut,
 )
 from exam_scheduling.sites.service import SiteService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -37,7 +38,15 @@ OrgAdmin = Annotated[Principal, Depends(require_roles(Role.ORG_ADMIN))]
 
 
 @router.get(
-    "/organisations", response_model=list[OrganisationOut], responses=problem_responses(401, 403)
+    "/organisations",
+    response_model=list[OrganisationOut],
+    responses=problem_responses(401, 403),
+    **access(
+        org_admin=Owner.ANY,
+        institution_admin=Owner.ANY,
+        institution_head=Owner.ANY,
+        note="培训评价组织名录",
+    ),
 )
 async def list_organisations(principal: Staff, request: Request) -> list[OrganisationOut]:
     """The certifying organisations (培训评价组织) a site application may be addressed to."""
@@ -50,6 +59,7 @@ async def list_organisations(principal: Staff, request: Request) -> list[Organis
     status_code=201,
     response_model=SiteOut,
     responses=problem_responses(401, 403, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def apply_for_site(
     data: SiteIn, principal: InstitutionAdmin, session: DbSession, request: Request
@@ -59,13 +69,27 @@ async def apply_for_site(
     return await SiteService(session).apply(principal, data, names)
 
 
-@router.get("/sites", response_model=list[SiteOut], responses=problem_responses(401, 403))
+@router.get(
+    "/sites",
+    response_model=list[SiteOut],
+    responses=problem_responses(401, 403),
+    **access(
+        org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION
+    ),
+)
 async def list_sites(principal: Staff, session: DbSession) -> list[SiteOut]:
     """An institution's own sites; for an organisation, the applications addressed to it."""
     return await SiteService(session).visible_sites(principal)
 
 
-@router.get("/sites/{site_id}", response_model=SiteOut, responses=problem_responses(401, 403, 404))
+@router.get(
+    "/sites/{site_id}",
+    response_model=SiteOut,
+    responses=problem_responses(401, 403, 404),
+    **access(
+        org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION
+    ),
+)
 async def get_site(site_id: UUID, principal: Staff, session: DbSession) -> SiteOut:
     return await SiteService(session).get(principal, site_id)
 
@@ -74,6 +98,7 @@ async def get_site(site_id: UUID, principal: Staff, session: DbSession) -> SiteO
     "/sites/{site_id}/approve",
     response_model=SiteOut,
     responses=problem_responses(401, 403, 404, 409),
+    **access(org_admin=Owner.ORG),
 )
 async def approve_site(site_id: UUID, principal: OrgAdmin, session: DbSession) -> SiteOut:
     """审批通过: the site may host the organisation's exams of its certificates."""
@@ -84,6 +109,7 @@ async def approve_site(site_id: UUID, principal: OrgAdmin, session: DbSession) -
     "/sites/{site_id}/reject",
     response_model=SiteOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def reject_site(
     site_id: UUID, data: SiteDecisionIn, principal: OrgAdmin, session: DbSession
@@ -96,6 +122,9 @@ async def reject_site(
     "/sites/{site_id}/rooms",
     response_model=SiteRoomsOut,
     responses=problem_responses(401, 403, 404),
+    **access(
+        org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION
+    ),
 )
 async def list_rooms(site_id: UUID, principal: Staff, session: DbSession) -> SiteRoomsOut:
     """考场管理: the site's rooms per exam plan it serves."""
@@ -107,6 +136,7 @@ async def list_rooms(site_id: UUID, principal: Staff, session: DbSession) -> Sit
     status_code=201,
     response_model=RoomOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def add_room(
     site_id: UUID, data: RoomIn, principal: InstitutionAdmin, session: DbSession
@@ -120,6 +150,7 @@ async def add_room(
     status_code=201,
     response_model=list[RoomOut],
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def copy_rooms(
     site_id: UUID, data: CopyRoomsIn, principal: InstitutionAdmin, session: DbSession
@@ -149,6 +180,7 @@ async def edit_room(
     status_code=204,
     response_class=Response,
     responses=problem_responses(401, 403, 404, 409),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def remove_room(
     site_id: UUID, room_id: UUID, principal: InstitutionAdmin, session: DbSession
@@ -163,6 +195,7 @@ async def remove_room(
     status_code=201,
     response_model=AttachmentUploadOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def request_attachment_upload(
     site_id: UUID,
@@ -179,6 +212,7 @@ async def request_attachment_upload(
     "/sites/{site_id}/attachments/{attachment_id}/confirm",
     response_model=AttachmentOut,
     responses=problem_responses(400, 401, 403, 404, 409),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def confirm_attachment(
     site_id: UUID,
@@ -195,6 +229,9 @@ async def confirm_attachment(
     "/sites/{site_id}/attachments",
     response_model=list[AttachmentOut],
     responses=problem_responses(401, 403, 404),
+    **access(
+        org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION
+    ),
 )
 async def list_attachments(
     site_id: UUID, principal: Staff, session: DbSession, ctx: CurrentContext
@@ -207,6 +244,7 @@ async def list_attachments(
     status_code=201,
     response_model=BorrowingOut,
     responses=problem_responses(401, 403, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def request_borrowing(
     data: BorrowingIn, principal: InstitutionAdmin, session: DbSession, request: Request
@@ -217,7 +255,12 @@ async def request_borrowing(
 
 
 @router.get(
-    "/site-borrowings", response_model=list[BorrowingOut], responses=problem_responses(401, 403)
+    "/site-borrowings",
+    response_model=list[BorrowingOut],
+    responses=problem_responses(401, 403),
+    **access(
+        org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION
+    ),
 )
 async def list_borrowings(principal: Staff, session: DbSession) -> list[BorrowingOut]:
     """An institution's own requests; for an organisation, those addressed to it."""
@@ -228,6 +271,7 @@ async def list_borrowings(principal: Staff, session: DbSession) -> list[Borrowin
     "/site-borrowings/{borrowing_id}/assign",
     response_model=BorrowingOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def assign_borrowing(
     borrowing_id: UUID, data: AssignSiteIn, principal: OrgAdmin, session: DbSession
@@ -240,6 +284,7 @@ async def assign_borrowing(
     "/site-borrowings/{borrowing_id}/reject",
     response_model=BorrowingOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def reject_borrowing(
     borrowing_id: UUID, data: SiteDecisionIn, principal: OrgAdmin, session: DbSession

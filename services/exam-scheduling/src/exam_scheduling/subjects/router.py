@@ -14,6 +14,7 @@ from exam_scheduling.subjects.schemas import (
     SubjectMethodName,
 )
 from exam_scheduling.subjects.service import SubjectService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -28,7 +29,15 @@ Readers = Annotated[
 
 
 @router.get(
-    "/subjects", response_model=SubjectCatalogueOut, responses=problem_responses(401, 403, 422)
+    "/subjects",
+    response_model=SubjectCatalogueOut,
+    responses=problem_responses(401, 403, 422),
+    **access(
+        org_admin=Owner.ORG,
+        institution_admin=Owner.ANY,
+        institution_head=Owner.ANY,
+        note="院校看全部启用的科目",
+    ),
 )
 async def list_subjects(
     principal: Readers,
@@ -57,6 +66,7 @@ async def list_subjects(
     status_code=201,
     response_model=CatalogueSubjectOut,
     responses=problem_responses(401, 403, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def create_subject(
     data: CatalogueSubjectIn, principal: OrgAdmin, session: DbSession, request: Request
@@ -71,6 +81,7 @@ async def create_subject(
     "/subjects/{subject_id}",
     response_model=CatalogueSubjectOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def update_subject(
     subject_id: UUID, data: CatalogueSubjectIn, principal: OrgAdmin, session: DbSession
@@ -82,6 +93,7 @@ async def update_subject(
     "/subjects/{subject_id}/enable",
     response_model=CatalogueSubjectOut,
     responses=problem_responses(401, 403, 404),
+    **access(org_admin=Owner.ORG),
 )
 async def enable_subject(
     subject_id: UUID, principal: OrgAdmin, session: DbSession
@@ -94,6 +106,7 @@ async def enable_subject(
     "/subjects/{subject_id}/disable",
     response_model=CatalogueSubjectOut,
     responses=problem_responses(401, 403, 404),
+    **access(org_admin=Owner.ORG),
 )
 async def disable_subject(
     subject_id: UUID, principal: OrgAdmin, session: DbSession

@@ -9,6 +9,7 @@ from fastapi import Depends, Path, Response
 from exam_scheduling.context import CurrentContext
 from exam_scheduling.tickets.schemas import TicketKeySetOut
 from exam_scheduling.tickets.service import INSTITUTION_ROLES, TicketService
+from skillcert.access import Owner, access, public
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -41,7 +42,7 @@ def _pdf(content: bytes, ascii_name: str, name: str) -> Response:
     )
 
 
-@router.get("/ticket-keys", response_model=TicketKeySetOut)
+@router.get("/ticket-keys", response_model=TicketKeySetOut, **public("准考证二维码验签公钥"))
 async def ticket_keys(service: Service) -> dict[str, Any]:
     """The public keys (JWK set, ES256) that check the signed QR code of an admission ticket;
     a check-in device loads them once and then verifies tickets offline."""
@@ -52,6 +53,7 @@ async def ticket_keys(service: Service) -> dict[str, Any]:
     "/tickets/{ticket_number}.pdf",
     response_class=Response,
     responses={**PDF, **problem_responses(401, 403, 404, 422)},
+    **access(candidate=Owner.OWN),
 )
 async def my_ticket_pdf(
     ticket_number: TicketNumber, principal: Candidate, service: Service
@@ -65,6 +67,7 @@ async def my_ticket_pdf(
     "/rooms/{room_id}/tickets.pdf",
     response_class=Response,
     responses={**PDF, **problem_responses(401, 403, 404, 422)},
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def room_tickets_pdf(
     room_id: UUID, principal: Institution, service: Service, plan_id: UUID | None = None
@@ -79,6 +82,7 @@ async def room_tickets_pdf(
     "/sites/{site_id}/tickets.pdf",
     response_class=Response,
     responses={**PDF, **problem_responses(401, 403, 404, 422)},
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def site_tickets_pdf(
     site_id: UUID, principal: Institution, service: Service, plan_id: UUID | None = None

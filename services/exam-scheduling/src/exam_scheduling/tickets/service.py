@@ -202,6 +202,10 @@ def room_address(s: Seated) -> str:
 
 
 def require_institution(principal: Principal, institution_id: str, what: str = "准考证") -> None:
-    """Only the institution that runs the site (its admin or head) prints for it."""
-    if principal.role not in INSTITUTION_ROLES or principal.org_id != institution_id:
+    """Only the institution that runs the site (its admin or head) prints for it. Another
+    institution's site is not found, as it is everywhere else (docs/security.md, "Access
+    rules"): an id does not tell whether the site exists."""
+    if principal.role not in INSTITUTION_ROLES:
         raise Forbidden(f"只能下载本院校考点的{what}")
+    if principal.org_id != institution_id:
+        raise NotFound("考点不存在")

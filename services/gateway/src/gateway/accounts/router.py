@@ -26,6 +26,7 @@ from gateway.accounts.schemas import (
 from gateway.accounts.service import AccountService, IdentityKit, IssuedTokens, SessionEnded
 from gateway.context import context
 from gateway.ratelimits.limiter import client_ip, rate_limited
+from skillcert.access import Owner, access, public
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -90,6 +91,7 @@ def _token_out(
     response_model=SmsCodeSentOut,
     dependencies=[Depends(rate_limited("sms-codes"))],
     responses=problem_responses(409, 422, 429),
+    **public("发送短信验证码（限流）"),
 )
 async def send_sms_code(body: SmsCodeIn, request: Request, accounts: Accounts) -> SmsCodeSentOut:
     """Send a 6-digit SMS code (短信验证码) for sign-up, login or password reset. For login
@@ -107,6 +109,7 @@ async def send_sms_code(body: SmsCodeIn, request: Request, accounts: Accounts) -
     response_model=TokenOut,
     dependencies=[Depends(rate_limited("accounts"))],
     responses=problem_responses(400, 409, 422, 429),
+    **public("考生注册（限流）"),
 )
 async def register(
     body: RegisterIn, request: Request, response: Response, accounts: Accounts
@@ -123,6 +126,7 @@ async def register(
     response_model=PhoneProofOut,
     dependencies=[Depends(rate_limited("accounts"))],
     responses=problem_responses(400, 409, 422, 429),
+    **public("手机验证（限流）"),
 )
 async def prove_phone(body: PhoneProofIn, accounts: Accounts) -> PhoneProofOut:
     """Exchange a sign-up SMS code (purpose `register`) for a short-lived phone proof, which
@@ -136,6 +140,7 @@ async def prove_phone(body: PhoneProofIn, accounts: Accounts) -> PhoneProofOut:
     response_model=TokenOut,
     dependencies=[Depends(rate_limited("sessions"))],
     responses=problem_responses(400, 401, 422, 423, 429),
+    **public("登录（限流）"),
 )
 async def login(
     body: LoginIn, request: Request, response: Response, accounts: Accounts
@@ -159,6 +164,7 @@ async def login(
     response_model=TokenOut,
     dependencies=[Depends(rate_limited("sessions"))],
     responses=problem_responses(401, 403, 422, 429),
+    **public("以刷新令牌续期"),
 )
 async def refresh_session(
     body: RefreshIn, request: Request, response: Response, accounts: Accounts
@@ -178,7 +184,23 @@ async def refresh_session(
     return _token_out(request, response, accounts, await accounts.refresh(token), True)
 
 
-@router.post("/logout", status_code=204, responses=problem_responses(401))
+@router.post(
+    "/logout",
+    status_code=204,
+    responses=problem_responses(401),
+    **access(
+        candidate=Owner.OWN,
+        reviewer=Owner.OWN,
+        org_admin=Owner.OWN,
+        institution_admin=Owner.OWN,
+        institution_head=Owner.OWN,
+        province_admin=Owner.OWN,
+        city_reviewer=Owner.OWN,
+        invigilator=Owner.OWN,
+        inspector=Owner.OWN,
+        ops=Owner.OWN,
+    ),
+)
 async def logout(
     principal: CurrentPrincipal, request: Request, response: Response, accounts: Accounts
 ) -> None:
@@ -194,13 +216,30 @@ async def logout(
     status_code=204,
     dependencies=[Depends(rate_limited("password-resets"))],
     responses=problem_responses(400, 422, 429),
+    **public("以短信验证码重置密码（限流）"),
 )
 async def reset_password(body: PasswordResetIn, accounts: Accounts) -> None:
     """找回密码 with an SMS code sent for purpose reset_password."""
     await accounts.reset_password(body.phone, body.code, body.new_password)
 
 
-@router.get("/me", response_model=Principal, responses=problem_responses(401))
+@router.get(
+    "/me",
+    response_model=Principal,
+    responses=problem_responses(401),
+    **access(
+        candidate=Owner.OWN,
+        reviewer=Owner.OWN,
+        org_admin=Owner.OWN,
+        institution_admin=Owner.OWN,
+        institution_head=Owner.OWN,
+        province_admin=Owner.OWN,
+        city_reviewer=Owner.OWN,
+        invigilator=Owner.OWN,
+        inspector=Owner.OWN,
+        ops=Owner.OWN,
+    ),
+)
 async def me(principal: CurrentPrincipal) -> Principal:
     """The caller as the token names them."""
     return principal
@@ -211,6 +250,7 @@ async def me(principal: CurrentPrincipal) -> Principal:
     status_code=201,
     response_model=StaffAccountOut,
     responses=problem_responses(401, 403, 409, 422),
+    **access(ops=Owner.ANY),
 )
 async def create_staff(body: StaffAccountIn, ops: Ops, accounts: Accounts) -> StaffAccountOut:
     """Create a staff account (工作人员账号); ops only."""
@@ -238,6 +278,7 @@ async def create_staff(body: StaffAccountIn, ops: Ops, accounts: Accounts) -> St
     status_code=201,
     response_model=StaffAccountOut,
     responses=problem_responses(401, 403, 409, 422),
+    **access(institution_head=Owner.INSTITUTION),
 )
 async def create_institution_admin(
     body: InstitutionAdminIn, head: InstitutionHead, accounts: Accounts
@@ -261,6 +302,7 @@ async def create_institution_admin(
     status_code=201,
     response_model=StaffAccountOut,
     responses=problem_responses(401, 403, 409, 422),
+    **access(province_admin=Owner.PROVINCE),
 )
 async def create_city_reviewer(
     body: CityReviewerIn, admin: ProvinceAdmin, accounts: Accounts
@@ -297,6 +339,7 @@ def _staff_out(account: Account, username: str) -> StaffAccountOut:
     status_code=201,
     response_model=StaffAccountOut,
     responses=problem_responses(401, 403, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def create_invigilator(
     body: DutyAccountIn, principal: Institution, accounts: Accounts
@@ -315,6 +358,7 @@ async def create_invigilator(
     status_code=201,
     response_model=StaffAccountOut,
     responses=problem_responses(401, 403, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def create_inspector(
     body: DutyAccountIn, principal: OrgAdmin, accounts: Accounts
@@ -327,7 +371,7 @@ async def create_inspector(
     return _staff_out(account, body.username)
 
 
-@jwks_router.get("/.well-known/jwks.json", tags=["gateway"])
+@jwks_router.get("/.well-known/jwks.json", tags=["gateway"], **public("令牌验签公钥"))
 async def jwks(request: Request) -> JSONResponse:
     """The public keys that verify gateway tokens (JWKS)."""
     keys: dict[str, Any] = kit_of(request).issuer.jwks()

@@ -8,6 +8,7 @@ from fastapi import Depends, Query
 
 from gateway.audit.schemas import AuditTrailEntryOut
 from gateway.audit.service import AuditService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -21,6 +22,7 @@ Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
     "/ops/audit",
     response_model=Page[AuditTrailEntryOut],
     responses=problem_responses(401, 403, 422),
+    **access(ops=Owner.ANY),
 )
 async def audit_trail(
     _ops: Ops,

@@ -12,6 +12,7 @@ from institution.directory.schemas import (
     ProvinceRegionsOut,
 )
 from institution.directory.service import DirectoryService
+from skillcert.access import Owner, access, public
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
@@ -24,7 +25,12 @@ ProvinceAdmin = Annotated[Principal, Depends(require_roles(Role.PROVINCE_ADMIN))
 Limit = Annotated[int, Query(ge=1, le=100)]
 
 
-@router.get("/directory", response_model=Page[DirectoryEntryOut], responses=problem_responses(422))
+@router.get(
+    "/directory",
+    response_model=Page[DirectoryEntryOut],
+    responses=problem_responses(422),
+    **public("院校名录（公开）"),
+)
 async def list_directory(
     session: DbSession,
     province: Annotated[str, Query(description="GB/T 2260 province code")],
@@ -39,14 +45,21 @@ async def list_directory(
     return rows.page(DirectoryEntryOut.from_model)
 
 
-@router.get("/directory/regions", response_model=list[ProvinceRegionsOut])
+@router.get(
+    "/directory/regions", response_model=list[ProvinceRegionsOut], **public("院校名录（公开）")
+)
 async def list_directory_regions(session: DbSession) -> list[ProvinceRegionsOut]:
     """The provinces, and their cities, that have listed institutions: sign-up's first two
     choices. Public."""
     return await DirectoryService(session).regions()
 
 
-@router.get("/directory/{code}", response_model=DirectoryEntryOut, responses=problem_responses(404))
+@router.get(
+    "/directory/{code}",
+    response_model=DirectoryEntryOut,
+    responses=problem_responses(404),
+    **public("院校名录（公开）"),
+)
 async def get_directory_entry(code: str, session: DbSession) -> DirectoryEntryOut:
     """One institution of the official list. Public."""
     return DirectoryEntryOut.from_model(await DirectoryService(session).entry(code))
@@ -57,6 +70,7 @@ async def get_directory_entry(code: str, session: DbSession) -> DirectoryEntryOu
     status_code=201,
     response_model=DirectoryEntryOut,
     responses=problem_responses(401, 403, 409, 422),
+    **access(province_admin=Owner.PROVINCE),
 )
 async def add_directory_entry(
     body: DirectoryEntryIn, principal: ProvinceAdmin, session: DbSession
@@ -70,6 +84,7 @@ async def add_directory_entry(
     "/directory/{code}",
     response_model=DirectoryEntryOut,
     responses=problem_responses(401, 403, 404, 422),
+    **access(province_admin=Owner.PROVINCE),
 )
 async def correct_directory_entry(
     code: str, body: DirectoryEntryUpdateIn, principal: ProvinceAdmin, session: DbSession
@@ -83,6 +98,7 @@ async def correct_directory_entry(
     "/directory/{code}/changes",
     response_model=Page[DirectoryChangeOut],
     responses=problem_responses(401, 403, 404, 422),
+    **access(province_admin=Owner.PROVINCE),
 )
 async def list_directory_changes(
     code: str,

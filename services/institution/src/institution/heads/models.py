@@ -7,6 +7,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from institution.base import Base
+from skillcert.crypto import EncryptedText
 
 
 class HeadReplacement(Base):
@@ -21,7 +22,8 @@ class HeadReplacement(Base):
     old_head_account_id: Mapped[UUID]
     new_head_account_id: Mapped[UUID] = mapped_column(unique=True)
     new_head_name: Mapped[str] = mapped_column(String(50))
-    new_head_phone: Mapped[str] = mapped_column(String(20))
+    #: encrypted at rest (skillcert.crypto)
+    new_head_phone: Mapped[str] = mapped_column(EncryptedText())
     reason: Mapped[str] = mapped_column(String(500))
     replaced_by: Mapped[UUID]
     replaced_by_name: Mapped[str] = mapped_column(String(100))

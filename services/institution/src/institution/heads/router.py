@@ -6,6 +6,7 @@ from fastapi import Depends
 
 from institution.heads.schemas import HeadReplacementIn, HeadReplacementOut
 from institution.heads.service import HeadService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
@@ -22,6 +23,7 @@ PATH = "/institutions/{code}/head-replacements"
     status_code=201,
     response_model=HeadReplacementOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(province_admin=Owner.PROVINCE),
 )
 async def replace_head(
     code: str, body: HeadReplacementIn, admin: ProvinceAdmin, session: DbSession
@@ -36,6 +38,7 @@ async def replace_head(
     PATH,
     response_model=list[HeadReplacementOut],
     responses=problem_responses(401, 403, 404),
+    **access(province_admin=Owner.PROVINCE),
 )
 async def list_head_replacements(
     code: str, admin: ProvinceAdmin, session: DbSession

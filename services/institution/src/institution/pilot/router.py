@@ -28,6 +28,7 @@ from institution.pilot.schemas import (
     attachment_out,
 )
 from institution.pilot.service import AttachmentRejected, AttachmentService, PilotService
+from skillcert.access import Owner, access, public
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.db import transaction
@@ -63,7 +64,9 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 # --- catalogues (public: what the forms offer) ---------------------------------------------
 
 
-@router.get("/certificates", response_model=list[PilotCertificateOut])
+@router.get(
+    "/certificates", response_model=list[PilotCertificateOut], **public("试点证书目录（公开）")
+)
 async def list_certificates() -> list[PilotCertificateOut]:
     """证书目录: the certificates a plan may offer (code = occupation code). Public."""
     return [
@@ -72,7 +75,7 @@ async def list_certificates() -> list[PilotCertificateOut]:
     ]
 
 
-@router.get("/majors", response_model=list[PilotMajorOut])
+@router.get("/majors", response_model=list[PilotMajorOut], **public("专业目录（公开）"))
 async def list_majors(
     q: Annotated[str | None, Query(max_length=50, description="part of name or code")] = None,
 ) -> list[PilotMajorOut]:
@@ -92,6 +95,7 @@ async def list_majors(
     status_code=201,
     response_model=PilotPlanOut,
     responses=problem_responses(401, 403, 409, 422),
+    **access(province_admin=Owner.PROVINCE),
 )
 async def create_plan(
     body: PilotPlanIn, principal: ProvinceAdmin, session: DbSession
@@ -105,6 +109,7 @@ async def create_plan(
     status_code=201,
     response_model=PilotPlanOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(province_admin=Owner.PROVINCE),
 )
 async def add_batch(
     plan_id: UUID, body: PilotBatchIn, principal: ProvinceAdmin, session: DbSession
@@ -114,7 +119,15 @@ async def add_batch(
 
 
 @router.get(
-    "/plans", response_model=list[PilotPlanOut], responses=problem_responses(401, 403, 404, 422)
+    "/plans",
+    response_model=list[PilotPlanOut],
+    responses=problem_responses(401, 403, 404, 422),
+    **access(
+        institution_admin=Owner.PROVINCE,
+        institution_head=Owner.PROVINCE,
+        province_admin=Owner.PROVINCE,
+        note="院校所在省的计划",
+    ),
 )
 async def list_plans(
     principal: PlanReader,
@@ -134,6 +147,7 @@ async def list_plans(
     status_code=201,
     response_model=PilotApplicationOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def create_application(
     body: NewPilotApplicationIn, principal: InstitutionStaff, session: DbSession
@@ -146,6 +160,12 @@ async def create_application(
     "/applications",
     response_model=Page[PilotApplicationOut],
     responses=problem_responses(401, 403, 404, 422),
+    **access(
+        institution_admin=Owner.INSTITUTION,
+        institution_head=Owner.INSTITUTION,
+        province_admin=Owner.PROVINCE,
+        city_reviewer=Owner.CITY,
+    ),
 )
 async def list_applications(
     principal: Anyone,
@@ -167,6 +187,12 @@ async def list_applications(
     "/applications/{application_id}",
     response_model=PilotApplicationOut,
     responses=problem_responses(401, 403, 404),
+    **access(
+        institution_admin=Owner.INSTITUTION,
+        institution_head=Owner.INSTITUTION,
+        province_admin=Owner.PROVINCE,
+        city_reviewer=Owner.CITY,
+    ),
 )
 async def get_application(
     application_id: UUID, principal: Anyone, session: DbSession
@@ -179,6 +205,7 @@ async def get_application(
     "/applications/{application_id}",
     response_model=PilotApplicationOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def update_application(
     application_id: UUID, body: PilotApplicationIn, principal: InstitutionStaff, session: DbSession
@@ -191,6 +218,7 @@ async def update_application(
     "/applications/{application_id}",
     status_code=204,
     responses=problem_responses(401, 403, 404, 409),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def delete_application(
     application_id: UUID, principal: InstitutionStaff, session: DbSession
@@ -204,6 +232,7 @@ async def delete_application(
     "/applications/{application_id}/submit",
     response_model=PilotApplicationOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def submit_application(
     application_id: UUID, body: PilotSubmitIn, principal: InstitutionStaff, session: DbSession
@@ -216,6 +245,7 @@ async def submit_application(
     "/applications/{application_id}/decisions",
     response_model=PilotApplicationOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(province_admin=Owner.PROVINCE, city_reviewer=Owner.CITY),
 )
 async def decide_application(
     application_id: UUID, body: PilotDecisionIn, principal: Reviewer, session: DbSession
@@ -233,6 +263,7 @@ async def decide_application(
     status_code=201,
     response_model=PilotAttachmentUploadOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def request_attachment_upload(
     application_id: UUID,
@@ -268,6 +299,7 @@ async def request_attachment_upload(
     "/applications/{application_id}/attachments/{attachment_id}/confirm",
     response_model=PilotAttachmentOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def confirm_attachment(
     application_id: UUID,
@@ -295,6 +327,7 @@ async def confirm_attachment(
     "/applications/{application_id}/attachments/{attachment_id}",
     status_code=204,
     responses=problem_responses(400, 401, 403, 404, 409),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def delete_attachment(
     application_id: UUID,
@@ -313,6 +346,12 @@ async def delete_attachment(
     "/applications/{application_id}/attachments/{attachment_id}/download",
     response_model=PilotDownloadOut,
     responses=problem_responses(401, 403, 404),
+    **access(
+        institution_admin=Owner.INSTITUTION,
+        institution_head=Owner.INSTITUTION,
+        province_admin=Owner.PROVINCE,
+        city_reviewer=Owner.CITY,
+    ),
 )
 async def download_attachment(
     application_id: UUID,
@@ -331,7 +370,12 @@ async def download_attachment(
 # --- pilot status ---------------------------------------------------------------------------
 
 
-@router.get("/status", response_model=PilotStatusOut, responses=problem_responses(401, 403, 404))
+@router.get(
+    "/status",
+    response_model=PilotStatusOut,
+    responses=problem_responses(401, 403, 404),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
+)
 async def pilot_status(principal: InstitutionStaff, session: DbSession) -> PilotStatusOut:
     """试点院校 by year: once a batch closed, an approved application makes the institution
     that year's pilot institution."""

@@ -6,6 +6,7 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from institution.base import Base
+from skillcert.crypto import EncryptedText
 
 
 class InstitutionProfile(Base):
@@ -25,6 +26,7 @@ class InstitutionProfile(Base):
     county: Mapped[str | None] = mapped_column(String(6))
     street: Mapped[str] = mapped_column(String(200))
     contact_name: Mapped[str] = mapped_column(String(50))
-    contact_phone: Mapped[str] = mapped_column(String(20))
+    #: encrypted at rest (skillcert.crypto)
+    contact_phone: Mapped[str] = mapped_column(EncryptedText())
     contact_email: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -6,6 +6,7 @@ from fastapi import Depends
 
 from institution.profile.schemas import BaseInfoIn, BaseInfoOut
 from institution.profile.service import ProfileService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
@@ -18,14 +19,22 @@ InstitutionStaff = Annotated[
 ]
 
 
-@router.get("/base-info", response_model=BaseInfoOut, responses=problem_responses(401, 403, 404))
+@router.get(
+    "/base-info",
+    response_model=BaseInfoOut,
+    responses=problem_responses(401, 403, 404),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
+)
 async def get_base_info(principal: InstitutionStaff, session: DbSession) -> BaseInfoOut:
     """The caller's institution's base info; `complete` is false until it was saved."""
     return await ProfileService(session).base_info(principal)
 
 
 @router.put(
-    "/base-info", response_model=BaseInfoOut, responses=problem_responses(401, 403, 404, 422)
+    "/base-info",
+    response_model=BaseInfoOut,
+    responses=problem_responses(401, 403, 404, 422),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def save_base_info(
     body: BaseInfoIn, principal: InstitutionStaff, session: DbSession

@@ -7,6 +7,7 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from institution.base import Base
+from skillcert.crypto import EncryptedText
 
 
 class InstitutionHead(Base):
@@ -19,7 +20,8 @@ class InstitutionHead(Base):
         ForeignKey("directory_entries.code"), primary_key=True
     )
     head_account_id: Mapped[UUID] = mapped_column(unique=True)
-    phone: Mapped[str] = mapped_column(String(20))
+    #: encrypted at rest (skillcert.crypto)
+    phone: Mapped[str] = mapped_column(EncryptedText())
     # Each phone proof signs up once: a proof replayed for a second institution is refused.
     proof_id: Mapped[str] = mapped_column(String(64), unique=True)
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

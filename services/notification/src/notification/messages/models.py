@@ -7,6 +7,7 @@ from sqlalchemy import JSON, DateTime, Index, Integer, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column
 
 from notification.base import Base
+from skillcert.crypto import EncryptedText, blind_index_column, sync_blind_index
 
 
 class Contact(Base):
@@ -16,7 +17,8 @@ class Contact(Base):
 
     account_id: Mapped[UUID] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    #: encrypted at rest (skillcert.crypto)
+    phone: Mapped[str | None] = mapped_column(EncryptedText())
 
 
 class MessageTemplate(Base):
@@ -60,7 +62,9 @@ class SmsDelivery(Base):
     )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
-    phone: Mapped[str] = mapped_column(String(20), index=True)
+    # Encrypted at rest; the dev outbox finds a phone's messages by the keyed hash.
+    phone: Mapped[str] = mapped_column(EncryptedText())
+    phone_hash: Mapped[str] = blind_index_column(index=True)
     body: Mapped[str] = mapped_column(Text)
     template_code: Mapped[str] = mapped_column(String(50))
     # The template's parameters: providers fill their approved template, never our text.
@@ -76,3 +80,6 @@ class SmsDelivery(Base):
     delivery: Mapped[str | None] = mapped_column(String(12))
     delivery_error: Mapped[str | None] = mapped_column(String(200))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+sync_blind_index(SmsDelivery.phone, SmsDelivery.phone_hash)

@@ -12,6 +12,7 @@ from notification.messages.models import Contact, InboxMessage, MessageTemplate,
 from notification.messages.rules import SmsStatus
 from notification.plans.repository import PlanTitleRepository
 from notification.sms.rules import DELIVERY, Delivery
+from skillcert.crypto import blind_index
 from skillcert.db import table_of
 from skillcert.paging import Keyset, Slice
 
@@ -172,7 +173,7 @@ class MessageRepository:
     async def sms_for_phone(self, phone: str, limit: int = 20) -> list[SmsDelivery]:
         query = (
             select(SmsDelivery)
-            .where(SmsDelivery.phone == phone)
+            .where(SmsDelivery.phone_hash == blind_index(phone))
             .order_by(SmsDelivery.created_at.desc())
             .limit(limit)
         )

@@ -7,6 +7,7 @@ from fastapi import Depends, Query
 
 from notification.messages.schemas import DevSmsOut, InboxItemOut, UnreadCountOut
 from notification.messages.service import MessageService
+from skillcert.access import Owner, access
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -19,7 +20,23 @@ dev_router = service_router("/api/v1/notification/dev", tags=["development"])
 Ops = Annotated[Principal, Depends(require_roles(Role.OPS))]
 
 
-@router.get("/inbox", response_model=Page[InboxItemOut], responses=problem_responses(401, 422))
+@router.get(
+    "/inbox",
+    response_model=Page[InboxItemOut],
+    responses=problem_responses(401, 422),
+    **access(
+        candidate=Owner.OWN,
+        reviewer=Owner.OWN,
+        org_admin=Owner.OWN,
+        institution_admin=Owner.OWN,
+        institution_head=Owner.OWN,
+        province_admin=Owner.OWN,
+        city_reviewer=Owner.OWN,
+        invigilator=Owner.OWN,
+        inspector=Owner.OWN,
+        ops=Owner.OWN,
+    ),
+)
 async def list_inbox(
     principal: CurrentPrincipal,
     session: DbSession,
@@ -31,17 +48,53 @@ async def list_inbox(
     return items.page(InboxItemOut.model_validate)
 
 
-@router.get("/inbox/unread-count", response_model=UnreadCountOut)
+@router.get(
+    "/inbox/unread-count",
+    response_model=UnreadCountOut,
+    **access(
+        candidate=Owner.OWN,
+        reviewer=Owner.OWN,
+        org_admin=Owner.OWN,
+        institution_admin=Owner.OWN,
+        institution_head=Owner.OWN,
+        province_admin=Owner.OWN,
+        city_reviewer=Owner.OWN,
+        invigilator=Owner.OWN,
+        inspector=Owner.OWN,
+        ops=Owner.OWN,
+    ),
+)
 async def unread_count(principal: CurrentPrincipal, session: DbSession) -> UnreadCountOut:
     return UnreadCountOut(unread=await MessageService(session).unread(principal.account_id))
 
 
-@router.post("/inbox/{item_id}/read", status_code=204, responses=problem_responses(401, 404))
+@router.post(
+    "/inbox/{item_id}/read",
+    status_code=204,
+    responses=problem_responses(401, 404),
+    **access(
+        candidate=Owner.OWN,
+        reviewer=Owner.OWN,
+        org_admin=Owner.OWN,
+        institution_admin=Owner.OWN,
+        institution_head=Owner.OWN,
+        province_admin=Owner.OWN,
+        city_reviewer=Owner.OWN,
+        invigilator=Owner.OWN,
+        inspector=Owner.OWN,
+        ops=Owner.OWN,
+    ),
+)
 async def mark_read(item_id: UUID, principal: CurrentPrincipal, session: DbSession) -> None:
     await MessageService(session).mark_read(principal.account_id, item_id)
 
 
-@dev_router.get("/sms", response_model=list[DevSmsOut], responses=problem_responses(401, 403, 422))
+@dev_router.get(
+    "/sms",
+    response_model=list[DevSmsOut],
+    responses=problem_responses(401, 403, 422),
+    **access(ops=Owner.ANY),
+)
 async def dev_sms_outbox(
     _: Ops,
     session: DbSession,

@@ -15,6 +15,7 @@ from notification.messages.rules import DEFAULT_TEMPLATES, SmsStatus, fill, retr
 from notification.sms.rules import SmsSendError
 from notification.sms.senders import OutgoingSms, SmsSender
 from skillcert.clock import utcnow
+from skillcert.crypto import blind_index
 from skillcert.errors import NotFound
 from skillcert.paging import Slice
 from skillcert.pii import mask_phone
@@ -103,6 +104,8 @@ class MessageService:
         return {
             "id": uuid4(),
             "phone": phone,
+            # a Core insert: the keyed hash is ours to set
+            "phone_hash": blind_index(phone),
             "body": f"{self.sms_signature}{text}",
             "template_code": template_code,
             "params": {name: str(value) for name, value in params.items()},

@@ -23,6 +23,7 @@ from notification.context import context
 from notification.messages.repository import MessageRepository
 from notification.sms.rules import Delivery, SmsProvider
 from notification.sms.schemas import AliyunReport, TencentReport
+from skillcert.access import public
 from skillcert.clock import utcnow
 from skillcert.db import transaction
 from skillcert.pii import mask_phone
@@ -56,7 +57,9 @@ def _our_id(out_id: str) -> UUID | None:
         return None
 
 
-@router.post("/aliyun/{token}", responses={400: {}, 403: {}})
+@router.post(
+    "/aliyun/{token}", responses={400: {}, 403: {}}, **public("短信回执，以路径中的密钥验证")
+)
 async def aliyun_receipts(token: str, request: Request) -> JSONResponse:
     """Aliyun SmsReport (HTTP batch push): matched by OutId (our message id), else BizId."""
     if not _token_ok(request, token):
@@ -88,7 +91,9 @@ async def aliyun_receipts(token: str, request: Request) -> JSONResponse:
     return _aliyun_answer(True, "接收成功")
 
 
-@router.post("/tencent/{token}", responses={400: {}, 403: {}})
+@router.post(
+    "/tencent/{token}", responses={400: {}, 403: {}}, **public("短信回执，以路径中的密钥验证")
+)
 async def tencent_receipts(token: str, request: Request) -> JSONResponse:
     """Tencent SMS status callback: matched by sid (the SerialNo SendSms returned)."""
     if not _token_ok(request, token):

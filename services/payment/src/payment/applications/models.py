@@ -7,6 +7,7 @@ from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from payment.base import Base
+from skillcert.crypto import EncryptedText, blind_index_column, sync_blind_index
 
 
 class PayableApplication(Base):
@@ -21,7 +22,9 @@ class PayableApplication(Base):
     # Who the application is for, from the approval: institution payment requests are
     # imported by ID number and name and matched against these.
     candidate_name: Mapped[str | None] = mapped_column(String(50))
-    id_number: Mapped[str | None] = mapped_column(String(18))
+    # Encrypted at rest, matched by its keyed hash (skillcert.crypto).
+    id_number: Mapped[str | None] = mapped_column(EncryptedText())
+    id_number_hash: Mapped[str | None] = blind_index_column()
     # The institution whose student roster holds the candidate (from the approval): only
     # that institution's payment requests may cover the application; None: no institution.
     institution_id: Mapped[str | None] = mapped_column(String(64))
@@ -29,3 +32,6 @@ class PayableApplication(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+sync_blind_index(PayableApplication.id_number, PayableApplication.id_number_hash)

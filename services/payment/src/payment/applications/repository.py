@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from payment.applications.models import PayableApplication
 from payment.applications.rules import ApplicationStatus, normalise_id_number
+from skillcert.crypto import blind_index
 
 
 class ApplicationRepository:
@@ -72,7 +73,7 @@ class ApplicationRepository:
             .where(
                 PayableApplication.plan_id == plan_id,
                 PayableApplication.status == ApplicationStatus.APPROVED,
-                PayableApplication.id_number.in_(list(id_numbers)),
+                PayableApplication.id_number_hash.in_([blind_index(n) for n in id_numbers]),
             )
             .order_by(PayableApplication.application_id)
             .with_for_update()

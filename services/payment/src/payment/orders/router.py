@@ -10,6 +10,7 @@ from payment.orders import qr
 from payment.orders.models import Order
 from payment.orders.schemas import OrderIn, OrderOut
 from payment.orders.service import OrderService
+from skillcert.access import Owner, access
 from skillcert.auth import CurrentPrincipal, Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
@@ -37,6 +38,7 @@ def _out(order: Order) -> OrderOut:
     status_code=201,
     response_model=OrderOut,
     responses={200: {"model": OrderOut}, **problem_responses(401, 403, 404, 409, 422, 502, 503)},
+    **access(candidate=Owner.OWN),
 )
 async def create_order(
     body: OrderIn, principal: Candidate, service: Service, response: Response
@@ -53,7 +55,22 @@ async def create_order(
 
 
 @router.get(
-    "/orders/{order_id}", response_model=OrderOut, responses=problem_responses(401, 404, 422)
+    "/orders/{order_id}",
+    response_model=OrderOut,
+    responses=problem_responses(401, 404, 422),
+    **access(
+        candidate=Owner.OWN,
+        reviewer=Owner.OWN,
+        org_admin=Owner.OWN,
+        institution_admin=Owner.OWN,
+        institution_head=Owner.OWN,
+        province_admin=Owner.OWN,
+        city_reviewer=Owner.OWN,
+        invigilator=Owner.OWN,
+        inspector=Owner.OWN,
+        ops=Owner.OWN,
+        note="本人的订单",
+    ),
 )
 async def get_order(order_id: UUID, principal: CurrentPrincipal, service: Service) -> OrderOut:
     """One's own order; the frontend polls it until it is paid."""
@@ -64,6 +81,19 @@ async def get_order(order_id: UUID, principal: CurrentPrincipal, service: Servic
     "/orders/{order_id}/qr.svg",
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}}, **problem_responses(401, 404, 409)},
+    **access(
+        candidate=Owner.OWN,
+        reviewer=Owner.OWN,
+        org_admin=Owner.OWN,
+        institution_admin=Owner.OWN,
+        institution_head=Owner.OWN,
+        province_admin=Owner.OWN,
+        city_reviewer=Owner.OWN,
+        invigilator=Owner.OWN,
+        inspector=Owner.OWN,
+        ops=Owner.OWN,
+        note="本人的订单",
+    ),
 )
 async def order_qr_svg(order_id: UUID, principal: CurrentPrincipal, service: Service) -> Response:
     order = await service.payable_own(principal, order_id, utcnow())
@@ -75,6 +105,19 @@ async def order_qr_svg(order_id: UUID, principal: CurrentPrincipal, service: Ser
     "/orders/{order_id}/qr.png",
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}, **problem_responses(401, 404, 409)},
+    **access(
+        candidate=Owner.OWN,
+        reviewer=Owner.OWN,
+        org_admin=Owner.OWN,
+        institution_admin=Owner.OWN,
+        institution_head=Owner.OWN,
+        province_admin=Owner.OWN,
+        city_reviewer=Owner.OWN,
+        invigilator=Owner.OWN,
+        inspector=Owner.OWN,
+        ops=Owner.OWN,
+        note="本人的订单",
+    ),
 )
 async def order_qr_png(order_id: UUID, principal: CurrentPrincipal, service: Service) -> Response:
     order = await service.payable_own(principal, order_id, utcnow())

@@ -28,6 +28,7 @@ from payment.provider import (
 )
 from payment.refunds.service import PaymentNotYetKnown, RefundMismatch, RefundService
 from payment.wechat import WeChatPay
+from skillcert.access import public
 from skillcert.clock import utcnow
 from skillcert.db import transaction
 from skillcert.errors import NotFound
@@ -41,7 +42,12 @@ def _fail(status: int, message: str) -> JSONResponse:
     return JSONResponse({"code": "FAIL", "message": message}, status_code=status)
 
 
-@router.post("/wechatpay", status_code=204, responses={400: {}, 401: {}, 404: {}, 500: {}})
+@router.post(
+    "/wechatpay",
+    status_code=204,
+    responses={400: {}, 401: {}, 404: {}, 500: {}},
+    **public("微信支付回调，以平台签名验证"),
+)
 async def wechatpay_notification(request: Request) -> Response:
     """Verify over the raw bytes, decrypt, check against the order, settle it once."""
     ctx = context(request)

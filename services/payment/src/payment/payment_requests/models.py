@@ -7,6 +7,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from payment.base import Base
+from skillcert.crypto import EncryptedText
 
 
 class PaymentRequest(Base):
@@ -52,7 +53,8 @@ class PaymentRequestItem(Base):
     application_id: Mapped[UUID] = mapped_column(index=True)
     candidate_id: Mapped[UUID]
     candidate_name: Mapped[str] = mapped_column(String(50))
-    id_number: Mapped[str] = mapped_column(String(18))
+    #: encrypted at rest (skillcert.crypto)
+    id_number: Mapped[str] = mapped_column(EncryptedText())
     subject_code: Mapped[str | None] = mapped_column(String(32))
     amount_fen: Mapped[int] = mapped_column(Integer)
 

@@ -14,6 +14,7 @@ from payment.payment_requests.schemas import (
     PaymentRequestOut,
 )
 from payment.payment_requests.service import PaymentRequestService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
@@ -43,6 +44,7 @@ Service = Annotated[PaymentRequestService, Depends(_service)]
     "/template",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}, **problem_responses(401, 403, 422)},
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def download_template(
     _: Institution, mode: Annotated[RequestMode, Query()] = RequestMode.CERTIFICATE
@@ -64,6 +66,7 @@ async def download_template(
     status_code=201,
     response_model=PaymentRequestDetailOut,
     responses=problem_responses(400, 401, 403, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def create_payment_request(
     principal: Institution,
@@ -79,7 +82,12 @@ async def create_payment_request(
     return PaymentRequestDetailOut.from_model(request)
 
 
-@router.get("", response_model=Page[PaymentRequestOut], responses=problem_responses(401, 403, 422))
+@router.get(
+    "",
+    response_model=Page[PaymentRequestOut],
+    responses=problem_responses(401, 403, 422),
+    **access(org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, ops=Owner.ANY),
+)
 async def list_payment_requests(
     principal: Reader,
     service: Service,
@@ -97,6 +105,7 @@ async def list_payment_requests(
     "/{request_id}",
     response_model=PaymentRequestDetailOut,
     responses=problem_responses(401, 403, 404, 422),
+    **access(org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, ops=Owner.ANY),
 )
 async def get_payment_request(
     request_id: UUID, principal: Reader, service: Service
@@ -105,7 +114,10 @@ async def get_payment_request(
 
 
 @router.delete(
-    "/{request_id}", status_code=204, responses=problem_responses(401, 403, 404, 409, 422)
+    "/{request_id}",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def delete_payment_request(
     request_id: UUID, principal: Institution, service: Service
@@ -119,6 +131,7 @@ async def delete_payment_request(
     "/{request_id}/confirm",
     response_model=PaymentRequestDetailOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def confirm_payment_request(
     request_id: UUID, body: PaymentRequestConfirmIn, principal: Organisation, service: Service

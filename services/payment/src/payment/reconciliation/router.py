@@ -9,6 +9,7 @@ from payment.context import context
 from payment.reconciliation.rules import RunTrigger, bill_date_problem
 from payment.reconciliation.schemas import RunDetailOut, RunIn, RunOut
 from payment.reconciliation.service import ReconciliationService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import FieldError, InvalidInput, problem_responses
@@ -33,6 +34,7 @@ Service = Annotated[ReconciliationService, Depends(_service)]
     "/reconciliations",
     response_model=Page[RunOut],
     responses=problem_responses(401, 403, 422),
+    **access(org_admin=Owner.ANY, ops=Owner.ANY),
 )
 async def list_reconciliations(
     _: Auditor,
@@ -49,6 +51,7 @@ async def list_reconciliations(
     "/reconciliations/{run_id}",
     response_model=RunDetailOut,
     responses=problem_responses(401, 403, 404, 422),
+    **access(org_admin=Owner.ANY, ops=Owner.ANY),
 )
 async def get_reconciliation(run_id: UUID, _: Auditor, service: Service) -> RunDetailOut:
     """One run with its findings."""
@@ -60,6 +63,7 @@ async def get_reconciliation(run_id: UUID, _: Auditor, service: Service) -> RunD
     status_code=201,
     response_model=RunDetailOut,
     responses=problem_responses(401, 403, 422),
+    **access(org_admin=Owner.ANY, ops=Owner.ANY),
 )
 async def run_reconciliation(body: RunIn, principal: Auditor, service: Service) -> RunDetailOut:
     """Reconcile one day's bill now (e.g. again after a failed or disputed run). A bill the

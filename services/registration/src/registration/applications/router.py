@@ -27,6 +27,7 @@ from registration.applications.service import ApplicationService
 from registration.applications.staff import StaffService
 from registration.config import RegistrationSettings
 from registration.context import context
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -58,6 +59,7 @@ async def _view(
     status_code=201,
     response_model=ApplicationOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
+    **access(candidate=Owner.OWN),
 )
 async def create_application(
     body: CreateApplicationIn, principal: Candidate, session: DbSession
@@ -72,6 +74,7 @@ async def create_application(
     "/applications",
     response_model=Page[ApplicationSummaryOut],
     responses=problem_responses(401, 403, 422),
+    **access(candidate=Owner.OWN),
 )
 async def list_my_applications(
     principal: Candidate,
@@ -90,6 +93,7 @@ async def list_my_applications(
     "/applications/{application_id}",
     response_model=ApplicationOut,
     responses=problem_responses(401, 403, 404, 422),
+    **access(candidate=Owner.OWN),
 )
 async def get_application(
     application_id: UUID, principal: Candidate, session: DbSession
@@ -104,6 +108,7 @@ async def get_application(
     "/applications/{application_id}/basic-info",
     response_model=ApplicationOut,
     responses=_EDIT_ERRORS,
+    **access(candidate=Owner.OWN),
 )
 async def save_basic_info(
     application_id: UUID,
@@ -122,6 +127,7 @@ async def save_basic_info(
     "/applications/{application_id}/identity",
     response_model=ApplicationOut,
     responses=_EDIT_ERRORS,
+    **access(candidate=Owner.OWN),
 )
 async def save_identity(
     application_id: UUID, body: IdentityIn, principal: Candidate, session: DbSession
@@ -136,6 +142,7 @@ async def save_identity(
     "/applications/{application_id}/registration-info",
     response_model=ApplicationOut,
     responses=_EDIT_ERRORS,
+    **access(candidate=Owner.OWN),
 )
 async def save_registration_info(
     application_id: UUID,
@@ -156,6 +163,7 @@ async def save_registration_info(
     "/applications/{application_id}/condition",
     response_model=ApplicationOut,
     responses=_EDIT_ERRORS,
+    **access(candidate=Owner.OWN),
 )
 async def save_condition(
     application_id: UUID,
@@ -175,6 +183,7 @@ async def save_condition(
     "/applications/{application_id}/submit",
     response_model=SubmissionReceiptOut,
     responses=_EDIT_ERRORS,
+    **access(candidate=Owner.OWN),
 )
 async def submit_application(
     application_id: UUID, principal: Candidate, session: DbSession, settings: Settings
@@ -199,6 +208,7 @@ async def submit_application(
     "/applications/{application_id}/withdraw",
     response_model=ApplicationOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(candidate=Owner.OWN),
 )
 async def withdraw_application(
     application_id: UUID,
@@ -221,6 +231,7 @@ async def withdraw_application(
     "/applications/{application_id}/mail-in",
     response_model=ApplicationOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
+    **access(reviewer=Owner.ORG, org_admin=Owner.ORG),
 )
 async def record_mail_in(
     application_id: UUID, body: MailInIn, principal: Staff, session: DbSession
@@ -236,6 +247,7 @@ async def record_mail_in(
     "/staff/applications",
     response_model=Page[StaffApplicationSummaryOut],
     responses=problem_responses(401, 403, 422),
+    **access(reviewer=Owner.ORG, org_admin=Owner.ORG),
 )
 async def list_org_applications(
     principal: Staff,

@@ -14,6 +14,7 @@ from registration.documents.schemas import (
     UploadRequestIn,
 )
 from registration.documents.service import DocumentRejected, DocumentService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.db import transaction
 from skillcert.errors import problem_responses
@@ -29,6 +30,7 @@ Candidate = Annotated[Principal, Depends(require_roles(Role.CANDIDATE))]
     status_code=201,
     response_model=UploadOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
+    **access(candidate=Owner.OWN),
 )
 async def request_upload(
     application_id: UUID,
@@ -65,6 +67,7 @@ async def request_upload(
     "/applications/{application_id}/documents/{document_id}/confirm",
     response_model=DocumentOut,
     responses=problem_responses(400, 401, 403, 404, 409, 422),
+    **access(candidate=Owner.OWN),
 )
 async def confirm_upload(
     application_id: UUID,

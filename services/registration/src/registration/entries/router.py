@@ -24,6 +24,7 @@ from registration.entries.schemas import (
     subject_names,
 )
 from registration.entries.service import EntryService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
@@ -50,6 +51,7 @@ class TemplateFormat(StrEnum):
         200: {"content": {"text/csv": {}, XLSX_MEDIA_TYPE: {}}},
         **problem_responses(401, 403, 422),
     },
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def download_entry_template(
     _: InstitutionStaff,
@@ -80,6 +82,7 @@ async def download_entry_template(
     "/exam-entries/plans",
     response_model=list[EntryPlanOut],
     responses=problem_responses(401, 403),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def list_entry_plans(principal: InstitutionStaff, session: DbSession) -> list[EntryPlanOut]:
     """Exam plans the caller's institution may register students for this year: plans of the
@@ -91,6 +94,7 @@ async def list_entry_plans(principal: InstitutionStaff, session: DbSession) -> l
     "/exam-entries/import",
     response_model=EntryImportOut,
     responses=problem_responses(401, 403, 422),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def import_exam_entries(
     principal: InstitutionStaff,
@@ -111,6 +115,7 @@ async def import_exam_entries(
     "/exam-entries/deletions",
     response_model=EntryDeletionOut,
     responses=problem_responses(401, 403, 422),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def delete_exam_entries(
     principal: InstitutionStaff,
@@ -129,6 +134,7 @@ async def delete_exam_entries(
     "/exam-entries",
     response_model=Page[ExamEntryOut],
     responses=problem_responses(401, 403, 422),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def list_exam_entries(
     principal: InstitutionStaff,

@@ -6,6 +6,7 @@ from fastapi import Query
 
 from registration.plans.schemas import PlanOut
 from registration.plans.service import PlanService
+from skillcert.access import public
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
 from skillcert.paging import Page
@@ -13,7 +14,12 @@ from skillcert.paging import Page
 router = service_router("/api/v1/registration", tags=["registration: plans"])
 
 
-@router.get("/plans", response_model=Page[PlanOut], responses=problem_responses(422))
+@router.get(
+    "/plans",
+    response_model=Page[PlanOut],
+    responses=problem_responses(422),
+    **public("考生浏览开放报名的计划"),
+)
 async def list_open_plans(
     session: DbSession,
     occupation_code: Annotated[str | None, Query(max_length=50)] = None,

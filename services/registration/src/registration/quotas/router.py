@@ -8,6 +8,7 @@ from registration.entries.rules import ENTERING_ROLES, entering_institution
 from registration.quotas.rules import quota_year
 from registration.quotas.schemas import QuotaOut
 from registration.quotas.service import QuotaService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
@@ -18,7 +19,12 @@ router = service_router("/api/v1/registration", tags=["registration: quotas"])
 InstitutionStaff = Annotated[Principal, Depends(require_roles(*ENTERING_ROLES))]
 
 
-@router.get("/quotas", response_model=list[QuotaOut], responses=problem_responses(401, 403, 422))
+@router.get(
+    "/quotas",
+    response_model=list[QuotaOut],
+    responses=problem_responses(401, 403, 422),
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
+)
 async def list_quotas(
     principal: InstitutionStaff,
     session: DbSession,

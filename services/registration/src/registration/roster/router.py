@@ -29,6 +29,7 @@ from registration.roster.schemas import (
     student_out,
 )
 from registration.roster.service import RosterService, export_rows
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.clock import utcnow
 from skillcert.errors import problem_responses
@@ -58,6 +59,7 @@ class TemplateFormat(StrEnum):
         200: {"content": {"text/csv": {}, XLSX_MEDIA_TYPE: {}}},
         **problem_responses(401, 403, 422),
     },
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def download_roster_template(
     _: InstitutionAdmin,
@@ -101,6 +103,7 @@ def _attachment(
         200: {"content": {"text/csv": {}, XLSX_MEDIA_TYPE: {}}},
         **problem_responses(401, 403, 422),
     },
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def export_roster_students(
     principal: InstitutionAdmin,
@@ -121,6 +124,7 @@ async def export_roster_students(
     "/roster/students/import",
     response_model=RosterImportOut,
     responses=problem_responses(401, 403, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def import_roster_students(
     principal: InstitutionAdmin,
@@ -139,6 +143,7 @@ async def import_roster_students(
     status_code=201,
     response_model=RosterStudentOut,
     responses=problem_responses(401, 403, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def add_roster_student(
     body: RosterStudentIn, principal: InstitutionAdmin, session: DbSession
@@ -151,6 +156,7 @@ async def add_roster_student(
     "/roster/students",
     response_model=Page[RosterStudentOut],
     responses=problem_responses(401, 403, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def list_roster_students(
     principal: InstitutionAdmin,
@@ -169,6 +175,7 @@ async def list_roster_students(
     "/roster/students/{student_id}",
     status_code=204,
     responses=problem_responses(401, 403, 404, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def delete_roster_student(
     student_id: UUID, principal: InstitutionAdmin, session: DbSession, request: Request
@@ -182,6 +189,7 @@ async def delete_roster_student(
     "/roster/students/photos",
     response_model=PhotoImportOut,
     responses=problem_responses(401, 403, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def import_roster_photos(
     principal: InstitutionAdmin,
@@ -202,6 +210,7 @@ async def import_roster_photos(
     "/roster/students/{student_id}/photo",
     response_model=PhotoUrlOut,
     responses=problem_responses(401, 403, 404, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def roster_student_photo(
     student_id: UUID, principal: InstitutionAdmin, session: DbSession, request: Request
@@ -216,6 +225,7 @@ async def roster_student_photo(
     "/roster/students/{student_id}/identity-confirmation",
     response_model=RosterStudentOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def confirm_roster_student_identity(
     student_id: UUID, body: IdentityConfirmationIn, principal: InstitutionAdmin, session: DbSession
@@ -232,6 +242,7 @@ async def confirm_roster_student_identity(
     "/roster/audit-records",
     response_model=Page[RosterAuditRecordOut],
     responses=problem_responses(401, 403, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def list_roster_audit_records(
     principal: InstitutionAdmin,

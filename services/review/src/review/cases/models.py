@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from review.base import Base
+from skillcert.crypto import EncryptedText
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY.
 _SeqType = BigInteger().with_variant(Integer(), "sqlite")
@@ -42,8 +43,9 @@ class ReviewCase(Base):
     revision: Mapped[int] = mapped_column(Integer)
     candidate_name: Mapped[str] = mapped_column(String(100))
     id_type: Mapped[str] = mapped_column(String(30))
-    id_number: Mapped[str] = mapped_column(String(40))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    # Encrypted at rest (skillcert.crypto); never looked up by.
+    id_number: Mapped[str] = mapped_column(EncryptedText())
+    phone: Mapped[str | None] = mapped_column(EncryptedText())
     birth_date: Mapped[date | None] = mapped_column(Date)
     condition_code: Mapped[str | None] = mapped_column(String(50))
     years_worked: Mapped[int | None] = mapped_column(Integer)

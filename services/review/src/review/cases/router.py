@@ -17,6 +17,7 @@ from review.cases.schemas import (
 )
 from review.cases.service import CaseService
 from review.context import CurrentContext, context
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -36,7 +37,12 @@ async def _service(ctx: CurrentContext, session: DbSession) -> CaseService:
 Service = Annotated[CaseService, Depends(_service)]
 
 
-@router.get("/queue", response_model=Page[QueueItemOut], responses=problem_responses(401, 403, 422))
+@router.get(
+    "/queue",
+    response_model=Page[QueueItemOut],
+    responses=problem_responses(401, 403, 422),
+    **access(reviewer=Owner.ORG, org_admin=Owner.ORG),
+)
 async def review_queue(
     principal: ReviewStaff,
     service: Service,
@@ -53,6 +59,7 @@ async def review_queue(
     "/cases/by-application/{application_id}",
     response_model=CaseDetailOut,
     responses=problem_responses(401, 403, 404, 422),
+    **access(reviewer=Owner.ORG, org_admin=Owner.ORG),
 )
 async def case_by_application(
     application_id: UUID, principal: ReviewStaff, service: Service, request: Request
@@ -65,6 +72,7 @@ async def case_by_application(
     "/cases/{case_id}",
     response_model=CaseDetailOut,
     responses=problem_responses(401, 403, 404, 422),
+    **access(reviewer=Owner.ORG, org_admin=Owner.ORG),
 )
 async def get_case(
     case_id: UUID, principal: ReviewStaff, service: Service, request: Request
@@ -77,6 +85,7 @@ async def get_case(
     "/cases/{case_id}/audit",
     response_model=list[AuditEntryOut],
     responses=problem_responses(401, 403, 404, 422),
+    **access(reviewer=Owner.ORG, org_admin=Owner.ORG),
 )
 async def case_audit(
     case_id: UUID, principal: ReviewStaff, service: Service
@@ -88,6 +97,7 @@ async def case_audit(
     "/cases/{case_id}/claim",
     response_model=ClaimResultOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(reviewer=Owner.ORG),
 )
 async def claim_case(case_id: UUID, principal: Reviewer, service: Service) -> ClaimResultOut:
     """Claim (领取) a case for the lease time; claiming it again extends the lease."""
@@ -98,6 +108,7 @@ async def claim_case(case_id: UUID, principal: Reviewer, service: Service) -> Cl
     "/cases/{case_id}/approve",
     response_model=DecisionResultOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(reviewer=Owner.ORG),
 )
 async def approve_case(
     case_id: UUID,
@@ -113,6 +124,7 @@ async def approve_case(
     "/cases/{case_id}/reject",
     response_model=DecisionResultOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(reviewer=Owner.ORG),
 )
 async def reject_case(
     case_id: UUID, principal: Reviewer, service: Service, body: RejectIn

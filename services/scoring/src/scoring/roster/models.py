@@ -7,6 +7,7 @@ from sqlalchemy import DateTime, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from scoring.base import Base
+from skillcert.crypto import EncryptedText
 
 
 class RosterEntry(Base):
@@ -20,7 +21,8 @@ class RosterEntry(Base):
     plan_id: Mapped[UUID] = mapped_column(index=True)
     candidate_id: Mapped[UUID] = mapped_column(index=True)
     candidate_name: Mapped[str] = mapped_column(String(100))
-    id_number: Mapped[str] = mapped_column(String(40))
+    #: encrypted at rest (skillcert.crypto); never looked up by
+    id_number: Mapped[str] = mapped_column(EncryptedText())
     ticket_number: Mapped[str] = mapped_column(String(40))
     institution_id: Mapped[str] = mapped_column(String(50))
     institution_name: Mapped[str] = mapped_column(String(200))

@@ -22,6 +22,7 @@ from scoring.scores.schemas import (
     ScoreSheetOut,
 )
 from scoring.scores.service import Attachment, ScoringService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import FieldError, InvalidInput, problem_responses
 from skillcert.http import DbSession, service_router
@@ -40,7 +41,12 @@ WRITE_ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
 READ_ERRORS = problem_responses(401, 403, 404, 422)
 
 
-@router.get("/plans/{plan_id}", response_model=ScoreSheetOut, responses=READ_ERRORS)
+@router.get(
+    "/plans/{plan_id}",
+    response_model=ScoreSheetOut,
+    responses=READ_ERRORS,
+    **access(org_admin=Owner.ORG),
+)
 async def get_sheet(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> ScoreSheetOut:
     """A plan's scoring state (成绩登记 / 成绩公示 / 永久锁定), its subjects and roster size."""
     return await ScoringService(session).sheet(principal, plan_id)
@@ -50,6 +56,7 @@ async def get_sheet(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> S
     "/plans/{plan_id}/subjects/{subject_code}/scores",
     response_model=ImportSummaryOut,
     responses=WRITE_ERRORS,
+    **access(org_admin=Owner.ORG),
 )
 async def import_scores(
     plan_id: UUID,
@@ -70,6 +77,7 @@ async def import_scores(
     "/plans/{plan_id}/subjects/{subject_code}/scores/import",
     response_model=ImportSummaryOut,
     responses=WRITE_ERRORS,
+    **access(org_admin=Owner.ORG),
 )
 async def import_scores_workbook(
     request: Request,
@@ -88,7 +96,12 @@ async def import_scores_workbook(
     return await ScoringService(session).import_workbook(principal, plan_id, subject_code, data)
 
 
-@router.post("/plans/{plan_id}/publicity", response_model=ScoreSheetOut, responses=WRITE_ERRORS)
+@router.post(
+    "/plans/{plan_id}/publicity",
+    response_model=ScoreSheetOut,
+    responses=WRITE_ERRORS,
+    **access(org_admin=Owner.ORG),
+)
 async def start_publicity(
     plan_id: UUID, body: PublicityIn, principal: OrgAdmin, session: DbSession
 ) -> ScoreSheetOut:
@@ -102,6 +115,7 @@ async def start_publicity(
     response_model=ScoreChangeOut,
     status_code=201,
     responses=WRITE_ERRORS,
+    **access(org_admin=Owner.ORG),
 )
 async def correct_score(
     plan_id: UUID, body: CorrectionIn, principal: OrgAdmin, session: DbSession
@@ -112,7 +126,10 @@ async def correct_score(
 
 
 @router.get(
-    "/plans/{plan_id}/corrections", response_model=list[ScoreChangeOut], responses=READ_ERRORS
+    "/plans/{plan_id}/corrections",
+    response_model=list[ScoreChangeOut],
+    responses=READ_ERRORS,
+    **access(org_admin=Owner.ORG),
 )
 async def list_changes(
     plan_id: UUID, principal: OrgAdmin, session: DbSession
@@ -122,14 +139,22 @@ async def list_changes(
     return [ScoreChangeOut.model_validate(c) for c in changes]
 
 
-@router.post("/plans/{plan_id}/lock", response_model=LockSummaryOut, responses=WRITE_ERRORS)
+@router.post(
+    "/plans/{plan_id}/lock",
+    response_model=LockSummaryOut,
+    responses=WRITE_ERRORS,
+    **access(org_admin=Owner.ORG),
+)
 async def lock_scores(plan_id: UUID, principal: OrgAdmin, session: DbSession) -> LockSummaryOut:
     """Lock the scores for good (永久锁定) and determine every candidate's result."""
     return await ScoringService(session).lock(principal, plan_id)
 
 
 @router.get(
-    "/plans/{plan_id}/scores", response_model=Page[CandidateScoresOut], responses=READ_ERRORS
+    "/plans/{plan_id}/scores",
+    response_model=Page[CandidateScoresOut],
+    responses=READ_ERRORS,
+    **access(org_admin=Owner.ORG),
 )
 async def list_scores(
     plan_id: UUID,
@@ -143,7 +168,12 @@ async def list_scores(
     return rows.page()
 
 
-@router.get("/results/mine", response_model=list[MyResultOut], responses=READ_ERRORS)
+@router.get(
+    "/results/mine",
+    response_model=list[MyResultOut],
+    responses=READ_ERRORS,
+    **access(candidate=Owner.OWN),
+)
 async def my_results(principal: Candidate, session: DbSession) -> list[MyResultOut]:
     """The candidate's own scores and certificate results (考证结果), one entry per plan."""
     return await ScoringService(session).my_results(principal)
@@ -154,6 +184,7 @@ async def my_results(principal: Candidate, session: DbSession) -> list[MyResultO
     response_model=ObjectionOut,
     status_code=201,
     responses=WRITE_ERRORS,
+    **access(candidate=Owner.OWN),
 )
 async def raise_objection(
     request: Request,
@@ -181,14 +212,24 @@ async def raise_objection(
     return ObjectionOut.model_validate(objection)
 
 
-@router.get("/objections/mine", response_model=list[ObjectionOut], responses=READ_ERRORS)
+@router.get(
+    "/objections/mine",
+    response_model=list[ObjectionOut],
+    responses=READ_ERRORS,
+    **access(candidate=Owner.OWN),
+)
 async def my_objections(principal: Candidate, session: DbSession) -> list[ObjectionOut]:
     """The candidate's own objections and their answers, oldest first."""
     rows = await ScoringService(session).my_objections(principal)
     return [ObjectionOut.model_validate(o) for o in rows]
 
 
-@router.get("/plans/{plan_id}/objections", response_model=list[ObjectionOut], responses=READ_ERRORS)
+@router.get(
+    "/plans/{plan_id}/objections",
+    response_model=list[ObjectionOut],
+    responses=READ_ERRORS,
+    **access(org_admin=Owner.ORG),
+)
 async def list_objections(
     plan_id: UUID, principal: OrgAdmin, session: DbSession
 ) -> list[ObjectionOut]:
@@ -201,6 +242,7 @@ async def list_objections(
     "/plans/{plan_id}/objections/{objection_id}/answer",
     response_model=ObjectionOut,
     responses=WRITE_ERRORS,
+    **access(org_admin=Owner.ORG),
 )
 async def answer_objection(
     plan_id: UUID,
@@ -220,6 +262,7 @@ async def answer_objection(
     "/plans/{plan_id}/objections/{objection_id}/attachment",
     response_class=Response,
     responses={**READ_ERRORS, 200: {"content": {"application/octet-stream": {}}}},
+    **access(org_admin=Owner.ORG),
 )
 async def objection_attachment(
     request: Request, plan_id: UUID, objection_id: UUID, principal: OrgAdmin, session: DbSession
@@ -239,6 +282,7 @@ async def objection_attachment(
     "/institution/plans/{plan_id}/scores",
     response_model=InstitutionPlanScoresOut,
     responses=READ_ERRORS,
+    **access(institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION),
 )
 async def institution_scores(
     plan_id: UUID,
