@@ -530,15 +530,12 @@ class Journey:
         self.state["ticket_number"] = found["ticket_number"]
         await self.wait_status("scheduled")
 
-    async def invigilator_checks_in_offline(self) -> None:
-        """监考 and 入场签到 (seed 003 §2.2.9): the institution makes an invigilator (the first
-        password goes out by SMS) and puts them in the candidate's room for each of the
-        plan's sessions. The invigilator's device downloads the roster with the ticket keys,
-        checks the candidate's ticket QR code with no network (the signature against the
-        downloaded key), marks them present and syncs; a second sync of the same marks
-        changes nothing."""
+    async def _invigilator_in_the_room(self) -> dict[str, str]:
+        """The demo institution, whose site holds the plan's rooms, makes an invigilator (the
+        first password goes out by SMS) and puts them in 第一考场 for each of the plan's
+        sessions; the invigilator signed in."""
         school = self.headers["institution_admin"]
-        plan_id, ticket = self.state["plan_id"], self.state["ticket_number"]
+        plan_id = self.state["plan_id"]
         phone = f"137{random.randint(10_000_000, 99_999_999)}"
         username = f"inv{random.randint(10_000, 99_999)}"
         made = ok(
@@ -583,9 +580,21 @@ class Journey:
             await eventually(
                 lambda sid=session["session_id"]: assigned(sid), "the invigilator assigned"
             )
-
         invigilator = await login(self.client, username, password)
         self.headers["invigilator"] = invigilator
+        duties = ok(await self.client.get(f"{api}/duties/mine", headers=invigilator))
+        assert len(duties) == 2, duties
+        self.state["duties"] = duties
+        return invigilator
+
+    async def invigilator_checks_in_offline(self) -> None:
+        """入场签到 (seed 003 §2.2.9): the invigilator's device downloads the roster with the
+        ticket keys, checks the candidate's ticket QR code with no network (the signature
+        against the downloaded key), marks them present and syncs; a second sync of the same
+        marks changes nothing."""
+        invigilator = await self._invigilator_in_the_room()
+        api = "/api/v1/exam-scheduling"
+        ticket = self.state["ticket_number"]
         ticket_pdf = await self.client.get(
             f"{api}/tickets/{ticket}.pdf", headers=self.headers["candidate"]
         )
@@ -593,9 +602,7 @@ class Journey:
         [token] = await asyncio.to_thread(
             lambda: read_qr_codes(render_page(ticket_pdf.content, dpi=200))
         )
-        duties = ok(await self.client.get(f"{api}/duties/mine", headers=invigilator))
-        assert len(duties) == 2, duties
-        for duty in duties:
+        for duty in self.state["duties"]:
             path = f"{api}/rooms/{duty['room_id']}/sessions/{duty['session']['session_id']}"
             roster = ok(await self.client.get(f"{path}/roster", headers=invigilator))
             assert ticket in {c["ticket_number"] for c in roster["candidates"]}
@@ -613,16 +620,14 @@ class Journey:
                     }
                 ],
             }
-            synced = ok(
-                await self.client.post(f"{path}/check-ins", json=marks, headers=invigilator)
-            )
-            again = ok(await self.client.post(f"{path}/check-ins", json=marks, headers=invigilator))
+            sync = f"{path}/check-ins"
+            synced = ok(await self.client.post(sync, json=marks, headers=invigilator))
+            again = ok(await self.client.post(sync, json=marks, headers=invigilator))
             assert (synced["present"], again["present"]) == (1, 1), (synced, again)
-        self.state["duties"] = duties
 
-    async def invigilators_close_the_sessions(self) -> None:
-        """After the exam each session is closed: the candidate was present, so nobody is
-        recorded absent (缺考) and scoring takes their scores."""
+    async def invigilators_close_the_sessions(self, present: int = 1, absent: int = 0) -> None:
+        """After the exam each session is closed; whoever was not checked in is recorded
+        absent (缺考) and scoring is told."""
         invigilator = self.headers["invigilator"]
         for duty in self.state["duties"]:
             path = (
@@ -630,7 +635,50 @@ class Journey:
                 f"/sessions/{duty['session']['session_id']}"
             )
             closed = ok(await self.client.post(f"{path}/close", headers=invigilator))
-            assert (closed["present"], closed["absent"]) == (1, 0), closed
+            assert (closed["present"], closed["absent"]) == (present, absent), closed
+
+    async def organisation_confirms_the_payment_request(self) -> None:
+        """The money arrived offline: the organisation confirms the institution's payment
+        request, and its students are paid and get their seats."""
+        request = self.state["payment_request"]
+        ok(
+            await self.client.post(
+                f"/api/v1/payment/requests/{request['request_id']}/confirm",
+                json={"request_no": request["request_no"]},
+                headers=self.headers["org_admin"],
+            )
+        )
+
+    async def absent_students_reach_scoring(self) -> None:
+        """The pilot institution's students never came: after the exam the invigilator closes
+        both sessions with them absent (缺考), and scoring refuses a score for them."""
+        org = self.headers["org_admin"]
+        plan_id = self.state["plan_id"]
+
+        async def rostered() -> list[dict[str, Any]] | None:
+            response = await self.client.get(f"/api/v1/scoring/plans/{plan_id}/scores", headers=org)
+            rows = ok(response)["items"] if response.status_code == 200 else []
+            return rows if len(rows) >= PILOT_QUOTA else None
+
+        rows = await eventually(rostered, "the registered students on the scoring roster")
+        await self._invigilator_in_the_room()
+        await self.the_clock_moves_to("scores")
+        await self.invigilators_close_the_sessions(present=0, absent=PILOT_QUOTA)
+        ticket = rows[0]["ticket_number"]
+
+        async def recorded() -> bool:
+            response = await self.client.get(f"/api/v1/scoring/plans/{plan_id}/scores", headers=org)
+            missed = {r["ticket_number"]: r["absent_subjects"] for r in ok(response)["items"]}
+            return all(missed.get(r["ticket_number"]) == ["P01", "T01"] for r in rows)
+
+        await eventually(recorded, "scoring told who missed both subjects (缺考)")
+        response = await self.client.post(
+            f"/api/v1/scoring/plans/{plan_id}/subjects/T01/scores",
+            json={"scores": [{"ticket_number": ticket, "score": 70}]},
+            headers=org,
+        )
+        body = assert_problem(response, 422, "scores.0.score")
+        assert "缺考" in body["errors"][0]["message"], body
 
     async def the_clock_moves_to(self, phase: str) -> None:
         """The plan's windows move so that now is in `phase` (windows_in), and scoring's plan
@@ -1124,6 +1172,7 @@ class Journey:
             return response.json() if response.status_code == 201 else None
 
         request = await eventually(requested, "the payment request covering the registrations")
+        self.state["payment_request"] = request
         entry = self.state["new_institution"]
         assert (request["institution_id"], request["student_count"]) == (
             entry["code"],
@@ -1148,6 +1197,8 @@ class Journey:
         await self.institution_applies_for_a_pilot()
         await self.province_approves_the_quota()
         await self.pilot_institution_registers_students()
+        await self.organisation_confirms_the_payment_request()
+        await self.absent_students_reach_scoring()
         await self.ops_reads_dead_letters()
 
     async def run_withdrawal(self) -> None:

@@ -117,9 +117,31 @@ export interface paths {
         put?: never;
         /**
          * Reject Certificate
-         * @description 拒绝签发 with a reason (the head before signing, the organisation before issuing).
+         * @description 拒绝签发 with a reason, by a signer who has not signed this round; it goes back to the
+         *     organisation, which reopens it once dealt with.
          */
         post: operations["reject_certificate_api_v1_certificate_certificates__certificate_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificate/certificates/{certificate_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen Certificate
+         * @description 处理拒签并重新发起签发 (organisation only): closes the refused round with how it was
+         *     dealt with and opens a new one; both sign again, in either order.
+         */
+        post: operations["reopen_certificate_api_v1_certificate_certificates__certificate_id__reopen_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -146,6 +168,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/certificate/certificates/{certificate_id}/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Signing Rounds
+         * @description 签发记录: every signing round of the certificate, refused ones included.
+         */
+        get: operations["signing_rounds_api_v1_certificate_certificates__certificate_id__rounds_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/certificate/certificates/{certificate_id}/sign": {
         parameters: {
             query?: never;
@@ -157,7 +199,7 @@ export interface paths {
         put?: never;
         /**
          * Sign Certificate
-         * @description 确认签发. The head of the institution signs first; the organisation's signature then
+         * @description 确认签发, by the head and the organisation in either order; the second signature
          *     numbers the certificate and stores the digitally signed PDF. Irreversible.
          */
         post: operations["sign_certificate_api_v1_certificate_certificates__certificate_id__sign_post"];
@@ -4542,6 +4584,11 @@ export interface components {
          */
         CandidateScoresOut: {
             /**
+             * Absent Subjects
+             * @default []
+             */
+            absent_subjects: string[];
+            /**
              * Application Id
              * Format: uuid
              */
@@ -7664,6 +7711,14 @@ export interface components {
             /** Sources */
             sources: string[];
         };
+        /**
+         * ReopenIn
+         * @description How the organisation dealt with a refusal (corrected, or confirmed as it stands).
+         */
+        ReopenIn: {
+            /** Resolution */
+            resolution: string;
+        };
         /** ReplayIn */
         ReplayIn: {
             /** Message Ids */
@@ -8395,6 +8450,39 @@ export interface components {
             valid: boolean;
         };
         /**
+         * SigningRoundOut
+         * @description One signing round (签发轮次) of a certificate's history.
+         */
+        SigningRoundOut: {
+            /** Head Signed At */
+            head_signed_at: string | null;
+            /** Head Signer Name */
+            head_signer_name: string | null;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Org Signed At */
+            org_signed_at: string | null;
+            /** Org Signer Name */
+            org_signer_name: string | null;
+            /** Refusal Reason */
+            refusal_reason: string | null;
+            /** Refused At */
+            refused_at: string | null;
+            /** Refused By Role */
+            refused_by_role: string | null;
+            /** Resolution */
+            resolution: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Seq */
+            seq: number;
+            /** State */
+            state: string;
+        };
+        /**
          * SiteArrangementOut
          * @description 考点编排: one site serving one plan.
          */
@@ -8719,7 +8807,7 @@ export interface components {
          * Status
          * @enum {string}
          */
-        Status: "pending_head_signature" | "pending_org_signature" | "issued" | "rejected" | "revoked";
+        Status: "pending_head_signature" | "org_signed" | "pending_org_signature" | "issued" | "rejected" | "revoked";
         /** StatusChangeOut */
         StatusChangeOut: {
             /**
@@ -9538,6 +9626,82 @@ export interface operations {
             };
         };
     };
+    reopen_certificate_api_v1_certificate_certificates__certificate_id__reopen_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     revoke_certificate_api_v1_certificate_certificates__certificate_id__revoke_post: {
         parameters: {
             query?: never;
@@ -9594,6 +9758,68 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    signing_rounds_api_v1_certificate_certificates__certificate_id__rounds_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRoundOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

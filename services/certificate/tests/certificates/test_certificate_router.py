@@ -104,11 +104,39 @@ class TestSign:
         cert = await world.get(certificate_id)
         assert cert.status == "pending_head_signature" and cert.head_signed_at is None
 
-    async def test_organisation_before_head_is_409(self, world: World):
+    async def test_the_organisation_may_sign_first_and_the_heads_signature_issues(
+        self, world: World
+    ):
         certificate_id = await world.pending()
+        first = await world.sign(certificate_id, world.org())
+        assert first.status_code == 200, first.text
+        assert first.json()["status"] == "org_signed" and first.json()["number"] is None
+        assert first.json()["org_signed_at"] is not None
+        second = await world.sign(certificate_id, world.head())
+        assert second.status_code == 200, second.text
+        assert second.json()["status"] == "issued" and second.json()["number"]
+        cert = await world.get(certificate_id)
+        assert cert.org_signed_at is not None and cert.head_signed_at is not None
+        pdf = await world.harness.ctx.storage.get(f"certificates/{cert.number}.pdf")
+        async with world.harness.ctx.sessionmaker() as session:
+            roots = await IdentityService(session, world.harness.spec.settings).trust_roots()  # type: ignore[arg-type]
+        checks = await asyncio.to_thread(verify_pdf, pdf, roots)
+        assert [c.field_name for c in checks] == [HEAD_SIGNATURE_FIELD, ORG_SIGNATURE_FIELD]
+        assert all(c.ok for c in checks), checks
+        assert len(await world.harness.outbox("certificate.issued.v1")) == 1
+
+    async def test_the_organisation_cannot_sign_twice_or_refuse_after_signing(self, world: World):
+        certificate_id = await world.pending()
+        await world.sign(certificate_id, world.org())
         body = assert_problem(await world.sign(certificate_id, world.org()), 409)
-        assert "考核站点负责人尚未签发" in body["detail"]
-        assert (await world.get(certificate_id)).status == "pending_head_signature"
+        assert "签发后不可撤回" in body["detail"]
+        response = await world.client.post(
+            f"{API}/certificates/{certificate_id}/reject",
+            json={"reason": "想要撤回"},
+            headers=world.org(),
+        )
+        assert "签发后不可撤回" in assert_problem(response, 409)["detail"]
+        assert (await world.get(certificate_id)).status == "org_signed"
 
     async def test_both_signatures_issue_a_numbered_pdf_whose_signatures_verify(self, world: World):
         plan = await world.plan()
@@ -268,10 +296,19 @@ class TestReject:
         assert_problem(await self.reject(world, certificate_id, world.head()), 409)
         assert (await world.get(certificate_id)).status == "pending_org_signature"
 
-    async def test_a_rejected_certificate_cannot_be_signed(self, world: World):
+    async def test_the_head_may_refuse_what_the_organisation_signed(self, world: World):
+        certificate_id = await world.pending()
+        await world.sign(certificate_id, world.org())
+        response = await self.reject(world, certificate_id, world.head())
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == "rejected"
+
+    async def test_a_rejected_certificate_cannot_be_signed_until_reopened(self, world: World):
         certificate_id = await world.pending()
         await self.reject(world, certificate_id, world.org())
-        assert_problem(await world.sign(certificate_id, world.head()), 409)
+        body = assert_problem(await world.sign(certificate_id, world.head()), 409)
+        assert "须待培训评价组织处理" in body["detail"]
+        assert_problem(await world.sign(certificate_id, world.org()), 409)
 
     async def test_issued_cannot_be_rejected(self, world: World):
         cert = await world.issued()
@@ -290,6 +327,121 @@ class TestReject:
             f"{API}/certificates/{certificate_id}/reject", json={}, headers=world.head()
         )
         assert assert_problem(response, 422)["errors"][0]["field"] == "reason"
+
+
+async def reopen(world: World, certificate_id, headers, resolution="已核对成绩，确认无误"):
+    return await world.client.post(
+        f"{API}/certificates/{certificate_id}/reopen",
+        json={"resolution": resolution},
+        headers=headers,
+    )
+
+
+async def rounds(world: World, certificate_id, headers):
+    return await world.client.get(f"{API}/certificates/{certificate_id}/rounds", headers=headers)
+
+
+class TestReopen:
+    async def refused(self, world: World):
+        certificate_id = await world.pending()
+        await world.sign(certificate_id, world.org())
+        response = await world.client.post(
+            f"{API}/certificates/{certificate_id}/reject",
+            json={"reason": "姓名有误"},
+            headers=world.head(),
+        )
+        assert response.status_code == 200, response.text
+        return certificate_id
+
+    async def test_the_refusal_is_in_the_organisations_console(self, world: World):
+        certificate_id = await self.refused(world)
+        response = await world.client.get(
+            f"{API}/certificates", params={"status": "rejected"}, headers=world.org()
+        )
+        [item] = response.json()["items"]
+        assert item["id"] == str(certificate_id)
+        assert item["rejection_reason"] == "姓名有误"
+
+    async def test_reopening_starts_a_new_round_and_both_sign_again(self, world: World):
+        certificate_id = await self.refused(world)
+        response = await reopen(world, certificate_id, world.org())
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["status"] == "pending_head_signature"
+        assert body["org_signed_at"] is None and body["rejection_reason"] is None
+
+        assert (await world.sign(certificate_id, world.head())).json()["status"] == (
+            "pending_org_signature"
+        )
+        issued = await world.sign(certificate_id, world.org())
+        assert issued.json()["status"] == "issued", issued.text
+
+        history = (await rounds(world, certificate_id, world.head())).json()
+        assert [(r["seq"], r["state"]) for r in history] == [(1, "resolved"), (2, "completed")]
+        refused = history[0]
+        assert refused["org_signed_at"] is not None  # the signature it had is kept
+        assert refused["head_signed_at"] is None
+        assert (refused["refused_by_role"], refused["refusal_reason"]) == (
+            "institution_head",
+            "姓名有误",
+        )
+        assert refused["resolution"] == "已核对成绩，确认无误"
+        assert history[1]["head_signed_at"] and history[1]["org_signed_at"]
+
+    async def test_refused_again_in_the_new_round_adds_a_third(self, world: World):
+        certificate_id = await self.refused(world)
+        await reopen(world, certificate_id, world.org())
+        await world.client.post(
+            f"{API}/certificates/{certificate_id}/reject",
+            json={"reason": "照片不符"},
+            headers=world.org(),
+        )
+        await reopen(world, certificate_id, world.org(), "已更换照片")
+        history = (await rounds(world, certificate_id, world.org())).json()
+        assert [r["state"] for r in history] == ["resolved", "resolved", "open"]
+        assert [r["refusal_reason"] for r in history] == ["姓名有误", "照片不符", None]
+
+    async def test_only_a_refused_certificate_is_reopened(self, world: World):
+        certificate_id = await world.pending()
+        body = assert_problem(await reopen(world, certificate_id, world.org()), 409)
+        assert "只有被拒绝签发的证书" in body["detail"]
+
+    async def test_the_head_cannot_reopen(self, world: World):
+        certificate_id = await self.refused(world)
+        assert_problem(await reopen(world, certificate_id, world.head()), 403)
+        assert (await world.get(certificate_id)).status == "rejected"
+
+    async def test_another_organisation_gets_404(self, world: World):
+        certificate_id = await self.refused(world)
+        assert_problem(await reopen(world, certificate_id, world.org("ORG-OTHER")), 404)
+        assert_problem(await rounds(world, certificate_id, world.org("ORG-OTHER")), 404)
+        assert_problem(await rounds(world, certificate_id, world.head("INST-OTHER")), 404)
+
+    async def test_a_blank_resolution_is_422_with_field(self, world: World):
+        certificate_id = await self.refused(world)
+        response = await reopen(world, certificate_id, world.org(), "  ")
+        assert assert_problem(response, 422)["errors"][0]["field"] == "resolution"
+        assert (await world.get(certificate_id)).status == "rejected"
+
+
+class TestIssuedIsFinal:
+    async def test_nothing_but_revocation_after_both_signed(self, world: World):
+        cert = await world.issued()
+        for headers in (world.head(), world.org()):
+            assert_problem(await world.sign(cert.id, headers), 409)
+            rejected = await world.client.post(
+                f"{API}/certificates/{cert.id}/reject", json={"reason": "想撤回"}, headers=headers
+            )
+            assert "只能撤销" in assert_problem(rejected, 409)["detail"]
+        assert_problem(await reopen(world, cert.id, world.org()), 409)
+        assert (await world.get(cert.id)).status == "issued"
+        revoked = await world.client.post(
+            f"{API}/certificates/{cert.id}/revoke",
+            json={"reason": "申报材料造假"},
+            headers=world.org(),
+        )
+        assert revoked.json()["status"] == "revoked"
+        assert_problem(await reopen(world, cert.id, world.org()), 409)
 
 
 class TestRevoke:

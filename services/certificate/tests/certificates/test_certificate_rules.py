@@ -5,9 +5,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from certificate.certificates.rules import (
+    ROUND_STATES,
     STATES,
     TRANSITIONS,
     Action,
+    RoundAction,
+    RoundState,
     Status,
     format_number,
     mask_name,
@@ -24,16 +27,38 @@ class TestTransitions:
         assert status is Status.PENDING_ORG_SIGNATURE
         assert STATES.next(status, Action.ORG_SIGN) is Status.ISSUED
 
-    def test_nothing_leaves_a_final_state_but_revocation_of_an_issued_one(self):
-        for (source, _action), _target in TRANSITIONS.items():
-            assert source not in (Status.REJECTED, Status.REVOKED)
+    def test_the_organisation_first_then_the_head_issues(self):
+        status = STATES.next(Status.PENDING_HEAD_SIGNATURE, Action.ORG_SIGN)
+        assert status is Status.ORG_SIGNED
+        assert STATES.next(status, Action.HEAD_SIGN) is Status.ISSUED
+
+    def test_nothing_leaves_issued_but_revocation_and_nothing_leaves_revoked(self):
         assert [a for (s, a) in TRANSITIONS if s is Status.ISSUED] == [Action.REVOKE]
+        assert [a for (s, a) in TRANSITIONS if s is Status.REVOKED] == []
+
+    def test_a_refusal_leaves_only_by_reopening_to_a_fresh_round(self):
+        assert [(a, t) for (s, a), t in TRANSITIONS.items() if s is Status.REJECTED] == [
+            (Action.REOPEN, Status.PENDING_HEAD_SIGNATURE)
+        ]
+
+    def test_who_signed_cannot_refuse(self):
+        assert STATES.next(Status.PENDING_ORG_SIGNATURE, Action.HEAD_REJECT) is None
+        assert STATES.next(Status.ORG_SIGNED, Action.ORG_REJECT) is None
+
+    def test_rounds_end_by_completion_or_refusal_and_a_refusal_by_its_resolution(self):
+        assert ROUND_STATES.next(RoundState.OPEN, RoundAction.COMPLETE) is RoundState.COMPLETED
+        assert ROUND_STATES.next(RoundState.OPEN, RoundAction.REFUSE) is RoundState.REFUSED
+        assert ROUND_STATES.next(RoundState.REFUSED, RoundAction.RESOLVE) is RoundState.RESOLVED
+        for final in (RoundState.COMPLETED, RoundState.RESOLVED):
+            assert all(ROUND_STATES.next(final, a) is None for a in RoundAction)
 
     @pytest.mark.parametrize(
         ("status", "action", "phrase"),
         [
-            (Status.PENDING_HEAD_SIGNATURE, Action.ORG_SIGN, "尚未签发"),
             (Status.PENDING_ORG_SIGNATURE, Action.HEAD_SIGN, "不可撤回"),
+            (Status.ORG_SIGNED, Action.ORG_SIGN, "不可撤回"),
+            (Status.REJECTED, Action.HEAD_SIGN, "重新发起签发"),
+            (Status.PENDING_HEAD_SIGNATURE, Action.REOPEN, "被拒绝签发"),
             (Status.ISSUED, Action.ORG_SIGN, "已签发"),
             (Status.REVOKED, Action.REVOKE, "已撤销"),
         ],

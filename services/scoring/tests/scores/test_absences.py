@@ -59,6 +59,19 @@ class TestAbsences:
         response = await scoring.correct(plan, ticket_number="T002", subject_code="S1", score=75)
         scoring.problem(response, 422, "score")
 
+    async def test_the_organisations_list_shows_who_missed_which_subject(self, scoring: Any):
+        plan = await scoring.plan(subjects=[("S1", 100, 60), ("P1", 100, 60)])
+        await scoring.schedule(plan, "T001")
+        absent = await scoring.schedule(plan, "T002")
+        await scoring.harness.deliver(absentees(plan, "S1", absent))
+        await scoring.harness.deliver(absentees(plan, "P1", absent))
+        response = await scoring.client.get(
+            f"/api/v1/scoring/plans/{plan.plan_id}/scores", headers=scoring.org
+        )
+        assert response.status_code == 200, response.text
+        rows = {r["ticket_number"]: r["absent_subjects"] for r in response.json()["items"]}
+        assert rows == {"T001": [], "T002": ["P1", "S1"]}
+
     async def test_absent_counts_as_not_passed(self, scoring: Any):
         plan = await scoring.plan(subjects=[("S1", 100, 60)])
         sat = await scoring.schedule(plan, "T001")

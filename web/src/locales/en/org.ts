@@ -205,6 +205,7 @@ export default {
       weighted_total: 'Weighted total ({weights}) at or above {mark}',
       both: 'Every subject at or above its pass score and the weighted total ({weights}) at or above {mark}',
     },
+    absent: 'Absent',
     objectionsTitle: 'Objections',
     noObjections: 'No objections',
     objectionStatuses: { open: 'Awaiting answer', corrected: 'Corrected', explained: 'Explained' },

@@ -205,6 +205,7 @@ export default {
       weighted_total: '综合成绩（{weights}）达 {mark} 分',
       both: '各科均达合格分数，且综合成绩（{weights}）达 {mark} 分',
     },
+    absent: '缺考',
     objectionsTitle: '成绩异议',
     noObjections: '暂无异议',
     objectionStatuses: { open: '待答复', corrected: '已更正', explained: '已解释' },

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import DateTime, Index, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from certificate.base import Base
@@ -75,3 +75,31 @@ class NumberSequence(Base):
 
     prefix: Mapped[str] = mapped_column(String(30), primary_key=True)
     last_value: Mapped[int] = mapped_column(Integer)
+
+
+class SigningRound(Base):
+    """One round of signing a certificate (签发轮次): both signatures complete it; a refusal
+    ends it, and once the organisation has dealt with the refusal a new round opens. Rounds
+    are never deleted: they are the certificate's signing history."""
+
+    __tablename__ = "signing_rounds"
+    __table_args__ = (UniqueConstraint("certificate_id", "seq"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    certificate_id: Mapped[UUID] = mapped_column(ForeignKey("certificates.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    head_signed_by: Mapped[UUID | None]
+    head_signer_name: Mapped[str | None] = mapped_column(String(100))
+    head_signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    org_signed_by: Mapped[UUID | None]
+    org_signer_name: Mapped[str | None] = mapped_column(String(100))
+    org_signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    refused_by: Mapped[UUID | None]
+    refused_by_role: Mapped[str | None] = mapped_column(String(30))
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    refused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[UUID | None]
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

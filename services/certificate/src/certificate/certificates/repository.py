@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from certificate.certificates.models import Certificate, NumberSequence
+from certificate.certificates.models import Certificate, NumberSequence, SigningRound
 from certificate.certificates.rules import Status
 from certificate.plans.models import PlanInfo
 from skillcert.paging import Keyset, Slice
@@ -102,3 +102,25 @@ class CertificateRepository:
             .returning(NumberSequence.last_value)
         )
         return int(result.scalar_one())
+
+    async def rounds(self, certificate_id: UUID) -> list[SigningRound]:
+        result = await self.session.execute(
+            select(SigningRound)
+            .where(SigningRound.certificate_id == certificate_id)
+            .order_by(SigningRound.seq)
+        )
+        return list(result.scalars())
+
+    async def latest_round(self, certificate_id: UUID) -> SigningRound | None:
+        result = await self.session.execute(
+            select(SigningRound)
+            .where(SigningRound.certificate_id == certificate_id)
+            .order_by(SigningRound.seq.desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def add_round(self, signing_round: SigningRound) -> SigningRound:
+        self.session.add(signing_round)
+        await self.session.flush()
+        return signing_round

@@ -12,6 +12,8 @@ from certificate.certificates.schemas import (
     CertificateOut,
     CertificateReasonIn,
     MyCertificateOut,
+    ReopenIn,
+    SigningRoundOut,
     VerificationOut,
     VerifyIn,
 )
@@ -114,7 +116,7 @@ async def batch_sign(
 async def sign_certificate(
     certificate_id: UUID, principal: Signer, certificates: Certificates
 ) -> CertificateOut:
-    """确认签发. The head of the institution signs first; the organisation's signature then
+    """确认签发, by the head and the organisation in either order; the second signature
     numbers the certificate and stores the digitally signed PDF. Irreversible."""
     return _view(await certificates.sign(principal, certificate_id))
 
@@ -128,8 +130,37 @@ async def sign_certificate(
 async def reject_certificate(
     certificate_id: UUID, body: CertificateReasonIn, principal: Signer, certificates: Certificates
 ) -> CertificateOut:
-    """拒绝签发 with a reason (the head before signing, the organisation before issuing)."""
+    """拒绝签发 with a reason, by a signer who has not signed this round; it goes back to the
+    organisation, which reopens it once dealt with."""
     return _view(await certificates.reject(principal, certificate_id, body.reason))
+
+
+@router.post(
+    "/certificates/{certificate_id}/reopen",
+    response_model=CertificateOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def reopen_certificate(
+    certificate_id: UUID, body: ReopenIn, principal: OrgAdmin, certificates: Certificates
+) -> CertificateOut:
+    """处理拒签并重新发起签发 (organisation only): closes the refused round with how it was
+    dealt with and opens a new one; both sign again, in either order."""
+    return _view(await certificates.reopen(principal, certificate_id, body.resolution))
+
+
+@router.get(
+    "/certificates/{certificate_id}/rounds",
+    response_model=list[SigningRoundOut],
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def signing_rounds(
+    certificate_id: UUID, principal: Signer, certificates: Certificates
+) -> list[SigningRoundOut]:
+    """签发记录: every signing round of the certificate, refused ones included."""
+    return [
+        SigningRoundOut.model_validate(r)
+        for r in await certificates.rounds(principal, certificate_id)
+    ]
 
 
 @router.post(

@@ -14,10 +14,11 @@ from skillcert.states import StateMachine
 
 
 class Status(StrEnum):
-    PENDING_HEAD_SIGNATURE = "pending_head_signature"  # 待考核站点签发
-    PENDING_ORG_SIGNATURE = "pending_org_signature"  # 待培训评价组织签发
+    PENDING_HEAD_SIGNATURE = "pending_head_signature"  # 待签发: neither has signed this round
+    ORG_SIGNED = "org_signed"  # 评价组织已签发，待考核站点签发
+    PENDING_ORG_SIGNATURE = "pending_org_signature"  # 考核站点已签发，待评价组织签发
     ISSUED = "issued"  # 已签发
-    REJECTED = "rejected"  # 拒绝签发
+    REJECTED = "rejected"  # 拒绝签发, back with the organisation
     REVOKED = "revoked"  # 已撤销
 
 
@@ -26,18 +27,25 @@ class Action(StrEnum):
     ORG_SIGN = "org_sign"
     HEAD_REJECT = "head_reject"
     ORG_REJECT = "org_reject"
+    REOPEN = "reopen"
     REVOKE = "revoke"
 
 
-# The one table of allowed transitions. The head signs first, then the organisation; a
-# signature is irreversible (seed 003: 一旦完成操作，不可撤回), so the head may only refuse
-# before signing, while the organisation may refuse until it has signed itself.
+# The one table of allowed transitions. The head and the organisation sign in either order
+# (seed 003 §3.2: "需要试点院校和培训评价组织在平台上进行在线签字确认"); the second signature
+# issues. A signature is irreversible (一旦完成操作，不可撤回), so a signer may refuse only
+# before signing; either refusal sends the certificate back to the organisation, which deals
+# with it and reopens it for a new signing round. Once issued, only revocation remains.
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.PENDING_HEAD_SIGNATURE, Action.HEAD_SIGN): Status.PENDING_ORG_SIGNATURE,
+    (Status.PENDING_HEAD_SIGNATURE, Action.ORG_SIGN): Status.ORG_SIGNED,
     (Status.PENDING_ORG_SIGNATURE, Action.ORG_SIGN): Status.ISSUED,
+    (Status.ORG_SIGNED, Action.HEAD_SIGN): Status.ISSUED,
     (Status.PENDING_HEAD_SIGNATURE, Action.HEAD_REJECT): Status.REJECTED,
     (Status.PENDING_HEAD_SIGNATURE, Action.ORG_REJECT): Status.REJECTED,
     (Status.PENDING_ORG_SIGNATURE, Action.ORG_REJECT): Status.REJECTED,
+    (Status.ORG_SIGNED, Action.HEAD_REJECT): Status.REJECTED,
+    (Status.REJECTED, Action.REOPEN): Status.PENDING_HEAD_SIGNATURE,
     (Status.ISSUED, Action.REVOKE): Status.REVOKED,
 }
 
@@ -51,10 +59,14 @@ REJECT_ACTION: dict[Role, Action] = {
 }
 
 # Why an action is refused in a status, in words the signer understands.
+_SIGNED_ALREADY = "您已签发，签发后不可撤回"
 _REFUSALS: dict[tuple[Status, Action], str] = {
-    (Status.PENDING_HEAD_SIGNATURE, Action.ORG_SIGN): "考核站点负责人尚未签发，暂不能签发",
-    (Status.PENDING_ORG_SIGNATURE, Action.HEAD_SIGN): "考核站点负责人已签发，签发后不可撤回",
-    (Status.PENDING_ORG_SIGNATURE, Action.HEAD_REJECT): "考核站点负责人已签发，签发后不可撤回",
+    (Status.PENDING_ORG_SIGNATURE, Action.HEAD_SIGN): _SIGNED_ALREADY,
+    (Status.PENDING_ORG_SIGNATURE, Action.HEAD_REJECT): _SIGNED_ALREADY,
+    (Status.ORG_SIGNED, Action.ORG_SIGN): _SIGNED_ALREADY,
+    (Status.ORG_SIGNED, Action.ORG_REJECT): _SIGNED_ALREADY,
+    (Status.REJECTED, Action.HEAD_SIGN): "证书已被拒绝签发，须待培训评价组织处理后重新发起签发",
+    (Status.REJECTED, Action.ORG_SIGN): "证书已被拒绝签发，请先处理拒签并重新发起签发",
 }
 
 
@@ -62,14 +74,40 @@ def refusal(current: Status, action: Action) -> str:
     specific = _REFUSALS.get((current, action))
     if specific is not None:
         return specific
+    if action is Action.REOPEN:
+        return "只有被拒绝签发的证书才能重新发起签发"
     return {
-        Status.ISSUED: "证书已签发，不可重复操作",
+        Status.ISSUED: "证书已签发，不可撤回（只能撤销）",
         Status.REJECTED: "证书已被拒绝签发",
         Status.REVOKED: "证书已撤销",
     }.get(current, "当前状态不允许此操作")
 
 
 STATES = StateMachine(TRANSITIONS, refusal=refusal)
+
+
+class RoundState(StrEnum):
+    """One signing round (签发轮次): both signatures, or a refusal that ends it."""
+
+    OPEN = "open"  # 签发中
+    COMPLETED = "completed"  # 双方已签发
+    REFUSED = "refused"  # 被拒绝，待培训评价组织处理
+    RESOLVED = "resolved"  # 已处理，新一轮已发起
+
+
+class RoundAction(StrEnum):
+    COMPLETE = "complete"
+    REFUSE = "refuse"
+    RESOLVE = "resolve"
+
+
+ROUND_TRANSITIONS: dict[tuple[RoundState, RoundAction], RoundState] = {
+    (RoundState.OPEN, RoundAction.COMPLETE): RoundState.COMPLETED,
+    (RoundState.OPEN, RoundAction.REFUSE): RoundState.REFUSED,
+    (RoundState.REFUSED, RoundAction.RESOLVE): RoundState.RESOLVED,
+}
+
+ROUND_STATES = StateMachine(ROUND_TRANSITIONS)
 
 
 def org_code(org_id: str) -> str:

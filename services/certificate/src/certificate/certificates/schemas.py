@@ -159,3 +159,30 @@ class VerificationOut(BaseModel):
     revocation_reason: str | None
     signatures: list[SignatureOut]
     download_url: str | None
+
+
+class ReopenIn(BaseModel):
+    """How the organisation dealt with a refusal (corrected, or confirmed as it stands)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    resolution: Reason
+
+
+class SigningRoundOut(BaseModel):
+    """One signing round (签发轮次) of a certificate's history."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    state: str
+    opened_at: datetime
+    head_signer_name: str | None
+    head_signed_at: datetime | None
+    org_signer_name: str | None
+    org_signed_at: datetime | None
+    refused_by_role: str | None
+    refusal_reason: str | None
+    refused_at: datetime | None
+    resolution: str | None
+    resolved_at: datetime | None

@@ -13,13 +13,16 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from certificate.certificates.models import Certificate
+from certificate.certificates.models import Certificate, SigningRound
 from certificate.certificates.repository import CertificateRepository
 from certificate.certificates.rules import (
     REJECT_ACTION,
+    ROUND_STATES,
     SIGN_ACTION,
     STATES,
     Action,
+    RoundAction,
+    RoundState,
     Status,
     format_number,
     mask_name,
@@ -111,9 +114,10 @@ class CertificateService:
         """A passed candidate gets a record waiting for the head's signature; a fail none."""
         if event.result != "pass":
             return
+        certificate_id = uuid4()
         inserted = await self.repo.add_if_absent(
             {
-                "id": uuid4(),
+                "id": certificate_id,
                 "application_id": event.application_id,
                 "candidate_id": event.candidate_id,
                 "plan_id": event.plan_id,
@@ -129,6 +133,8 @@ class CertificateService:
         )
         if not inserted:
             log.info("application %s already has a certificate record", event.application_id)
+            return
+        await self.repo.add_round(_new_round(certificate_id, 1))
 
     async def list_for(
         self, principal: Principal, status: Status | None, cursor: str | None, limit: int
@@ -154,7 +160,8 @@ class CertificateService:
     # --- signing -------------------------------------------------------------------------
 
     async def sign(self, principal: Principal, certificate_id: UUID) -> Record:
-        """签发: the head confirms first; the organisation's signature issues the certificate."""
+        """签发, by the head and the organisation in either order; the second signature numbers
+        the certificate and stores the signed PDF. Irreversible."""
         rec = await self._visible(principal, certificate_id, for_update=True)
         cert = rec.certificate
         action = SIGN_ACTION[principal.role]
@@ -164,16 +171,54 @@ class CertificateService:
             # with an empty stamp box.
             raise RuleViolation(NO_HEAD_STAMP)
         at = utcnow()
+        current = await self._round(cert)
+        name = principal.name or None
         if action is Action.HEAD_SIGN:
-            cert.head_signed_by = principal.account_id
-            cert.head_signer_name = principal.name or None
-            cert.head_signed_at = at
-            cert.status = target
+            cert.head_signed_by = current.head_signed_by = principal.account_id
+            cert.head_signer_name = current.head_signer_name = name
+            cert.head_signed_at = current.head_signed_at = at
         else:
+            cert.org_signed_by = current.org_signed_by = principal.account_id
+            cert.org_signer_name = current.org_signer_name = name
+            cert.org_signed_at = current.org_signed_at = at
+        if target is Status.ISSUED:
             assert rec.plan is not None
-            await self._issue(cert, rec.plan, principal, at)
+            await self._issue(cert, rec.plan, at)
+            current.state = ROUND_STATES.transition(RoundState(current.state), RoundAction.COMPLETE)
+        else:
+            cert.status = target
         await self.session.flush()
         return rec
+
+    async def rounds(self, principal: Principal, certificate_id: UUID) -> list[SigningRound]:
+        """The certificate's signing history, oldest round first."""
+        rec = await self._visible(principal, certificate_id)
+        await self._round(rec.certificate)
+        return await self.repo.rounds(certificate_id)
+
+    async def _round(self, cert: Certificate) -> SigningRound:
+        """The current round; records made before rounds existed get theirs on first use."""
+        latest = await self.repo.latest_round(cert.id)
+        if latest is not None:
+            return latest
+        legacy = _new_round(cert.id, 1, cert.created_at)
+        legacy.head_signed_by, legacy.head_signer_name, legacy.head_signed_at = (
+            cert.head_signed_by,
+            cert.head_signer_name,
+            cert.head_signed_at,
+        )
+        legacy.org_signed_by, legacy.org_signer_name, legacy.org_signed_at = (
+            cert.org_signed_by,
+            cert.org_signer_name,
+            cert.org_signed_at,
+        )
+        if cert.status == Status.REJECTED:
+            legacy.state = RoundState.REFUSED
+            legacy.refused_by, legacy.refused_by_role = cert.rejected_by, cert.rejected_by_role
+            legacy.refusal_reason, legacy.refused_at = cert.rejection_reason, cert.rejected_at
+        elif cert.status in (Status.ISSUED, Status.REVOKED):
+            legacy.state = RoundState.COMPLETED
+        return await self.repo.add_round(legacy)
 
     async def batch_sign(self, principal: Principal, ids: list[UUID]) -> list[BatchItemOut]:
         """Each certificate on its own: one that cannot be signed does not stop the others."""
@@ -199,9 +244,7 @@ class CertificateService:
                 )
         return items
 
-    async def _issue(
-        self, cert: Certificate, plan: PlanInfo, principal: Principal, at: datetime
-    ) -> None:
+    async def _issue(self, cert: Certificate, plan: PlanInfo, at: datetime) -> None:
         issued_on = china_today(at)
         prefix = number_prefix(issued_on, plan.org_id, plan.level)
         number = format_number(prefix, await self.repo.next_sequence(prefix))
@@ -239,9 +282,6 @@ class CertificateService:
         cert.org_id = plan.org_id
         cert.org_name = plan.org_name
         cert.pdf_key = key
-        cert.org_signed_by = principal.account_id
-        cert.org_signer_name = principal.name or None
-        cert.org_signed_at = at
         cert.issued_at = at
         cert.status = Status.ISSUED
         cert.status_list_index = await CredentialService(self.session, self.settings).take_index(
@@ -263,14 +303,42 @@ class CertificateService:
     # --- refusal and revocation ----------------------------------------------------------
 
     async def reject(self, principal: Principal, certificate_id: UUID, reason: str) -> Record:
-        """拒绝签发 with a reason, by the head before signing or the organisation before issuing."""
+        """拒绝签发 with a reason, by a signer who has not signed this round: it ends the round
+        and goes back to the organisation (its console lists status ``rejected``)."""
         rec = await self._visible(principal, certificate_id, for_update=True)
         cert = rec.certificate
         cert.status = self._transition(cert, REJECT_ACTION[principal.role])
-        cert.rejected_by = principal.account_id
-        cert.rejected_by_role = principal.role.value
-        cert.rejection_reason = reason
-        cert.rejected_at = utcnow()
+        at = utcnow()
+        current = await self._round(cert)
+        current.state = ROUND_STATES.transition(RoundState(current.state), RoundAction.REFUSE)
+        cert.rejected_by = current.refused_by = principal.account_id
+        cert.rejected_by_role = current.refused_by_role = principal.role.value
+        cert.rejection_reason = current.refusal_reason = reason
+        cert.rejected_at = current.refused_at = at
+        await self.session.flush()
+        return rec
+
+    async def reopen(self, principal: Principal, certificate_id: UUID, resolution: str) -> Record:
+        """The organisation has dealt with a refusal (corrected the record outside, or
+        confirmed it stands) and says how: the refused round is closed with that note and a
+        new round opens, waiting for both signatures again."""
+        if principal.role is not Role.ORG_ADMIN:
+            raise Forbidden("只有培训评价组织可以处理拒签并重新发起签发")
+        rec = await self._visible(principal, certificate_id, for_update=True)
+        cert = rec.certificate
+        cert.status = self._transition(cert, Action.REOPEN)
+        at = utcnow()
+        refused = await self._round(cert)
+        refused.state = ROUND_STATES.transition(RoundState(refused.state), RoundAction.RESOLVE)
+        refused.resolved_by = principal.account_id
+        refused.resolution = resolution
+        refused.resolved_at = at
+        await self.repo.add_round(_new_round(cert.id, refused.seq + 1, at))
+        # The certificate shows the current round; the refused one stays in the history.
+        cert.head_signed_by = cert.head_signer_name = cert.head_signed_at = None
+        cert.org_signed_by = cert.org_signer_name = cert.org_signed_at = None
+        cert.rejected_by = cert.rejected_by_role = None
+        cert.rejection_reason = cert.rejected_at = None
         await self.session.flush()
         return rec
 
@@ -403,3 +471,13 @@ def _org_of(principal: Principal) -> str:
     if principal.org_id is None:
         raise Forbidden("当前账号未关联机构")
     return principal.org_id
+
+
+def _new_round(certificate_id: UUID, seq: int, at: datetime | None = None) -> SigningRound:
+    return SigningRound(
+        id=uuid4(),
+        certificate_id=certificate_id,
+        seq=seq,
+        state=RoundState.OPEN,
+        opened_at=at or utcnow(),
+    )

@@ -86,6 +86,8 @@ class CandidateScoresOut(BaseModel):
     institution_id: str
     institution_name: str
     scores: dict[str, float]
+    #: the subjects the candidate missed (缺考), as the room's invigilator recorded them
+    absent_subjects: list[str] = []
     result: ResultKind | None
 
 

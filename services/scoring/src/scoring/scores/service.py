@@ -721,6 +721,7 @@ class ScoringService:
         ids = [e.application_id for e in entries.items]
         scores = await self.repo.scores_by_application(plan_id, ids)
         results = await self.repo.results(plan_id, ids)
+        absent = await self.repo.absent(plan_id)
         return entries.map(
             lambda e: CandidateScoresOut(
                 application_id=e.application_id,
@@ -730,6 +731,7 @@ class ScoringService:
                 institution_id=e.institution_id,
                 institution_name=e.institution_name,
                 scores={k: float(v) for k, v in scores.get(e.application_id, {}).items()},
+                absent_subjects=sorted(absent.get(e.application_id, set())),
                 result=result_kind(results.get(e.application_id)),
             )
         )
