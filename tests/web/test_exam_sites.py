@@ -165,6 +165,45 @@ class TestInstitutionSetsUpRooms:
         expect(later).to_contain_text("13号机房")
         screens.check(page, "institution-site-rooms")
 
+    def test_a_room_is_edited_and_a_clashing_name_is_refused_at_its_field(
+        self, browser: Browser, platform: Platform, screens: Screens
+    ):
+        site = applied_site(platform, f"编辑考场考核站点{tag()}", approve=True)
+        plan = draft_serving(platform, site["id"], f"编辑考场计划{tag()}")
+        with platform.client() as client:
+            institution = headers(client, platform, "inst.admin")
+            for name in ("13号机房", "14号机房"):
+                client.post(
+                    f"{API}/sites/{site['id']}/rooms",
+                    json={
+                        "plan_id": plan["id"],
+                        "name": name,
+                        "room_type": "computer",
+                        "capacity": 30,
+                        "address": "广西南宁市青秀区示例路1号实训楼3层301室",
+                    },
+                    headers=institution,
+                ).raise_for_status()
+
+        page = sign_in(browser, platform, "inst.admin")
+        page.goto("/institution/sites")
+        exam = page.locator(".el-card", has_text=site["name"]).locator(
+            "[data-test=plan-rooms]", has_text=plan["title"]
+        )
+        exam.get_by_role("button", name="修改考场 14号机房").click()
+        expect(page.locator("[data-test=room-name]")).to_have_value("14号机房")
+        page.locator("[data-test=room-name]").fill("13号机房")
+        page.locator("[data-test=room-save]").click()
+        expect(field_error(page, "room-name")).to_contain_text("已有同名考场")
+        page.locator("[data-test=room-name]").fill("14号笔试教室")
+        choose(page, "room-type", "笔试考场")
+        page.locator("#room-capacity").fill("45")
+        screens.check(page, "institution-room-edit")
+        page.locator("[data-test=room-save]").click()
+        row = exam.locator("li", has_text="14号笔试教室")
+        expect(row).to_contain_text("笔试考场")
+        expect(row).to_contain_text("45 座")
+
 
 class TestBorrowing:
     def test_the_institution_asks_to_sit_elsewhere_and_the_organisation_declines(

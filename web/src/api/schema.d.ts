@@ -481,6 +481,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exam-scheduling/arrangements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Arrangements
+         * @description 考点编排 and 考场编排 with counts: the institution's own sites, or the sites serving the
+         *     organisation's own plans.
+         */
+        get: operations["arrangements_api_v1_exam_scheduling_arrangements_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/arrangements/details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Arrangement Details
+         * @description 排考明细: every seated candidate by plan, site, room and seat; ID numbers masked.
+         */
+        get: operations["arrangement_details_api_v1_exam_scheduling_arrangements_details_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exam-scheduling/arrangements/details.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Arrangement Details Xlsx
+         * @description 排考明细 as an Excel workbook; ID numbers masked as in the list.
+         */
+        get: operations["arrangement_details_xlsx_api_v1_exam_scheduling_arrangements_details_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exam-scheduling/check-ins/overview": {
         parameters: {
             query?: never;
@@ -1273,7 +1334,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /**
+         * Edit Room
+         * @description 编辑考场: name, type, seats, address; never fewer seats than candidates already hold.
+         */
+        put: operations["edit_room_api_v1_exam_scheduling_sites__site_id__rooms__room_id__put"];
         post?: never;
         /**
          * Remove Room
@@ -4018,6 +4083,72 @@ export interface components {
              * @description 审核意见（内部）
              */
             comment?: string | null;
+        };
+        /**
+         * ArrangementCountsOut
+         * @description Totals of the view as filtered: sites, rooms, seats, candidates seated, seats free.
+         */
+        ArrangementCountsOut: {
+            /** Free */
+            free: number;
+            /** Rooms */
+            rooms: number;
+            /** Seated */
+            seated: number;
+            /** Seats */
+            seats: number;
+            /** Sites */
+            sites: number;
+        };
+        /**
+         * ArrangementDetailOut
+         * @description 排考明细: one seated candidate; the ID number is masked.
+         */
+        ArrangementDetailOut: {
+            /** Candidate Name */
+            candidate_name: string;
+            /**
+             * Exam Starts At
+             * Format: date-time
+             */
+            exam_starts_at: string;
+            /** Id Number */
+            id_number: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Plan Number */
+            plan_number: string;
+            /** Plan Title */
+            plan_title: string;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /** Room Name */
+            room_name: string;
+            /**
+             * Room Type
+             * @enum {string}
+             */
+            room_type: "computer" | "practical" | "written";
+            /** Seat Number */
+            seat_number: number;
+            /** Site Name */
+            site_name: string;
+            /** Ticket Number */
+            ticket_number: string;
+        };
+        /** ArrangementsOut */
+        ArrangementsOut: {
+            counts: components["schemas"]["ArrangementCountsOut"];
+            /** Rooms */
+            rooms: components["schemas"]["RoomArrangementOut"][];
+            /** Sites */
+            sites: components["schemas"]["SiteArrangementOut"][];
         };
         /** AssignSiteIn */
         AssignSiteIn: {
@@ -7700,6 +7831,46 @@ export interface components {
          */
         Role: "candidate" | "reviewer" | "org_admin" | "institution_admin" | "institution_head" | "province_admin" | "city_reviewer" | "invigilator" | "inspector" | "ops";
         /**
+         * RoomArrangementOut
+         * @description 考场编排: one room of a site for one plan.
+         */
+        RoomArrangementOut: {
+            /** Address */
+            address: string;
+            /** Capacity */
+            capacity: number;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Plan Number */
+            plan_number: string;
+            /**
+             * Room Id
+             * Format: uuid
+             */
+            room_id: string;
+            /** Room Name */
+            room_name: string;
+            /** Room Number */
+            room_number: number;
+            /**
+             * Room Type
+             * @enum {string}
+             */
+            room_type: "computer" | "practical" | "written";
+            /** Seated */
+            seated: number;
+            /**
+             * Site Id
+             * Format: uuid
+             */
+            site_id: string;
+            /** Site Name */
+            site_name: string;
+        };
+        /**
          * RoomCountOut
          * @description A room's session in the inspector's (or invigilator's) overview: 应考 / 实考 / 缺考.
          */
@@ -7727,6 +7898,23 @@ export interface components {
             session: components["schemas"]["ExamSessionOut"];
             /** Site Name */
             site_name: string;
+        };
+        /**
+         * RoomEditIn
+         * @description 编辑考场: the room's name, type, seats and address; it stays with its plan.
+         */
+        RoomEditIn: {
+            /** Address */
+            address: string;
+            /** Capacity */
+            capacity: number;
+            /** Name */
+            name: string;
+            /**
+             * Room Type
+             * @enum {string}
+             */
+            room_type: "computer" | "practical" | "written";
         };
         /**
          * RoomIn
@@ -8293,6 +8481,41 @@ export interface components {
             seq: number;
             /** State */
             state: string;
+        };
+        /**
+         * SiteArrangementOut
+         * @description 考点编排: one site serving one plan.
+         */
+        SiteArrangementOut: {
+            /**
+             * Exam Starts At
+             * Format: date-time
+             */
+            exam_starts_at: string;
+            /** Institution Name */
+            institution_name: string;
+            /**
+             * Plan Id
+             * Format: uuid
+             */
+            plan_id: string;
+            /** Plan Number */
+            plan_number: string;
+            /** Plan Title */
+            plan_title: string;
+            /** Rooms */
+            rooms: number;
+            /** Seated */
+            seated: number;
+            /** Seats */
+            seats: number;
+            /**
+             * Site Id
+             * Format: uuid
+             */
+            site_id: string;
+            /** Site Name */
+            site_name: string;
         };
         /**
          * SiteCertificateIn
@@ -10393,6 +10616,195 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    arrangements_api_v1_exam_scheduling_arrangements_get: {
+        parameters: {
+            query?: {
+                /** @description only this exam plan */
+                plan_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArrangementsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    arrangement_details_api_v1_exam_scheduling_arrangements_details_get: {
+        parameters: {
+            query?: {
+                /** @description only this exam plan */
+                plan_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArrangementDetailOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    arrangement_details_xlsx_api_v1_exam_scheduling_arrangements_details_xlsx_get: {
+        parameters: {
+            query?: {
+                /** @description only this exam plan */
+                plan_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13186,6 +13598,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RoomOut"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    edit_room_api_v1_exam_scheduling_sites__site_id__rooms__room_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                site_id: string;
+                room_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoomEditIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomOut"];
                 };
             };
             /** @description Unauthorized */

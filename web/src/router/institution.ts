@@ -50,6 +50,11 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/views/institution/InstitutionPrintouts.vue'),
     meta: meta('institution.printouts.title', 40),
   },
+  {
+    path: '/institution/arrangements',
+    component: () => import('@/views/institution/InstitutionArrangements.vue'),
+    meta: meta('staff.arrangements.title', 35),
+  },
 ]
 
 export default routes

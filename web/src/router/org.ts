@@ -22,6 +22,11 @@ const routes: RouteRecordRaw[] = [
     meta: meta('org.subjects.title', 12),
   },
   { path: '/org/sites', component: () => import('@/views/org/OrgSites.vue'), meta: meta('staff.sites.title', 20) },
+  {
+    path: '/org/arrangements',
+    component: () => import('@/views/org/OrgArrangements.vue'),
+    meta: meta('staff.arrangements.title', 24),
+  },
   { path: '/org/inspectors', component: () => import('@/views/org/OrgInspectors.vue'), meta: meta('duty.inspectors.title', 25) },
   { path: '/org/scores', component: () => import('@/views/org/OrgScores.vue'), meta: meta('org.scores.title', 30) },
   {

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from exam_scheduling.allocations import models as _allocations_models  # noqa: F401  (tables)
 from exam_scheduling.allocations.router import router as allocations_router
+from exam_scheduling.arrangements.router import router as arrangements_router
 from exam_scheduling.base import Base
 from exam_scheduling.catalogue import models as _catalogue_models  # noqa: F401
 from exam_scheduling.catalogue.router import router as catalogue_router
@@ -79,6 +80,7 @@ def build_spec(
             printouts_router,
             invigilation_router,
             checkin_router,
+            arrangements_router,
         ],
         jobs=[CLOSE_JOB, PII_JOB],
         handlers=HANDLERS,

@@ -372,6 +372,7 @@ OPERATIONS: list[tuple[str, str, str, set[Role]]] = [
     ("GET", "/sites/{served}/rooms", "none", STAFF),
     ("POST", "/sites/{served}/rooms", "room", INST_ONLY),
     ("POST", "/sites/{served}/rooms/copy", "copy", INST_ONLY),
+    ("PUT", "/sites/{served}/rooms/{room}", "edit", INST_ONLY),
     ("DELETE", "/sites/{served}/rooms/{room}", "none", INST_ONLY),
     ("POST", "/site-borrowings/{borrowing}/assign", "assign", ORG_ONLY),
     ("POST", "/site-borrowings/{borrowing}/reject", "reason", ORG_ONLY),
@@ -436,6 +437,7 @@ class TestFromTheOtherSide:
             "reason": {"reason": "不符合要求"},
             "room": room_payload(world["plan"], name="新考场"),
             "copy": {"plan_id": world["plan"]},
+            "edit": {"name": "改名", "room_type": "written", "capacity": 9, "address": "别处"},
             "assign": {"site_id": world["served"]},
         }[body]
         headers = harness.headers(role, org_id=org_id) if role is not None else {}
@@ -448,6 +450,9 @@ class TestFromTheOtherSide:
             assert_problem(response, 403, slug="forbidden")
         assert await site_status(harness, world["site"]) == "pending"
         assert await count(harness, Room) == 1
+        async with harness.ctx.sessionmaker() as session:
+            room = await session.get(Room, UUID(world["room"]))
+            assert room is not None and (room.name, room.capacity) == ("1号机房", 30)
         mine = await harness.client.get(f"{API}/site-borrowings", headers=org_admin(harness))
         assert [b["status"] for b in mine.json()] == ["requested"]
 

@@ -60,7 +60,7 @@ class SiteRepository:
         query = select(Room).where(Room.site_id == site_id, Room.id == room_id)
         return (await self.session.execute(query)).scalar_one_or_none()
 
-    async def room_named(self, site_id: UUID, plan_id: UUID, name: str) -> Room | None:
+    async def room_named(self, site_id: UUID, plan_id: UUID | None, name: str) -> Room | None:
         query = select(Room).where(
             Room.site_id == site_id, Room.plan_id == plan_id, Room.name == name
         )
@@ -126,6 +126,14 @@ class SiteRepository:
         if org_id is not None:
             query = query.where(SiteBorrowing.org_id == org_id)
         return [(b, name) for b, name in (await self.session.execute(query)).tuples()]
+
+    async def seats_taken(self, room_id: UUID) -> tuple[int, int]:
+        """How many candidates hold a seat of the room, and the highest seat number held."""
+        query = select(
+            func.count(SeatAllocation.id), func.coalesce(func.max(SeatAllocation.seat_number), 0)
+        ).where(SeatAllocation.room_id == room_id, SeatAllocation.seat_number.is_not(None))
+        taken, highest = (await self.session.execute(query)).one()
+        return int(taken), int(highest)
 
     async def room_in_use(self, room_id: UUID) -> bool:
         query = select(SeatAllocation.id).where(SeatAllocation.room_id == room_id).limit(1)

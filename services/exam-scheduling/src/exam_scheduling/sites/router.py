@@ -16,6 +16,7 @@ from exam_scheduling.sites.schemas import (
     BorrowingOut,
     CopyRoomsIn,
     OrganisationOut,
+    RoomEditIn,
     RoomIn,
     RoomOut,
     SiteDecisionIn,
@@ -156,6 +157,22 @@ async def copy_rooms(
 ) -> list[RoomOut]:
     """沿用之前的考场设置: copy an earlier plan's rooms to a plan that has none yet."""
     return await SiteService(session).copy_rooms(principal, site_id, data)
+
+
+@router.put(
+    "/sites/{site_id}/rooms/{room_id}",
+    response_model=RoomOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def edit_room(
+    site_id: UUID,
+    room_id: UUID,
+    data: RoomEditIn,
+    principal: InstitutionAdmin,
+    session: DbSession,
+) -> RoomOut:
+    """编辑考场: name, type, seats, address; never fewer seats than candidates already hold."""
+    return await SiteService(session).edit_room(principal, site_id, room_id, data)
 
 
 @router.delete(

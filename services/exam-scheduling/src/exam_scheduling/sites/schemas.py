@@ -79,6 +79,17 @@ class RoomIn(BaseModel):
     address: Text200
 
 
+class RoomEditIn(BaseModel):
+    """编辑考场: the room's name, type, seats and address; it stays with its plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text50
+    room_type: RoomTypeName
+    capacity: int = Field(ge=MIN_ROOM_CAPACITY, le=MAX_ROOM_CAPACITY)
+    address: Text200
+
+
 class CopyRoomsIn(BaseModel):
     """沿用之前的考场设置: copy the rooms the site had for `from_plan_id` (by default the latest
     earlier plan it had rooms for) to `plan_id`."""

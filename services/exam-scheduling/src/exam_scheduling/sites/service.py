@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from exam_scheduling.catalogue.repository import CatalogueRepository
 from exam_scheduling.plans.models import ExamPlan
+from exam_scheduling.plans.repository import PlanRepository
 from exam_scheduling.sites.models import Room, Site, SiteAttachment, SiteBorrowing
 from exam_scheduling.sites.repository import SiteRepository
 from exam_scheduling.sites.rules import (
@@ -38,6 +39,7 @@ from exam_scheduling.sites.schemas import (
     BorrowingOut,
     CopyRoomsIn,
     PlanRoomsOut,
+    RoomEditIn,
     RoomIn,
     RoomOut,
     SiteCertificateIn,
@@ -211,6 +213,61 @@ class SiteService:
             self.repo.add(room)
         await self.session.flush()
         return [room_out(r) for r in copies]
+
+    async def edit_room(
+        self, principal: Principal, site_id: UUID, room_id: UUID, data: RoomEditIn
+    ) -> RoomOut:
+        """编辑考场 by the site's own institution. Seated candidates keep their seat numbers
+        (the admission ticket number encodes them), so the capacity may not drop below the
+        highest seat held, and a room with candidates keeps its type (they were placed in it
+        for their subject's method)."""
+        site = await self._visible(principal, site_id, lock=True)
+        if not manages_rooms(principal, site.institution_id):
+            raise Forbidden("只有考核站点所属院校可以设置考场")
+        room = await self.repo.room(site.id, room_id)
+        if room is None:
+            raise NotFound("考场不存在")
+        # Allocation seats candidates under the plan's lock: holding it, no seat of this room
+        # is taken between counting the seats and lowering the capacity.
+        for plan_id in await self._plans_using(site.id, room):
+            await PlanRepository(self.session).get(plan_id, lock=True)
+        if data.name != room.name:
+            twin = await self.repo.room_named(site.id, room.plan_id, data.name)
+            if twin is not None and twin.id != room.id:
+                raise Conflict(
+                    "该考点本次考试已有同名考场",
+                    errors=[FieldError(field="name", message="该考点本次考试已有同名考场")],
+                )
+        taken, highest = await self.repo.seats_taken(room.id)
+        problems: list[FieldError] = []
+        if data.capacity < highest:
+            problems.append(
+                FieldError(
+                    field="capacity",
+                    message=(
+                        f"已安排 {taken} 名考生（最大座位号 {highest}），容量不能少于 {highest}"
+                    ),
+                )
+            )
+        if taken and data.room_type != room.room_type:
+            problems.append(
+                FieldError(field="room_type", message="考场已安排考生，不能更改考场类型")
+            )
+        if problems:
+            raise Conflict("考场已安排考生，不能这样修改", errors=problems)
+        room.name = data.name
+        room.room_type = data.room_type
+        room.capacity = data.capacity
+        room.address = data.address
+        await self.session.flush()
+        return room_out(room)
+
+    async def _plans_using(self, site_id: UUID, room: Room) -> list[UUID]:
+        """The plans that may seat candidates in `room`, in id order (a fixed lock order):
+        its own plan, or every plan of the site for a standing room."""
+        if room.plan_id is not None:
+            return [room.plan_id]
+        return sorted(p.id for p in await self.repo.plans_served(site_id))
 
     async def remove_room(self, principal: Principal, site_id: UUID, room_id: UUID) -> None:
         site = await self.repo.get(site_id, lock=True)
