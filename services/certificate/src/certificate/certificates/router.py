@@ -139,6 +139,7 @@ async def reject_certificate(
     "/certificates/{certificate_id}/reopen",
     response_model=CertificateOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(org_admin=Owner.ORG),
 )
 async def reopen_certificate(
     certificate_id: UUID, body: ReopenIn, principal: OrgAdmin, certificates: Certificates
@@ -152,6 +153,7 @@ async def reopen_certificate(
     "/certificates/{certificate_id}/rounds",
     response_model=list[SigningRoundOut],
     responses=problem_responses(401, 403, 404, 422),
+    **access(org_admin=Owner.ORG, institution_head=Owner.INSTITUTION),
 )
 async def signing_rounds(
     certificate_id: UUID, principal: Signer, certificates: Certificates

@@ -9,6 +9,7 @@ from fastapi import Depends, Query, Response
 from exam_scheduling.arrangements.rules import INSTITUTION_ROLES
 from exam_scheduling.arrangements.schemas import ArrangementDetailOut, ArrangementsOut
 from exam_scheduling.arrangements.service import ArrangementService
+from skillcert.access import Owner, access
 from skillcert.auth import Principal, Role, require_roles
 from skillcert.errors import problem_responses
 from skillcert.http import DbSession, service_router
@@ -21,7 +22,12 @@ PlanFilter = Annotated[UUID | None, Query(description="only this exam plan")]
 
 
 @router.get(
-    "/arrangements", response_model=ArrangementsOut, responses=problem_responses(401, 403, 404, 422)
+    "/arrangements",
+    response_model=ArrangementsOut,
+    responses=problem_responses(401, 403, 404, 422),
+    **access(
+        org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION
+    ),
 )
 async def arrangements(
     principal: Staff, session: DbSession, plan_id: PlanFilter = None
@@ -35,6 +41,9 @@ async def arrangements(
     "/arrangements/details",
     response_model=list[ArrangementDetailOut],
     responses=problem_responses(401, 403, 404, 422),
+    **access(
+        org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION
+    ),
 )
 async def arrangement_details(
     principal: Staff, session: DbSession, plan_id: PlanFilter = None
@@ -47,6 +56,9 @@ async def arrangement_details(
     "/arrangements/details.xlsx",
     response_class=Response,
     responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}, **problem_responses(401, 403, 404, 422)},
+    **access(
+        org_admin=Owner.ORG, institution_admin=Owner.INSTITUTION, institution_head=Owner.INSTITUTION
+    ),
 )
 async def arrangement_details_xlsx(
     principal: Staff, session: DbSession, plan_id: PlanFilter = None

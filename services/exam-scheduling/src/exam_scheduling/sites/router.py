@@ -163,6 +163,7 @@ async def copy_rooms(
     "/sites/{site_id}/rooms/{room_id}",
     response_model=RoomOut,
     responses=problem_responses(401, 403, 404, 409, 422),
+    **access(institution_admin=Owner.INSTITUTION),
 )
 async def edit_room(
     site_id: UUID,
