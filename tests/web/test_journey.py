@@ -19,6 +19,8 @@ from journey import id_photo, resident_id
 from playwright.sync_api import Browser, Locator, Page, expect
 from staff import choose
 
+from skillcert_embedded.demo import DEMO_PLAN_TITLE
+
 pytestmark = pytest.mark.journey
 
 PASSWORD = "Candidate2026"
@@ -266,7 +268,8 @@ def test_candidate_journey_in_the_browser(
     reviewer = Reviewer(new_page(browser, platform, DESKTOP), screens)
 
     candidate.signs_up(client, ops)
-    app_id = candidate.applies("电子商务师")
+    # The demo plan by its full title: other tests open plans of the same occupation.
+    app_id = candidate.applies(DEMO_PLAN_TITLE)
     candidate.fills_the_wizard(id_number)
     candidate.submits("wizard-4-documents")
     candidate.shot("status-submitted")
